@@ -1,0 +1,16 @@
+import ArgumentParser
+import CivicServiceKit
+import AssistanceService
+
+@main
+struct AssistanceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assistance",
+        abstract: "Civic assistance service: social assistance (社会救助).")
+
+    @OptionGroup var options: ServiceOptions
+
+    func run() async throws {
+        try await ServiceHost.main(AssistanceService.definition, options: options)
+    }
+}

@@ -1,0 +1,19 @@
+import CivicProtoServices
+import CivicServiceKit
+import CivicStorage
+
+/// The assistance service: social assistance (社会救助). Its domain arrives with its own issue; until then it
+/// opens its database, runs its (empty) migrations and answers health and method listing.
+public enum AssistanceService {
+    /// Append-only; the first domain migration goes here.
+    public static let migrations: [DatabaseMigration] = []
+
+    public static let definition = ServiceDefinition(
+        name: "assistance",
+        defaultPort: DefaultPorts.assistance,
+        protoServices: [Civic_Assistance_V1_AssistanceService.name],
+        migrations: migrations
+    ) { _, _ in
+        []
+    }
+}

@@ -1,0 +1,148 @@
+import CivicProtos
+import CivicRPC
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// The gateway's TCP face: the same framed protocol as the services. Each frame is decoded
+/// only as far as the envelope (the payload stays bytes), routed, and the answer written
+/// back under the caller's call id. Work stays on the connection's event loop.
+public final class GatewayFrameServer: Sendable {
+    private struct State {
+        var draining = false
+        var inFlight = 0
+        var listener: Channel?
+        var connections: [ObjectIdentifier: Channel] = [:]
+    }
+
+    let gateway: Gateway
+    private let state = NIOLockedValueBox(State())
+
+    public init(gateway: Gateway) {
+        self.gateway = gateway
+    }
+
+    @discardableResult
+    public func start() async throws -> SocketAddress {
+        let configuration = gateway.configuration
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: configuration.maxFrameBytes)))
+                    try channel.pipeline.syncOperations.addHandler(GatewayConnectionHandler(server: self))
+                    let id = ObjectIdentifier(channel)
+                    state.withLockedValue { $0.connections[id] = channel }
+                    channel.closeFuture.whenComplete { [self] _ in
+                        _ = state.withLockedValue { $0.connections.removeValue(forKey: id) }
+                    }
+                }
+            }
+        let listener = try await bootstrap.bind(host: configuration.host, port: configuration.framesPort).get()
+        state.withLockedValue { $0.listener = listener }
+        return listener.localAddress!
+    }
+
+    public var localAddress: SocketAddress? { state.withLockedValue { $0.listener?.localAddress } }
+
+    fileprivate func admit() -> Bool {
+        state.withLockedValue { s in
+            if s.draining { return false }
+            s.inFlight += 1
+            return true
+        }
+    }
+
+    fileprivate func release() { state.withLockedValue { $0.inFlight -= 1 } }
+
+    /// New calls get UNAVAILABLE; calls in flight finish (up to `timeout`); then all close.
+    public func shutdownGracefully(timeout: TimeAmount = .seconds(10)) async {
+        await Task { [self] in
+            let listener = state.withLockedValue { s -> Channel? in
+                s.draining = true
+                return s.listener
+            }
+            try? await listener?.close()
+            let giveUp = NIODeadline.now() + timeout
+            while state.withLockedValue({ $0.inFlight }) > 0 && NIODeadline.now() < giveUp {
+                try? await Task.sleep(nanoseconds: 5_000_000)
+            }
+            for channel in state.withLockedValue({ Array($0.connections.values) }) { try? await channel.close() }
+        }.value
+    }
+}
+
+private final class GatewayConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let server: GatewayFrameServer
+    private var context: ChannelHandlerContext?
+    /// Call ids waiting for a backend; a duplicate id in flight is refused.
+    private var inFlight = Set<UInt64>()
+
+    init(server: GatewayFrameServer) {
+        self.server = server
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        let request: Civic_Rpc_V1_RequestEnvelope
+        do {
+            request = try Framing.decode(Civic_Rpc_V1_RequestEnvelope.self, from: frame)
+        } catch {
+            reply(0, Gateway.failure(RPCError(.invalidArgument, "frame is not a valid civic.rpc.v1.RequestEnvelope; closing connection")))
+            context.close(promise: nil)
+            return
+        }
+        let callID = request.callID
+        guard callID != 0 else {
+            reply(0, Gateway.failure(RPCError(.invalidArgument, "call_id must not be 0")))
+            return
+        }
+        guard !inFlight.contains(callID) else {
+            reply(callID, Gateway.failure(RPCError(.invalidArgument, "call_id \(callID) is already in flight on this connection")))
+            return
+        }
+        guard server.admit() else {
+            reply(callID, Gateway.failure(RPCError(.unavailable, "gateway is shutting down")))
+            return
+        }
+        inFlight.insert(callID)
+        let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+        server.gateway.forward(request, face: "frames", on: context.eventLoop)
+            .hop(to: context.eventLoop)
+            .whenSuccess { response in
+                let handler = this.value
+                handler.server.release()
+                handler.inFlight.remove(callID)
+                handler.reply(callID, response)
+            }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let frameError = error as? FrameError, case .frameTooLarge = frameError {
+            reply(0, Gateway.failure(RPCError(.resourceExhausted, frameError.description)))
+        }
+        context.close(promise: nil)
+    }
+
+    private func reply(_ callID: UInt64, _ response: Civic_Rpc_V1_ResponseEnvelope) {
+        guard let context, context.channel.isActive else { return }
+        var response = response
+        response.callID = callID
+        do {
+            let buffer = try Framing.frame(response, allocator: context.channel.allocator)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        } catch {
+            server.gateway.logger.error("cannot encode response", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,216 @@
+import CivicProtoServices
+import CivicProtos
+import CivicRPC
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// The gateway's core, shared by both faces: routes each call by its service name to the
+/// backend that serves it over pooled, multiplexed connections; forwards the payload
+/// bytes untouched; propagates the deadline; adds a request id; answers health itself.
+public final class Gateway: Sendable {
+    public let configuration: GatewayConfiguration
+    public let metrics: GatewayMetrics
+    public let logger: Logger
+    let authorizer: any CallAuthorizer
+    /// Proto service name → backend client.
+    private let routes: [String: RoutedBackend]
+    private let backends: [RoutedBackend]
+    private let requestIDs = RequestIDGenerator()
+
+    struct RoutedBackend: Sendable {
+        let backend: Backend
+        let client: RPCClient
+    }
+
+    public init(configuration: GatewayConfiguration, authorizer: any CallAuthorizer = OpenAccess(), metrics: GatewayMetrics = GatewayMetrics(), logger: Logger = Logger(label: "civic.gateway")) {
+        self.configuration = configuration
+        self.authorizer = authorizer
+        self.metrics = metrics
+        self.logger = logger
+        var routes: [String: RoutedBackend] = [:]
+        var backends: [RoutedBackend] = []
+        for backend in configuration.backends {
+            let client = RPCClient(configuration: .init(
+                host: backend.address.host, port: backend.address.port, connections: configuration.connectionsPerBackend,
+                defaultTimeout: configuration.maxCallDuration, connectTimeout: .seconds(1), maxFrameSize: configuration.maxFrameBytes))
+            let routed = RoutedBackend(backend: backend, client: client)
+            backends.append(routed)
+            for service in backend.protoServices { routes[service] = routed }
+        }
+        self.routes = routes
+        self.backends = backends
+    }
+
+    /// Forwards one call and completes with the answer to give the caller (call id not yet
+    /// restored). Never fails: transport problems become statuses.
+    func forward(_ request: Civic_Rpc_V1_RequestEnvelope, face: String, on eventLoop: any EventLoop) -> EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope> {
+        let started = NIODeadline.now()
+        var request = request
+        let method = request.method
+        // Caller-sent civic-* keys are dropped: only the gateway may vouch for a principal.
+        if request.metadata.keys.contains(where: { $0.hasPrefix(MetadataKey.gatewayPrefix) }) {
+            request.metadata = request.metadata.filter { !$0.key.hasPrefix(MetadataKey.gatewayPrefix) }
+        }
+        var requestID = request.metadata[MetadataKey.requestID] ?? ""
+        if requestID.isEmpty || requestID.count > 128 {
+            requestID = requestIDs.next()
+            request.metadata[MetadataKey.requestID] = requestID
+        }
+
+        let future: EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope>
+        let metricMethod: String
+        if let (serviceName, _) = RPCMethod.split(path: method), CivicServiceRegistry.methodsByPath[method] != nil || routes[String(serviceName)] != nil {
+            metricMethod = CivicServiceRegistry.methodsByPath[method] != nil ? method : "unknown"
+            future = route(request, service: String(serviceName), on: eventLoop)
+        } else {
+            metricMethod = "unknown"
+            future = eventLoop.makeSucceededFuture(Self.failure(RPCError(.unimplemented, "unknown method \(method.isEmpty ? "(empty)" : method)")))
+        }
+        let finalRequestID = requestID
+        let bytesIn = request.payload.count
+        return future.map { [self] response in
+            var response = response
+            response.metadata[MetadataKey.requestID] = finalRequestID
+            let elapsed = (NIODeadline.now() - started).nanoseconds
+            metrics.record(method: metricMethod, face: face, code: response.status.code, nanoseconds: elapsed)
+            logger.info("call", metadata: [
+                "face": "\(face)", "method": "\(method)", "status": "\(response.status.code.name)",
+                "ms": "\(String(format: "%.2f", Double(elapsed) / 1e6))", "request_id": "\(finalRequestID)",
+                "bytes_in": "\(bytesIn)", "bytes_out": "\(response.payload.count)",
+            ])
+            return response
+        }
+    }
+
+    private func route(_ request: Civic_Rpc_V1_RequestEnvelope, service: String, on eventLoop: any EventLoop) -> EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope> {
+        var request = request
+        do {
+            request.metadata[MetadataKey.principal] = try authorizer.authorize(method: request.method, metadata: request.metadata)
+        } catch {
+            return eventLoop.makeSucceededFuture(Self.failure((error as? RPCError) ?? RPCError(.permissionDenied, "not allowed")))
+        }
+        if service == Civic_Health_V1_Health.name {
+            let request = request
+            let promise = eventLoop.makePromise(of: Civic_Rpc_V1_ResponseEnvelope.self)
+            promise.completeWithTask { [self] in await answerHealth(request) }
+            return promise.futureResult
+        }
+        guard let backend = routes[service] else {
+            return eventLoop.makeSucceededFuture(Self.failure(RPCError(.unimplemented, "no backend serves \(service)")))
+        }
+        return send(request, to: backend, on: eventLoop)
+    }
+
+    private func send(_ request: Civic_Rpc_V1_RequestEnvelope, to backend: RoutedBackend, on eventLoop: any EventLoop) -> EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope> {
+        var request = request
+        let maxMillis = UInt64(configuration.maxCallDuration.nanoseconds / 1_000_000)
+        let millis = request.deadlineMs == 0 ? maxMillis : min(request.deadlineMs, maxMillis)
+        request.deadlineMs = millis
+        return backend.client.send(request, timeout: .milliseconds(Int64(millis)), preferring: eventLoop)
+            .flatMapErrorThrowing { error in
+                let rpcError = (error as? RPCError) ?? RPCError.unavailable("\(backend.backend.name) is unavailable")
+                // Name the backend, not its address: callers need not know the topology.
+                switch rpcError.code {
+                case .unavailable: return Self.failure(RPCError(.unavailable, "\(backend.backend.name) service is unavailable"))
+                case .deadlineExceeded: return Self.failure(RPCError(.deadlineExceeded, "\(backend.backend.name) did not answer within \(millis) ms"))
+                default: return Self.failure(rpcError)
+                }
+            }
+    }
+
+    static func failure(_ error: RPCError) -> Civic_Rpc_V1_ResponseEnvelope {
+        var response = Civic_Rpc_V1_ResponseEnvelope()
+        response.status = error.status
+        return response
+    }
+
+    // MARK: Health
+
+    /// The state of each backend, asked in parallel with a short deadline.
+    public func backendHealth(timeout: TimeAmount = .seconds(1)) async -> [String: Civic_Health_V1_HealthCheckResponse.ServingStatus] {
+        await withTaskGroup(of: [(String, Civic_Health_V1_HealthCheckResponse.ServingStatus)].self) { group in
+            for routed in backends {
+                group.addTask {
+                    let client = Civic_Health_V1_HealthClient(routed.client)
+                    let status: Civic_Health_V1_HealthCheckResponse.ServingStatus
+                    do {
+                        status = try await client.check(.init(), options: CallOptions(timeout: timeout)).status
+                    } catch {
+                        status = .notServing
+                    }
+                    return routed.backend.protoServices.map { ($0, status) }
+                }
+            }
+            var states: [String: Civic_Health_V1_HealthCheckResponse.ServingStatus] = [:]
+            for await pairs in group { for (service, status) in pairs { states[service] = status } }
+            return states
+        }
+    }
+
+    private func answerHealth(_ request: Civic_Rpc_V1_RequestEnvelope) async -> Civic_Rpc_V1_ResponseEnvelope {
+        do {
+            var response = Civic_Rpc_V1_ResponseEnvelope()
+            switch request.method {
+            case Civic_Health_V1_Health.Method.check.path:
+                let check = try Civic_Health_V1_HealthCheckRequest(serializedBytes: request.payload)
+                var answer = Civic_Health_V1_HealthCheckResponse()
+                if check.service.isEmpty || check.service == Civic_Health_V1_Health.name {
+                    answer.services = await backendHealth()
+                    answer.status = answer.services.values.allSatisfy { $0 == .serving } ? .serving : .notServing
+                } else if let backend = routes[check.service] {
+                    // Ask the backend about its own service; its answer passes through as is.
+                    return try await send(request, to: backend, on: backend.client.eventLoopHint).get()
+                } else {
+                    answer.status = .serviceUnknown
+                }
+                response.payload = try answer.serializedBytes()
+            case Civic_Health_V1_Health.Method.listMethods.path:
+                var answer = Civic_Health_V1_ListMethodsResponse()
+                let services = routes.keys.sorted() + [Civic_Health_V1_Health.name]
+                answer.services = services
+                answer.methods = services.flatMap { CivicServiceRegistry.services[$0] ?? [] }.map { method in
+                    var info = Civic_Health_V1_MethodInfo()
+                    info.fullName = method.path
+                    info.requestType = method.requestType.protoMessageName
+                    info.responseType = method.responseType.protoMessageName
+                    return info
+                }
+                response.payload = try answer.serializedBytes()
+            default:
+                return Self.failure(RPCError(.unimplemented, "unknown method \(request.method)"))
+            }
+            return response
+        } catch let error as RPCError {
+            return Self.failure(error)
+        } catch {
+            return Self.failure(RPCError(.invalidArgument, "request payload is not valid for \(request.method)"))
+        }
+    }
+
+    /// Closes every backend connection.
+    public func close() async {
+        for routed in backends { await routed.client.close() }
+    }
+}
+
+extension RPCClient {
+    var eventLoopHint: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
+}
+
+/// Request ids for calls that arrive without one: a per-process prefix and a counter, so
+/// one id finds every log line of a call across the gateway and the service.
+final class RequestIDGenerator: Sendable {
+    private let prefix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    private let counter = NIOLockedValueBox<UInt64>(0)
+
+    func next() -> String {
+        let n = counter.withLockedValue { value -> UInt64 in
+            value &+= 1
+            return value
+        }
+        return "gw-\(prefix)-\(n)"
+    }
+}

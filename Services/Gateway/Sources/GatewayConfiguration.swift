@@ -1,0 +1,140 @@
+import ArgumentParser
+import CivicProtoServices
+import CivicServiceKit
+import Foundation
+import Logging
+import NIOCore
+
+/// Where a backend service listens.
+public struct BackendAddress: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses "host:port" (or ":port" / "port" for 127.0.0.1).
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        let host = parts.count == 2 ? String(parts[0]) : "127.0.0.1"
+        guard let portText = parts.last, let port = Int(portText), (1...65535).contains(port), parts.count <= 2 else {
+            throw ValidationError("\"\(text)\" is not host:port")
+        }
+        self.init(host: host.isEmpty ? "127.0.0.1" : host, port: port)
+    }
+
+    public var description: String { "\(host):\(port)" }
+}
+
+/// One backend process and the protobuf services it serves.
+public struct Backend: Sendable {
+    public var name: String
+    public var address: BackendAddress
+    public var protoServices: [String]
+    public init(name: String, address: BackendAddress, protoServices: [String]) {
+        self.name = name
+        self.address = address
+        self.protoServices = protoServices
+    }
+}
+
+public struct GatewayConfiguration: Sendable, CustomStringConvertible {
+    public var host: String
+    /// Framed RPC for services and other departments' systems.
+    public var framesPort: Int
+    /// HTTP/JSON for people's clients, health and metrics.
+    public var httpPort: Int
+    public var backends: [Backend]
+    public var maxFrameBytes: Int
+    /// Applied to calls that carry no deadline, and the most a caller may ask for.
+    public var maxCallDuration: TimeAmount
+    /// Connections to each backend; each carries any number of calls at once.
+    public var connectionsPerBackend: Int
+    public var logLevel: Logger.Level
+
+    public init(
+        host: String = "127.0.0.1", framesPort: Int = DefaultPorts.gatewayFrames, httpPort: Int = DefaultPorts.gatewayHTTP,
+        backends: [Backend], maxFrameBytes: Int = 4 * 1024 * 1024, maxCallDuration: TimeAmount = .seconds(60),
+        connectionsPerBackend: Int = System.coreCount, logLevel: Logger.Level = .info
+    ) {
+        self.host = host
+        self.framesPort = framesPort
+        self.httpPort = httpPort
+        self.backends = backends
+        self.maxFrameBytes = maxFrameBytes
+        self.maxCallDuration = maxCallDuration
+        self.connectionsPerBackend = max(1, connectionsPerBackend)
+        self.logLevel = logLevel
+    }
+
+    /// The five domain services on their default ports of `host`.
+    public static func standardBackends(host: String = "127.0.0.1", ports: [String: Int] = [:]) -> [Backend] {
+        [
+            Backend(name: "proposals", address: .init(host: host, port: ports["proposals"] ?? DefaultPorts.proposals), protoServices: [Civic_Proposals_V1_ProposalService.name]),
+            Backend(name: "assistance", address: .init(host: host, port: ports["assistance"] ?? DefaultPorts.assistance), protoServices: [Civic_Assistance_V1_AssistanceService.name]),
+            Backend(name: "eldercare", address: .init(host: host, port: ports["eldercare"] ?? DefaultPorts.eldercare), protoServices: [Civic_Eldercare_V1_EldercareService.name]),
+            Backend(name: "organizations", address: .init(host: host, port: ports["organizations"] ?? DefaultPorts.organizations), protoServices: [Civic_Organizations_V1_OrganizationsService.name]),
+            Backend(name: "enforcement", address: .init(host: host, port: ports["enforcement"] ?? DefaultPorts.enforcement), protoServices: [Civic_Enforcement_V1_EnforcementService.name]),
+        ]
+    }
+
+    public var description: String {
+        "host=\(host) frames-port=\(framesPort) http-port=\(httpPort) max-frame-bytes=\(maxFrameBytes) "
+            + "connections-per-backend=\(connectionsPerBackend) backends=" + backends.map { "\($0.name)@\($0.address)" }.joined(separator: ",")
+    }
+}
+
+/// The gateway executable's flags; each falls back to an environment variable.
+public struct GatewayOptions: ParsableArguments, Sendable {
+    @Option(help: "Address to listen on. Env: CIVIC_HOST. Default: 127.0.0.1.")
+    public var host: String?
+    @Option(help: "Port for framed RPC. Env: CIVIC_GATEWAY_PORT. Default: 7000.")
+    public var port: Int?
+    @Option(help: "Port for HTTP/JSON, /healthz and /metrics. Env: CIVIC_GATEWAY_HTTP_PORT. Default: 8080.")
+    public var httpPort: Int?
+    @Option(help: "proposals backend host:port. Env: CIVIC_PROPOSALS_ADDR. Default: 127.0.0.1:7101.")
+    public var proposals: String?
+    @Option(help: "assistance backend host:port. Env: CIVIC_ASSISTANCE_ADDR. Default: 127.0.0.1:7102.")
+    public var assistance: String?
+    @Option(help: "eldercare backend host:port. Env: CIVIC_ELDERCARE_ADDR. Default: 127.0.0.1:7103.")
+    public var eldercare: String?
+    @Option(help: "organizations backend host:port. Env: CIVIC_ORGANIZATIONS_ADDR. Default: 127.0.0.1:7104.")
+    public var organizations: String?
+    @Option(help: "enforcement backend host:port. Env: CIVIC_ENFORCEMENT_ADDR. Default: 127.0.0.1:7105.")
+    public var enforcement: String?
+    @Option(help: "Connections kept to each backend. Env: CIVIC_GATEWAY_BACKEND_CONNECTIONS. Default: one per core.")
+    public var backendConnections: Int?
+    @Option(help: "Largest accepted frame body in bytes. Env: CIVIC_MAX_FRAME_BYTES. Default: 4194304.")
+    public var maxFrameBytes: Int?
+    @Option(help: "trace … critical. Env: CIVIC_LOG_LEVEL. Default: info.")
+    public var logLevel: String?
+
+    public init() {}
+
+    public func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> GatewayConfiguration {
+        let env = EnvironmentSettings(environment)
+        let host = self.host ?? env.string("CIVIC_HOST") ?? "127.0.0.1"
+        let framesPort = try port ?? env.int("CIVIC_GATEWAY_PORT") ?? DefaultPorts.gatewayFrames
+        let httpPort = try self.httpPort ?? env.int("CIVIC_GATEWAY_HTTP_PORT") ?? DefaultPorts.gatewayHTTP
+        for (name, value) in [("port", framesPort), ("http port", httpPort)] where !(0...65535).contains(value) {
+            throw ValidationError("\(name) \(value) is outside 0…65535")
+        }
+        let flags = ["proposals": proposals, "assistance": assistance, "eldercare": eldercare, "organizations": organizations, "enforcement": enforcement]
+        var backends = GatewayConfiguration.standardBackends()
+        for i in backends.indices {
+            let name = backends[i].name
+            if let text = flags[name] ?? nil ?? env.string("CIVIC_\(name.uppercased())_ADDR") {
+                backends[i].address = try BackendAddress(parsing: text)
+            }
+        }
+        let connections = try backendConnections ?? env.int("CIVIC_GATEWAY_BACKEND_CONNECTIONS") ?? System.coreCount
+        guard (1...64).contains(connections) else { throw ValidationError("backend connections \(connections) is outside 1…64") }
+        let frame = try maxFrameBytes ?? env.int("CIVIC_MAX_FRAME_BYTES") ?? 4 * 1024 * 1024
+        guard frame >= 1024 && frame <= 64 * 1024 * 1024 else { throw ValidationError("max frame bytes \(frame) is outside 1 KiB…64 MiB") }
+        let level = try parseLogLevel(logLevel ?? env.string("CIVIC_LOG_LEVEL") ?? "info")
+        return GatewayConfiguration(
+            host: host, framesPort: framesPort, httpPort: httpPort, backends: backends, maxFrameBytes: frame,
+            connectionsPerBackend: connections, logLevel: level)
+    }
+}

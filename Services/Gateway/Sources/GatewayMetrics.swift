@@ -1,0 +1,52 @@
+import CivicRPC
+import NIOConcurrencyHelpers
+import Prometheus
+
+/// Prometheus figures for `/metrics`: calls and their durations per method, face and
+/// status; backend connection failures. Collectors are cached so the hot path only
+/// increments.
+public final class GatewayMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    private struct Key: Hashable {
+        let method: String
+        let face: String
+        let code: Int
+    }
+    private let counters = NIOLockedValueBox([Key: Counter]())
+    private let histograms = NIOLockedValueBox([String: DurationHistogram]())
+    private static let buckets: [Duration] = [
+        .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+    ]
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+    }
+
+    /// Records one finished call. `method` must be a known method path or "unknown", so
+    /// callers cannot grow the label set without bound.
+    public func record(method: String, face: String, code: StatusCode, nanoseconds: Int64) {
+        let key = Key(method: method, face: face, code: code.rawValue)
+        let counter = counters.withLockedValue { cache in
+            if let counter = cache[key] { return counter }
+            let counter = registry.makeCounter(
+                descriptor: MetricNameDescriptor(namespace: "civic", subsystem: "gateway", metricName: "calls", unitName: "total", helpText: "Calls through the gateway by method, face and status."),
+                labels: [("method", method), ("face", face), ("code", code.name)])
+            cache[key] = counter
+            return counter
+        }
+        counter.increment()
+        let histogram = histograms.withLockedValue { cache in
+            if let histogram = cache[method] { return histogram }
+            let histogram = registry.makeDurationHistogram(
+                descriptor: MetricNameDescriptor(namespace: "civic", subsystem: "gateway", metricName: "call_duration", unitName: "seconds", helpText: "Time from a call's arrival at the gateway to its answer."),
+                labels: [("method", method)], buckets: Self.buckets)
+            cache[method] = histogram
+            return histogram
+        }
+        histogram.recordNanoseconds(nanoseconds)
+    }
+
+    public func exposition() -> String { registry.emitToString() }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// 建议/提案的类别: an NPC deputy's suggestion or a CPPCC member's proposal.
+public enum ItemKind: String, Sendable, CaseIterable, Codable {
+    /// 人大代表建议
+    case npcSuggestion = "npc_suggestion"
+    /// 政协委员提案
+    case cppccProposal = "cppcc_proposal"
+}
+
+/// Where an item stands among the nine gates. Only 登记 exists until the handling
+/// workflow lands (issue 4); the state is stored as text so new states need no migration.
+public enum ItemState: String, Sendable, Codable {
+    /// 登记
+    case registered
+}
+
+/// A proposer: the lead (领衔) or a co-signer (附议).
+public struct Proposer: Sendable, Equatable, Codable {
+    public var name: String
+    public var lead: Bool
+    /// NPC delegation (代表团) or CPPCC sector (界别).
+    public var delegation: String
+    /// Never published.
+    public var contact: String
+
+    public init(name: String, lead: Bool, delegation: String = "", contact: String = "") {
+        self.name = name
+        self.lead = lead
+        self.delegation = delegation
+        self.contact = contact
+    }
+}
+
+/// What staff enter when an item arrives (登记).
+public struct ItemRegistration: Sendable, Equatable {
+    public var kind: ItemKind?
+    public var year: Int
+    public var session: String
+    public var number: String
+    public var title: String
+    public var body: String
+    public var proposers: [Proposer]
+    public var topic: String
+    public var keySupervised: Bool
+
+    public init(kind: ItemKind?, year: Int, session: String = "", number: String, title: String, body: String = "", proposers: [Proposer], topic: String, keySupervised: Bool = false) {
+        self.kind = kind
+        self.year = year
+        self.session = session
+        self.number = number
+        self.title = title
+        self.body = body
+        self.proposers = proposers
+        self.topic = topic
+        self.keySupervised = keySupervised
+    }
+}
+
+/// A registered item as stored.
+public struct Item: Sendable, Equatable {
+    public var id: String
+    public var kind: ItemKind
+    public var year: Int
+    public var session: String
+    public var number: String
+    public var title: String
+    public var body: String
+    public var proposers: [Proposer]
+    public var topic: String
+    public var keySupervised: Bool
+    public var state: ItemState
+    public var registeredAt: String
+    public var registeredBy: String
+}
+
+/// The topics (议题分类) items are classified under. A local list: keep it in configuration.
+public struct TopicCatalog: Sendable {
+    public let codes: [String: String]
+
+    public init(codes: [String: String]) { self.codes = codes }
+
+    public func contains(_ code: String) -> Bool { codes[code] != nil }
+
+    /// The topics DOMAIN.md lists, by code → Chinese name.
+    public static let standard = TopicCatalog(codes: [
+        "elderly_care": "养老服务",
+        "social_assistance": "社会救助",
+        "social_organizations": "社会组织管理",
+        "grassroots_governance": "基层政权/社区治理",
+        "minor_protection": "未成年人保护",
+        "charity": "慈善",
+        "division_naming": "区划地名",
+        "marriage_customs": "婚俗",
+        "funeral": "殡葬",
+        "social_work": "社会工作",
+        "other": "其他",
+    ])
+}

@@ -1,0 +1,109 @@
+import CivicProtoServices
+import CivicProtos
+import CivicRPC
+import CivicServiceKit
+import CivicStorage
+import Foundation
+
+/// Translates civic.proposals.v1 messages to the domain and back. No rules live here.
+public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
+    let store: ProposalStore
+    let validator: ItemValidator
+
+    public init(store: ProposalStore, validator: ItemValidator = ItemValidator()) {
+        self.store = store
+        self.validator = validator
+    }
+
+    public func registerItem(_ request: Civic_Proposals_V1_RegisterItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_RegisterItemResponse {
+        let registration = ItemRegistration(
+            kind: ItemKind(request.kind), year: Int(request.year), session: request.session, number: request.number,
+            title: request.title, body: request.body,
+            proposers: request.proposers.map { Proposer(name: $0.name, lead: $0.lead, delegation: $0.delegation, contact: $0.contact) },
+            topic: request.topic, keySupervised: request.keySupervised)
+        try validator.validate(registration)
+        let item = try await store.register(registration, by: .init(id: context.actorID, requestID: context.requestID))
+        var response = Civic_Proposals_V1_RegisterItemResponse()
+        response.item = Civic_Proposals_V1_Item(item)
+        return response
+    }
+
+    public func getItem(_ request: Civic_Proposals_V1_GetItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemResponse {
+        guard !request.id.isEmpty else { throw RPCError.invalidArgument("id is required", field: "id", reason: "REQUIRED") }
+        var response = Civic_Proposals_V1_GetItemResponse()
+        response.item = Civic_Proposals_V1_Item(try await store.item(id: request.id))
+        return response
+    }
+
+    public func listItems(_ request: Civic_Proposals_V1_ListItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListItemsResponse {
+        var filter = ProposalStore.ListFilter()
+        if request.year != 0 { filter.year = Int(request.year) }
+        if request.kind != .unspecified {
+            guard let kind = ItemKind(request.kind) else { throw RPCError.invalidArgument("unknown kind", field: "kind", reason: "UNKNOWN") }
+            filter.kind = kind
+        }
+        if !request.topic.isEmpty {
+            guard validator.topics.contains(request.topic) else {
+                throw RPCError.invalidArgument("unknown topic \"\(request.topic)\"", field: "topic", reason: "UNKNOWN")
+            }
+            filter.topic = request.topic
+        }
+        let page = try await store.list(filter, pageSize: Paging.pageSize(request.page.pageSize), pageToken: request.page.pageToken)
+        var response = Civic_Proposals_V1_ListItemsResponse()
+        response.items = page.items.map(Civic_Proposals_V1_Item.init)
+        response.page.nextPageToken = page.nextPageToken
+        response.page.totalCount = Int64(page.totalCount)
+        return response
+    }
+}
+
+extension ItemKind {
+    init?(_ proto: Civic_Proposals_V1_ItemKind) {
+        switch proto {
+        case .npcSuggestion: self = .npcSuggestion
+        case .cppccProposal: self = .cppccProposal
+        case .unspecified, .UNRECOGNIZED: return nil
+        }
+    }
+
+    var proto: Civic_Proposals_V1_ItemKind {
+        switch self {
+        case .npcSuggestion: .npcSuggestion
+        case .cppccProposal: .cppccProposal
+        }
+    }
+}
+
+extension ItemState {
+    var proto: Civic_Proposals_V1_ItemState {
+        switch self {
+        case .registered: .registered
+        }
+    }
+}
+
+extension Civic_Proposals_V1_Item {
+    init(_ item: Item) {
+        self.init()
+        id = item.id
+        kind = item.kind.proto
+        year = Int32(item.year)
+        session = item.session
+        number = item.number
+        title = item.title
+        body = item.body
+        proposers = item.proposers.map { p in
+            var proposer = Civic_Proposals_V1_Proposer()
+            proposer.name = p.name
+            proposer.lead = p.lead
+            proposer.delegation = p.delegation
+            proposer.contact = p.contact
+            return proposer
+        }
+        topic = item.topic
+        keySupervised = item.keySupervised
+        state = item.state.proto
+        registeredAt = item.registeredAt
+        registeredBy = item.registeredBy
+    }
+}

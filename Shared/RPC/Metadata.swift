@@ -1,0 +1,13 @@
+/// Well-known metadata keys (lower case) carried in request and response envelopes.
+public enum MetadataKey {
+    /// Correlates the log lines of one call across the gateway and services.
+    public static let requestID = "request-id"
+    /// The caller's credential ("Bearer <key>"); read by the gateway only.
+    public static let authorization = "authorization"
+    /// Makes a state-changing call safe to retry: the receiver applies it at most once.
+    public static let idempotencyKey = "idempotency-key"
+    /// Keys with this prefix are set by the gateway; values from callers are dropped.
+    public static let gatewayPrefix = "civic-"
+    /// The authenticated principal, as the gateway vouches for it.
+    public static let principal = "civic-principal"
+}

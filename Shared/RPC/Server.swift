@@ -1,0 +1,296 @@
+import CivicProtos
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// A Civic RPC server: accepts TCP connections, splits them into frames, runs the handler
+/// registered for each call's method and answers by call id, many calls in flight per
+/// connection. Plain channel handlers on the hot path; handlers themselves are async.
+public final class RPCServer: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        /// 0 picks a free port; read the bound one from `localAddress` after `start()`.
+        public var port: Int
+        public var maxFrameSize: Int
+        /// Applied when a caller sends no deadline, and caps the deadlines callers send.
+        public var maxCallDuration: TimeAmount
+
+        public init(host: String = "127.0.0.1", port: Int = 0, maxFrameSize: Int = Framing.defaultMaxFrameSize, maxCallDuration: TimeAmount = .seconds(60)) {
+            self.host = host
+            self.port = port
+            self.maxFrameSize = maxFrameSize
+            self.maxCallDuration = maxCallDuration
+        }
+    }
+
+    /// Called once per finished call (method, status, seconds): one log line, metrics.
+    public typealias CallObserver = @Sendable (_ method: String, _ code: StatusCode, _ seconds: Double, _ requestID: String) -> Void
+
+    private struct State {
+        var draining = false
+        var inFlight = 0
+        var listener: Channel?
+        var connections: [ObjectIdentifier: Channel] = [:]
+    }
+
+    public let configuration: Configuration
+    let handlers: [String: RPCHandler]
+    let logger: Logger
+    let observer: CallObserver?
+    private let group: any EventLoopGroup
+    private let state = NIOLockedValueBox(State())
+
+    public init(
+        configuration: Configuration,
+        handlers: [RPCHandler],
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "civic.rpc.server"),
+        observer: CallObserver? = nil
+    ) {
+        self.configuration = configuration
+        var table: [String: RPCHandler] = [:]
+        for handler in handlers { table[handler.method.path] = handler }
+        self.handlers = table
+        self.group = group
+        self.logger = logger
+        self.observer = observer
+    }
+
+    /// The methods this server answers, sorted by path.
+    public var methods: [RPCMethod] { handlers.values.map(\.method).sorted { $0.path < $1.path } }
+
+    /// Binds and starts accepting connections; returns the bound address.
+    @discardableResult
+    public func start() async throws -> SocketAddress {
+        let maxFrameSize = configuration.maxFrameSize
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: maxFrameSize)))
+                    try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(server: self))
+                    self.track(channel)
+                }
+            }
+        let listener = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        state.withLockedValue { $0.listener = listener }
+        return listener.localAddress!
+    }
+
+    /// The bound address, once started.
+    public var localAddress: SocketAddress? { state.withLockedValue { $0.listener?.localAddress } }
+
+    public var isDraining: Bool { state.withLockedValue { $0.draining } }
+    public var inFlightCalls: Int { state.withLockedValue { $0.inFlight } }
+
+    /// Stops taking new calls (they get UNAVAILABLE) and new connections, lets calls in
+    /// flight finish (up to `timeout`), then closes every connection.
+    public func shutdownGracefully(timeout: TimeAmount = .seconds(10)) async {
+        // An unstructured task: the drain must run to its end even if our caller is cancelled.
+        await Task { [self] in
+            let listener = state.withLockedValue { s -> Channel? in
+                s.draining = true
+                return s.listener
+            }
+            try? await listener?.close()
+            let giveUp = NIODeadline.now() + timeout
+            while inFlightCalls > 0 && NIODeadline.now() < giveUp {
+                try? await Task.sleep(nanoseconds: 5_000_000)
+            }
+            let open = state.withLockedValue { Array($0.connections.values) }
+            for channel in open { try? await channel.close() }
+        }.value
+    }
+
+    private func track(_ channel: Channel) {
+        let id = ObjectIdentifier(channel)
+        state.withLockedValue { $0.connections[id] = channel }
+        channel.closeFuture.whenComplete { [self] _ in
+            _ = state.withLockedValue { $0.connections.removeValue(forKey: id) }
+        }
+    }
+
+    /// Counts a call in, unless the server is draining.
+    fileprivate func admit() -> Bool {
+        state.withLockedValue { s in
+            if s.draining { return false }
+            s.inFlight += 1
+            return true
+        }
+    }
+
+    fileprivate func release() {
+        state.withLockedValue { $0.inFlight -= 1 }
+    }
+}
+
+/// One connection's calls. Lives on the connection's event loop; handler work runs in tasks
+/// whose results hop back here to be written.
+private final class ServerConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private struct Call {
+        let task: Task<Void, Never>
+        let timer: Scheduled<Void>
+        let method: String
+        let requestID: String
+        let started: NIODeadline
+    }
+
+    private let server: RPCServer
+    private var calls: [UInt64: Call] = [:]
+    private var context: ChannelHandlerContext?
+
+    init(server: RPCServer) {
+        self.server = server
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        let request: Civic_Rpc_V1_RequestEnvelope
+        do {
+            request = try Framing.decode(Civic_Rpc_V1_RequestEnvelope.self, from: frame)
+        } catch {
+            // Without a call id there is nobody to answer; the stream can't be trusted either.
+            respond(0, error: RPCError(.invalidArgument, "frame is not a valid civic.rpc.v1.RequestEnvelope; closing connection"))
+            context.close(promise: nil)
+            return
+        }
+        let callID = request.callID
+        guard callID != 0 else {
+            respond(0, error: RPCError(.invalidArgument, "call_id must not be 0"))
+            return
+        }
+        guard calls[callID] == nil else {
+            respond(callID, error: RPCError(.invalidArgument, "call_id \(callID) is already in flight on this connection"))
+            return
+        }
+        guard let handler = server.handlers[request.method] else {
+            respond(callID, error: RPCError(.unimplemented, "unknown method \(request.method.isEmpty ? "(empty)" : request.method)"))
+            return
+        }
+        guard server.admit() else {
+            respond(callID, error: RPCError(.unavailable, "server is shutting down"))
+            return
+        }
+
+        let now = NIODeadline.now()
+        let maxMillis = server.configuration.maxCallDuration.nanoseconds / 1_000_000
+        let millis = request.deadlineMs == 0 ? maxMillis : min(Int64(clamping: request.deadlineMs), maxMillis)
+        let deadline = now + .milliseconds(millis)
+        let requestID = request.metadata[MetadataKey.requestID] ?? ""
+        var logger = server.logger
+        if !requestID.isEmpty { logger[metadataKey: "request_id"] = "\(requestID)" }
+        let rpcContext = RPCContext(method: request.method, metadata: request.metadata, deadline: deadline, logger: logger)
+
+        let eventLoop = context.eventLoop
+        let this = NIOLoopBound(self, eventLoop: eventLoop)
+        let payload = request.payload
+        let task = Task {
+            let outcome: Result<Data, any Error>
+            do {
+                outcome = .success(try await handler.handle(payload, rpcContext))
+            } catch {
+                outcome = .failure(error)
+            }
+            eventLoop.execute { this.value.complete(callID, outcome) }
+        }
+        let timer = eventLoop.scheduleTask(deadline: deadline) { this.value.expire(callID) }
+        calls[callID] = Call(task: task, timer: timer, method: request.method, requestID: requestID, started: now)
+    }
+
+    private func complete(_ callID: UInt64, _ outcome: Result<Data, any Error>) {
+        guard let call = calls.removeValue(forKey: callID) else { return }  // already timed out
+        call.timer.cancel()
+        server.release()
+        switch outcome {
+        case .success(let payload):
+            var response = Civic_Rpc_V1_ResponseEnvelope()
+            response.callID = callID
+            response.payload = payload
+            write(response)
+            observe(call, .ok)
+        case .failure(let error):
+            let rpcError = Self.wireError(error, call: call, logger: server.logger)
+            respond(callID, error: rpcError)
+            observe(call, rpcError.code)
+        }
+    }
+
+    private func expire(_ callID: UInt64) {
+        guard let call = calls.removeValue(forKey: callID) else { return }
+        call.task.cancel()  // the handler stops working on it at its next cancellation point
+        server.release()
+        respond(callID, error: .deadlineExceeded("deadline exceeded after \(Self.elapsedMillis(call.started)) ms"))
+        observe(call, .deadlineExceeded)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        for (_, call) in calls {
+            call.task.cancel()
+            call.timer.cancel()
+            server.release()
+            observe(call, .cancelled)
+        }
+        calls.removeAll()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let frameError = error as? FrameError, case .frameTooLarge = frameError {
+            respond(0, error: RPCError(.resourceExhausted, frameError.description))
+        } else if !(error is FrameError) {
+            server.logger.debug("connection error", metadata: ["error": "\(error)"])
+        }
+        context.close(promise: nil)
+    }
+
+    /// Maps any thrown error to what the caller may see. Unexpected errors are logged in
+    /// full here and leave as a generic INTERNAL.
+    private static func wireError(_ error: any Error, call: Call, logger: Logger) -> RPCError {
+        if let e = error as? RPCError { return e }
+        if let e = error as? any RPCErrorConvertible { return e.rpcError }
+        if error is CancellationError { return RPCError(.cancelled, "call cancelled") }
+        logger.error("unexpected error", metadata: ["method": "\(call.method)", "request_id": "\(call.requestID)", "error": "\(String(reflecting: error))"])
+        return RPCError(.internal, call.requestID.isEmpty ? "internal error" : "internal error (request id \(call.requestID))")
+    }
+
+    private func respond(_ callID: UInt64, error: RPCError) {
+        var response = Civic_Rpc_V1_ResponseEnvelope()
+        response.callID = callID
+        response.status = error.status
+        write(response)
+    }
+
+    private func write(_ response: Civic_Rpc_V1_ResponseEnvelope) {
+        guard let context else { return }
+        do {
+            let buffer = try Framing.frame(response, allocator: context.channel.allocator)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        } catch {
+            server.logger.error("cannot encode response", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func observe(_ call: Call, _ code: StatusCode) {
+        let seconds = Double((NIODeadline.now() - call.started).nanoseconds) / 1e9
+        server.logger.info("rpc", metadata: [
+            "method": "\(call.method)", "status": "\(code.name)",
+            "ms": "\(String(format: "%.2f", seconds * 1000))", "request_id": "\(call.requestID)",
+        ])
+        server.observer?(call.method, code, seconds, call.requestID)
+    }
+
+    private static func elapsedMillis(_ start: NIODeadline) -> Int64 {
+        (NIODeadline.now() - start).nanoseconds / 1_000_000
+    }
+}

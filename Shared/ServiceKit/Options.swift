@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// Command-line options every service executable takes. Each falls back to an environment
+/// variable, then to the default: flags override the environment (docs/OPERATIONS.md).
+public struct ServiceOptions: ParsableArguments, Sendable {
+    @Option(help: "Address to listen on. Env: CIVIC_HOST. Default: 127.0.0.1.")
+    public var host: String?
+
+    @Option(help: "TCP port for framed RPC (0 picks a free one). Env: CIVIC_<NAME>_PORT.")
+    public var port: Int?
+
+    @Option(name: .customLong("data"), help: "Folder holding the SQLite database. Env: CIVIC_DATA. Default: ./data.")
+    public var dataDirectory: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. Env: CIVIC_LOG_LEVEL. Default: info.")
+    public var logLevel: String?
+
+    @Option(help: "Largest accepted frame body in bytes. Env: CIVIC_MAX_FRAME_BYTES. Default: 4194304.")
+    public var maxFrameBytes: Int?
+
+    public init() {}
+}
+
+/// The resolved, validated settings of one service process.
+public struct ServiceConfiguration: Sendable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public var dataDirectory: String
+    public var logLevel: Logger.Level
+    public var maxFrameBytes: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 0, dataDirectory: String, logLevel: Logger.Level = .info, maxFrameBytes: Int = 4 * 1024 * 1024) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.logLevel = logLevel
+        self.maxFrameBytes = maxFrameBytes
+    }
+
+    public var description: String {
+        "host=\(host) port=\(port) data=\(dataDirectory) log-level=\(logLevel) max-frame-bytes=\(maxFrameBytes)"
+    }
+
+    /// Flags, then environment, then defaults; throws a `ValidationError` naming the bad setting.
+    public static func resolve(_ options: ServiceOptions, name: String, defaultPort: Int, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServiceConfiguration {
+        let env = EnvironmentSettings(environment)
+        let host = options.host ?? env.string("CIVIC_HOST") ?? "127.0.0.1"
+        let port = try options.port ?? env.int("CIVIC_\(name.uppercased())_PORT") ?? defaultPort
+        let data = options.dataDirectory ?? env.string("CIVIC_DATA") ?? "./data"
+        let level = try parseLogLevel(options.logLevel ?? env.string("CIVIC_LOG_LEVEL") ?? "info")
+        let frame = try options.maxFrameBytes ?? env.int("CIVIC_MAX_FRAME_BYTES") ?? 4 * 1024 * 1024
+        guard (0...65535).contains(port) else { throw ValidationError("port \(port) is outside 0…65535") }
+        guard frame >= 1024 && frame <= 64 * 1024 * 1024 else { throw ValidationError("max frame bytes \(frame) is outside 1 KiB…64 MiB") }
+        guard !host.isEmpty else { throw ValidationError("host must not be empty") }
+        return ServiceConfiguration(host: host, port: port, dataDirectory: data, logLevel: level, maxFrameBytes: frame)
+    }
+}
+
+public func parseLogLevel(_ text: String) throws -> Logger.Level {
+    guard let level = Logger.Level(rawValue: text.lowercased()) else {
+        throw ValidationError("unknown log level \"\(text)\" (trace, debug, info, notice, warning, error, critical)")
+    }
+    return level
+}
+
+/// Reads typed settings from environment variables, naming the variable when one is malformed.
+public struct EnvironmentSettings: Sendable {
+    let values: [String: String]
+    public init(_ values: [String: String] = ProcessInfo.processInfo.environment) { self.values = values }
+
+    public func string(_ key: String) -> String? {
+        guard let value = values[key], !value.isEmpty else { return nil }
+        return value
+    }
+
+    public func int(_ key: String) throws -> Int? {
+        guard let text = string(key) else { return nil }
+        guard let value = Int(text) else { throw ValidationError("\(key)=\(text) is not a whole number") }
+        return value
+    }
+}
+
+/// Sends logs to standard error at `level`, once per process.
+public enum CivicLogging {
+    public static func bootstrap(level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import CivicRPC
+import CivicStorage
+import GRDB
+import Logging
+
+/// What a domain service hands to the shared host: its name, default port, schema, and the
+/// RPC handlers it serves over its database. Each service library exports one.
+public struct ServiceDefinition: Sendable {
+    /// Short name: the executable, the database file (`<name>.sqlite`), env prefixes.
+    public let name: String
+    public let defaultPort: Int
+    /// Fully qualified protobuf services it serves, e.g. "civic.proposals.v1.ProposalService".
+    public let protoServices: [String]
+    public let migrations: [DatabaseMigration]
+    public let makeHandlers: @Sendable (_ database: DatabasePool, _ logger: Logger) throws -> [RPCHandler]
+
+    public init(
+        name: String, defaultPort: Int, protoServices: [String], migrations: [DatabaseMigration],
+        makeHandlers: @escaping @Sendable (DatabasePool, Logger) throws -> [RPCHandler]
+    ) {
+        self.name = name
+        self.defaultPort = defaultPort
+        self.protoServices = protoServices
+        self.migrations = migrations
+        self.makeHandlers = makeHandlers
+    }
+}
+
+/// The suite's processes and their default ports (docs/OPERATIONS.md).
+public enum DefaultPorts {
+    public static let gatewayFrames = 7000
+    public static let gatewayHTTP = 8080
+    public static let proposals = 7101
+    public static let assistance = 7102
+    public static let eldercare = 7103
+    public static let organizations = 7104
+    public static let enforcement = 7105
+}

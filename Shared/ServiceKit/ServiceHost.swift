@@ -1,0 +1,96 @@
+import CivicProtoServices
+import CivicRPC
+import CivicStorage
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+
+/// Runs one domain service: opens and migrates its database, serves its handlers plus
+/// health and method listing, and drains gracefully. Used by the executables and, with
+/// port 0 and a temporary folder, by the tests.
+public final class ServiceHost: Sendable {
+    public let definition: ServiceDefinition
+    public let configuration: ServiceConfiguration
+    public let database: DatabasePool
+    public let server: RPCServer
+    public let health: HealthHandler
+    public let logger: Logger
+
+    public var databasePath: String { Self.databasePath(for: definition, in: configuration.dataDirectory) }
+
+    public static func databasePath(for definition: ServiceDefinition, in folder: String) -> String {
+        (folder as NSString).appendingPathComponent("\(definition.name).sqlite")
+    }
+
+    private init(definition: ServiceDefinition, configuration: ServiceConfiguration, database: DatabasePool, server: RPCServer, health: HealthHandler, logger: Logger) {
+        self.definition = definition
+        self.configuration = configuration
+        self.database = database
+        self.server = server
+        self.health = health
+        self.logger = logger
+    }
+
+    /// Opens the database and starts listening.
+    public static func start(_ definition: ServiceDefinition, configuration: ServiceConfiguration, logger: Logger? = nil) async throws -> ServiceHost {
+        let logger = logger ?? Logger(label: "civic.\(definition.name)")
+        let path = databasePath(for: definition, in: configuration.dataDirectory)
+        let database = try CivicDatabase.open(path: path, migrations: definition.migrations, logger: logger)
+        let handlers = try definition.makeHandlers(database, logger)
+        let health = HealthHandler(protoServices: definition.protoServices, methods: handlers.map(\.method), database: database)
+        let server = RPCServer(
+            configuration: .init(host: configuration.host, port: configuration.port, maxFrameSize: configuration.maxFrameBytes),
+            handlers: handlers + health.rpcHandlers,
+            logger: logger)
+        let address = try await server.start()
+        logger.notice("\(definition.name) listening", metadata: [
+            "address": "\(configuration.host):\(address.port ?? 0)", "database": "\(path)",
+        ])
+        return ServiceHost(definition: definition, configuration: configuration, database: database, server: server, health: health, logger: logger)
+    }
+
+    /// The bound TCP port.
+    public var port: Int { server.localAddress?.port ?? 0 }
+
+    /// Reports NOT_SERVING, refuses new calls, lets calls in flight finish, closes.
+    public func shutdown() async {
+        health.setServing(false)
+        await server.shutdownGracefully()
+        try? database.close()
+        logger.notice("\(definition.name) stopped")
+    }
+
+    /// The body of a service executable: resolve options, start, run until SIGTERM/SIGINT,
+    /// drain, exit 0.
+    public static func main(_ definition: ServiceDefinition, options: ServiceOptions) async throws {
+        let configuration = try ServiceConfiguration.resolve(options, name: definition.name, defaultPort: definition.defaultPort)
+        CivicLogging.bootstrap(level: configuration.logLevel)
+        let logger = Logger(label: "civic.\(definition.name)")
+        logger.info("configuration", metadata: ["settings": "\(configuration)"])
+        let host = try await start(definition, configuration: configuration, logger: logger)
+        try await runUntilShutdown(logger: logger) { await host.shutdown() }
+    }
+
+    /// Waits for SIGTERM or SIGINT, then runs `drain`.
+    public static func runUntilShutdown(logger: Logger, drain: @escaping @Sendable () async -> Void) async throws {
+        let service = DrainOnShutdown(drain: drain)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        do {
+            try await group.run()
+        } catch is CancellationError {
+            // A signal after the drain began; the drain has finished by now.
+        }
+    }
+}
+
+private struct DrainOnShutdown: Service {
+    let drain: @Sendable () async -> Void
+    func run() async throws {
+        try? await gracefulShutdown()
+        await drain()
+    }
+}

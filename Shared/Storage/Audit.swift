@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+
+/// The audit trail (全过程记录): every state change records who did it, when, what and
+/// why, in the same transaction as the change itself, so neither exists without the other.
+public struct AuditEntry: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    public static let databaseTableName = "audit_log"
+
+    public var id: Int64?
+    public var at: String
+    public var actor: String
+    public var action: String
+    public var entity: String
+    public var entityID: String
+    public var reason: String
+    public var detail: String
+    public var requestID: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, at, actor, action, entity, reason, detail
+        case entityID = "entity_id"
+        case requestID = "request_id"
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+public enum Audit {
+    /// Appends one audit row. Call inside the write transaction that makes the change.
+    @discardableResult
+    public static func record(
+        _ db: Database, actor: String, action: String, entity: String, entityID: String,
+        reason: String = "", detail: String = "", requestID: String = "", at: Date = Date()
+    ) throws -> AuditEntry {
+        var entry = AuditEntry(
+            id: nil, at: StorageTime.string(at), actor: actor, action: action, entity: entity,
+            entityID: entityID, reason: reason, detail: detail, requestID: requestID)
+        try entry.insert(db)
+        return entry
+    }
+
+    /// The trail of one entity, oldest first.
+    public static func trail(_ db: Database, entity: String, entityID: String) throws -> [AuditEntry] {
+        try AuditEntry
+            .filter(Column("entity") == entity && Column("entity_id") == entityID)
+            .order(Column("id"))
+            .fetchAll(db)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+import Logging
+
+/// One named schema step of a service's database. Migrations are append-only: once
+/// released, a migration is never edited or reordered; a change is a new migration.
+public struct DatabaseMigration: Sendable {
+    public let name: String
+    public let migrate: @Sendable (Database) throws -> Void
+
+    public init(_ name: String, _ migrate: @escaping @Sendable (Database) throws -> Void) {
+        self.name = name
+        self.migrate = migrate
+    }
+}
+
+/// Opens a service's SQLite database: a GRDB `DatabasePool` in WAL mode, foreign keys on,
+/// `synchronous=FULL` (a commit survives power loss, not only a process crash), then runs
+/// the shared migrations (audit trail, outbox, inbox) followed by the service's own.
+public enum CivicDatabase {
+    /// The migrations every service database has, before its own.
+    public static let sharedMigrations: [DatabaseMigration] = [
+        DatabaseMigration("civic-001-audit-log") { db in
+            try db.create(table: "audit_log") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .text).notNull()
+                t.column("actor", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("entity", .text).notNull()
+                t.column("entity_id", .text).notNull()
+                t.column("reason", .text).notNull().defaults(to: "")
+                t.column("detail", .text).notNull().defaults(to: "")
+                t.column("request_id", .text).notNull().defaults(to: "")
+            }
+            try db.create(index: "audit_log_entity", on: "audit_log", columns: ["entity", "entity_id"])
+        },
+        DatabaseMigration("civic-002-outbox") { db in
+            try db.create(table: "outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("created_at", .text).notNull()
+                t.column("method", .text).notNull()
+                t.column("payload", .blob).notNull()
+                t.column("idempotency_key", .text).notNull().unique()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("next_attempt_at", .double).notNull()
+                t.column("last_error", .text)
+                t.column("delivered_at", .text)
+            }
+            try db.create(index: "outbox_pending", on: "outbox", columns: ["delivered_at", "next_attempt_at"])
+        },
+        DatabaseMigration("civic-003-inbox") { db in
+            try db.create(table: "inbox") { t in
+                t.primaryKey("idempotency_key", .text)
+                t.column("method", .text).notNull()
+                t.column("received_at", .text).notNull()
+            }
+        },
+    ]
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    public static func open(path: String, migrations: [DatabaseMigration], logger: Logger? = nil) throws -> DatabasePool {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try migrate(pool, migrations: migrations, logger: logger)
+        return pool
+    }
+
+    /// Runs every migration not yet applied, in order, each in its own transaction.
+    public static func migrate(_ writer: any DatabaseWriter, migrations: [DatabaseMigration], logger: Logger? = nil) throws {
+        var migrator = DatabaseMigrator()
+        for migration in sharedMigrations + migrations {
+            migrator.registerMigration(migration.name, migrate: migration.migrate)
+        }
+        let applied = try writer.read { try migrator.appliedMigrations($0) }
+        try migrator.migrate(writer)
+        let new = (sharedMigrations + migrations).map(\.name).filter { !applied.contains($0) }
+        if !new.isEmpty { logger?.info("migrated database", metadata: ["applied": "\(new.joined(separator: ","))"]) }
+    }
+}
+
+/// Timestamps as stored: RFC 3339 in UTC with milliseconds, sortable as text.
+public enum StorageTime {
+    public static func string(_ date: Date) -> String {
+        var style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        style.timeZone = TimeZone(identifier: "UTC")!
+        return date.formatted(style)
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Offset paging for list calls, with opaque tokens so clients don't mistake them for data.
+public enum Paging {
+    public static let defaultPageSize = 50
+    public static let maxPageSize = 200
+
+    /// A page size from a request: 0 means the default; above the maximum is clamped.
+    public static func pageSize(_ requested: Int32) throws -> Int {
+        if requested < 0 { throw PagingError.negativePageSize }
+        if requested == 0 { return defaultPageSize }
+        return min(Int(requested), maxPageSize)
+    }
+
+    public static func token(offset: Int) -> String {
+        Data("o:\(offset)".utf8).base64EncodedString()
+    }
+
+    public static func offset(fromToken token: String) throws -> Int {
+        if token.isEmpty { return 0 }
+        guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
+              text.hasPrefix("o:"), let offset = Int(text.dropFirst(2)), offset >= 0 else {
+            throw PagingError.badToken
+        }
+        return offset
+    }
+}
+
+public enum PagingError: Error, Equatable {
+    case badToken
+    case negativePageSize
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct CivicCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "civic",
+        abstract: "Civic: the civil-affairs (民政) service suite — launcher, client and benchmark.",
+        subcommands: [Up.self, Call.self, Health.self, Bench.self])
+}
+
+/// Where to reach the gateway's framed face.
+struct GatewayAddressOption: ParsableArguments {
+    @Option(name: .customLong("gateway"), help: "Gateway framed-RPC address host:port. Env: CIVIC_GATEWAY_ADDR. Default: 127.0.0.1:7000.")
+    var address: String?
+
+    func resolve() throws -> (host: String, port: Int) {
+        try parseHostPort(address ?? EnvironmentValue.get("CIVIC_GATEWAY_ADDR") ?? "127.0.0.1:7000")
+    }
+}
+
+enum EnvironmentValue {
+    static func get(_ key: String) -> String? {
+        guard let value = ProcessInfo.processInfo.environment[key], !value.isEmpty else { return nil }
+        return value
+    }
+}
+
+func parseHostPort(_ text: String) throws -> (host: String, port: Int) {
+    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 2, let port = Int(parts[1]), (1...65535).contains(port) else {
+        throw ValidationError("\"\(text)\" is not host:port")
+    }
+    return (parts[0].isEmpty ? "127.0.0.1" : String(parts[0]), port)
+}

@@ -49,8 +49,9 @@ public enum Outbox {
     }
 }
 
-/// Delivers queued outbox messages in order of creation, retrying failures with
-/// exponential backoff. A message is marked delivered only after the receiver said OK.
+/// Delivers queued outbox messages strictly in order of creation, retrying failures with
+/// exponential backoff. A message is marked delivered only after the receiver said OK; a
+/// failed message holds back the ones behind it, so a receiver never sees them reordered.
 public struct OutboxDispatcher: Sendable {
     public typealias Send = @Sendable (OutboxMessage) async throws -> Void
 
@@ -71,14 +72,17 @@ public struct OutboxDispatcher: Sendable {
     @discardableResult
     public func deliverDue(now: @Sendable () -> Date = Date.init) async throws -> Int {
         let due = try await database.read { [batchSize] db in
+            // The oldest undelivered messages; if the oldest is not yet due, nothing is.
             try OutboxMessage
-                .filter(Column("delivered_at") == nil && Column("next_attempt_at") <= now().timeIntervalSince1970)
+                .filter(Column("delivered_at") == nil)
                 .order(Column("id"))
                 .limit(batchSize)
                 .fetchAll(db)
         }
         var delivered = 0
         for var message in due {
+            if message.nextAttemptAt > now().timeIntervalSince1970 { break }  // backing off
+            var failed = false
             do {
                 try await send(message)
                 message.deliveredAt = StorageTime.string(now())
@@ -89,6 +93,7 @@ public struct OutboxDispatcher: Sendable {
                 let delay = min(maxBackoff, initialBackoff * pow(2, Double(message.attempts - 1)))
                 message.nextAttemptAt = now().timeIntervalSince1970 + delay
                 message.lastError = "\(error)"
+                failed = true
                 logger.warning("outbox delivery failed", metadata: [
                     "method": "\(message.method)", "key": "\(message.idempotencyKey)",
                     "attempts": "\(message.attempts)", "error": "\(error)",
@@ -96,6 +101,7 @@ public struct OutboxDispatcher: Sendable {
             }
             let updated = message
             try await database.write { db in try updated.update(db) }
+            if failed { break }
         }
         return delivered
     }

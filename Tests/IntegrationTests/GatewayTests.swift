@@ -1,0 +1,161 @@
+import CivicProtoServices
+import CivicProtos
+import CivicRPC
+import Foundation
+import GatewayService
+import NIOConcurrencyHelpers
+import NIOCore
+import Testing
+
+/// A stand-in backend serving proposals' GetItem: records the metadata and deadline it
+/// receives; sleeps when the id asks it to.
+final class FakeProposals: Sendable {
+    let seen = NIOLockedValueBox<[(metadata: [String: String], deadlineMillis: Int64?)]>([])
+    let server: RPCServer
+
+    init(name: String) async throws {
+        let seen = self.seen
+        server = RPCServer(configuration: .init(), handlers: [
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.getItem) { (request: Civic_Proposals_V1_GetItemRequest, context) in
+                let millis = context.deadline.map { ($0 - .now()).nanoseconds / 1_000_000 }
+                seen.withLockedValue { $0.append((context.metadata, millis)) }
+                if request.id.hasPrefix("sleep-") { try await Task.sleep(nanoseconds: UInt64(request.id.dropFirst(6))! * 1_000_000) }
+                var response = Civic_Proposals_V1_GetItemResponse()
+                response.item.id = request.id
+                response.item.title = name
+                return response
+            },
+        ])
+        try await server.start()
+    }
+
+    var port: Int { server.localAddress!.port! }
+}
+
+@Suite("Gateway", .serialized)
+struct GatewayTests {
+    func gateway(proposalsPort: Int, maxCallDuration: TimeAmount = .seconds(10)) async throws -> RunningGateway {
+        try await RunningGateway.start(configuration: GatewayConfiguration(
+            framesPort: 0, httpPort: 0, backends: GatewayConfiguration.standardBackends(ports: ["proposals": proposalsPort, "assistance": 1]),
+            maxCallDuration: maxCallDuration, connectionsPerBackend: 2))
+    }
+
+    @Test func routesByServiceForwardsMetadataAndPropagatesTheDeadline() async throws {
+        let backend = try await FakeProposals(name: "fake-proposals")
+        let gateway = try await gateway(proposalsPort: backend.port)
+        let client = RPCClient(host: "127.0.0.1", port: gateway.framesPort)
+        let proposals = Civic_Proposals_V1_ProposalServiceClient(client)
+        let reply = try await proposals.getItem(.with { $0.id = "item-1" }, options: .init(
+            metadata: [MetadataKey.requestID: "req-7", MetadataKey.idempotencyKey: "idem-1", "civic-principal": "forged-admin"],
+            timeout: .milliseconds(5000)))
+        #expect(reply.item.title == "fake-proposals")
+        #expect(reply.item.id == "item-1")
+        let seen = try #require(backend.seen.withLockedValue { $0.first })
+        #expect(seen.metadata[MetadataKey.requestID] == "req-7")
+        #expect(seen.metadata[MetadataKey.idempotencyKey] == "idem-1")
+        #expect(seen.metadata[MetadataKey.principal] == "anonymous", "a caller cannot vouch for itself")
+        let millis = try #require(seen.deadlineMillis)
+        #expect(millis > 4000 && millis <= 5000, "deadline arrived as \(millis) ms")
+
+        // Without a request id the gateway makes one.
+        _ = try await proposals.getItem(.with { $0.id = "item-2" })
+        let generated = backend.seen.withLockedValue { $0.last?.metadata[MetadataKey.requestID] }
+        #expect(generated?.hasPrefix("gw-") == true)
+
+        // A service without a backend up, and a method no service has.
+        let assistanceDown = await rpcError {
+            _ = try await client.call(method: "/civic.assistance.v1.AssistanceService/Anything", payload: Data(), options: .init(timeout: .seconds(5)))
+        }
+        #expect(assistanceDown?.code == .unavailable)
+        let unknown = await rpcError { _ = try await client.call(method: "/civic.nowhere.v1.X/Y", payload: Data(), options: .init()) }
+        #expect(unknown?.code == .unimplemented)
+        let malformed = await rpcError { _ = try await client.call(method: "no-slash", payload: Data(), options: .init()) }
+        #expect(malformed?.code == .unimplemented)
+
+        await client.close()
+        await gateway.stop()
+        await backend.server.shutdownGracefully()
+    }
+
+    @Test func slowBackendGivesDeadlineExceededAtTheCallersDeadline() async throws {
+        let backend = try await FakeProposals(name: "slow")
+        let gateway = try await gateway(proposalsPort: backend.port)
+        let client = RPCClient(host: "127.0.0.1", port: gateway.framesPort)
+        var request = Civic_Rpc_V1_RequestEnvelope()
+        request.method = Civic_Proposals_V1_ProposalService.Method.getItem.path
+        request.payload = try Civic_Proposals_V1_GetItemRequest.with { $0.id = "sleep-3000" }.serializedBytes()
+        request.deadlineMs = 150
+        let response = try await client.send(request, timeout: .seconds(10)).get()
+        #expect(response.status.code == .deadlineExceeded)
+        await client.close()
+        await gateway.stop()
+        await backend.server.shutdownGracefully()
+    }
+
+    @Test func backendDownIsUnavailableWithinTheDeadlineAndRecoveryNeedsNoGatewayRestart() async throws {
+        let first = try await FakeProposals(name: "first")
+        let port = first.port
+        let gateway = try await gateway(proposalsPort: port)
+        let client = RPCClient(host: "127.0.0.1", port: gateway.framesPort)
+        let proposals = Civic_Proposals_V1_ProposalServiceClient(client)
+        #expect(try await proposals.getItem(.with { $0.id = "a" }).item.title == "first")
+
+        await first.server.shutdownGracefully()
+        let started = ContinuousClock.now
+        let down = await rpcError { _ = try await proposals.getItem(.with { $0.id = "b" }, options: .init(timeout: .seconds(5))) }
+        #expect(down?.code == .unavailable)
+        #expect(down?.message == "proposals service is unavailable")
+        #expect(ContinuousClock.now - started < .seconds(5), "UNAVAILABLE must come before the caller's deadline")
+
+        let second = RPCServer(configuration: .init(port: port), handlers: [
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.getItem) { (request: Civic_Proposals_V1_GetItemRequest, _) in
+                Civic_Proposals_V1_GetItemResponse.with { $0.item.title = "second" }
+            },
+        ])
+        try await second.start()
+        try await waitUntil {
+            (try? await proposals.getItem(.with { $0.id = "c" }).item.title) == "second"
+        }
+        await client.close()
+        await gateway.stop()
+        await second.shutdownGracefully()
+    }
+
+    @Test func oversizeFramesAreRefusedAtTheGateway() async throws {
+        let gateway = try await RunningGateway.start(configuration: GatewayConfiguration(
+            framesPort: 0, httpPort: 0, backends: [], maxFrameBytes: 1024))
+        let client = RPCClient(configuration: .init(host: "127.0.0.1", port: gateway.framesPort))
+        let error = await rpcError {
+            _ = try await client.call(method: "/civic.proposals.v1.ProposalService/GetItem", payload: Data(count: 4096), options: .init(timeout: .seconds(5)))
+        }
+        #expect(error?.code == .resourceExhausted)
+        await client.close()
+        await gateway.stop()
+    }
+
+    @Test func metricsCountCallsByMethodAndStatus() async throws {
+        let backend = try await FakeProposals(name: "m")
+        let gateway = try await gateway(proposalsPort: backend.port)
+        let client = RPCClient(host: "127.0.0.1", port: gateway.framesPort)
+        for i in 0..<3 { _ = try await Civic_Proposals_V1_ProposalServiceClient(client).getItem(.with { $0.id = "\(i)" }) }
+        _ = await rpcError { _ = try await client.call(method: "/x.Y/Z", payload: Data(), options: .init()) }
+        let text = gateway.gateway.metrics.exposition()
+        #expect(text.contains(#"civic_gateway_calls_total{method="/civic.proposals.v1.ProposalService/GetItem",face="frames",code="OK"} 3"#))
+        #expect(text.contains(#"civic_gateway_calls_total{method="unknown",face="frames",code="UNIMPLEMENTED"} 1"#))
+        await client.close()
+        await gateway.stop()
+        await backend.server.shutdownGracefully()
+    }
+
+    @Test func statusToHTTPMappingFollowsGrpcGateway() {
+        let expected: [(StatusCode, Int)] = [
+            (.ok, 200), (.cancelled, 499), (.unknown, 500), (.invalidArgument, 400), (.deadlineExceeded, 504),
+            (.notFound, 404), (.alreadyExists, 409), (.permissionDenied, 403), (.resourceExhausted, 429),
+            (.failedPrecondition, 400), (.aborted, 409), (.outOfRange, 400), (.unimplemented, 501),
+            (.internal, 500), (.unavailable, 503), (.dataLoss, 500), (.unauthenticated, 401),
+        ]
+        for (code, http) in expected {
+            #expect(HTTPFace.httpStatus(for: code).code == http, "\(code.name)")
+        }
+    }
+}

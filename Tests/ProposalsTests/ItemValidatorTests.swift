@@ -1,0 +1,72 @@
+import CivicRPC
+import ProposalsService
+import Testing
+
+func validRegistration() -> ItemRegistration {
+    ItemRegistration(
+        kind: .npcSuggestion, year: 2021, session: "十五届区人大五次会议", number: "第21-168号",
+        title: "关于发展社区嵌入式养老服务的建议", body: "建议……",
+        proposers: [Proposer(name: "李四", lead: true, delegation: "嘉定代表团", contact: "13800000000"), Proposer(name: "王五", lead: false)],
+        topic: "elderly_care", keySupervised: true)
+}
+
+/// The (field, reason) pairs a registration is refused for.
+func problems(_ registration: ItemRegistration) -> [String] {
+    do {
+        try ItemValidator().validate(registration)
+        return []
+    } catch let error as ValidationErrors {
+        return error.details.map { "\($0.field):\($0.reason)" }
+    } catch {
+        return ["unexpected \(error)"]
+    }
+}
+
+@Suite("Item registration rules")
+struct ItemValidatorTests {
+    @Test func aCompleteRegistrationPasses() {
+        #expect(problems(validRegistration()) == [])
+    }
+
+    @Test func everyProblemIsReportedAtOnce() {
+        let empty = ItemRegistration(kind: nil, year: 3000, number: " ", title: "", proposers: [], topic: "")
+        #expect(problems(empty) == ["kind:REQUIRED", "year:OUT_OF_RANGE", "number:REQUIRED", "title:REQUIRED", "proposers:REQUIRED", "topic:REQUIRED"])
+    }
+
+    @Test func exactlyOneLeadProposer() {
+        var r = validRegistration()
+        r.proposers = [Proposer(name: "李四", lead: false), Proposer(name: "王五", lead: false)]
+        #expect(problems(r) == ["proposers:ONE_LEAD"])
+        r.proposers = [Proposer(name: "李四", lead: true), Proposer(name: "王五", lead: true)]
+        #expect(problems(r) == ["proposers:ONE_LEAD"])
+    }
+
+    @Test func proposersNeedNames() {
+        var r = validRegistration()
+        r.proposers.append(Proposer(name: "  ", lead: false))
+        #expect(problems(r) == ["proposers[2].name:REQUIRED"])
+    }
+
+    @Test func topicMustBeInTheCatalog() {
+        var r = validRegistration()
+        r.topic = "weather"
+        #expect(problems(r) == ["topic:UNKNOWN"])
+    }
+
+    @Test func lengthsAreBounded() {
+        var r = validRegistration()
+        r.title = String(repeating: "长", count: ItemValidator.maxTitleLength + 1)
+        r.number = String(repeating: "9", count: ItemValidator.maxNumberLength + 1)
+        #expect(problems(r) == ["number:TOO_LONG", "title:TOO_LONG"])
+        r = validRegistration()
+        r.title = String(repeating: "长", count: ItemValidator.maxTitleLength)
+        #expect(problems(r) == [])
+    }
+
+    @Test func validationErrorsMapToInvalidArgument() {
+        var errors = ValidationErrors()
+        errors.add("title", "REQUIRED", "title is required")
+        #expect(errors.rpcError.code == .invalidArgument)
+        #expect(errors.rpcError.message == "title is required")
+    }
+}

@@ -1,0 +1,174 @@
+import CivicProtos
+import CivicRPC
+import CivicStorage
+import Foundation
+import GRDB
+import Logging
+import ProposalsService
+import Testing
+
+func makeStore() throws -> ProposalStore {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("civic-proposals-\(UUID().uuidString)/proposals.sqlite").path
+    return ProposalStore(database: try CivicDatabase.open(path: path, migrations: ProposalsSchema.migrations))
+}
+
+let staff = ProposalStore.Actor(id: "staff:proposals-office", requestID: "req-1")
+
+@Suite("Proposal store")
+struct ProposalStoreTests {
+    @Test func registeredItemIsStoredWithProposersAndAnAuditRow() async throws {
+        let store = try makeStore()
+        let item = try await store.register(validRegistration(), by: staff, now: Date(timeIntervalSince1970: 1_620_000_000))
+        let read = try await store.item(id: item.id)
+        #expect(read == item)
+        #expect(read.state == .registered)
+        #expect(read.registeredBy == "staff:proposals-office")
+        #expect(read.registeredAt == "2021-05-03T00:00:00.000Z")
+        #expect(read.proposers.map(\.name) == ["李四", "王五"])
+        #expect(read.proposers.first?.contact == "13800000000")
+        let trail = try await store.auditTrail(itemID: item.id)
+        #expect(trail.map(\.action) == ["register"])
+        #expect(trail.first?.actor == "staff:proposals-office")
+        #expect(trail.first?.requestID == "req-1")
+        #expect(trail.first?.detail == "2021 npc_suggestion 第21-168号")
+    }
+
+    @Test func numbersAreUniquePerYearAndKindAndADuplicateChangesNothing() async throws {
+        let store = try makeStore()
+        _ = try await store.register(validRegistration(), by: staff)
+        await #expect(throws: ProposalStore.StoreError.self) {
+            _ = try await store.register(validRegistration(), by: staff)
+        }
+        do {
+            _ = try await store.register(validRegistration(), by: staff)
+        } catch let error as ProposalStore.StoreError {
+            #expect(error.rpcError.code == .alreadyExists)
+        }
+        // Same number as a CPPCC proposal, or in another year, is a different item.
+        var proposal = validRegistration()
+        proposal.kind = .cppccProposal
+        _ = try await store.register(proposal, by: staff)
+        var nextYear = validRegistration()
+        nextYear.year = 2022
+        _ = try await store.register(nextYear, by: staff)
+        let page = try await store.list(.init(), pageSize: 50, pageToken: "")
+        #expect(page.totalCount == 3)
+        let audits = try await store.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_log") }
+        #expect(audits == 3, "a refused duplicate leaves no audit row")
+    }
+
+    @Test func missingItemIsNotFound() async throws {
+        let store = try makeStore()
+        do {
+            _ = try await store.item(id: "nope")
+            Issue.record("expected NOT_FOUND")
+        } catch let error as ProposalStore.StoreError {
+            #expect(error.rpcError.code == .notFound)
+        }
+    }
+
+    @Test func listFiltersOrdersAndPages() async throws {
+        let store = try makeStore()
+        for (i, (year, kind, topic)) in [
+            (2020, ItemKind.npcSuggestion, "elderly_care"), (2021, .npcSuggestion, "elderly_care"), (2021, .cppccProposal, "charity"),
+            (2021, .npcSuggestion, "social_assistance"), (2021, .npcSuggestion, "elderly_care"),
+        ].enumerated() {
+            var r = validRegistration()
+            r.year = year
+            r.kind = kind
+            r.topic = topic
+            r.number = "第\(year % 100)-\(100 + i)号"
+            _ = try await store.register(r, by: staff)
+        }
+        let all = try await store.list(.init(), pageSize: 50, pageToken: "")
+        #expect(all.items.map { "\($0.year) \($0.kind.rawValue) \($0.number)" } == [
+            "2021 cppcc_proposal 第21-102号", "2021 npc_suggestion 第21-101号", "2021 npc_suggestion 第21-103号",
+            "2021 npc_suggestion 第21-104号", "2020 npc_suggestion 第20-100号",
+        ])
+        #expect(all.nextPageToken == "")
+
+        let elderly2021 = try await store.list(.init(year: 2021, kind: .npcSuggestion, topic: "elderly_care"), pageSize: 50, pageToken: "")
+        #expect(elderly2021.items.map(\.number) == ["第21-101号", "第21-104号"])
+        #expect(elderly2021.totalCount == 2)
+
+        let first = try await store.list(.init(year: 2021), pageSize: 3, pageToken: "")
+        #expect(first.items.count == 3)
+        #expect(first.totalCount == 4)
+        let second = try await store.list(.init(year: 2021), pageSize: 3, pageToken: first.nextPageToken)
+        #expect(second.items.map(\.number) == ["第21-104号"])
+        #expect(second.nextPageToken == "")
+    }
+}
+
+@Suite("Proposals handler")
+struct ProposalsHandlerTests {
+    let context = RPCContext(method: "", metadata: [MetadataKey.principal: "staff:1", MetadataKey.requestID: "r-9"], deadline: nil, logger: Logger(label: "test"))
+
+    func request() -> Civic_Proposals_V1_RegisterItemRequest {
+        var request = Civic_Proposals_V1_RegisterItemRequest()
+        request.kind = .cppccProposal
+        request.year = 2021
+        request.number = "第0283号"
+        request.title = "关于完善社会救助体系的提案"
+        request.topic = "social_assistance"
+        var lead = Civic_Proposals_V1_Proposer()
+        lead.name = "赵六"
+        lead.lead = true
+        lead.delegation = "社会福利和社会保障界"
+        request.proposers = [lead]
+        return request
+    }
+
+    @Test func registerTranslatesBothWaysAndRecordsThePrincipal() async throws {
+        let handler = ProposalsHandler(store: try makeStore())
+        let response = try await handler.registerItem(request(), context: context)
+        #expect(response.item.kind == .cppccProposal)
+        #expect(response.item.state == .registered)
+        #expect(response.item.registeredBy == "staff:1")
+        #expect(response.item.proposers.first?.delegation == "社会福利和社会保障界")
+        let fetched = try await handler.getItem(.with { $0.id = response.item.id }, context: context)
+        #expect(fetched.item == response.item)
+    }
+
+    @Test func invalidRequestsChangeNothing() async throws {
+        let store = try makeStore()
+        let handler = ProposalsHandler(store: store)
+        var bad = request()
+        bad.kind = .unspecified
+        bad.topic = "nope"
+        do {
+            _ = try await handler.registerItem(bad, context: context)
+            Issue.record("expected INVALID_ARGUMENT")
+        } catch let error as ValidationErrors {
+            #expect(error.rpcError.code == .invalidArgument)
+            #expect(error.details.map(\.field) == ["kind", "topic"])
+        }
+        #expect(try await store.list(.init(), pageSize: 10, pageToken: "").totalCount == 0)
+    }
+
+    @Test func listValidatesFiltersAndPageTokens() async throws {
+        let handler = ProposalsHandler(store: try makeStore())
+        _ = try await handler.registerItem(request(), context: context)
+        var list = Civic_Proposals_V1_ListItemsRequest()
+        list.topic = "weather"
+        do {
+            _ = try await handler.listItems(list, context: context)
+            Issue.record("expected INVALID_ARGUMENT")
+        } catch let error as RPCError {
+            #expect(error.code == .invalidArgument)
+        }
+        list.topic = ""
+        list.page.pageToken = "garbage"
+        do {
+            _ = try await handler.listItems(list, context: context)
+            Issue.record("expected INVALID_ARGUMENT")
+        } catch let error as any RPCErrorConvertible {
+            #expect(error.rpcError.code == .invalidArgument)
+        }
+        list.page.pageToken = ""
+        list.kind = .cppccProposal
+        let page = try await handler.listItems(list, context: context)
+        #expect(page.items.count == 1)
+        #expect(page.page.totalCount == 1)
+    }
+}

@@ -141,7 +141,7 @@ public final class RPCClient: RPCCaller, Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: configuration.maxFrameSize)))
-                    try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(target: target))
+                    try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(target: target, maxFrameSize: configuration.maxFrameSize))
                 }
             }
         let future = bootstrap.connect(host: configuration.host, port: configuration.port).flatMapThrowing { channel -> ClientConnection in
@@ -259,13 +259,15 @@ private final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     private let target: String
+    private let maxFrameSize: Int
     private var pending: [UInt64: Pending] = [:]
     private var nextCallID: UInt64 = 1
     private var context: ChannelHandlerContext?
     private var closedReason: RPCError?
 
-    init(target: String) {
+    init(target: String, maxFrameSize: Int) {
         self.target = target
+        self.maxFrameSize = maxFrameSize
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
@@ -285,6 +287,11 @@ private final class ClientConnectionHandler: ChannelInboundHandler {
             buffer = try Framing.frame(request, allocator: context.channel.allocator)
         } catch {
             promise.fail(RPCError.internal("cannot encode request: \(error)"))
+            return
+        }
+        guard buffer.readableBytes - Framing.headerSize <= maxFrameSize else {
+            // Sending it would make the peer close the connection, failing every call on it.
+            promise.fail(RPCError(.resourceExhausted, "request of \(buffer.readableBytes - Framing.headerSize) bytes exceeds the frame limit of \(maxFrameSize) bytes"))
             return
         }
         let this = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -308,6 +315,7 @@ private final class ClientConnectionHandler: ChannelInboundHandler {
         if response.callID == 0 {
             // A connection-level error; the peer closes next. Every call here is lost with it.
             failAll(RPCError(status: response.status))
+            context.close(promise: nil)
             return
         }
         guard let call = pending.removeValue(forKey: response.callID) else { return }  // timed out already

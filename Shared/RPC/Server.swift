@@ -115,10 +115,12 @@ public final class RPCServer: Sendable {
         }
     }
 
-    /// Counts a call in, unless the server is draining.
-    fileprivate func admit() -> Bool {
+    static let healthPrefix = "/civic.health.v1.Health/"
+
+    /// Counts a call in, unless the server is draining (health checks always come in).
+    fileprivate func admit(healthCheck: Bool = false) -> Bool {
         state.withLockedValue { s in
-            if s.draining { return false }
+            if s.draining && !healthCheck { return false }
             s.inFlight += 1
             return true
         }
@@ -167,7 +169,9 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
         }
         let callID = request.callID
         guard callID != 0 else {
-            respond(0, error: RPCError(.invalidArgument, "call_id must not be 0"))
+            // call_id 0 is reserved for connection-level errors, which end the connection.
+            respond(0, error: RPCError(.invalidArgument, "call_id must not be 0; closing connection"))
+            context.close(promise: nil)
             return
         }
         guard calls[callID] == nil else {
@@ -178,7 +182,8 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
             respond(callID, error: RPCError(.unimplemented, "unknown method \(request.method.isEmpty ? "(empty)" : request.method)"))
             return
         }
-        guard server.admit() else {
+        // Health checks are still answered while draining, so probes see NOT_SERVING.
+        guard server.admit(healthCheck: request.method.hasPrefix(RPCServer.healthPrefix)) else {
             respond(callID, error: RPCError(.unavailable, "server is shutting down"))
             return
         }
@@ -195,7 +200,11 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
         let eventLoop = context.eventLoop
         let this = NIOLoopBound(self, eventLoop: eventLoop)
         let payload = request.payload
+        let server = self.server
         let task = Task {
+            // Counted in flight until the handler itself has returned, even after a deadline
+            // answer: shutdown must not close the database under a handler still running.
+            defer { server.release() }
             let outcome: Result<Data, any Error>
             do {
                 outcome = .success(try await handler.handle(payload, rpcContext))
@@ -211,7 +220,6 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
     private func complete(_ callID: UInt64, _ outcome: Result<Data, any Error>) {
         guard let call = calls.removeValue(forKey: callID) else { return }  // already timed out
         call.timer.cancel()
-        server.release()
         switch outcome {
         case .success(let payload):
             var response = Civic_Rpc_V1_ResponseEnvelope()
@@ -229,7 +237,6 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
     private func expire(_ callID: UInt64) {
         guard let call = calls.removeValue(forKey: callID) else { return }
         call.task.cancel()  // the handler stops working on it at its next cancellation point
-        server.release()
         respond(callID, error: .deadlineExceeded("deadline exceeded after \(Self.elapsedMillis(call.started)) ms"))
         observe(call, .deadlineExceeded)
     }
@@ -238,7 +245,6 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
         for (_, call) in calls {
             call.task.cancel()
             call.timer.cancel()
-            server.release()
             observe(call, .cancelled)
         }
         calls.removeAll()
@@ -274,7 +280,14 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
     private func write(_ response: Civic_Rpc_V1_ResponseEnvelope) {
         guard let context else { return }
         do {
-            let buffer = try Framing.frame(response, allocator: context.channel.allocator)
+            var buffer = try Framing.frame(response, allocator: context.channel.allocator)
+            if buffer.readableBytes - Framing.headerSize > server.configuration.maxFrameSize {
+                // The peer would refuse it and drop the connection with every call on it.
+                var tooLarge = Civic_Rpc_V1_ResponseEnvelope()
+                tooLarge.callID = response.callID
+                tooLarge.status = RPCError(.resourceExhausted, "response of \(buffer.readableBytes) bytes exceeds the frame limit").status
+                buffer = try Framing.frame(tooLarge, allocator: context.channel.allocator)
+            }
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         } catch {
             server.logger.error("cannot encode response", metadata: ["error": "\(error)"])

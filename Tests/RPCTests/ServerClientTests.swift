@@ -120,6 +120,7 @@ struct ServerClientTests {
         try await waitUntil { server.isDraining }
         let refused = await rpcError { _ = try await client.unary(TestMethods.echo, tagged("late"), as: Tagged.self) }
         #expect(refused?.code == .unavailable)
+        #expect(refused?.message == "server is shutting down")
         #expect(try await slow.value.service == "400")
         await shutdown.value
         #expect(observations.finished == 1)
@@ -160,22 +161,54 @@ struct ServerClientTests {
         await server.shutdownGracefully()
     }
 
-    @Test func callIDZeroAndDuplicatesInFlightAreRejected() async throws {
+    @Test func duplicateCallIDInFlightIsRejectedAndTheOriginalStillAnswered() async throws {
         let server = try await startServer()
         let peer = try await RawPeer(port: server.localAddress!.port!)
-        var zero = Civic_Rpc_V1_RequestEnvelope()
-        zero.method = TestMethods.echo.path
         var slow = Civic_Rpc_V1_RequestEnvelope()
         slow.callID = 7
         slow.method = TestMethods.slow.path
         slow.payload = try tagged("200").serializedBytes()
-        let bytes = try frameBytes(zero) + frameBytes(slow) + frameBytes(slow)
-        let (received, _) = try await peer.exchange(bytes, limit: .seconds(1))
+        let (received, closed) = try await peer.exchange(try frameBytes(slow) + frameBytes(slow), limit: .seconds(1))
+        #expect(!closed)
         let answers = try responses(in: received)
-        try #require(answers.count == 3)
-        #expect(answers[0].callID == 0 && answers[0].status.code == .invalidArgument)
-        #expect(answers[1].callID == 7 && answers[1].status.code == .invalidArgument)  // the duplicate, refused at once
-        #expect(answers[2].callID == 7 && answers[2].status.code == .ok)  // the original, answered later
+        try #require(answers.count == 2)
+        #expect(answers[0].callID == 7 && answers[0].status.code == .invalidArgument)  // the duplicate, refused at once
+        #expect(answers[1].callID == 7 && answers[1].status.code == .ok)  // the original, answered later
+        await server.shutdownGracefully()
+    }
+
+    @Test func callIDZeroIsAConnectionLevelErrorThatCloses() async throws {
+        let server = try await startServer()
+        let peer = try await RawPeer(port: server.localAddress!.port!)
+        var zero = Civic_Rpc_V1_RequestEnvelope()
+        zero.method = TestMethods.echo.path
+        let (received, closed) = try await peer.exchange(try frameBytes(zero))
+        #expect(closed)
+        let answers = try responses(in: received)
+        #expect(answers.map(\.callID) == [0])
+        #expect(answers.first?.status.code == .invalidArgument)
+        await server.shutdownGracefully()
+    }
+
+    @Test func oversizeRequestFailsAloneWithoutBreakingTheConnection() async throws {
+        let server = try await startServer(maxFrameSize: 1024)
+        let client = RPCClient(configuration: .init(host: "127.0.0.1", port: server.localAddress!.port!, maxFrameSize: 1024))
+        #expect(try await client.unary(TestMethods.echo, tagged("small"), as: Tagged.self).service == "small")
+        let error = await rpcError { _ = try await client.unary(TestMethods.echo, tagged(String(repeating: "x", count: 2000)), as: Tagged.self) }
+        #expect(error?.code == .resourceExhausted)
+        #expect(try await client.unary(TestMethods.echo, tagged("still fine"), as: Tagged.self).service == "still fine")
+        await client.close()
+        await server.shutdownGracefully()
+    }
+
+    @Test func oversizeResponseBecomesResourceExhaustedForThatCallOnly() async throws {
+        let server = try await startServer(maxFrameSize: 1024)
+        // The client accepts more than the server may send, so only the server's check applies.
+        let client = RPCClient(configuration: .init(host: "127.0.0.1", port: server.localAddress!.port!, maxFrameSize: 4096))
+        let error = await rpcError { _ = try await client.unary(TestMethods.echo, tagged(String(repeating: "y", count: 1500)), as: Tagged.self) }
+        #expect(error?.code == .resourceExhausted)
+        #expect(try await client.unary(TestMethods.echo, tagged("ok"), as: Tagged.self).service == "ok")
+        await client.close()
         await server.shutdownGracefully()
     }
 

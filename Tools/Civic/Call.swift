@@ -36,7 +36,6 @@ struct Call: AsyncParsableCommand {
             throw ValidationError("unknown method \(method). Known methods:\n\(known)")
         }
         let json = try readRequest()
-        let payload = try ProtoJSON.binary(fromJSON: Array(json.utf8), as: rpcMethod.requestType)
         var options = CallOptions(timeout: .milliseconds(Int64(timeoutMs)))
         for pair in metadata {
             guard let eq = pair.firstIndex(of: "=") else { throw ValidationError("metadata \"\(pair)\" is not key=value") }
@@ -47,6 +46,7 @@ struct Call: AsyncParsableCommand {
         let client = RPCClient(host: host, port: port)
         defer { Task { await client.close() } }
         do {
+            let payload = try ProtoJSON.binary(fromJSON: Array(json.utf8), as: rpcMethod.requestType)
             let reply = try await client.call(method: path, payload: payload, options: options)
             let out = try ProtoJSON.json(fromBinary: reply, as: rpcMethod.responseType)
             print(prettyJSON(out))

@@ -25,8 +25,11 @@ struct Health: AsyncParsableCommand {
         defer { Task { await client.close() } }
         let health = Civic_Health_V1_HealthClient(client)
         let response: Civic_Health_V1_HealthCheckResponse
+        // A probe asks about the process itself; otherwise the gateway reports every service.
+        var request = Civic_Health_V1_HealthCheckRequest()
+        if probe != nil { request.service = Civic_Health_V1_Health.name }
         do {
-            response = try await health.check(.init(), options: CallOptions(timeout: .milliseconds(Int64(timeoutMs))))
+            response = try await health.check(request, options: CallOptions(timeout: .milliseconds(Int64(timeoutMs))))
         } catch let error as RPCError {
             print("\(host):\(port) \(error.code.name): \(error.message)")
             throw ExitCode(1)

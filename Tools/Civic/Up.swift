@@ -45,7 +45,7 @@ struct Up: AsyncParsableCommand {
         let data = dataDirectory ?? env.string("CIVIC_DATA") ?? "./data"
         let level = logLevel ?? env.string("CIVIC_LOG_LEVEL") ?? "info"
         _ = try parseLogLevel(level)
-        let bin = binDirectory ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        let bin = binDirectory ?? Self.ownFolder()
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
 
         let services: [(name: String, port: Int)] = try [
@@ -66,6 +66,29 @@ struct Up: AsyncParsableCommand {
 
         let supervisor = Supervisor()
         supervisor.installSignalHandlers()
+        do {
+            try await start(supervisor, services: services, host: host, data: data, level: level, bin: bin, framesPort: framesPort, http: http)
+        } catch {
+            // Whatever failed (or a Ctrl-C during start-up), stop what was started before leaving.
+            supervisor.stopAll(code: 1)
+            _ = await supervisor.waitForStop()
+            throw error
+        }
+        let code = await supervisor.waitForStop()
+        throw ExitCode(code)
+    }
+
+    /// The folder this executable is in, also when it was found through PATH.
+    static func ownFolder() -> String {
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        if exe.path != "/proc/self/exe" { return exe.deletingLastPathComponent().path }
+        return (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).resolvingSymlinksInPath().deletingLastPathComponent().path
+    }
+
+    private func start(
+        _ supervisor: Supervisor, services: [(name: String, port: Int)], host: String, data: String, level: String,
+        bin: String, framesPort: Int, http: Int
+    ) async throws {
         for service in services {
             try supervisor.launch(name: service.name, path: "\(bin)/\(service.name)", arguments: [
                 "--host", host, "--port", "\(service.port)", "--data", data, "--log-level", level,
@@ -87,8 +110,6 @@ struct Up: AsyncParsableCommand {
         Try: civic call civic.proposals.v1.ProposalService/ListItems '{}'     Stop: Ctrl-C
 
         """)
-        let code = await supervisor.waitForStop()
-        throw ExitCode(code)
     }
 }
 
@@ -138,7 +159,6 @@ final class Supervisor: @unchecked Sendable {
             try await Task.sleep(nanoseconds: 100_000_000)
         }
         FileHandle.standardError.write(Data("\(name) did not answer health on \(host):\(port) within 30 s\n".utf8))
-        stopAll(code: 1)
         throw ExitCode(1)
     }
 
@@ -152,12 +172,13 @@ final class Supervisor: @unchecked Sendable {
 
     /// Gateway first, then the services; each gets SIGTERM and 15 s to drain, then SIGKILL.
     func stopAll(code: Int32) {
-        let list: [(name: String, process: Process)] = lock.withLock {
-            if stopping { return [] }
+        let list: [(name: String, process: Process)]? = lock.withLock {
+            if stopping { return nil }  // already under way
             stopping = true
             exitCode = code
             return children
         }
+        guard let list else { return }
         if list.isEmpty {
             stopped.continuation.finish()
             return

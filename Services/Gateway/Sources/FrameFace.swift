@@ -104,7 +104,8 @@ private final class GatewayConnectionHandler: ChannelInboundHandler {
         }
         let callID = request.callID
         guard callID != 0 else {
-            reply(0, Gateway.failure(RPCError(.invalidArgument, "call_id must not be 0")))
+            reply(0, Gateway.failure(RPCError(.invalidArgument, "call_id must not be 0; closing connection")))
+            context.close(promise: nil)
             return
         }
         guard !inFlight.contains(callID) else {
@@ -139,7 +140,13 @@ private final class GatewayConnectionHandler: ChannelInboundHandler {
         var response = response
         response.callID = callID
         do {
-            let buffer = try Framing.frame(response, allocator: context.channel.allocator)
+            var buffer = try Framing.frame(response, allocator: context.channel.allocator)
+            if buffer.readableBytes - Framing.headerSize > server.gateway.configuration.maxFrameBytes {
+                // The caller would refuse it and drop the connection with every call on it.
+                var tooLarge = Gateway.failure(RPCError(.resourceExhausted, "response of \(buffer.readableBytes) bytes exceeds the frame limit"))
+                tooLarge.callID = callID
+                buffer = try Framing.frame(tooLarge, allocator: context.channel.allocator)
+            }
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         } catch {
             server.gateway.logger.error("cannot encode response", metadata: ["error": "\(error)"])

@@ -19,6 +19,10 @@ public final class Gateway: Sendable {
     private let routes: [String: RoutedBackend]
     private let backends: [RoutedBackend]
     private let requestIDs = RequestIDGenerator()
+    private let draining = NIOLockedValueBox(false)
+
+    /// From now on the gateway reports itself NOT_SERVING (it is shutting down).
+    public func beginDraining() { draining.withLockedValue { $0 = true } }
 
     struct RoutedBackend: Sendable {
         let backend: Backend
@@ -54,6 +58,8 @@ public final class Gateway: Sendable {
         if request.metadata.keys.contains(where: { $0.hasPrefix(MetadataKey.gatewayPrefix) }) {
             request.metadata = request.metadata.filter { !$0.key.hasPrefix(MetadataKey.gatewayPrefix) }
         }
+        // The credential stops here; services see only the principal the gateway vouches for.
+        let credential = request.metadata.removeValue(forKey: MetadataKey.authorization)
         var requestID = request.metadata[MetadataKey.requestID] ?? ""
         if requestID.isEmpty || requestID.count > 128 {
             requestID = requestIDs.next()
@@ -64,7 +70,7 @@ public final class Gateway: Sendable {
         let metricMethod: String
         if let (serviceName, _) = RPCMethod.split(path: method), CivicServiceRegistry.methodsByPath[method] != nil || routes[String(serviceName)] != nil {
             metricMethod = CivicServiceRegistry.methodsByPath[method] != nil ? method : "unknown"
-            future = route(request, service: String(serviceName), on: eventLoop)
+            future = route(request, credential: credential, service: String(serviceName), on: eventLoop)
         } else {
             metricMethod = "unknown"
             future = eventLoop.makeSucceededFuture(Self.failure(RPCError(.unimplemented, "unknown method \(method.isEmpty ? "(empty)" : method)")))
@@ -85,10 +91,10 @@ public final class Gateway: Sendable {
         }
     }
 
-    private func route(_ request: Civic_Rpc_V1_RequestEnvelope, service: String, on eventLoop: any EventLoop) -> EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope> {
+    private func route(_ request: Civic_Rpc_V1_RequestEnvelope, credential: String?, service: String, on eventLoop: any EventLoop) -> EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope> {
         var request = request
         do {
-            request.metadata[MetadataKey.principal] = try authorizer.authorize(method: request.method, metadata: request.metadata)
+            request.metadata[MetadataKey.principal] = try authorizer.authorize(method: request.method, credential: credential, metadata: request.metadata)
         } catch {
             return eventLoop.makeSucceededFuture(Self.failure((error as? RPCError) ?? RPCError(.permissionDenied, "not allowed")))
         }
@@ -157,12 +163,17 @@ public final class Gateway: Sendable {
             case Civic_Health_V1_Health.Method.check.path:
                 let check = try Civic_Health_V1_HealthCheckRequest(serializedBytes: request.payload)
                 var answer = Civic_Health_V1_HealthCheckResponse()
-                if check.service.isEmpty || check.service == Civic_Health_V1_Health.name {
+                if check.service == Civic_Health_V1_Health.name {
+                    // The gateway process itself (what a container probe asks).
+                    answer.status = draining.withLockedValue { $0 } ? .notServing : .serving
+                } else if check.service.isEmpty {
                     answer.services = await backendHealth()
                     answer.status = answer.services.values.allSatisfy { $0 == .serving } ? .serving : .notServing
                 } else if let backend = routes[check.service] {
-                    // Ask the backend about its own service; its answer passes through as is.
-                    return try await send(request, to: backend, on: backend.client.eventLoopHint).get()
+                    // Ask the backend about its own service; a backend that can't answer is not serving.
+                    let reply = try await send(request, to: backend, on: MultiThreadedEventLoopGroup.singleton.any()).get()
+                    if reply.status.code == .ok { return reply }
+                    answer.status = .notServing
                 } else {
                     answer.status = .serviceUnknown
                 }
@@ -194,10 +205,6 @@ public final class Gateway: Sendable {
     public func close() async {
         for routed in backends { await routed.client.close() }
     }
-}
-
-extension RPCClient {
-    var eventLoopHint: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
 }
 
 /// Request ids for calls that arrive without one: a per-process prefix and a counter, so

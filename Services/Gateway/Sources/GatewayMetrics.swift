@@ -2,9 +2,8 @@ import CivicRPC
 import NIOConcurrencyHelpers
 import Prometheus
 
-/// Prometheus figures for `/metrics`: calls and their durations per method, face and
-/// status; backend connection failures. Collectors are cached so the hot path only
-/// increments.
+/// Prometheus figures for `/metrics`: calls per method, face and status, and call
+/// durations per method. Collectors are cached so the hot path only increments.
 public final class GatewayMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private struct Key: Hashable {

@@ -38,7 +38,16 @@ public enum HTTPFace {
         let path = "/\(service)/\(methodName)"
         let binary = request.headers[.contentType]?.lowercased().hasPrefix(protobufContentType) ?? false
         var request = request
-        let body = try await request.collectBody(upTo: gateway.configuration.maxFrameBytes)
+        let callerRequestID = request.headers[.xRequestID].flatMap { $0.isEmpty ? nil : $0 }
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: gateway.configuration.maxFrameBytes)
+        } catch is NIOTooManyBytesError {
+            var response = errorResponse(RPCError(.resourceExhausted, "request body exceeds \(gateway.configuration.maxFrameBytes) bytes"), requestID: callerRequestID)
+            response.status = .contentTooLarge
+            response.headers[.retryAfter] = nil
+            return response
+        }
 
         var envelope = Civic_Rpc_V1_RequestEnvelope()
         envelope.method = path
@@ -47,7 +56,7 @@ public enum HTTPFace {
         if let key = request.headers[.idempotencyKey], !key.isEmpty { envelope.metadata[MetadataKey.idempotencyKey] = key }
         if let text = request.headers[.timeoutMillis] {
             guard let millis = UInt64(text), millis > 0 else {
-                return errorResponse(RPCError.invalidArgument("X-Timeout-Ms must be a positive whole number of milliseconds", field: "X-Timeout-Ms"), requestID: nil)
+                return errorResponse(RPCError.invalidArgument("X-Timeout-Ms must be a positive whole number of milliseconds", field: "X-Timeout-Ms"), requestID: callerRequestID)
             }
             envelope.deadlineMs = millis
         }
@@ -61,7 +70,7 @@ public enum HTTPFace {
                     envelope.payload = try ProtoJSON.binary(fromJSON: Array(buffer: body), as: method.requestType)
                 }
             } catch let error as RPCError {
-                return errorResponse(error, requestID: nil)
+                return errorResponse(error, requestID: callerRequestID)
             }
         }
         // Unknown methods still go through forward(), which answers UNIMPLEMENTED and counts them.
@@ -160,10 +169,8 @@ struct JSONErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as HTTPError {
             let code: StatusCode = switch error.status.code {
-            case 404: .unimplemented
-            case 413: .resourceExhausted
+            case 404, 405: .unimplemented
             case 400: .invalidArgument
-            case 405: .unimplemented
             default: .internal
             }
             let message = error.status.code == 404 ? "no such endpoint: \(request.method) \(request.uri.path)" : (error.body ?? error.status.reasonPhrase)

@@ -56,11 +56,13 @@ public final class RunningGateway: Sendable {
         return RunningGateway(gateway: gateway, frames: frames, framesPort: framesAddress.port ?? 0, httpPort: httpPort, httpGroup: group, httpTask: task)
     }
 
-    /// Drains both faces, then closes backend connections.
+    /// Reports NOT_SERVING, drains both faces together, then closes backend connections.
     public func stop() async {
-        await frames.shutdownGracefully()
+        gateway.beginDraining()
+        async let framesDrained: Void = frames.shutdownGracefully()
         await httpGroup.triggerGracefulShutdown()
         _ = await httpTask.result
+        await framesDrained
         await gateway.close()
     }
 }

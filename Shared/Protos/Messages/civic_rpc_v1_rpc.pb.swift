@@ -142,8 +142,8 @@ public nonisolated struct Civic_Rpc_V1_RequestEnvelope: Sendable {
   /// "idempotency-key". Keys starting with "civic-" are reserved for the gateway.
   public var metadata: Dictionary<String,String> = [:]
 
-  /// Time the caller will wait, in milliseconds from when the frame is sent. 0 = no deadline
-  /// (the server applies its own maximum).
+  /// Time the caller will wait, in milliseconds. The receiver counts it from when it reads
+  /// the frame. 0 = no deadline (the receiver applies its own maximum, 60 s).
   public var deadlineMs: UInt64 = 0
 
   /// The request message, protobuf-encoded.

@@ -255,7 +255,8 @@ private final class ClientConnectionHandler: ChannelInboundHandler {
 
     private struct Pending {
         let promise: EventLoopPromise<Civic_Rpc_V1_ResponseEnvelope>
-        let timer: Scheduled<Void>
+        let deadline: NIODeadline
+        let timeout: TimeAmount
     }
 
     private let target: String
@@ -264,6 +265,7 @@ private final class ClientConnectionHandler: ChannelInboundHandler {
     private var nextCallID: UInt64 = 1
     private var context: ChannelHandlerContext?
     private var closedReason: RPCError?
+    private var sweep = DeadlineSweep()
 
     init(target: String, maxFrameSize: Int) {
         self.target = target
@@ -294,15 +296,31 @@ private final class ClientConnectionHandler: ChannelInboundHandler {
             promise.fail(RPCError(.resourceExhausted, "request of \(buffer.readableBytes - Framing.headerSize) bytes exceeds the frame limit of \(maxFrameSize) bytes"))
             return
         }
-        let this = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let timer = context.eventLoop.scheduleTask(in: timeout) { this.value.expire(callID, after: timeout) }
-        pending[callID] = Pending(promise: promise, timer: timer)
+        let deadline = NIODeadline.now() + timeout
+        pending[callID] = Pending(promise: promise, deadline: deadline, timeout: timeout)
+        armSweep(for: deadline, on: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
 
-    private func expire(_ callID: UInt64, after timeout: TimeAmount) {
-        guard let call = pending.removeValue(forKey: callID) else { return }
-        call.promise.fail(RPCError.deadlineExceeded("no answer from \(target) within \(timeout.nanoseconds / 1_000_000) ms"))
+    private func armSweep(for deadline: NIODeadline, on eventLoop: any EventLoop) {
+        let this = NIOLoopBound(self, eventLoop: eventLoop)
+        sweep.arm(for: deadline, on: eventLoop) { this.value.expireOverdue(on: eventLoop) }
+    }
+
+    /// Fails every call past its deadline with DEADLINE_EXCEEDED; re-arms for the rest.
+    private func expireOverdue(on eventLoop: any EventLoop) {
+        sweep.fired()
+        let now = NIODeadline.now()
+        var next: NIODeadline?
+        for (callID, call) in pending {
+            if call.deadline <= now {
+                pending.removeValue(forKey: callID)
+                call.promise.fail(RPCError.deadlineExceeded("no answer from \(target) within \(call.timeout.nanoseconds / 1_000_000) ms"))
+            } else {
+                next = min(next ?? call.deadline, call.deadline)
+            }
+        }
+        if let next { armSweep(for: next, on: eventLoop) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -319,7 +337,6 @@ private final class ClientConnectionHandler: ChannelInboundHandler {
             return
         }
         guard let call = pending.removeValue(forKey: response.callID) else { return }  // timed out already
-        call.timer.cancel()
         call.promise.succeed(response)
     }
 
@@ -335,10 +352,10 @@ private final class ClientConnectionHandler: ChannelInboundHandler {
 
     private func failAll(_ error: RPCError) {
         if closedReason == nil { closedReason = error }
+        sweep.cancel()
         let calls = pending
         pending.removeAll()
         for (_, call) in calls {
-            call.timer.cancel()
             call.promise.fail(error)
         }
     }

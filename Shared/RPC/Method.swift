@@ -32,7 +32,8 @@ public struct RPCMethod: Sendable, CustomStringConvertible {
         guard let slash = rest.firstIndex(of: "/") else { return nil }
         let service = rest[..<slash]
         let method = rest[rest.index(after: slash)...]
-        guard !service.isEmpty, !method.isEmpty, !method.contains("/") else { return nil }
+        // (Character search: the String overload would go through Foundation, on the hot path.)
+        guard !service.isEmpty, !method.isEmpty, !method.contains(where: { $0 == "/" }) else { return nil }
         return (service, method)
     }
 }

@@ -139,7 +139,7 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
 
     private struct Call {
         let task: Task<Void, Never>
-        let timer: Scheduled<Void>
+        let deadline: NIODeadline
         let method: String
         let requestID: String
         let started: NIODeadline
@@ -147,6 +147,7 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
 
     private let server: RPCServer
     private var calls: [UInt64: Call] = [:]
+    private var sweep = DeadlineSweep()
     private var context: ChannelHandlerContext?
 
     init(server: RPCServer) {
@@ -213,13 +214,30 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
             }
             eventLoop.execute { this.value.complete(callID, outcome) }
         }
-        let timer = eventLoop.scheduleTask(deadline: deadline) { this.value.expire(callID) }
-        calls[callID] = Call(task: task, timer: timer, method: request.method, requestID: requestID, started: now)
+        calls[callID] = Call(task: task, deadline: deadline, method: request.method, requestID: requestID, started: now)
+        sweep.arm(for: deadline, on: eventLoop) { this.value.expireOverdue(on: eventLoop) }
+    }
+
+    /// Answers DEADLINE_EXCEEDED for every call past its deadline; re-arms for the rest.
+    private func expireOverdue(on eventLoop: any EventLoop) {
+        sweep.fired()
+        let now = NIODeadline.now()
+        var next: NIODeadline?
+        for (callID, call) in calls {
+            if call.deadline <= now {
+                expire(callID)
+            } else {
+                next = min(next ?? call.deadline, call.deadline)
+            }
+        }
+        if let next {
+            let this = NIOLoopBound(self, eventLoop: eventLoop)
+            sweep.arm(for: next, on: eventLoop) { this.value.expireOverdue(on: eventLoop) }
+        }
     }
 
     private func complete(_ callID: UInt64, _ outcome: Result<Data, any Error>) {
         guard let call = calls.removeValue(forKey: callID) else { return }  // already timed out
-        call.timer.cancel()
         switch outcome {
         case .success(let payload):
             var response = Civic_Rpc_V1_ResponseEnvelope()
@@ -242,9 +260,9 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        sweep.cancel()
         for (_, call) in calls {
             call.task.cancel()
-            call.timer.cancel()
             observe(call, .cancelled)
         }
         calls.removeAll()

@@ -92,6 +92,24 @@ struct ServerClientTests {
         await server.shutdownGracefully()
     }
 
+    @Test func aShortDeadlineExpiresOnTimeBehindALongOne() async throws {
+        let observations = Observations()
+        let server = try await startServer(observations)
+        let client = RPCClient(host: "127.0.0.1", port: server.localAddress!.port!, connections: 1)
+        // The long call arms the connection's deadline sweep first; the short one must re-arm it.
+        let long = Task { try await client.unary(TestMethods.slow, tagged("600"), as: Tagged.self, options: .init(timeout: .seconds(20))) }
+        try await waitUntil { observations.maxConcurrent == 1 }
+        let started = ContinuousClock.now
+        let short = await rpcError {
+            _ = try await client.unary(TestMethods.slow, tagged("5000"), as: Tagged.self, options: .init(timeout: .milliseconds(100)))
+        }
+        #expect(short?.code == .deadlineExceeded)
+        #expect(ContinuousClock.now - started < .milliseconds(550), "the short call waited for the long one")
+        #expect(try await long.value.service == "600")
+        await client.close()
+        await server.shutdownGracefully()
+    }
+
     @Test func serverAnswersDeadlineExceededAndStopsTheHandler() async throws {
         let observations = Observations()
         let server = try await startServer(observations)

@@ -68,8 +68,9 @@ public final class Gateway: Sendable {
 
         let future: EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope>
         let metricMethod: String
-        if let (serviceName, _) = RPCMethod.split(path: method), CivicServiceRegistry.methodsByPath[method] != nil || routes[String(serviceName)] != nil {
-            metricMethod = CivicServiceRegistry.methodsByPath[method] != nil ? method : "unknown"
+        let known = CivicServiceRegistry.methodsByPath[method] != nil
+        if let (serviceName, _) = RPCMethod.split(path: method), known || routes[String(serviceName)] != nil {
+            metricMethod = known ? method : "unknown"
             future = route(request, credential: credential, service: String(serviceName), on: eventLoop)
         } else {
             metricMethod = "unknown"

@@ -1,0 +1,29 @@
+import NIOCore
+
+/// Expires a connection's calls with one timer for the whole connection instead of one per
+/// call: the timer is armed for the earliest deadline and re-armed after each sweep. With
+/// the usual equal timeouts, later calls never move it, so a call costs no timer work.
+/// Confined to the connection's event loop.
+struct DeadlineSweep {
+    private var scheduled: Scheduled<Void>?
+    private var armedFor: NIODeadline?
+
+    /// Ensures a sweep runs no later than `deadline`.
+    mutating func arm(for deadline: NIODeadline, on eventLoop: any EventLoop, _ sweep: @escaping @Sendable () -> Void) {
+        if let armedFor, armedFor <= deadline { return }
+        scheduled?.cancel()
+        armedFor = deadline
+        scheduled = eventLoop.scheduleTask(deadline: deadline, sweep)
+    }
+
+    /// Call first thing in the sweep.
+    mutating func fired() {
+        scheduled = nil
+        armedFor = nil
+    }
+
+    mutating func cancel() {
+        scheduled?.cancel()
+        fired()
+    }
+}

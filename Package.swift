@@ -5,7 +5,7 @@ import PackageDescription
 //   Shared/Protos   generated protobuf messages and RPC stubs (never hand-edited)
 //   Shared/RPC      framing, envelopes, status codes, server, multiplexed client
 //   Shared/Storage  GRDB pool, named migrations, audit trail, outbox/inbox
-//   Shared/ServiceKit  configuration, lifecycle, health, logging, metrics
+//   Shared/ServiceKit  configuration, lifecycle, health, logging
 //   Services/<Name>/Sources  domain rules + store + handlers (library)
 //   Services/<Name>/Main     thin executable
 //   Tools/          the `civic` launcher/CLI/bench and the protoc plugin

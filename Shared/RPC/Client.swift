@@ -266,6 +266,7 @@ private final class ClientConnectionHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private var closedReason: RPCError?
     private var sweep = DeadlineSweep()
+    private var flush = FlushCoalescing()
 
     init(target: String, maxFrameSize: Int) {
         self.target = target
@@ -299,7 +300,15 @@ private final class ClientConnectionHandler: ChannelInboundHandler {
         let deadline = NIODeadline.now() + timeout
         pending[callID] = Pending(promise: promise, deadline: deadline, timeout: timeout)
         armSweep(for: deadline, on: context.eventLoop)
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        // Calls sent in the same event-loop tick (e.g. from many gateway callers) leave in one write.
+        let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+        flush.schedule(on: context.eventLoop) { this.value.flushNow() }
+    }
+
+    private func flushNow() {
+        flush.done()
+        context?.flush()
     }
 
     private func armSweep(for deadline: NIODeadline, on eventLoop: any EventLoop) {

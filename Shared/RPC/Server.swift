@@ -148,6 +148,7 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
     private let server: RPCServer
     private var calls: [UInt64: Call] = [:]
     private var sweep = DeadlineSweep()
+    private var flush = FlushCoalescing()
     private var context: ChannelHandlerContext?
 
     init(server: RPCServer) {
@@ -306,10 +307,23 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
                 tooLarge.status = RPCError(.resourceExhausted, "response of \(buffer.readableBytes) bytes exceeds the frame limit").status
                 buffer = try Framing.frame(tooLarge, allocator: context.channel.allocator)
             }
-            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            if response.callID == 0 {
+                // A connection-level error: the connection closes next, so it must leave now.
+                context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+                return
+            }
+            context.write(wrapOutboundOut(buffer), promise: nil)
+            // Answers finished in the same event-loop tick leave in one write.
+            let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+            flush.schedule(on: context.eventLoop) { this.value.flushNow() }
         } catch {
             server.logger.error("cannot encode response", metadata: ["error": "\(error)"])
         }
+    }
+
+    private func flushNow() {
+        flush.done()
+        context?.flush()
     }
 
     private func observe(_ call: Call, _ code: StatusCode) {

@@ -123,12 +123,18 @@ final class Supervisor: @unchecked Sendable {
     private var signalSources: [DispatchSourceSignal] = []
 
     func launch(name: String, path: String, arguments: [String]) throws {
+        // Started after a stop began, it would never be stopped.
+        if lock.withLock({ stopping }) { throw ExitCode(1) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.terminationHandler = { [weak self] process in self?.childExited(name: name, process: process) }
-        try process.run()
-        lock.withLock { children.append((name, process)) }
+        try lock.withLock {
+            // Under the lock, so a stop that begins now either sees this child or prevents it.
+            if stopping { throw ExitCode(1) }
+            try process.run()
+            children.append((name, process))
+        }
         say("started \(name) (pid \(process.processIdentifier))")
     }
 

@@ -49,9 +49,9 @@ public final class GatewayFrameServer: Sendable {
 
     public var localAddress: SocketAddress? { state.withLockedValue { $0.listener?.localAddress } }
 
-    fileprivate func admit() -> Bool {
+    fileprivate func admit(healthCheck: Bool) -> Bool {
         state.withLockedValue { s in
-            if s.draining { return false }
+            if s.draining && !healthCheck { return false }
             s.inFlight += 1
             return true
         }
@@ -112,7 +112,8 @@ private final class GatewayConnectionHandler: ChannelInboundHandler {
             reply(callID, Gateway.failure(RPCError(.invalidArgument, "call_id \(callID) is already in flight on this connection")))
             return
         }
-        guard server.admit() else {
+        // Health checks still come in while draining, so probes see NOT_SERVING.
+        guard server.admit(healthCheck: request.method.hasPrefix("/civic.health.v1.Health/")) else {
             reply(callID, Gateway.failure(RPCError(.unavailable, "gateway is shutting down")))
             return
         }

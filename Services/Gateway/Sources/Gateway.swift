@@ -59,7 +59,9 @@ public final class Gateway: Sendable {
             request.metadata = request.metadata.filter { !$0.key.hasPrefix(MetadataKey.gatewayPrefix) }
         }
         // The credential stops here; services see only the principal the gateway vouches for.
+        // (Keys are lower case by the protocol; the capitalised HTTP spelling is dropped too.)
         let credential = request.metadata.removeValue(forKey: MetadataKey.authorization)
+            ?? request.metadata.removeValue(forKey: "Authorization")
         var requestID = request.metadata[MetadataKey.requestID] ?? ""
         if requestID.isEmpty || requestID.count > 128 {
             requestID = requestIDs.next()
@@ -169,10 +171,12 @@ public final class Gateway: Sendable {
                     answer.status = draining.withLockedValue { $0 } ? .notServing : .serving
                 } else if check.service.isEmpty {
                     answer.services = await backendHealth()
-                    answer.status = answer.services.values.allSatisfy { $0 == .serving } ? .serving : .notServing
+                    answer.status = !answer.services.isEmpty && answer.services.values.allSatisfy { $0 == .serving } ? .serving : .notServing
                 } else if let backend = routes[check.service] {
                     // Ask the backend about its own service; a backend that can't answer is not serving.
-                    let reply = try await send(request, to: backend, on: MultiThreadedEventLoopGroup.singleton.any()).get()
+                    var probe = request
+                    probe.deadlineMs = min(probe.deadlineMs == 0 ? 2000 : probe.deadlineMs, 2000)  // a hung backend is not serving
+                    let reply = try await send(probe, to: backend, on: MultiThreadedEventLoopGroup.singleton.any()).get()
                     if reply.status.code == .ok { return reply }
                     answer.status = .notServing
                 } else {

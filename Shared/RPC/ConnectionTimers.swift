@@ -27,3 +27,18 @@ struct DeadlineSweep {
         fired()
     }
 }
+
+/// Coalesces flushes: writes made during one event-loop tick are flushed together by one
+/// task queued behind them, so many small frames cost one system call, not one each.
+/// Confined to the connection's event loop.
+struct FlushCoalescing {
+    private var pending = false
+
+    mutating func schedule(on eventLoop: any EventLoop, _ flush: @escaping @Sendable () -> Void) {
+        guard !pending else { return }
+        pending = true
+        eventLoop.execute(flush)
+    }
+
+    mutating func done() { pending = false }
+}

@@ -19,6 +19,7 @@ let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
 let protobuf: Target.Dependency = .product(name: "SwiftProtobuf", package: "swift-protobuf")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 
 /// A domain service: a library (rules, store, handlers) and a thin executable.
 func service(_ name: String, folder: String, executable: String) -> [Target] {
@@ -61,11 +62,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.1.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
     ],
     targets: [
         // Shared
         .target(name: "CivicProtos", dependencies: [protobuf], path: "Shared/Protos/Messages"),
-        .target(name: "CivicRPC", dependencies: nio + ["CivicProtos", protobuf, log], path: "Shared/RPC"),
+        .target(name: "CivicRPC", dependencies: nio + ["CivicProtos", protobuf, log, crypto], path: "Shared/RPC"),
         .target(name: "CivicProtoServices", dependencies: ["CivicProtos", "CivicRPC", protobuf], path: "Shared/Protos/Services"),
         .target(name: "CivicStorage", dependencies: [grdb, log], path: "Shared/Storage"),
         .target(
@@ -81,7 +83,7 @@ let package = Package(
         .target(
             name: "GatewayService",
             dependencies: nio + [
-                "CivicRPC", "CivicProtos", "CivicProtoServices", "CivicServiceKit", protobuf, log,
+                "CivicRPC", "CivicProtos", "CivicProtoServices", "CivicServiceKit", "CivicStorage", protobuf, log, crypto, grdb,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

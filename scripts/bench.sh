@@ -20,14 +20,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The suite, quiet (per-call log lines would measure the terminal, not the hop).
-"$bin/civic" up --data "$work/data" --log-level warning >"$work/suite.log" 2>&1 &
+# The suite, quiet (per-call log lines would measure the terminal, not the hop), with the
+# admin key's rate limit lifted so the limiter is not what is measured.
+CIVIC_RATE_ADMIN=10000000:10000000 "$bin/civic" up --data "$work/data" --log-level warning >"$work/suite.log" 2>&1 &
 suite_pid=$!
 for _ in $(seq 1 100); do
-  "$bin/civic" health >/dev/null 2>&1 && break
+  "$bin/civic" health --token-file "$work/data/admin.token" >/dev/null 2>&1 && break
   sleep 0.2
 done
-"$bin/civic" health >/dev/null || { cat "$work/suite.log"; echo "suite did not come up" >&2; exit 1; }
+"$bin/civic" health --token-file "$work/data/admin.token" >/dev/null || { cat "$work/suite.log"; echo "suite did not come up" >&2; exit 1; }
 
 module=""
 for m in /usr/lib/nginx/modules/ngx_stream_module.so /usr/share/nginx/modules/ngx_stream_module.so; do
@@ -52,4 +53,5 @@ sleep 0.5
 
 echo "machine: $(nproc) cores, $(uname -sr); swift: $(swift --version 2>&1 | head -1)"
 echo "nginx: $(nginx -v 2>&1)"
-"$bin/civic" bench --direct 127.0.0.1:7101 --gateway 127.0.0.1:7000 --nginx "127.0.0.1:$nginx_port" "$@"
+"$bin/civic" bench --direct 127.0.0.1:7101 --gateway 127.0.0.1:7000 --nginx "127.0.0.1:$nginx_port" \
+  --token-file "$work/data/admin.token" --internal-key-file "$work/data/internal.key" "$@"

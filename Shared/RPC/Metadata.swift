@@ -8,6 +8,10 @@ public enum MetadataKey {
     public static let idempotencyKey = "idempotency-key"
     /// Keys with this prefix are set by the gateway; values from callers are dropped.
     public static let gatewayPrefix = "civic-"
-    /// The authenticated principal, as the gateway vouches for it.
+    /// The authenticated principal, as the gateway vouches for it (`Principal.encoded`).
     public static let principal = "civic-principal"
+    /// HMAC of method, request id and principal under the suite's internal key.
+    public static let seal = "civic-seal"
+    /// On RESOURCE_EXHAUSTED from a rate limit: milliseconds to wait before retrying.
+    public static let retryAfterMillis = "retry-after-ms"
 }

@@ -16,12 +16,16 @@ public final class RPCServer: Sendable {
         public var maxFrameSize: Int
         /// Applied when a caller sends no deadline, and caps the deadlines callers send.
         public var maxCallDuration: TimeAmount
+        /// When set, every call but health checks must carry a principal sealed by the
+        /// gateway with this key; others get UNAUTHENTICATED.
+        public var gatewaySeal: GatewaySeal?
 
-        public init(host: String = "127.0.0.1", port: Int = 0, maxFrameSize: Int = Framing.defaultMaxFrameSize, maxCallDuration: TimeAmount = .seconds(60)) {
+        public init(host: String = "127.0.0.1", port: Int = 0, maxFrameSize: Int = Framing.defaultMaxFrameSize, maxCallDuration: TimeAmount = .seconds(60), gatewaySeal: GatewaySeal? = nil) {
             self.host = host
             self.port = port
             self.maxFrameSize = maxFrameSize
             self.maxCallDuration = maxCallDuration
+            self.gatewaySeal = gatewaySeal
         }
     }
 
@@ -184,8 +188,17 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
             respond(callID, error: RPCError(.unimplemented, "unknown method \(request.method.isEmpty ? "(empty)" : request.method)"))
             return
         }
+        let isHealthCheck = request.method.hasPrefix(RPCServer.healthPrefix)
+        if let seal = server.configuration.gatewaySeal, !isHealthCheck {
+            let principal = request.metadata[MetadataKey.principal] ?? ""
+            guard !principal.isEmpty, let given = request.metadata[MetadataKey.seal],
+                  seal.verify(method: request.method, requestID: request.metadata[MetadataKey.requestID] ?? "", principal: principal, seal: given) else {
+                respond(callID, error: RPCError(.unauthenticated, "calls must come through the gateway"))
+                return
+            }
+        }
         // Health checks are still answered while draining, so probes see NOT_SERVING.
-        guard server.admit(healthCheck: request.method.hasPrefix(RPCServer.healthPrefix)) else {
+        guard server.admit(healthCheck: isHealthCheck) else {
             respond(callID, error: RPCError(.unavailable, "server is shutting down"))
             return
         }

@@ -20,6 +20,9 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "Largest accepted frame body in bytes. Env: CIVIC_MAX_FRAME_BYTES. Default: 4194304.")
     public var maxFrameBytes: Int?
 
+    @Option(help: "File holding the suite's internal key; calls must then come through the gateway. Env: CIVIC_INTERNAL_KEY (the key) or CIVIC_INTERNAL_KEY_FILE.")
+    public var internalKeyFile: String?
+
     public init() {}
 }
 
@@ -30,8 +33,11 @@ public struct ServiceConfiguration: Sendable, CustomStringConvertible {
     public var dataDirectory: String
     public var logLevel: Logger.Level
     public var maxFrameBytes: Int
+    /// When set, only calls sealed by the gateway with this key are served.
+    public var internalKey: String?
 
-    public init(host: String = "127.0.0.1", port: Int = 0, dataDirectory: String, logLevel: Logger.Level = .info, maxFrameBytes: Int = 4 * 1024 * 1024) {
+    public init(host: String = "127.0.0.1", port: Int = 0, dataDirectory: String, logLevel: Logger.Level = .info, maxFrameBytes: Int = 4 * 1024 * 1024, internalKey: String? = nil) {
+        self.internalKey = internalKey
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
@@ -40,7 +46,7 @@ public struct ServiceConfiguration: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "host=\(host) port=\(port) data=\(dataDirectory) log-level=\(logLevel) max-frame-bytes=\(maxFrameBytes)"
+        "host=\(host) port=\(port) data=\(dataDirectory) log-level=\(logLevel) max-frame-bytes=\(maxFrameBytes) internal-key=\(internalKey == nil ? "none" : "set")"
     }
 
     /// Flags, then environment, then defaults; throws a `ValidationError` naming the bad setting.
@@ -54,7 +60,8 @@ public struct ServiceConfiguration: Sendable, CustomStringConvertible {
         guard (0...65535).contains(port) else { throw ValidationError("port \(port) is outside 0…65535") }
         guard frame >= 1024 && frame <= 64 * 1024 * 1024 else { throw ValidationError("max frame bytes \(frame) is outside 1 KiB…64 MiB") }
         guard !host.isEmpty else { throw ValidationError("host must not be empty") }
-        return ServiceConfiguration(host: host, port: port, dataDirectory: data, logLevel: level, maxFrameBytes: frame)
+        let key = try InternalKey.load(file: options.internalKeyFile, environment: env)
+        return ServiceConfiguration(host: host, port: port, dataDirectory: data, logLevel: level, maxFrameBytes: frame, internalKey: key)
     }
 }
 
@@ -90,5 +97,24 @@ public enum CivicLogging {
             handler.logLevel = level
             return handler
         }
+    }
+}
+
+/// The suite's internal key (docs/ACCESS.md): from a file named by flag or
+/// CIVIC_INTERNAL_KEY_FILE, or the value of CIVIC_INTERNAL_KEY.
+public enum InternalKey {
+    public static func load(file: String?, environment env: EnvironmentSettings) throws -> String? {
+        if let path = file ?? env.string("CIVIC_INTERNAL_KEY_FILE") {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationError("cannot read the internal key file \(path)")
+            }
+            return try validated(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return try env.string("CIVIC_INTERNAL_KEY").map(validated)
+    }
+
+    private static func validated(_ key: String) throws -> String {
+        guard key.utf8.count >= 32 else { throw ValidationError("the internal key must be at least 32 characters") }
+        return key
     }
 }

@@ -39,8 +39,12 @@ public final class ServiceHost: Sendable {
         let database = try CivicDatabase.open(path: path, migrations: definition.migrations, logger: logger)
         let handlers = try definition.makeHandlers(database, logger)
         let health = HealthHandler(protoServices: definition.protoServices, methods: handlers.map(\.method), database: database)
+        let seal = try configuration.internalKey.map { try GatewaySeal(secret: $0) }
+        if seal == nil {
+            logger.warning("no internal key: this service accepts calls from anyone who can reach its port, not only the gateway")
+        }
         let server = RPCServer(
-            configuration: .init(host: configuration.host, port: configuration.port, maxFrameSize: configuration.maxFrameBytes),
+            configuration: .init(host: configuration.host, port: configuration.port, maxFrameSize: configuration.maxFrameBytes, gatewaySeal: seal),
             handlers: handlers + health.rpcHandlers,
             logger: logger)
         let address = try await server.start()

@@ -14,7 +14,7 @@ import FoundationNetworking
 struct EndToEndTests {
     @Test func registerAndReadOverBothFacesThenSurviveARestart() async throws {
         let suite = try await RunningSuite.start()
-        let client = suite.gatewayClient()
+        let client = suite.caller()
         let proposals = Civic_Proposals_V1_ProposalServiceClient(client)
 
         // Frames face.
@@ -98,6 +98,7 @@ struct EndToEndTests {
         var binaryRequest = URLRequest(url: URL(string: "http://127.0.0.1:\(suite.gateway.httpPort)/rpc/civic.proposals.v1.ProposalService/ListItems")!)
         binaryRequest.httpMethod = "POST"
         binaryRequest.setValue("application/x-protobuf", forHTTPHeaderField: "Content-Type")
+        binaryRequest.setValue("Bearer \(RunningSuite.adminToken)", forHTTPHeaderField: "Authorization")
         binaryRequest.httpBody = try Civic_Proposals_V1_ListItemsRequest.with { $0.year = 2021 }.serializedBytes()
         let (data, response) = try await URLSession.shared.data(for: binaryRequest)
         #expect((response as! HTTPURLResponse).statusCode == 200)
@@ -115,7 +116,7 @@ struct EndToEndTests {
         #expect(healthy.status == 200)
         #expect(healthy.body.contains(#""status":"SERVING""#))
 
-        let client = suite.gatewayClient()
+        let client = suite.caller()
         let health = Civic_Health_V1_HealthClient(client)
         let all = try await health.check(.init())
         #expect(all.status == .serving)

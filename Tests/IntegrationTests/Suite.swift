@@ -33,20 +33,27 @@ final class RunningSuite: @unchecked Sendable {
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("civic-it-\(UUID().uuidString)").path
     }
 
-    static func start() async throws -> RunningSuite {
+    /// The admin key the suite's gateway registers at start (CIVIC_ADMIN_TOKEN).
+    static let adminToken = "civic_test-admin-token-0123456789abcdefghij"
+    /// The internal key the gateway seals principals with.
+    let internalKey = GatewaySeal.generateSecret()
+
+    static func start(rateLimits: [Principal.Role: RateLimiter.Limit] = RateLimiter.defaultLimits) async throws -> RunningSuite {
         let suite = RunningSuite()
         for definition in definitions {
             try await suite.startService(definition)
         }
         let backends = GatewayConfiguration.standardBackends(ports: suite.ports)
         suite.gateway = try await RunningGateway.start(configuration: GatewayConfiguration(
-            framesPort: 0, httpPort: 0, backends: backends, maxCallDuration: .seconds(10), connectionsPerBackend: 2))
+            framesPort: 0, httpPort: 0, backends: backends, maxCallDuration: .seconds(10), connectionsPerBackend: 2,
+            dataDirectory: suite.dataDirectory, internalKey: suite.internalKey, adminToken: adminToken, rateLimits: rateLimits))
         return suite
     }
 
     /// Starts (or restarts, on its previous port) one service.
     func startService(_ definition: ServiceDefinition) async throws {
-        let host = try await ServiceHost.start(definition, configuration: ServiceConfiguration(port: ports[definition.name] ?? 0, dataDirectory: dataDirectory))
+        let host = try await ServiceHost.start(definition, configuration: ServiceConfiguration(
+            port: ports[definition.name] ?? 0, dataDirectory: dataDirectory, internalKey: internalKey))
         services[definition.name] = host
         ports[definition.name] = host.port
     }
@@ -66,11 +73,29 @@ final class RunningSuite: @unchecked Sendable {
         RPCClient(host: "127.0.0.1", port: gateway.framesPort)
     }
 
+    /// A caller through the gateway's framed face with `token` (admin by default; nil = none).
+    func caller(token: String? = RunningSuite.adminToken) -> Authenticated {
+        Authenticated(client: gatewayClient(), token: token)
+    }
+
+    /// Issues a key through the gateway's KeyService, as an admin; returns its token.
+    func issueKey(_ key: NewKey) async throws -> String {
+        let admin = Civic_Gateway_V1_KeyServiceClient(caller())
+        var request = Civic_Gateway_V1_CreateKeyRequest()
+        request.name = key.name
+        request.roles = key.roles
+        request.services = key.services
+        request.subject = key.subject
+        request.division = key.division
+        return try await admin.createKey(request).token
+    }
+
     /// POSTs to the gateway's HTTP face; returns status, headers and body.
-    func http(_ method: String, _ path: String, body: String? = nil, headers: [String: String] = [:]) async throws -> (status: Int, headers: [String: String], body: String) {
+    func http(_ method: String, _ path: String, body: String? = nil, headers: [String: String] = [:], token: String? = RunningSuite.adminToken) async throws -> (status: Int, headers: [String: String], body: String) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(gateway.httpPort)\(path)")!)
         request.httpMethod = method
         if let body { request.httpBody = Data(body.utf8) }
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as! HTTPURLResponse
@@ -120,4 +145,22 @@ func waitUntil(timeout: Duration = .seconds(10), _ condition: () async throws ->
 /// Decodes the gateway's JSON error body.
 func errorBody(_ text: String) throws -> HTTPFace.ErrorBody {
     try JSONDecoder().decode(HTTPFace.ErrorBody.self, from: Data(text.utf8))
+}
+
+/// An RPCCaller that adds a bearer token to every call.
+struct Authenticated: RPCCaller {
+    let client: RPCClient
+    let token: String?
+
+    func call(method: String, payload: Data, options: CallOptions) async throws -> Data {
+        var options = options
+        if let token { options.metadata[MetadataKey.authorization] = "Bearer \(token)" }
+        return try await client.call(method: method, payload: payload, options: options)
+    }
+
+    func close() async { await client.close() }
+}
+
+func temporaryFolder() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("civic-\(UUID().uuidString)").path
 }

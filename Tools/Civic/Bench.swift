@@ -34,6 +34,11 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Warm-up calls per connection before each run (not measured).")
     var warmup: Int = 200
 
+    @Option(help: "The suite's internal key file: seals the direct and nginx paths' calls as the gateway would.")
+    var internalKeyFile: String?
+
+    @OptionGroup var credential: CredentialOption
+
     func run() async throws {
         let counts = connections.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !counts.isEmpty, counts.allSatisfy({ $0 > 0 && $0 <= 1024 }) else { throw ValidationError("--connections takes counts 1…1024, e.g. 1,16,64") }
@@ -41,7 +46,20 @@ struct Bench: AsyncParsableCommand {
         var targets: [(label: String, address: (host: String, port: Int))] = [("direct", try parseHostPort(direct)), ("gateway", try parseHostPort(gateway))]
         if let nginx { targets.append(("nginx", try parseHostPort(nginx))) }
 
-        let itemID = try await seedItem(at: targets[0].address)
+        // The gateway path carries the API key; the direct and nginx paths carry a principal
+        // sealed with the internal key, as the gateway would send it (the gateway drops it).
+        var metadata = credential.metadata()
+        if let internalKeyFile {
+            let secret = try String(contentsOfFile: internalKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            try GatewaySeal(secret: secret).stamp(&metadata, method: Civic_Proposals_V1_ProposalService.Method.getItem.path, principal: Principal(id: "bench", roles: [.service]))
+        }
+        var registerMetadata = credential.metadata()
+        if let internalKeyFile {
+            let secret = try String(contentsOfFile: internalKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            try GatewaySeal(secret: secret).stamp(&registerMetadata, method: Civic_Proposals_V1_ProposalService.Method.registerItem.path, principal: Principal(id: "bench", roles: [.service]))
+        }
+        let itemID = try await seedItem(at: targets[0].address, metadata: registerMetadata)
+        let options = CallOptions(metadata: metadata, timeout: .seconds(30))
         var request = Civic_Proposals_V1_GetItemRequest()
         request.id = itemID
         let payload: Data = try request.serializedBytes()
@@ -51,7 +69,7 @@ struct Bench: AsyncParsableCommand {
         var results: [String: [Int: Result]] = [:]
         for count in counts {
             for target in targets {
-                let result = try await measure(target.address, connections: count, payload: payload)
+                let result = try await measure(target.address, connections: count, payload: payload, options: options)
                 results[target.label, default: [:]][count] = result
                 print(
                     target.label.padding(toLength: 8, withPad: " ", startingAt: 0),
@@ -80,7 +98,7 @@ struct Bench: AsyncParsableCommand {
         var max: UInt64
     }
 
-    private func seedItem(at address: (host: String, port: Int)) async throws -> String {
+    private func seedItem(at address: (host: String, port: Int), metadata: [String: String]) async throws -> String {
         let client = RPCClient(host: address.host, port: address.port)
         defer { Task { await client.close() } }
         var register = Civic_Proposals_V1_RegisterItemRequest()
@@ -93,14 +111,13 @@ struct Bench: AsyncParsableCommand {
         proposer.name = "张三"
         proposer.lead = true
         register.proposers = [proposer]
-        return try await Civic_Proposals_V1_ProposalServiceClient(client).registerItem(register).item.id
+        return try await Civic_Proposals_V1_ProposalServiceClient(client).registerItem(register, options: CallOptions(metadata: metadata)).item.id
     }
 
-    private func measure(_ address: (host: String, port: Int), connections: Int, payload: Data) async throws -> Result {
+    private func measure(_ address: (host: String, port: Int), connections: Int, payload: Data, options: CallOptions) async throws -> Result {
         let clients = (0..<connections).map { _ in RPCClient(host: address.host, port: address.port) }
         defer { for client in clients { Task { await client.close() } } }
         let method = Civic_Proposals_V1_ProposalService.Method.getItem.path
-        let options = CallOptions(timeout: .seconds(30))
         // Warm up: connect, fill caches.
         try await withThrowingTaskGroup(of: Void.self) { group in
             for client in clients {

@@ -22,6 +22,7 @@ struct Call: AsyncParsableCommand {
     var request: String = "{}"
 
     @OptionGroup var gateway: GatewayAddressOption
+    @OptionGroup var credential: CredentialOption
 
     @Option(help: "Milliseconds to wait for the answer.")
     var timeoutMs: Int = 30_000
@@ -36,27 +37,19 @@ struct Call: AsyncParsableCommand {
             throw ValidationError("unknown method \(method). Known methods:\n\(known)")
         }
         let json = try readRequest()
-        var options = CallOptions(timeout: .milliseconds(Int64(timeoutMs)))
+        var options = CallOptions(metadata: credential.metadata(), timeout: .milliseconds(Int64(timeoutMs)))
         for pair in metadata {
             guard let eq = pair.firstIndex(of: "=") else { throw ValidationError("metadata \"\(pair)\" is not key=value") }
             options.metadata[String(pair[..<eq]).lowercased()] = String(pair[pair.index(after: eq)...])
         }
-        if let token = EnvironmentValue.get("CIVIC_TOKEN") { options.metadata[MetadataKey.authorization] = "Bearer \(token)" }
         let (host, port) = try gateway.resolve()
         let client = RPCClient(host: host, port: port)
         defer { Task { await client.close() } }
-        do {
+        let reply = try await reportingStatus {
             let payload = try ProtoJSON.binary(fromJSON: Array(json.utf8), as: rpcMethod.requestType)
-            let reply = try await client.call(method: path, payload: payload, options: options)
-            let out = try ProtoJSON.json(fromBinary: reply, as: rpcMethod.responseType)
-            print(prettyJSON(out))
-        } catch let error as RPCError {
-            FileHandle.standardError.write(Data("\(error.code.name): \(error.message)\n".utf8))
-            for detail in error.details {
-                FileHandle.standardError.write(Data("  \(detail.field.isEmpty ? "-" : detail.field) [\(detail.reason)] \(detail.description_p)\n".utf8))
-            }
-            throw ExitCode(Int32(error.code.rawValue))
+            return try await client.call(method: path, payload: payload, options: options)
         }
+        print(prettyJSON(try ProtoJSON.json(fromBinary: reply, as: rpcMethod.responseType)))
     }
 
     private func readRequest() throws -> String {

@@ -6,7 +6,7 @@ struct CivicCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "civic",
         abstract: "Civic: the civil-affairs (民政) service suite — launcher, client and benchmark.",
-        subcommands: [Up.self, Call.self, Health.self, Bench.self])
+        subcommands: [Up.self, Call.self, Health.self, Keys.self, Bench.self])
 }
 
 /// Where to reach the gateway's framed face.
@@ -32,4 +32,28 @@ func parseHostPort(_ text: String) throws -> (host: String, port: Int) {
         throw ValidationError("\"\(text)\" is not host:port")
     }
     return (parts[0].isEmpty ? "127.0.0.1" : String(parts[0]), port)
+}
+
+/// The caller's API key: --token, else CIVIC_TOKEN, else the file --token-file names, else
+/// the admin token the gateway wrote on first start (<data>/admin.token), if readable.
+struct CredentialOption: ParsableArguments {
+    @Option(help: "API key. Env: CIVIC_TOKEN.")
+    var token: String?
+
+    @Option(help: "File holding the API key. Default: $CIVIC_DATA/admin.token (./data/admin.token).")
+    var tokenFile: String?
+
+    func resolve() -> String? {
+        if let token, !token.isEmpty { return token }
+        if let token = EnvironmentValue.get("CIVIC_TOKEN") { return token }
+        let path = tokenFile ?? ((EnvironmentValue.get("CIVIC_DATA") ?? "./data") as NSString).appendingPathComponent("admin.token")
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return token.isEmpty ? nil : token
+    }
+
+    /// Metadata carrying the key, if there is one.
+    func metadata() -> [String: String] {
+        resolve().map { ["authorization": "Bearer \($0)"] } ?? [:]
+    }
 }

@@ -64,6 +64,12 @@ struct Up: AsyncParsableCommand {
             throw ValidationError("\(bin)/\(name) not found: build first (swift build -c release), or pass --bin-directory")
         }
 
+        // The suite's internal key: the gateway seals each call's principal with it and the
+        // services accept only sealed calls. Kept in the data folder, readable only by us.
+        let keyFile = (data as NSString).appendingPathComponent("internal.key")
+        if !FileManager.default.fileExists(atPath: keyFile) {
+            FileManager.default.createFile(atPath: keyFile, contents: Data((GatewaySeal.generateSecret() + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        }
         let supervisor = Supervisor()
         supervisor.installSignalHandlers()
         do {
@@ -92,12 +98,16 @@ struct Up: AsyncParsableCommand {
         for service in services {
             try supervisor.launch(name: service.name, path: "\(bin)/\(service.name)", arguments: [
                 "--host", host, "--port", "\(service.port)", "--data", data, "--log-level", level,
+                "--internal-key-file", (data as NSString).appendingPathComponent("internal.key"),
             ])
         }
         for service in services {
             try await supervisor.waitUntilServing(name: service.name, host: host, port: service.port)
         }
-        var gatewayArguments = ["--host", host, "--port", "\(framesPort)", "--http-port", "\(http)", "--log-level", level]
+        var gatewayArguments = [
+            "--host", host, "--port", "\(framesPort)", "--http-port", "\(http)", "--log-level", level, "--data", data,
+            "--internal-key-file", (data as NSString).appendingPathComponent("internal.key"),
+        ]
         for service in services { gatewayArguments += ["--\(service.name)", "\(host):\(service.port)"] }
         try supervisor.launch(name: "gateway", path: "\(bin)/gateway", arguments: gatewayArguments)
         try await supervisor.waitUntilServing(name: "gateway", host: host, port: framesPort)
@@ -107,6 +117,7 @@ struct Up: AsyncParsableCommand {
         Civic is up. Data folder: \(URL(fileURLWithPath: data).standardizedFileURL.path)
           gateway        frames \(host):\(framesPort)   http http://\(host):\(http)  (/healthz, /metrics, POST /rpc/<Service>/<Method>)
         \(services.map { "  \($0.name.padding(toLength: 14, withPad: " ", startingAt: 0)) frames \(host):\($0.port)" }.joined(separator: "\n"))
+        Admin key: \(URL(fileURLWithPath: data).standardizedFileURL.path)/admin.token (written on first start; civic reads it by default)
         Try: civic call civic.proposals.v1.ProposalService/ListItems '{}'     Stop: Ctrl-C
 
         """)

@@ -1,17 +1,67 @@
 import CivicRPC
+import Foundation
+import Logging
 
-/// Decides whether a call may pass the gateway, and vouches for the caller to the service.
-/// This is the one place access control plugs in (issue 3: credentials, roles, rate
-/// limits); services trust the principal metadata only because the gateway sets it.
+/// Decides whether a call may pass the gateway and establishes who it is for. Services
+/// trust the principal only because the gateway seals it (docs/ACCESS.md).
 public protocol CallAuthorizer: Sendable {
-    /// Returns the principal id to pass on in `civic-principal`, or throws an `RPCError`
-    /// (UNAUTHENTICATED, PERMISSION_DENIED, RESOURCE_EXHAUSTED). `credential` is the
-    /// caller's `authorization` value, which is never forwarded to services.
-    func authorize(method: String, credential: String?, metadata: [String: String]) throws -> String
+    /// The principal to pass on, or throws UNAUTHENTICATED, PERMISSION_DENIED or
+    /// RESOURCE_EXHAUSTED. `credential` is the caller's `authorization` value (never
+    /// forwarded); `client` the caller's address.
+    func authorize(method: String, credential: String?, client: String) throws -> Principal
 }
 
-/// Lets every call through as "anonymous": the state before credentials exist.
+/// Lets every call through as an anonymous admin: for tests of routing and transport only.
+/// The gateway executable always runs `KeyAuthorizer`.
 public struct OpenAccess: CallAuthorizer {
     public init() {}
-    public func authorize(method: String, credential: String?, metadata: [String: String]) throws -> String { "anonymous" }
+    public func authorize(method: String, credential: String?, client: String) throws -> Principal {
+        Principal(id: "anonymous", roles: [.admin])
+    }
+}
+
+/// API keys, the access policy and rate limits.
+public struct KeyAuthorizer: CallAuthorizer {
+    public let keys: KeyStore
+    public let rateLimiter: RateLimiter
+    let now: @Sendable () -> Date
+
+    public init(keys: KeyStore, rateLimiter: RateLimiter = RateLimiter(), now: @escaping @Sendable () -> Date = Date.init) {
+        self.keys = keys
+        self.rateLimiter = rateLimiter
+        self.now = now
+    }
+
+    public func authorize(method: String, credential: String?, client: String) throws -> Principal {
+        let principal: Principal
+        if let credential, !credential.isEmpty {
+            guard let token = Self.bearerToken(credential) else {
+                throw RPCError(.unauthenticated, "the credential must be \"Bearer <key>\"")
+            }
+            guard let key = keys.lookup(token: token) else {
+                throw RPCError(.unauthenticated, "unknown credential")
+            }
+            if key.revokedAt != nil { throw RPCError(.unauthenticated, "credential \(key.id) was revoked") }
+            if let expiry = key.expiresAt, expiry <= now() { throw RPCError(.unauthenticated, "credential \(key.id) has expired") }
+            principal = key.principal
+        } else {
+            principal = .anonymousPublic
+        }
+        // Counted before the policy, so refused attempts use up the caller's budget too.
+        let caller = principal.has(.public) ? "public:\(client)" : principal.id
+        try rateLimiter.take(caller: caller, limit: rateLimiter.limit(for: principal))
+        switch AccessPolicy.decide(method, for: principal) {
+        case .allowed: return principal
+        case .unauthenticated(let why): throw RPCError(.unauthenticated, why)
+        case .denied(let why): throw RPCError(.permissionDenied, why)
+        }
+    }
+
+    /// "Bearer <token>" (scheme case-insensitive) → token.
+    static func bearerToken(_ credential: String) -> String? {
+        let parts = credential.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
 }

@@ -84,6 +84,7 @@ private final class GatewayConnectionHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     /// Call ids waiting for a backend; a duplicate id in flight is refused.
     private var inFlight = Set<UInt64>()
+    private var clientAddress = ""
 
     init(server: GatewayFrameServer) {
         self.server = server
@@ -117,9 +118,15 @@ private final class GatewayConnectionHandler: ChannelInboundHandler {
             reply(callID, Gateway.failure(RPCError(.unavailable, "gateway is shutting down")))
             return
         }
+        guard inFlight.count < server.gateway.configuration.maxInFlightPerConnection else {
+            server.release()
+            reply(callID, Gateway.failure(RPCError(.resourceExhausted, "too many calls in flight on this connection (at most \(server.gateway.configuration.maxInFlightPerConnection))")))
+            return
+        }
         inFlight.insert(callID)
         let this = NIOLoopBound(self, eventLoop: context.eventLoop)
-        server.gateway.forward(request, face: "frames", on: context.eventLoop)
+        if clientAddress.isEmpty { clientAddress = context.channel.remoteAddress?.ipAddress ?? "unknown" }
+        server.gateway.forward(request, face: "frames", client: clientAddress, on: context.eventLoop)
             .hop(to: context.eventLoop)
             .whenSuccess { response in
                 let handler = this.value

@@ -19,6 +19,10 @@ public final class Gateway: Sendable {
     private let routes: [String: RoutedBackend]
     private let backends: [RoutedBackend]
     private let requestIDs = RequestIDGenerator()
+    private let seal: GatewaySeal?
+    private let inFlight: InFlightLimiter
+    /// The gateway's own methods (key management), answered here.
+    private let localHandlers: [String: RPCHandler]
     private let draining = NIOLockedValueBox(false)
 
     /// From now on the gateway reports itself NOT_SERVING (it is shutting down).
@@ -29,9 +33,15 @@ public final class Gateway: Sendable {
         let client: RPCClient
     }
 
-    public init(configuration: GatewayConfiguration, authorizer: any CallAuthorizer = OpenAccess(), metrics: GatewayMetrics = GatewayMetrics(), logger: Logger = Logger(label: "civic.gateway")) {
+    public init(
+        configuration: GatewayConfiguration, authorizer: any CallAuthorizer, localHandlers: [RPCHandler] = [],
+        metrics: GatewayMetrics = GatewayMetrics(), logger: Logger = Logger(label: "civic.gateway")
+    ) throws {
         self.configuration = configuration
         self.authorizer = authorizer
+        self.seal = try configuration.internalKey.map { try GatewaySeal(secret: $0) }
+        self.inFlight = InFlightLimiter(maxPerCaller: configuration.maxInFlightPerCaller)
+        self.localHandlers = Dictionary(uniqueKeysWithValues: localHandlers.map { ($0.method.path, $0) })
         self.metrics = metrics
         self.logger = logger
         var routes: [String: RoutedBackend] = [:]
@@ -49,8 +59,9 @@ public final class Gateway: Sendable {
     }
 
     /// Forwards one call and completes with the answer to give the caller (call id not yet
-    /// restored). Never fails: transport problems become statuses.
-    func forward(_ request: Civic_Rpc_V1_RequestEnvelope, face: String, on eventLoop: any EventLoop) -> EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope> {
+    /// restored). Never fails: transport problems become statuses. `client` is the caller's
+    /// address, which public callers are rate-limited by.
+    func forward(_ request: Civic_Rpc_V1_RequestEnvelope, face: String, client: String, on eventLoop: any EventLoop) -> EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope> {
         let started = NIODeadline.now()
         var request = request
         let method = request.method
@@ -68,25 +79,43 @@ public final class Gateway: Sendable {
             request.metadata[MetadataKey.requestID] = requestID
         }
 
-        let future: EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope>
-        let metricMethod: String
-        let known = CivicServiceRegistry.methodsByPath[method] != nil
-        if let (serviceName, _) = RPCMethod.split(path: method), known || routes[String(serviceName)] != nil {
-            metricMethod = known ? method : "unknown"
-            future = route(request, credential: credential, service: String(serviceName), on: eventLoop)
+        var future: EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope>
+        var metricMethod = "unknown"
+        var principalID = "-"
+        if let (serviceName, _) = RPCMethod.split(path: method), CivicServiceRegistry.methodsByPath[method] != nil {
+            metricMethod = method
+            do {
+                let principal = try authorizer.authorize(method: method, credential: credential, client: client)
+                principalID = principal.id
+                let caller = principal.has(.public) ? "public:\(client)" : principal.id
+                if inFlight.acquire(caller) {
+                    if let seal {
+                        seal.stamp(&request.metadata, method: method, principal: principal)
+                    } else {
+                        request.metadata[MetadataKey.principal] = principal.encoded
+                    }
+                    future = route(request, service: String(serviceName), on: eventLoop)
+                    future.whenComplete { [inFlight] _ in inFlight.release(caller) }
+                } else {
+                    future = eventLoop.makeSucceededFuture(Self.failure(RPCError(.resourceExhausted, "too many calls in flight for this caller (at most \(inFlight.maxPerCaller))")))
+                }
+            } catch {
+                future = eventLoop.makeSucceededFuture(authenticationFailure(error, method: method, client: client, face: face))
+            }
         } else {
-            metricMethod = "unknown"
             future = eventLoop.makeSucceededFuture(Self.failure(RPCError(.unimplemented, "unknown method \(method.isEmpty ? "(empty)" : method)")))
         }
         let finalRequestID = requestID
         let bytesIn = request.payload.count
+        let finalMetricMethod = metricMethod
+        let finalPrincipal = principalID
         return future.map { [self] response in
             var response = response
             response.metadata[MetadataKey.requestID] = finalRequestID
             let elapsed = (NIODeadline.now() - started).nanoseconds
-            metrics.record(method: metricMethod, face: face, code: response.status.code, nanoseconds: elapsed)
+            metrics.record(method: finalMetricMethod, face: face, code: response.status.code, nanoseconds: elapsed)
             logger.info("call", metadata: [
-                "face": "\(face)", "method": "\(method)", "status": "\(response.status.code.name)",
+                "face": "\(face)", "principal": "\(finalPrincipal)", "method": "\(method)", "status": "\(response.status.code.name)",
                 "ms": "\(String(format: "%.2f", Double(elapsed) / 1e6))", "request_id": "\(finalRequestID)",
                 "bytes_in": "\(bytesIn)", "bytes_out": "\(response.payload.count)",
             ])
@@ -94,23 +123,56 @@ public final class Gateway: Sendable {
         }
     }
 
-    private func route(_ request: Civic_Rpc_V1_RequestEnvelope, credential: String?, service: String, on eventLoop: any EventLoop) -> EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope> {
-        var request = request
-        do {
-            request.metadata[MetadataKey.principal] = try authorizer.authorize(method: request.method, credential: credential, metadata: request.metadata)
-        } catch {
-            return eventLoop.makeSucceededFuture(Self.failure((error as? RPCError) ?? RPCError(.permissionDenied, "not allowed")))
+    /// The answer for a refused call; counted and logged without the credential.
+    private func authenticationFailure(_ error: any Error, method: String, client: String, face: String) -> Civic_Rpc_V1_ResponseEnvelope {
+        let rpcError = (error as? RPCError) ?? (error as? any RPCErrorConvertible)?.rpcError ?? RPCError(.permissionDenied, "not allowed")
+        var response = Self.failure(rpcError)
+        if let limited = error as? RateLimited {
+            response.metadata[MetadataKey.retryAfterMillis] = "\(limited.retryAfterMillis)"
         }
+        if rpcError.code == .unauthenticated || rpcError.code == .permissionDenied {
+            metrics.recordRefusal(reason: rpcError.code.name)
+            logger.warning("call refused", metadata: [
+                "face": "\(face)", "client": "\(client)", "method": "\(method)", "status": "\(rpcError.code.name)", "why": "\(rpcError.message)",
+            ])
+        } else if rpcError.code == .resourceExhausted {
+            metrics.recordRefusal(reason: "RATE_LIMITED")
+        }
+        return response
+    }
+
+    private func route(_ request: Civic_Rpc_V1_RequestEnvelope, service: String, on eventLoop: any EventLoop) -> EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope> {
         if service == Civic_Health_V1_Health.name {
-            let request = request
             let promise = eventLoop.makePromise(of: Civic_Rpc_V1_ResponseEnvelope.self)
             promise.completeWithTask { [self] in await answerHealth(request) }
+            return promise.futureResult
+        }
+        if let handler = localHandlers[request.method] {
+            let promise = eventLoop.makePromise(of: Civic_Rpc_V1_ResponseEnvelope.self)
+            promise.completeWithTask { [self] in await answerLocally(request, with: handler) }
             return promise.futureResult
         }
         guard let backend = routes[service] else {
             return eventLoop.makeSucceededFuture(Self.failure(RPCError(.unimplemented, "no backend serves \(service)")))
         }
         return send(request, to: backend, on: eventLoop)
+    }
+
+    /// Runs one of the gateway's own methods (key management).
+    private func answerLocally(_ request: Civic_Rpc_V1_RequestEnvelope, with handler: RPCHandler) async -> Civic_Rpc_V1_ResponseEnvelope {
+        let context = RPCContext(method: request.method, metadata: request.metadata, deadline: nil, logger: logger)
+        do {
+            var response = Civic_Rpc_V1_ResponseEnvelope()
+            response.payload = try await handler.handle(request.payload, context)
+            return response
+        } catch let error as RPCError {
+            return Self.failure(error)
+        } catch let error as any RPCErrorConvertible {
+            return Self.failure(error.rpcError)
+        } catch {
+            logger.error("unexpected error", metadata: ["method": "\(request.method)", "error": "\(String(reflecting: error))"])
+            return Self.failure(RPCError(.internal, "internal error"))
+        }
     }
 
     private func send(_ request: Civic_Rpc_V1_RequestEnvelope, to backend: RoutedBackend, on eventLoop: any EventLoop) -> EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope> {

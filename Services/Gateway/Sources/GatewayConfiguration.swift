@@ -1,5 +1,6 @@
 import ArgumentParser
 import CivicProtoServices
+import CivicRPC
 import CivicServiceKit
 import Foundation
 import Logging
@@ -52,12 +53,31 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     /// Connections to each backend; each carries any number of calls at once.
     public var connectionsPerBackend: Int
     public var logLevel: Logger.Level
+    /// Holds `gateway.sqlite` (API keys) and, on first start, `admin.token`.
+    public var dataDirectory: String
+    /// The suite's internal key; seals the principal of every forwarded call.
+    public var internalKey: String?
+    /// CIVIC_ADMIN_TOKEN: registered as an admin key at start.
+    public var adminToken: String?
+    public var rateLimits: [Principal.Role: RateLimiter.Limit]
+    /// Calls one caller (a key, or a public address) may have in flight at once.
+    public var maxInFlightPerCaller: Int
+    /// Calls one connection may have in flight at once.
+    public var maxInFlightPerConnection: Int
 
     public init(
         host: String = "127.0.0.1", framesPort: Int = DefaultPorts.gatewayFrames, httpPort: Int = DefaultPorts.gatewayHTTP,
         backends: [Backend], maxFrameBytes: Int = 4 * 1024 * 1024, maxCallDuration: TimeAmount = .seconds(60),
-        connectionsPerBackend: Int = System.coreCount, logLevel: Logger.Level = .info
+        connectionsPerBackend: Int = System.coreCount, logLevel: Logger.Level = .info, dataDirectory: String = "./data",
+        internalKey: String? = nil, adminToken: String? = nil, rateLimits: [Principal.Role: RateLimiter.Limit] = RateLimiter.defaultLimits,
+        maxInFlightPerCaller: Int = 256, maxInFlightPerConnection: Int = 1024
     ) {
+        self.dataDirectory = dataDirectory
+        self.internalKey = internalKey
+        self.adminToken = adminToken
+        self.rateLimits = rateLimits
+        self.maxInFlightPerCaller = maxInFlightPerCaller
+        self.maxInFlightPerConnection = maxInFlightPerConnection
         self.host = host
         self.framesPort = framesPort
         self.httpPort = httpPort
@@ -80,7 +100,9 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "host=\(host) frames-port=\(framesPort) http-port=\(httpPort) max-frame-bytes=\(maxFrameBytes) "
+        "host=\(host) frames-port=\(framesPort) http-port=\(httpPort) data=\(dataDirectory) max-frame-bytes=\(maxFrameBytes) "
+            + "internal-key=\(internalKey == nil ? "none" : "set") admin-token=\(adminToken == nil ? "none" : "set") "
+            + "max-in-flight-per-caller=\(maxInFlightPerCaller) rate-limits=" + rateLimits.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.name):\($0.value.perSecond)/\($0.value.burst)" }.joined(separator: ",") + " "
             + "connections-per-backend=\(connectionsPerBackend) backends=" + backends.map { "\($0.name)@\($0.address)" }.joined(separator: ",")
     }
 }
@@ -109,6 +131,12 @@ public struct GatewayOptions: ParsableArguments, Sendable {
     public var maxFrameBytes: Int?
     @Option(help: "trace … critical. Env: CIVIC_LOG_LEVEL. Default: info.")
     public var logLevel: String?
+    @Option(name: .customLong("data"), help: "Folder for gateway.sqlite (API keys) and admin.token. Env: CIVIC_DATA. Default: ./data.")
+    public var dataDirectory: String?
+    @Option(help: "File holding the suite's internal key. Env: CIVIC_INTERNAL_KEY (the key) or CIVIC_INTERNAL_KEY_FILE.")
+    public var internalKeyFile: String?
+    @Option(help: "Calls one caller may have in flight. Env: CIVIC_GATEWAY_MAX_IN_FLIGHT. Default: 256.")
+    public var maxInFlight: Int?
 
     public init() {}
 
@@ -133,8 +161,20 @@ public struct GatewayOptions: ParsableArguments, Sendable {
         let frame = try maxFrameBytes ?? env.int("CIVIC_MAX_FRAME_BYTES") ?? 4 * 1024 * 1024
         guard frame >= 1024 && frame <= 64 * 1024 * 1024 else { throw ValidationError("max frame bytes \(frame) is outside 1 KiB…64 MiB") }
         let level = try parseLogLevel(logLevel ?? env.string("CIVIC_LOG_LEVEL") ?? "info")
+        var limits = RateLimiter.defaultLimits
+        for role in Principal.Role.assignable + [.public] {
+            let variable = "CIVIC_RATE_\(role.name.uppercased())"
+            if let text = env.string(variable) {
+                guard let limit = RateLimiter.Limit(parsing: text) else { throw ValidationError("\(variable)=\(text) is not RATE or RATE:BURST (calls per second)") }
+                limits[role] = limit
+            }
+        }
+        let inFlight = try maxInFlight ?? env.int("CIVIC_GATEWAY_MAX_IN_FLIGHT") ?? 256
+        guard (1...100_000).contains(inFlight) else { throw ValidationError("max in flight \(inFlight) is outside 1…100000") }
         return GatewayConfiguration(
             host: host, framesPort: framesPort, httpPort: httpPort, backends: backends, maxFrameBytes: frame,
-            connectionsPerBackend: connections, logLevel: level)
+            connectionsPerBackend: connections, logLevel: level, dataDirectory: dataDirectory ?? env.string("CIVIC_DATA") ?? "./data",
+            internalKey: try InternalKey.load(file: internalKeyFile, environment: env), adminToken: env.string("CIVIC_ADMIN_TOKEN"),
+            rateLimits: limits, maxInFlightPerCaller: inFlight)
     }
 }

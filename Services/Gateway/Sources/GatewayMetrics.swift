@@ -47,5 +47,20 @@ public final class GatewayMetrics: Sendable {
         histogram.recordNanoseconds(nanoseconds)
     }
 
+    private let refusals = NIOLockedValueBox([String: Counter]())
+
+    /// Counts a call refused before reaching a service: UNAUTHENTICATED, PERMISSION_DENIED, RATE_LIMITED.
+    public func recordRefusal(reason: String) {
+        let counter = refusals.withLockedValue { cache in
+            if let counter = cache[reason] { return counter }
+            let counter = registry.makeCounter(
+                descriptor: MetricNameDescriptor(namespace: "civic", subsystem: "gateway", metricName: "refused_calls", unitName: "total", helpText: "Calls refused by authentication, authorization or rate limits."),
+                labels: [("reason", reason)])
+            cache[reason] = counter
+            return counter
+        }
+        counter.increment()
+    }
+
     public func exposition() -> String { registry.emitToString() }
 }

@@ -15,14 +15,19 @@ import NIOPosix
 public enum HTTPFace {
     public static let protobufContentType = "application/x-protobuf"
 
-    public static func router(gateway: Gateway) -> Router<BasicRequestContext> {
-        let router = Router()
+    public static func router(gateway: Gateway) -> Router<GatewayRequestContext> {
+        let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
         router.post("/rpc/:service/:method") { request, context in
             try await rpc(request, context: context, gateway: gateway)
         }
         router.get("/healthz") { _, _ in
             try await healthz(gateway: gateway)
+        }
+        router.get("/openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: CivicOpenAPI.json)))
         }
         router.get("/metrics") { _, _ in
             Response(
@@ -32,7 +37,7 @@ public enum HTTPFace {
         return router
     }
 
-    static func rpc(_ request: Request, context: BasicRequestContext, gateway: Gateway) async throws -> Response {
+    static func rpc(_ request: Request, context: GatewayRequestContext, gateway: Gateway) async throws -> Response {
         let service = try context.parameters.require("service")
         let methodName = try context.parameters.require("method")
         let path = "/\(service)/\(methodName)"
@@ -74,10 +79,15 @@ public enum HTTPFace {
             }
         }
         // Unknown methods still go through forward(), which answers UNIMPLEMENTED and counts them.
-        let response = try await gateway.forward(envelope, face: "http", on: MultiThreadedEventLoopGroup.singleton.any()).get()
+        let client = context.remoteAddress?.ipAddress ?? "unknown"
+        let response = try await gateway.forward(envelope, face: "http", client: client, on: MultiThreadedEventLoopGroup.singleton.any()).get()
         let requestID = response.metadata[MetadataKey.requestID]
         guard response.status.code == .ok, let method else {
-            return errorResponse(RPCError(status: response.status), requestID: requestID)
+            var failure = errorResponse(RPCError(status: response.status), requestID: requestID)
+            if let millis = response.metadata[MetadataKey.retryAfterMillis].flatMap(Int.init) {
+                failure.headers[.retryAfter] = "\(max(1, (millis + 999) / 1000))"
+            }
+            return failure
         }
         var headers: HTTPFields = [:]
         if let requestID { headers[.xRequestID] = requestID }
@@ -161,8 +171,20 @@ public enum HTTPFace {
 }
 
 /// Turns anything thrown below (unknown route, body too large, …) into the JSON error body.
+/// Hummingbird's request context plus the caller's address (public callers are
+/// rate-limited by it).
+public struct GatewayRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}
+
 struct JSONErrorMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = GatewayRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {

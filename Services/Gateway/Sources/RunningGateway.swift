@@ -23,8 +23,22 @@ public final class RunningGateway: Sendable {
         self.httpTask = httpTask
     }
 
-    public static func start(configuration: GatewayConfiguration, authorizer: any CallAuthorizer = OpenAccess(), logger: Logger = Logger(label: "civic.gateway")) async throws -> RunningGateway {
-        let gateway = Gateway(configuration: configuration, authorizer: authorizer, logger: logger)
+    /// Starts both faces. Without an `authorizer`, access is by API keys kept in
+    /// `<data>/gateway.sqlite` (the executable's way); tests of routing pass `OpenAccess()`.
+    public static func start(configuration: GatewayConfiguration, authorizer: (any CallAuthorizer)? = nil, logger: Logger = Logger(label: "civic.gateway")) async throws -> RunningGateway {
+        let missing = AccessPolicy.methodsWithoutRule
+        guard missing.isEmpty else {
+            throw GatewayStartError.methodsWithoutAccessRule(missing)
+        }
+        let keys = try KeyStore.open(dataDirectory: configuration.dataDirectory)
+        try await keys.ensureAdmin(dataDirectory: configuration.dataDirectory, environmentToken: configuration.adminToken, logger: logger)
+        let gateway = try Gateway(
+            configuration: configuration,
+            authorizer: authorizer ?? KeyAuthorizer(keys: keys, rateLimiter: RateLimiter(limits: configuration.rateLimits)),
+            localHandlers: KeyServiceHandler(keys: keys).rpcHandlers, logger: logger)
+        if configuration.internalKey == nil {
+            logger.warning("no internal key: services cannot tell the gateway's calls from others'")
+        }
         let frames = GatewayFrameServer(gateway: gateway)
         let framesAddress = try await frames.start()
 
@@ -69,5 +83,11 @@ public final class RunningGateway: Sendable {
 
 enum GatewayStartError: Error, CustomStringConvertible {
     case httpNotStarted
-    var description: String { "the HTTP face did not start" }
+    case methodsWithoutAccessRule([String])
+    var description: String {
+        switch self {
+        case .httpNotStarted: "the HTTP face did not start"
+        case .methodsWithoutAccessRule(let methods): "methods without an access rule in AccessPolicy: \(methods.joined(separator: ", "))"
+        }
+    }
 }

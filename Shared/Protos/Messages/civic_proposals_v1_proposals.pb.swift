@@ -118,6 +118,10 @@ public nonisolated struct Civic_Proposals_V1_Proposer: Sendable {
   /// Phone or address; never published.
   public var contact: String = String()
 
+  /// The member's id in the NPC/CPPCC system; a deputy's key carries the same id, which is
+  /// how a deputy sees only their own items.
+  public var memberID: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -311,7 +315,7 @@ nonisolated extension Civic_Proposals_V1_ItemState: SwiftProtobuf._ProtoNameProv
 
 nonisolated extension Civic_Proposals_V1_Proposer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Proposer"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}lead\0\u{1}delegation\0\u{1}contact\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}lead\0\u{1}delegation\0\u{1}contact\0\u{3}member_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -323,6 +327,7 @@ nonisolated extension Civic_Proposals_V1_Proposer: SwiftProtobuf.Message, SwiftP
       case 2: try { try decoder.decodeSingularBoolField(value: &self.lead) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.delegation) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.contact) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.memberID) }()
       default: break
       }
     }
@@ -341,6 +346,9 @@ nonisolated extension Civic_Proposals_V1_Proposer: SwiftProtobuf.Message, SwiftP
     if !self.contact.isEmpty {
       try visitor.visitSingularStringField(value: self.contact, fieldNumber: 4)
     }
+    if !self.memberID.isEmpty {
+      try visitor.visitSingularStringField(value: self.memberID, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -349,6 +357,7 @@ nonisolated extension Civic_Proposals_V1_Proposer: SwiftProtobuf.Message, SwiftP
     if lhs.lead != rhs.lead {return false}
     if lhs.delegation != rhs.delegation {return false}
     if lhs.contact != rhs.contact {return false}
+    if lhs.memberID != rhs.memberID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -23,12 +23,15 @@ public struct Proposer: Sendable, Equatable, Codable {
     public var delegation: String
     /// Never published.
     public var contact: String
+    /// The member's id in the NPC/CPPCC system; a deputy's key carries it as its subject.
+    public var memberID: String
 
-    public init(name: String, lead: Bool, delegation: String = "", contact: String = "") {
+    public init(name: String, lead: Bool, delegation: String = "", contact: String = "", memberID: String = "") {
         self.name = name
         self.lead = lead
         self.delegation = delegation
         self.contact = contact
+        self.memberID = memberID
     }
 }
 
@@ -96,4 +99,18 @@ public struct TopicCatalog: Sendable {
         "social_work": "社会工作",
         "other": "其他",
     ])
+}
+
+/// Which items a caller may see. Bureau staff, leaders and admins see every item; a deputy
+/// (人大代表/政协委员) sees only the items they proposed or co-signed, matched by member id.
+public enum ItemVisibility: Sendable, Equatable {
+    case all
+    case proposedBy(memberID: String)
+
+    public func allows(_ item: Item) -> Bool {
+        switch self {
+        case .all: true
+        case .proposedBy(let memberID): item.proposers.contains { !$0.memberID.isEmpty && $0.memberID == memberID }
+        }
+    }
 }

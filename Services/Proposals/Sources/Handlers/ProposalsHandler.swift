@@ -19,7 +19,7 @@ public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
         let registration = ItemRegistration(
             kind: ItemKind(request.kind), year: Int(request.year), session: request.session, number: request.number,
             title: request.title, body: request.body,
-            proposers: request.proposers.map { Proposer(name: $0.name, lead: $0.lead, delegation: $0.delegation, contact: $0.contact) },
+            proposers: request.proposers.map { Proposer(name: $0.name, lead: $0.lead, delegation: $0.delegation, contact: $0.contact, memberID: $0.memberID) },
             topic: request.topic, keySupervised: request.keySupervised)
         try validator.validate(registration)
         let item = try await store.register(registration, by: .init(id: context.actorID, requestID: context.requestID))
@@ -30,8 +30,12 @@ public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
 
     public func getItem(_ request: Civic_Proposals_V1_GetItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemResponse {
         guard !request.id.isEmpty else { throw RPCError.invalidArgument("id is required", field: "id", reason: "REQUIRED") }
+        let item = try await store.item(id: request.id)
+        guard visibility(context).allows(item) else {
+            throw RPCError.permissionDenied("item \(request.id) was not proposed by this deputy")
+        }
         var response = Civic_Proposals_V1_GetItemResponse()
-        response.item = Civic_Proposals_V1_Item(try await store.item(id: request.id))
+        response.item = Civic_Proposals_V1_Item(item)
         return response
     }
 
@@ -48,12 +52,25 @@ public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
             }
             filter.topic = request.topic
         }
+        if case .proposedBy(let memberID) = visibility(context) { filter.memberID = memberID }
         let page = try await store.list(filter, pageSize: Paging.pageSize(request.page.pageSize), pageToken: request.page.pageToken)
         var response = Civic_Proposals_V1_ListItemsResponse()
         response.items = page.items.map(Civic_Proposals_V1_Item.init)
         response.page.nextPageToken = page.nextPageToken
         response.page.totalCount = Int64(page.totalCount)
         return response
+    }
+}
+
+extension ProposalsHandler {
+    /// What the caller may see, from the principal the gateway sealed. A call with no
+    /// principal comes from inside the bureau's network without the gateway (tests, local
+    /// tools); when the service runs with an internal key such calls never get this far.
+    func visibility(_ context: RPCContext) -> ItemVisibility {
+        guard let principal = context.principal else { return .all }
+        if principal.has(.admin) || principal.has(.staff) || principal.has(.leader) || principal.has(.service) { return .all }
+        // A deputy, or anyone else the policy let through: only items they proposed.
+        return .proposedBy(memberID: principal.subject.isEmpty ? "\u{0}" : principal.subject)
     }
 }
 
@@ -98,6 +115,7 @@ extension Civic_Proposals_V1_Item {
             proposer.lead = p.lead
             proposer.delegation = p.delegation
             proposer.contact = p.contact
+            proposer.memberID = p.memberID
             return proposer
         }
         topic = item.topic

@@ -58,8 +58,8 @@ public struct ProposalStore: Sendable {
                                 item.topic, item.keySupervised, item.state.rawValue, item.registeredAt, item.registeredBy])
                 for (position, p) in item.proposers.enumerated() {
                     try db.execute(
-                        sql: "INSERT INTO item_proposers (item_id, position, name, lead, delegation, contact) VALUES (?, ?, ?, ?, ?, ?)",
-                        arguments: [item.id, position, p.name, p.lead, p.delegation, p.contact])
+                        sql: "INSERT INTO item_proposers (item_id, position, name, lead, delegation, contact, member_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        arguments: [item.id, position, p.name, p.lead, p.delegation, p.contact, p.memberID])
                 }
                 try Audit.record(db, actor: actor.id, action: "register", entity: "item", entityID: item.id,
                                  detail: "\(item.year) \(item.kind.rawValue) \(item.number)", requestID: actor.requestID, at: now)
@@ -83,10 +83,13 @@ public struct ProposalStore: Sendable {
         public var year: Int?
         public var kind: ItemKind?
         public var topic: String?
-        public init(year: Int? = nil, kind: ItemKind? = nil, topic: String? = nil) {
+        /// Only items with a proposer of this member id (a deputy's own items).
+        public var memberID: String?
+        public init(year: Int? = nil, kind: ItemKind? = nil, topic: String? = nil, memberID: String? = nil) {
             self.year = year
             self.kind = kind
             self.topic = topic
+            self.memberID = memberID
         }
     }
 
@@ -104,6 +107,10 @@ public struct ProposalStore: Sendable {
         if let year = filter.year { conditions.append("year = ?"); arguments += [year] }
         if let kind = filter.kind { conditions.append("kind = ?"); arguments += [kind.rawValue] }
         if let topic = filter.topic { conditions.append("topic = ?"); arguments += [topic] }
+        if let memberID = filter.memberID {
+            conditions.append("id IN (SELECT item_id FROM item_proposers WHERE member_id = ?)")
+            arguments += [memberID]
+        }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let filterArguments = arguments
         return try await database.read { db in
@@ -131,7 +138,7 @@ public struct ProposalStore: Sendable {
         var result: [String: [Proposer]] = [:]
         for row in rows {
             result[row["item_id"], default: []].append(
-                Proposer(name: row["name"], lead: row["lead"], delegation: row["delegation"], contact: row["contact"]))
+                Proposer(name: row["name"], lead: row["lead"], delegation: row["delegation"], contact: row["contact"], memberID: row["member_id"]))
         }
         return result
     }

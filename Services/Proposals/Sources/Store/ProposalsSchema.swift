@@ -34,5 +34,11 @@ public enum ProposalsSchema {
             }
             try db.create(index: "item_proposers_name", on: "item_proposers", columns: ["name"])
         },
+        DatabaseMigration("proposals-002-proposer-member-id") { db in
+            try db.alter(table: "item_proposers") { t in
+                t.add(column: "member_id", .text).notNull().defaults(to: "")
+            }
+            try db.create(index: "item_proposers_member", on: "item_proposers", columns: ["member_id"])
+        },
     ]
 }

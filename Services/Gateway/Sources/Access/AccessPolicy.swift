@@ -1,0 +1,71 @@
+import CivicProtoServices
+import CivicRPC
+
+/// Who may call what: one table for every method in protos/. The gateway refuses to start
+/// when a method has no rule, and a test checks every method × every role, so a new method
+/// cannot ship without a decision. `admin` may call everything.
+public enum AccessPolicy {
+    public typealias Role = Principal.Role
+
+    public struct Rule: Sendable, Equatable {
+        /// Roles that may call, besides admin. `.public` means anyone, without a key.
+        public let roles: Set<Role>
+        /// The service a staff key must be scoped to ("proposals"); nil for the gateway's
+        /// own and shared methods.
+        public let service: String?
+
+        public init(_ roles: Set<Role>, service: String?) {
+            self.roles = roles
+            self.service = service
+        }
+    }
+
+    static let proposals = "proposals"
+
+    /// Method path → rule.
+    public static let rules: [String: Rule] = [
+        // Health and method listing: anyone, so probes and monitoring need no key.
+        Civic_Health_V1_Health.Method.check.path: Rule([.public], service: nil),
+        Civic_Health_V1_Health.Method.listMethods.path: Rule([.public], service: nil),
+
+        // Credentials: admin only.
+        Civic_Gateway_V1_KeyService.Method.createKey.path: Rule([], service: nil),
+        Civic_Gateway_V1_KeyService.Method.listKeys.path: Rule([], service: nil),
+        Civic_Gateway_V1_KeyService.Method.revokeKey.path: Rule([], service: nil),
+
+        // Proposals. Deputies reach only their own items: the service filters by member id.
+        Civic_Proposals_V1_ProposalService.Method.registerItem.path: Rule([.staff], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.getItem.path: Rule([.staff, .leader, .deputy], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.listItems.path: Rule([.staff, .leader, .deputy], service: proposals),
+    ]
+
+    /// Methods declared in protos/ that have no rule.
+    public static var methodsWithoutRule: [String] {
+        CivicServiceRegistry.methodsByPath.keys.filter { rules[$0] == nil }.sorted()
+    }
+
+    public enum Decision: Equatable {
+        case allowed
+        case unauthenticated(String)
+        case denied(String)
+    }
+
+    /// The decision for `principal` calling `method`.
+    public static func decide(_ method: String, for principal: Principal) -> Decision {
+        guard let rule = rules[method] else {
+            return .denied("\(method) has no access rule")
+        }
+        if rule.roles.contains(.public) { return .allowed }
+        if principal.has(.public) { return .unauthenticated("\(method) needs a credential (Authorization: Bearer <key>)") }
+        if principal.has(.admin) { return .allowed }
+        let granted = rule.roles.intersection(principal.roles)
+        if granted.isEmpty {
+            let held = principal.roles.map(\.name).sorted().joined(separator: ", ")
+            return .denied("a key with role \(held) may not call \(method)")
+        }
+        if granted == [.staff], let service = rule.service, !principal.covers(service: service) {
+            return .denied("this staff key is not for the \(service) service")
+        }
+        return .allowed
+    }
+}

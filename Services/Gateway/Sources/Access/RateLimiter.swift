@@ -1,0 +1,112 @@
+import CivicRPC
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// Token buckets per caller (a key, or a public caller's address): each holds up to
+/// `burst` calls and refills at `perSecond`. Limits are configured per role.
+public final class RateLimiter: Sendable {
+    public struct Limit: Sendable, Equatable {
+        public var perSecond: Double
+        public var burst: Double
+        public init(perSecond: Double, burst: Double) {
+            self.perSecond = perSecond
+            self.burst = burst
+        }
+
+        /// Parses "RATE" or "RATE:BURST" (calls per second).
+        public init?(parsing text: String) {
+            let parts = text.split(separator: ":").map { Double($0) }
+            guard (1...2).contains(parts.count), let rate = parts[0], rate > 0 else { return nil }
+            let burst = parts.count == 2 ? parts[1] : rate * 2
+            guard let burst, burst >= 1 else { return nil }
+            self.init(perSecond: rate, burst: burst)
+        }
+    }
+
+    /// Defaults per role (calls per second, burst). `public` is per caller address.
+    public static let defaultLimits: [Principal.Role: Limit] = [
+        .admin: Limit(perSecond: 200, burst: 400),
+        .staff: Limit(perSecond: 50, burst: 100),
+        .leader: Limit(perSecond: 50, burst: 100),
+        .deputy: Limit(perSecond: 10, burst: 20),
+        .department: Limit(perSecond: 100, burst: 200),
+        .service: Limit(perSecond: 2000, burst: 4000),
+        .public: Limit(perSecond: 5, burst: 20),
+    ]
+
+    private struct Bucket {
+        var tokens: Double
+        var updated: NIODeadline
+    }
+
+    public let limits: [Principal.Role: Limit]
+    private let buckets = NIOLockedValueBox([String: Bucket]())
+
+    public init(limits: [Principal.Role: Limit] = RateLimiter.defaultLimits) {
+        self.limits = limits
+    }
+
+    /// The most generous limit among the principal's roles.
+    public func limit(for principal: Principal) -> Limit {
+        principal.roles.compactMap { limits[$0] }.max { $0.perSecond < $1.perSecond } ?? Limit(perSecond: 5, burst: 20)
+    }
+
+    /// Takes one call from the caller's bucket; throws RESOURCE_EXHAUSTED (with the wait in
+    /// `retry-after-ms`) when it is empty.
+    public func take(caller: String, limit: Limit, now: NIODeadline = .now()) throws {
+        let wait = buckets.withLockedValue { buckets -> Double? in
+            var bucket = buckets[caller] ?? Bucket(tokens: limit.burst, updated: now)
+            let elapsed = Double((now - bucket.updated).nanoseconds) / 1e9
+            bucket.tokens = min(limit.burst, bucket.tokens + max(0, elapsed) * limit.perSecond)
+            bucket.updated = now
+            if bucket.tokens >= 1 {
+                bucket.tokens -= 1
+                buckets[caller] = bucket
+                return nil
+            }
+            buckets[caller] = bucket
+            return (1 - bucket.tokens) / limit.perSecond
+        }
+        if let wait {
+            let millis = max(1, Int((wait * 1000).rounded(.up)))
+            throw RateLimited(retryAfterMillis: millis)
+        }
+    }
+}
+
+/// RESOURCE_EXHAUSTED from a rate limit, with how long to wait.
+public struct RateLimited: Error, RPCErrorConvertible, Equatable {
+    public let retryAfterMillis: Int
+    public init(retryAfterMillis: Int) { self.retryAfterMillis = retryAfterMillis }
+    public var rpcError: RPCError {
+        RPCError(.resourceExhausted, "rate limit exceeded; retry after \(retryAfterMillis) ms",
+                 details: [ErrorDetail(field: "", reason: "RATE_LIMITED", description: "retry-after-ms=\(retryAfterMillis)")])
+    }
+}
+
+/// Counts calls in flight per caller, so one client cannot take every backend connection.
+public final class InFlightLimiter: Sendable {
+    public let maxPerCaller: Int
+    private let counts = NIOLockedValueBox([String: Int]())
+
+    public init(maxPerCaller: Int) {
+        self.maxPerCaller = maxPerCaller
+    }
+
+    public func acquire(_ caller: String) -> Bool {
+        counts.withLockedValue { counts in
+            let n = counts[caller, default: 0]
+            guard n < maxPerCaller else { return false }
+            counts[caller] = n + 1
+            return true
+        }
+    }
+
+    public func release(_ caller: String) {
+        counts.withLockedValue { counts in
+            let n = counts[caller, default: 1] - 1
+            counts[caller] = n > 0 ? n : nil
+        }
+    }
+}

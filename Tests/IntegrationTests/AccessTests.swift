@@ -1,0 +1,341 @@
+import CivicProtoServices
+import CivicProtos
+import CivicRPC
+import CivicStorage
+import Foundation
+import GatewayService
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import Testing
+
+/// Who may call what (docs/ACCESS.md), stated independently of `AccessPolicy` so that a
+/// change to either, or a new method in protos/, fails here until both agree.
+/// Roles: admin, staff of proposals, staff of another service, leader, deputy, department,
+/// service, and a caller with no key.
+enum Caller: String, CaseIterable, Sendable {
+    case admin, proposalsStaff, eldercareStaff, leader, deputy, department, service, noKey
+
+    var key: NewKey? {
+        switch self {
+        case .admin: NewKey(name: "admin 2", roles: [.admin])
+        case .proposalsStaff: NewKey(name: "提案办 王芳", roles: [.staff], services: ["proposals"])
+        case .eldercareStaff: NewKey(name: "养老科 赵敏", roles: [.staff], services: ["eldercare"])
+        case .leader: NewKey(name: "局长", roles: [.leader])
+        case .deputy: NewKey(name: "代表 李四", roles: [.deputy], subject: "NPC-0042")
+        case .department: NewKey(name: "市场监管局", roles: [.department], subject: "市场监管局")
+        case .service: NewKey(name: "enforcement service", roles: [.service])
+        case .noKey: nil
+        }
+    }
+}
+
+let expectedAccess: [String: Set<Caller>] = [
+    "/civic.health.v1.Health/Check": Set(Caller.allCases),
+    "/civic.health.v1.Health/ListMethods": Set(Caller.allCases),
+    "/civic.gateway.v1.KeyService/CreateKey": [.admin],
+    "/civic.gateway.v1.KeyService/ListKeys": [.admin],
+    "/civic.gateway.v1.KeyService/RevokeKey": [.admin],
+    "/civic.proposals.v1.ProposalService/RegisterItem": [.admin, .proposalsStaff],
+    "/civic.proposals.v1.ProposalService/GetItem": [.admin, .proposalsStaff, .leader, .deputy],
+    "/civic.proposals.v1.ProposalService/ListItems": [.admin, .proposalsStaff, .leader, .deputy],
+]
+
+@Suite("Access control", .serialized)
+struct AccessTests {
+    @Test func everyMethodHasARuleAndAnExpectation() {
+        #expect(AccessPolicy.methodsWithoutRule == [])
+        #expect(Set(expectedAccess.keys) == Set(CivicServiceRegistry.methodsByPath.keys),
+                "a method was added or removed: decide who may call it in AccessPolicy and here")
+    }
+
+    @Test func authorizationMatrixEveryMethodTimesEveryRole() async throws {
+        let suite = try await RunningSuite.start()
+        var tokens: [Caller: String] = [:]
+        for caller in Caller.allCases {
+            if let key = caller.key { tokens[caller] = try await suite.issueKey(key) }
+        }
+        for method in CivicServiceRegistry.methodsByPath.keys.sorted() {
+            for caller in Caller.allCases {
+                let client = suite.caller(token: tokens[caller])
+                // An empty request: allowed calls may still fail validation, never access.
+                let error = await rpcError { _ = try await client.call(method: method, payload: Data(), options: .init(timeout: .seconds(5))) }
+                let allowed = expectedAccess[method]?.contains(caller) ?? false
+                if allowed {
+                    #expect(error?.code != .permissionDenied && error?.code != .unauthenticated, "\(caller) should be allowed \(method): \(String(describing: error))")
+                } else {
+                    let expected: StatusCode = caller == .noKey ? .unauthenticated : .permissionDenied
+                    #expect(error?.code == expected, "\(caller) calling \(method): \(String(describing: error))")
+                }
+                await client.close()
+            }
+        }
+        await suite.stop()
+    }
+
+    @Test func missingWrongMalformedRevokedCredentials() async throws {
+        let suite = try await RunningSuite.start()
+        let list = "/rpc/civic.proposals.v1.ProposalService/ListItems"
+        let none = try await suite.http("POST", list, body: "{}", token: nil)
+        #expect(none.status == 401)
+        #expect(try errorBody(none.body).status == "UNAUTHENTICATED")
+        let wrong = try await suite.http("POST", list, body: "{}", token: "civic_not-a-real-key")
+        #expect(wrong.status == 401)
+        #expect(try errorBody(wrong.body).message == "unknown credential")
+        let basic = try await suite.http("POST", list, body: "{}", headers: ["Authorization": "Basic dXNlcjpwYXNz"], token: nil)
+        #expect(basic.status == 401)
+
+        let staffToken = try await suite.issueKey(NewKey(name: "staff", roles: [.staff], services: ["proposals"]))
+        #expect(try await suite.http("POST", list, body: "{}", token: staffToken).status == 200)
+        // Revoked: refused on the very next call.
+        let admin = Civic_Gateway_V1_KeyServiceClient(suite.caller())
+        let staffKey = try #require(try await admin.listKeys(.init()).keys.first { $0.name == "staff" })
+        let revoked = try await admin.revokeKey(.with { $0.id = staffKey.id; $0.reason = "left the office" })
+        #expect(!revoked.key.revokedAt.isEmpty)
+        let after = try await suite.http("POST", list, body: "{}", token: staffToken)
+        #expect(after.status == 401)
+        #expect(try errorBody(after.body).message == "credential \(staffKey.id) was revoked")
+        // Listing never shows a secret, and shows revoked keys only when asked.
+        let active = try await admin.listKeys(.init())
+        #expect(!active.keys.contains { $0.id == staffKey.id })
+        let all = try await admin.listKeys(.with { $0.includeInactive = true })
+        #expect(all.keys.first { $0.id == staffKey.id }?.revokedReason == "left the office")
+        #expect(try await admin.listKeys(.init()).jsonString().contains(staffToken) == false)
+
+        // The last admin key cannot be revoked.
+        let adminKey = try #require(active.keys.first { $0.roles.contains(.admin) })
+        let lastAdmin = await rpcError { _ = try await admin.revokeKey(.with { $0.id = adminKey.id; $0.reason = "oops" }) }
+        #expect(lastAdmin?.code == .failedPrecondition)
+        // Refusals are counted.
+        #expect(suite.gateway.gateway.metrics.exposition().contains(#"civic_gateway_refused_calls_total{reason="UNAUTHENTICATED"}"#))
+        await suite.stop()
+    }
+
+    @Test func badKeyRequestsAreRefusedAndChangeNothing() async throws {
+        let suite = try await RunningSuite.start()
+        let admin = Civic_Gateway_V1_KeyServiceClient(suite.caller())
+        let before = try await admin.listKeys(.with { $0.includeInactive = true }).keys.count
+        for (request, field) in [
+            (Civic_Gateway_V1_CreateKeyRequest.with { $0.roles = [.staff]; $0.services = ["proposals"] }, "name"),
+            (.with { $0.name = "x"; $0.roles = [.staff] }, "services"),
+            (.with { $0.name = "x"; $0.roles = [.public] }, "roles"),
+            (.with { $0.name = "x"; $0.roles = [.deputy] }, "subject"),
+            (.with { $0.name = "x"; $0.roles = [.leader]; $0.services = ["weather"] }, "services"),
+            (.with { $0.name = "x"; $0.roles = [.leader]; $0.division = "31011" }, "division"),
+            (.with { $0.name = "x"; $0.roles = [.leader]; $0.expiresAt = "2020-01-01" }, "expires_at"),
+            (.with { $0.name = "x"; $0.roles = [.leader]; $0.expiresAt = "next week" }, "expires_at"),
+        ] {
+            let error = await rpcError { _ = try await admin.createKey(request) }
+            #expect(error?.code == .invalidArgument, "\(request)")
+            #expect(error?.details.contains { $0.field == field } == true, "\(field): \(String(describing: error))")
+        }
+        #expect(try await admin.listKeys(.with { $0.includeInactive = true }).keys.count == before)
+        await suite.stop()
+    }
+
+    @Test func aDeputySeesOnlyTheirOwnItems() async throws {
+        let suite = try await RunningSuite.start()
+        let staff = Civic_Proposals_V1_ProposalServiceClient(suite.caller(token: try await suite.issueKey(
+            NewKey(name: "staff", roles: [.staff], services: ["proposals"]))))
+        var mine = registerRequest(number: "第21-001号")
+        mine.proposers[0].memberID = "NPC-0042"
+        var cosigned = registerRequest(number: "第21-002号")
+        cosigned.proposers.append(.with { $0.name = "李四"; $0.memberID = "NPC-0042" })
+        var theirs = registerRequest(number: "第21-003号")
+        theirs.proposers[0].memberID = "NPC-0099"
+        let mineID = try await staff.registerItem(mine).item.id
+        let cosignedID = try await staff.registerItem(cosigned).item.id
+        let theirsID = try await staff.registerItem(theirs).item.id
+
+        let deputy = Civic_Proposals_V1_ProposalServiceClient(suite.caller(token: try await suite.issueKey(
+            NewKey(name: "代表 李四", roles: [.deputy], subject: "NPC-0042"))))
+        let listed = try await deputy.listItems(.init())
+        #expect(Set(listed.items.map(\.id)) == [mineID, cosignedID])
+        #expect(listed.page.totalCount == 2)
+        #expect(try await deputy.getItem(.with { $0.id = mineID }).item.id == mineID)
+        let other = await rpcError { _ = try await deputy.getItem(.with { $0.id = theirsID }) }
+        #expect(other?.code == .permissionDenied)
+        // A deputy cannot register items.
+        let register = await rpcError { _ = try await deputy.registerItem(registerRequest(number: "第21-004号")) }
+        #expect(register?.code == .permissionDenied)
+        // Staff see all three.
+        #expect(try await staff.listItems(.init()).page.totalCount == 3)
+        await suite.stop()
+    }
+
+    @Test func thePublicSeesOnlyWhatIsPublished() async throws {
+        let suite = try await RunningSuite.start()
+        let item = try await Civic_Proposals_V1_ProposalServiceClient(suite.caller()).registerItem(registerRequest()).item
+        // No key: health, the API description and nothing else.
+        #expect(try await suite.http("GET", "/healthz", token: nil).status == 200)
+        #expect(try await suite.http("POST", "/rpc/civic.health.v1.Health/Check", body: "{}", token: nil).status == 200)
+        let spec = try await suite.http("GET", "/openapi.json", token: nil)
+        #expect(spec.status == 200)
+        let get = try await suite.http("POST", "/rpc/civic.proposals.v1.ProposalService/GetItem", body: "{\"id\":\"\(item.id)\"}", token: nil)
+        #expect(get.status == 401)
+        #expect(!get.body.contains("李四"))
+        let list = try await suite.http("POST", "/rpc/civic.proposals.v1.ProposalService/ListItems", body: "{}", token: nil)
+        #expect(list.status == 401)
+        await suite.stop()
+    }
+
+    @Test func servicesAcceptOnlyCallsSealedByTheGateway() async throws {
+        let suite = try await RunningSuite.start()
+        let direct = RPCClient(host: "127.0.0.1", port: suite.ports["proposals"]!)
+        let proposals = Civic_Proposals_V1_ProposalServiceClient(direct)
+        // No seal.
+        #expect(await rpcError { _ = try await proposals.listItems(.init()) }?.code == .unauthenticated)
+        // A forged principal with a seal made with the wrong key.
+        var forged: [String: String] = [:]
+        try GatewaySeal(secret: GatewaySeal.generateSecret()).stamp(&forged, method: Civic_Proposals_V1_ProposalService.Method.listItems.path, principal: Principal(id: "me", roles: [.admin]))
+        #expect(await rpcError { _ = try await proposals.listItems(.init(), options: .init(metadata: forged)) }?.code == .unauthenticated)
+        // A seal for another method does not carry over.
+        var wrongMethod: [String: String] = [:]
+        try GatewaySeal(secret: suite.internalKey).stamp(&wrongMethod, method: Civic_Proposals_V1_ProposalService.Method.getItem.path, principal: Principal(id: "me", roles: [.admin]))
+        #expect(await rpcError { _ = try await proposals.listItems(.init(), options: .init(metadata: wrongMethod)) }?.code == .unauthenticated)
+        // Health needs no seal; through the gateway everything works.
+        #expect(try await Civic_Health_V1_HealthClient(direct).check(.init()).status == .serving)
+        #expect(try await Civic_Proposals_V1_ProposalServiceClient(suite.caller()).listItems(.init()).page.totalCount == 0)
+        await direct.close()
+        await suite.stop()
+    }
+
+    @Test func rateLimitAnswers429WithRetryAfterAndRecovers() async throws {
+        var limits = RateLimiter.defaultLimits
+        limits[.leader] = RateLimiter.Limit(perSecond: 2, burst: 2)
+        let suite = try await RunningSuite.start(rateLimits: limits)
+        let token = try await suite.issueKey(NewKey(name: "局长", roles: [.leader]))
+        let list = "/rpc/civic.proposals.v1.ProposalService/ListItems"
+        #expect(try await suite.http("POST", list, body: "{}", token: token).status == 200)
+        #expect(try await suite.http("POST", list, body: "{}", token: token).status == 200)
+        let limited = try await suite.http("POST", list, body: "{}", token: token)
+        #expect(limited.status == 429)
+        #expect(try errorBody(limited.body).status == "RESOURCE_EXHAUSTED")
+        #expect(limited.headers["retry-after"] == "1")
+        // The framed face says how long to wait in metadata.
+        let client = suite.gatewayClient()
+        var request = Civic_Rpc_V1_RequestEnvelope()
+        request.method = Civic_Proposals_V1_ProposalService.Method.listItems.path
+        request.metadata[MetadataKey.authorization] = "Bearer \(token)"
+        let response = try await client.send(request).get()
+        #expect(response.status.code == .resourceExhausted)
+        let wait = try #require(response.metadata[MetadataKey.retryAfterMillis].flatMap(Int.init))
+        #expect(wait > 0 && wait <= 500)
+        // Other callers are not affected, and the bucket refills.
+        #expect(try await suite.http("POST", list, body: "{}").status == 200)
+        try await Task.sleep(nanoseconds: UInt64(wait + 50) * 1_000_000)
+        #expect(try await suite.http("POST", list, body: "{}", token: token).status == 200)
+        await client.close()
+        await suite.stop()
+    }
+
+    @Test func firstStartWritesAnAdminTokenReadableOnlyByItsOwner() async throws {
+        let data = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let configuration = GatewayConfiguration(framesPort: 0, httpPort: 0, backends: [], dataDirectory: data)
+        var gateway = try await RunningGateway.start(configuration: configuration)
+        let path = data + "/admin.token"
+        let token = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(permissions == 0o600)
+        #expect(token.hasPrefix("civic_"))
+        let client = Authenticated(client: RPCClient(host: "127.0.0.1", port: gateway.framesPort), token: token)
+        #expect(try await Civic_Gateway_V1_KeyServiceClient(client).listKeys(.init()).keys.count == 1)
+        await client.close()
+        await gateway.stop()
+        // A restart keeps the key and writes no second one.
+        try FileManager.default.removeItem(atPath: path)
+        gateway = try await RunningGateway.start(configuration: configuration)
+        #expect(!FileManager.default.fileExists(atPath: path))
+        let again = Authenticated(client: RPCClient(host: "127.0.0.1", port: gateway.framesPort), token: token)
+        #expect(try await Civic_Gateway_V1_KeyServiceClient(again).listKeys(.init()).keys.count == 1)
+        await again.close()
+        await gateway.stop()
+    }
+
+    @Test func openAPIDocumentCoversEveryMethodAndValidates() async throws {
+        let document = try JSONSerialization.jsonObject(with: Data(CivicOpenAPI.json.utf8)) as! [String: Any]
+        let paths = document["paths"] as! [String: Any]
+        for path in CivicServiceRegistry.methodsByPath.keys {
+            #expect(paths["/rpc" + path] != nil, "no OpenAPI path for \(path)")
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("civic-openapi-\(UUID().uuidString).json")
+        try Data(CivicOpenAPI.json.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import json,sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1]))); print('valid')", file.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        process.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "openapi-spec-validator: \(text)")
+        #expect(text.contains("valid"))
+    }
+}
+
+@Suite("Keys, expiry and rate limits (unit)")
+struct KeyUnitTests {
+    final class Clock: Sendable {
+        let now = NIOLockedValueBox(Date(timeIntervalSince1970: 1_800_000_000))
+        func advance(_ seconds: Double) { now.withLockedValue { $0 = $0.addingTimeInterval(seconds) } }
+    }
+
+    @Test func expiredKeysStopWorkingAtOnce() async throws {
+        let keys = try KeyStore.open(dataDirectory: temporaryFolder())
+        let clock = Clock()
+        let start = clock.now.withLockedValue { $0 }
+        let (record, token) = try await keys.create(
+            NewKey(name: "temp", roles: [.leader], expiresAt: start.addingTimeInterval(60)), by: "test", now: start)
+        let authorizer = KeyAuthorizer(keys: keys, now: { clock.now.withLockedValue { $0 } })
+        let method = Civic_Proposals_V1_ProposalService.Method.listItems.path
+        #expect(try authorizer.authorize(method: method, credential: "Bearer \(token)", client: "t").id == record.id)
+        clock.advance(61)
+        #expect(throws: RPCError(.unauthenticated, "credential \(record.id) has expired")) {
+            _ = try authorizer.authorize(method: method, credential: "Bearer \(token)", client: "t")
+        }
+    }
+
+    @Test func tokensAreStoredOnlyAsHashes() async throws {
+        let folder = temporaryFolder()
+        let keys = try KeyStore.open(dataDirectory: folder)
+        let (_, token) = try await keys.create(NewKey(name: "x", roles: [.leader]), by: "test")
+        let raw = try Data(contentsOf: URL(fileURLWithPath: folder + "/gateway.sqlite"))
+        #expect(raw.range(of: Data(token.utf8)) == nil)
+        let wal = try? Data(contentsOf: URL(fileURLWithPath: folder + "/gateway.sqlite-wal"))
+        #expect(wal?.range(of: Data(token.utf8)) == nil)
+        #expect(keys.lookup(token: token) != nil)
+        #expect(keys.lookup(token: token + "x") == nil)
+    }
+
+    @Test func tokenBucketRefills() throws {
+        let limiter = RateLimiter()
+        let limit = RateLimiter.Limit(perSecond: 10, burst: 3)
+        let t0 = NIODeadline.uptimeNanoseconds(1_000_000_000)
+        for _ in 0..<3 { try limiter.take(caller: "a", limit: limit, now: t0) }
+        #expect(throws: RateLimited(retryAfterMillis: 100)) { try limiter.take(caller: "a", limit: limit, now: t0) }
+        try limiter.take(caller: "b", limit: limit, now: t0)  // others have their own bucket
+        try limiter.take(caller: "a", limit: limit, now: t0 + .milliseconds(100))
+        #expect(throws: RateLimited.self) { try limiter.take(caller: "a", limit: limit, now: t0 + .milliseconds(150)) }
+        #expect(RateLimiter.Limit(parsing: "5:10") == RateLimiter.Limit(perSecond: 5, burst: 10))
+        #expect(RateLimiter.Limit(parsing: "5") == RateLimiter.Limit(perSecond: 5, burst: 10))
+        #expect(RateLimiter.Limit(parsing: "0") == nil)
+        #expect(RateLimiter.Limit(parsing: "x:1") == nil)
+    }
+
+    @Test func principalsRoundTripThroughMetadata() {
+        let principal = Principal(id: "k_1", roles: [.deputy, .leader], services: ["proposals"], division: "310114", subject: "NPC;0042=李四")
+        #expect(Principal(encoded: principal.encoded) == principal)
+        #expect(Principal(encoded: "v2;id=x") == nil)
+        #expect(Principal(encoded: "v1;id=x;roles=king") == nil)
+    }
+
+    @Test func expiryDatesMeanTheEndOfThatDayInChina() throws {
+        let date = try #require(try KeyStore.parseExpiry("2027-03-31"))
+        #expect(date == Date(timeIntervalSince1970: 1_806_508_800))  // 2027-04-01T00:00:00+08:00
+        #expect(try KeyStore.parseExpiry("") == nil)
+        #expect(throws: RPCError.self) { _ = try KeyStore.parseExpiry("2027-02-30") }
+    }
+}

@@ -9,14 +9,16 @@ public struct Principal: Sendable, Equatable {
     public typealias Role = Civic_Gateway_V1_Role
 
     /// The key id, or "public" for a caller without a key.
-    public var id: String
-    public var roles: [Role]
+    public let id: String
+    public let roles: [Role]
     /// Services the principal may act on, by short name; empty means all.
-    public var services: [String]
+    public let services: [String]
     /// Administrative division code it is limited to; empty means all.
-    public var division: String
+    public let division: String
     /// A deputy's member id, or a department's name.
-    public var subject: String
+    public let subject: String
+    /// The metadata form, computed once: the gateway sends it with every call.
+    public let encoded: String
 
     public init(id: String, roles: [Role], services: [String] = [], division: String = "", subject: String = "") {
         self.id = id
@@ -24,6 +26,7 @@ public struct Principal: Sendable, Equatable {
         self.services = services
         self.division = division
         self.subject = subject
+        self.encoded = "v1;id=\(Self.escape(id));roles=\(roles.map(\.name).joined(separator: ","));services=\(services.map(Self.escape).joined(separator: ","));division=\(Self.escape(division));subject=\(Self.escape(subject))"
     }
 
     /// A caller without a credential.
@@ -34,11 +37,8 @@ public struct Principal: Sendable, Equatable {
     /// May this principal act on `service` (a short name like "proposals")?
     public func covers(service: String) -> Bool { services.isEmpty || services.contains(service) }
 
-    /// "v1;id=…;roles=staff,leader;services=proposals;division=310114;subject=…", values
-    /// percent-encoded.
-    public var encoded: String {
-        "v1;id=\(Self.escape(id));roles=\(roles.map(\.name).joined(separator: ","));services=\(services.map(Self.escape).joined(separator: ","));division=\(Self.escape(division));subject=\(Self.escape(subject))"
-    }
+    // `encoded` is "v1;id=…;roles=staff,leader;services=proposals;division=310114;subject=…",
+    // values percent-encoded.
 
     public init?(encoded: String) {
         let parts = encoded.split(separator: ";", omittingEmptySubsequences: false)
@@ -133,7 +133,11 @@ public struct GatewaySeal: Sendable {
 
     /// Adds `civic-principal` and `civic-seal` to outgoing metadata.
     public func stamp(_ metadata: inout [String: String], method: String, principal: Principal) {
-        let encoded = principal.encoded
+        stamp(&metadata, method: method, encodedPrincipal: principal.encoded)
+    }
+
+    /// The same with the principal already encoded (the gateway caches it per key).
+    public func stamp(_ metadata: inout [String: String], method: String, encodedPrincipal encoded: String) {
         metadata[MetadataKey.principal] = encoded
         metadata[MetadataKey.seal] = seal(method: method, requestID: metadata[MetadataKey.requestID] ?? "", principal: encoded)
     }

@@ -3,7 +3,7 @@ import CivicProtos
 import CivicRPC
 import CivicStorage
 import Foundation
-import GatewayService
+@testable import GatewayService
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -337,5 +337,18 @@ struct KeyUnitTests {
         #expect(date == Date(timeIntervalSince1970: 1_806_508_800))  // 2027-04-01T00:00:00+08:00
         #expect(try KeyStore.parseExpiry("") == nil)
         #expect(throws: RPCError.self) { _ = try KeyStore.parseExpiry("2027-02-30") }
+    }
+}
+
+@Suite("Bearer parsing")
+struct BearerTests {
+    @Test func schemesAndSpaces() {
+        #expect(KeyAuthorizer.bearerToken("Bearer abc") == "abc")
+        #expect(KeyAuthorizer.bearerToken("bearer  abc ") == "abc")
+        #expect(KeyAuthorizer.bearerToken("BEARER abc") == "abc")
+        #expect(KeyAuthorizer.bearerToken("Basic abc") == nil)
+        #expect(KeyAuthorizer.bearerToken("Bearer ") == nil)
+        #expect(KeyAuthorizer.bearerToken("Bearer    ") == nil)
+        #expect(KeyAuthorizer.bearerToken("Bearerabc") == nil)
     }
 }

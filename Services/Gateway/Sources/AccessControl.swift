@@ -15,9 +15,8 @@ public protocol CallAuthorizer: Sendable {
 /// The gateway executable always runs `KeyAuthorizer`.
 public struct OpenAccess: CallAuthorizer {
     public init() {}
-    public func authorize(method: String, credential: String?, client: String) throws -> Principal {
-        Principal(id: "anonymous", roles: [.admin])
-    }
+    static let anonymous = Principal(id: "anonymous", roles: [.admin])
+    public func authorize(method: String, credential: String?, client: String) throws -> Principal { Self.anonymous }
 }
 
 /// API keys, the access policy and rate limits.
@@ -57,11 +56,17 @@ public struct KeyAuthorizer: CallAuthorizer {
         }
     }
 
-    /// "Bearer <token>" (scheme case-insensitive) → token.
+    /// "Bearer <token>" (scheme case-insensitive) → token. On every call, so plain UTF-8
+    /// work rather than Foundation's trimming.
     static func bearerToken(_ credential: String) -> String? {
-        let parts = credential.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        let bytes = Array(credential.utf8)
+        let scheme = Array("bearer ".utf8)
+        guard bytes.count > scheme.count else { return nil }
+        for i in 0..<scheme.count where bytes[i] | 0x20 != scheme[i] { return nil }  // ASCII case fold
+        var start = scheme.count
+        var end = bytes.count
+        while start < end && bytes[start] == 0x20 { start += 1 }
+        while end > start && bytes[end - 1] == 0x20 { end -= 1 }
+        return start < end ? String(decoding: bytes[start..<end], as: UTF8.self) : nil
     }
 }

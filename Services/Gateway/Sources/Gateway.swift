@@ -90,7 +90,7 @@ public final class Gateway: Sendable {
                 let caller = principal.has(.public) ? "public:\(client)" : principal.id
                 if inFlight.acquire(caller) {
                     if let seal {
-                        seal.stamp(&request.metadata, method: method, principal: principal)
+                        seal.stamp(&request.metadata, method: method, encodedPrincipal: principal.encoded)
                     } else {
                         request.metadata[MetadataKey.principal] = principal.encoded
                     }

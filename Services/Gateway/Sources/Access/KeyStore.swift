@@ -21,13 +21,30 @@ public struct ApiKeyRecord: Sendable, Equatable {
     public var createdBy: String
     public var revokedAt: Date?
     public var revokedReason: String
+    /// Built once, so a call costs no encoding.
+    public let principal: Principal
+
+    public init(
+        id: String, name: String, secretHash: String, roles: [Principal.Role], services: [String], division: String, subject: String,
+        expiresAt: Date?, createdAt: Date, createdBy: String, revokedAt: Date?, revokedReason: String
+    ) {
+        self.id = id
+        self.name = name
+        self.secretHash = secretHash
+        self.roles = roles
+        self.services = services
+        self.division = division
+        self.subject = subject
+        self.expiresAt = expiresAt
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.revokedAt = revokedAt
+        self.revokedReason = revokedReason
+        self.principal = Principal(id: id, roles: roles, services: services, division: division, subject: subject)
+    }
 
     public func isActive(at now: Date) -> Bool {
         revokedAt == nil && (expiresAt.map { now < $0 } ?? true)
-    }
-
-    public var principal: Principal {
-        Principal(id: id, roles: roles, services: services, division: division, subject: subject)
     }
 }
 
@@ -222,7 +239,15 @@ public final class KeyStore: Sendable {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        // On every call: plain hex digits, not String(format:), which costs microseconds a byte.
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var hex = [UInt8]()
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(token.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     static func newToken() -> String {

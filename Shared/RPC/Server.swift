@@ -217,16 +217,19 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
         let payload = request.payload
         let server = self.server
         let task = Task {
-            // Counted in flight until the handler itself has returned, even after a deadline
-            // answer: shutdown must not close the database under a handler still running.
-            defer { server.release() }
             let outcome: Result<Data, any Error>
             do {
                 outcome = .success(try await handler.handle(payload, rpcContext))
             } catch {
                 outcome = .failure(error)
             }
-            eventLoop.execute { this.value.complete(callID, outcome) }
+            // Counted in flight until the handler has returned and its answer is written (a
+            // drain closes connections only after): shutdown must neither close the database
+            // under a handler still running nor drop an answer.
+            eventLoop.execute {
+                this.value.complete(callID, outcome)
+                server.release()
+            }
         }
         calls[callID] = Call(task: task, deadline: deadline, method: request.method, requestID: requestID, started: now)
         sweep.arm(for: deadline, on: eventLoop) { this.value.expireOverdue(on: eventLoop) }

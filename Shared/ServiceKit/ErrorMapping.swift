@@ -13,10 +13,9 @@ extension PagingError: RPCErrorConvertible {
 }
 
 extension RPCContext {
-    /// The acting principal as the gateway vouched for it; "anonymous" until access
-    /// control is in place (issue 3), so the audit trail always names someone.
+    /// The acting principal's key id as the gateway vouched for it, or "anonymous" for a
+    /// call without one (tests, local tools), so the audit trail always names someone.
     public var actorID: String {
-        let principal = metadata[MetadataKey.principal] ?? ""
-        return principal.isEmpty ? "anonymous" : principal
+        principal?.id ?? "anonymous"
     }
 }

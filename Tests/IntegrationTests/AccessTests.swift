@@ -140,6 +140,7 @@ struct AccessTests {
         var mine = registerRequest(number: "第21-001号")
         mine.proposers[0].memberID = "NPC-0042"
         var cosigned = registerRequest(number: "第21-002号")
+        cosigned.proposers[0].contact = "13900000000"
         cosigned.proposers.append(.with { $0.name = "李四"; $0.memberID = "NPC-0042" })
         var theirs = registerRequest(number: "第21-003号")
         theirs.proposers[0].memberID = "NPC-0099"
@@ -153,6 +154,9 @@ struct AccessTests {
         #expect(Set(listed.items.map(\.id)) == [mineID, cosignedID])
         #expect(listed.page.totalCount == 2)
         #expect(try await deputy.getItem(.with { $0.id = mineID }).item.id == mineID)
+        // Co-proposers' contact details stay hidden from a deputy.
+        let cosignedView = try await deputy.getItem(.with { $0.id = cosignedID }).item
+        #expect(cosignedView.proposers.first { $0.memberID != "NPC-0042" }?.contact == "")
         let other = await rpcError { _ = try await deputy.getItem(.with { $0.id = theirsID }) }
         #expect(other?.code == .permissionDenied)
         // A deputy cannot register items.

@@ -102,7 +102,9 @@ struct ProposalStoreTests {
 
 @Suite("Proposals handler")
 struct ProposalsHandlerTests {
-    let context = RPCContext(method: "", metadata: [MetadataKey.principal: "staff:1", MetadataKey.requestID: "r-9"], deadline: nil, logger: Logger(label: "test"))
+    let context = RPCContext(
+        method: "", metadata: [MetadataKey.principal: Principal(id: "k_staff1", roles: [.staff], services: ["proposals"]).encoded, MetadataKey.requestID: "r-9"],
+        deadline: nil, logger: Logger(label: "test"))
 
     func request() -> Civic_Proposals_V1_RegisterItemRequest {
         var request = Civic_Proposals_V1_RegisterItemRequest()
@@ -124,7 +126,7 @@ struct ProposalsHandlerTests {
         let response = try await handler.registerItem(request(), context: context)
         #expect(response.item.kind == .cppccProposal)
         #expect(response.item.state == .registered)
-        #expect(response.item.registeredBy == "staff:1")
+        #expect(response.item.registeredBy == "k_staff1")
         #expect(response.item.proposers.first?.delegation == "社会福利和社会保障界")
         let fetched = try await handler.getItem(.with { $0.id = response.item.id }, context: context)
         #expect(fetched.item == response.item)

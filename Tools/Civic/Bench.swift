@@ -48,12 +48,12 @@ struct Bench: AsyncParsableCommand {
 
         // The gateway path carries the API key; the direct and nginx paths carry a principal
         // sealed with the internal key, as the gateway would send it (the gateway drops it).
-        var metadata = credential.metadata()
+        var metadata = try credential.metadata()
         if let internalKeyFile {
             let secret = try String(contentsOfFile: internalKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             try GatewaySeal(secret: secret).stamp(&metadata, method: Civic_Proposals_V1_ProposalService.Method.getItem.path, principal: Principal(id: "bench", roles: [.service]))
         }
-        var registerMetadata = credential.metadata()
+        var registerMetadata = try credential.metadata()
         if let internalKeyFile {
             let secret = try String(contentsOfFile: internalKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             try GatewaySeal(secret: secret).stamp(&registerMetadata, method: Civic_Proposals_V1_ProposalService.Method.registerItem.path, principal: Principal(id: "bench", roles: [.service]))

@@ -37,7 +37,7 @@ struct Call: AsyncParsableCommand {
             throw ValidationError("unknown method \(method). Known methods:\n\(known)")
         }
         let json = try readRequest()
-        var options = CallOptions(metadata: credential.metadata(), timeout: .milliseconds(Int64(timeoutMs)))
+        var options = CallOptions(metadata: try credential.metadata(), timeout: .milliseconds(Int64(timeoutMs)))
         for pair in metadata {
             guard let eq = pair.firstIndex(of: "=") else { throw ValidationError("metadata \"\(pair)\" is not key=value") }
             options.metadata[String(pair[..<eq]).lowercased()] = String(pair[pair.index(after: eq)...])

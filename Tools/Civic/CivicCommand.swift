@@ -43,17 +43,23 @@ struct CredentialOption: ParsableArguments {
     @Option(help: "File holding the API key. Default: $CIVIC_DATA/admin.token (./data/admin.token).")
     var tokenFile: String?
 
-    func resolve() -> String? {
+    /// --token, then --token-file (which must be readable), then CIVIC_TOKEN, then the
+    /// default admin.token if it exists.
+    func resolve() throws -> String? {
         if let token, !token.isEmpty { return token }
+        if let tokenFile {
+            guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else { throw ValidationError("cannot read --token-file \(tokenFile)") }
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         if let token = EnvironmentValue.get("CIVIC_TOKEN") { return token }
-        let path = tokenFile ?? ((EnvironmentValue.get("CIVIC_DATA") ?? "./data") as NSString).appendingPathComponent("admin.token")
+        let path = ((EnvironmentValue.get("CIVIC_DATA") ?? "./data") as NSString).appendingPathComponent("admin.token")
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return token.isEmpty ? nil : token
     }
 
     /// Metadata carrying the key, if there is one.
-    func metadata() -> [String: String] {
-        resolve().map { ["authorization": "Bearer \($0)"] } ?? [:]
+    func metadata() throws -> [String: String] {
+        try resolve().map { ["authorization": "Bearer \($0)"] } ?? [:]
     }
 }

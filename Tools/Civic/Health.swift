@@ -12,7 +12,6 @@ struct Health: AsyncParsableCommand {
         discussion: "With --probe host:port it asks one process directly (the container health check).")
 
     @OptionGroup var gateway: GatewayAddressOption
-    @OptionGroup var credential: CredentialOption
 
     @Option(help: "Ask this process (a service or the gateway) directly, host:port.")
     var probe: String?
@@ -26,11 +25,12 @@ struct Health: AsyncParsableCommand {
         defer { Task { await client.close() } }
         let health = Civic_Health_V1_HealthClient(client)
         let response: Civic_Health_V1_HealthCheckResponse
-        // A probe asks about the process itself; otherwise the gateway reports every service.
+        // Health is public: no key is sent. A probe asks about the process itself; otherwise
+        // the gateway reports every service.
         var request = Civic_Health_V1_HealthCheckRequest()
         if probe != nil { request.service = Civic_Health_V1_Health.name }
         do {
-            response = try await health.check(request, options: CallOptions(metadata: credential.metadata(), timeout: .milliseconds(Int64(timeoutMs))))
+            response = try await health.check(request, options: CallOptions(timeout: .milliseconds(Int64(timeoutMs))))
         } catch let error as RPCError {
             print("\(host):\(port) \(error.code.name): \(error.message)")
             throw ExitCode(1)

@@ -17,7 +17,7 @@ struct Keys: AsyncParsableCommand {
 
         func client() throws -> (RPCClient, CallOptions) {
             let (host, port) = try gateway.resolve()
-            return (RPCClient(host: host, port: port), CallOptions(metadata: credential.metadata(), timeout: .seconds(10)))
+            return (RPCClient(host: host, port: port), CallOptions(metadata: try credential.metadata(), timeout: .seconds(10)))
         }
     }
 

@@ -34,14 +34,16 @@ public struct KeyAuthorizer: CallAuthorizer {
     public func authorize(method: String, credential: String?, client: String) throws -> Principal {
         let principal: Principal
         if let credential, !credential.isEmpty {
-            guard let token = Self.bearerToken(credential) else {
-                throw RPCError(.unauthenticated, "the credential must be \"Bearer <key>\"")
+            // A bad credential spends the caller address's public budget first, so guessing
+            // keys is as slow as anything else the public may do.
+            func refuse(_ message: String) throws -> Never {
+                try rateLimiter.take(caller: "public:\(client)", limit: rateLimiter.limit(for: .anonymousPublic))
+                throw RPCError(.unauthenticated, message)
             }
-            guard let key = keys.lookup(token: token) else {
-                throw RPCError(.unauthenticated, "unknown credential")
-            }
-            if key.revokedAt != nil { throw RPCError(.unauthenticated, "credential \(key.id) was revoked") }
-            if let expiry = key.expiresAt, expiry <= now() { throw RPCError(.unauthenticated, "credential \(key.id) has expired") }
+            guard let token = Self.bearerToken(credential) else { try refuse("the credential must be \"Bearer <key>\"") }
+            guard let key = keys.lookup(token: token) else { try refuse("unknown credential") }
+            if key.revokedAt != nil { try refuse("credential \(key.id) was revoked") }
+            if let expiry = key.expiresAt, expiry <= now() { try refuse("credential \(key.id) has expired") }
             principal = key.principal
         } else {
             principal = .anonymousPublic

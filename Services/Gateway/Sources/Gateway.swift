@@ -247,7 +247,8 @@ public final class Gateway: Sendable {
                 response.payload = try answer.serializedBytes()
             case Civic_Health_V1_Health.Method.listMethods.path:
                 var answer = Civic_Health_V1_ListMethodsResponse()
-                let services = routes.keys.sorted() + [Civic_Health_V1_Health.name]
+                let local = Set(localHandlers.values.map(\.method.service))
+                let services = (Array(routes.keys) + Array(local) + [Civic_Health_V1_Health.name]).sorted()
                 answer.services = services
                 answer.methods = services.flatMap { CivicServiceRegistry.services[$0] ?? [] }.map { method in
                     var info = Civic_Health_V1_MethodInfo()

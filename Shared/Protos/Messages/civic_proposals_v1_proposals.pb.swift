@@ -72,6 +72,42 @@ public nonisolated enum Civic_Proposals_V1_ItemState: SwiftProtobuf.Enum, Swift.
 
   /// 登记: registered and classified, not yet assigned.
   case registered // = 1
+
+  /// 交办: assigned with the bureau's role and deadlines.
+  case assigned // = 2
+
+  /// 退回: returned as wrongly assigned. Final.
+  case returned // = 3
+
+  /// 参阅件 acknowledged. Final.
+  case acknowledged // = 4
+
+  /// 承办: being handled.
+  case handling // = 5
+
+  /// 审核: reply or opinion drafted, awaiting the section head.
+  case drafted // = 6
+
+  /// Section head signed, awaiting the leader.
+  case sectionSigned // = 7
+
+  /// 签发: the leader signed off.
+  case signedOff // = 8
+
+  /// 上报: submitted (for 协办: the opinion reached the lead unit; final).
+  case reported // = 9
+
+  /// 答复: replied with result and adoption.
+  case replied // = 10
+
+  /// 落实: progress on promises being recorded.
+  case implementing // = 11
+
+  /// 公开: the redacted reply is published.
+  case published // = 12
+
+  /// 不满意: reopened, a new reply is due.
+  case reopened // = 13
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -82,6 +118,18 @@ public nonisolated enum Civic_Proposals_V1_ItemState: SwiftProtobuf.Enum, Swift.
     switch rawValue {
     case 0: self = .unspecified
     case 1: self = .registered
+    case 2: self = .assigned
+    case 3: self = .returned
+    case 4: self = .acknowledged
+    case 5: self = .handling
+    case 6: self = .drafted
+    case 7: self = .sectionSigned
+    case 8: self = .signedOff
+    case 9: self = .reported
+    case 10: self = .replied
+    case 11: self = .implementing
+    case 12: self = .published
+    case 13: self = .reopened
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -90,6 +138,18 @@ public nonisolated enum Civic_Proposals_V1_ItemState: SwiftProtobuf.Enum, Swift.
     switch self {
     case .unspecified: return 0
     case .registered: return 1
+    case .assigned: return 2
+    case .returned: return 3
+    case .acknowledged: return 4
+    case .handling: return 5
+    case .drafted: return 6
+    case .sectionSigned: return 7
+    case .signedOff: return 8
+    case .reported: return 9
+    case .replied: return 10
+    case .implementing: return 11
+    case .published: return 12
+    case .reopened: return 13
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -98,6 +158,18 @@ public nonisolated enum Civic_Proposals_V1_ItemState: SwiftProtobuf.Enum, Swift.
   public static let allCases: [Civic_Proposals_V1_ItemState] = [
     .unspecified,
     .registered,
+    .assigned,
+    .returned,
+    .acknowledged,
+    .handling,
+    .drafted,
+    .sectionSigned,
+    .signedOff,
+    .reported,
+    .replied,
+    .implementing,
+    .published,
+    .reopened,
   ]
 
 }
@@ -310,7 +382,7 @@ nonisolated extension Civic_Proposals_V1_ItemKind: SwiftProtobuf._ProtoNameProvi
 }
 
 nonisolated extension Civic_Proposals_V1_ItemState: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ITEM_STATE_UNSPECIFIED\0\u{1}REGISTERED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ITEM_STATE_UNSPECIFIED\0\u{1}REGISTERED\0\u{1}ASSIGNED\0\u{1}RETURNED\0\u{1}ACKNOWLEDGED\0\u{1}HANDLING\0\u{1}DRAFTED\0\u{1}SECTION_SIGNED\0\u{1}SIGNED_OFF\0\u{1}REPORTED\0\u{1}REPLIED\0\u{1}IMPLEMENTING\0\u{1}PUBLISHED\0\u{1}REOPENED\0")
 }
 
 nonisolated extension Civic_Proposals_V1_Proposer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {

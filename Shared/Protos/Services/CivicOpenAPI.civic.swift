@@ -387,7 +387,19 @@ public enum CivicOpenAPI {
           "state" : {
             "enum" : [
               "ITEM_STATE_UNSPECIFIED",
-              "REGISTERED"
+              "REGISTERED",
+              "ASSIGNED",
+              "RETURNED",
+              "ACKNOWLEDGED",
+              "HANDLING",
+              "DRAFTED",
+              "SECTION_SIGNED",
+              "SIGNED_OFF",
+              "REPORTED",
+              "REPLIED",
+              "IMPLEMENTING",
+              "PUBLISHED",
+              "REOPENED"
             ],
             "type" : "string"
           },

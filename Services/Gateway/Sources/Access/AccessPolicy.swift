@@ -63,8 +63,9 @@ public enum AccessPolicy {
             let held = principal.roles.map(\.name).sorted().joined(separator: ", ")
             return .denied("a key with role \(held) may not call \(method)")
         }
-        if granted == [.staff], let service = rule.service, !principal.covers(service: service) {
-            return .denied("this staff key is not for the \(service) service")
+        // A key scoped to services acts only on those (staff keys always name theirs).
+        if let service = rule.service, !principal.covers(service: service) {
+            return .denied("this key is not for the \(service) service")
         }
         return .allowed
     }

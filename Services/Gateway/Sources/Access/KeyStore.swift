@@ -179,7 +179,14 @@ public final class KeyStore: Sendable {
     public func ensureAdmin(dataDirectory: String, environmentToken: String?, logger: Logger) async throws -> String? {
         if let token = environmentToken, !token.isEmpty {
             guard token.count >= 32 else { throw RPCError(.invalidArgument, "CIVIC_ADMIN_TOKEN must be at least 32 characters") }
-            if let existing = lookup(token: token), existing.isActive(at: Date()), existing.roles.contains(.admin) { return nil }
+            if let existing = lookup(token: token) {
+                // Known already. If it was revoked or has expired it stays so: starting again
+                // with the same variable set must not bring it back.
+                if !existing.isActive(at: Date()) {
+                    logger.warning("CIVIC_ADMIN_TOKEN names a key that is no longer active; use another admin key", metadata: ["key": "\(existing.id)"])
+                }
+                return nil
+            }
             let (record, _) = try await create(NewKey(name: "admin (CIVIC_ADMIN_TOKEN)", roles: [.admin]), by: "system", token: token)
             logger.notice("admin key from CIVIC_ADMIN_TOKEN registered", metadata: ["key": "\(record.id)"])
             return nil

@@ -8,11 +8,34 @@ public enum ItemKind: String, Sendable, CaseIterable, Codable {
     case cppccProposal = "cppcc_proposal"
 }
 
-/// Where an item stands among the nine gates. Only 登记 exists until the handling
-/// workflow lands (issue 4); the state is stored as text so new states need no migration.
-public enum ItemState: String, Sendable, Codable {
-    /// 登记
+/// Where an item stands among the nine gates (`ItemWorkflow` moves it). Stored as text.
+public enum ItemState: String, Sendable, Codable, CaseIterable {
+    /// 登记: registered and classified, not yet assigned.
     case registered
+    /// 交办: assigned to units with the bureau's role and deadlines.
+    case assigned
+    /// 退回: returned as wrongly assigned, within the return window. Final.
+    case returned
+    /// 参阅件 acknowledged. Final.
+    case acknowledged
+    /// 承办: being handled (contacts with the proposer, drafting).
+    case handling
+    /// 审核: a reply (or opinion) drafted, awaiting the section head.
+    case drafted
+    /// 科室负责人已签, awaiting the leader.
+    case sectionSigned = "section_signed"
+    /// 领导已签发, ready to report.
+    case signedOff = "signed_off"
+    /// 上报: submitted; for a 协办 item the opinion has reached the lead unit. Final for 协办.
+    case reported
+    /// 答复: the reply is out, with result and adoption.
+    case replied
+    /// 落实: progress on the promises is being recorded.
+    case implementing
+    /// 公开: the redacted reply is published.
+    case published
+    /// 不满意: reopened; a new reply is due.
+    case reopened
 }
 
 /// A proposer: the lead (领衔) or a co-signer (附议).
@@ -112,5 +135,13 @@ public enum ItemVisibility: Sendable, Equatable {
         case .all: true
         case .proposedBy(let memberID): item.proposers.contains { !$0.memberID.isEmpty && $0.memberID == memberID }
         }
+    }
+
+    /// The item as this caller may see it: a deputy does not see other proposers' contacts.
+    public func redacted(_ item: Item) -> Item {
+        guard case .proposedBy(let memberID) = self else { return item }
+        var copy = item
+        for i in copy.proposers.indices where copy.proposers[i].memberID != memberID { copy.proposers[i].contact = "" }
+        return copy
     }
 }

@@ -35,7 +35,7 @@ public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
             throw RPCError.permissionDenied("item \(request.id) was not proposed by this deputy")
         }
         var response = Civic_Proposals_V1_GetItemResponse()
-        response.item = Civic_Proposals_V1_Item(item)
+        response.item = Civic_Proposals_V1_Item(visibility(context).redacted(item))
         return response
     }
 
@@ -55,7 +55,8 @@ public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
         if case .proposedBy(let memberID) = visibility(context) { filter.memberID = memberID }
         let page = try await store.list(filter, pageSize: Paging.pageSize(request.page.pageSize), pageToken: request.page.pageToken)
         var response = Civic_Proposals_V1_ListItemsResponse()
-        response.items = page.items.map(Civic_Proposals_V1_Item.init)
+        let view = visibility(context)
+        response.items = page.items.map { Civic_Proposals_V1_Item(view.redacted($0)) }
         response.page.nextPageToken = page.nextPageToken
         response.page.totalCount = Int64(page.totalCount)
         return response
@@ -95,6 +96,18 @@ extension ItemState {
     var proto: Civic_Proposals_V1_ItemState {
         switch self {
         case .registered: .registered
+        case .assigned: .assigned
+        case .returned: .returned
+        case .acknowledged: .acknowledged
+        case .handling: .handling
+        case .drafted: .drafted
+        case .sectionSigned: .sectionSigned
+        case .signedOff: .signedOff
+        case .reported: .reported
+        case .replied: .replied
+        case .implementing: .implementing
+        case .published: .published
+        case .reopened: .reopened
         }
     }
 }

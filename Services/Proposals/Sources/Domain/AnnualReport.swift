@@ -1,0 +1,207 @@
+/// A percentage with one decimal, rounded half-up, computed from integers only (35.3%).
+public struct Percentage: Sendable, Equatable, CustomStringConvertible {
+    /// Tenths of a percent: 353 is 35.3%.
+    public let tenths: Int
+
+    public init(_ part: Int, of whole: Int) {
+        tenths = whole == 0 ? 0 : (2 * 1000 * part + whole) / (2 * whole)
+    }
+
+    public var description: String { "\(tenths / 10).\(tenths % 10)" }
+}
+
+/// One group of items a year's report counts: the items sharing every dimension, and how
+/// many they are. The store produces these with one GROUP BY; tests build them by hand.
+public struct ReportGroup: Sendable, Equatable {
+    public var kind: ItemKind
+    public var role: HandlingRole?
+    public var topic: String
+    public var keySupervised: Bool
+    /// The bureau's answer (reply, or 协办 opinion) is out.
+    public var answered: Bool
+    /// … and was out by its deadline.
+    public var answeredOnTime: Bool
+    /// At least one face-to-face contact with the proposer (见面).
+    public var metFaceToFace: Bool
+    public var result: ReplyResult?
+    public var adoption: Adoption?
+    /// The latest rating received, if any.
+    public var satisfaction: Satisfaction?
+    public var count: Int
+
+    public init(
+        kind: ItemKind, role: HandlingRole?, topic: String, keySupervised: Bool = false, answered: Bool = false,
+        answeredOnTime: Bool = false, metFaceToFace: Bool = false, result: ReplyResult? = nil, adoption: Adoption? = nil,
+        satisfaction: Satisfaction? = nil, count: Int = 1
+    ) {
+        self.kind = kind
+        self.role = role
+        self.topic = topic
+        self.keySupervised = keySupervised
+        self.answered = answered
+        self.answeredOnTime = answeredOnTime
+        self.metFaceToFace = metFaceToFace
+        self.result = result
+        self.adoption = adoption
+        self.satisfaction = satisfaction
+        self.count = count
+    }
+}
+
+/// The annual report on 建议提案办理 — the figures the seeds publish: totals by kind; by the
+/// bureau's role with percentages; by topic and topic × role; key-supervised items; the
+/// on-time rate; 见面率, 答复率, 满意率; results and adoption of lead items; change on the
+/// previous year. Pure arithmetic over `ReportGroup`s.
+public struct AnnualReport: Sendable, Equatable {
+    /// The report's role columns: 主办 (独办 + 分办), 协办/会办, 参阅. Items not yet assigned
+    /// count in the totals only.
+    public enum RoleColumn: String, Sendable, CaseIterable {
+        case lead, coHandling = "co_handling", reference
+
+        init?(_ role: HandlingRole?) {
+            guard let role else { return nil }
+            switch role {
+            case .leadSole, .leadSplit: self = .lead
+            case .coHandling: self = .coHandling
+            case .reference: self = .reference
+            }
+        }
+    }
+
+    public struct Share: Sendable, Equatable {
+        public let count: Int
+        public let percent: Percentage
+    }
+
+    public struct TopicLine: Sendable, Equatable {
+        public let topic: String
+        public let total: Share
+        /// Per role: the count and its share of that role's column (养老 = 42.4% of 主办).
+        public let byRole: [RoleColumn: Share]
+    }
+
+    public struct Rate: Sendable, Equatable {
+        public let numerator: Int
+        public let denominator: Int
+        public var percent: Percentage { Percentage(numerator, of: denominator) }
+    }
+
+    public let year: Int
+    public let total: Int
+    public let byKind: [ItemKind: Int]
+    public let byRole: [RoleColumn: Share]
+    public let byKindAndRole: [ItemKind: [RoleColumn: Int]]
+    public let topics: [TopicLine]
+    public let keySupervised: Int
+    /// Answered by the deadline / answered (主办 and 协办).
+    public let onTime: Rate
+    /// 见面率: items with a face-to-face contact / items handled (主办 and 协办).
+    public let faceToFace: Rate
+    /// 答复率: items answered / items handled (主办 and 协办).
+    public let answered: Rate
+    /// 满意率 as (满意 + 基本满意) / feedback received.
+    public let satisfactionOfFeedback: Rate
+    /// 满意率 as (满意 + 基本满意) / lead items replied.
+    public let satisfactionOfReplies: Rate
+    /// Lead items by result A/B/C and by adoption.
+    public let leadResults: [ReplyResult: Int]
+    public let leadAdoption: [Adoption: Int]
+    /// The previous year's total and the change, when known.
+    public let previousTotal: Int?
+    public var change: Int? { previousTotal.map { total - $0 } }
+
+    public init(year: Int, groups: [ReportGroup], previousTotal: Int? = nil) {
+        self.year = year
+        self.previousTotal = previousTotal
+        var total = 0
+        var byKind: [ItemKind: Int] = [:]
+        var roleCounts: [RoleColumn: Int] = [:]
+        var kindRole: [ItemKind: [RoleColumn: Int]] = [:]
+        var topicTotals: [String: Int] = [:]
+        var topicRole: [String: [RoleColumn: Int]] = [:]
+        var key = 0
+        var handled = 0, answeredCount = 0, onTimeCount = 0, met = 0
+        var feedback = 0, satisfied = 0, leadReplied = 0
+        var results: [ReplyResult: Int] = [:]
+        var adoption: [Adoption: Int] = [:]
+        for group in groups {
+            let n = group.count
+            total += n
+            byKind[group.kind, default: 0] += n
+            topicTotals[group.topic, default: 0] += n
+            if group.keySupervised { key += n }
+            guard let column = RoleColumn(group.role) else { continue }
+            roleCounts[column, default: 0] += n
+            kindRole[group.kind, default: [:]][column, default: 0] += n
+            topicRole[group.topic, default: [:]][column, default: 0] += n
+            if column == .reference { continue }
+            handled += n
+            if group.metFaceToFace { met += n }
+            if group.answered {
+                answeredCount += n
+                if group.answeredOnTime { onTimeCount += n }
+            }
+            if column == .lead && group.answered {
+                leadReplied += n
+                if let result = group.result { results[result, default: 0] += n }
+                if let a = group.adoption { adoption[a, default: 0] += n }
+            }
+            if let rating = group.satisfaction {
+                feedback += n
+                if rating != .dissatisfied { satisfied += n }
+            }
+        }
+        self.total = total
+        self.byKind = byKind
+        self.byRole = Dictionary(uniqueKeysWithValues: RoleColumn.allCases.map { ($0, Share(count: roleCounts[$0] ?? 0, percent: Percentage(roleCounts[$0] ?? 0, of: total))) })
+        self.byKindAndRole = kindRole
+        self.topics = topicTotals.keys.sorted { (topicTotals[$0]!, $1) > (topicTotals[$1]!, $0) }.map { topic in
+            TopicLine(
+                topic: topic, total: Share(count: topicTotals[topic]!, percent: Percentage(topicTotals[topic]!, of: total)),
+                byRole: Dictionary(uniqueKeysWithValues: RoleColumn.allCases.map { column in
+                    let n = topicRole[topic]?[column] ?? 0
+                    return (column, Share(count: n, percent: Percentage(n, of: roleCounts[column] ?? 0)))
+                }))
+        }
+        self.keySupervised = key
+        self.onTime = Rate(numerator: onTimeCount, denominator: answeredCount)
+        self.faceToFace = Rate(numerator: met, denominator: handled)
+        self.answered = Rate(numerator: answeredCount, denominator: handled)
+        self.satisfactionOfFeedback = Rate(numerator: satisfied, denominator: feedback)
+        self.satisfactionOfReplies = Rate(numerator: satisfied, denominator: leadReplied)
+        self.leadResults = results
+        self.leadAdoption = adoption
+    }
+
+    /// The report as CSV (UTF-8, one section per block: section,name,count,percent).
+    public func csv(topicNames: [String: String] = TopicCatalog.standard.codes) -> String {
+        var lines = ["section,name,count,percent"]
+        func line(_ section: String, _ name: String, _ count: Int, _ percent: Percentage? = nil) {
+            let escaped = name.contains(",") || name.contains("\"") ? "\"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"" : name
+            lines.append("\(section),\(escaped),\(count),\(percent.map(\.description) ?? "")")
+        }
+        line("total", "\(year)", total)
+        if let previousTotal, let change { line("previous_year", "\(year - 1)", previousTotal); line("change", "\(year - 1)→\(year)", change) }
+        for kind in ItemKind.allCases { line("kind", kind.rawValue, byKind[kind] ?? 0) }
+        for column in RoleColumn.allCases { line("role", column.rawValue, byRole[column]!.count, byRole[column]!.percent) }
+        for kind in ItemKind.allCases {
+            for column in RoleColumn.allCases { line("kind_role", "\(kind.rawValue)/\(column.rawValue)", byKindAndRole[kind]?[column] ?? 0) }
+        }
+        for topic in topics {
+            let name = topicNames[topic.topic] ?? topic.topic
+            line("topic", name, topic.total.count, topic.total.percent)
+            for column in RoleColumn.allCases {
+                line("topic_role", "\(name)/\(column.rawValue)", topic.byRole[column]!.count, topic.byRole[column]!.percent)
+            }
+        }
+        line("key_supervised", "重点督办", keySupervised)
+        line("rate", "on_time", onTime.numerator, onTime.percent)
+        line("rate", "face_to_face 见面率", faceToFace.numerator, faceToFace.percent)
+        line("rate", "answered 答复率", answered.numerator, answered.percent)
+        line("rate", "satisfaction_of_feedback 满意率(反馈)", satisfactionOfFeedback.numerator, satisfactionOfFeedback.percent)
+        line("rate", "satisfaction_of_replies 满意率(答复)", satisfactionOfReplies.numerator, satisfactionOfReplies.percent)
+        for result in ReplyResult.allCases { line("lead_result", result.rawValue, leadResults[result] ?? 0) }
+        for a in Adoption.allCases { line("lead_adoption", a.rawValue, leadAdoption[a] ?? 0) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

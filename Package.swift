@@ -117,7 +117,7 @@ let package = Package(
         // Tests
         .testTarget(name: "RPCTests", dependencies: nio + [.product(name: "NIOEmbedded", package: "swift-nio"), "CivicRPC", "CivicProtos", "CivicProtoServices", protobuf], path: "Tests/RPCTests"),
         .testTarget(name: "StorageTests", dependencies: ["CivicStorage", grdb, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], path: "Tests/StorageTests"),
-        .testTarget(name: "ProposalsTests", dependencies: ["ProposalsService", "CivicRPC", "CivicProtos", "CivicStorage", grdb, log], path: "Tests/ProposalsTests"),
+        .testTarget(name: "ProposalsTests", dependencies: ["ProposalsService", "CivicRPC", "CivicProtos", "CivicStorage", "CivicServiceKit", grdb, log], path: "Tests/ProposalsTests"),
         .testTarget(
             name: "IntegrationTests",
             dependencies: nio + [

@@ -139,6 +139,11 @@ public struct WorkingCalendar: Sendable {
         public var year: Int
         public var holidays: [String]
         public var workdays: [String]
+        public init(year: Int, holidays: [String], workdays: [String]) {
+            self.year = year
+            self.holidays = holidays
+            self.workdays = workdays
+        }
     }
 
     public init(schedules: [YearSchedule]) throws {

@@ -71,6 +71,10 @@ public struct AnnualReport: Sendable, Equatable {
     public struct Share: Sendable, Equatable {
         public let count: Int
         public let percent: Percentage
+        public init(count: Int, percent: Percentage) {
+            self.count = count
+            self.percent = percent
+        }
     }
 
     public struct TopicLine: Sendable, Equatable {
@@ -83,6 +87,10 @@ public struct AnnualReport: Sendable, Equatable {
     public struct Rate: Sendable, Equatable {
         public let numerator: Int
         public let denominator: Int
+        public init(numerator: Int, denominator: Int) {
+            self.numerator = numerator
+            self.denominator = denominator
+        }
         public var percent: Percentage { Percentage(numerator, of: denominator) }
     }
 

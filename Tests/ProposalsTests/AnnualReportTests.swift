@@ -1,0 +1,138 @@
+import ProposalsService
+import Testing
+
+@Suite("Annual report arithmetic")
+struct AnnualReportTests {
+    @Test func percentagesRoundHalfUpFromIntegers() {
+        #expect(Percentage(257, of: 728).description == "35.3")
+        #expect(Percentage(356, of: 728).description == "48.9")
+        #expect(Percentage(115, of: 728).description == "15.8")
+        #expect(Percentage(1, of: 8).description == "12.5")    // exactly .x5 → up
+        #expect(Percentage(1, of: 16).description == "6.3")    // 6.25 → 6.3
+        #expect(Percentage(1, of: 3).description == "33.3")
+        #expect(Percentage(2, of: 3).description == "66.7")
+        #expect(Percentage(28, of: 28).description == "100.0")
+        #expect(Percentage(0, of: 0).description == "0.0")
+    }
+
+    /// 嘉定区民政局2021年区建议提案办理工作总结 (seed 003): 28 items, 6 NPC suggestions
+    /// (主办 4 on 养老 and 社会救助, 会办 2 on 养老) and 22 CPPCC proposals (主办 14: 养老 11,
+    /// 社会组织 2, 基政 1; 会办 8: 养老 2, 社会救助 3, 社会组织 2, 基政 1); 3 key-supervised;
+    /// all on time; 见面率, 答复率, 满意率 100%; of the lead items 16 resolved or fully
+    /// adopted and 2 partly adopted; 6 more than the year before.
+    static func jiading2021() -> [ReportGroup] {
+        var groups: [ReportGroup] = []
+        func add(_ kind: ItemKind, _ role: HandlingRole, _ topic: String, _ n: Int) {
+            for _ in 0..<n {
+                groups.append(ReportGroup(
+                    kind: kind, role: role, topic: topic, answered: true, answeredOnTime: true, metFaceToFace: true,
+                    satisfaction: .satisfied))
+            }
+        }
+        add(.npcSuggestion, .leadSole, "elderly_care", 2)
+        add(.npcSuggestion, .leadSole, "social_assistance", 2)
+        add(.npcSuggestion, .coHandling, "elderly_care", 2)
+        add(.cppccProposal, .leadSole, "elderly_care", 11)
+        add(.cppccProposal, .leadSole, "social_organizations", 2)
+        add(.cppccProposal, .leadSole, "grassroots_governance", 1)
+        add(.cppccProposal, .coHandling, "elderly_care", 2)
+        add(.cppccProposal, .coHandling, "social_assistance", 3)
+        add(.cppccProposal, .coHandling, "social_organizations", 2)
+        add(.cppccProposal, .coHandling, "grassroots_governance", 1)
+        // Three key-supervised; 16 lead items fully adopted (result A), 2 partly (B).
+        for i in [0, 6, 20] { groups[i].keySupervised = true }
+        var lead = 0
+        for i in groups.indices where groups[i].role?.isLead == true {
+            groups[i].result = lead < 16 ? .a : .b
+            groups[i].adoption = lead < 16 ? .full : .partial
+            lead += 1
+        }
+        return groups
+    }
+
+    @Test func reproducesJiading2021() {
+        let report = AnnualReport(year: 2021, groups: Self.jiading2021(), previousTotal: 22)
+        #expect(report.total == 28)
+        #expect(report.change == 6)
+        #expect(report.byKind == [.npcSuggestion: 6, .cppccProposal: 22])
+        #expect(report.byRole[.lead] == .init(count: 18, percent: Percentage(18, of: 28)))
+        #expect(report.byRole[.lead]?.percent.description == "64.3")
+        #expect(report.byRole[.coHandling]?.count == 10)
+        #expect(report.byRole[.coHandling]?.percent.description == "35.7")
+        #expect(report.byRole[.reference]?.count == 0)
+        #expect(report.byKindAndRole[.npcSuggestion] == [.lead: 4, .coHandling: 2])
+        #expect(report.byKindAndRole[.cppccProposal] == [.lead: 14, .coHandling: 8])
+        let elderly = report.topics.first { $0.topic == "elderly_care" }
+        #expect(elderly?.total.count == 17)   // 2 + 2 + 11 + 2
+        #expect(elderly?.byRole[.lead]?.count == 13)
+        #expect(elderly?.byRole[.coHandling]?.count == 4)
+        #expect(report.topics.first?.topic == "elderly_care")  // largest first
+        #expect(report.keySupervised == 3)
+        #expect(report.onTime.percent.description == "100.0")
+        #expect(report.faceToFace.percent.description == "100.0")
+        #expect(report.answered.percent.description == "100.0")
+        #expect(report.satisfactionOfFeedback.percent.description == "100.0")
+        #expect(report.leadAdoption == [.full: 16, .partial: 2])
+        #expect(report.leadResults == [.a: 16, .b: 2])
+    }
+
+    /// 民政部2021年 (seed 000): 728 = 445 suggestions + 283 proposals; 主办 257 (35.3%),
+    /// 协办/会办 356 (48.9%), 参阅 115 (15.8%); 养老 244 = 33.5% of all, and 42.4% of 主办.
+    @Test func reproducesTheMinistry2021RoleSplit() {
+        var groups: [ReportGroup] = []
+        // Roles: 257 lead (of which 109 on elderly care), 356 co-handling, 115 reference;
+        // elderly care 244 in all (109 lead + 100 co-handling + 35 reference).
+        groups.append(ReportGroup(kind: .npcSuggestion, role: .leadSole, topic: "elderly_care", count: 109))
+        groups.append(ReportGroup(kind: .npcSuggestion, role: .leadSplit, topic: "social_assistance", count: 100))
+        groups.append(ReportGroup(kind: .cppccProposal, role: .leadSole, topic: "charity", count: 48))
+        groups.append(ReportGroup(kind: .npcSuggestion, role: .coHandling, topic: "elderly_care", count: 100))
+        groups.append(ReportGroup(kind: .npcSuggestion, role: .coHandling, topic: "other", count: 101))
+        groups.append(ReportGroup(kind: .cppccProposal, role: .coHandling, topic: "other", count: 155))
+        groups.append(ReportGroup(kind: .npcSuggestion, role: .reference, topic: "elderly_care", count: 35))
+        groups.append(ReportGroup(kind: .cppccProposal, role: .reference, topic: "other", count: 80))
+        let report = AnnualReport(year: 2021, groups: groups)
+        #expect(report.total == 728)
+        #expect(report.byKind == [.npcSuggestion: 445, .cppccProposal: 283])
+        #expect(report.byRole[.lead]?.count == 257)
+        #expect(report.byRole[.lead]?.percent.description == "35.3")
+        #expect(report.byRole[.coHandling]?.count == 356)
+        #expect(report.byRole[.coHandling]?.percent.description == "48.9")
+        #expect(report.byRole[.reference]?.count == 115)
+        #expect(report.byRole[.reference]?.percent.description == "15.8")
+        let elderly = report.topics.first { $0.topic == "elderly_care" }
+        #expect(elderly?.total.count == 244)
+        #expect(elderly?.total.percent.description == "33.5")
+        #expect(elderly?.byRole[.lead]?.percent.description == "42.4")
+    }
+
+    @Test func satisfactionHasTwoLabelledDefinitionsAndDissatisfactionCounts() {
+        let groups = [
+            ReportGroup(kind: .npcSuggestion, role: .leadSole, topic: "other", answered: true, answeredOnTime: true, satisfaction: .satisfied, count: 6),
+            ReportGroup(kind: .npcSuggestion, role: .leadSole, topic: "other", answered: true, answeredOnTime: false, satisfaction: .basicallySatisfied, count: 2),
+            ReportGroup(kind: .npcSuggestion, role: .leadSole, topic: "other", answered: true, answeredOnTime: true, satisfaction: .dissatisfied, count: 1),
+            ReportGroup(kind: .npcSuggestion, role: .leadSole, topic: "other", answered: true, answeredOnTime: true, count: 1),  // no feedback yet
+            ReportGroup(kind: .npcSuggestion, role: .coHandling, topic: "other", answered: false, count: 2),
+        ]
+        let report = AnnualReport(year: 2026, groups: groups)
+        #expect(report.satisfactionOfFeedback == .init(numerator: 8, denominator: 9))
+        #expect(report.satisfactionOfFeedback.percent.description == "88.9")
+        #expect(report.satisfactionOfReplies == .init(numerator: 8, denominator: 10))
+        #expect(report.answered == .init(numerator: 10, denominator: 12))
+        #expect(report.onTime == .init(numerator: 8, denominator: 10))
+    }
+
+    @Test func csvExport() {
+        let csv = AnnualReport(year: 2021, groups: Self.jiading2021(), previousTotal: 22).csv()
+        let lines = csv.split(separator: "\n").map(String.init)
+        #expect(lines.first == "section,name,count,percent")
+        #expect(lines.contains("total,2021,28,"))
+        #expect(lines.contains("change,2020→2021,6,"))
+        #expect(lines.contains("role,lead,18,64.3"))
+        #expect(lines.contains("role,co_handling,10,35.7"))
+        #expect(lines.contains("topic,养老服务,17,60.7"))
+        #expect(lines.contains("lead_adoption,full,16,"))
+        #expect(lines.contains("lead_adoption,partial,2,"))
+        #expect(lines.contains("\"topic_role,基层政权/社区治理/lead,1,5.6\"") == false)  // names without commas are not quoted
+        #expect(lines.contains("topic_role,基层政权/社区治理/lead,1,5.6"))
+    }
+}

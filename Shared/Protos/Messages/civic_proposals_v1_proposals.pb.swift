@@ -174,6 +174,265 @@ public nonisolated enum Civic_Proposals_V1_ItemState: SwiftProtobuf.Enum, Swift.
 
 }
 
+/// 本局承办方式.
+public nonisolated enum Civic_Proposals_V1_HandlingRole: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 主办·独办
+  case leadSole // = 1
+
+  /// 主办·分办
+  case leadSplit // = 2
+
+  /// 协办/会办: an opinion to the lead unit, no formal reply.
+  case coHandling // = 3
+
+  /// 参阅: acknowledged, no reply.
+  case reference // = 4
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .leadSole
+    case 2: self = .leadSplit
+    case 3: self = .coHandling
+    case 4: self = .reference
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .leadSole: return 1
+    case .leadSplit: return 2
+    case .coHandling: return 3
+    case .reference: return 4
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Proposals_V1_HandlingRole] = [
+    .unspecified,
+    .leadSole,
+    .leadSplit,
+    .coHandling,
+    .reference,
+  ]
+
+}
+
+/// 办理结果.
+public nonisolated enum Civic_Proposals_V1_ReplyResult: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// A: solved or adopted.
+  case resultA // = 1
+
+  /// B: being solved, or in the plan.
+  case resultB // = 2
+
+  /// C: cannot be solved now / kept for reference.
+  case resultC // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .resultA
+    case 2: self = .resultB
+    case 3: self = .resultC
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .resultA: return 1
+    case .resultB: return 2
+    case .resultC: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Proposals_V1_ReplyResult] = [
+    .unspecified,
+    .resultA,
+    .resultB,
+    .resultC,
+  ]
+
+}
+
+/// 采纳情况.
+public nonisolated enum Civic_Proposals_V1_Adoption: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 全部采纳
+  case fullyAdopted // = 1
+
+  /// 部分采纳
+  case partlyAdopted // = 2
+
+  /// 未采纳
+  case notAdopted // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .fullyAdopted
+    case 2: self = .partlyAdopted
+    case 3: self = .notAdopted
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .fullyAdopted: return 1
+    case .partlyAdopted: return 2
+    case .notAdopted: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Proposals_V1_Adoption] = [
+    .unspecified,
+    .fullyAdopted,
+    .partlyAdopted,
+    .notAdopted,
+  ]
+
+}
+
+public nonisolated enum Civic_Proposals_V1_Satisfaction: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 满意
+  case satisfied // = 1
+
+  /// 基本满意
+  case basicallySatisfied // = 2
+
+  /// 不满意: reopens the item with a new reply deadline.
+  case dissatisfied // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .satisfied
+    case 2: self = .basicallySatisfied
+    case 3: self = .dissatisfied
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .satisfied: return 1
+    case .basicallySatisfied: return 2
+    case .dissatisfied: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Proposals_V1_Satisfaction] = [
+    .unspecified,
+    .satisfied,
+    .basicallySatisfied,
+    .dissatisfied,
+  ]
+
+}
+
+/// 办前/办中/办后沟通.
+public nonisolated enum Civic_Proposals_V1_ContactStage: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case beforeHandling // = 1
+  case duringHandling // = 2
+  case afterHandling // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .beforeHandling
+    case 2: self = .duringHandling
+    case 3: self = .afterHandling
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .beforeHandling: return 1
+    case .duringHandling: return 2
+    case .afterHandling: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Proposals_V1_ContactStage] = [
+    .unspecified,
+    .beforeHandling,
+    .duringHandling,
+    .afterHandling,
+  ]
+
+}
+
+/// An internal handling unit (科室/处室) and its part in the item.
+public nonisolated struct Civic_Proposals_V1_UnitAssignment: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unit: String = String()
+
+  public var role: Civic_Proposals_V1_HandlingRole = .unspecified
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Civic_Proposals_V1_Proposer: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -199,45 +458,176 @@ public nonisolated struct Civic_Proposals_V1_Proposer: Sendable {
   public init() {}
 }
 
-public nonisolated struct Civic_Proposals_V1_Item: Sendable {
+public nonisolated struct Civic_Proposals_V1_Item: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var id: String = String()
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
 
-  public var kind: Civic_Proposals_V1_ItemKind = .unspecified
+  public var kind: Civic_Proposals_V1_ItemKind {
+    get {_storage._kind}
+    set {_uniqueStorage()._kind = newValue}
+  }
 
-  public var year: Int32 = 0
+  public var year: Int32 {
+    get {_storage._year}
+    set {_uniqueStorage()._year = newValue}
+  }
 
   /// e.g. "十三届全国人大四次会议"
-  public var session: String = String()
+  public var session: String {
+    get {_storage._session}
+    set {_uniqueStorage()._session = newValue}
+  }
 
   /// e.g. "第21-168号"; unique per year and kind.
-  public var number: String = String()
+  public var number: String {
+    get {_storage._number}
+    set {_uniqueStorage()._number = newValue}
+  }
 
-  public var title: String = String()
+  public var title: String {
+    get {_storage._title}
+    set {_uniqueStorage()._title = newValue}
+  }
 
-  public var body: String = String()
+  public var body: String {
+    get {_storage._body}
+    set {_uniqueStorage()._body = newValue}
+  }
 
-  public var proposers: [Civic_Proposals_V1_Proposer] = []
+  public var proposers: [Civic_Proposals_V1_Proposer] {
+    get {_storage._proposers}
+    set {_uniqueStorage()._proposers = newValue}
+  }
 
   /// A topic code from the configured list, e.g. "elderly_care" (养老服务).
-  public var topic: String = String()
+  public var topic: String {
+    get {_storage._topic}
+    set {_uniqueStorage()._topic = newValue}
+  }
 
   /// 重点督办
-  public var keySupervised: Bool = false
+  public var keySupervised: Bool {
+    get {_storage._keySupervised}
+    set {_uniqueStorage()._keySupervised = newValue}
+  }
 
-  public var state: Civic_Proposals_V1_ItemState = .unspecified
+  public var state: Civic_Proposals_V1_ItemState {
+    get {_storage._state}
+    set {_uniqueStorage()._state = newValue}
+  }
 
   /// RFC 3339, UTC.
-  public var registeredAt: String = String()
+  public var registeredAt: String {
+    get {_storage._registeredAt}
+    set {_uniqueStorage()._registeredAt = newValue}
+  }
 
-  public var registeredBy: String = String()
+  public var registeredBy: String {
+    get {_storage._registeredBy}
+    set {_uniqueStorage()._registeredBy = newValue}
+  }
+
+  /// Set at assignment (交办). Dates are YYYY-MM-DD, China Standard Time.
+  public var role: Civic_Proposals_V1_HandlingRole {
+    get {_storage._role}
+    set {_uniqueStorage()._role = newValue}
+  }
+
+  public var units: [Civic_Proposals_V1_UnitAssignment] {
+    get {_storage._units}
+    set {_uniqueStorage()._units = newValue}
+  }
+
+  public var complex: Bool {
+    get {_storage._complex}
+    set {_uniqueStorage()._complex = newValue}
+  }
+
+  public var assignedOn: String {
+    get {_storage._assignedOn}
+    set {_uniqueStorage()._assignedOn = newValue}
+  }
+
+  /// The reply (主办) or opinion (协办) is due on this day.
+  public var answerDue: String {
+    get {_storage._answerDue}
+    set {_uniqueStorage()._answerDue = newValue}
+  }
+
+  /// The last day the item may be returned as wrongly assigned.
+  public var returnWindowEnds: String {
+    get {_storage._returnWindowEnds}
+    set {_uniqueStorage()._returnWindowEnds = newValue}
+  }
+
+  public var urgeCount: Int32 {
+    get {_storage._urgeCount}
+    set {_uniqueStorage()._urgeCount = newValue}
+  }
+
+  public var metFaceToFace: Bool {
+    get {_storage._metFaceToFace}
+    set {_uniqueStorage()._metFaceToFace = newValue}
+  }
+
+  /// The current draft (审核); not shown to deputies or the public.
+  public var draftText: String {
+    get {_storage._draftText}
+    set {_uniqueStorage()._draftText = newValue}
+  }
+
+  public var result: Civic_Proposals_V1_ReplyResult {
+    get {_storage._result}
+    set {_uniqueStorage()._result = newValue}
+  }
+
+  public var adoption: Civic_Proposals_V1_Adoption {
+    get {_storage._adoption}
+    set {_uniqueStorage()._adoption = newValue}
+  }
+
+  public var replyText: String {
+    get {_storage._replyText}
+    set {_uniqueStorage()._replyText = newValue}
+  }
+
+  public var repliedOn: String {
+    get {_storage._repliedOn}
+    set {_uniqueStorage()._repliedOn = newValue}
+  }
+
+  public var answeredOnTime: Bool {
+    get {_storage._answeredOnTime}
+    set {_uniqueStorage()._answeredOnTime = newValue}
+  }
+
+  public var publicationDue: String {
+    get {_storage._publicationDue}
+    set {_uniqueStorage()._publicationDue = newValue}
+  }
+
+  public var publishedOn: String {
+    get {_storage._publishedOn}
+    set {_uniqueStorage()._publishedOn = newValue}
+  }
+
+  /// The latest rating from the proposer.
+  public var satisfaction: Civic_Proposals_V1_Satisfaction {
+    get {_storage._satisfaction}
+    set {_uniqueStorage()._satisfaction = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Civic_Proposals_V1_RegisterItemRequest: Sendable {
@@ -373,6 +763,421 @@ public nonisolated struct Civic_Proposals_V1_ListItemsResponse: Sendable {
   fileprivate var _page: Civic_Common_V1_PageInfo? = nil
 }
 
+/// Identifies an item and says why, for the audit trail; `on` is the date it happened
+/// (YYYY-MM-DD, default today in China Standard Time).
+public nonisolated struct Civic_Proposals_V1_ItemActionRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var note: String = String()
+
+  public var on: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_ItemResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var item: Civic_Proposals_V1_Item {
+    get {_item ?? Civic_Proposals_V1_Item()}
+    set {_item = newValue}
+  }
+  /// Returns true if `item` has been explicitly set.
+  public var hasItem: Bool {self._item != nil}
+  /// Clears the value of `item`. Subsequent reads from it will return its default value.
+  public mutating func clearItem() {self._item = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _item: Civic_Proposals_V1_Item? = nil
+}
+
+public nonisolated struct Civic_Proposals_V1_AssignItemRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var role: Civic_Proposals_V1_HandlingRole = .unspecified
+
+  public var units: [Civic_Proposals_V1_UnitAssignment] = []
+
+  /// Complex items get 6 months instead of 3; the reason is required.
+  public var complex: Bool = false
+
+  public var complexReason: String = String()
+
+  public var on: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_RecordContactRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var stage: Civic_Proposals_V1_ContactStage = .unspecified
+
+  public var faceToFace: Bool = false
+
+  public var summary: String = String()
+
+  public var on: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_ExtendDeadlineRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  /// YYYY-MM-DD, later than the current due date.
+  public var newDue: String = String()
+
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_DraftReplyRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var text: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_ReplyItemRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var result: Civic_Proposals_V1_ReplyResult = .unspecified
+
+  public var adoption: Civic_Proposals_V1_Adoption = .unspecified
+
+  public var on: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_RecordProgressRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var progress: String = String()
+
+  public var on: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_GiveFeedbackRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var rating: Civic_Proposals_V1_Satisfaction = .unspecified
+
+  public var comment: String = String()
+
+  public var on: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_RunUrgingRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The day to urge for (YYYY-MM-DD); default today.
+  public var today: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_UrgedItem: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var number: String = String()
+
+  public var title: String = String()
+
+  public var answerDue: String = String()
+
+  /// "due_soon" or "overdue"; overdue items are escalated to the leaders.
+  public var urgency: String = String()
+
+  public var escalated: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_RunUrgingResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var items: [Civic_Proposals_V1_UrgedItem] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_GetAnnualReportRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var year: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_ReportShare: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  public var count: Int64 = 0
+
+  /// One decimal, rounded half-up from integers, e.g. "35.3".
+  public var percent: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_TopicShare: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var topic: String = String()
+
+  public var total: Civic_Proposals_V1_ReportShare {
+    get {_total ?? Civic_Proposals_V1_ReportShare()}
+    set {_total = newValue}
+  }
+  /// Returns true if `total` has been explicitly set.
+  public var hasTotal: Bool {self._total != nil}
+  /// Clears the value of `total`. Subsequent reads from it will return its default value.
+  public mutating func clearTotal() {self._total = nil}
+
+  /// Per role column (lead, co_handling, reference): count and share of that column.
+  public var byRole: [Civic_Proposals_V1_ReportShare] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _total: Civic_Proposals_V1_ReportShare? = nil
+}
+
+public nonisolated struct Civic_Proposals_V1_AnnualReport: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var year: Int32 {
+    get {_storage._year}
+    set {_uniqueStorage()._year = newValue}
+  }
+
+  public var total: Int64 {
+    get {_storage._total}
+    set {_uniqueStorage()._total = newValue}
+  }
+
+  public var byKind: [Civic_Proposals_V1_ReportShare] {
+    get {_storage._byKind}
+    set {_uniqueStorage()._byKind = newValue}
+  }
+
+  /// lead (主办 = 独办 + 分办), co_handling (协办/会办), reference (参阅).
+  public var byRole: [Civic_Proposals_V1_ReportShare] {
+    get {_storage._byRole}
+    set {_uniqueStorage()._byRole = newValue}
+  }
+
+  public var byKindAndRole: [Civic_Proposals_V1_ReportShare] {
+    get {_storage._byKindAndRole}
+    set {_uniqueStorage()._byKindAndRole = newValue}
+  }
+
+  public var topics: [Civic_Proposals_V1_TopicShare] {
+    get {_storage._topics}
+    set {_uniqueStorage()._topics = newValue}
+  }
+
+  public var keySupervised: Int64 {
+    get {_storage._keySupervised}
+    set {_uniqueStorage()._keySupervised = newValue}
+  }
+
+  public var onTime: Civic_Proposals_V1_ReportShare {
+    get {_storage._onTime ?? Civic_Proposals_V1_ReportShare()}
+    set {_uniqueStorage()._onTime = newValue}
+  }
+  /// Returns true if `onTime` has been explicitly set.
+  public var hasOnTime: Bool {_storage._onTime != nil}
+  /// Clears the value of `onTime`. Subsequent reads from it will return its default value.
+  public mutating func clearOnTime() {_uniqueStorage()._onTime = nil}
+
+  /// 见面率
+  public var faceToFace: Civic_Proposals_V1_ReportShare {
+    get {_storage._faceToFace ?? Civic_Proposals_V1_ReportShare()}
+    set {_uniqueStorage()._faceToFace = newValue}
+  }
+  /// Returns true if `faceToFace` has been explicitly set.
+  public var hasFaceToFace: Bool {_storage._faceToFace != nil}
+  /// Clears the value of `faceToFace`. Subsequent reads from it will return its default value.
+  public mutating func clearFaceToFace() {_uniqueStorage()._faceToFace = nil}
+
+  /// 答复率
+  public var answered: Civic_Proposals_V1_ReportShare {
+    get {_storage._answered ?? Civic_Proposals_V1_ReportShare()}
+    set {_uniqueStorage()._answered = newValue}
+  }
+  /// Returns true if `answered` has been explicitly set.
+  public var hasAnswered: Bool {_storage._answered != nil}
+  /// Clears the value of `answered`. Subsequent reads from it will return its default value.
+  public mutating func clearAnswered() {_uniqueStorage()._answered = nil}
+
+  /// 满意率, (满意 + 基本满意) / feedback received.
+  public var satisfactionOfFeedback: Civic_Proposals_V1_ReportShare {
+    get {_storage._satisfactionOfFeedback ?? Civic_Proposals_V1_ReportShare()}
+    set {_uniqueStorage()._satisfactionOfFeedback = newValue}
+  }
+  /// Returns true if `satisfactionOfFeedback` has been explicitly set.
+  public var hasSatisfactionOfFeedback: Bool {_storage._satisfactionOfFeedback != nil}
+  /// Clears the value of `satisfactionOfFeedback`. Subsequent reads from it will return its default value.
+  public mutating func clearSatisfactionOfFeedback() {_uniqueStorage()._satisfactionOfFeedback = nil}
+
+  /// 满意率, (满意 + 基本满意) / lead items replied.
+  public var satisfactionOfReplies: Civic_Proposals_V1_ReportShare {
+    get {_storage._satisfactionOfReplies ?? Civic_Proposals_V1_ReportShare()}
+    set {_uniqueStorage()._satisfactionOfReplies = newValue}
+  }
+  /// Returns true if `satisfactionOfReplies` has been explicitly set.
+  public var hasSatisfactionOfReplies: Bool {_storage._satisfactionOfReplies != nil}
+  /// Clears the value of `satisfactionOfReplies`. Subsequent reads from it will return its default value.
+  public mutating func clearSatisfactionOfReplies() {_uniqueStorage()._satisfactionOfReplies = nil}
+
+  public var leadResults: [Civic_Proposals_V1_ReportShare] {
+    get {_storage._leadResults}
+    set {_uniqueStorage()._leadResults = newValue}
+  }
+
+  public var leadAdoption: [Civic_Proposals_V1_ReportShare] {
+    get {_storage._leadAdoption}
+    set {_uniqueStorage()._leadAdoption = newValue}
+  }
+
+  public var previousTotal: Int64 {
+    get {_storage._previousTotal}
+    set {_uniqueStorage()._previousTotal = newValue}
+  }
+
+  public var change: Int64 {
+    get {_storage._change}
+    set {_uniqueStorage()._change = newValue}
+  }
+
+  /// The same report as CSV.
+  public var csv: String {
+    get {_storage._csv}
+    set {_uniqueStorage()._csv = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Civic_Proposals_V1_GetItemHistoryRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_GetItemHistoryResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var entries: [Civic_Common_V1_AuditEntry] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "civic.proposals.v1"
@@ -383,6 +1188,61 @@ nonisolated extension Civic_Proposals_V1_ItemKind: SwiftProtobuf._ProtoNameProvi
 
 nonisolated extension Civic_Proposals_V1_ItemState: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ITEM_STATE_UNSPECIFIED\0\u{1}REGISTERED\0\u{1}ASSIGNED\0\u{1}RETURNED\0\u{1}ACKNOWLEDGED\0\u{1}HANDLING\0\u{1}DRAFTED\0\u{1}SECTION_SIGNED\0\u{1}SIGNED_OFF\0\u{1}REPORTED\0\u{1}REPLIED\0\u{1}IMPLEMENTING\0\u{1}PUBLISHED\0\u{1}REOPENED\0")
+}
+
+nonisolated extension Civic_Proposals_V1_HandlingRole: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0HANDLING_ROLE_UNSPECIFIED\0\u{1}LEAD_SOLE\0\u{1}LEAD_SPLIT\0\u{1}CO_HANDLING\0\u{1}REFERENCE\0")
+}
+
+nonisolated extension Civic_Proposals_V1_ReplyResult: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0REPLY_RESULT_UNSPECIFIED\0\u{1}RESULT_A\0\u{1}RESULT_B\0\u{1}RESULT_C\0")
+}
+
+nonisolated extension Civic_Proposals_V1_Adoption: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ADOPTION_UNSPECIFIED\0\u{1}FULLY_ADOPTED\0\u{1}PARTLY_ADOPTED\0\u{1}NOT_ADOPTED\0")
+}
+
+nonisolated extension Civic_Proposals_V1_Satisfaction: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SATISFACTION_UNSPECIFIED\0\u{1}SATISFIED\0\u{1}BASICALLY_SATISFIED\0\u{1}DISSATISFIED\0")
+}
+
+nonisolated extension Civic_Proposals_V1_ContactStage: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CONTACT_STAGE_UNSPECIFIED\0\u{1}BEFORE_HANDLING\0\u{1}DURING_HANDLING\0\u{1}AFTER_HANDLING\0")
+}
+
+nonisolated extension Civic_Proposals_V1_UnitAssignment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UnitAssignment"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}unit\0\u{1}role\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.unit) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.role) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.unit.isEmpty {
+      try visitor.visitSingularStringField(value: self.unit, fieldNumber: 1)
+    }
+    if self.role != .unspecified {
+      try visitor.visitSingularEnumField(value: self.role, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_UnitAssignment, rhs: Civic_Proposals_V1_UnitAssignment) -> Bool {
+    if lhs.unit != rhs.unit {return false}
+    if lhs.role != rhs.role {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
 }
 
 nonisolated extension Civic_Proposals_V1_Proposer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -437,89 +1297,268 @@ nonisolated extension Civic_Proposals_V1_Proposer: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Item"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}year\0\u{1}session\0\u{1}number\0\u{1}title\0\u{1}body\0\u{1}proposers\0\u{1}topic\0\u{3}key_supervised\0\u{1}state\0\u{3}registered_at\0\u{3}registered_by\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}year\0\u{1}session\0\u{1}number\0\u{1}title\0\u{1}body\0\u{1}proposers\0\u{1}topic\0\u{3}key_supervised\0\u{1}state\0\u{3}registered_at\0\u{3}registered_by\0\u{1}role\0\u{1}units\0\u{1}complex\0\u{3}assigned_on\0\u{3}answer_due\0\u{3}return_window_ends\0\u{3}urge_count\0\u{3}met_face_to_face\0\u{3}draft_text\0\u{1}result\0\u{1}adoption\0\u{3}reply_text\0\u{3}replied_on\0\u{3}answered_on_time\0\u{3}publication_due\0\u{3}published_on\0\u{1}satisfaction\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _kind: Civic_Proposals_V1_ItemKind = .unspecified
+    var _year: Int32 = 0
+    var _session: String = String()
+    var _number: String = String()
+    var _title: String = String()
+    var _body: String = String()
+    var _proposers: [Civic_Proposals_V1_Proposer] = []
+    var _topic: String = String()
+    var _keySupervised: Bool = false
+    var _state: Civic_Proposals_V1_ItemState = .unspecified
+    var _registeredAt: String = String()
+    var _registeredBy: String = String()
+    var _role: Civic_Proposals_V1_HandlingRole = .unspecified
+    var _units: [Civic_Proposals_V1_UnitAssignment] = []
+    var _complex: Bool = false
+    var _assignedOn: String = String()
+    var _answerDue: String = String()
+    var _returnWindowEnds: String = String()
+    var _urgeCount: Int32 = 0
+    var _metFaceToFace: Bool = false
+    var _draftText: String = String()
+    var _result: Civic_Proposals_V1_ReplyResult = .unspecified
+    var _adoption: Civic_Proposals_V1_Adoption = .unspecified
+    var _replyText: String = String()
+    var _repliedOn: String = String()
+    var _answeredOnTime: Bool = false
+    var _publicationDue: String = String()
+    var _publishedOn: String = String()
+    var _satisfaction: Civic_Proposals_V1_Satisfaction = .unspecified
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _kind = source._kind
+      _year = source._year
+      _session = source._session
+      _number = source._number
+      _title = source._title
+      _body = source._body
+      _proposers = source._proposers
+      _topic = source._topic
+      _keySupervised = source._keySupervised
+      _state = source._state
+      _registeredAt = source._registeredAt
+      _registeredBy = source._registeredBy
+      _role = source._role
+      _units = source._units
+      _complex = source._complex
+      _assignedOn = source._assignedOn
+      _answerDue = source._answerDue
+      _returnWindowEnds = source._returnWindowEnds
+      _urgeCount = source._urgeCount
+      _metFaceToFace = source._metFaceToFace
+      _draftText = source._draftText
+      _result = source._result
+      _adoption = source._adoption
+      _replyText = source._replyText
+      _repliedOn = source._repliedOn
+      _answeredOnTime = source._answeredOnTime
+      _publicationDue = source._publicationDue
+      _publishedOn = source._publishedOn
+      _satisfaction = source._satisfaction
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
-      case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
-      case 3: try { try decoder.decodeSingularInt32Field(value: &self.year) }()
-      case 4: try { try decoder.decodeSingularStringField(value: &self.session) }()
-      case 5: try { try decoder.decodeSingularStringField(value: &self.number) }()
-      case 6: try { try decoder.decodeSingularStringField(value: &self.title) }()
-      case 7: try { try decoder.decodeSingularStringField(value: &self.body) }()
-      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.proposers) }()
-      case 9: try { try decoder.decodeSingularStringField(value: &self.topic) }()
-      case 10: try { try decoder.decodeSingularBoolField(value: &self.keySupervised) }()
-      case 11: try { try decoder.decodeSingularEnumField(value: &self.state) }()
-      case 12: try { try decoder.decodeSingularStringField(value: &self.registeredAt) }()
-      case 13: try { try decoder.decodeSingularStringField(value: &self.registeredBy) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularEnumField(value: &_storage._kind) }()
+        case 3: try { try decoder.decodeSingularInt32Field(value: &_storage._year) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._session) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._number) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._title) }()
+        case 7: try { try decoder.decodeSingularStringField(value: &_storage._body) }()
+        case 8: try { try decoder.decodeRepeatedMessageField(value: &_storage._proposers) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._topic) }()
+        case 10: try { try decoder.decodeSingularBoolField(value: &_storage._keySupervised) }()
+        case 11: try { try decoder.decodeSingularEnumField(value: &_storage._state) }()
+        case 12: try { try decoder.decodeSingularStringField(value: &_storage._registeredAt) }()
+        case 13: try { try decoder.decodeSingularStringField(value: &_storage._registeredBy) }()
+        case 14: try { try decoder.decodeSingularEnumField(value: &_storage._role) }()
+        case 15: try { try decoder.decodeRepeatedMessageField(value: &_storage._units) }()
+        case 16: try { try decoder.decodeSingularBoolField(value: &_storage._complex) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._assignedOn) }()
+        case 18: try { try decoder.decodeSingularStringField(value: &_storage._answerDue) }()
+        case 19: try { try decoder.decodeSingularStringField(value: &_storage._returnWindowEnds) }()
+        case 20: try { try decoder.decodeSingularInt32Field(value: &_storage._urgeCount) }()
+        case 21: try { try decoder.decodeSingularBoolField(value: &_storage._metFaceToFace) }()
+        case 22: try { try decoder.decodeSingularStringField(value: &_storage._draftText) }()
+        case 23: try { try decoder.decodeSingularEnumField(value: &_storage._result) }()
+        case 24: try { try decoder.decodeSingularEnumField(value: &_storage._adoption) }()
+        case 25: try { try decoder.decodeSingularStringField(value: &_storage._replyText) }()
+        case 26: try { try decoder.decodeSingularStringField(value: &_storage._repliedOn) }()
+        case 27: try { try decoder.decodeSingularBoolField(value: &_storage._answeredOnTime) }()
+        case 28: try { try decoder.decodeSingularStringField(value: &_storage._publicationDue) }()
+        case 29: try { try decoder.decodeSingularStringField(value: &_storage._publishedOn) }()
+        case 30: try { try decoder.decodeSingularEnumField(value: &_storage._satisfaction) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.id.isEmpty {
-      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
-    }
-    if self.kind != .unspecified {
-      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 2)
-    }
-    if self.year != 0 {
-      try visitor.visitSingularInt32Field(value: self.year, fieldNumber: 3)
-    }
-    if !self.session.isEmpty {
-      try visitor.visitSingularStringField(value: self.session, fieldNumber: 4)
-    }
-    if !self.number.isEmpty {
-      try visitor.visitSingularStringField(value: self.number, fieldNumber: 5)
-    }
-    if !self.title.isEmpty {
-      try visitor.visitSingularStringField(value: self.title, fieldNumber: 6)
-    }
-    if !self.body.isEmpty {
-      try visitor.visitSingularStringField(value: self.body, fieldNumber: 7)
-    }
-    if !self.proposers.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.proposers, fieldNumber: 8)
-    }
-    if !self.topic.isEmpty {
-      try visitor.visitSingularStringField(value: self.topic, fieldNumber: 9)
-    }
-    if self.keySupervised != false {
-      try visitor.visitSingularBoolField(value: self.keySupervised, fieldNumber: 10)
-    }
-    if self.state != .unspecified {
-      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 11)
-    }
-    if !self.registeredAt.isEmpty {
-      try visitor.visitSingularStringField(value: self.registeredAt, fieldNumber: 12)
-    }
-    if !self.registeredBy.isEmpty {
-      try visitor.visitSingularStringField(value: self.registeredBy, fieldNumber: 13)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      if _storage._kind != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._kind, fieldNumber: 2)
+      }
+      if _storage._year != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._year, fieldNumber: 3)
+      }
+      if !_storage._session.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._session, fieldNumber: 4)
+      }
+      if !_storage._number.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._number, fieldNumber: 5)
+      }
+      if !_storage._title.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._title, fieldNumber: 6)
+      }
+      if !_storage._body.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._body, fieldNumber: 7)
+      }
+      if !_storage._proposers.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._proposers, fieldNumber: 8)
+      }
+      if !_storage._topic.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._topic, fieldNumber: 9)
+      }
+      if _storage._keySupervised != false {
+        try visitor.visitSingularBoolField(value: _storage._keySupervised, fieldNumber: 10)
+      }
+      if _storage._state != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._state, fieldNumber: 11)
+      }
+      if !_storage._registeredAt.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._registeredAt, fieldNumber: 12)
+      }
+      if !_storage._registeredBy.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._registeredBy, fieldNumber: 13)
+      }
+      if _storage._role != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._role, fieldNumber: 14)
+      }
+      if !_storage._units.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._units, fieldNumber: 15)
+      }
+      if _storage._complex != false {
+        try visitor.visitSingularBoolField(value: _storage._complex, fieldNumber: 16)
+      }
+      if !_storage._assignedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._assignedOn, fieldNumber: 17)
+      }
+      if !_storage._answerDue.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._answerDue, fieldNumber: 18)
+      }
+      if !_storage._returnWindowEnds.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._returnWindowEnds, fieldNumber: 19)
+      }
+      if _storage._urgeCount != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._urgeCount, fieldNumber: 20)
+      }
+      if _storage._metFaceToFace != false {
+        try visitor.visitSingularBoolField(value: _storage._metFaceToFace, fieldNumber: 21)
+      }
+      if !_storage._draftText.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._draftText, fieldNumber: 22)
+      }
+      if _storage._result != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._result, fieldNumber: 23)
+      }
+      if _storage._adoption != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._adoption, fieldNumber: 24)
+      }
+      if !_storage._replyText.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._replyText, fieldNumber: 25)
+      }
+      if !_storage._repliedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._repliedOn, fieldNumber: 26)
+      }
+      if _storage._answeredOnTime != false {
+        try visitor.visitSingularBoolField(value: _storage._answeredOnTime, fieldNumber: 27)
+      }
+      if !_storage._publicationDue.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._publicationDue, fieldNumber: 28)
+      }
+      if !_storage._publishedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._publishedOn, fieldNumber: 29)
+      }
+      if _storage._satisfaction != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._satisfaction, fieldNumber: 30)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Civic_Proposals_V1_Item, rhs: Civic_Proposals_V1_Item) -> Bool {
-    if lhs.id != rhs.id {return false}
-    if lhs.kind != rhs.kind {return false}
-    if lhs.year != rhs.year {return false}
-    if lhs.session != rhs.session {return false}
-    if lhs.number != rhs.number {return false}
-    if lhs.title != rhs.title {return false}
-    if lhs.body != rhs.body {return false}
-    if lhs.proposers != rhs.proposers {return false}
-    if lhs.topic != rhs.topic {return false}
-    if lhs.keySupervised != rhs.keySupervised {return false}
-    if lhs.state != rhs.state {return false}
-    if lhs.registeredAt != rhs.registeredAt {return false}
-    if lhs.registeredBy != rhs.registeredBy {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._kind != rhs_storage._kind {return false}
+        if _storage._year != rhs_storage._year {return false}
+        if _storage._session != rhs_storage._session {return false}
+        if _storage._number != rhs_storage._number {return false}
+        if _storage._title != rhs_storage._title {return false}
+        if _storage._body != rhs_storage._body {return false}
+        if _storage._proposers != rhs_storage._proposers {return false}
+        if _storage._topic != rhs_storage._topic {return false}
+        if _storage._keySupervised != rhs_storage._keySupervised {return false}
+        if _storage._state != rhs_storage._state {return false}
+        if _storage._registeredAt != rhs_storage._registeredAt {return false}
+        if _storage._registeredBy != rhs_storage._registeredBy {return false}
+        if _storage._role != rhs_storage._role {return false}
+        if _storage._units != rhs_storage._units {return false}
+        if _storage._complex != rhs_storage._complex {return false}
+        if _storage._assignedOn != rhs_storage._assignedOn {return false}
+        if _storage._answerDue != rhs_storage._answerDue {return false}
+        if _storage._returnWindowEnds != rhs_storage._returnWindowEnds {return false}
+        if _storage._urgeCount != rhs_storage._urgeCount {return false}
+        if _storage._metFaceToFace != rhs_storage._metFaceToFace {return false}
+        if _storage._draftText != rhs_storage._draftText {return false}
+        if _storage._result != rhs_storage._result {return false}
+        if _storage._adoption != rhs_storage._adoption {return false}
+        if _storage._replyText != rhs_storage._replyText {return false}
+        if _storage._repliedOn != rhs_storage._repliedOn {return false}
+        if _storage._answeredOnTime != rhs_storage._answeredOnTime {return false}
+        if _storage._publicationDue != rhs_storage._publicationDue {return false}
+        if _storage._publishedOn != rhs_storage._publishedOn {return false}
+        if _storage._satisfaction != rhs_storage._satisfaction {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -776,6 +1815,861 @@ nonisolated extension Civic_Proposals_V1_ListItemsResponse: SwiftProtobuf.Messag
   public static func ==(lhs: Civic_Proposals_V1_ListItemsResponse, rhs: Civic_Proposals_V1_ListItemsResponse) -> Bool {
     if lhs.items != rhs.items {return false}
     if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_ItemActionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ItemActionRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}note\0\u{1}on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 2)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_ItemActionRequest, rhs: Civic_Proposals_V1_ItemActionRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_ItemResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ItemResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}item\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._item) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._item {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_ItemResponse, rhs: Civic_Proposals_V1_ItemResponse) -> Bool {
+    if lhs._item != rhs._item {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_AssignItemRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AssignItemRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}role\0\u{1}units\0\u{1}complex\0\u{3}complex_reason\0\u{1}on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.role) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.units) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.complex) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.complexReason) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if self.role != .unspecified {
+      try visitor.visitSingularEnumField(value: self.role, fieldNumber: 2)
+    }
+    if !self.units.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.units, fieldNumber: 3)
+    }
+    if self.complex != false {
+      try visitor.visitSingularBoolField(value: self.complex, fieldNumber: 4)
+    }
+    if !self.complexReason.isEmpty {
+      try visitor.visitSingularStringField(value: self.complexReason, fieldNumber: 5)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_AssignItemRequest, rhs: Civic_Proposals_V1_AssignItemRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.role != rhs.role {return false}
+    if lhs.units != rhs.units {return false}
+    if lhs.complex != rhs.complex {return false}
+    if lhs.complexReason != rhs.complexReason {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_RecordContactRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordContactRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}stage\0\u{3}face_to_face\0\u{1}summary\0\u{1}on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.stage) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.faceToFace) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.summary) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if self.stage != .unspecified {
+      try visitor.visitSingularEnumField(value: self.stage, fieldNumber: 2)
+    }
+    if self.faceToFace != false {
+      try visitor.visitSingularBoolField(value: self.faceToFace, fieldNumber: 3)
+    }
+    if !self.summary.isEmpty {
+      try visitor.visitSingularStringField(value: self.summary, fieldNumber: 4)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_RecordContactRequest, rhs: Civic_Proposals_V1_RecordContactRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.stage != rhs.stage {return false}
+    if lhs.faceToFace != rhs.faceToFace {return false}
+    if lhs.summary != rhs.summary {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_ExtendDeadlineRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ExtendDeadlineRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}new_due\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.newDue) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.newDue.isEmpty {
+      try visitor.visitSingularStringField(value: self.newDue, fieldNumber: 2)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_ExtendDeadlineRequest, rhs: Civic_Proposals_V1_ExtendDeadlineRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.newDue != rhs.newDue {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_DraftReplyRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DraftReplyRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}text\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.text) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.text.isEmpty {
+      try visitor.visitSingularStringField(value: self.text, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_DraftReplyRequest, rhs: Civic_Proposals_V1_DraftReplyRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.text != rhs.text {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_ReplyItemRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReplyItemRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}result\0\u{1}adoption\0\u{1}on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.result) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.adoption) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if self.result != .unspecified {
+      try visitor.visitSingularEnumField(value: self.result, fieldNumber: 2)
+    }
+    if self.adoption != .unspecified {
+      try visitor.visitSingularEnumField(value: self.adoption, fieldNumber: 3)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_ReplyItemRequest, rhs: Civic_Proposals_V1_ReplyItemRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.result != rhs.result {return false}
+    if lhs.adoption != rhs.adoption {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_RecordProgressRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordProgressRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}progress\0\u{1}on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.progress) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.progress.isEmpty {
+      try visitor.visitSingularStringField(value: self.progress, fieldNumber: 2)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_RecordProgressRequest, rhs: Civic_Proposals_V1_RecordProgressRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.progress != rhs.progress {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_GiveFeedbackRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GiveFeedbackRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}rating\0\u{1}comment\0\u{1}on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.rating) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.comment) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if self.rating != .unspecified {
+      try visitor.visitSingularEnumField(value: self.rating, fieldNumber: 2)
+    }
+    if !self.comment.isEmpty {
+      try visitor.visitSingularStringField(value: self.comment, fieldNumber: 3)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_GiveFeedbackRequest, rhs: Civic_Proposals_V1_GiveFeedbackRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.rating != rhs.rating {return false}
+    if lhs.comment != rhs.comment {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_RunUrgingRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RunUrgingRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}today\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.today) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.today.isEmpty {
+      try visitor.visitSingularStringField(value: self.today, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_RunUrgingRequest, rhs: Civic_Proposals_V1_RunUrgingRequest) -> Bool {
+    if lhs.today != rhs.today {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_UrgedItem: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UrgedItem"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}number\0\u{1}title\0\u{3}answer_due\0\u{1}urgency\0\u{1}escalated\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.number) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.answerDue) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.urgency) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.escalated) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.number.isEmpty {
+      try visitor.visitSingularStringField(value: self.number, fieldNumber: 2)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 3)
+    }
+    if !self.answerDue.isEmpty {
+      try visitor.visitSingularStringField(value: self.answerDue, fieldNumber: 4)
+    }
+    if !self.urgency.isEmpty {
+      try visitor.visitSingularStringField(value: self.urgency, fieldNumber: 5)
+    }
+    if self.escalated != false {
+      try visitor.visitSingularBoolField(value: self.escalated, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_UrgedItem, rhs: Civic_Proposals_V1_UrgedItem) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.number != rhs.number {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs.answerDue != rhs.answerDue {return false}
+    if lhs.urgency != rhs.urgency {return false}
+    if lhs.escalated != rhs.escalated {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_RunUrgingResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RunUrgingResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}items\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.items) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.items.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.items, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_RunUrgingResponse, rhs: Civic_Proposals_V1_RunUrgingResponse) -> Bool {
+    if lhs.items != rhs.items {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_GetAnnualReportRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetAnnualReportRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}year\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.year) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.year != 0 {
+      try visitor.visitSingularInt32Field(value: self.year, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_GetAnnualReportRequest, rhs: Civic_Proposals_V1_GetAnnualReportRequest) -> Bool {
+    if lhs.year != rhs.year {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_ReportShare: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReportShare"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}count\0\u{1}percent\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.count) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.percent) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if self.count != 0 {
+      try visitor.visitSingularInt64Field(value: self.count, fieldNumber: 2)
+    }
+    if !self.percent.isEmpty {
+      try visitor.visitSingularStringField(value: self.percent, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_ReportShare, rhs: Civic_Proposals_V1_ReportShare) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.count != rhs.count {return false}
+    if lhs.percent != rhs.percent {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_TopicShare: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TopicShare"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{1}total\0\u{3}by_role\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.topic) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._total) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.byRole) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.topic.isEmpty {
+      try visitor.visitSingularStringField(value: self.topic, fieldNumber: 1)
+    }
+    try { if let v = self._total {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.byRole.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.byRole, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_TopicShare, rhs: Civic_Proposals_V1_TopicShare) -> Bool {
+    if lhs.topic != rhs.topic {return false}
+    if lhs._total != rhs._total {return false}
+    if lhs.byRole != rhs.byRole {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AnnualReport"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}year\0\u{1}total\0\u{3}by_kind\0\u{3}by_role\0\u{3}by_kind_and_role\0\u{1}topics\0\u{3}key_supervised\0\u{3}on_time\0\u{3}face_to_face\0\u{1}answered\0\u{3}satisfaction_of_feedback\0\u{3}satisfaction_of_replies\0\u{3}lead_results\0\u{3}lead_adoption\0\u{3}previous_total\0\u{1}change\0\u{1}csv\0")
+
+  fileprivate class _StorageClass {
+    var _year: Int32 = 0
+    var _total: Int64 = 0
+    var _byKind: [Civic_Proposals_V1_ReportShare] = []
+    var _byRole: [Civic_Proposals_V1_ReportShare] = []
+    var _byKindAndRole: [Civic_Proposals_V1_ReportShare] = []
+    var _topics: [Civic_Proposals_V1_TopicShare] = []
+    var _keySupervised: Int64 = 0
+    var _onTime: Civic_Proposals_V1_ReportShare? = nil
+    var _faceToFace: Civic_Proposals_V1_ReportShare? = nil
+    var _answered: Civic_Proposals_V1_ReportShare? = nil
+    var _satisfactionOfFeedback: Civic_Proposals_V1_ReportShare? = nil
+    var _satisfactionOfReplies: Civic_Proposals_V1_ReportShare? = nil
+    var _leadResults: [Civic_Proposals_V1_ReportShare] = []
+    var _leadAdoption: [Civic_Proposals_V1_ReportShare] = []
+    var _previousTotal: Int64 = 0
+    var _change: Int64 = 0
+    var _csv: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _year = source._year
+      _total = source._total
+      _byKind = source._byKind
+      _byRole = source._byRole
+      _byKindAndRole = source._byKindAndRole
+      _topics = source._topics
+      _keySupervised = source._keySupervised
+      _onTime = source._onTime
+      _faceToFace = source._faceToFace
+      _answered = source._answered
+      _satisfactionOfFeedback = source._satisfactionOfFeedback
+      _satisfactionOfReplies = source._satisfactionOfReplies
+      _leadResults = source._leadResults
+      _leadAdoption = source._leadAdoption
+      _previousTotal = source._previousTotal
+      _change = source._change
+      _csv = source._csv
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularInt32Field(value: &_storage._year) }()
+        case 2: try { try decoder.decodeSingularInt64Field(value: &_storage._total) }()
+        case 3: try { try decoder.decodeRepeatedMessageField(value: &_storage._byKind) }()
+        case 4: try { try decoder.decodeRepeatedMessageField(value: &_storage._byRole) }()
+        case 5: try { try decoder.decodeRepeatedMessageField(value: &_storage._byKindAndRole) }()
+        case 6: try { try decoder.decodeRepeatedMessageField(value: &_storage._topics) }()
+        case 7: try { try decoder.decodeSingularInt64Field(value: &_storage._keySupervised) }()
+        case 8: try { try decoder.decodeSingularMessageField(value: &_storage._onTime) }()
+        case 9: try { try decoder.decodeSingularMessageField(value: &_storage._faceToFace) }()
+        case 10: try { try decoder.decodeSingularMessageField(value: &_storage._answered) }()
+        case 11: try { try decoder.decodeSingularMessageField(value: &_storage._satisfactionOfFeedback) }()
+        case 12: try { try decoder.decodeSingularMessageField(value: &_storage._satisfactionOfReplies) }()
+        case 13: try { try decoder.decodeRepeatedMessageField(value: &_storage._leadResults) }()
+        case 14: try { try decoder.decodeRepeatedMessageField(value: &_storage._leadAdoption) }()
+        case 15: try { try decoder.decodeSingularInt64Field(value: &_storage._previousTotal) }()
+        case 16: try { try decoder.decodeSingularInt64Field(value: &_storage._change) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._csv) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if _storage._year != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._year, fieldNumber: 1)
+      }
+      if _storage._total != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._total, fieldNumber: 2)
+      }
+      if !_storage._byKind.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._byKind, fieldNumber: 3)
+      }
+      if !_storage._byRole.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._byRole, fieldNumber: 4)
+      }
+      if !_storage._byKindAndRole.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._byKindAndRole, fieldNumber: 5)
+      }
+      if !_storage._topics.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._topics, fieldNumber: 6)
+      }
+      if _storage._keySupervised != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._keySupervised, fieldNumber: 7)
+      }
+      try { if let v = _storage._onTime {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+      } }()
+      try { if let v = _storage._faceToFace {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+      } }()
+      try { if let v = _storage._answered {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      } }()
+      try { if let v = _storage._satisfactionOfFeedback {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      } }()
+      try { if let v = _storage._satisfactionOfReplies {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      } }()
+      if !_storage._leadResults.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._leadResults, fieldNumber: 13)
+      }
+      if !_storage._leadAdoption.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._leadAdoption, fieldNumber: 14)
+      }
+      if _storage._previousTotal != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._previousTotal, fieldNumber: 15)
+      }
+      if _storage._change != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._change, fieldNumber: 16)
+      }
+      if !_storage._csv.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._csv, fieldNumber: 17)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_AnnualReport, rhs: Civic_Proposals_V1_AnnualReport) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._year != rhs_storage._year {return false}
+        if _storage._total != rhs_storage._total {return false}
+        if _storage._byKind != rhs_storage._byKind {return false}
+        if _storage._byRole != rhs_storage._byRole {return false}
+        if _storage._byKindAndRole != rhs_storage._byKindAndRole {return false}
+        if _storage._topics != rhs_storage._topics {return false}
+        if _storage._keySupervised != rhs_storage._keySupervised {return false}
+        if _storage._onTime != rhs_storage._onTime {return false}
+        if _storage._faceToFace != rhs_storage._faceToFace {return false}
+        if _storage._answered != rhs_storage._answered {return false}
+        if _storage._satisfactionOfFeedback != rhs_storage._satisfactionOfFeedback {return false}
+        if _storage._satisfactionOfReplies != rhs_storage._satisfactionOfReplies {return false}
+        if _storage._leadResults != rhs_storage._leadResults {return false}
+        if _storage._leadAdoption != rhs_storage._leadAdoption {return false}
+        if _storage._previousTotal != rhs_storage._previousTotal {return false}
+        if _storage._change != rhs_storage._change {return false}
+        if _storage._csv != rhs_storage._csv {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_GetItemHistoryRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetItemHistoryRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_GetItemHistoryRequest, rhs: Civic_Proposals_V1_GetItemHistoryRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_GetItemHistoryResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetItemHistoryResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}entries\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.entries) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.entries.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.entries, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_GetItemHistoryResponse, rhs: Civic_Proposals_V1_GetItemHistoryResponse) -> Bool {
+    if lhs.entries != rhs.entries {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

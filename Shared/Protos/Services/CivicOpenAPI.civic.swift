@@ -18,6 +18,35 @@ public enum CivicOpenAPI {
       }
     },
     "schemas" : {
+      "civic.common.v1.AuditEntry" : {
+        "description" : "One row of an audit trail (全过程记录): who did what, when and why.",
+        "properties" : {
+          "action" : {
+            "type" : "string"
+          },
+          "actor" : {
+            "type" : "string"
+          },
+          "at" : {
+            "description" : "RFC 3339 timestamp, UTC.",
+            "type" : "string"
+          },
+          "entity" : {
+            "type" : "string"
+          },
+          "entityId" : {
+            "type" : "string"
+          },
+          "id" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "reason" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.common.v1.PageInfo" : {
         "properties" : {
           "nextPageToken" : {
@@ -327,6 +356,175 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.AnnualReport" : {
+        "properties" : {
+          "answered" : {
+            "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
+          },
+          "byKind" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
+            },
+            "type" : "array"
+          },
+          "byKindAndRole" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
+            },
+            "type" : "array"
+          },
+          "byRole" : {
+            "description" : "lead (主办 = 独办 + 分办), co_handling (协办/会办), reference (参阅).",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
+            },
+            "type" : "array"
+          },
+          "change" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "csv" : {
+            "description" : "The same report as CSV.",
+            "type" : "string"
+          },
+          "faceToFace" : {
+            "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
+          },
+          "keySupervised" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "leadAdoption" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
+            },
+            "type" : "array"
+          },
+          "leadResults" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
+            },
+            "type" : "array"
+          },
+          "onTime" : {
+            "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
+          },
+          "previousTotal" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "satisfactionOfFeedback" : {
+            "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
+          },
+          "satisfactionOfReplies" : {
+            "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
+          },
+          "topics" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.TopicShare"
+            },
+            "type" : "array"
+          },
+          "total" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "year" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.AssignItemRequest" : {
+        "properties" : {
+          "complex" : {
+            "description" : "Complex items get 6 months instead of 3; the reason is required.",
+            "type" : "boolean"
+          },
+          "complexReason" : {
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "role" : {
+            "enum" : [
+              "HANDLING_ROLE_UNSPECIFIED",
+              "LEAD_SOLE",
+              "LEAD_SPLIT",
+              "CO_HANDLING",
+              "REFERENCE"
+            ],
+            "type" : "string"
+          },
+          "units" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.UnitAssignment"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.DraftReplyRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "text" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.ExtendDeadlineRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "newDue" : {
+            "description" : "YYYY-MM-DD, later than the current due date.",
+            "type" : "string"
+          },
+          "reason" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.GetAnnualReportRequest" : {
+        "properties" : {
+          "year" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.GetItemHistoryRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.GetItemHistoryResponse" : {
+        "properties" : {
+          "entries" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.common.v1.AuditEntry"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.GetItemRequest" : {
         "properties" : {
           "id" : {
@@ -343,9 +541,58 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.GiveFeedbackRequest" : {
+        "properties" : {
+          "comment" : {
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "rating" : {
+            "enum" : [
+              "SATISFACTION_UNSPECIFIED",
+              "SATISFIED",
+              "BASICALLY_SATISFIED",
+              "DISSATISFIED"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.Item" : {
         "properties" : {
+          "adoption" : {
+            "enum" : [
+              "ADOPTION_UNSPECIFIED",
+              "FULLY_ADOPTED",
+              "PARTLY_ADOPTED",
+              "NOT_ADOPTED"
+            ],
+            "type" : "string"
+          },
+          "answerDue" : {
+            "description" : "The reply (主办) or opinion (协办) is due on this day.",
+            "type" : "string"
+          },
+          "answeredOnTime" : {
+            "type" : "boolean"
+          },
+          "assignedOn" : {
+            "type" : "string"
+          },
           "body" : {
+            "type" : "string"
+          },
+          "complex" : {
+            "type" : "boolean"
+          },
+          "draftText" : {
+            "description" : "The current draft (审核); not shown to deputies or the public.",
             "type" : "string"
           },
           "id" : {
@@ -363,6 +610,9 @@ public enum CivicOpenAPI {
             ],
             "type" : "string"
           },
+          "metFaceToFace" : {
+            "type" : "boolean"
+          },
           "number" : {
             "description" : "e.g. \"第21-168号\"; unique per year and kind.",
             "type" : "string"
@@ -373,11 +623,57 @@ public enum CivicOpenAPI {
             },
             "type" : "array"
           },
+          "publicationDue" : {
+            "type" : "string"
+          },
+          "publishedOn" : {
+            "type" : "string"
+          },
           "registeredAt" : {
             "description" : "RFC 3339, UTC.",
             "type" : "string"
           },
           "registeredBy" : {
+            "type" : "string"
+          },
+          "repliedOn" : {
+            "type" : "string"
+          },
+          "replyText" : {
+            "type" : "string"
+          },
+          "result" : {
+            "enum" : [
+              "REPLY_RESULT_UNSPECIFIED",
+              "RESULT_A",
+              "RESULT_B",
+              "RESULT_C"
+            ],
+            "type" : "string"
+          },
+          "returnWindowEnds" : {
+            "description" : "The last day the item may be returned as wrongly assigned.",
+            "type" : "string"
+          },
+          "role" : {
+            "description" : "Set at assignment (交办). Dates are YYYY-MM-DD, China Standard Time.",
+            "enum" : [
+              "HANDLING_ROLE_UNSPECIFIED",
+              "LEAD_SOLE",
+              "LEAD_SPLIT",
+              "CO_HANDLING",
+              "REFERENCE"
+            ],
+            "type" : "string"
+          },
+          "satisfaction" : {
+            "description" : "The latest rating from the proposer.",
+            "enum" : [
+              "SATISFACTION_UNSPECIFIED",
+              "SATISFIED",
+              "BASICALLY_SATISFIED",
+              "DISSATISFIED"
+            ],
             "type" : "string"
           },
           "session" : {
@@ -410,9 +706,42 @@ public enum CivicOpenAPI {
             "description" : "A topic code from the configured list, e.g. \"elderly_care\" (养老服务).",
             "type" : "string"
           },
+          "units" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.UnitAssignment"
+            },
+            "type" : "array"
+          },
+          "urgeCount" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
           "year" : {
             "format" : "int32",
             "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.ItemActionRequest" : {
+        "description" : "Identifies an item and says why, for the audit trail; `on` is the date it happened (YYYY-MM-DD, default today in China Standard Time).",
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "note" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.ItemResponse" : {
+        "properties" : {
+          "item" : {
+            "$ref" : "#/components/schemas/civic.proposals.v1.Item"
           }
         },
         "type" : "object"
@@ -479,6 +808,46 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.RecordContactRequest" : {
+        "properties" : {
+          "faceToFace" : {
+            "type" : "boolean"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "stage" : {
+            "enum" : [
+              "CONTACT_STAGE_UNSPECIFIED",
+              "BEFORE_HANDLING",
+              "DURING_HANDLING",
+              "AFTER_HANDLING"
+            ],
+            "type" : "string"
+          },
+          "summary" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.RecordProgressRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "progress" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.RegisterItemRequest" : {
         "properties" : {
           "body" : {
@@ -524,6 +893,132 @@ public enum CivicOpenAPI {
         "properties" : {
           "item" : {
             "$ref" : "#/components/schemas/civic.proposals.v1.Item"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.ReplyItemRequest" : {
+        "properties" : {
+          "adoption" : {
+            "enum" : [
+              "ADOPTION_UNSPECIFIED",
+              "FULLY_ADOPTED",
+              "PARTLY_ADOPTED",
+              "NOT_ADOPTED"
+            ],
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "result" : {
+            "enum" : [
+              "REPLY_RESULT_UNSPECIFIED",
+              "RESULT_A",
+              "RESULT_B",
+              "RESULT_C"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.ReportShare" : {
+        "properties" : {
+          "count" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "name" : {
+            "type" : "string"
+          },
+          "percent" : {
+            "description" : "One decimal, rounded half-up from integers, e.g. \"35.3\".",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.RunUrgingRequest" : {
+        "properties" : {
+          "today" : {
+            "description" : "The day to urge for (YYYY-MM-DD); default today.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.RunUrgingResponse" : {
+        "properties" : {
+          "items" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.UrgedItem"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.TopicShare" : {
+        "properties" : {
+          "byRole" : {
+            "description" : "Per role column (lead, co_handling, reference): count and share of that column.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
+            },
+            "type" : "array"
+          },
+          "topic" : {
+            "type" : "string"
+          },
+          "total" : {
+            "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.UnitAssignment" : {
+        "description" : "An internal handling unit (科室/处室) and its part in the item.",
+        "properties" : {
+          "role" : {
+            "enum" : [
+              "HANDLING_ROLE_UNSPECIFIED",
+              "LEAD_SOLE",
+              "LEAD_SPLIT",
+              "CO_HANDLING",
+              "REFERENCE"
+            ],
+            "type" : "string"
+          },
+          "unit" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.UrgedItem" : {
+        "properties" : {
+          "answerDue" : {
+            "type" : "string"
+          },
+          "escalated" : {
+            "type" : "boolean"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "number" : {
+            "type" : "string"
+          },
+          "title" : {
+            "type" : "string"
+          },
+          "urgency" : {
+            "description" : "\"due_soon\" or \"overdue\"; overdue items are escalated to the leaders.",
+            "type" : "string"
           }
         },
         "type" : "object"
@@ -793,6 +1288,176 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.proposals.v1.ProposalService/AcknowledgeItem" : {
+      "post" : {
+        "operationId" : "ProposalService_AcknowledgeItem",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.ItemActionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ItemResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "参阅件: acknowledged, nothing more due.",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/AssignItem" : {
+      "post" : {
+        "operationId" : "ProposalService_AssignItem",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.AssignItemRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ItemResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "交办: the bureau's role, its units, the deadlines.",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/DraftReply" : {
+      "post" : {
+        "operationId" : "ProposalService_DraftReply",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.DraftReplyRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ItemResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "审核: draft or revise the reply (or 协办 opinion).",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/ExtendDeadline" : {
+      "post" : {
+        "operationId" : "ProposalService_ExtendDeadline",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.ExtendDeadlineRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ItemResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "ProposalService.ExtendDeadline",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/GetAnnualReport" : {
+      "post" : {
+        "operationId" : "ProposalService_GetAnnualReport",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.GetAnnualReportRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.AnnualReport"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "ProposalService.GetAnnualReport",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
     "/rpc/civic.proposals.v1.ProposalService/GetItem" : {
       "post" : {
         "operationId" : "ProposalService_GetItem",
@@ -822,6 +1487,74 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "ProposalService.GetItem",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/GetItemHistory" : {
+      "post" : {
+        "operationId" : "ProposalService_GetItemHistory",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.GetItemHistoryRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.GetItemHistoryResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "ProposalService.GetItemHistory",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/GiveFeedback" : {
+      "post" : {
+        "operationId" : "ProposalService_GiveFeedback",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.GiveFeedbackRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ItemResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The proposer's rating (deputies, on their own items).",
         "tags" : [
           "civic.proposals.v1.ProposalService"
         ]
@@ -861,6 +1594,108 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.proposals.v1.ProposalService/PublishReply" : {
+      "post" : {
+        "operationId" : "ProposalService_PublishReply",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.ItemActionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ItemResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "公开",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/RecordContact" : {
+      "post" : {
+        "operationId" : "ProposalService_RecordContact",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.RecordContactRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ItemResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "承办: a contact with the proposer (见面 when face to face); starts handling.",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/RecordProgress" : {
+      "post" : {
+        "operationId" : "ProposalService_RecordProgress",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.RecordProgressRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ItemResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "落实",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
     "/rpc/civic.proposals.v1.ProposalService/RegisterItem" : {
       "post" : {
         "operationId" : "ProposalService_RegisterItem",
@@ -890,6 +1725,278 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "登记: register a newly received item.",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/ReplyItem" : {
+      "post" : {
+        "operationId" : "ProposalService_ReplyItem",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.ReplyItemRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ItemResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "答复",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/ReportItem" : {
+      "post" : {
+        "operationId" : "ProposalService_ReportItem",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.ItemActionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ItemResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "上报",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/ReturnItem" : {
+      "post" : {
+        "operationId" : "ProposalService_ReturnItem",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.ItemActionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ItemResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "退回: within the return window only.",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/RunUrging" : {
+      "post" : {
+        "operationId" : "ProposalService_RunUrging",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.RunUrgingRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.RunUrgingResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The daily urging run: due-soon and overdue items, urged and escalated.",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/SendBack" : {
+      "post" : {
+        "operationId" : "ProposalService_SendBack",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.ItemActionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ItemResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "ProposalService.SendBack",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/SignBySection" : {
+      "post" : {
+        "operationId" : "ProposalService_SignBySection",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.ItemActionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ItemResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "ProposalService.SignBySection",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/SignOff" : {
+      "post" : {
+        "operationId" : "ProposalService_SignOff",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.ItemActionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ItemResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "签发 (leaders).",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/UrgeItem" : {
+      "post" : {
+        "operationId" : "ProposalService_UrgeItem",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.ItemActionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ItemResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "催办",
         "tags" : [
           "civic.proposals.v1.ProposalService"
         ]

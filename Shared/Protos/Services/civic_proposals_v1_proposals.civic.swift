@@ -12,9 +12,27 @@ public enum Civic_Proposals_V1_ProposalService {
         public static let registerItem = RPCMethod(service: name, name: "RegisterItem", requestType: Civic_Proposals_V1_RegisterItemRequest.self, responseType: Civic_Proposals_V1_RegisterItemResponse.self)
         public static let getItem = RPCMethod(service: name, name: "GetItem", requestType: Civic_Proposals_V1_GetItemRequest.self, responseType: Civic_Proposals_V1_GetItemResponse.self)
         public static let listItems = RPCMethod(service: name, name: "ListItems", requestType: Civic_Proposals_V1_ListItemsRequest.self, responseType: Civic_Proposals_V1_ListItemsResponse.self)
+        public static let assignItem = RPCMethod(service: name, name: "AssignItem", requestType: Civic_Proposals_V1_AssignItemRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
+        public static let returnItem = RPCMethod(service: name, name: "ReturnItem", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
+        public static let acknowledgeItem = RPCMethod(service: name, name: "AcknowledgeItem", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
+        public static let recordContact = RPCMethod(service: name, name: "RecordContact", requestType: Civic_Proposals_V1_RecordContactRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
+        public static let urgeItem = RPCMethod(service: name, name: "UrgeItem", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
+        public static let extendDeadline = RPCMethod(service: name, name: "ExtendDeadline", requestType: Civic_Proposals_V1_ExtendDeadlineRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
+        public static let draftReply = RPCMethod(service: name, name: "DraftReply", requestType: Civic_Proposals_V1_DraftReplyRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
+        public static let signBySection = RPCMethod(service: name, name: "SignBySection", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
+        public static let signOff = RPCMethod(service: name, name: "SignOff", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
+        public static let sendBack = RPCMethod(service: name, name: "SendBack", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
+        public static let reportItem = RPCMethod(service: name, name: "ReportItem", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
+        public static let replyItem = RPCMethod(service: name, name: "ReplyItem", requestType: Civic_Proposals_V1_ReplyItemRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
+        public static let recordProgress = RPCMethod(service: name, name: "RecordProgress", requestType: Civic_Proposals_V1_RecordProgressRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
+        public static let publishReply = RPCMethod(service: name, name: "PublishReply", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
+        public static let giveFeedback = RPCMethod(service: name, name: "GiveFeedback", requestType: Civic_Proposals_V1_GiveFeedbackRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
+        public static let runUrging = RPCMethod(service: name, name: "RunUrging", requestType: Civic_Proposals_V1_RunUrgingRequest.self, responseType: Civic_Proposals_V1_RunUrgingResponse.self)
+        public static let getAnnualReport = RPCMethod(service: name, name: "GetAnnualReport", requestType: Civic_Proposals_V1_GetAnnualReportRequest.self, responseType: Civic_Proposals_V1_AnnualReport.self)
+        public static let getItemHistory = RPCMethod(service: name, name: "GetItemHistory", requestType: Civic_Proposals_V1_GetItemHistoryRequest.self, responseType: Civic_Proposals_V1_GetItemHistoryResponse.self)
     }
 
-    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems]
+    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.getAnnualReport, Method.getItemHistory]
 }
 
 /// What a server of civic.proposals.v1.ProposalService implements.
@@ -24,6 +42,37 @@ public protocol Civic_Proposals_V1_ProposalServiceHandler: Sendable {
     func getItem(_ request: Civic_Proposals_V1_GetItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemResponse
     /// Items ordered by year (newest first), kind and number.
     func listItems(_ request: Civic_Proposals_V1_ListItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListItemsResponse
+    /// 交办: the bureau's role, its units, the deadlines.
+    func assignItem(_ request: Civic_Proposals_V1_AssignItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
+    /// 退回: within the return window only.
+    func returnItem(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
+    /// 参阅件: acknowledged, nothing more due.
+    func acknowledgeItem(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
+    /// 承办: a contact with the proposer (见面 when face to face); starts handling.
+    func recordContact(_ request: Civic_Proposals_V1_RecordContactRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
+    /// 催办
+    func urgeItem(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
+    func extendDeadline(_ request: Civic_Proposals_V1_ExtendDeadlineRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
+    /// 审核: draft or revise the reply (or 协办 opinion).
+    func draftReply(_ request: Civic_Proposals_V1_DraftReplyRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
+    func signBySection(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
+    /// 签发 (leaders).
+    func signOff(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
+    func sendBack(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
+    /// 上报
+    func reportItem(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
+    /// 答复
+    func replyItem(_ request: Civic_Proposals_V1_ReplyItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
+    /// 落实
+    func recordProgress(_ request: Civic_Proposals_V1_RecordProgressRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
+    /// 公开
+    func publishReply(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
+    /// The proposer's rating (deputies, on their own items).
+    func giveFeedback(_ request: Civic_Proposals_V1_GiveFeedbackRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
+    /// The daily urging run: due-soon and overdue items, urged and escalated.
+    func runUrging(_ request: Civic_Proposals_V1_RunUrgingRequest, context: RPCContext) async throws -> Civic_Proposals_V1_RunUrgingResponse
+    func getAnnualReport(_ request: Civic_Proposals_V1_GetAnnualReportRequest, context: RPCContext) async throws -> Civic_Proposals_V1_AnnualReport
+    func getItemHistory(_ request: Civic_Proposals_V1_GetItemHistoryRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemHistoryResponse
 }
 
 extension Civic_Proposals_V1_ProposalServiceHandler {
@@ -38,6 +87,60 @@ extension Civic_Proposals_V1_ProposalServiceHandler {
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.listItems) { (request: Civic_Proposals_V1_ListItemsRequest, context: RPCContext) in
                 try await self.listItems(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.assignItem) { (request: Civic_Proposals_V1_AssignItemRequest, context: RPCContext) in
+                try await self.assignItem(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.returnItem) { (request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) in
+                try await self.returnItem(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.acknowledgeItem) { (request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) in
+                try await self.acknowledgeItem(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.recordContact) { (request: Civic_Proposals_V1_RecordContactRequest, context: RPCContext) in
+                try await self.recordContact(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.urgeItem) { (request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) in
+                try await self.urgeItem(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.extendDeadline) { (request: Civic_Proposals_V1_ExtendDeadlineRequest, context: RPCContext) in
+                try await self.extendDeadline(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.draftReply) { (request: Civic_Proposals_V1_DraftReplyRequest, context: RPCContext) in
+                try await self.draftReply(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.signBySection) { (request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) in
+                try await self.signBySection(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.signOff) { (request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) in
+                try await self.signOff(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.sendBack) { (request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) in
+                try await self.sendBack(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.reportItem) { (request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) in
+                try await self.reportItem(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.replyItem) { (request: Civic_Proposals_V1_ReplyItemRequest, context: RPCContext) in
+                try await self.replyItem(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.recordProgress) { (request: Civic_Proposals_V1_RecordProgressRequest, context: RPCContext) in
+                try await self.recordProgress(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.publishReply) { (request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) in
+                try await self.publishReply(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.giveFeedback) { (request: Civic_Proposals_V1_GiveFeedbackRequest, context: RPCContext) in
+                try await self.giveFeedback(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.runUrging) { (request: Civic_Proposals_V1_RunUrgingRequest, context: RPCContext) in
+                try await self.runUrging(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.getAnnualReport) { (request: Civic_Proposals_V1_GetAnnualReportRequest, context: RPCContext) in
+                try await self.getAnnualReport(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.getItemHistory) { (request: Civic_Proposals_V1_GetItemHistoryRequest, context: RPCContext) in
+                try await self.getItemHistory(request, context: context)
             },
         ]
     }
@@ -63,5 +166,90 @@ public struct Civic_Proposals_V1_ProposalServiceClient: Sendable {
     /// Items ordered by year (newest first), kind and number.
     public func listItems(_ request: Civic_Proposals_V1_ListItemsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ListItemsResponse {
         try await caller.unary(Civic_Proposals_V1_ProposalService.Method.listItems, request, options: options)
+    }
+
+    /// 交办: the bureau's role, its units, the deadlines.
+    public func assignItem(_ request: Civic_Proposals_V1_AssignItemRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.assignItem, request, options: options)
+    }
+
+    /// 退回: within the return window only.
+    public func returnItem(_ request: Civic_Proposals_V1_ItemActionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.returnItem, request, options: options)
+    }
+
+    /// 参阅件: acknowledged, nothing more due.
+    public func acknowledgeItem(_ request: Civic_Proposals_V1_ItemActionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.acknowledgeItem, request, options: options)
+    }
+
+    /// 承办: a contact with the proposer (见面 when face to face); starts handling.
+    public func recordContact(_ request: Civic_Proposals_V1_RecordContactRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.recordContact, request, options: options)
+    }
+
+    /// 催办
+    public func urgeItem(_ request: Civic_Proposals_V1_ItemActionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.urgeItem, request, options: options)
+    }
+
+    public func extendDeadline(_ request: Civic_Proposals_V1_ExtendDeadlineRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.extendDeadline, request, options: options)
+    }
+
+    /// 审核: draft or revise the reply (or 协办 opinion).
+    public func draftReply(_ request: Civic_Proposals_V1_DraftReplyRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.draftReply, request, options: options)
+    }
+
+    public func signBySection(_ request: Civic_Proposals_V1_ItemActionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.signBySection, request, options: options)
+    }
+
+    /// 签发 (leaders).
+    public func signOff(_ request: Civic_Proposals_V1_ItemActionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.signOff, request, options: options)
+    }
+
+    public func sendBack(_ request: Civic_Proposals_V1_ItemActionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.sendBack, request, options: options)
+    }
+
+    /// 上报
+    public func reportItem(_ request: Civic_Proposals_V1_ItemActionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.reportItem, request, options: options)
+    }
+
+    /// 答复
+    public func replyItem(_ request: Civic_Proposals_V1_ReplyItemRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.replyItem, request, options: options)
+    }
+
+    /// 落实
+    public func recordProgress(_ request: Civic_Proposals_V1_RecordProgressRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.recordProgress, request, options: options)
+    }
+
+    /// 公开
+    public func publishReply(_ request: Civic_Proposals_V1_ItemActionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.publishReply, request, options: options)
+    }
+
+    /// The proposer's rating (deputies, on their own items).
+    public func giveFeedback(_ request: Civic_Proposals_V1_GiveFeedbackRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.giveFeedback, request, options: options)
+    }
+
+    /// The daily urging run: due-soon and overdue items, urged and escalated.
+    public func runUrging(_ request: Civic_Proposals_V1_RunUrgingRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_RunUrgingResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.runUrging, request, options: options)
+    }
+
+    public func getAnnualReport(_ request: Civic_Proposals_V1_GetAnnualReportRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_AnnualReport {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.getAnnualReport, request, options: options)
+    }
+
+    public func getItemHistory(_ request: Civic_Proposals_V1_GetItemHistoryRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_GetItemHistoryResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.getItemHistory, request, options: options)
     }
 }

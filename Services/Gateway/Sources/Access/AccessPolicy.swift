@@ -37,6 +37,26 @@ public enum AccessPolicy {
         Civic_Proposals_V1_ProposalService.Method.registerItem.path: Rule([.staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.getItem.path: Rule([.staff, .leader, .deputy], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.listItems.path: Rule([.staff, .leader, .deputy], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.getItemHistory.path: Rule([.staff, .leader], service: proposals),
+        // The gates: the proposals office and units handle and draft; leaders sign off; both may send a draft back.
+        Civic_Proposals_V1_ProposalService.Method.assignItem.path: Rule([.staff], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.returnItem.path: Rule([.staff], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.acknowledgeItem.path: Rule([.staff], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.recordContact.path: Rule([.staff], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.urgeItem.path: Rule([.staff, .leader], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.extendDeadline.path: Rule([.staff], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.draftReply.path: Rule([.staff], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.signBySection.path: Rule([.staff], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.signOff.path: Rule([.leader], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.sendBack.path: Rule([.staff, .leader], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.reportItem.path: Rule([.staff], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.replyItem.path: Rule([.staff], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.recordProgress.path: Rule([.staff], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.publishReply.path: Rule([.staff], service: proposals),
+        // Feedback comes from the proposer: the service checks the deputy is one of them.
+        Civic_Proposals_V1_ProposalService.Method.giveFeedback.path: Rule([.deputy], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.runUrging.path: Rule([.staff], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.getAnnualReport.path: Rule([.staff, .leader], service: proposals),
     ]
 
     /// Methods declared in protos/ that have no rule.

@@ -1,3 +1,4 @@
+import CivicServiceKit
 import Foundation
 
 /// 建议/提案的类别: an NPC deputy's suggestion or a CPPCC member's proposal.
@@ -98,6 +99,36 @@ public struct Item: Sendable, Equatable {
     public var state: ItemState
     public var registeredAt: String
     public var registeredBy: String
+
+    // 交办 onwards.
+    public var role: HandlingRole? = nil
+    public var units: [UnitAssignment] = []
+    public var complex = false
+    public var assignedOn: CivilDate? = nil
+    /// The reply (主办) or opinion (协办) is due on this day.
+    public var answerDue: CivilDate? = nil
+    public var returnWindowEnds: CivilDate? = nil
+    public var urgeCount = 0
+    public var metFaceToFace = false
+    public var draftText = ""
+    public var result: ReplyResult? = nil
+    public var adoption: Adoption? = nil
+    public var replyText = ""
+    public var repliedOn: CivilDate? = nil
+    public var answeredOnTime = false
+    public var publicationDue: CivilDate? = nil
+    public var publishedOn: CivilDate? = nil
+    public var satisfaction: Satisfaction? = nil
+}
+
+/// An internal unit (科室) and its part in an item.
+public struct UnitAssignment: Sendable, Equatable {
+    public var unit: String
+    public var role: HandlingRole
+    public init(unit: String, role: HandlingRole) {
+        self.unit = unit
+        self.role = role
+    }
 }
 
 /// The topics (议题分类) items are classified under. A local list: keep it in configuration.
@@ -142,6 +173,8 @@ public enum ItemVisibility: Sendable, Equatable {
         guard case .proposedBy(let memberID) = self else { return item }
         var copy = item
         for i in copy.proposers.indices where copy.proposers[i].memberID != memberID { copy.proposers[i].contact = "" }
+        copy.draftText = ""  // drafts are internal until replied
+        copy.units = []      // internal sections
         return copy
     }
 }

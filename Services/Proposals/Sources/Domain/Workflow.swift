@@ -80,6 +80,28 @@ public enum ItemEvent: Sendable, Equatable {
     /// The proposer's rating; 不满意 reopens.
     case feedback(Satisfaction)
 
+    /// The audit trail's action name.
+    public var auditAction: String {
+        switch self {
+        case .assign: "assign"
+        case .returnItem: "return"
+        case .acknowledge: "acknowledge"
+        case .startHandling: "start-handling"
+        case .recordContact: "record-contact"
+        case .urge: "urge"
+        case .extendDeadline: "extend-deadline"
+        case .draft: "draft"
+        case .signBySection: "sign-by-section"
+        case .signOff: "sign-off"
+        case .sendBack: "send-back"
+        case .report: "report"
+        case .reply: "reply"
+        case .recordProgress: "record-progress"
+        case .publish: "publish"
+        case .feedback: "feedback"
+        }
+    }
+
     public var name: String {
         switch self {
         case .assign: "assign"

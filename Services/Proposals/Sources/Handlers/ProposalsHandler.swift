@@ -9,10 +9,19 @@ import Foundation
 public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
     let store: ProposalStore
     let validator: ItemValidator
+    let calendar: WorkingCalendar
+    let deadlines: ReplyDeadlines
+    let today: @Sendable () -> CivilDate
 
-    public init(store: ProposalStore, validator: ItemValidator = ItemValidator()) {
+    public init(
+        store: ProposalStore, validator: ItemValidator = ItemValidator(), calendar: WorkingCalendar = .standard,
+        deadlines: ReplyDeadlines = ReplyDeadlines(), today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }
+    ) {
         self.store = store
         self.validator = validator
+        self.calendar = calendar
+        self.deadlines = deadlines
+        self.today = today
     }
 
     public func registerItem(_ request: Civic_Proposals_V1_RegisterItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_RegisterItemResponse {
@@ -136,5 +145,27 @@ extension Civic_Proposals_V1_Item {
         state = item.state.proto
         registeredAt = item.registeredAt
         registeredBy = item.registeredBy
+        role = item.role?.proto ?? .unspecified
+        units = item.units.map { unit in
+            var assignment = Civic_Proposals_V1_UnitAssignment()
+            assignment.unit = unit.unit
+            assignment.role = unit.role.proto
+            return assignment
+        }
+        complex = item.complex
+        assignedOn = item.assignedOn?.description ?? ""
+        answerDue = item.answerDue?.description ?? ""
+        returnWindowEnds = item.returnWindowEnds?.description ?? ""
+        urgeCount = Int32(item.urgeCount)
+        metFaceToFace = item.metFaceToFace
+        draftText = item.draftText
+        result = item.result?.proto ?? .unspecified
+        adoption = item.adoption?.proto ?? .unspecified
+        replyText = item.replyText
+        repliedOn = item.repliedOn?.description ?? ""
+        answeredOnTime = item.answeredOnTime
+        publicationDue = item.publicationDue?.description ?? ""
+        publishedOn = item.publishedOn?.description ?? ""
+        satisfaction = item.satisfaction?.proto ?? .unspecified
     }
 }

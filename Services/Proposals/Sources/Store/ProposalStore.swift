@@ -1,4 +1,5 @@
 import CivicRPC
+import CivicServiceKit
 import CivicStorage
 import Foundation
 import GRDB
@@ -71,12 +72,7 @@ public struct ProposalStore: Sendable {
     }
 
     public func item(id: String) async throws -> Item {
-        try await database.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM items WHERE id = ?", arguments: [id]) else {
-                throw StoreError.notFound(id: id)
-            }
-            return try Self.item(from: row, proposers: Self.proposers(db, itemIDs: [id])[id] ?? [])
-        }
+        try await database.read { db in try Self.load(db, id: id) }
     }
 
     public struct ListFilter: Sendable {
@@ -143,14 +139,123 @@ public struct ProposalStore: Sendable {
         return result
     }
 
-    private static func item(from row: Row, proposers: [Proposer]) throws -> Item {
+    private static func item(from row: Row, proposers: [Proposer], units: [UnitAssignment] = []) throws -> Item {
         guard let kind = ItemKind(rawValue: row["kind"]), let state = ItemState(rawValue: row["state"]) else {
             throw RPCError(.dataLoss, "item \(row["id"] as String? ?? "?") has an unknown kind or state")
         }
-        return Item(
+        var item = Item(
             id: row["id"], kind: kind, year: row["year"], session: row["session"], number: row["number"],
             title: row["title"], body: row["body"], proposers: proposers, topic: row["topic"],
             keySupervised: row["key_supervised"], state: state, registeredAt: row["registered_at"],
             registeredBy: row["registered_by"])
+        item.role = (row["role"] as String?).flatMap(HandlingRole.init(rawValue:))
+        item.units = units
+        item.complex = row["complex"]
+        item.assignedOn = (row["assigned_on"] as String?).flatMap(CivilDate.init)
+        item.answerDue = (row["answer_due"] as String?).flatMap(CivilDate.init)
+        item.returnWindowEnds = (row["return_window_ends"] as String?).flatMap(CivilDate.init)
+        item.urgeCount = row["urge_count"]
+        item.metFaceToFace = row["met_face_to_face"]
+        item.draftText = row["draft_text"]
+        item.result = (row["result"] as String?).flatMap(ReplyResult.init(rawValue:))
+        item.adoption = (row["adoption"] as String?).flatMap(Adoption.init(rawValue:))
+        item.replyText = row["reply_text"]
+        item.repliedOn = (row["replied_on"] as String?).flatMap(CivilDate.init)
+        item.answeredOnTime = row["answered_on_time"]
+        item.publicationDue = (row["publication_due"] as String?).flatMap(CivilDate.init)
+        item.publishedOn = (row["published_on"] as String?).flatMap(CivilDate.init)
+        item.satisfaction = (row["satisfaction"] as String?).flatMap(Satisfaction.init(rawValue:))
+        return item
+    }
+
+    private static func units(_ db: Database, itemID: String) throws -> [UnitAssignment] {
+        try Row.fetchAll(db, sql: "SELECT unit, role FROM item_units WHERE item_id = ? ORDER BY rowid", arguments: [itemID]).compactMap { row in
+            HandlingRole(rawValue: row["role"]).map { UnitAssignment(unit: row["unit"], role: $0) }
+        }
+    }
+
+    /// Loads one item inside a transaction.
+    static func load(_ db: Database, id: String) throws -> Item {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM items WHERE id = ?", arguments: [id]) else {
+            throw StoreError.notFound(id: id)
+        }
+        return try item(from: row, proposers: proposers(db, itemIDs: [id])[id] ?? [], units: units(db, itemID: id))
+    }
+
+    /// Moves an item through one gate: checks the transition against `ItemWorkflow`, lets
+    /// `change` update the item (and write its own rows), stores the new state and an audit
+    /// row — all in one transaction, so a refused change leaves nothing behind.
+    public func apply(
+        _ event: ItemEvent, to id: String, by actor: Actor, note: String = "", detail: String = "", now: Date = Date(),
+        change: @escaping @Sendable (inout Item, Database) throws -> Void = { _, _ in }
+    ) async throws -> Item {
+        try await database.write { db in
+            var item = try Self.load(db, id: id)
+            let next = try ItemWorkflow.next(item.state, on: event, role: item.role)
+            try change(&item, db)
+            item.state = next
+            try Self.save(item, db)
+            try Audit.record(db, actor: actor.id, action: event.auditAction, entity: "item", entityID: id, reason: note,
+                             detail: detail.isEmpty ? "→ \(next.rawValue)" : "→ \(next.rawValue); \(detail)", requestID: actor.requestID, at: now)
+            return item
+        }
+    }
+
+    private static func save(_ item: Item, _ db: Database) throws {
+        try db.execute(
+            sql: """
+            UPDATE items SET state = ?, role = ?, complex = ?, assigned_on = ?, answer_due = ?, return_window_ends = ?,
+              urge_count = ?, met_face_to_face = ?, draft_text = ?, result = ?, adoption = ?, reply_text = ?, replied_on = ?,
+              answered_on_time = ?, publication_due = ?, published_on = ?, satisfaction = ?
+            WHERE id = ?
+            """,
+            arguments: [
+                item.state.rawValue, item.role?.rawValue, item.complex, item.assignedOn?.description, item.answerDue?.description,
+                item.returnWindowEnds?.description, item.urgeCount, item.metFaceToFace, item.draftText, item.result?.rawValue,
+                item.adoption?.rawValue, item.replyText, item.repliedOn?.description, item.answeredOnTime,
+                item.publicationDue?.description, item.publishedOn?.description, item.satisfaction?.rawValue, item.id,
+            ])
+        try db.execute(sql: "DELETE FROM item_units WHERE item_id = ?", arguments: [item.id])
+        for unit in item.units {
+            try db.execute(sql: "INSERT INTO item_units (item_id, unit, role) VALUES (?, ?, ?)", arguments: [item.id, unit.unit, unit.role.rawValue])
+        }
+    }
+
+    /// Open items whose answer is due by `horizon`, earliest first.
+    public func openItems(dueBy horizon: CivilDate) async throws -> [Item] {
+        let states = ItemWorkflow.open.map(\.rawValue)
+        return try await database.read { db in
+            let placeholders = states.map { _ in "?" }.joined(separator: ",")
+            let ids = try String.fetchAll(
+                db, sql: "SELECT id FROM items WHERE state IN (\(placeholders)) AND answer_due IS NOT NULL AND answer_due <= ? ORDER BY answer_due, id",
+                arguments: StatementArguments(states + [horizon.description]))
+            return try ids.map { try Self.load(db, id: $0) }
+        }
+    }
+
+    /// The year's items grouped by every dimension the annual report counts: one GROUP BY
+    /// over a covering index.
+    public func reportGroups(year: Int) async throws -> [ReportGroup] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT kind, role, topic, key_supervised,
+                       state IN ('replied', 'implementing', 'published', 'reported') AS answered,
+                       answered_on_time, met_face_to_face, result, adoption, satisfaction, COUNT(*) AS n
+                FROM items WHERE year = ?
+                GROUP BY kind, role, topic, key_supervised, answered, answered_on_time, met_face_to_face, result, adoption, satisfaction
+                """, arguments: [year]).compactMap { row in
+                guard let kind = ItemKind(rawValue: row["kind"]) else { return nil }
+                return ReportGroup(
+                    kind: kind, role: (row["role"] as String?).flatMap(HandlingRole.init(rawValue:)), topic: row["topic"],
+                    keySupervised: row["key_supervised"], answered: row["answered"], answeredOnTime: row["answered_on_time"],
+                    metFaceToFace: row["met_face_to_face"], result: (row["result"] as String?).flatMap(ReplyResult.init(rawValue:)),
+                    adoption: (row["adoption"] as String?).flatMap(Adoption.init(rawValue:)),
+                    satisfaction: (row["satisfaction"] as String?).flatMap(Satisfaction.init(rawValue:)), count: row["n"])
+            }
+        }
+    }
+
+    public func count(year: Int) async throws -> Int {
+        try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items WHERE year = ?", arguments: [year]) ?? 0 }
     }
 }

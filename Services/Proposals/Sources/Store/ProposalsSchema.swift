@@ -40,5 +40,62 @@ public enum ProposalsSchema {
             }
             try db.create(index: "item_proposers_member", on: "item_proposers", columns: ["member_id"])
         },
+        DatabaseMigration("proposals-003-handling") { db in
+            try db.alter(table: "items") { t in
+                t.add(column: "role", .text)
+                t.add(column: "complex", .boolean).notNull().defaults(to: false)
+                t.add(column: "assigned_on", .text)
+                t.add(column: "answer_due", .text)
+                t.add(column: "return_window_ends", .text)
+                t.add(column: "urge_count", .integer).notNull().defaults(to: 0)
+                t.add(column: "met_face_to_face", .boolean).notNull().defaults(to: false)
+                t.add(column: "draft_text", .text).notNull().defaults(to: "")
+                t.add(column: "result", .text)
+                t.add(column: "adoption", .text)
+                t.add(column: "reply_text", .text).notNull().defaults(to: "")
+                t.add(column: "replied_on", .text)
+                t.add(column: "answered_on_time", .boolean).notNull().defaults(to: false)
+                t.add(column: "publication_due", .text)
+                t.add(column: "published_on", .text)
+                t.add(column: "satisfaction", .text)
+            }
+            try db.create(table: "item_units") { t in
+                t.column("item_id", .text).notNull().references("items", onDelete: .cascade)
+                t.column("unit", .text).notNull()
+                t.column("role", .text).notNull()
+                t.primaryKey(["item_id", "unit"])
+            }
+            try db.create(table: "item_contacts") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("item_id", .text).notNull().references("items", onDelete: .cascade).indexed()
+                t.column("stage", .text).notNull()
+                t.column("face_to_face", .boolean).notNull()
+                t.column("summary", .text).notNull()
+                t.column("on_date", .text).notNull()
+                t.column("recorded_by", .text).notNull()
+            }
+            try db.create(table: "item_progress") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("item_id", .text).notNull().references("items", onDelete: .cascade).indexed()
+                t.column("progress", .text).notNull()
+                t.column("on_date", .text).notNull()
+                t.column("recorded_by", .text).notNull()
+            }
+            try db.create(table: "item_feedback") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("item_id", .text).notNull().references("items", onDelete: .cascade).indexed()
+                t.column("rating", .text).notNull()
+                t.column("comment", .text).notNull()
+                t.column("on_date", .text).notNull()
+                t.column("given_by", .text).notNull()
+            }
+            // The annual report groups a year's items by these columns; the index covers them
+            // so the report reads the index alone.
+            try db.create(index: "items_report", on: "items", columns: [
+                "year", "kind", "role", "topic", "key_supervised", "state", "answered_on_time", "met_face_to_face",
+                "result", "adoption", "satisfaction",
+            ])
+            try db.create(index: "items_open_due", on: "items", columns: ["state", "answer_due"])
+        },
     ]
 }

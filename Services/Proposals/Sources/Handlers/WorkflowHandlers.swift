@@ -1,0 +1,432 @@
+import CivicProtoServices
+import CivicProtos
+import CivicRPC
+import CivicServiceKit
+import CivicStorage
+import Foundation
+
+/// The nine gates over RPC: each method checks its input, then asks the store to apply one
+/// `ItemEvent` (the state machine decides whether it is legal).
+extension ProposalsHandler {
+    func actor(_ context: RPCContext) -> ProposalStore.Actor {
+        ProposalStore.Actor(id: context.actorID, requestID: context.requestID)
+    }
+
+    /// "YYYY-MM-DD", or today when empty.
+    func date(_ text: String, field: String = "on") throws -> CivilDate {
+        if text.isEmpty { return today() }
+        guard let date = CivilDate(text) else { throw RPCError.invalidArgument("\(field) must be a date YYYY-MM-DD", field: field, reason: "INVALID") }
+        return date
+    }
+
+    func required(_ text: String, _ field: String, _ what: String) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw RPCError.invalidArgument("\(what) is required", field: field, reason: "REQUIRED") }
+        return trimmed
+    }
+
+    func requireID(_ id: String) throws {
+        guard !id.isEmpty else { throw RPCError.invalidArgument("id is required", field: "id", reason: "REQUIRED") }
+    }
+
+    func respond(_ item: Item, _ context: RPCContext) -> Civic_Proposals_V1_ItemResponse {
+        var response = Civic_Proposals_V1_ItemResponse()
+        response.item = Civic_Proposals_V1_Item(visibility(context).redacted(item))
+        return response
+    }
+
+    /// Applies a plain gate: no input besides the note and date.
+    func simple(_ event: ItemEvent, _ request: Civic_Proposals_V1_ItemActionRequest, _ context: RPCContext, noteRequired: Bool = false) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireID(request.id)
+        if noteRequired { _ = try required(request.note, "note", "a note saying why") }
+        _ = try date(request.on)
+        return respond(try await store.apply(event, to: request.id, by: actor(context), note: request.note), context)
+    }
+
+    public func assignItem(_ request: Civic_Proposals_V1_AssignItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireID(request.id)
+        guard let role = HandlingRole(request.role) else {
+            throw RPCError.invalidArgument("role is required: LEAD_SOLE, LEAD_SPLIT, CO_HANDLING or REFERENCE", field: "role", reason: "REQUIRED")
+        }
+        var errors = ValidationErrors()
+        var units: [UnitAssignment] = []
+        for (i, unit) in request.units.enumerated() {
+            let name = unit.unit.trimmingCharacters(in: .whitespaces)
+            guard let unitRole = HandlingRole(unit.role) else {
+                errors.add("units[\(i)].role", "REQUIRED", "unit \(i + 1) needs a role")
+                continue
+            }
+            if name.isEmpty { errors.add("units[\(i)].unit", "REQUIRED", "unit \(i + 1) has no name") }
+            if units.contains(where: { $0.unit == name }) { errors.add("units[\(i)].unit", "DUPLICATE", "unit \(name) is listed twice") }
+            units.append(UnitAssignment(unit: name, role: unitRole))
+        }
+        if role.isLead && !units.isEmpty && !units.contains(where: { $0.role.isLead }) {
+            errors.add("units", "NO_LEAD_UNIT", "a 主办 item needs a unit that leads it")
+        }
+        if request.complex && role.isLead && request.complexReason.trimmingCharacters(in: .whitespaces).isEmpty {
+            errors.add("complex_reason", "REQUIRED", "a complex item's longer deadline needs a written reason")
+        }
+        if request.complex && !role.isLead { errors.add("complex", "NOT_LEAD", "only 主办 items can be complex") }
+        try errors.check()
+        let on = try date(request.on)
+        let rules = deadlines
+        let calendar = calendar
+        let complex = request.complex
+        let assignedUnits = units
+        return respond(try await store.apply(
+            .assign(role: role), to: request.id, by: actor(context), note: request.complexReason,
+            detail: "role=\(role.rawValue) complex=\(complex)"
+        ) { item, _ in
+            item.role = role
+            item.units = assignedUnits
+            item.complex = complex
+            item.assignedOn = on
+            item.answerDue = rules.answerDue(assignedOn: on, role: role, complex: complex, calendar: calendar)
+            item.returnWindowEnds = rules.returnWindowEnds(assignedOn: on, calendar: calendar)
+        }, context)
+    }
+
+    public func returnItem(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireID(request.id)
+        _ = try required(request.note, "note", "the reason for returning the item")
+        let on = try date(request.on)
+        return respond(try await store.apply(.returnItem, to: request.id, by: actor(context), note: request.note) { item, _ in
+            if let ends = item.returnWindowEnds, on > ends {
+                throw RPCError.failedPrecondition("the return window ended on \(ends)", reason: "RETURN_WINDOW_CLOSED")
+            }
+        }, context)
+    }
+
+    public func acknowledgeItem(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await simple(.acknowledge, request, context)
+    }
+
+    public func recordContact(_ request: Civic_Proposals_V1_RecordContactRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireID(request.id)
+        guard let stage = ContactStage(request.stage) else {
+            throw RPCError.invalidArgument("stage is required: BEFORE_HANDLING, DURING_HANDLING or AFTER_HANDLING", field: "stage", reason: "REQUIRED")
+        }
+        let summary = try required(request.summary, "summary", "a summary of the contact")
+        let on = try date(request.on)
+        let faceToFace = request.faceToFace
+        let who = actor(context)
+        return respond(try await store.apply(
+            .recordContact, to: request.id, by: who, detail: "stage=\(stage.rawValue) face_to_face=\(faceToFace)"
+        ) { item, db in
+            if faceToFace { item.metFaceToFace = true }
+            try db.execute(
+                sql: "INSERT INTO item_contacts (item_id, stage, face_to_face, summary, on_date, recorded_by) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [item.id, stage.rawValue, faceToFace, summary, on.description, who.id])
+        }, context)
+    }
+
+    public func urgeItem(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireID(request.id)
+        return respond(try await store.apply(.urge, to: request.id, by: actor(context), note: request.note) { item, _ in
+            item.urgeCount += 1
+        }, context)
+    }
+
+    public func extendDeadline(_ request: Civic_Proposals_V1_ExtendDeadlineRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireID(request.id)
+        let reason = try required(request.reason, "reason", "a written reason for the extension")
+        let newDue = try date(request.newDue, field: "new_due")
+        guard !request.newDue.isEmpty else { throw RPCError.invalidArgument("new_due is required", field: "new_due", reason: "REQUIRED") }
+        let limit = deadlines.complexReplyMonths
+        let calendar = calendar
+        return respond(try await store.apply(.extendDeadline, to: request.id, by: actor(context), note: reason, detail: "new_due=\(newDue)") { item, _ in
+            guard let due = item.answerDue, let assigned = item.assignedOn else {
+                throw RPCError.failedPrecondition("the item has no deadline to extend", reason: "NO_DEADLINE")
+            }
+            guard newDue > due else { throw RPCError.invalidArgument("new_due must be later than the current due date \(due)", field: "new_due", reason: "NOT_LATER") }
+            let cap = calendar.onOrNextWorkingDay(assigned.adding(months: limit))
+            guard newDue <= cap else {
+                throw RPCError.invalidArgument("new_due may be at most \(limit) months after assignment (\(cap))", field: "new_due", reason: "TOO_LATE")
+            }
+            item.answerDue = newDue
+        }, context)
+    }
+
+    public func draftReply(_ request: Civic_Proposals_V1_DraftReplyRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireID(request.id)
+        let text = try required(request.text, "text", "the draft text")
+        guard text.count <= 50_000 else { throw RPCError.invalidArgument("the draft is longer than 50,000 characters", field: "text", reason: "TOO_LONG") }
+        return respond(try await store.apply(.draft, to: request.id, by: actor(context)) { item, _ in
+            item.draftText = text
+        }, context)
+    }
+
+    public func signBySection(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await simple(.signBySection, request, context)
+    }
+
+    public func signOff(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await simple(.signOff, request, context)
+    }
+
+    public func sendBack(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await simple(.sendBack, request, context, noteRequired: true)
+    }
+
+    public func reportItem(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireID(request.id)
+        let on = try date(request.on)
+        return respond(try await store.apply(.report, to: request.id, by: actor(context), note: request.note) { item, _ in
+            // For 协办 the report is the answer: the opinion has reached the lead unit.
+            if item.role == .coHandling {
+                item.repliedOn = on
+                item.answeredOnTime = item.answerDue.map { on <= $0 } ?? true
+            }
+        }, context)
+    }
+
+    public func replyItem(_ request: Civic_Proposals_V1_ReplyItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireID(request.id)
+        var errors = ValidationErrors()
+        let result = ReplyResult(request.result)
+        let adoption = Adoption(request.adoption)
+        if result == nil { errors.add("result", "REQUIRED", "result is required: RESULT_A, RESULT_B or RESULT_C") }
+        if adoption == nil { errors.add("adoption", "REQUIRED", "adoption is required: FULLY_ADOPTED, PARTLY_ADOPTED or NOT_ADOPTED") }
+        try errors.check()
+        let on = try date(request.on)
+        let rules = deadlines
+        let calendar = calendar
+        return respond(try await store.apply(.reply, to: request.id, by: actor(context), detail: "result=\(result!.rawValue) adoption=\(adoption!.rawValue)") { item, _ in
+            item.result = result
+            item.adoption = adoption
+            item.replyText = item.draftText
+            item.repliedOn = on
+            item.answeredOnTime = item.answerDue.map { on <= $0 } ?? true
+            item.publicationDue = rules.publicationDue(repliedOn: on, calendar: calendar)
+            item.satisfaction = nil  // a new reply awaits its rating
+        }, context)
+    }
+
+    public func recordProgress(_ request: Civic_Proposals_V1_RecordProgressRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireID(request.id)
+        let progress = try required(request.progress, "progress", "the progress made")
+        let on = try date(request.on)
+        let who = actor(context)
+        return respond(try await store.apply(.recordProgress, to: request.id, by: who) { item, db in
+            try db.execute(
+                sql: "INSERT INTO item_progress (item_id, progress, on_date, recorded_by) VALUES (?, ?, ?, ?)",
+                arguments: [item.id, progress, on.description, who.id])
+        }, context)
+    }
+
+    public func publishReply(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireID(request.id)
+        let on = try date(request.on)
+        return respond(try await store.apply(.publish, to: request.id, by: actor(context), note: request.note) { item, _ in
+            item.publishedOn = on
+        }, context)
+    }
+
+    public func giveFeedback(_ request: Civic_Proposals_V1_GiveFeedbackRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireID(request.id)
+        guard let rating = Satisfaction(request.rating) else {
+            throw RPCError.invalidArgument("rating is required: SATISFIED, BASICALLY_SATISFIED or DISSATISFIED", field: "rating", reason: "REQUIRED")
+        }
+        let on = try date(request.on)
+        let view = visibility(context)
+        let who = actor(context)
+        let rules = deadlines
+        let calendar = calendar
+        return respond(try await store.apply(.feedback(rating), to: request.id, by: who, note: request.comment, detail: "rating=\(rating.rawValue)") { item, db in
+            guard view.allows(item) else { throw RPCError.permissionDenied("only the item's proposers rate its reply") }
+            item.satisfaction = rating
+            if rating == .dissatisfied {
+                item.answerDue = rules.reReplyDue(feedbackOn: on, calendar: calendar)
+                item.answeredOnTime = false
+            }
+            try db.execute(
+                sql: "INSERT INTO item_feedback (item_id, rating, comment, on_date, given_by) VALUES (?, ?, ?, ?, ?)",
+                arguments: [item.id, rating.rawValue, request.comment, on.description, who.id])
+        }, context)
+    }
+
+    public func runUrging(_ request: Civic_Proposals_V1_RunUrgingRequest, context: RPCContext) async throws -> Civic_Proposals_V1_RunUrgingResponse {
+        let day = try date(request.today, field: "today")
+        let horizon = calendar.adding(workingDays: deadlines.dueSoonWorkingDays, to: day)
+        var response = Civic_Proposals_V1_RunUrgingResponse()
+        for item in try await store.openItems(dueBy: horizon) {
+            guard let due = item.answerDue else { continue }
+            let urgency = deadlines.urgency(due: due, today: day, calendar: calendar)
+            guard urgency != .onTrack else { continue }
+            let escalated = urgency == .overdue
+            let note = escalated ? "overdue since \(due); escalated to the leaders" : "due on \(due)"
+            let urged = try await store.apply(.urge, to: item.id, by: actor(context), note: note, detail: "urgency=\(urgency.rawValue) run=\(day)") { item, _ in
+                item.urgeCount += 1
+            }
+            var line = Civic_Proposals_V1_UrgedItem()
+            line.id = urged.id
+            line.number = urged.number
+            line.title = urged.title
+            line.answerDue = due.description
+            line.urgency = urgency.rawValue
+            line.escalated = escalated
+            response.items.append(line)
+        }
+        return response
+    }
+
+    public func getAnnualReport(_ request: Civic_Proposals_V1_GetAnnualReportRequest, context: RPCContext) async throws -> Civic_Proposals_V1_AnnualReport {
+        guard validator.validYears.contains(Int(request.year)) else {
+            throw RPCError.invalidArgument("year is required (e.g. 2021)", field: "year", reason: "OUT_OF_RANGE")
+        }
+        let year = Int(request.year)
+        async let groups = store.reportGroups(year: year)
+        async let previous = store.count(year: year - 1)
+        return Civic_Proposals_V1_AnnualReport(AnnualReport(year: year, groups: try await groups, previousTotal: try await previous), topics: validator.topics)
+    }
+
+    public func getItemHistory(_ request: Civic_Proposals_V1_GetItemHistoryRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemHistoryResponse {
+        try requireID(request.id)
+        _ = try await store.item(id: request.id)  // NOT_FOUND for an unknown id
+        var response = Civic_Proposals_V1_GetItemHistoryResponse()
+        response.entries = try await store.auditTrail(itemID: request.id).map { entry in
+            var line = Civic_Common_V1_AuditEntry()
+            line.id = entry.id ?? 0
+            line.actor = entry.actor
+            line.action = entry.action
+            line.entity = entry.entity
+            line.entityID = entry.entityID
+            line.reason = entry.reason
+            line.at = entry.at
+            return line
+        }
+        return response
+    }
+}
+
+// MARK: Protobuf ↔ domain
+
+extension HandlingRole {
+    init?(_ proto: Civic_Proposals_V1_HandlingRole) {
+        switch proto {
+        case .leadSole: self = .leadSole
+        case .leadSplit: self = .leadSplit
+        case .coHandling: self = .coHandling
+        case .reference: self = .reference
+        case .unspecified, .UNRECOGNIZED: return nil
+        }
+    }
+
+    var proto: Civic_Proposals_V1_HandlingRole {
+        switch self {
+        case .leadSole: .leadSole
+        case .leadSplit: .leadSplit
+        case .coHandling: .coHandling
+        case .reference: .reference
+        }
+    }
+}
+
+extension ReplyResult {
+    init?(_ proto: Civic_Proposals_V1_ReplyResult) {
+        switch proto {
+        case .resultA: self = .a
+        case .resultB: self = .b
+        case .resultC: self = .c
+        case .unspecified, .UNRECOGNIZED: return nil
+        }
+    }
+
+    var proto: Civic_Proposals_V1_ReplyResult {
+        switch self {
+        case .a: .resultA
+        case .b: .resultB
+        case .c: .resultC
+        }
+    }
+}
+
+extension Adoption {
+    init?(_ proto: Civic_Proposals_V1_Adoption) {
+        switch proto {
+        case .fullyAdopted: self = .full
+        case .partlyAdopted: self = .partial
+        case .notAdopted: self = .none
+        case .unspecified, .UNRECOGNIZED: return nil
+        }
+    }
+
+    var proto: Civic_Proposals_V1_Adoption {
+        switch self {
+        case .full: .fullyAdopted
+        case .partial: .partlyAdopted
+        case .none: .notAdopted
+        }
+    }
+}
+
+extension Satisfaction {
+    init?(_ proto: Civic_Proposals_V1_Satisfaction) {
+        switch proto {
+        case .satisfied: self = .satisfied
+        case .basicallySatisfied: self = .basicallySatisfied
+        case .dissatisfied: self = .dissatisfied
+        case .unspecified, .UNRECOGNIZED: return nil
+        }
+    }
+
+    var proto: Civic_Proposals_V1_Satisfaction {
+        switch self {
+        case .satisfied: .satisfied
+        case .basicallySatisfied: .basicallySatisfied
+        case .dissatisfied: .dissatisfied
+        }
+    }
+}
+
+extension ContactStage {
+    init?(_ proto: Civic_Proposals_V1_ContactStage) {
+        switch proto {
+        case .beforeHandling: self = .before
+        case .duringHandling: self = .during
+        case .afterHandling: self = .after
+        case .unspecified, .UNRECOGNIZED: return nil
+        }
+    }
+}
+
+extension Civic_Proposals_V1_AnnualReport {
+    init(_ report: AnnualReport, topics: TopicCatalog) {
+        self.init()
+        func share(_ name: String, _ count: Int, _ percent: Percentage?) -> Civic_Proposals_V1_ReportShare {
+            var share = Civic_Proposals_V1_ReportShare()
+            share.name = name
+            share.count = Int64(count)
+            share.percent = percent?.description ?? ""
+            return share
+        }
+        func rate(_ name: String, _ rate: AnnualReport.Rate) -> Civic_Proposals_V1_ReportShare {
+            share(name, rate.numerator, rate.percent)
+        }
+        year = Int32(report.year)
+        total = Int64(report.total)
+        byKind = ItemKind.allCases.map { share($0.rawValue, report.byKind[$0] ?? 0, Percentage(report.byKind[$0] ?? 0, of: report.total)) }
+        byRole = AnnualReport.RoleColumn.allCases.map { share($0.rawValue, report.byRole[$0]!.count, report.byRole[$0]!.percent) }
+        byKindAndRole = ItemKind.allCases.flatMap { kind in
+            AnnualReport.RoleColumn.allCases.map { share("\(kind.rawValue)/\($0.rawValue)", report.byKindAndRole[kind]?[$0] ?? 0, nil) }
+        }
+        self.topics = report.topics.map { line in
+            var topic = Civic_Proposals_V1_TopicShare()
+            topic.topic = line.topic
+            topic.total = share(topics.codes[line.topic] ?? line.topic, line.total.count, line.total.percent)
+            topic.byRole = AnnualReport.RoleColumn.allCases.map { share($0.rawValue, line.byRole[$0]!.count, line.byRole[$0]!.percent) }
+            return topic
+        }
+        keySupervised = Int64(report.keySupervised)
+        onTime = rate("on_time", report.onTime)
+        faceToFace = rate("face_to_face", report.faceToFace)
+        answered = rate("answered", report.answered)
+        satisfactionOfFeedback = rate("satisfaction_of_feedback", report.satisfactionOfFeedback)
+        satisfactionOfReplies = rate("satisfaction_of_replies", report.satisfactionOfReplies)
+        leadResults = ReplyResult.allCases.map { share($0.rawValue, report.leadResults[$0] ?? 0, nil) }
+        leadAdoption = Adoption.allCases.map { share($0.rawValue, report.leadAdoption[$0] ?? 0, nil) }
+        previousTotal = Int64(report.previousTotal ?? 0)
+        change = Int64(report.change ?? 0)
+        csv = report.csv(topicNames: topics.codes)
+    }
+}

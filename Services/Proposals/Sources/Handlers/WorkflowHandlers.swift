@@ -229,6 +229,10 @@ extension ProposalsHandler {
         }
         let on = try date(request.on)
         let view = visibility(context)
+        // Someone who may not see the item learns nothing about it, not even its state.
+        guard view.allows(try await store.item(id: request.id)) else {
+            throw RPCError.permissionDenied("only the item's proposers rate its reply")
+        }
         let who = actor(context)
         let rules = deadlines
         let calendar = calendar

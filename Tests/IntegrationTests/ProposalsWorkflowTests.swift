@@ -1,0 +1,229 @@
+import CivicProtoServices
+import CivicProtos
+import CivicRPC
+import Foundation
+import GatewayService
+import Testing
+
+/// The proposals office's work through the gateway, each step by the role that does it.
+@Suite("Proposals workflow end to end", .serialized)
+struct ProposalsWorkflowTests {
+    struct Office {
+        let suite: RunningSuite
+        let staff: Civic_Proposals_V1_ProposalServiceClient
+        let leader: Civic_Proposals_V1_ProposalServiceClient
+        let deputy: Civic_Proposals_V1_ProposalServiceClient
+
+        static func open() async throws -> Office {
+            let suite = try await RunningSuite.start()
+            return Office(
+                suite: suite,
+                staff: .init(suite.caller(token: try await suite.issueKey(NewKey(name: "提案办 王芳", roles: [.staff], services: ["proposals"])))),
+                leader: .init(suite.caller(token: try await suite.issueKey(NewKey(name: "分管局长", roles: [.leader])))),
+                deputy: .init(suite.caller(token: try await suite.issueKey(NewKey(name: "代表 李四", roles: [.deputy], subject: "NPC-0042")))))
+        }
+
+        func register(_ number: String) async throws -> String {
+            var request = registerRequest(number: number, year: 2026)
+            request.proposers[0].memberID = "NPC-0042"
+            request.proposers[0].contact = "13800000000"
+            return try await staff.registerItem(request).item.id
+        }
+    }
+
+    @Test func anItemWalksAllNineGates() async throws {
+        let office = try await Office.open()
+        let id = try await office.register("第26-001号")
+
+        // 交办: 主办·独办, the elderly-care section leads; due 3 months later (2026-06-10).
+        var assign = Civic_Proposals_V1_AssignItemRequest()
+        assign.id = id
+        assign.role = .leadSole
+        assign.units = [.with { $0.unit = "养老服务科"; $0.role = .leadSole }, .with { $0.unit = "社会救助科"; $0.role = .coHandling }]
+        assign.on = "2026-03-10"
+        var item = try await office.staff.assignItem(assign).item
+        #expect(item.state == .assigned)
+        #expect(item.answerDue == "2026-06-10")
+        #expect(item.returnWindowEnds == "2026-03-19")
+        #expect(item.units.map(\.unit) == ["养老服务科", "社会救助科"])
+
+        // 承办: contacts before and during handling; one face to face.
+        item = try await office.staff.recordContact(.with { $0.id = id; $0.stage = .beforeHandling; $0.summary = "电话沟通办理思路"; $0.on = "2026-03-12" }).item
+        #expect(item.state == .handling)
+        #expect(!item.metFaceToFace)
+        item = try await office.staff.recordContact(.with { $0.id = id; $0.stage = .duringHandling; $0.faceToFace = true; $0.summary = "上门座谈"; $0.on = "2026-04-02" }).item
+        #expect(item.metFaceToFace)
+
+        // 催办
+        item = try await office.leader.urgeItem(.with { $0.id = id; $0.note = "请加快办理" }).item
+        #expect(item.urgeCount == 1)
+
+        // 审核: draft, section head, leader; a leader can send it back.
+        _ = try await office.staff.draftReply(.with { $0.id = id; $0.text = "关于……的答复（初稿）" })
+        _ = try await office.staff.signBySection(.with { $0.id = id })
+        item = try await office.leader.sendBack(.with { $0.id = id; $0.note = "请补充落实举措" }).item
+        #expect(item.state == .handling)
+        _ = try await office.staff.draftReply(.with { $0.id = id; $0.text = "关于……的答复（定稿）" })
+        _ = try await office.staff.signBySection(.with { $0.id = id })
+        // Staff cannot sign off: that is the leader's.
+        let staffSignOff = await rpcError { _ = try await office.staff.signOff(.with { $0.id = id }) }
+        #expect(staffSignOff?.code == .permissionDenied)
+        item = try await office.leader.signOff(.with { $0.id = id }).item
+        #expect(item.state == .signedOff)
+
+        // 上报, 答复 (A, fully adopted) on time.
+        _ = try await office.staff.reportItem(.with { $0.id = id })
+        item = try await office.staff.replyItem(.with { $0.id = id; $0.result = .resultA; $0.adoption = .fullyAdopted; $0.on = "2026-05-20" }).item
+        #expect(item.state == .replied)
+        #expect(item.replyText == "关于……的答复（定稿）")
+        #expect(item.answeredOnTime)
+        #expect(item.publicationDue == "2026-06-17")
+
+        // 落实 and 公开.
+        item = try await office.staff.recordProgress(.with { $0.id = id; $0.progress = "已纳入2026年养老服务实事项目" }).item
+        #expect(item.state == .implementing)
+        item = try await office.staff.publishReply(.with { $0.id = id; $0.on = "2026-06-01" }).item
+        #expect(item.state == .published)
+        #expect(item.publishedOn == "2026-06-01")
+
+        // The deputy sees the reply but no draft or internal units, and rates it.
+        let seen = try await office.deputy.getItem(.with { $0.id = id }).item
+        #expect(seen.replyText == "关于……的答复（定稿）")
+        #expect(seen.draftText == "")
+        #expect(seen.units.isEmpty)
+        item = try await office.deputy.giveFeedback(.with { $0.id = id; $0.rating = .satisfied; $0.comment = "满意" }).item
+        #expect(item.satisfaction == .satisfied)
+        #expect(item.state == .published)
+
+        // Every step is in the item's history, with who did it.
+        let history = try await office.staff.getItemHistory(.with { $0.id = id }).entries
+        #expect(history.map(\.action) == [
+            "register", "assign", "record-contact", "record-contact", "urge", "draft", "sign-by-section", "send-back", "draft",
+            "sign-by-section", "sign-off", "report", "reply", "record-progress", "publish", "feedback",
+        ])
+        #expect(Set(history.map(\.actor)).count == 3)  // staff, leader, deputy
+        await office.suite.stop()
+    }
+
+    @Test func illegalMovesAreRefusedAndChangeNothing() async throws {
+        let office = try await Office.open()
+        let id = try await office.register("第26-002号")
+        let before = try await office.staff.getItem(.with { $0.id = id }).item
+        let reply = await rpcError { _ = try await office.staff.replyItem(.with { $0.id = id; $0.result = .resultA; $0.adoption = .fullyAdopted }) }
+        #expect(reply?.code == .failedPrecondition)
+        #expect(reply?.message == "cannot reply to an item that is REGISTERED")
+        let invalid = await rpcError { _ = try await office.staff.replyItem(.with { $0.id = id }) }
+        #expect(invalid?.code == .invalidArgument)
+        #expect(invalid?.details.map(\.field) == ["result", "adoption"])
+        let noRole = await rpcError { _ = try await office.staff.assignItem(.with { $0.id = id }) }
+        #expect(noRole?.code == .invalidArgument)
+        let complex = await rpcError { _ = try await office.staff.assignItem(.with { $0.id = id; $0.role = .leadSole; $0.complex = true }) }
+        #expect(complex?.details.first?.field == "complex_reason")
+        let missing = await rpcError { _ = try await office.staff.urgeItem(.with { $0.id = "nope" }) }
+        #expect(missing?.code == .notFound)
+        #expect(try await office.staff.getItem(.with { $0.id = id }).item == before)
+        #expect(try await office.staff.getItemHistory(.with { $0.id = id }).entries.map(\.action) == ["register"])
+
+        // The return window: 7 working days from assignment.
+        _ = try await office.staff.assignItem(.with { $0.id = id; $0.role = .leadSole; $0.on = "2026-09-29" })
+        let late = await rpcError { _ = try await office.staff.returnItem(.with { $0.id = id; $0.note = "不属我局职责"; $0.on = "2026-10-15" }) }
+        #expect(late?.code == .failedPrecondition)
+        #expect(late?.message == "the return window ended on 2026-10-14")
+        let returned = try await office.staff.returnItem(.with { $0.id = id; $0.note = "不属我局职责"; $0.on = "2026-10-14" }).item
+        #expect(returned.state == .returned)
+        await office.suite.stop()
+    }
+
+    @Test func dissatisfactionReopensWithANewDeadline() async throws {
+        let office = try await Office.open()
+        let id = try await office.register("第26-003号")
+        _ = try await office.staff.assignItem(.with { $0.id = id; $0.role = .leadSole; $0.on = "2026-03-02" })
+        _ = try await office.staff.recordContact(.with { $0.id = id; $0.stage = .beforeHandling; $0.summary = "电话"; $0.faceToFace = false })
+        _ = try await office.staff.draftReply(.with { $0.id = id; $0.text = "答复" })
+        _ = try await office.staff.signBySection(.with { $0.id = id })
+        _ = try await office.leader.signOff(.with { $0.id = id })
+        _ = try await office.staff.reportItem(.with { $0.id = id })
+        _ = try await office.staff.replyItem(.with { $0.id = id; $0.result = .resultC; $0.adoption = .notAdopted; $0.on = "2026-05-29" })
+        let reopened = try await office.deputy.giveFeedback(.with { $0.id = id; $0.rating = .dissatisfied; $0.comment = "未解决实际问题"; $0.on = "2026-08-31" }).item
+        #expect(reopened.state == .reopened)
+        #expect(reopened.answerDue == "2026-09-30")
+        // Another deputy may not rate it.
+        let other = Civic_Proposals_V1_ProposalServiceClient(office.suite.caller(token: try await office.suite.issueKey(
+            NewKey(name: "代表 王五", roles: [.deputy], subject: "NPC-0099"))))
+        let denied = await rpcError { _ = try await other.giveFeedback(.with { $0.id = id; $0.rating = .satisfied }) }
+        #expect(denied?.code == .permissionDenied)
+        await office.suite.stop()
+    }
+
+    @Test func referenceAndCoHandlingItemsEndWhereTheyShould() async throws {
+        let office = try await Office.open()
+        let reference = try await office.register("第26-004号")
+        _ = try await office.staff.assignItem(.with { $0.id = reference; $0.role = .reference; $0.on = "2026-03-10" })
+        #expect(try await office.staff.getItem(.with { $0.id = reference }).item.answerDue == "")
+        #expect(try await office.staff.acknowledgeItem(.with { $0.id = reference }).item.state == .acknowledged)
+
+        let co = try await office.register("第26-005号")
+        let assigned = try await office.staff.assignItem(.with { $0.id = co; $0.role = .coHandling; $0.on = "2026-03-10" }).item
+        #expect(assigned.answerDue == "2026-04-10")  // 协办 opinion: one month
+        _ = try await office.staff.recordContact(.with { $0.id = co; $0.stage = .duringHandling; $0.summary = "会商" })
+        _ = try await office.staff.draftReply(.with { $0.id = co; $0.text = "会办意见" })
+        _ = try await office.staff.signBySection(.with { $0.id = co })
+        _ = try await office.leader.signOff(.with { $0.id = co })
+        let reported = try await office.staff.reportItem(.with { $0.id = co; $0.on = "2026-04-09" }).item
+        #expect(reported.state == .reported)
+        #expect(reported.answeredOnTime)
+        let noReply = await rpcError { _ = try await office.staff.replyItem(.with { $0.id = co; $0.result = .resultA; $0.adoption = .fullyAdopted }) }
+        #expect(noReply?.code == .failedPrecondition)
+        await office.suite.stop()
+    }
+
+    @Test func urgingRunUrgesDueSoonAndEscalatesOverdue() async throws {
+        let office = try await Office.open()
+        let soon = try await office.register("第26-006号")
+        let late = try await office.register("第26-007号")
+        let far = try await office.register("第26-008号")
+        _ = try await office.staff.assignItem(.with { $0.id = soon; $0.role = .leadSole; $0.on = "2026-03-10" })   // due 2026-06-10
+        _ = try await office.staff.assignItem(.with { $0.id = late; $0.role = .coHandling; $0.on = "2026-03-10" }) // due 2026-04-10
+        _ = try await office.staff.assignItem(.with { $0.id = far; $0.role = .leadSole; $0.complex = true; $0.complexReason = "涉及多部门"; $0.on = "2026-03-10" }) // 2026-09-10
+        let run = try await office.staff.runUrging(.with { $0.today = "2026-05-28" })
+        #expect(run.items.map(\.id) == [late, soon])
+        #expect(run.items.map(\.urgency) == ["overdue", "due_soon"])
+        #expect(run.items.map(\.escalated) == [true, false])
+        #expect(try await office.staff.getItem(.with { $0.id = soon }).item.urgeCount == 1)
+        #expect(try await office.staff.getItem(.with { $0.id = far }).item.urgeCount == 0)
+        await office.suite.stop()
+    }
+
+    @Test func annualReportThroughTheGatewayWithCSV() async throws {
+        let office = try await Office.open()
+        // Two lead items replied on time (one A/full, one B/partial), one 协办 reported, one 参阅.
+        for (n, role) in [("第26-010号", Civic_Proposals_V1_HandlingRole.leadSole), ("第26-011号", .leadSplit), ("第26-012号", .coHandling), ("第26-013号", .reference)] {
+            let id = try await office.register(n)
+            _ = try await office.staff.assignItem(.with { $0.id = id; $0.role = role; $0.on = "2026-03-10" })
+            if role == .reference { continue }
+            _ = try await office.staff.recordContact(.with { $0.id = id; $0.stage = .beforeHandling; $0.faceToFace = true; $0.summary = "见面" })
+            _ = try await office.staff.draftReply(.with { $0.id = id; $0.text = "答复" })
+            _ = try await office.staff.signBySection(.with { $0.id = id })
+            _ = try await office.leader.signOff(.with { $0.id = id })
+            _ = try await office.staff.reportItem(.with { $0.id = id; $0.on = "2026-04-01" })
+            if role == .coHandling { continue }
+            let full = role == .leadSole
+            _ = try await office.staff.replyItem(.with { $0.id = id; $0.result = full ? .resultA : .resultB; $0.adoption = full ? .fullyAdopted : .partlyAdopted; $0.on = "2026-05-01" })
+            _ = try await office.deputy.giveFeedback(.with { $0.id = id; $0.rating = full ? .satisfied : .basicallySatisfied })
+        }
+        let report = try await office.leader.getAnnualReport(.with { $0.year = 2026 })
+        #expect(report.total == 4)
+        #expect(report.byRole.map { "\($0.name)=\($0.count)/\($0.percent)" } == ["lead=2/50.0", "co_handling=1/25.0", "reference=1/25.0"])
+        #expect(report.answered.count == 3 && report.answered.percent == "100.0")
+        #expect(report.faceToFace.percent == "100.0")
+        #expect(report.onTime.percent == "100.0")
+        #expect(report.satisfactionOfFeedback.percent == "100.0")
+        #expect(report.leadAdoption.map { "\($0.name)=\($0.count)" } == ["full=1", "partial=1", "none=0"])
+        #expect(report.csv.contains("role,lead,2,50.0"))
+        let deputyReport = await rpcError { _ = try await office.deputy.getAnnualReport(.with { $0.year = 2026 }) }
+        #expect(deputyReport?.code == .permissionDenied)
+        let noYear = await rpcError { _ = try await office.staff.getAnnualReport(.init()) }
+        #expect(noYear?.code == .invalidArgument)
+        await office.suite.stop()
+    }
+}

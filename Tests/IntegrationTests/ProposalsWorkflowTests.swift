@@ -227,3 +227,58 @@ struct ProposalsWorkflowTests {
         await office.suite.stop()
     }
 }
+
+@Suite("Proposals import and publication", .serialized)
+struct ProposalsImportTests {
+    @Test func importIsAllOrNothingAndTheGoodFileLands() async throws {
+        let suite = try await RunningSuite.start()
+        let staff = Civic_Proposals_V1_ProposalServiceClient(suite.caller(token: try await suite.issueKey(
+            NewKey(name: "提案办", roles: [.staff], services: ["proposals"]))))
+        _ = try await staff.registerItem(registerRequest(number: "第21-900号"))
+        let lines = [
+            #"{"kind":"NPC_SUGGESTION","year":2021,"number":"第21-901号","title":"一","topic":"elderly_care","proposers":[{"name":"李四","lead":true}]}"#,
+            #"{"kind":"NPC_SUGGESTION","year":2021,"number":"第21-900号","title":"二","topic":"elderly_care","proposers":[{"name":"李四","lead":true}]}"#,
+            #"{"kind":"NPC_SUGGESTION","year":2021,"number":"#,
+        ]
+        let bad = await rpcError {
+            _ = try await staff.importItems(.with { $0.format = .jsonLines; $0.content = lines.joined(separator: "\n") })
+        }
+        #expect(bad?.code == .invalidArgument)
+        #expect(bad?.details.map(\.field) == ["line 3", "line 2: number"])
+        #expect(try await staff.listItems(.init()).page.totalCount == 1, "nothing of a bad file is stored")
+
+        let good = try await staff.importItems(.with { $0.format = .jsonLines; $0.content = lines[0] + "\n\n" })
+        #expect(good.imported == 1)
+        #expect(try await staff.getItem(.with { $0.id = good.ids[0] }).item.number == "第21-901号")
+        let csv = "kind,year,number,title,topic,lead_name\n政协提案,2021,第0001号,关于慈善的提案,charity,钱七\n"
+        #expect(try await staff.importItems(.with { $0.format = .csv; $0.content = csv }).imported == 1)
+        #expect(try await staff.listItems(.init()).page.totalCount == 3)
+        await suite.stop()
+    }
+
+    @Test func thePublicReadsPublishedRepliesWithoutContactsOrDrafts() async throws {
+        let suite = try await RunningSuite.start()
+        let admin = Civic_Proposals_V1_ProposalServiceClient(suite.caller())
+        var request = registerRequest(number: "第26-100号", year: 2026)
+        request.proposers[0].contact = "13800000000"
+        let id = try await admin.registerItem(request).item.id
+        _ = try await admin.registerItem(registerRequest(number: "第26-101号", year: 2026))  // never published
+        _ = try await admin.assignItem(.with { $0.id = id; $0.role = .leadSole; $0.on = "2026-03-10" })
+        _ = try await admin.recordContact(.with { $0.id = id; $0.stage = .beforeHandling; $0.summary = "电话" })
+        _ = try await admin.draftReply(.with { $0.id = id; $0.text = "答复全文" })
+        _ = try await admin.signBySection(.with { $0.id = id })
+        _ = try await admin.signOff(.with { $0.id = id })
+        _ = try await admin.reportItem(.with { $0.id = id })
+        _ = try await admin.replyItem(.with { $0.id = id; $0.result = .resultA; $0.adoption = .fullyAdopted; $0.on = "2026-05-20" })
+        _ = try await admin.publishReply(.with { $0.id = id; $0.on = "2026-05-25" })
+
+        let response = try await suite.http("POST", "/rpc/civic.proposals.v1.ProposalService/ListPublishedReplies", body: "{}", token: nil)
+        #expect(response.status == 200)
+        let replies = try Civic_Proposals_V1_ListPublishedRepliesResponse(jsonString: response.body)
+        #expect(replies.replies.map(\.number) == ["第26-100号"])
+        #expect(replies.replies.first?.replyText == "答复全文")
+        #expect(replies.replies.first?.proposer == "李四")
+        #expect(!response.body.contains("13800000000"))
+        await suite.stop()
+    }
+}

@@ -418,6 +418,48 @@ public nonisolated enum Civic_Proposals_V1_ContactStage: SwiftProtobuf.Enum, Swi
 
 }
 
+public nonisolated enum Civic_Proposals_V1_ImportFormat: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// UTF-8 CSV with a header row; columns in docs/PROPOSALS.md.
+  case csv // = 1
+
+  /// One RegisterItemRequest in canonical JSON per line.
+  case jsonLines // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .csv
+    case 2: self = .jsonLines
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .csv: return 1
+    case .jsonLines: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Proposals_V1_ImportFormat] = [
+    .unspecified,
+    .csv,
+    .jsonLines,
+  ]
+
+}
+
 /// An internal handling unit (科室/处室) and its part in the item.
 public nonisolated struct Civic_Proposals_V1_UnitAssignment: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -1178,6 +1220,116 @@ public nonisolated struct Civic_Proposals_V1_GetItemHistoryResponse: Sendable {
   public init() {}
 }
 
+/// A published reply (公开), as the public sees it: no contacts, drafts or internal notes.
+public nonisolated struct Civic_Proposals_V1_PublishedReply: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var kind: Civic_Proposals_V1_ItemKind = .unspecified
+
+  public var year: Int32 = 0
+
+  public var session: String = String()
+
+  public var number: String = String()
+
+  public var title: String = String()
+
+  public var topic: String = String()
+
+  /// The lead proposer's name and delegation or sector.
+  public var proposer: String = String()
+
+  public var delegation: String = String()
+
+  public var replyText: String = String()
+
+  public var repliedOn: String = String()
+
+  public var publishedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_ListPublishedRepliesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var year: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Civic_Proposals_V1_ListPublishedRepliesResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var replies: [Civic_Proposals_V1_PublishedReply] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
+public nonisolated struct Civic_Proposals_V1_ImportItemsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var format: Civic_Proposals_V1_ImportFormat = .unspecified
+
+  public var content: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_ImportItemsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var imported: Int32 = 0
+
+  public var ids: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "civic.proposals.v1"
@@ -1208,6 +1360,10 @@ nonisolated extension Civic_Proposals_V1_Satisfaction: SwiftProtobuf._ProtoNameP
 
 nonisolated extension Civic_Proposals_V1_ContactStage: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CONTACT_STAGE_UNSPECIFIED\0\u{1}BEFORE_HANDLING\0\u{1}DURING_HANDLING\0\u{1}AFTER_HANDLING\0")
+}
+
+nonisolated extension Civic_Proposals_V1_ImportFormat: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0IMPORT_FORMAT_UNSPECIFIED\0\u{1}CSV\0\u{1}JSON_LINES\0")
 }
 
 nonisolated extension Civic_Proposals_V1_UnitAssignment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -2670,6 +2826,239 @@ nonisolated extension Civic_Proposals_V1_GetItemHistoryResponse: SwiftProtobuf.M
 
   public static func ==(lhs: Civic_Proposals_V1_GetItemHistoryResponse, rhs: Civic_Proposals_V1_GetItemHistoryResponse) -> Bool {
     if lhs.entries != rhs.entries {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_PublishedReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PublishedReply"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}year\0\u{1}session\0\u{1}number\0\u{1}title\0\u{1}topic\0\u{1}proposer\0\u{1}delegation\0\u{3}reply_text\0\u{3}replied_on\0\u{3}published_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.year) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.session) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.number) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.topic) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.proposer) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.delegation) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.replyText) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self.repliedOn) }()
+      case 12: try { try decoder.decodeSingularStringField(value: &self.publishedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if self.kind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 2)
+    }
+    if self.year != 0 {
+      try visitor.visitSingularInt32Field(value: self.year, fieldNumber: 3)
+    }
+    if !self.session.isEmpty {
+      try visitor.visitSingularStringField(value: self.session, fieldNumber: 4)
+    }
+    if !self.number.isEmpty {
+      try visitor.visitSingularStringField(value: self.number, fieldNumber: 5)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 6)
+    }
+    if !self.topic.isEmpty {
+      try visitor.visitSingularStringField(value: self.topic, fieldNumber: 7)
+    }
+    if !self.proposer.isEmpty {
+      try visitor.visitSingularStringField(value: self.proposer, fieldNumber: 8)
+    }
+    if !self.delegation.isEmpty {
+      try visitor.visitSingularStringField(value: self.delegation, fieldNumber: 9)
+    }
+    if !self.replyText.isEmpty {
+      try visitor.visitSingularStringField(value: self.replyText, fieldNumber: 10)
+    }
+    if !self.repliedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.repliedOn, fieldNumber: 11)
+    }
+    if !self.publishedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.publishedOn, fieldNumber: 12)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_PublishedReply, rhs: Civic_Proposals_V1_PublishedReply) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.year != rhs.year {return false}
+    if lhs.session != rhs.session {return false}
+    if lhs.number != rhs.number {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs.topic != rhs.topic {return false}
+    if lhs.proposer != rhs.proposer {return false}
+    if lhs.delegation != rhs.delegation {return false}
+    if lhs.replyText != rhs.replyText {return false}
+    if lhs.repliedOn != rhs.repliedOn {return false}
+    if lhs.publishedOn != rhs.publishedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_ListPublishedRepliesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListPublishedRepliesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}page\0\u{1}year\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.year) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if self.year != 0 {
+      try visitor.visitSingularInt32Field(value: self.year, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_ListPublishedRepliesRequest, rhs: Civic_Proposals_V1_ListPublishedRepliesRequest) -> Bool {
+    if lhs._page != rhs._page {return false}
+    if lhs.year != rhs.year {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_ListPublishedRepliesResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListPublishedRepliesResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}replies\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.replies) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.replies.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.replies, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_ListPublishedRepliesResponse, rhs: Civic_Proposals_V1_ListPublishedRepliesResponse) -> Bool {
+    if lhs.replies != rhs.replies {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_ImportItemsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ImportItemsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}format\0\u{1}content\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.format) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.content) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.format != .unspecified {
+      try visitor.visitSingularEnumField(value: self.format, fieldNumber: 1)
+    }
+    if !self.content.isEmpty {
+      try visitor.visitSingularStringField(value: self.content, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_ImportItemsRequest, rhs: Civic_Proposals_V1_ImportItemsRequest) -> Bool {
+    if lhs.format != rhs.format {return false}
+    if lhs.content != rhs.content {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_ImportItemsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ImportItemsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}imported\0\u{1}ids\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.imported) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.ids) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.imported != 0 {
+      try visitor.visitSingularInt32Field(value: self.imported, fieldNumber: 1)
+    }
+    if !self.ids.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.ids, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_ImportItemsResponse, rhs: Civic_Proposals_V1_ImportItemsResponse) -> Bool {
+    if lhs.imported != rhs.imported {return false}
+    if lhs.ids != rhs.ids {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -564,6 +564,37 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.ImportItemsRequest" : {
+        "properties" : {
+          "content" : {
+            "type" : "string"
+          },
+          "format" : {
+            "enum" : [
+              "IMPORT_FORMAT_UNSPECIFIED",
+              "CSV",
+              "JSON_LINES"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.ImportItemsResponse" : {
+        "properties" : {
+          "ids" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "imported" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.Item" : {
         "properties" : {
           "adoption" : {
@@ -784,6 +815,32 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.ListPublishedRepliesRequest" : {
+        "properties" : {
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "year" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.ListPublishedRepliesResponse" : {
+        "properties" : {
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          },
+          "replies" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.PublishedReply"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.Proposer" : {
         "properties" : {
           "contact" : {
@@ -804,6 +861,55 @@ public enum CivicOpenAPI {
           },
           "name" : {
             "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.PublishedReply" : {
+        "description" : "A published reply (公开), as the public sees it: no contacts, drafts or internal notes.",
+        "properties" : {
+          "delegation" : {
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "kind" : {
+            "enum" : [
+              "ITEM_KIND_UNSPECIFIED",
+              "NPC_SUGGESTION",
+              "CPPCC_PROPOSAL"
+            ],
+            "type" : "string"
+          },
+          "number" : {
+            "type" : "string"
+          },
+          "proposer" : {
+            "description" : "The lead proposer's name and delegation or sector.",
+            "type" : "string"
+          },
+          "publishedOn" : {
+            "type" : "string"
+          },
+          "repliedOn" : {
+            "type" : "string"
+          },
+          "replyText" : {
+            "type" : "string"
+          },
+          "session" : {
+            "type" : "string"
+          },
+          "title" : {
+            "type" : "string"
+          },
+          "topic" : {
+            "type" : "string"
+          },
+          "year" : {
+            "format" : "int32",
+            "type" : "integer"
           }
         },
         "type" : "object"
@@ -1560,6 +1666,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.proposals.v1.ProposalService/ImportItems" : {
+      "post" : {
+        "operationId" : "ProposalService_ImportItems",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.ImportItemsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ImportItemsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Items as they arrive from the NPC/CPPCC systems: all or nothing per file; on any bad line the answer is INVALID_ARGUMENT with one detail per problem (\"line 3: title\").",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
     "/rpc/civic.proposals.v1.ProposalService/ListItems" : {
       "post" : {
         "operationId" : "ProposalService_ListItems",
@@ -1589,6 +1729,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "Items ordered by year (newest first), kind and number.",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/ListPublishedReplies" : {
+      "post" : {
+        "operationId" : "ProposalService_ListPublishedReplies",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.ListPublishedRepliesRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ListPublishedRepliesResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Published replies, for anyone.",
         "tags" : [
           "civic.proposals.v1.ProposalService"
         ]

@@ -30,9 +30,11 @@ public enum Civic_Proposals_V1_ProposalService {
         public static let runUrging = RPCMethod(service: name, name: "RunUrging", requestType: Civic_Proposals_V1_RunUrgingRequest.self, responseType: Civic_Proposals_V1_RunUrgingResponse.self)
         public static let getAnnualReport = RPCMethod(service: name, name: "GetAnnualReport", requestType: Civic_Proposals_V1_GetAnnualReportRequest.self, responseType: Civic_Proposals_V1_AnnualReport.self)
         public static let getItemHistory = RPCMethod(service: name, name: "GetItemHistory", requestType: Civic_Proposals_V1_GetItemHistoryRequest.self, responseType: Civic_Proposals_V1_GetItemHistoryResponse.self)
+        public static let listPublishedReplies = RPCMethod(service: name, name: "ListPublishedReplies", requestType: Civic_Proposals_V1_ListPublishedRepliesRequest.self, responseType: Civic_Proposals_V1_ListPublishedRepliesResponse.self)
+        public static let importItems = RPCMethod(service: name, name: "ImportItems", requestType: Civic_Proposals_V1_ImportItemsRequest.self, responseType: Civic_Proposals_V1_ImportItemsResponse.self)
     }
 
-    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.getAnnualReport, Method.getItemHistory]
+    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.getAnnualReport, Method.getItemHistory, Method.listPublishedReplies, Method.importItems]
 }
 
 /// What a server of civic.proposals.v1.ProposalService implements.
@@ -73,6 +75,11 @@ public protocol Civic_Proposals_V1_ProposalServiceHandler: Sendable {
     func runUrging(_ request: Civic_Proposals_V1_RunUrgingRequest, context: RPCContext) async throws -> Civic_Proposals_V1_RunUrgingResponse
     func getAnnualReport(_ request: Civic_Proposals_V1_GetAnnualReportRequest, context: RPCContext) async throws -> Civic_Proposals_V1_AnnualReport
     func getItemHistory(_ request: Civic_Proposals_V1_GetItemHistoryRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemHistoryResponse
+    /// Published replies, for anyone.
+    func listPublishedReplies(_ request: Civic_Proposals_V1_ListPublishedRepliesRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListPublishedRepliesResponse
+    /// Items as they arrive from the NPC/CPPCC systems: all or nothing per file; on any bad
+    /// line the answer is INVALID_ARGUMENT with one detail per problem ("line 3: title").
+    func importItems(_ request: Civic_Proposals_V1_ImportItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ImportItemsResponse
 }
 
 extension Civic_Proposals_V1_ProposalServiceHandler {
@@ -141,6 +148,12 @@ extension Civic_Proposals_V1_ProposalServiceHandler {
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.getItemHistory) { (request: Civic_Proposals_V1_GetItemHistoryRequest, context: RPCContext) in
                 try await self.getItemHistory(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.listPublishedReplies) { (request: Civic_Proposals_V1_ListPublishedRepliesRequest, context: RPCContext) in
+                try await self.listPublishedReplies(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.importItems) { (request: Civic_Proposals_V1_ImportItemsRequest, context: RPCContext) in
+                try await self.importItems(request, context: context)
             },
         ]
     }
@@ -251,5 +264,16 @@ public struct Civic_Proposals_V1_ProposalServiceClient: Sendable {
 
     public func getItemHistory(_ request: Civic_Proposals_V1_GetItemHistoryRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_GetItemHistoryResponse {
         try await caller.unary(Civic_Proposals_V1_ProposalService.Method.getItemHistory, request, options: options)
+    }
+
+    /// Published replies, for anyone.
+    public func listPublishedReplies(_ request: Civic_Proposals_V1_ListPublishedRepliesRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ListPublishedRepliesResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.listPublishedReplies, request, options: options)
+    }
+
+    /// Items as they arrive from the NPC/CPPCC systems: all or nothing per file; on any bad
+    /// line the answer is INVALID_ARGUMENT with one detail per problem ("line 3: title").
+    public func importItems(_ request: Civic_Proposals_V1_ImportItemsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ImportItemsResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.importItems, request, options: options)
     }
 }

@@ -57,6 +57,9 @@ public enum AccessPolicy {
         Civic_Proposals_V1_ProposalService.Method.giveFeedback.path: Rule([.deputy], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.runUrging.path: Rule([.staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.getAnnualReport.path: Rule([.staff, .leader], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.importItems.path: Rule([.staff], service: proposals),
+        // Published replies are public information (公开).
+        Civic_Proposals_V1_ProposalService.Method.listPublishedReplies.path: Rule([.public], service: proposals),
     ]
 
     /// Methods declared in protos/ that have no rule.

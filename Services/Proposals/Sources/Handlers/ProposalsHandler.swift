@@ -24,12 +24,16 @@ public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
         self.today = today
     }
 
-    public func registerItem(_ request: Civic_Proposals_V1_RegisterItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_RegisterItemResponse {
-        let registration = ItemRegistration(
+    static func registration(_ request: Civic_Proposals_V1_RegisterItemRequest) -> ItemRegistration {
+        ItemRegistration(
             kind: ItemKind(request.kind), year: Int(request.year), session: request.session, number: request.number,
             title: request.title, body: request.body,
             proposers: request.proposers.map { Proposer(name: $0.name, lead: $0.lead, delegation: $0.delegation, contact: $0.contact, memberID: $0.memberID) },
             topic: request.topic, keySupervised: request.keySupervised)
+    }
+
+    public func registerItem(_ request: Civic_Proposals_V1_RegisterItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_RegisterItemResponse {
+        let registration = Self.registration(request)
         try validator.validate(registration)
         let item = try await store.register(registration, by: .init(id: context.actorID, requestID: context.requestID))
         var response = Civic_Proposals_V1_RegisterItemResponse()

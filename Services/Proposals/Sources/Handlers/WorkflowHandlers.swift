@@ -434,3 +434,68 @@ extension Civic_Proposals_V1_AnnualReport {
         csv = report.csv(topicNames: topics.codes)
     }
 }
+
+extension ProposalsHandler {
+    public func listPublishedReplies(_ request: Civic_Proposals_V1_ListPublishedRepliesRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListPublishedRepliesResponse {
+        let page = try await store.publishedReplies(
+            year: request.year == 0 ? nil : Int(request.year), pageSize: Paging.pageSize(request.page.pageSize), pageToken: request.page.pageToken)
+        var response = Civic_Proposals_V1_ListPublishedRepliesResponse()
+        response.replies = page.items.map { item in
+            // Only what the rules publish: the reply text and who asked, never contacts or drafts.
+            var reply = Civic_Proposals_V1_PublishedReply()
+            reply.id = item.id
+            reply.kind = item.kind.proto
+            reply.year = Int32(item.year)
+            reply.session = item.session
+            reply.number = item.number
+            reply.title = item.title
+            reply.topic = item.topic
+            let lead = item.proposers.first(where: \.lead)
+            reply.proposer = lead?.name ?? ""
+            reply.delegation = lead?.delegation ?? ""
+            reply.replyText = item.replyText
+            reply.repliedOn = item.repliedOn?.description ?? ""
+            reply.publishedOn = item.publishedOn?.description ?? ""
+            return reply
+        }
+        response.page.nextPageToken = page.nextPageToken
+        response.page.totalCount = Int64(page.totalCount)
+        return response
+    }
+
+    public func importItems(_ request: Civic_Proposals_V1_ImportItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ImportItemsResponse {
+        let lines: [ItemImport.Line]
+        var problems: ValidationErrors
+        switch request.format {
+        case .csv:
+            (lines, problems) = try ItemImport.parseCSV(request.content, validator: validator)
+        case .jsonLines:
+            var parsed: [ItemImport.Line] = []
+            problems = ValidationErrors()
+            for (index, text) in request.content.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let line = text.trimmingCharacters(in: .whitespaces)
+                if line.isEmpty { continue }
+                do {
+                    let message = try Civic_Proposals_V1_RegisterItemRequest(jsonString: line, options: ProtoJSON.decodingOptions)
+                    parsed.append(ItemImport.Line(number: index + 1, registration: Self.registration(message)))
+                } catch {
+                    problems.add("line \(index + 1)", "INVALID_JSON", "line \(index + 1): not a RegisterItemRequest in JSON (\(error))")
+                }
+            }
+            lines = parsed
+            problems = ItemImport.check(parsed, problems: problems, validator: validator)
+        case .unspecified, .UNRECOGNIZED:
+            throw RPCError.invalidArgument("format is required: CSV or JSON_LINES", field: "format", reason: "REQUIRED")
+        }
+        // Every problem at once: the file's own, then numbers already registered.
+        for detail in try await store.alreadyRegistered(lines).details {
+            problems.add(detail.field, detail.reason, detail.description_p)
+        }
+        try problems.check()
+        let items = try await store.importItems(lines, by: actor(context))
+        var response = Civic_Proposals_V1_ImportItemsResponse()
+        response.imported = Int32(items.count)
+        response.ids = items.map(\.id)
+        return response
+    }
+}

@@ -40,7 +40,17 @@ public struct ProposalStore: Sendable {
     /// 登记: stores a validated registration as a new item.
     public func register(_ registration: ItemRegistration, by actor: Actor, now: Date = Date()) async throws -> Item {
         guard let kind = registration.kind else { throw RPCError.invalidArgument("kind is required", field: "kind", reason: "REQUIRED") }
-        let item = Item(
+        let item = Self.newItem(registration, kind: kind, by: actor, now: now)
+        do {
+            try await database.write { db in try Self.insert(item, by: actor, now: now, db) }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.duplicateNumber(year: item.year, kind: item.kind, number: item.number)
+        }
+        return item
+    }
+
+    static func newItem(_ registration: ItemRegistration, kind: ItemKind, by actor: Actor, now: Date) -> Item {
+        Item(
             id: UUID().uuidString.lowercased(), kind: kind, year: registration.year,
             session: registration.session.trimmingCharacters(in: .whitespacesAndNewlines),
             number: registration.number.trimmingCharacters(in: .whitespacesAndNewlines),
@@ -48,27 +58,69 @@ public struct ProposalStore: Sendable {
             body: registration.body, proposers: registration.proposers, topic: registration.topic,
             keySupervised: registration.keySupervised, state: .registered,
             registeredAt: StorageTime.string(now), registeredBy: actor.id)
-        do {
-            try await database.write { db in
-                try db.execute(
-                    sql: """
-                    INSERT INTO items (id, kind, year, session, number, title, body, topic, key_supervised, state, registered_at, registered_by)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                    arguments: [item.id, item.kind.rawValue, item.year, item.session, item.number, item.title, item.body,
-                                item.topic, item.keySupervised, item.state.rawValue, item.registeredAt, item.registeredBy])
-                for (position, p) in item.proposers.enumerated() {
-                    try db.execute(
-                        sql: "INSERT INTO item_proposers (item_id, position, name, lead, delegation, contact, member_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        arguments: [item.id, position, p.name, p.lead, p.delegation, p.contact, p.memberID])
-                }
-                try Audit.record(db, actor: actor.id, action: "register", entity: "item", entityID: item.id,
-                                 detail: "\(item.year) \(item.kind.rawValue) \(item.number)", requestID: actor.requestID, at: now)
-            }
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw StoreError.duplicateNumber(year: item.year, kind: item.kind, number: item.number)
+    }
+
+    static func insert(_ item: Item, by actor: Actor, now: Date, _ db: Database, action: String = "register") throws {
+        try db.execute(
+            sql: """
+            INSERT INTO items (id, kind, year, session, number, title, body, topic, key_supervised, state, registered_at, registered_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            arguments: [item.id, item.kind.rawValue, item.year, item.session, item.number, item.title, item.body,
+                        item.topic, item.keySupervised, item.state.rawValue, item.registeredAt, item.registeredBy])
+        for (position, p) in item.proposers.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO item_proposers (item_id, position, name, lead, delegation, contact, member_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [item.id, position, p.name, p.lead, p.delegation, p.contact, p.memberID])
         }
-        return item
+        try Audit.record(db, actor: actor.id, action: action, entity: "item", entityID: item.id,
+                         detail: "\(item.year) \(item.kind.rawValue) \(item.number)", requestID: actor.requestID, at: now)
+    }
+
+    /// Registers every line of an import in one transaction, or none: a number already
+    /// registered fails the whole file, naming each line.
+    public func importItems(_ lines: [ItemImport.Line], by actor: Actor, now: Date = Date()) async throws -> [Item] {
+        try await database.write { db in
+            try Self.alreadyRegistered(lines, db).check()
+            return try lines.map { line in
+                let item = Self.newItem(line.registration, kind: line.registration.kind!, by: actor, now: now)
+                try Self.insert(item, by: actor, now: now, db, action: "import")
+                return item
+            }
+        }
+    }
+
+    /// Lines whose number is already registered, as problems by line.
+    public func alreadyRegistered(_ lines: [ItemImport.Line]) async throws -> ValidationErrors {
+        try await database.read { db in try Self.alreadyRegistered(lines, db) }
+    }
+
+    static func alreadyRegistered(_ lines: [ItemImport.Line], _ db: Database) throws -> ValidationErrors {
+        var problems = ValidationErrors()
+        for line in lines {
+            let r = line.registration
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM items WHERE year = ? AND kind = ? AND number = ?",
+                                 arguments: [r.year, r.kind?.rawValue, r.number.trimmingCharacters(in: .whitespaces)]) == true {
+                problems.add("line \(line.number): number", "DUPLICATE", "line \(line.number): \(r.year) \(r.kind?.rawValue ?? "") number \(r.number) is already registered")
+            }
+        }
+        return problems
+    }
+
+    /// Published lead replies, newest publication first.
+    public func publishedReplies(year: Int?, pageSize: Int, pageToken: String) async throws -> Page {
+        let offset = try Paging.offset(fromToken: pageToken)
+        let filter = year == nil ? "" : "AND year = ?"
+        let arguments: StatementArguments = year.map { [$0] } ?? []
+        return try await database.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items WHERE state = 'published' \(filter)", arguments: arguments) ?? 0
+            let ids = try String.fetchAll(
+                db, sql: "SELECT id FROM items WHERE state = 'published' \(filter) ORDER BY published_on DESC, year DESC, number LIMIT ? OFFSET ?",
+                arguments: arguments + [pageSize, offset])
+            let items = try ids.map { try Self.load(db, id: $0) }
+            let next = offset + items.count < total ? Paging.token(offset: offset + items.count) : ""
+            return Page(items: items, nextPageToken: next, totalCount: total)
+        }
     }
 
     public func item(id: String) async throws -> Item {

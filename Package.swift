@@ -109,6 +109,11 @@ let package = Package(
             path: "Tools/Civic"
         ),
         .executableTarget(
+            name: "proposals-bench",
+            dependencies: ["ProposalsService", "CivicServiceKit", "CivicStorage", "CivicRPC", grdb],
+            path: "Benchmarks/ProposalsBenchmark"
+        ),
+        .executableTarget(
             name: "protoc-gen-civic",
             dependencies: [.product(name: "SwiftProtobufPluginLibrary", package: "swift-protobuf")],
             path: "Tools/ProtocGenCivic"

@@ -174,3 +174,42 @@ struct ProposalsHandlerTests {
         #expect(page.page.totalCount == 1)
     }
 }
+
+@Suite("Report counts")
+struct ReportCountsTests {
+    /// The triggers' counts always equal a fresh GROUP BY over the items.
+    @Test func countsFollowEveryChange() async throws {
+        let store = try makeStore()
+        var ids: [String] = []
+        for i in 0..<6 {
+            var r = validRegistration()
+            r.number = "第21-\(i)号"
+            r.topic = i % 2 == 0 ? "elderly_care" : "charity"
+            ids.append(try await store.register(r, by: staff).id)
+        }
+        for (i, id) in ids.enumerated() where i < 4 {
+            _ = try await store.apply(.assign(role: i < 2 ? .leadSole : .coHandling), to: id, by: staff) { item, _ in
+                item.role = i < 2 ? .leadSole : .coHandling
+            }
+        }
+        _ = try await store.apply(.startHandling, to: ids[0], by: staff) { item, _ in item.metFaceToFace = true }
+        let removed = ids[5]
+        try await store.database.write { db in try db.execute(sql: "DELETE FROM items WHERE id = ?", arguments: [removed]) }
+
+        let (kept, fresh) = try await store.database.read { db in
+            let key = "year, kind, coalesce(role,''), topic, key_supervised, state, answered_on_time, met_face_to_face, coalesce(result,''), coalesce(adoption,''), coalesce(satisfaction,'')"
+            let columns = "year, kind, role, topic, key_supervised, state, answered_on_time, met_face_to_face, result, adoption, satisfaction"
+            let kept = try Row.fetchAll(db, sql: "SELECT \(columns), n FROM report_counts WHERE n > 0 ORDER BY 1,2,3,4,5,6,7,8,9,10,11")
+                .map { Array($0.databaseValues) }
+            let fresh = try Row.fetchAll(db, sql: "SELECT \(key), COUNT(*) FROM items GROUP BY 1,2,3,4,5,6,7,8,9,10,11 ORDER BY 1,2,3,4,5,6,7,8,9,10,11")
+                .map { Array($0.databaseValues) }
+            return (kept, fresh)
+        }
+        #expect(kept == fresh)
+        #expect(kept.count == 5)
+        let groups = try await store.reportGroups(year: 2021)
+        #expect(groups.reduce(0) { $0 + $1.count } == 5)
+        #expect(groups.first { $0.metFaceToFace }?.role == .leadSole)
+        #expect(try await store.count(year: 2021) == 5)
+    }
+}

@@ -285,16 +285,16 @@ public struct ProposalStore: Sendable {
         }
     }
 
-    /// The year's items grouped by every dimension the annual report counts: one GROUP BY
-    /// over a covering index.
+    /// The year's items grouped by every dimension the annual report counts, read from the
+    /// counts the triggers keep (migration proposals-004).
     public func reportGroups(year: Int) async throws -> [ReportGroup] {
         try await database.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT kind, role, topic, key_supervised,
+                SELECT kind, nullif(role, '') AS role, topic, key_supervised,
                        state IN ('replied', 'implementing', 'published', 'reported') AS answered,
-                       answered_on_time, met_face_to_face, result, adoption, satisfaction, COUNT(*) AS n
-                FROM items WHERE year = ?
-                GROUP BY kind, role, topic, key_supervised, answered, answered_on_time, met_face_to_face, result, adoption, satisfaction
+                       answered_on_time, met_face_to_face, nullif(result, '') AS result, nullif(adoption, '') AS adoption,
+                       nullif(satisfaction, '') AS satisfaction, n
+                FROM report_counts WHERE year = ? AND n > 0
                 """, arguments: [year]).compactMap { row in
                 guard let kind = ItemKind(rawValue: row["kind"]) else { return nil }
                 return ReportGroup(
@@ -308,6 +308,6 @@ public struct ProposalStore: Sendable {
     }
 
     public func count(year: Int) async throws -> Int {
-        try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items WHERE year = ?", arguments: [year]) ?? 0 }
+        try await database.read { db in try Int.fetchOne(db, sql: "SELECT coalesce(sum(n), 0) FROM report_counts WHERE year = ?", arguments: [year]) ?? 0 }
     }
 }

@@ -25,10 +25,10 @@ trap cleanup EXIT
 CIVIC_RATE_ADMIN=10000000:10000000 "$bin/civic" up --data "$work/data" --log-level warning >"$work/suite.log" 2>&1 &
 suite_pid=$!
 for _ in $(seq 1 100); do
-  "$bin/civic" health --token-file "$work/data/admin.token" >/dev/null 2>&1 && break
+  "$bin/civic" health >/dev/null 2>&1 && break
   sleep 0.2
 done
-"$bin/civic" health --token-file "$work/data/admin.token" >/dev/null || { cat "$work/suite.log"; echo "suite did not come up" >&2; exit 1; }
+"$bin/civic" health >/dev/null || { cat "$work/suite.log"; echo "suite did not come up" >&2; exit 1; }
 
 module=""
 for m in /usr/lib/nginx/modules/ngx_stream_module.so /usr/share/nginx/modules/ngx_stream_module.so; do

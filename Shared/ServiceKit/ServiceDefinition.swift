@@ -13,15 +13,22 @@ public struct ServiceDefinition: Sendable {
     public let protoServices: [String]
     public let migrations: [DatabaseMigration]
     public let makeHandlers: @Sendable (_ database: DatabasePool, _ logger: Logger) throws -> [RPCHandler]
+    /// Work the service does on its own while it runs (a daily job, an outbox dispatcher).
+    /// Each job runs until cancelled at shutdown.
+    public let makeJobs: @Sendable (_ database: DatabasePool, _ logger: Logger) throws -> [BackgroundJob]
+
+    public typealias BackgroundJob = @Sendable () async -> Void
 
     public init(
         name: String, defaultPort: Int, protoServices: [String], migrations: [DatabaseMigration],
+        makeJobs: @escaping @Sendable (DatabasePool, Logger) throws -> [BackgroundJob] = { _, _ in [] },
         makeHandlers: @escaping @Sendable (DatabasePool, Logger) throws -> [RPCHandler]
     ) {
         self.name = name
         self.defaultPort = defaultPort
         self.protoServices = protoServices
         self.migrations = migrations
+        self.makeJobs = makeJobs
         self.makeHandlers = makeHandlers
     }
 }

@@ -16,6 +16,7 @@ public final class ServiceHost: Sendable {
     public let server: RPCServer
     public let health: HealthHandler
     public let logger: Logger
+    private let jobs: [Task<Void, Never>]
 
     public var databasePath: String { Self.databasePath(for: definition, in: configuration.dataDirectory) }
 
@@ -23,7 +24,8 @@ public final class ServiceHost: Sendable {
         (folder as NSString).appendingPathComponent("\(definition.name).sqlite")
     }
 
-    private init(definition: ServiceDefinition, configuration: ServiceConfiguration, database: DatabasePool, server: RPCServer, health: HealthHandler, logger: Logger) {
+    private init(definition: ServiceDefinition, configuration: ServiceConfiguration, database: DatabasePool, server: RPCServer, health: HealthHandler, logger: Logger, jobs: [Task<Void, Never>]) {
+        self.jobs = jobs
         self.definition = definition
         self.configuration = configuration
         self.database = database
@@ -48,10 +50,11 @@ public final class ServiceHost: Sendable {
             handlers: handlers + health.rpcHandlers,
             logger: logger)
         let address = try await server.start()
+        let jobs = try definition.makeJobs(database, logger).map { job in Task { await job() } }
         logger.notice("\(definition.name) listening", metadata: [
             "address": "\(configuration.host):\(address.port ?? 0)", "database": "\(path)",
         ])
-        return ServiceHost(definition: definition, configuration: configuration, database: database, server: server, health: health, logger: logger)
+        return ServiceHost(definition: definition, configuration: configuration, database: database, server: server, health: health, logger: logger, jobs: jobs)
     }
 
     /// The bound TCP port.
@@ -60,6 +63,8 @@ public final class ServiceHost: Sendable {
     /// Reports NOT_SERVING, refuses new calls, lets calls in flight finish, closes.
     public func shutdown() async {
         health.setServing(false)
+        for job in jobs { job.cancel() }
+        for job in jobs { await job.value }
         await server.shutdownGracefully()
         try? database.close()
         logger.notice("\(definition.name) stopped")

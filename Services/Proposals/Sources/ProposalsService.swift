@@ -1,5 +1,9 @@
 import CivicProtoServices
+import CivicRPC
 import CivicServiceKit
+import Foundation
+import GRDB
+import Logging
 
 /// The proposals service (建议提案办理), as the shared host runs it.
 public enum ProposalsService {
@@ -7,8 +11,111 @@ public enum ProposalsService {
         name: "proposals",
         defaultPort: DefaultPorts.proposals,
         protoServices: [Civic_Proposals_V1_ProposalService.name],
-        migrations: ProposalsSchema.migrations
-    ) { database, _ in
-        ProposalsHandler(store: ProposalStore(database: database)).rpcHandlers
+        migrations: ProposalsSchema.migrations,
+        makeJobs: { database, logger in
+            let settings = try ProposalsSettings.fromEnvironment()
+            let handler = settings.handler(ProposalStore(database: database))
+            return [{ await DailyUrging(handler: handler, database: database, hour: settings.urgingHour, logger: logger).run() }]
+        }
+    ) { database, logger in
+        let settings = try ProposalsSettings.fromEnvironment()
+        logger.info("proposals settings", metadata: ["settings": "\(settings)"])
+        return settings.handler(ProposalStore(database: database)).rpcHandlers
+    }
+}
+
+/// Local policy values, from the environment (docs/PROPOSALS.md): the calendar file and
+/// each time limit. Anything malformed stops the service at start with the variable named.
+public struct ProposalsSettings: Sendable, CustomStringConvertible {
+    public var calendar = WorkingCalendar.standard
+    public var calendarSource = "built-in 2026 schedule"
+    public var deadlines = ReplyDeadlines()
+    /// Local hour (China Standard Time) of the daily urging run.
+    public var urgingHour = 8
+
+    public init() {}
+
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ProposalsSettings {
+        let env = EnvironmentSettings(environment)
+        var settings = ProposalsSettings()
+        if let file = env.string("CIVIC_CALENDAR_FILE") {
+            do {
+                settings.calendar = try WorkingCalendar.load(file: file)
+                settings.calendarSource = file
+            } catch {
+                throw RPCError(.invalidArgument, "CIVIC_CALENDAR_FILE=\(file): \(error)")
+            }
+        }
+        func limit(_ name: String, _ keyPath: WritableKeyPath<ReplyDeadlines, Int>, _ range: ClosedRange<Int>) throws {
+            let variable = "CIVIC_PROPOSALS_\(name)"
+            guard let value = try env.int(variable) else { return }
+            guard range.contains(value) else { throw RPCError(.invalidArgument, "\(variable)=\(value) is outside \(range.lowerBound)…\(range.upperBound)") }
+            settings.deadlines[keyPath: keyPath] = value
+        }
+        try limit("REPLY_MONTHS", \.replyMonths, 1...12)
+        try limit("COMPLEX_REPLY_MONTHS", \.complexReplyMonths, 1...24)
+        try limit("OPINION_MONTHS", \.coHandlingOpinionMonths, 1...12)
+        try limit("RETURN_WINDOW_WORKING_DAYS", \.returnWindowWorkingDays, 1...60)
+        try limit("REREPLY_MONTHS", \.reReplyMonths, 1...12)
+        try limit("PUBLICATION_WORKING_DAYS", \.publicationWorkingDays, 1...120)
+        try limit("DUE_SOON_WORKING_DAYS", \.dueSoonWorkingDays, 0...60)
+        if let hour = try env.int("CIVIC_PROPOSALS_URGING_HOUR") {
+            guard (0...23).contains(hour) else { throw RPCError(.invalidArgument, "CIVIC_PROPOSALS_URGING_HOUR=\(hour) is outside 0…23") }
+            settings.urgingHour = hour
+        }
+        return settings
+    }
+
+    func handler(_ store: ProposalStore) -> ProposalsHandler {
+        ProposalsHandler(store: store, calendar: calendar, deadlines: deadlines)
+    }
+
+    public var description: String {
+        "calendar=\(calendarSource) reply=\(deadlines.replyMonths)m complex=\(deadlines.complexReplyMonths)m "
+            + "opinion=\(deadlines.coHandlingOpinionMonths)m return=\(deadlines.returnWindowWorkingDays)wd "
+            + "re-reply=\(deadlines.reReplyMonths)m publication=\(deadlines.publicationWorkingDays)wd "
+            + "due-soon=\(deadlines.dueSoonWorkingDays)wd urging-hour=\(urgingHour)"
+    }
+}
+
+/// The daily urging job (催办): once a day, from `hour` o'clock China time, urges the items
+/// due soon and escalates the overdue, as RunUrging does on demand. Each day's run is
+/// recorded, so a restart does not urge twice and a missed morning is caught up.
+struct DailyUrging: Sendable {
+    let handler: ProposalsHandler
+    let database: DatabasePool
+    let hour: Int
+    let logger: Logger
+
+    func run() async {
+        while !Task.isCancelled {
+            do {
+                try await runIfDue(now: Date())
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("daily urging failed; will try again", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(300))
+        }
+    }
+
+    func runIfDue(now: Date) async throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        guard calendar.component(.hour, from: now) >= hour else { return }
+        let today = CivilDate.today(now)
+        let done = try await database.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM urging_runs WHERE day = ?", arguments: [today.description]) ?? false
+        }
+        guard !done else { return }
+        let context = RPCContext(method: "daily-urging", metadata: [MetadataKey.principal: Principal(id: "system:daily-urging", roles: [.service]).encoded], deadline: nil, logger: logger)
+        let response = try await handler.runUrging(.with { $0.today = today.description }, context: context)
+        try await database.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO urging_runs (day, urged) VALUES (?, ?)", arguments: [today.description, response.items.count])
+        }
+        logger.notice("daily urging", metadata: [
+            "day": "\(today)", "urged": "\(response.items.count)", "escalated": "\(response.items.filter(\.escalated).count)",
+        ])
     }
 }

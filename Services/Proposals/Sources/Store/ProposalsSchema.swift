@@ -128,5 +128,11 @@ public enum ProposalsSchema {
                 FROM items GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
                 """)
         },
+        DatabaseMigration("proposals-005-urging-runs") { db in
+            try db.create(table: "urging_runs") { t in
+                t.primaryKey("day", .text)
+                t.column("urged", .integer).notNull()
+            }
+        },
     ]
 }

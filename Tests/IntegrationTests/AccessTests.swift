@@ -58,6 +58,8 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.proposals.v1.ProposalService/RunUrging": [.admin, .proposalsStaff],
     "/civic.proposals.v1.ProposalService/GetAnnualReport": [.admin, .proposalsStaff, .leader],
     "/civic.proposals.v1.ProposalService/ImportItems": [.admin, .proposalsStaff],
+    "/civic.proposals.v1.ProposalService/CreateReplyTemplate": [.admin, .proposalsStaff],
+    "/civic.proposals.v1.ProposalService/ListReplyTemplates": [.admin, .proposalsStaff, .leader],
     "/civic.proposals.v1.ProposalService/ListPublishedReplies": Set(Caller.allCases),
 ]
 

@@ -256,6 +256,30 @@ struct ProposalsImportTests {
         await suite.stop()
     }
 
+    @Test func draftsStartFromReplyTemplates() async throws {
+        let suite = try await RunningSuite.start()
+        let staff = Civic_Proposals_V1_ProposalServiceClient(suite.caller(token: try await suite.issueKey(
+            NewKey(name: "提案办", roles: [.staff], services: ["proposals"]))))
+        let template = try await staff.createReplyTemplate(.with {
+            $0.name = "主办件答复"
+            $0.text = "{proposer}代表：您提出的《{title}》（{number}）收悉，现答复如下。"
+        })
+        let duplicate = await rpcError { _ = try await staff.createReplyTemplate(.with { $0.name = "主办件答复"; $0.text = "x" }) }
+        #expect(duplicate?.code == .alreadyExists)
+        let unknown = await rpcError { _ = try await staff.createReplyTemplate(.with { $0.name = "坏模板"; $0.text = "{mayor}您好" }) }
+        #expect(unknown?.code == .invalidArgument)
+        #expect(try await staff.listReplyTemplates(.init()).templates.map(\.name) == ["主办件答复"])
+
+        let id = try await staff.registerItem(registerRequest(number: "第26-200号", year: 2026)).item.id
+        _ = try await staff.assignItem(.with { $0.id = id; $0.role = .leadSole })
+        _ = try await staff.recordContact(.with { $0.id = id; $0.stage = .beforeHandling; $0.summary = "电话" })
+        let drafted = try await staff.draftReply(.with { $0.id = id; $0.templateID = template.id }).item
+        #expect(drafted.draftText == "李四代表：您提出的《关于发展社区嵌入式养老服务的建议》（第26-200号）收悉，现答复如下。")
+        let missing = await rpcError { _ = try await staff.draftReply(.with { $0.id = id; $0.templateID = "nope" }) }
+        #expect(missing?.code == .notFound)
+        await suite.stop()
+    }
+
     @Test func thePublicReadsPublishedRepliesWithoutContactsOrDrafts() async throws {
         let suite = try await RunningSuite.start()
         let admin = Civic_Proposals_V1_ProposalServiceClient(suite.caller())

@@ -471,12 +471,27 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.CreateReplyTemplateRequest" : {
+        "properties" : {
+          "name" : {
+            "type" : "string"
+          },
+          "text" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.DraftReplyRequest" : {
         "properties" : {
           "id" : {
             "type" : "string"
           },
+          "templateId" : {
+            "type" : "string"
+          },
           "text" : {
+            "description" : "The draft; or leave it empty and name a template to start from.",
             "type" : "string"
           }
         },
@@ -841,6 +856,23 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.ListReplyTemplatesRequest" : {
+        "properties" : {
+
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.ListReplyTemplatesResponse" : {
+        "properties" : {
+          "templates" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.ReplyTemplate"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.Proposer" : {
         "properties" : {
           "contact" : {
@@ -1027,6 +1059,27 @@ public enum CivicOpenAPI {
               "RESULT_B",
               "RESULT_C"
             ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.ReplyTemplate" : {
+        "description" : "A reply template staff start drafts from. Placeholders: {number} {title} {year} {session} {proposer} {delegation}.",
+        "properties" : {
+          "createdAt" : {
+            "type" : "string"
+          },
+          "createdBy" : {
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "name" : {
+            "type" : "string"
+          },
+          "text" : {
             "type" : "string"
           }
         },
@@ -1462,6 +1515,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.proposals.v1.ProposalService/CreateReplyTemplate" : {
+      "post" : {
+        "operationId" : "ProposalService_CreateReplyTemplate",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.CreateReplyTemplateRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ReplyTemplate"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "ProposalService.CreateReplyTemplate",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
     "/rpc/civic.proposals.v1.ProposalService/DraftReply" : {
       "post" : {
         "operationId" : "ProposalService_DraftReply",
@@ -1763,6 +1850,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "Published replies, for anyone.",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/ListReplyTemplates" : {
+      "post" : {
+        "operationId" : "ProposalService_ListReplyTemplates",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.ListReplyTemplatesRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ListReplyTemplatesResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "ProposalService.ListReplyTemplates",
         "tags" : [
           "civic.proposals.v1.ProposalService"
         ]

@@ -32,9 +32,11 @@ public enum Civic_Proposals_V1_ProposalService {
         public static let getItemHistory = RPCMethod(service: name, name: "GetItemHistory", requestType: Civic_Proposals_V1_GetItemHistoryRequest.self, responseType: Civic_Proposals_V1_GetItemHistoryResponse.self)
         public static let listPublishedReplies = RPCMethod(service: name, name: "ListPublishedReplies", requestType: Civic_Proposals_V1_ListPublishedRepliesRequest.self, responseType: Civic_Proposals_V1_ListPublishedRepliesResponse.self)
         public static let importItems = RPCMethod(service: name, name: "ImportItems", requestType: Civic_Proposals_V1_ImportItemsRequest.self, responseType: Civic_Proposals_V1_ImportItemsResponse.self)
+        public static let createReplyTemplate = RPCMethod(service: name, name: "CreateReplyTemplate", requestType: Civic_Proposals_V1_CreateReplyTemplateRequest.self, responseType: Civic_Proposals_V1_ReplyTemplate.self)
+        public static let listReplyTemplates = RPCMethod(service: name, name: "ListReplyTemplates", requestType: Civic_Proposals_V1_ListReplyTemplatesRequest.self, responseType: Civic_Proposals_V1_ListReplyTemplatesResponse.self)
     }
 
-    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.getAnnualReport, Method.getItemHistory, Method.listPublishedReplies, Method.importItems]
+    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.getAnnualReport, Method.getItemHistory, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates]
 }
 
 /// What a server of civic.proposals.v1.ProposalService implements.
@@ -80,6 +82,8 @@ public protocol Civic_Proposals_V1_ProposalServiceHandler: Sendable {
     /// Items as they arrive from the NPC/CPPCC systems: all or nothing per file; on any bad
     /// line the answer is INVALID_ARGUMENT with one detail per problem ("line 3: title").
     func importItems(_ request: Civic_Proposals_V1_ImportItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ImportItemsResponse
+    func createReplyTemplate(_ request: Civic_Proposals_V1_CreateReplyTemplateRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ReplyTemplate
+    func listReplyTemplates(_ request: Civic_Proposals_V1_ListReplyTemplatesRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListReplyTemplatesResponse
 }
 
 extension Civic_Proposals_V1_ProposalServiceHandler {
@@ -154,6 +158,12 @@ extension Civic_Proposals_V1_ProposalServiceHandler {
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.importItems) { (request: Civic_Proposals_V1_ImportItemsRequest, context: RPCContext) in
                 try await self.importItems(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.createReplyTemplate) { (request: Civic_Proposals_V1_CreateReplyTemplateRequest, context: RPCContext) in
+                try await self.createReplyTemplate(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.listReplyTemplates) { (request: Civic_Proposals_V1_ListReplyTemplatesRequest, context: RPCContext) in
+                try await self.listReplyTemplates(request, context: context)
             },
         ]
     }
@@ -275,5 +285,13 @@ public struct Civic_Proposals_V1_ProposalServiceClient: Sendable {
     /// line the answer is INVALID_ARGUMENT with one detail per problem ("line 3: title").
     public func importItems(_ request: Civic_Proposals_V1_ImportItemsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ImportItemsResponse {
         try await caller.unary(Civic_Proposals_V1_ProposalService.Method.importItems, request, options: options)
+    }
+
+    public func createReplyTemplate(_ request: Civic_Proposals_V1_CreateReplyTemplateRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ReplyTemplate {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.createReplyTemplate, request, options: options)
+    }
+
+    public func listReplyTemplates(_ request: Civic_Proposals_V1_ListReplyTemplatesRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ListReplyTemplatesResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.listReplyTemplates, request, options: options)
     }
 }

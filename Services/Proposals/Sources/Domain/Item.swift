@@ -178,3 +178,26 @@ public enum ItemVisibility: Sendable, Equatable {
         return copy
     }
 }
+
+/// A reply template (答复模板): text with placeholders filled from the item.
+public struct ReplyTemplate: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var text: String
+    public var createdBy: String
+    public var createdAt: String
+
+    public static let placeholders = ["{number}", "{title}", "{year}", "{session}", "{proposer}", "{delegation}"]
+
+    /// The template's text for `item`.
+    public func render(for item: Item) -> String {
+        let lead = item.proposers.first(where: \.lead)
+        return text
+            .replacingOccurrences(of: "{number}", with: item.number)
+            .replacingOccurrences(of: "{title}", with: item.title)
+            .replacingOccurrences(of: "{year}", with: String(item.year))
+            .replacingOccurrences(of: "{session}", with: item.session)
+            .replacingOccurrences(of: "{proposer}", with: lead?.name ?? "")
+            .replacingOccurrences(of: "{delegation}", with: lead?.delegation ?? "")
+    }
+}

@@ -149,11 +149,33 @@ extension ProposalsHandler {
 
     public func draftReply(_ request: Civic_Proposals_V1_DraftReplyRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
         try requireID(request.id)
-        let text = try required(request.text, "text", "the draft text")
+        // Either the text, or a template to start from (filled in from the item).
+        let template = request.text.isEmpty && !request.templateID.isEmpty ? try await store.template(id: request.templateID) : nil
+        let text = template == nil ? try required(request.text, "text", "the draft text (or a template_id)") : ""
         guard text.count <= 50_000 else { throw RPCError.invalidArgument("the draft is longer than 50,000 characters", field: "text", reason: "TOO_LONG") }
-        return respond(try await store.apply(.draft, to: request.id, by: actor(context)) { item, _ in
-            item.draftText = text
+        return respond(try await store.apply(.draft, to: request.id, by: actor(context), detail: template.map { "template=\($0.name)" } ?? "") { item, _ in
+            item.draftText = template?.render(for: item) ?? text
         }, context)
+    }
+
+    public func createReplyTemplate(_ request: Civic_Proposals_V1_CreateReplyTemplateRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ReplyTemplate {
+        var errors = ValidationErrors()
+        let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if name.isEmpty { errors.add("name", "REQUIRED", "name is required") }
+        if name.count > 100 { errors.add("name", "TOO_LONG", "name is longer than 100 characters") }
+        if request.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { errors.add("text", "REQUIRED", "text is required") }
+        if request.text.count > 50_000 { errors.add("text", "TOO_LONG", "text is longer than 50,000 characters") }
+        for match in request.text.matches(of: /\{[a-z_]+\}/) where !ReplyTemplate.placeholders.contains(String(match.output)) {
+            errors.add("text", "UNKNOWN_PLACEHOLDER", "unknown placeholder \(match.output); known: \(ReplyTemplate.placeholders.joined(separator: " "))")
+        }
+        try errors.check()
+        return Civic_Proposals_V1_ReplyTemplate(try await store.createTemplate(name: name, text: request.text, by: actor(context)))
+    }
+
+    public func listReplyTemplates(_ request: Civic_Proposals_V1_ListReplyTemplatesRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListReplyTemplatesResponse {
+        var response = Civic_Proposals_V1_ListReplyTemplatesResponse()
+        response.templates = try await store.templates().map(Civic_Proposals_V1_ReplyTemplate.init)
+        return response
     }
 
     public func signBySection(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
@@ -497,5 +519,16 @@ extension ProposalsHandler {
         response.imported = Int32(items.count)
         response.ids = items.map(\.id)
         return response
+    }
+}
+
+extension Civic_Proposals_V1_ReplyTemplate {
+    init(_ template: ReplyTemplate) {
+        self.init()
+        id = template.id
+        name = template.name
+        text = template.text
+        createdBy = template.createdBy
+        createdAt = template.createdAt
     }
 }

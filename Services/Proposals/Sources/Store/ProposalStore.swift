@@ -107,6 +107,39 @@ public struct ProposalStore: Sendable {
         return problems
     }
 
+    public func createTemplate(name: String, text: String, by actor: Actor, now: Date = Date()) async throws -> ReplyTemplate {
+        let template = ReplyTemplate(id: UUID().uuidString.lowercased(), name: name, text: text, createdBy: actor.id, createdAt: StorageTime.string(now))
+        do {
+            try await database.write { db in
+                try db.execute(sql: "INSERT INTO reply_templates (id, name, text, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [template.id, name, text, actor.id, template.createdAt])
+                try Audit.record(db, actor: actor.id, action: "create-template", entity: "reply_template", entityID: template.id, detail: name, requestID: actor.requestID, at: now)
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw RPCError(.alreadyExists, "a template named \(name) exists already")
+        }
+        return template
+    }
+
+    public func templates() async throws -> [ReplyTemplate] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM reply_templates ORDER BY name").map(Self.template)
+        }
+    }
+
+    public func template(id: String) async throws -> ReplyTemplate {
+        try await database.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM reply_templates WHERE id = ?", arguments: [id]) else {
+                throw RPCError.notFound("no reply template with id \(id)")
+            }
+            return Self.template(row)
+        }
+    }
+
+    private static func template(_ row: Row) -> ReplyTemplate {
+        ReplyTemplate(id: row["id"], name: row["name"], text: row["text"], createdBy: row["created_by"], createdAt: row["created_at"])
+    }
+
     /// Published lead replies, newest publication first.
     public func publishedReplies(year: Int?, pageSize: Int, pageToken: String) async throws -> Page {
         let offset = try Paging.offset(fromToken: pageToken)

@@ -134,5 +134,14 @@ public enum ProposalsSchema {
                 t.column("urged", .integer).notNull()
             }
         },
+        DatabaseMigration("proposals-006-reply-templates") { db in
+            try db.create(table: "reply_templates") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull().unique()
+                t.column("text", .text).notNull()
+                t.column("created_by", .text).notNull()
+                t.column("created_at", .text).notNull()
+            }
+        },
     ]
 }

@@ -256,6 +256,27 @@ struct ProposalsImportTests {
         await suite.stop()
     }
 
+    @Test func relatedItemsMergeIntoOneKeySupervisedItem() async throws {
+        let suite = try await RunningSuite.start()
+        let staff = Civic_Proposals_V1_ProposalServiceClient(suite.caller())
+        var ids: [String] = []
+        for i in 0..<3 { ids.append(try await staff.registerItem(registerRequest(number: "第21-30\(i)号")).item.id) }
+        let single = try await staff.registerItem({ var r = registerRequest(number: "第21-399号"); r.keySupervised = true; return r }()).item.id
+        let other = try await staff.registerItem(registerRequest(number: "第22-001号", year: 2022)).item.id
+        let group = try await staff.mergeKeyItems(.with { $0.name = "社区养老服务（3件整合为1项）"; $0.itemIds = ids })
+        #expect(group.year == 2021)
+        let merged = try await staff.getItem(.with { $0.id = ids[1] }).item
+        #expect(merged.keySupervised)
+        #expect(merged.keyGroupID == group.id)
+        #expect(await rpcError { _ = try await staff.mergeKeyItems(.with { $0.name = "x"; $0.itemIds = [ids[0], single] }) }?.code == .failedPrecondition)
+        #expect(await rpcError { _ = try await staff.mergeKeyItems(.with { $0.name = "x"; $0.itemIds = [single, other] }) }?.code == .invalidArgument)
+        #expect(await rpcError { _ = try await staff.mergeKeyItems(.with { $0.name = "x"; $0.itemIds = [single] }) }?.code == .invalidArgument)
+        let report = try await staff.getAnnualReport(.with { $0.year = 2021 })
+        #expect(report.keySupervised == 4)       // items flagged
+        #expect(report.keySupervisedUnits == 2)  // 项: the merged group and the single one
+        await suite.stop()
+    }
+
     @Test func draftsStartFromReplyTemplates() async throws {
         let suite = try await RunningSuite.start()
         let staff = Civic_Proposals_V1_ProposalServiceClient(suite.caller(token: try await suite.issueKey(

@@ -665,11 +665,50 @@ public nonisolated struct Civic_Proposals_V1_Item: @unchecked Sendable {
     set {_uniqueStorage()._satisfaction = newValue}
   }
 
+  /// The key-supervised item (重点督办) this item was merged into, if any.
+  public var keyGroupID: String {
+    get {_storage._keyGroupID}
+    set {_uniqueStorage()._keyGroupID = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// Several related items merged into one key-supervised item (e.g. "15件整合为1项").
+public nonisolated struct Civic_Proposals_V1_KeyGroup: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var year: Int32 = 0
+
+  public var name: String = String()
+
+  public var itemIds: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_MergeKeyItemsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  public var itemIds: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 public nonisolated struct Civic_Proposals_V1_RegisterItemRequest: Sendable {
@@ -1170,9 +1209,15 @@ public nonisolated struct Civic_Proposals_V1_AnnualReport: @unchecked Sendable {
     set {_uniqueStorage()._topics = newValue}
   }
 
+  /// Items marked key-supervised, and 项: merged groups count once.
   public var keySupervised: Int64 {
     get {_storage._keySupervised}
     set {_uniqueStorage()._keySupervised = newValue}
+  }
+
+  public var keySupervisedUnits: Int64 {
+    get {_storage._keySupervisedUnits}
+    set {_uniqueStorage()._keySupervisedUnits = newValue}
   }
 
   public var onTime: Civic_Proposals_V1_ReportShare {
@@ -1514,7 +1559,7 @@ nonisolated extension Civic_Proposals_V1_Proposer: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Item"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}year\0\u{1}session\0\u{1}number\0\u{1}title\0\u{1}body\0\u{1}proposers\0\u{1}topic\0\u{3}key_supervised\0\u{1}state\0\u{3}registered_at\0\u{3}registered_by\0\u{1}role\0\u{1}units\0\u{1}complex\0\u{3}assigned_on\0\u{3}answer_due\0\u{3}return_window_ends\0\u{3}urge_count\0\u{3}met_face_to_face\0\u{3}draft_text\0\u{1}result\0\u{1}adoption\0\u{3}reply_text\0\u{3}replied_on\0\u{3}answered_on_time\0\u{3}publication_due\0\u{3}published_on\0\u{1}satisfaction\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}year\0\u{1}session\0\u{1}number\0\u{1}title\0\u{1}body\0\u{1}proposers\0\u{1}topic\0\u{3}key_supervised\0\u{1}state\0\u{3}registered_at\0\u{3}registered_by\0\u{1}role\0\u{1}units\0\u{1}complex\0\u{3}assigned_on\0\u{3}answer_due\0\u{3}return_window_ends\0\u{3}urge_count\0\u{3}met_face_to_face\0\u{3}draft_text\0\u{1}result\0\u{1}adoption\0\u{3}reply_text\0\u{3}replied_on\0\u{3}answered_on_time\0\u{3}publication_due\0\u{3}published_on\0\u{1}satisfaction\0\u{3}key_group_id\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -1547,6 +1592,7 @@ nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProto
     var _publicationDue: String = String()
     var _publishedOn: String = String()
     var _satisfaction: Civic_Proposals_V1_Satisfaction = .unspecified
+    var _keyGroupID: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1587,6 +1633,7 @@ nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProto
       _publicationDue = source._publicationDue
       _publishedOn = source._publishedOn
       _satisfaction = source._satisfaction
+      _keyGroupID = source._keyGroupID
     }
   }
 
@@ -1635,6 +1682,7 @@ nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProto
         case 28: try { try decoder.decodeSingularStringField(value: &_storage._publicationDue) }()
         case 29: try { try decoder.decodeSingularStringField(value: &_storage._publishedOn) }()
         case 30: try { try decoder.decodeSingularEnumField(value: &_storage._satisfaction) }()
+        case 31: try { try decoder.decodeSingularStringField(value: &_storage._keyGroupID) }()
         default: break
         }
       }
@@ -1733,6 +1781,9 @@ nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProto
       if _storage._satisfaction != .unspecified {
         try visitor.visitSingularEnumField(value: _storage._satisfaction, fieldNumber: 30)
       }
+      if !_storage._keyGroupID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._keyGroupID, fieldNumber: 31)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1772,10 +1823,91 @@ nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProto
         if _storage._publicationDue != rhs_storage._publicationDue {return false}
         if _storage._publishedOn != rhs_storage._publishedOn {return false}
         if _storage._satisfaction != rhs_storage._satisfaction {return false}
+        if _storage._keyGroupID != rhs_storage._keyGroupID {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_KeyGroup: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".KeyGroup"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}year\0\u{1}name\0\u{3}item_ids\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.year) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.itemIds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if self.year != 0 {
+      try visitor.visitSingularInt32Field(value: self.year, fieldNumber: 2)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 3)
+    }
+    if !self.itemIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.itemIds, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_KeyGroup, rhs: Civic_Proposals_V1_KeyGroup) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.year != rhs.year {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.itemIds != rhs.itemIds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_MergeKeyItemsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".MergeKeyItemsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}item_ids\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.itemIds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if !self.itemIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.itemIds, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_MergeKeyItemsRequest, rhs: Civic_Proposals_V1_MergeKeyItemsRequest) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.itemIds != rhs.itemIds {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2791,7 +2923,7 @@ nonisolated extension Civic_Proposals_V1_TopicShare: SwiftProtobuf.Message, Swif
 
 nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AnnualReport"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}year\0\u{1}total\0\u{3}by_kind\0\u{3}by_role\0\u{3}by_kind_and_role\0\u{1}topics\0\u{3}key_supervised\0\u{3}on_time\0\u{3}face_to_face\0\u{1}answered\0\u{3}satisfaction_of_feedback\0\u{3}satisfaction_of_replies\0\u{3}lead_results\0\u{3}lead_adoption\0\u{3}previous_total\0\u{1}change\0\u{1}csv\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}year\0\u{1}total\0\u{3}by_kind\0\u{3}by_role\0\u{3}by_kind_and_role\0\u{1}topics\0\u{3}key_supervised\0\u{3}on_time\0\u{3}face_to_face\0\u{1}answered\0\u{3}satisfaction_of_feedback\0\u{3}satisfaction_of_replies\0\u{3}lead_results\0\u{3}lead_adoption\0\u{3}previous_total\0\u{1}change\0\u{1}csv\0\u{3}key_supervised_units\0")
 
   fileprivate class _StorageClass {
     var _year: Int32 = 0
@@ -2801,6 +2933,7 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
     var _byKindAndRole: [Civic_Proposals_V1_ReportShare] = []
     var _topics: [Civic_Proposals_V1_TopicShare] = []
     var _keySupervised: Int64 = 0
+    var _keySupervisedUnits: Int64 = 0
     var _onTime: Civic_Proposals_V1_ReportShare? = nil
     var _faceToFace: Civic_Proposals_V1_ReportShare? = nil
     var _answered: Civic_Proposals_V1_ReportShare? = nil
@@ -2828,6 +2961,7 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
       _byKindAndRole = source._byKindAndRole
       _topics = source._topics
       _keySupervised = source._keySupervised
+      _keySupervisedUnits = source._keySupervisedUnits
       _onTime = source._onTime
       _faceToFace = source._faceToFace
       _answered = source._answered
@@ -2873,6 +3007,7 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
         case 15: try { try decoder.decodeSingularInt64Field(value: &_storage._previousTotal) }()
         case 16: try { try decoder.decodeSingularInt64Field(value: &_storage._change) }()
         case 17: try { try decoder.decodeSingularStringField(value: &_storage._csv) }()
+        case 18: try { try decoder.decodeSingularInt64Field(value: &_storage._keySupervisedUnits) }()
         default: break
         }
       }
@@ -2936,6 +3071,9 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
       if !_storage._csv.isEmpty {
         try visitor.visitSingularStringField(value: _storage._csv, fieldNumber: 17)
       }
+      if _storage._keySupervisedUnits != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._keySupervisedUnits, fieldNumber: 18)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2952,6 +3090,7 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
         if _storage._byKindAndRole != rhs_storage._byKindAndRole {return false}
         if _storage._topics != rhs_storage._topics {return false}
         if _storage._keySupervised != rhs_storage._keySupervised {return false}
+        if _storage._keySupervisedUnits != rhs_storage._keySupervisedUnits {return false}
         if _storage._onTime != rhs_storage._onTime {return false}
         if _storage._faceToFace != rhs_storage._faceToFace {return false}
         if _storage._answered != rhs_storage._answered {return false}

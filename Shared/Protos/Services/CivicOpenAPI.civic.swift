@@ -392,6 +392,11 @@ public enum CivicOpenAPI {
             "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
           },
           "keySupervised" : {
+            "description" : "Items marked key-supervised, and 项: merged groups count once.",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "keySupervisedUnits" : {
             "format" : "int64",
             "type" : "string"
           },
@@ -644,6 +649,10 @@ public enum CivicOpenAPI {
           "id" : {
             "type" : "string"
           },
+          "keyGroupId" : {
+            "description" : "The key-supervised item (重点督办) this item was merged into, if any.",
+            "type" : "string"
+          },
           "keySupervised" : {
             "description" : "重点督办",
             "type" : "boolean"
@@ -792,6 +801,28 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.KeyGroup" : {
+        "description" : "Several related items merged into one key-supervised item (e.g. \"15件整合为1项\").",
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "itemIds" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "name" : {
+            "type" : "string"
+          },
+          "year" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.ListItemsRequest" : {
         "properties" : {
           "kind" : {
@@ -869,6 +900,20 @@ public enum CivicOpenAPI {
               "$ref" : "#/components/schemas/civic.proposals.v1.ReplyTemplate"
             },
             "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.MergeKeyItemsRequest" : {
+        "properties" : {
+          "itemIds" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "name" : {
+            "type" : "string"
           }
         },
         "type" : "object"
@@ -1884,6 +1929,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "ProposalService.ListReplyTemplates",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/MergeKeyItems" : {
+      "post" : {
+        "operationId" : "ProposalService_MergeKeyItems",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.MergeKeyItemsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.KeyGroup"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "重点督办: merge related items of one year into one key-supervised item.",
         "tags" : [
           "civic.proposals.v1.ProposalService"
         ]

@@ -34,9 +34,10 @@ public enum Civic_Proposals_V1_ProposalService {
         public static let importItems = RPCMethod(service: name, name: "ImportItems", requestType: Civic_Proposals_V1_ImportItemsRequest.self, responseType: Civic_Proposals_V1_ImportItemsResponse.self)
         public static let createReplyTemplate = RPCMethod(service: name, name: "CreateReplyTemplate", requestType: Civic_Proposals_V1_CreateReplyTemplateRequest.self, responseType: Civic_Proposals_V1_ReplyTemplate.self)
         public static let listReplyTemplates = RPCMethod(service: name, name: "ListReplyTemplates", requestType: Civic_Proposals_V1_ListReplyTemplatesRequest.self, responseType: Civic_Proposals_V1_ListReplyTemplatesResponse.self)
+        public static let mergeKeyItems = RPCMethod(service: name, name: "MergeKeyItems", requestType: Civic_Proposals_V1_MergeKeyItemsRequest.self, responseType: Civic_Proposals_V1_KeyGroup.self)
     }
 
-    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.getAnnualReport, Method.getItemHistory, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates]
+    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.getAnnualReport, Method.getItemHistory, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates, Method.mergeKeyItems]
 }
 
 /// What a server of civic.proposals.v1.ProposalService implements.
@@ -84,6 +85,8 @@ public protocol Civic_Proposals_V1_ProposalServiceHandler: Sendable {
     func importItems(_ request: Civic_Proposals_V1_ImportItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ImportItemsResponse
     func createReplyTemplate(_ request: Civic_Proposals_V1_CreateReplyTemplateRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ReplyTemplate
     func listReplyTemplates(_ request: Civic_Proposals_V1_ListReplyTemplatesRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListReplyTemplatesResponse
+    /// 重点督办: merge related items of one year into one key-supervised item.
+    func mergeKeyItems(_ request: Civic_Proposals_V1_MergeKeyItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_KeyGroup
 }
 
 extension Civic_Proposals_V1_ProposalServiceHandler {
@@ -164,6 +167,9 @@ extension Civic_Proposals_V1_ProposalServiceHandler {
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.listReplyTemplates) { (request: Civic_Proposals_V1_ListReplyTemplatesRequest, context: RPCContext) in
                 try await self.listReplyTemplates(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.mergeKeyItems) { (request: Civic_Proposals_V1_MergeKeyItemsRequest, context: RPCContext) in
+                try await self.mergeKeyItems(request, context: context)
             },
         ]
     }
@@ -293,5 +299,10 @@ public struct Civic_Proposals_V1_ProposalServiceClient: Sendable {
 
     public func listReplyTemplates(_ request: Civic_Proposals_V1_ListReplyTemplatesRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ListReplyTemplatesResponse {
         try await caller.unary(Civic_Proposals_V1_ProposalService.Method.listReplyTemplates, request, options: options)
+    }
+
+    /// 重点督办: merge related items of one year into one key-supervised item.
+    public func mergeKeyItems(_ request: Civic_Proposals_V1_MergeKeyItemsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_KeyGroup {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.mergeKeyItems, request, options: options)
     }
 }

@@ -101,6 +101,8 @@ public struct AnnualReport: Sendable, Equatable {
     public let byKindAndRole: [ItemKind: [RoleColumn: Int]]
     public let topics: [TopicLine]
     public let keySupervised: Int
+    /// 重点督办 项数: items merged into one key-supervised item count once.
+    public let keySupervisedUnits: Int
     /// Answered by the deadline / answered (主办 and 协办).
     public let onTime: Rate
     /// 见面率: items with a face-to-face contact / items handled (主办 and 协办).
@@ -118,7 +120,7 @@ public struct AnnualReport: Sendable, Equatable {
     public let previousTotal: Int?
     public var change: Int? { previousTotal.map { total - $0 } }
 
-    public init(year: Int, groups: [ReportGroup], previousTotal: Int? = nil) {
+    public init(year: Int, groups: [ReportGroup], previousTotal: Int? = nil, keySupervisedUnits: Int? = nil) {
         self.year = year
         self.previousTotal = previousTotal
         var total = 0
@@ -172,6 +174,7 @@ public struct AnnualReport: Sendable, Equatable {
                 }))
         }
         self.keySupervised = key
+        self.keySupervisedUnits = keySupervisedUnits ?? key
         self.onTime = Rate(numerator: onTimeCount, denominator: answeredCount)
         self.faceToFace = Rate(numerator: met, denominator: handled)
         self.answered = Rate(numerator: answeredCount, denominator: handled)
@@ -202,7 +205,8 @@ public struct AnnualReport: Sendable, Equatable {
                 line("topic_role", "\(name)/\(column.rawValue)", topic.byRole[column]!.count, topic.byRole[column]!.percent)
             }
         }
-        line("key_supervised", "重点督办", keySupervised)
+        line("key_supervised", "重点督办(件)", keySupervised)
+        line("key_supervised", "重点督办(项)", keySupervisedUnits)
         line("rate", "on_time", onTime.numerator, onTime.percent)
         line("rate", "face_to_face 见面率", faceToFace.numerator, faceToFace.percent)
         line("rate", "answered 答复率", answered.numerator, answered.percent)

@@ -119,6 +119,8 @@ public struct Item: Sendable, Equatable {
     public var publicationDue: CivilDate? = nil
     public var publishedOn: CivilDate? = nil
     public var satisfaction: Satisfaction? = nil
+    /// The key-supervised item (重点督办) this one was merged into.
+    public var keyGroupID: String? = nil
 }
 
 /// An internal unit (科室) and its part in an item.

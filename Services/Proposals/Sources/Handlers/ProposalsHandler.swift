@@ -171,5 +171,6 @@ extension Civic_Proposals_V1_Item {
         publicationDue = item.publicationDue?.description ?? ""
         publishedOn = item.publishedOn?.description ?? ""
         satisfaction = item.satisfaction?.proto ?? .unspecified
+        keyGroupID = item.keyGroupID ?? ""
     }
 }

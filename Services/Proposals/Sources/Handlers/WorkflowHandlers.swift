@@ -158,6 +158,23 @@ extension ProposalsHandler {
         }, context)
     }
 
+    public func mergeKeyItems(_ request: Civic_Proposals_V1_MergeKeyItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_KeyGroup {
+        let name = try required(request.name, "name", "a name for the key-supervised item")
+        guard request.itemIds.count >= 2 else {
+            throw RPCError.invalidArgument("at least two items are merged", field: "item_ids", reason: "TOO_FEW")
+        }
+        guard Set(request.itemIds).count == request.itemIds.count else {
+            throw RPCError.invalidArgument("an item is listed twice", field: "item_ids", reason: "DUPLICATE")
+        }
+        let (id, year) = try await store.mergeKeyItems(name: name, ids: request.itemIds, by: actor(context))
+        var group = Civic_Proposals_V1_KeyGroup()
+        group.id = id
+        group.year = Int32(year)
+        group.name = name
+        group.itemIds = request.itemIds
+        return group
+    }
+
     public func createReplyTemplate(_ request: Civic_Proposals_V1_CreateReplyTemplateRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ReplyTemplate {
         var errors = ValidationErrors()
         let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -303,7 +320,9 @@ extension ProposalsHandler {
         let year = Int(request.year)
         async let groups = store.reportGroups(year: year)
         async let previous = store.count(year: year - 1)
-        return Civic_Proposals_V1_AnnualReport(AnnualReport(year: year, groups: try await groups, previousTotal: try await previous), topics: validator.topics)
+        async let units = store.keySupervisedUnits(year: year)
+        let report = AnnualReport(year: year, groups: try await groups, previousTotal: try await previous, keySupervisedUnits: try await units)
+        return Civic_Proposals_V1_AnnualReport(report, topics: validator.topics)
     }
 
     public func getItemHistory(_ request: Civic_Proposals_V1_GetItemHistoryRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemHistoryResponse {
@@ -444,6 +463,7 @@ extension Civic_Proposals_V1_AnnualReport {
             return topic
         }
         keySupervised = Int64(report.keySupervised)
+        keySupervisedUnits = Int64(report.keySupervisedUnits)
         onTime = rate("on_time", report.onTime)
         faceToFace = rate("face_to_face", report.faceToFace)
         answered = rate("answered", report.answered)

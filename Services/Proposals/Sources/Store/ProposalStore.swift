@@ -107,6 +107,39 @@ public struct ProposalStore: Sendable {
         return problems
     }
 
+    /// 重点督办: merges items of one year into one key-supervised item.
+    public func mergeKeyItems(name: String, ids: [String], by actor: Actor, now: Date = Date()) async throws -> (id: String, year: Int) {
+        try await database.write { db in
+            let items = try ids.map { try Self.load(db, id: $0) }
+            let years = Set(items.map(\.year))
+            guard years.count == 1, let year = years.first else {
+                throw RPCError.invalidArgument("merged items must all be of one year; found \(years.sorted().map(String.init).joined(separator: ", "))", field: "item_ids", reason: "MIXED_YEARS")
+            }
+            if let grouped = items.first(where: { $0.keyGroupID != nil }) {
+                throw RPCError.failedPrecondition("item \(grouped.number) is already part of a key-supervised item", reason: "ALREADY_MERGED")
+            }
+            let groupID = UUID().uuidString.lowercased()
+            try db.execute(sql: "INSERT INTO key_groups (id, year, name, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [groupID, year, name, actor.id, StorageTime.string(now)])
+            for item in items {
+                try db.execute(sql: "UPDATE items SET key_supervised = 1, key_group_id = ? WHERE id = ?", arguments: [groupID, item.id])
+                try Audit.record(db, actor: actor.id, action: "merge-key", entity: "item", entityID: item.id, reason: name,
+                                 detail: "key group \(groupID) of \(items.count) items", requestID: actor.requestID, at: now)
+            }
+            return (groupID, year)
+        }
+    }
+
+    /// 重点督办 项数: merged groups count once, other key-supervised items one each.
+    public func keySupervisedUnits(year: Int) async throws -> Int {
+        try await database.read { db in
+            let groups = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM key_groups WHERE year = ?", arguments: [year]) ?? 0
+            let flagged = try Int.fetchOne(db, sql: "SELECT coalesce(sum(n), 0) FROM report_counts WHERE year = ? AND key_supervised = 1", arguments: [year]) ?? 0
+            let merged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items WHERE key_group_id IN (SELECT id FROM key_groups WHERE year = ?)", arguments: [year]) ?? 0
+            return groups + flagged - merged
+        }
+    }
+
     public func createTemplate(name: String, text: String, by actor: Actor, now: Date = Date()) async throws -> ReplyTemplate {
         let template = ReplyTemplate(id: UUID().uuidString.lowercased(), name: name, text: text, createdBy: actor.id, createdAt: StorageTime.string(now))
         do {
@@ -250,6 +283,7 @@ public struct ProposalStore: Sendable {
         item.publicationDue = (row["publication_due"] as String?).flatMap(CivilDate.init)
         item.publishedOn = (row["published_on"] as String?).flatMap(CivilDate.init)
         item.satisfaction = (row["satisfaction"] as String?).flatMap(Satisfaction.init(rawValue:))
+        item.keyGroupID = row["key_group_id"]
         return item
     }
 

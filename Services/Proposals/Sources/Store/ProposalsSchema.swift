@@ -143,5 +143,16 @@ public enum ProposalsSchema {
                 t.column("created_at", .text).notNull()
             }
         },
+        DatabaseMigration("proposals-007-key-groups") { db in
+            try db.create(table: "key_groups") { t in
+                t.primaryKey("id", .text)
+                t.column("year", .integer).notNull().indexed()
+                t.column("name", .text).notNull()
+                t.column("created_by", .text).notNull()
+                t.column("created_at", .text).notNull()
+            }
+            try db.alter(table: "items") { t in t.add(column: "key_group_id", .text).references("key_groups") }
+            try db.create(index: "items_key_group", on: "items", columns: ["key_group_id"])
+        },
     ]
 }

@@ -164,9 +164,13 @@ public struct WorkingCalendar: Sendable {
 
     /// Reads a JSON file holding one schedule or an array of them.
     public static func load(file: String) throws -> WorkingCalendar {
+        try WorkingCalendar(schedules: schedules(file: file))
+    }
+
+    public static func schedules(file: String) throws -> [YearSchedule] {
         let data = try Data(contentsOf: URL(fileURLWithPath: file))
-        if let many = try? JSONDecoder().decode([YearSchedule].self, from: data) { return try WorkingCalendar(schedules: many) }
-        return try WorkingCalendar(schedules: [JSONDecoder().decode(YearSchedule.self, from: data)])
+        if let many = try? JSONDecoder().decode([YearSchedule].self, from: data) { return many }
+        return [try JSONDecoder().decode(YearSchedule.self, from: data)]
     }
 
     public enum CalendarError: Error, CustomStringConvertible {
@@ -201,6 +205,8 @@ public struct WorkingCalendar: Sendable {
         ],
         workdays: ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"])
 
-    /// The default: the shipped official schedules.
-    public static let standard = try! WorkingCalendar(schedules: [china2026])
+    /// The shipped official schedules.
+    public static let builtIn = [china2026]
+    /// The default calendar: the shipped schedules.
+    public static let standard = try! WorkingCalendar(schedules: builtIn)
 }

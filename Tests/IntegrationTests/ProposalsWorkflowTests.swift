@@ -46,6 +46,7 @@ struct ProposalsWorkflowTests {
         #expect(item.answerDue == "2026-06-10")
         #expect(item.returnWindowEnds == "2026-03-19")
         #expect(item.units.map(\.unit) == ["养老服务科", "社会救助科"])
+        #expect(item.units.map(\.opinionDue) == ["", "2026-04-10"])  // the co-handling unit's opinion: one month
 
         // 承办: contacts before and during handling; one face to face.
         item = try await office.staff.recordContact(.with { $0.id = id; $0.stage = .beforeHandling; $0.summary = "电话沟通办理思路"; $0.on = "2026-03-12" }).item
@@ -53,6 +54,13 @@ struct ProposalsWorkflowTests {
         #expect(!item.metFaceToFace)
         item = try await office.staff.recordContact(.with { $0.id = id; $0.stage = .duringHandling; $0.faceToFace = true; $0.summary = "上门座谈"; $0.on = "2026-04-02" }).item
         #expect(item.metFaceToFace)
+
+        // The co-handling section sends its opinion to the lead section.
+        item = try await office.staff.recordUnitOpinion(.with { $0.id = id; $0.unit = "社会救助科"; $0.opinion = "建议纳入救助衔接"; $0.on = "2026-04-08" }).item
+        #expect(item.units[1].opinion == "建议纳入救助衔接")
+        #expect(item.units[1].opinionOn == "2026-04-08")
+        let leadUnitOpinion = await rpcError { _ = try await office.staff.recordUnitOpinion(.with { $0.id = id; $0.unit = "养老服务科"; $0.opinion = "x" }) }
+        #expect(leadUnitOpinion?.code == .failedPrecondition)
 
         // 催办
         item = try await office.leader.urgeItem(.with { $0.id = id; $0.note = "请加快办理" }).item
@@ -98,7 +106,7 @@ struct ProposalsWorkflowTests {
         // Every step is in the item's history, with who did it.
         let history = try await office.staff.getItemHistory(.with { $0.id = id }).entries
         #expect(history.map(\.action) == [
-            "register", "assign", "record-contact", "record-contact", "urge", "draft", "sign-by-section", "send-back", "draft",
+            "register", "assign", "record-contact", "record-contact", "record-contact", "urge", "draft", "sign-by-section", "send-back", "draft",
             "sign-by-section", "sign-off", "report", "reply", "record-progress", "publish", "feedback",
         ])
         #expect(Set(history.map(\.actor)).count == 3)  // staff, leader, deputy

@@ -30,6 +30,8 @@ final class RunningSuite: @unchecked Sendable {
     ]
 
     init() {
+        // The daily urging job would race the tests' own urging checks on the real clock.
+        setenv("CIVIC_PROPOSALS_DAILY_URGING", "off", 1)
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("civic-it-\(UUID().uuidString)").path
     }
 

@@ -72,6 +72,7 @@ struct AnnualReportTests {
         #expect(report.faceToFace.percent.description == "100.0")
         #expect(report.answered.percent.description == "100.0")
         #expect(report.satisfactionOfFeedback.percent.description == "100.0")
+        #expect(report.satisfactionOfReplies == .init(numerator: 18, denominator: 18))  // of the lead replies only
         #expect(report.leadAdoption == [.full: 16, .partial: 2])
         #expect(report.leadResults == [.a: 16, .b: 2])
     }

@@ -213,3 +213,33 @@ struct ReportCountsTests {
         #expect(try await store.count(year: 2021) == 5)
     }
 }
+
+@Suite("Report groups from the store")
+struct ReportGroupTests {
+    @Test func returnedItemsCountInTotalsOnlyAndLeadItemsCountAsAnsweredOnlyOnceReplied() async throws {
+        let store = try makeStore()
+        func item(_ number: String, role: HandlingRole) async throws -> String {
+            var r = validRegistration()
+            r.number = number
+            let id = try await store.register(r, by: staff).id
+            _ = try await store.apply(.assign(role: role), to: id, by: staff) { item, _ in item.role = role }
+            return id
+        }
+        let returned = try await item("R-1", role: .leadSole)
+        _ = try await store.apply(.returnItem, to: returned, by: staff)
+        let lead = try await item("R-2", role: .leadSole)
+        let co = try await item("R-3", role: .coHandling)
+        for id in [lead, co] {
+            for event: ItemEvent in [.startHandling, .draft, .signBySection, .signOff, .report] {
+                _ = try await store.apply(event, to: id, by: staff)
+            }
+        }
+        let report = AnnualReport(year: 2021, groups: try await store.reportGroups(year: 2021))
+        #expect(report.total == 3)
+        #expect(report.byRole[.lead]?.count == 1)      // the returned one is not the bureau's
+        #expect(report.answered == .init(numerator: 1, denominator: 2))  // the co-handling opinion only
+        _ = try await store.apply(.reply, to: lead, by: staff) { item, _ in item.result = .a; item.adoption = .full }
+        let after = AnnualReport(year: 2021, groups: try await store.reportGroups(year: 2021))
+        #expect(after.answered == .init(numerator: 2, denominator: 2))
+    }
+}

@@ -19,6 +19,8 @@ struct SettingsAndJobTests {
         #expect(throws: RPCError.self) { _ = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_REPLY_MONTHS": "40"]) }
         #expect(throws: (any Error).self) { _ = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_REPLY_MONTHS": "three"]) }
         #expect(throws: RPCError.self) { _ = try ProposalsSettings.fromEnvironment(["CIVIC_CALENDAR_FILE": "/nonexistent.json"]) }
+        #expect(try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_DAILY_URGING": "off"]).dailyUrging == false)
+        #expect(throws: RPCError.self) { _ = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_DAILY_URGING": "sometimes"]) }
     }
 
     @Test func aCalendarFileReplacesTheBuiltInSchedule() throws {
@@ -28,7 +30,8 @@ struct SettingsAndJobTests {
         let settings = try ProposalsSettings.fromEnvironment(["CIVIC_CALENDAR_FILE": file.path])
         #expect(!settings.calendar.isWorkingDay(CivilDate("2027-01-01")!))
         #expect(settings.calendar.isWorkingDay(CivilDate("2027-01-09")!))  // a Saturday made a working day
-        #expect(settings.calendarSource == file.path)
+        #expect(settings.calendarSource == "\(file.path) + built-in")
+        #expect(!settings.calendar.isWorkingDay(CivilDate("2026-10-01")!))  // the built-in 2026 stays
     }
 
     @Test func dailyUrgingRunsOnceADayFromItsHour() async throws {

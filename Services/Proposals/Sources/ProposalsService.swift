@@ -14,12 +14,17 @@ public enum ProposalsService {
         migrations: ProposalsSchema.migrations,
         makeJobs: { database, logger in
             let settings = try ProposalsSettings.fromEnvironment()
+            guard settings.dailyUrging else { return [] }
             let handler = settings.handler(ProposalStore(database: database))
             return [{ await DailyUrging(handler: handler, database: database, hour: settings.urgingHour, logger: logger).run() }]
         }
     ) { database, logger in
         let settings = try ProposalsSettings.fromEnvironment()
         logger.info("proposals settings", metadata: ["settings": "\(settings)"])
+        let year = CivilDate.today().year
+        if !settings.calendar.knownYears.contains(year) {
+            logger.warning("no holiday schedule for \(year): deadlines count weekends only; load it with CIVIC_CALENDAR_FILE")
+        }
         return settings.handler(ProposalStore(database: database)).rpcHandlers
     }
 }
@@ -32,6 +37,8 @@ public struct ProposalsSettings: Sendable, CustomStringConvertible {
     public var deadlines = ReplyDeadlines()
     /// Local hour (China Standard Time) of the daily urging run.
     public var urgingHour = 8
+    /// CIVIC_PROPOSALS_DAILY_URGING=off turns the job off (RunUrging still works).
+    public var dailyUrging = true
 
     public init() {}
 
@@ -40,8 +47,11 @@ public struct ProposalsSettings: Sendable, CustomStringConvertible {
         var settings = ProposalsSettings()
         if let file = env.string("CIVIC_CALENDAR_FILE") {
             do {
-                settings.calendar = try WorkingCalendar.load(file: file)
-                settings.calendarSource = file
+                // The file's years replace the built-in ones; other built-in years stay.
+                let schedules = try WorkingCalendar.schedules(file: file)
+                let fileYears = Set(schedules.map(\.year))
+                settings.calendar = try WorkingCalendar(schedules: WorkingCalendar.builtIn.filter { !fileYears.contains($0.year) } + schedules)
+                settings.calendarSource = "\(file) + built-in"
             } catch {
                 throw RPCError(.invalidArgument, "CIVIC_CALENDAR_FILE=\(file): \(error)")
             }
@@ -59,6 +69,11 @@ public struct ProposalsSettings: Sendable, CustomStringConvertible {
         try limit("REREPLY_MONTHS", \.reReplyMonths, 1...12)
         try limit("PUBLICATION_WORKING_DAYS", \.publicationWorkingDays, 1...120)
         try limit("DUE_SOON_WORKING_DAYS", \.dueSoonWorkingDays, 0...60)
+        switch env.string("CIVIC_PROPOSALS_DAILY_URGING")?.lowercased() {
+        case nil, "on", "true", "1": settings.dailyUrging = true
+        case "off", "false", "0": settings.dailyUrging = false
+        case let other?: throw RPCError(.invalidArgument, "CIVIC_PROPOSALS_DAILY_URGING=\(other) is neither on nor off")
+        }
         if let hour = try env.int("CIVIC_PROPOSALS_URGING_HOUR") {
             guard (0...23).contains(hour) else { throw RPCError(.invalidArgument, "CIVIC_PROPOSALS_URGING_HOUR=\(hour) is outside 0…23") }
             settings.urgingHour = hour
@@ -74,7 +89,7 @@ public struct ProposalsSettings: Sendable, CustomStringConvertible {
         "calendar=\(calendarSource) reply=\(deadlines.replyMonths)m complex=\(deadlines.complexReplyMonths)m "
             + "opinion=\(deadlines.coHandlingOpinionMonths)m return=\(deadlines.returnWindowWorkingDays)wd "
             + "re-reply=\(deadlines.reReplyMonths)m publication=\(deadlines.publicationWorkingDays)wd "
-            + "due-soon=\(deadlines.dueSoonWorkingDays)wd urging-hour=\(urgingHour)"
+            + "due-soon=\(deadlines.dueSoonWorkingDays)wd daily-urging=\(dailyUrging ? "on at \(urgingHour):00" : "off")"
     }
 }
 

@@ -470,6 +470,31 @@ public nonisolated struct Civic_Proposals_V1_UnitAssignment: Sendable {
 
   public var role: Civic_Proposals_V1_HandlingRole = .unspecified
 
+  /// For a co-handling unit: its opinion to the lead unit, due one month after assignment.
+  public var opinionDue: String = String()
+
+  public var opinion: String = String()
+
+  public var opinionOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_RecordUnitOpinionRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var unit: String = String()
+
+  public var opinion: String = String()
+
+  public var on: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1474,7 +1499,7 @@ nonisolated extension Civic_Proposals_V1_ImportFormat: SwiftProtobuf._ProtoNameP
 
 nonisolated extension Civic_Proposals_V1_UnitAssignment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".UnitAssignment"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}unit\0\u{1}role\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}unit\0\u{1}role\0\u{3}opinion_due\0\u{1}opinion\0\u{3}opinion_on\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1484,6 +1509,9 @@ nonisolated extension Civic_Proposals_V1_UnitAssignment: SwiftProtobuf.Message, 
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.unit) }()
       case 2: try { try decoder.decodeSingularEnumField(value: &self.role) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.opinionDue) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.opinion) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.opinionOn) }()
       default: break
       }
     }
@@ -1496,12 +1524,69 @@ nonisolated extension Civic_Proposals_V1_UnitAssignment: SwiftProtobuf.Message, 
     if self.role != .unspecified {
       try visitor.visitSingularEnumField(value: self.role, fieldNumber: 2)
     }
+    if !self.opinionDue.isEmpty {
+      try visitor.visitSingularStringField(value: self.opinionDue, fieldNumber: 3)
+    }
+    if !self.opinion.isEmpty {
+      try visitor.visitSingularStringField(value: self.opinion, fieldNumber: 4)
+    }
+    if !self.opinionOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.opinionOn, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Civic_Proposals_V1_UnitAssignment, rhs: Civic_Proposals_V1_UnitAssignment) -> Bool {
     if lhs.unit != rhs.unit {return false}
     if lhs.role != rhs.role {return false}
+    if lhs.opinionDue != rhs.opinionDue {return false}
+    if lhs.opinion != rhs.opinion {return false}
+    if lhs.opinionOn != rhs.opinionOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_RecordUnitOpinionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordUnitOpinionRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}unit\0\u{1}opinion\0\u{1}on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.unit) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.opinion) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.unit.isEmpty {
+      try visitor.visitSingularStringField(value: self.unit, fieldNumber: 2)
+    }
+    if !self.opinion.isEmpty {
+      try visitor.visitSingularStringField(value: self.opinion, fieldNumber: 3)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_RecordUnitOpinionRequest, rhs: Civic_Proposals_V1_RecordUnitOpinionRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.unit != rhs.unit {return false}
+    if lhs.opinion != rhs.opinion {return false}
+    if lhs.on != rhs.on {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1031,6 +1031,23 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.RecordUnitOpinionRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "opinion" : {
+            "type" : "string"
+          },
+          "unit" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.RegisterItemRequest" : {
         "properties" : {
           "body" : {
@@ -1187,6 +1204,16 @@ public enum CivicOpenAPI {
       "civic.proposals.v1.UnitAssignment" : {
         "description" : "An internal handling unit (科室/处室) and its part in the item.",
         "properties" : {
+          "opinion" : {
+            "type" : "string"
+          },
+          "opinionDue" : {
+            "description" : "For a co-handling unit: its opinion to the lead unit, due one month after assignment.",
+            "type" : "string"
+          },
+          "opinionOn" : {
+            "type" : "string"
+          },
           "role" : {
             "enum" : [
               "HANDLING_ROLE_UNSPECIFIED",
@@ -2065,6 +2092,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "落实",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/RecordUnitOpinion" : {
+      "post" : {
+        "operationId" : "ProposalService_RecordUnitOpinion",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.RecordUnitOpinionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ItemResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "A co-handling unit's opinion to the lead unit (会办意见).",
         "tags" : [
           "civic.proposals.v1.ProposalService"
         ]

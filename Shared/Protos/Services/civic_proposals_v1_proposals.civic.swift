@@ -35,9 +35,10 @@ public enum Civic_Proposals_V1_ProposalService {
         public static let createReplyTemplate = RPCMethod(service: name, name: "CreateReplyTemplate", requestType: Civic_Proposals_V1_CreateReplyTemplateRequest.self, responseType: Civic_Proposals_V1_ReplyTemplate.self)
         public static let listReplyTemplates = RPCMethod(service: name, name: "ListReplyTemplates", requestType: Civic_Proposals_V1_ListReplyTemplatesRequest.self, responseType: Civic_Proposals_V1_ListReplyTemplatesResponse.self)
         public static let mergeKeyItems = RPCMethod(service: name, name: "MergeKeyItems", requestType: Civic_Proposals_V1_MergeKeyItemsRequest.self, responseType: Civic_Proposals_V1_KeyGroup.self)
+        public static let recordUnitOpinion = RPCMethod(service: name, name: "RecordUnitOpinion", requestType: Civic_Proposals_V1_RecordUnitOpinionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
     }
 
-    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.getAnnualReport, Method.getItemHistory, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates, Method.mergeKeyItems]
+    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.getAnnualReport, Method.getItemHistory, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates, Method.mergeKeyItems, Method.recordUnitOpinion]
 }
 
 /// What a server of civic.proposals.v1.ProposalService implements.
@@ -87,6 +88,8 @@ public protocol Civic_Proposals_V1_ProposalServiceHandler: Sendable {
     func listReplyTemplates(_ request: Civic_Proposals_V1_ListReplyTemplatesRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListReplyTemplatesResponse
     /// 重点督办: merge related items of one year into one key-supervised item.
     func mergeKeyItems(_ request: Civic_Proposals_V1_MergeKeyItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_KeyGroup
+    /// A co-handling unit's opinion to the lead unit (会办意见).
+    func recordUnitOpinion(_ request: Civic_Proposals_V1_RecordUnitOpinionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
 }
 
 extension Civic_Proposals_V1_ProposalServiceHandler {
@@ -170,6 +173,9 @@ extension Civic_Proposals_V1_ProposalServiceHandler {
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.mergeKeyItems) { (request: Civic_Proposals_V1_MergeKeyItemsRequest, context: RPCContext) in
                 try await self.mergeKeyItems(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.recordUnitOpinion) { (request: Civic_Proposals_V1_RecordUnitOpinionRequest, context: RPCContext) in
+                try await self.recordUnitOpinion(request, context: context)
             },
         ]
     }
@@ -304,5 +310,10 @@ public struct Civic_Proposals_V1_ProposalServiceClient: Sendable {
     /// 重点督办: merge related items of one year into one key-supervised item.
     public func mergeKeyItems(_ request: Civic_Proposals_V1_MergeKeyItemsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_KeyGroup {
         try await caller.unary(Civic_Proposals_V1_ProposalService.Method.mergeKeyItems, request, options: options)
+    }
+
+    /// A co-handling unit's opinion to the lead unit (会办意见).
+    public func recordUnitOpinion(_ request: Civic_Proposals_V1_RecordUnitOpinionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.recordUnitOpinion, request, options: options)
     }
 }

@@ -131,7 +131,7 @@ public struct AnnualReport: Sendable, Equatable {
         var topicRole: [String: [RoleColumn: Int]] = [:]
         var key = 0
         var handled = 0, answeredCount = 0, onTimeCount = 0, met = 0
-        var feedback = 0, satisfied = 0, leadReplied = 0
+        var feedback = 0, satisfied = 0, leadReplied = 0, leadSatisfied = 0
         var results: [ReplyResult: Int] = [:]
         var adoption: [Adoption: Int] = [:]
         for group in groups {
@@ -158,7 +158,10 @@ public struct AnnualReport: Sendable, Equatable {
             }
             if let rating = group.satisfaction {
                 feedback += n
-                if rating != .dissatisfied { satisfied += n }
+                if rating != .dissatisfied {
+                    satisfied += n
+                    if column == .lead && group.answered { leadSatisfied += n }
+                }
             }
         }
         self.total = total
@@ -179,7 +182,7 @@ public struct AnnualReport: Sendable, Equatable {
         self.faceToFace = Rate(numerator: met, denominator: handled)
         self.answered = Rate(numerator: answeredCount, denominator: handled)
         self.satisfactionOfFeedback = Rate(numerator: satisfied, denominator: feedback)
-        self.satisfactionOfReplies = Rate(numerator: satisfied, denominator: leadReplied)
+        self.satisfactionOfReplies = Rate(numerator: leadSatisfied, denominator: leadReplied)
         self.leadResults = results
         self.leadAdoption = adoption
     }

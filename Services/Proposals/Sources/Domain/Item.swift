@@ -127,9 +127,17 @@ public struct Item: Sendable, Equatable {
 public struct UnitAssignment: Sendable, Equatable {
     public var unit: String
     public var role: HandlingRole
-    public init(unit: String, role: HandlingRole) {
+    /// For a co-handling unit: its opinion to the lead unit and when it is due.
+    public var opinionDue: CivilDate?
+    public var opinion: String
+    public var opinionOn: CivilDate?
+
+    public init(unit: String, role: HandlingRole, opinionDue: CivilDate? = nil, opinion: String = "", opinionOn: CivilDate? = nil) {
         self.unit = unit
         self.role = role
+        self.opinionDue = opinionDue
+        self.opinion = opinion
+        self.opinionOn = opinionOn
     }
 }
 

@@ -163,6 +163,8 @@ public enum ItemWorkflow {
             return s  // 办中/办后 contacts
         case (.urge, let s) where open.contains(s), (.extendDeadline, let s) where open.contains(s):
             return s
+        case (.urge, .reported) where role?.isLead == true:
+            return .reported  // reported upward, the reply still due
         case (.draft, .handling), (.draft, .drafted), (.draft, .reopened):
             return .drafted
         case (.signBySection, .drafted):

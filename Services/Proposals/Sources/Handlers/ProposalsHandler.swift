@@ -154,6 +154,9 @@ extension Civic_Proposals_V1_Item {
             var assignment = Civic_Proposals_V1_UnitAssignment()
             assignment.unit = unit.unit
             assignment.role = unit.role.proto
+            assignment.opinionDue = unit.opinionDue?.description ?? ""
+            assignment.opinion = unit.opinion
+            assignment.opinionOn = unit.opinionOn?.description ?? ""
             return assignment
         }
         complex = item.complex

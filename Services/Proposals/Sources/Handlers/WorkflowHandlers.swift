@@ -78,7 +78,12 @@ extension ProposalsHandler {
             detail: "role=\(role.rawValue) complex=\(complex)"
         ) { item, _ in
             item.role = role
-            item.units = assignedUnits
+            // Co-handling units owe the lead unit an opinion, on their own deadline.
+            item.units = assignedUnits.map { unit in
+                var unit = unit
+                if unit.role == .coHandling { unit.opinionDue = calendar.onOrNextWorkingDay(on.adding(months: rules.coHandlingOpinionMonths)) }
+                return unit
+            }
             item.complex = complex
             item.assignedOn = on
             item.answerDue = rules.answerDue(assignedOn: on, role: role, complex: complex, calendar: calendar)
@@ -117,6 +122,24 @@ extension ProposalsHandler {
             try db.execute(
                 sql: "INSERT INTO item_contacts (item_id, stage, face_to_face, summary, on_date, recorded_by) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [item.id, stage.rawValue, faceToFace, summary, on.description, who.id])
+        }, context)
+    }
+
+    public func recordUnitOpinion(_ request: Civic_Proposals_V1_RecordUnitOpinionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireID(request.id)
+        let unitName = try required(request.unit, "unit", "the unit")
+        let opinion = try required(request.opinion, "opinion", "the opinion")
+        let on = try date(request.on)
+        // A unit's opinion is part of handling: legal wherever a contact may be recorded.
+        return respond(try await store.apply(.recordContact, to: request.id, by: actor(context), detail: "unit=\(unitName) opinion") { item, _ in
+            guard let index = item.units.firstIndex(where: { $0.unit == unitName }) else {
+                throw RPCError.notFound("\(unitName) is not a unit of this item")
+            }
+            guard item.units[index].role == .coHandling else {
+                throw RPCError.failedPrecondition("\(unitName) is not a co-handling unit of this item", reason: "NOT_CO_HANDLING")
+            }
+            item.units[index].opinion = opinion
+            item.units[index].opinionOn = on
         }, context)
     }
 
@@ -293,7 +316,7 @@ extension ProposalsHandler {
         let horizon = calendar.adding(workingDays: deadlines.dueSoonWorkingDays, to: day)
         var response = Civic_Proposals_V1_RunUrgingResponse()
         for item in try await store.openItems(dueBy: horizon) {
-            guard let due = item.answerDue else { continue }
+            guard let due = item.answerDue, item.state != .reported || item.role?.isLead == true else { continue }
             let urgency = deadlines.urgency(due: due, today: day, calendar: calendar)
             guard urgency != .onTrack else { continue }
             let escalated = urgency == .overdue

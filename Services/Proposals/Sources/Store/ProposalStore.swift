@@ -288,8 +288,12 @@ public struct ProposalStore: Sendable {
     }
 
     private static func units(_ db: Database, itemID: String) throws -> [UnitAssignment] {
-        try Row.fetchAll(db, sql: "SELECT unit, role FROM item_units WHERE item_id = ? ORDER BY rowid", arguments: [itemID]).compactMap { row in
-            HandlingRole(rawValue: row["role"]).map { UnitAssignment(unit: row["unit"], role: $0) }
+        try Row.fetchAll(db, sql: "SELECT * FROM item_units WHERE item_id = ? ORDER BY rowid", arguments: [itemID]).compactMap { row in
+            HandlingRole(rawValue: row["role"]).map {
+                UnitAssignment(
+                    unit: row["unit"], role: $0, opinionDue: (row["opinion_due"] as String?).flatMap(CivilDate.init),
+                    opinion: row["opinion"], opinionOn: (row["opinion_on"] as String?).flatMap(CivilDate.init))
+            }
         }
     }
 
@@ -336,13 +340,16 @@ public struct ProposalStore: Sendable {
             ])
         try db.execute(sql: "DELETE FROM item_units WHERE item_id = ?", arguments: [item.id])
         for unit in item.units {
-            try db.execute(sql: "INSERT INTO item_units (item_id, unit, role) VALUES (?, ?, ?)", arguments: [item.id, unit.unit, unit.role.rawValue])
+            try db.execute(
+                sql: "INSERT INTO item_units (item_id, unit, role, opinion_due, opinion, opinion_on) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [item.id, unit.unit, unit.role.rawValue, unit.opinionDue?.description, unit.opinion, unit.opinionOn?.description])
         }
     }
 
     /// Open items whose answer is due by `horizon`, earliest first.
     public func openItems(dueBy horizon: CivilDate) async throws -> [Item] {
-        let states = ItemWorkflow.open.map(\.rawValue)
+        // Lead items reported but not yet replied still owe their reply.
+        let states = ItemWorkflow.open.map(\.rawValue) + [ItemState.reported.rawValue]
         return try await database.read { db in
             let placeholders = states.map { _ in "?" }.joined(separator: ",")
             let ids = try String.fetchAll(
@@ -357,8 +364,13 @@ public struct ProposalStore: Sendable {
     public func reportGroups(year: Int) async throws -> [ReportGroup] {
         try await database.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT kind, nullif(role, '') AS role, topic, key_supervised,
-                       state IN ('replied', 'implementing', 'published', 'reported') AS answered,
+                SELECT kind,
+                       -- a returned item was never this bureau's to handle: totals only
+                       CASE WHEN state = 'returned' THEN NULL ELSE nullif(role, '') END AS role,
+                       topic, key_supervised,
+                       -- answered: a lead item replied; a co-handling item's opinion reported
+                       CASE WHEN role IN ('lead_sole', 'lead_split') THEN state IN ('replied', 'implementing', 'published')
+                            ELSE state = 'reported' END AS answered,
                        answered_on_time, met_face_to_face, nullif(result, '') AS result, nullif(adoption, '') AS adoption,
                        nullif(satisfaction, '') AS satisfaction, n
                 FROM report_counts WHERE year = ? AND n > 0

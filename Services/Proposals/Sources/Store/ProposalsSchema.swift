@@ -154,5 +154,12 @@ public enum ProposalsSchema {
             try db.alter(table: "items") { t in t.add(column: "key_group_id", .text).references("key_groups") }
             try db.create(index: "items_key_group", on: "items", columns: ["key_group_id"])
         },
+        DatabaseMigration("proposals-008-unit-opinions") { db in
+            try db.alter(table: "item_units") { t in
+                t.add(column: "opinion_due", .text)
+                t.add(column: "opinion", .text).notNull().defaults(to: "")
+                t.add(column: "opinion_on", .text)
+            }
+        },
     ]
 }

@@ -32,19 +32,12 @@ public final class RPCServer: Sendable {
     /// Called once per finished call (method, status, seconds): one log line, metrics.
     public typealias CallObserver = @Sendable (_ method: String, _ code: StatusCode, _ seconds: Double, _ requestID: String) -> Void
 
-    private struct State {
-        var draining = false
-        var inFlight = 0
-        var listener: Channel?
-        var connections: [ObjectIdentifier: Channel] = [:]
-    }
-
     public let configuration: Configuration
     let handlers: [String: RPCHandler]
     let logger: Logger
     let observer: CallObserver?
     private let group: any EventLoopGroup
-    private let state = NIOLockedValueBox(State())
+    private let listener = ListenerDrain()
 
     public init(
         configuration: Configuration,
@@ -78,61 +71,30 @@ public final class RPCServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: maxFrameSize)))
                     try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(server: self))
-                    self.track(channel)
+                    self.listener.track(channel)
                 }
             }
-        let listener = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
-        state.withLockedValue { $0.listener = listener }
-        return listener.localAddress!
+        let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        listener.listening(on: channel)
+        return channel.localAddress!
     }
 
     /// The bound address, once started.
-    public var localAddress: SocketAddress? { state.withLockedValue { $0.listener?.localAddress } }
+    public var localAddress: SocketAddress? { listener.localAddress }
 
-    public var isDraining: Bool { state.withLockedValue { $0.draining } }
-    public var inFlightCalls: Int { state.withLockedValue { $0.inFlight } }
+    public var isDraining: Bool { listener.isDraining }
+    public var inFlightCalls: Int { listener.inFlightCalls }
 
     /// Stops taking new calls (they get UNAVAILABLE) and new connections, lets calls in
     /// flight finish (up to `timeout`), then closes every connection.
     public func shutdownGracefully(timeout: TimeAmount = .seconds(10)) async {
-        // An unstructured task: the drain must run to its end even if our caller is cancelled.
-        await Task { [self] in
-            let listener = state.withLockedValue { s -> Channel? in
-                s.draining = true
-                return s.listener
-            }
-            try? await listener?.close()
-            let giveUp = NIODeadline.now() + timeout
-            while inFlightCalls > 0 && NIODeadline.now() < giveUp {
-                try? await Task.sleep(nanoseconds: 5_000_000)
-            }
-            let open = state.withLockedValue { Array($0.connections.values) }
-            for channel in open { try? await channel.close() }
-        }.value
-    }
-
-    private func track(_ channel: Channel) {
-        let id = ObjectIdentifier(channel)
-        state.withLockedValue { $0.connections[id] = channel }
-        channel.closeFuture.whenComplete { [self] _ in
-            _ = state.withLockedValue { $0.connections.removeValue(forKey: id) }
-        }
+        await listener.drain(timeout: timeout)
     }
 
     static let healthPrefix = "/civic.health.v1.Health/"
 
-    /// Counts a call in, unless the server is draining (health checks always come in).
-    fileprivate func admit(healthCheck: Bool = false) -> Bool {
-        state.withLockedValue { s in
-            if s.draining && !healthCheck { return false }
-            s.inFlight += 1
-            return true
-        }
-    }
-
-    fileprivate func release() {
-        state.withLockedValue { $0.inFlight -= 1 }
-    }
+    fileprivate func admit(healthCheck: Bool = false) -> Bool { listener.admit(healthCheck: healthCheck) }
+    fileprivate func release() { listener.release() }
 }
 
 /// One connection's calls. Lives on the connection's event loop; handler work runs in tasks

@@ -9,15 +9,8 @@ import NIOPosix
 /// only as far as the envelope (the payload stays bytes), routed, and the answer written
 /// back under the caller's call id. Work stays on the connection's event loop.
 public final class GatewayFrameServer: Sendable {
-    private struct State {
-        var draining = false
-        var inFlight = 0
-        var listener: Channel?
-        var connections: [ObjectIdentifier: Channel] = [:]
-    }
-
     let gateway: Gateway
-    private let state = NIOLockedValueBox(State())
+    private let listener = ListenerDrain()
 
     public init(gateway: Gateway) {
         self.gateway = gateway
@@ -35,44 +28,22 @@ public final class GatewayFrameServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: configuration.maxFrameBytes)))
                     try channel.pipeline.syncOperations.addHandler(GatewayConnectionHandler(server: self))
-                    let id = ObjectIdentifier(channel)
-                    state.withLockedValue { $0.connections[id] = channel }
-                    channel.closeFuture.whenComplete { [self] _ in
-                        _ = state.withLockedValue { $0.connections.removeValue(forKey: id) }
-                    }
+                    self.listener.track(channel)
                 }
             }
-        let listener = try await bootstrap.bind(host: configuration.host, port: configuration.framesPort).get()
-        state.withLockedValue { $0.listener = listener }
-        return listener.localAddress!
+        let channel = try await bootstrap.bind(host: configuration.host, port: configuration.framesPort).get()
+        listener.listening(on: channel)
+        return channel.localAddress!
     }
 
-    public var localAddress: SocketAddress? { state.withLockedValue { $0.listener?.localAddress } }
+    public var localAddress: SocketAddress? { listener.localAddress }
 
-    fileprivate func admit(healthCheck: Bool) -> Bool {
-        state.withLockedValue { s in
-            if s.draining && !healthCheck { return false }
-            s.inFlight += 1
-            return true
-        }
-    }
-
-    fileprivate func release() { state.withLockedValue { $0.inFlight -= 1 } }
+    fileprivate func admit(healthCheck: Bool) -> Bool { listener.admit(healthCheck: healthCheck) }
+    fileprivate func release() { listener.release() }
 
     /// New calls get UNAVAILABLE; calls in flight finish (up to `timeout`); then all close.
     public func shutdownGracefully(timeout: TimeAmount = .seconds(10)) async {
-        await Task { [self] in
-            let listener = state.withLockedValue { s -> Channel? in
-                s.draining = true
-                return s.listener
-            }
-            try? await listener?.close()
-            let giveUp = NIODeadline.now() + timeout
-            while state.withLockedValue({ $0.inFlight }) > 0 && NIODeadline.now() < giveUp {
-                try? await Task.sleep(nanoseconds: 5_000_000)
-            }
-            for channel in state.withLockedValue({ Array($0.connections.values) }) { try? await channel.close() }
-        }.value
+        await listener.drain(timeout: timeout)
     }
 }
 

@@ -129,6 +129,29 @@ struct GatewayTests {
         await gateway.stop()
     }
 
+    @Test func oneClientCannotHoldMoreThanItsConnections() async throws {
+        let backend = try await FakeProposals(name: "c")
+        var configuration = GatewayConfiguration(
+            framesPort: 0, httpPort: 0, backends: GatewayConfiguration.standardBackends(ports: ["proposals": backend.port]),
+            dataDirectory: temporaryFolder())
+        configuration.maxConnectionsPerClient = 2
+        let gateway = try await RunningGateway.start(configuration: configuration, authorizer: OpenAccess())
+        let clients = (0..<3).map { _ in RPCClient(host: "127.0.0.1", port: gateway.framesPort) }
+        for client in clients.prefix(2) {
+            #expect(try await Civic_Proposals_V1_ProposalServiceClient(client).getItem(.with { $0.id = "x" }).item.id == "x")
+        }
+        let third = await rpcError { _ = try await Civic_Proposals_V1_ProposalServiceClient(clients[2]).getItem(.with { $0.id = "y" }) }
+        #expect(third?.code == .resourceExhausted)
+        // When one closes, another may connect.
+        await clients[0].close()
+        try await waitUntil {
+            (try? await Civic_Proposals_V1_ProposalServiceClient(clients[2]).getItem(.with { $0.id = "z" }).item.id) == "z"
+        }
+        for client in clients { await client.close() }
+        await gateway.stop()
+        await backend.server.shutdownGracefully()
+    }
+
     @Test func metricsCountCallsByMethodAndStatus() async throws {
         let backend = try await FakeProposals(name: "m")
         let gateway = try await gateway(proposalsPort: backend.port)

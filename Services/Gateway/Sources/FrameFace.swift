@@ -11,6 +11,24 @@ import NIOPosix
 public final class GatewayFrameServer: Sendable {
     let gateway: Gateway
     private let listener = ListenerDrain()
+    private let connectionsByClient = NIOLockedValueBox([String: Int]())
+
+    /// Counts a new connection from `client`; false when it already holds the most allowed.
+    fileprivate func connectionOpened(_ client: String) -> Bool {
+        connectionsByClient.withLockedValue { counts in
+            let n = counts[client, default: 0]
+            guard n < gateway.configuration.maxConnectionsPerClient else { return false }
+            counts[client] = n + 1
+            return true
+        }
+    }
+
+    fileprivate func connectionClosed(_ client: String) {
+        connectionsByClient.withLockedValue { counts in
+            let n = counts[client, default: 1] - 1
+            counts[client] = n > 0 ? n : nil
+        }
+    }
 
     public init(gateway: Gateway) {
         self.gateway = gateway
@@ -61,10 +79,33 @@ private final class GatewayConnectionHandler: ChannelInboundHandler {
         self.server = server
     }
 
+    private var counted = false
+
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
+    func channelActive(context: ChannelHandlerContext) {
+        clientAddress = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        guard server.connectionOpened(clientAddress) else {
+            server.gateway.metrics.recordRefusal(reason: "TOO_MANY_CONNECTIONS")
+            reply(0, Gateway.failure(RPCError(.resourceExhausted, "too many connections from \(clientAddress) (at most \(server.gateway.configuration.maxConnectionsPerClient)); closing")))
+            context.close(promise: nil)
+            return
+        }
+        counted = true
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if counted {
+            counted = false
+            server.connectionClosed(clientAddress)
+        }
+        context.fireChannelInactive()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard counted else { return }
         let frame = unwrapInboundIn(data)
         let request: Civic_Rpc_V1_RequestEnvelope
         do {
@@ -96,7 +137,6 @@ private final class GatewayConnectionHandler: ChannelInboundHandler {
         }
         inFlight.insert(callID)
         let this = NIOLoopBound(self, eventLoop: context.eventLoop)
-        if clientAddress.isEmpty { clientAddress = context.channel.remoteAddress?.ipAddress ?? "unknown" }
         server.gateway.forward(request, face: "frames", client: clientAddress, on: context.eventLoop)
             .hop(to: context.eventLoop)
             .whenSuccess { response in

@@ -64,14 +64,17 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     public var maxInFlightPerCaller: Int
     /// Calls one connection may have in flight at once.
     public var maxInFlightPerConnection: Int
+    /// Framed connections one client address may hold open at once.
+    public var maxConnectionsPerClient: Int
 
     public init(
         host: String = "127.0.0.1", framesPort: Int = DefaultPorts.gatewayFrames, httpPort: Int = DefaultPorts.gatewayHTTP,
         backends: [Backend], maxFrameBytes: Int = 4 * 1024 * 1024, maxCallDuration: TimeAmount = .seconds(60),
         connectionsPerBackend: Int = System.coreCount, logLevel: Logger.Level = .info, dataDirectory: String = "./data",
         internalKey: String? = nil, adminToken: String? = nil, rateLimits: [Principal.Role: RateLimiter.Limit] = RateLimiter.defaultLimits,
-        maxInFlightPerCaller: Int = 256, maxInFlightPerConnection: Int = 1024
+        maxInFlightPerCaller: Int = 256, maxInFlightPerConnection: Int = 1024, maxConnectionsPerClient: Int = 256
     ) {
+        self.maxConnectionsPerClient = maxConnectionsPerClient
         self.dataDirectory = dataDirectory
         self.internalKey = internalKey
         self.adminToken = adminToken
@@ -137,6 +140,8 @@ public struct GatewayOptions: ParsableArguments, Sendable {
     public var internalKeyFile: String?
     @Option(help: "Calls one caller may have in flight. Env: CIVIC_GATEWAY_MAX_IN_FLIGHT. Default: 256.")
     public var maxInFlight: Int?
+    @Option(help: "Framed connections one client address may hold. Env: CIVIC_GATEWAY_MAX_CONNECTIONS_PER_CLIENT. Default: 256.")
+    public var maxConnectionsPerClient: Int?
 
     public init() {}
 
@@ -171,10 +176,12 @@ public struct GatewayOptions: ParsableArguments, Sendable {
         }
         let inFlight = try maxInFlight ?? env.int("CIVIC_GATEWAY_MAX_IN_FLIGHT") ?? 256
         guard (1...100_000).contains(inFlight) else { throw ValidationError("max in flight \(inFlight) is outside 1…100000") }
+        let connectionsPerClient = try maxConnectionsPerClient ?? env.int("CIVIC_GATEWAY_MAX_CONNECTIONS_PER_CLIENT") ?? 256
+        guard (1...100_000).contains(connectionsPerClient) else { throw ValidationError("max connections per client \(connectionsPerClient) is outside 1…100000") }
         return GatewayConfiguration(
             host: host, framesPort: framesPort, httpPort: httpPort, backends: backends, maxFrameBytes: frame,
             connectionsPerBackend: connections, logLevel: level, dataDirectory: dataDirectory ?? env.string("CIVIC_DATA") ?? "./data",
             internalKey: try InternalKey.load(file: internalKeyFile, environment: env), adminToken: env.string("CIVIC_ADMIN_TOKEN"),
-            rateLimits: limits, maxInFlightPerCaller: inFlight)
+            rateLimits: limits, maxInFlightPerCaller: inFlight, maxConnectionsPerClient: connectionsPerClient)
     }
 }

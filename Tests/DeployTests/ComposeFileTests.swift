@@ -133,7 +133,8 @@ final class ComposeFileTests: XCTestCase {
         let services = try composeServices()
         let declared = Set(try mapping(try compose()["volumes"], "top-level `volumes`").keys)
         var owner: [String: String] = [:]
-        for name in try servicePorts().keys.sorted() {
+        // Every service's database, and the gateway's API keys.
+        for name in try servicePorts().keys.sorted() + [Self.gateway] {
             let mounts = try volumeMounts(try XCTUnwrap(services[name], "no compose service \(name)")["volumes"], "\(name).volumes")
             let data = mounts.filter { $0.target == "/data" }
             XCTAssertEqual(data.count, 1, "\(name): expected exactly one volume at /data, found \(data)")
@@ -145,6 +146,17 @@ final class ComposeFileTests: XCTestCase {
             owner[source] = name
         }
         assertSameSet(declared, Set(owner.keys), "declared volumes vs. volumes the services mount at /data")
+    }
+
+    func testEveryContainerSharesTheInternalKeyAndTheGatewayKeepsItsData() throws {
+        let services = try composeServices()
+        for (name, service) in services.sorted(by: { $0.key < $1.key }) {
+            let environment = try environmentVariables(service["environment"], "\(name).environment")
+            XCTAssertEqual(environment["CIVIC_INTERNAL_KEY"], "${CIVIC_INTERNAL_KEY:-}", "\(name): CIVIC_INTERNAL_KEY must come from the one variable")
+        }
+        let gateway = try XCTUnwrap(services[Self.gateway])
+        let command = try commandArguments(gateway["command"], "gateway.command")
+        XCTAssertEqual(flag("--data", in: command), "/data", "gateway: --data in \(command)")
     }
 
     func testEveryContainerHasAHealthCheckProbingItsOwnPort() throws {

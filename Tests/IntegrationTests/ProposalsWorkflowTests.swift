@@ -113,6 +113,33 @@ struct ProposalsWorkflowTests {
         await office.suite.stop()
     }
 
+    @Test func unitStaffHandleOnlyTheirUnitsPart() async throws {
+        let office = try await Office.open()
+        let ours = try await office.register("第26-050号")
+        let theirs = try await office.register("第26-051号")
+        _ = try await office.staff.assignItem(.with {
+            $0.id = ours; $0.role = .leadSole
+            $0.units = [.with { $0.unit = "养老服务科"; $0.role = .leadSole }, .with { $0.unit = "社会救助科"; $0.role = .coHandling }]
+        })
+        _ = try await office.staff.assignItem(.with { $0.id = theirs; $0.role = .leadSole; $0.units = [.with { $0.unit = "慈善科"; $0.role = .leadSole }] })
+        let elderly = Civic_Proposals_V1_ProposalServiceClient(office.suite.caller(token: try await office.suite.issueKey(
+            NewKey(name: "养老服务科 张敏", roles: [.staff], services: ["proposals"], subject: "养老服务科"))))
+        let assistance = Civic_Proposals_V1_ProposalServiceClient(office.suite.caller(token: try await office.suite.issueKey(
+            NewKey(name: "社会救助科 陈刚", roles: [.staff], services: ["proposals"], subject: "社会救助科"))))
+        // The lead unit handles and drafts its item …
+        _ = try await elderly.recordContact(.with { $0.id = ours; $0.stage = .beforeHandling; $0.summary = "电话" })
+        #expect(try await elderly.draftReply(.with { $0.id = ours; $0.text = "初稿" }).item.state == .drafted)
+        // … but not another unit's, and not the office's work.
+        #expect(await rpcError { _ = try await elderly.recordContact(.with { $0.id = theirs; $0.stage = .beforeHandling; $0.summary = "x" }) }?.code == .permissionDenied)
+        #expect(await rpcError { _ = try await elderly.registerItem(registerRequest(number: "第26-052号", year: 2026)) }?.code == .permissionDenied)
+        #expect(await rpcError { _ = try await elderly.assignItem(.with { $0.id = theirs; $0.role = .leadSole }) }?.code == .permissionDenied)
+        // The co-handling unit sends its own opinion, not the lead unit's, and does not draft the reply.
+        #expect(try await assistance.recordUnitOpinion(.with { $0.id = ours; $0.unit = "社会救助科"; $0.opinion = "会办意见" }).item.units[1].opinion == "会办意见")
+        #expect(await rpcError { _ = try await assistance.recordUnitOpinion(.with { $0.id = ours; $0.unit = "养老服务科"; $0.opinion = "x" }) }?.code == .permissionDenied)
+        #expect(await rpcError { _ = try await assistance.draftReply(.with { $0.id = ours; $0.text = "x" }) }?.code == .permissionDenied)
+        await office.suite.stop()
+    }
+
     @Test func illegalMovesAreRefusedAndChangeNothing() async throws {
         let office = try await Office.open()
         let id = try await office.register("第26-002号")

@@ -89,7 +89,11 @@ private final class GatewayConnectionHandler: ChannelInboundHandler {
         guard server.connectionOpened(clientAddress) else {
             server.gateway.metrics.recordRefusal(reason: "TOO_MANY_CONNECTIONS")
             reply(0, Gateway.failure(RPCError(.resourceExhausted, "too many connections from \(clientAddress) (at most \(server.gateway.configuration.maxConnectionsPerClient)); closing")))
-            context.close(promise: nil)
+            // Close our side only and let the peer read the refusal: closing outright with its
+            // request unread would reset the connection and the refusal could be lost.
+            context.close(mode: .output, promise: nil)
+            let channel = context.channel
+            context.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
             return
         }
         counted = true

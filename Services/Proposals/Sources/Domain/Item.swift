@@ -211,3 +211,10 @@ public struct ReplyTemplate: Sendable, Equatable {
             .replacingOccurrences(of: "{delegation}", with: lead?.delegation ?? "")
     }
 }
+
+/// Where a staff member works: the proposals office (提案办) runs the whole workflow; the
+/// staff of a handling unit (科室) handle only the items assigned to their unit.
+public enum StaffScope: Sendable, Equatable {
+    case office
+    case unit(String)
+}

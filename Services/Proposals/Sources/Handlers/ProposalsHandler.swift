@@ -33,6 +33,7 @@ public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
     }
 
     public func registerItem(_ request: Civic_Proposals_V1_RegisterItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_RegisterItemResponse {
+        try requireOffice(context, "registering")
         let registration = Self.registration(request)
         try validator.validate(registration)
         let item = try await store.register(registration, by: .init(id: context.actorID, requestID: context.requestID))

@@ -5,6 +5,31 @@ import CivicServiceKit
 import CivicStorage
 import Foundation
 
+extension ProposalsHandler {
+    /// Where a staff member works: the proposals office runs the whole workflow; a handling
+    /// unit's staff (科室, named in their key's subject) handle only the items assigned to
+    /// their unit. Leaders, admins and calls without a principal count as the office.
+    func scope(_ context: RPCContext) -> StaffScope {
+        guard let principal = context.principal, principal.has(.staff), !principal.has(.admin), !principal.subject.isEmpty else { return .office }
+        return .unit(principal.subject)
+    }
+
+    func requireOffice(_ context: RPCContext, _ what: String) throws {
+        if case .unit(let unit) = scope(context) {
+            throw RPCError.permissionDenied("\(what) is for the proposals office, not for \(unit)")
+        }
+    }
+
+    /// For unit staff: the item must be assigned to their unit (as lead, when `leadOnly`).
+    func requireUnit(of id: String, _ context: RPCContext, leadOnly: Bool) async throws {
+        guard case .unit(let unit) = scope(context) else { return }
+        let item = try await store.item(id: id)
+        guard item.units.contains(where: { $0.unit == unit && (!leadOnly || $0.role.isLead) }) else {
+            throw RPCError.permissionDenied(leadOnly ? "\(unit) does not lead item \(id)" : "item \(id) is not assigned to \(unit)")
+        }
+    }
+}
+
 /// The nine gates over RPC: each method checks its input, then asks the store to apply one
 /// `ItemEvent` (the state machine decides whether it is legal).
 extension ProposalsHandler {
@@ -44,6 +69,7 @@ extension ProposalsHandler {
     }
 
     public func assignItem(_ request: Civic_Proposals_V1_AssignItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireOffice(context, "assigning")
         try requireID(request.id)
         guard let role = HandlingRole(request.role) else {
             throw RPCError.invalidArgument("role is required: LEAD_SOLE, LEAD_SPLIT, CO_HANDLING or REFERENCE", field: "role", reason: "REQUIRED")
@@ -92,6 +118,7 @@ extension ProposalsHandler {
     }
 
     public func returnItem(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireOffice(context, "returning an item")
         try requireID(request.id)
         _ = try required(request.note, "note", "the reason for returning the item")
         let on = try date(request.on)
@@ -103,10 +130,12 @@ extension ProposalsHandler {
     }
 
     public func acknowledgeItem(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
-        try await simple(.acknowledge, request, context)
+        try requireOffice(context, "acknowledging an item")
+        return try await simple(.acknowledge, request, context)
     }
 
     public func recordContact(_ request: Civic_Proposals_V1_RecordContactRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await requireUnit(of: request.id, context, leadOnly: false)
         try requireID(request.id)
         guard let stage = ContactStage(request.stage) else {
             throw RPCError.invalidArgument("stage is required: BEFORE_HANDLING, DURING_HANDLING or AFTER_HANDLING", field: "stage", reason: "REQUIRED")
@@ -126,6 +155,9 @@ extension ProposalsHandler {
     }
 
     public func recordUnitOpinion(_ request: Civic_Proposals_V1_RecordUnitOpinionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        if case .unit(let own) = scope(context), own != request.unit {
+            throw RPCError.permissionDenied("\(own) records its own opinion, not \(request.unit)'s")
+        }
         try requireID(request.id)
         let unitName = try required(request.unit, "unit", "the unit")
         let opinion = try required(request.opinion, "opinion", "the opinion")
@@ -144,6 +176,7 @@ extension ProposalsHandler {
     }
 
     public func urgeItem(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireOffice(context, "urging")
         try requireID(request.id)
         return respond(try await store.apply(.urge, to: request.id, by: actor(context), note: request.note) { item, _ in
             item.urgeCount += 1
@@ -151,6 +184,7 @@ extension ProposalsHandler {
     }
 
     public func extendDeadline(_ request: Civic_Proposals_V1_ExtendDeadlineRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireOffice(context, "extending a deadline")
         try requireID(request.id)
         let reason = try required(request.reason, "reason", "a written reason for the extension")
         let newDue = try date(request.newDue, field: "new_due")
@@ -171,6 +205,7 @@ extension ProposalsHandler {
     }
 
     public func draftReply(_ request: Civic_Proposals_V1_DraftReplyRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await requireUnit(of: request.id, context, leadOnly: true)
         try requireID(request.id)
         // Either the text, or a template to start from (filled in from the item).
         let template = request.text.isEmpty && !request.templateID.isEmpty ? try await store.template(id: request.templateID) : nil
@@ -182,6 +217,7 @@ extension ProposalsHandler {
     }
 
     public func mergeKeyItems(_ request: Civic_Proposals_V1_MergeKeyItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_KeyGroup {
+        try requireOffice(context, "merging items")
         let name = try required(request.name, "name", "a name for the key-supervised item")
         guard request.itemIds.count >= 2 else {
             throw RPCError.invalidArgument("at least two items are merged", field: "item_ids", reason: "TOO_FEW")
@@ -199,6 +235,7 @@ extension ProposalsHandler {
     }
 
     public func createReplyTemplate(_ request: Civic_Proposals_V1_CreateReplyTemplateRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ReplyTemplate {
+        try requireOffice(context, "creating templates")
         var errors = ValidationErrors()
         let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
         if name.isEmpty { errors.add("name", "REQUIRED", "name is required") }
@@ -219,18 +256,21 @@ extension ProposalsHandler {
     }
 
     public func signBySection(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
-        try await simple(.signBySection, request, context)
+        try await requireUnit(of: request.id, context, leadOnly: true)
+        return try await simple(.signBySection, request, context)
     }
 
     public func signOff(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
-        try await simple(.signOff, request, context)
+        return try await simple(.signOff, request, context)
     }
 
     public func sendBack(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
-        try await simple(.sendBack, request, context, noteRequired: true)
+        try await requireUnit(of: request.id, context, leadOnly: true)
+        return try await simple(.sendBack, request, context, noteRequired: true)
     }
 
     public func reportItem(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireOffice(context, "reporting")
         try requireID(request.id)
         let on = try date(request.on)
         return respond(try await store.apply(.report, to: request.id, by: actor(context), note: request.note) { item, _ in
@@ -243,6 +283,7 @@ extension ProposalsHandler {
     }
 
     public func replyItem(_ request: Civic_Proposals_V1_ReplyItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireOffice(context, "replying")
         try requireID(request.id)
         var errors = ValidationErrors()
         let result = ReplyResult(request.result)
@@ -265,6 +306,7 @@ extension ProposalsHandler {
     }
 
     public func recordProgress(_ request: Civic_Proposals_V1_RecordProgressRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await requireUnit(of: request.id, context, leadOnly: true)
         try requireID(request.id)
         let progress = try required(request.progress, "progress", "the progress made")
         let on = try date(request.on)
@@ -277,6 +319,7 @@ extension ProposalsHandler {
     }
 
     public func publishReply(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireOffice(context, "publishing")
         try requireID(request.id)
         let on = try date(request.on)
         return respond(try await store.apply(.publish, to: request.id, by: actor(context), note: request.note) { item, _ in
@@ -312,6 +355,7 @@ extension ProposalsHandler {
     }
 
     public func runUrging(_ request: Civic_Proposals_V1_RunUrgingRequest, context: RPCContext) async throws -> Civic_Proposals_V1_RunUrgingResponse {
+        try requireOffice(context, "the urging run")
         let day = try date(request.today, field: "today")
         let horizon = calendar.adding(workingDays: deadlines.dueSoonWorkingDays, to: day)
         var response = Civic_Proposals_V1_RunUrgingResponse()
@@ -529,6 +573,7 @@ extension ProposalsHandler {
     }
 
     public func importItems(_ request: Civic_Proposals_V1_ImportItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ImportItemsResponse {
+        try requireOffice(context, "importing items")
         let lines: [ItemImport.Line]
         var problems: ValidationErrors
         switch request.format {

@@ -201,6 +201,12 @@ struct AccessTests {
         #expect(try await suite.http("POST", "/rpc/civic.health.v1.Health/Check", body: "{}", token: nil).status == 200)
         let spec = try await suite.http("GET", "/openapi.json", token: nil)
         #expect(spec.status == 200)
+        // The served document says which methods need no key, from the access policy.
+        let paths = try #require((try JSONSerialization.jsonObject(with: Data(spec.body.utf8)) as? [String: Any])?["paths"] as? [String: Any])
+        let published = (paths["/rpc/civic.proposals.v1.ProposalService/ListPublishedReplies"] as? [String: Any])?["post"] as? [String: Any]
+        #expect((published?["security"] as? [Any])?.isEmpty == true)
+        let getItem = (paths["/rpc/civic.proposals.v1.ProposalService/GetItem"] as? [String: Any])?["post"] as? [String: Any]
+        #expect(getItem?["security"] == nil)  // the document's default: bearer key
         let get = try await suite.http("POST", "/rpc/civic.proposals.v1.ProposalService/GetItem", body: "{\"id\":\"\(item.id)\"}", token: nil)
         #expect(get.status == 401)
         #expect(!get.body.contains("李四"))

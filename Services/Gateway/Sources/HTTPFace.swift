@@ -24,10 +24,11 @@ public enum HTTPFace {
         router.get("/healthz") { _, _ in
             try await healthz(gateway: gateway)
         }
+        let openAPI = servedOpenAPI()
         router.get("/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: CivicOpenAPI.json)))
+                body: .init(byteBuffer: ByteBuffer(data: openAPI)))
         }
         router.get("/metrics") { _, _ in
             Response(
@@ -35,6 +36,22 @@ public enum HTTPFace {
                 body: .init(byteBuffer: ByteBuffer(string: gateway.metrics.exposition())))
         }
         return router
+    }
+
+    /// The generated OpenAPI document with the access policy applied: methods anyone may
+    /// call need no security scheme (the policy lives in AccessPolicy, not in protos/).
+    static func servedOpenAPI() -> Data {
+        guard var document = try? JSONSerialization.jsonObject(with: Data(CivicOpenAPI.json.utf8)) as? [String: Any],
+              var paths = document["paths"] as? [String: Any] else { return Data(CivicOpenAPI.json.utf8) }
+        for (method, rule) in AccessPolicy.rules where rule.roles.contains(.public) {
+            let key = "/rpc" + method
+            guard var path = paths[key] as? [String: Any], var post = path["post"] as? [String: Any] else { continue }
+            post["security"] = [Any]()
+            path["post"] = post
+            paths[key] = path
+        }
+        document["paths"] = paths
+        return (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data(CivicOpenAPI.json.utf8)
     }
 
     static func rpc(_ request: Request, context: GatewayRequestContext, gateway: Gateway) async throws -> Response {

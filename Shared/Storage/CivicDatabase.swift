@@ -59,9 +59,14 @@ public enum CivicDatabase {
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     public static func open(path: String, migrations: [DatabaseMigration], logger: Logger? = nil) throws -> DatabasePool {
+        // The databases hold personal data: only the service's own user may read them. SQLite
+        // gives the -wal and -shm files the database file's permissions.
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        if !FileManager.default.fileExists(atPath: path) {
+            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true

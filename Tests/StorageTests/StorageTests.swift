@@ -35,6 +35,16 @@ struct DatabaseTests {
         }
     }
 
+    @Test func newDatabasesAreReadableOnlyByTheirOwner() throws {
+        let path = temporaryDatabasePath()
+        let pool = try CivicDatabase.open(path: path, migrations: widgetMigrations)
+        try pool.write { db in try db.execute(sql: "INSERT INTO widget (id, name) VALUES ('w', 'x')") }
+        func mode(_ file: String) throws -> Int? { try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int }
+        #expect(try mode(path) == 0o600)
+        #expect(try mode(path + "-wal") == 0o600)
+        #expect(try mode((path as NSString).deletingLastPathComponent) == 0o700)
+    }
+
     @Test func reopeningKeepsDataAndAppliesOnlyNewMigrations() throws {
         let path = temporaryDatabasePath()
         do {

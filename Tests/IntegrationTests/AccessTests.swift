@@ -54,7 +54,7 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.proposals.v1.ProposalService/ReplyItem": [.admin, .proposalsStaff],
     "/civic.proposals.v1.ProposalService/RecordProgress": [.admin, .proposalsStaff],
     "/civic.proposals.v1.ProposalService/PublishReply": [.admin, .proposalsStaff],
-    "/civic.proposals.v1.ProposalService/GiveFeedback": [.admin, .deputy],
+    "/civic.proposals.v1.ProposalService/GiveFeedback": [.admin, .deputy, .proposalsStaff],
     "/civic.proposals.v1.ProposalService/RunUrging": [.admin, .proposalsStaff],
     "/civic.proposals.v1.ProposalService/GetAnnualReport": [.admin, .proposalsStaff, .leader],
     "/civic.proposals.v1.ProposalService/ImportItems": [.admin, .proposalsStaff],

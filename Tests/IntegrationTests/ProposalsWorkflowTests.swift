@@ -110,6 +110,8 @@ struct ProposalsWorkflowTests {
             "sign-by-section", "sign-off", "report", "reply", "record-progress", "publish", "feedback",
         ])
         #expect(Set(history.map(\.actor)).count == 3)  // staff, leader, deputy
+        #expect(history[1].detail == "→ assigned; role=lead_sole complex=false")
+        #expect(history.allSatisfy { !$0.requestID.isEmpty })
         await office.suite.stop()
     }
 
@@ -154,6 +156,9 @@ struct ProposalsWorkflowTests {
         #expect(noRole?.code == .invalidArgument)
         let complex = await rpcError { _ = try await office.staff.assignItem(.with { $0.id = id; $0.role = .leadSole; $0.complex = true }) }
         #expect(complex?.details.first?.field == "complex_reason")
+        let future = await rpcError { _ = try await office.staff.assignItem(.with { $0.id = id; $0.role = .leadSole; $0.on = "2099-01-01" }) }
+        #expect(future?.code == .invalidArgument)
+        #expect(future?.details.first?.reason == "IN_THE_FUTURE")
         let missing = await rpcError { _ = try await office.staff.urgeItem(.with { $0.id = "nope" }) }
         #expect(missing?.code == .notFound)
         #expect(try await office.staff.getItem(.with { $0.id = id }).item == before)

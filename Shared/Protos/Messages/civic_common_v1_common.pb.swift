@@ -92,6 +92,12 @@ public nonisolated struct Civic_Common_V1_AuditEntry: Sendable {
   /// RFC 3339 timestamp, UTC.
   public var at: String = String()
 
+  /// What changed, e.g. "→ assigned; role=lead_sole complex=false".
+  public var detail: String = String()
+
+  /// The request that made the change (matches the log lines).
+  public var requestID: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -213,7 +219,7 @@ nonisolated extension Civic_Common_V1_PageInfo: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Civic_Common_V1_AuditEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AuditEntry"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}actor\0\u{1}action\0\u{1}entity\0\u{3}entity_id\0\u{1}reason\0\u{1}at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}actor\0\u{1}action\0\u{1}entity\0\u{3}entity_id\0\u{1}reason\0\u{1}at\0\u{1}detail\0\u{3}request_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -228,6 +234,8 @@ nonisolated extension Civic_Common_V1_AuditEntry: SwiftProtobuf.Message, SwiftPr
       case 5: try { try decoder.decodeSingularStringField(value: &self.entityID) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.reason) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.at) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.detail) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
       default: break
       }
     }
@@ -255,6 +263,12 @@ nonisolated extension Civic_Common_V1_AuditEntry: SwiftProtobuf.Message, SwiftPr
     if !self.at.isEmpty {
       try visitor.visitSingularStringField(value: self.at, fieldNumber: 7)
     }
+    if !self.detail.isEmpty {
+      try visitor.visitSingularStringField(value: self.detail, fieldNumber: 8)
+    }
+    if !self.requestID.isEmpty {
+      try visitor.visitSingularStringField(value: self.requestID, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -266,6 +280,8 @@ nonisolated extension Civic_Common_V1_AuditEntry: SwiftProtobuf.Message, SwiftPr
     if lhs.entityID != rhs.entityID {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs.at != rhs.at {return false}
+    if lhs.detail != rhs.detail {return false}
+    if lhs.requestID != rhs.requestID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

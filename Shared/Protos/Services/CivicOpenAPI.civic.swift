@@ -31,6 +31,10 @@ public enum CivicOpenAPI {
             "description" : "RFC 3339 timestamp, UTC.",
             "type" : "string"
           },
+          "detail" : {
+            "description" : "What changed, e.g. \"→ assigned; role=lead_sole complex=false\".",
+            "type" : "string"
+          },
           "entity" : {
             "type" : "string"
           },
@@ -42,6 +46,10 @@ public enum CivicOpenAPI {
             "type" : "string"
           },
           "reason" : {
+            "type" : "string"
+          },
+          "requestId" : {
+            "description" : "The request that made the change (matches the log lines).",
             "type" : "string"
           }
         },

@@ -53,8 +53,9 @@ public enum AccessPolicy {
         Civic_Proposals_V1_ProposalService.Method.replyItem.path: Rule([.staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.recordProgress.path: Rule([.staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.publishReply.path: Rule([.staff], service: proposals),
-        // Feedback comes from the proposer: the service checks the deputy is one of them.
-        Civic_Proposals_V1_ProposalService.Method.giveFeedback.path: Rule([.deputy], service: proposals),
+        // Feedback comes from the proposer (the service checks the deputy is one of them), or
+        // is entered by the office when it arrives on paper.
+        Civic_Proposals_V1_ProposalService.Method.giveFeedback.path: Rule([.deputy, .staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.runUrging.path: Rule([.staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.getAnnualReport.path: Rule([.staff, .leader], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.importItems.path: Rule([.staff], service: proposals),

@@ -37,10 +37,14 @@ extension ProposalsHandler {
         ProposalStore.Actor(id: context.actorID, requestID: context.requestID)
     }
 
-    /// "YYYY-MM-DD", or today when empty.
+    /// "YYYY-MM-DD", or today when empty. The day something happened (`on`) may be entered
+    /// late but never ahead: a future date would fake an on-time reply or a return in time.
     func date(_ text: String, field: String = "on") throws -> CivilDate {
         if text.isEmpty { return today() }
         guard let date = CivilDate(text) else { throw RPCError.invalidArgument("\(field) must be a date YYYY-MM-DD", field: field, reason: "INVALID") }
+        if field == "on" && date > today() {
+            throw RPCError.invalidArgument("\(field) \(date) is in the future (today is \(today()))", field: field, reason: "IN_THE_FUTURE")
+        }
         return date
     }
 
@@ -405,6 +409,8 @@ extension ProposalsHandler {
             line.entityID = entry.entityID
             line.reason = entry.reason
             line.at = entry.at
+            line.detail = entry.detail
+            line.requestID = entry.requestID
             return line
         }
         return response

@@ -233,7 +233,7 @@ public struct ProposalStore: Sendable {
                 db, sql: "SELECT * FROM items \(whereClause) ORDER BY year DESC, kind, number, id LIMIT ? OFFSET ?",
                 arguments: filterArguments + [pageSize, offset])
             let proposers = try Self.proposers(db, itemIDs: rows.map { $0["id"] })
-            let items = try rows.map { row in try Self.item(from: row, proposers: proposers[row["id"]] ?? []) }
+            let items = try rows.map { row in try Self.item(from: row, proposers: proposers[row["id"]] ?? [], units: Self.units(db, itemID: row["id"])) }
             let next = offset + items.count < total ? Paging.token(offset: offset + items.count) : ""
             return Page(items: items, nextPageToken: next, totalCount: total)
         }

@@ -103,6 +103,16 @@ struct ProposalsWorkflowTests {
         #expect(item.satisfaction == .satisfied)
         #expect(item.state == .published)
 
+        // What was recorded along the way; a deputy sees progress and ratings, not the contact notes.
+        let records = try await office.staff.getItemRecords(.with { $0.id = id })
+        #expect(records.contacts.map(\.summary) == ["电话沟通办理思路", "上门座谈"])
+        #expect(records.contacts.map(\.faceToFace) == [false, true])
+        #expect(records.progress.map(\.progress) == ["已纳入2026年养老服务实事项目"])
+        #expect(records.feedback.map(\.rating) == [.satisfied])
+        let deputyRecords = try await office.deputy.getItemRecords(.with { $0.id = id })
+        #expect(deputyRecords.contacts.isEmpty)
+        #expect(deputyRecords.progress.count == 1)
+
         // Every step is in the item's history, with who did it.
         let history = try await office.staff.getItemHistory(.with { $0.id = id }).entries
         #expect(history.map(\.action) == [

@@ -484,6 +484,32 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.ContactRecord" : {
+        "properties" : {
+          "faceToFace" : {
+            "type" : "boolean"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "recordedBy" : {
+            "type" : "string"
+          },
+          "stage" : {
+            "enum" : [
+              "CONTACT_STAGE_UNSPECIFIED",
+              "BEFORE_HANDLING",
+              "DURING_HANDLING",
+              "AFTER_HANDLING"
+            ],
+            "type" : "string"
+          },
+          "summary" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.CreateReplyTemplateRequest" : {
         "properties" : {
           "name" : {
@@ -525,6 +551,29 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.FeedbackRecord" : {
+        "properties" : {
+          "comment" : {
+            "type" : "string"
+          },
+          "givenBy" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "rating" : {
+            "enum" : [
+              "SATISFACTION_UNSPECIFIED",
+              "SATISFIED",
+              "BASICALLY_SATISFIED",
+              "DISSATISFIED"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.GetAnnualReportRequest" : {
         "properties" : {
           "year" : {
@@ -547,6 +596,38 @@ public enum CivicOpenAPI {
           "entries" : {
             "items" : {
               "$ref" : "#/components/schemas/civic.common.v1.AuditEntry"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.GetItemRecordsRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.GetItemRecordsResponse" : {
+        "description" : "What was recorded on an item along the way. Deputies get progress and feedback only.",
+        "properties" : {
+          "contacts" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.ContactRecord"
+            },
+            "type" : "array"
+          },
+          "feedback" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.FeedbackRecord"
+            },
+            "type" : "array"
+          },
+          "progress" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.ProgressRecord"
             },
             "type" : "array"
           }
@@ -921,6 +1002,20 @@ public enum CivicOpenAPI {
             "type" : "array"
           },
           "name" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.ProgressRecord" : {
+        "properties" : {
+          "on" : {
+            "type" : "string"
+          },
+          "progress" : {
+            "type" : "string"
+          },
+          "recordedBy" : {
             "type" : "string"
           }
         },
@@ -1794,6 +1889,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "ProposalService.GetItemHistory",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/GetItemRecords" : {
+      "post" : {
+        "operationId" : "ProposalService_GetItemRecords",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.GetItemRecordsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.GetItemRecordsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Contacts, progress notes and ratings recorded on an item.",
         "tags" : [
           "civic.proposals.v1.ProposalService"
         ]

@@ -30,6 +30,7 @@ public enum Civic_Proposals_V1_ProposalService {
         public static let runUrging = RPCMethod(service: name, name: "RunUrging", requestType: Civic_Proposals_V1_RunUrgingRequest.self, responseType: Civic_Proposals_V1_RunUrgingResponse.self)
         public static let getAnnualReport = RPCMethod(service: name, name: "GetAnnualReport", requestType: Civic_Proposals_V1_GetAnnualReportRequest.self, responseType: Civic_Proposals_V1_AnnualReport.self)
         public static let getItemHistory = RPCMethod(service: name, name: "GetItemHistory", requestType: Civic_Proposals_V1_GetItemHistoryRequest.self, responseType: Civic_Proposals_V1_GetItemHistoryResponse.self)
+        public static let getItemRecords = RPCMethod(service: name, name: "GetItemRecords", requestType: Civic_Proposals_V1_GetItemRecordsRequest.self, responseType: Civic_Proposals_V1_GetItemRecordsResponse.self)
         public static let listPublishedReplies = RPCMethod(service: name, name: "ListPublishedReplies", requestType: Civic_Proposals_V1_ListPublishedRepliesRequest.self, responseType: Civic_Proposals_V1_ListPublishedRepliesResponse.self)
         public static let importItems = RPCMethod(service: name, name: "ImportItems", requestType: Civic_Proposals_V1_ImportItemsRequest.self, responseType: Civic_Proposals_V1_ImportItemsResponse.self)
         public static let createReplyTemplate = RPCMethod(service: name, name: "CreateReplyTemplate", requestType: Civic_Proposals_V1_CreateReplyTemplateRequest.self, responseType: Civic_Proposals_V1_ReplyTemplate.self)
@@ -38,7 +39,7 @@ public enum Civic_Proposals_V1_ProposalService {
         public static let recordUnitOpinion = RPCMethod(service: name, name: "RecordUnitOpinion", requestType: Civic_Proposals_V1_RecordUnitOpinionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
     }
 
-    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.getAnnualReport, Method.getItemHistory, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates, Method.mergeKeyItems, Method.recordUnitOpinion]
+    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.getAnnualReport, Method.getItemHistory, Method.getItemRecords, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates, Method.mergeKeyItems, Method.recordUnitOpinion]
 }
 
 /// What a server of civic.proposals.v1.ProposalService implements.
@@ -79,6 +80,8 @@ public protocol Civic_Proposals_V1_ProposalServiceHandler: Sendable {
     func runUrging(_ request: Civic_Proposals_V1_RunUrgingRequest, context: RPCContext) async throws -> Civic_Proposals_V1_RunUrgingResponse
     func getAnnualReport(_ request: Civic_Proposals_V1_GetAnnualReportRequest, context: RPCContext) async throws -> Civic_Proposals_V1_AnnualReport
     func getItemHistory(_ request: Civic_Proposals_V1_GetItemHistoryRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemHistoryResponse
+    /// Contacts, progress notes and ratings recorded on an item.
+    func getItemRecords(_ request: Civic_Proposals_V1_GetItemRecordsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemRecordsResponse
     /// Published replies, for anyone.
     func listPublishedReplies(_ request: Civic_Proposals_V1_ListPublishedRepliesRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListPublishedRepliesResponse
     /// Items as they arrive from the NPC/CPPCC systems: all or nothing per file; on any bad
@@ -158,6 +161,9 @@ extension Civic_Proposals_V1_ProposalServiceHandler {
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.getItemHistory) { (request: Civic_Proposals_V1_GetItemHistoryRequest, context: RPCContext) in
                 try await self.getItemHistory(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.getItemRecords) { (request: Civic_Proposals_V1_GetItemRecordsRequest, context: RPCContext) in
+                try await self.getItemRecords(request, context: context)
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.listPublishedReplies) { (request: Civic_Proposals_V1_ListPublishedRepliesRequest, context: RPCContext) in
                 try await self.listPublishedReplies(request, context: context)
@@ -286,6 +292,11 @@ public struct Civic_Proposals_V1_ProposalServiceClient: Sendable {
 
     public func getItemHistory(_ request: Civic_Proposals_V1_GetItemHistoryRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_GetItemHistoryResponse {
         try await caller.unary(Civic_Proposals_V1_ProposalService.Method.getItemHistory, request, options: options)
+    }
+
+    /// Contacts, progress notes and ratings recorded on an item.
+    public func getItemRecords(_ request: Civic_Proposals_V1_GetItemRecordsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_GetItemRecordsResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.getItemRecords, request, options: options)
     }
 
     /// Published replies, for anyone.

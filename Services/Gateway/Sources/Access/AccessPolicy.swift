@@ -38,6 +38,7 @@ public enum AccessPolicy {
         Civic_Proposals_V1_ProposalService.Method.getItem.path: Rule([.staff, .leader, .deputy], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.listItems.path: Rule([.staff, .leader, .deputy], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.getItemHistory.path: Rule([.staff, .leader], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.getItemRecords.path: Rule([.staff, .leader, .deputy], service: proposals),
         // The gates: the proposals office and units handle and draft; leaders sign off; both may send a draft back.
         Civic_Proposals_V1_ProposalService.Method.assignItem.path: Rule([.staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.returnItem.path: Rule([.staff], service: proposals),

@@ -396,6 +396,43 @@ extension ProposalsHandler {
         return Civic_Proposals_V1_AnnualReport(report, topics: validator.topics)
     }
 
+    public func getItemRecords(_ request: Civic_Proposals_V1_GetItemRecordsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemRecordsResponse {
+        try requireID(request.id)
+        let view = visibility(context)
+        guard view.allows(try await store.item(id: request.id)) else {
+            throw RPCError.permissionDenied("item \(request.id) was not proposed by this deputy")
+        }
+        let (contacts, progress, feedback) = try await store.records(itemID: request.id)
+        var response = Civic_Proposals_V1_GetItemRecordsResponse()
+        if view == .all {  // contact notes are the office's working notes
+            response.contacts = contacts.map { row in
+                var record = Civic_Proposals_V1_ContactRecord()
+                record.stage = ContactStage(rawValue: row["stage"])?.proto ?? .unspecified
+                record.faceToFace = row["face_to_face"]
+                record.summary = row["summary"]
+                record.on = row["on_date"]
+                record.recordedBy = row["recorded_by"]
+                return record
+            }
+        }
+        response.progress = progress.map { row in
+            var record = Civic_Proposals_V1_ProgressRecord()
+            record.progress = row["progress"]
+            record.on = row["on_date"]
+            record.recordedBy = row["recorded_by"]
+            return record
+        }
+        response.feedback = feedback.map { row in
+            var record = Civic_Proposals_V1_FeedbackRecord()
+            record.rating = Satisfaction(rawValue: row["rating"])?.proto ?? .unspecified
+            record.comment = row["comment"]
+            record.on = row["on_date"]
+            record.givenBy = row["given_by"]
+            return record
+        }
+        return response
+    }
+
     public func getItemHistory(_ request: Civic_Proposals_V1_GetItemHistoryRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemHistoryResponse {
         try requireID(request.id)
         _ = try await store.item(id: request.id)  // NOT_FOUND for an unknown id
@@ -498,6 +535,14 @@ extension Satisfaction {
 }
 
 extension ContactStage {
+    var proto: Civic_Proposals_V1_ContactStage {
+        switch self {
+        case .before: .beforeHandling
+        case .during: .duringHandling
+        case .after: .afterHandling
+        }
+    }
+
     init?(_ proto: Civic_Proposals_V1_ContactStage) {
         switch proto {
         case .beforeHandling: self = .before

@@ -107,6 +107,17 @@ public struct ProposalStore: Sendable {
         return problems
     }
 
+    /// What was recorded on an item: contacts, progress notes, ratings, oldest first.
+    public func records(itemID: String) async throws -> (contacts: [Row], progress: [Row], feedback: [Row]) {
+        try await database.read { db in
+            _ = try Self.load(db, id: itemID)  // NOT_FOUND for an unknown id
+            return (
+                try Row.fetchAll(db, sql: "SELECT * FROM item_contacts WHERE item_id = ? ORDER BY id", arguments: [itemID]),
+                try Row.fetchAll(db, sql: "SELECT * FROM item_progress WHERE item_id = ? ORDER BY id", arguments: [itemID]),
+                try Row.fetchAll(db, sql: "SELECT * FROM item_feedback WHERE item_id = ? ORDER BY id", arguments: [itemID]))
+        }
+    }
+
     /// 重点督办: merges items of one year into one key-supervised item.
     public func mergeKeyItems(name: String, ids: [String], by actor: Actor, now: Date = Date()) async throws -> (id: String, year: Int) {
         try await database.write { db in

@@ -197,6 +197,11 @@ struct ProposalsWorkflowTests {
         let reopened = try await office.deputy.giveFeedback(.with { $0.id = id; $0.rating = .dissatisfied; $0.comment = "未解决实际问题"; $0.on = "2026-08-31" }).item
         #expect(reopened.state == .reopened)
         #expect(reopened.answerDue == "2026-09-30")
+        // Past the six months from assignment, a reopened item may still be extended by one re-reply period.
+        let extended = try await office.staff.extendDeadline(.with { $0.id = id; $0.newDue = "2026-10-30"; $0.reason = "需与财政部门会商" }).item
+        #expect(extended.answerDue == "2026-10-30")
+        let tooFar = await rpcError { _ = try await office.staff.extendDeadline(.with { $0.id = id; $0.newDue = "2026-12-31"; $0.reason = "x" }) }
+        #expect(tooFar?.code == .invalidArgument)
         // Another deputy may not rate it.
         let other = Civic_Proposals_V1_ProposalServiceClient(office.suite.caller(token: try await office.suite.issueKey(
             NewKey(name: "代表 王五", roles: [.deputy], subject: "NPC-0099"))))

@@ -194,13 +194,17 @@ extension ProposalsHandler {
         let newDue = try date(request.newDue, field: "new_due")
         guard !request.newDue.isEmpty else { throw RPCError.invalidArgument("new_due is required", field: "new_due", reason: "REQUIRED") }
         let limit = deadlines.complexReplyMonths
+        let reReplyMonths = deadlines.reReplyMonths
         let calendar = calendar
         return respond(try await store.apply(.extendDeadline, to: request.id, by: actor(context), note: reason, detail: "new_due=\(newDue)") { item, _ in
             guard let due = item.answerDue, let assigned = item.assignedOn else {
                 throw RPCError.failedPrecondition("the item has no deadline to extend", reason: "NO_DEADLINE")
             }
             guard newDue > due else { throw RPCError.invalidArgument("new_due must be later than the current due date \(due)", field: "new_due", reason: "NOT_LATER") }
-            let cap = calendar.onOrNextWorkingDay(assigned.adding(months: limit))
+            // At most the complex-item limit from assignment; after a reopening (不满意) the new
+            // reply counts from its own due date, by the same re-reply period again.
+            var cap = calendar.onOrNextWorkingDay(assigned.adding(months: limit))
+            if item.satisfaction == .dissatisfied { cap = max(cap, calendar.onOrNextWorkingDay(due.adding(months: reReplyMonths))) }
             guard newDue <= cap else {
                 throw RPCError.invalidArgument("new_due may be at most \(limit) months after assignment (\(cap))", field: "new_due", reason: "TOO_LATE")
             }

@@ -34,13 +34,7 @@ public final class HealthHandler: Civic_Health_V1_HealthHandler {
     public func listMethods(_ request: Civic_Health_V1_ListMethodsRequest, context: RPCContext) async throws -> Civic_Health_V1_ListMethodsResponse {
         var response = Civic_Health_V1_ListMethodsResponse()
         response.services = (Array(protoServices) + [Civic_Health_V1_Health.name]).sorted()
-        response.methods = methods.map { method in
-            var info = Civic_Health_V1_MethodInfo()
-            info.fullName = method.path
-            info.requestType = method.requestType.protoMessageName
-            info.responseType = method.responseType.protoMessageName
-            return info
-        }
+        response.methods = methods.map(Civic_Health_V1_MethodInfo.init)
         return response
     }
 
@@ -54,5 +48,15 @@ public final class HealthHandler: Civic_Health_V1_HealthHandler {
             }
         }
         return .serving
+    }
+}
+
+extension Civic_Health_V1_MethodInfo {
+    /// A method as ListMethods describes it (at a service and at the gateway).
+    public init(_ method: RPCMethod) {
+        self.init()
+        fullName = method.path
+        requestType = method.requestType.protoMessageName
+        responseType = method.responseType.protoMessageName
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CivicProtoServices
 import CivicProtos
 import CivicRPC
+import CivicServiceKit
 import Foundation
 import Histogram
 import NIOCore
@@ -48,18 +49,15 @@ struct Bench: AsyncParsableCommand {
 
         // The gateway path carries the API key; the direct and nginx paths carry a principal
         // sealed with the internal key, as the gateway would send it (the gateway drops it).
-        var metadata = try credential.metadata()
-        if let internalKeyFile {
-            let secret = try String(contentsOfFile: internalKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            try GatewaySeal(secret: secret).stamp(&metadata, method: Civic_Proposals_V1_ProposalService.Method.getItem.path, principal: Principal(id: "bench", roles: [.service]))
+        let seal = try internalKeyFile.flatMap { try InternalKey.load(file: $0, environment: EnvironmentSettings([:])) }.map { try GatewaySeal(secret: $0) }
+        func metadata(for method: RPCMethod) throws -> [String: String] {
+            var metadata = try credential.metadata()
+            seal?.stamp(&metadata, method: method.path, principal: Principal(id: "bench", roles: [.service]))
+            return metadata
         }
-        var registerMetadata = try credential.metadata()
-        if let internalKeyFile {
-            let secret = try String(contentsOfFile: internalKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            try GatewaySeal(secret: secret).stamp(&registerMetadata, method: Civic_Proposals_V1_ProposalService.Method.registerItem.path, principal: Principal(id: "bench", roles: [.service]))
-        }
+        let registerMetadata = try metadata(for: Civic_Proposals_V1_ProposalService.Method.registerItem)
         let itemID = try await seedItem(at: targets[0].address, metadata: registerMetadata)
-        let options = CallOptions(metadata: metadata, timeout: .seconds(30))
+        let options = CallOptions(metadata: try metadata(for: Civic_Proposals_V1_ProposalService.Method.getItem), timeout: .seconds(30))
         var request = Civic_Proposals_V1_GetItemRequest()
         request.id = itemID
         let payload: Data = try request.serializedBytes()

@@ -1,6 +1,7 @@
 import CivicProtoServices
 import CivicProtos
 import CivicRPC
+import CivicServiceKit
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -250,13 +251,7 @@ public final class Gateway: Sendable {
                 let local = Set(localHandlers.values.map(\.method.service))
                 let services = (Array(routes.keys) + Array(local) + [Civic_Health_V1_Health.name]).sorted()
                 answer.services = services
-                answer.methods = services.flatMap { CivicServiceRegistry.services[$0] ?? [] }.map { method in
-                    var info = Civic_Health_V1_MethodInfo()
-                    info.fullName = method.path
-                    info.requestType = method.requestType.protoMessageName
-                    info.responseType = method.responseType.protoMessageName
-                    return info
-                }
+                answer.methods = services.flatMap { CivicServiceRegistry.services[$0] ?? [] }.map(Civic_Health_V1_MethodInfo.init)
                 response.payload = try answer.serializedBytes()
             default:
                 return Self.failure(RPCError(.unimplemented, "unknown method \(request.method)"))

@@ -11,11 +11,13 @@ public final class HealthHandler: Civic_Health_V1_HealthHandler {
     private let methods: [RPCMethod]
     private let database: (any DatabaseReader)?
     private let serving = NIOLockedValueBox(true)
+    private let warnings: @Sendable () async -> [String]
 
-    public init(protoServices: [String], methods: [RPCMethod], database: (any DatabaseReader)?) {
+    public init(protoServices: [String], methods: [RPCMethod], database: (any DatabaseReader)?, warnings: @escaping @Sendable () async -> [String] = { [] }) {
         self.protoServices = Set(protoServices)
         self.methods = (methods + Civic_Health_V1_Health.methods).sorted { $0.path < $1.path }
         self.database = database
+        self.warnings = warnings
     }
 
     public func setServing(_ value: Bool) { serving.withLockedValue { $0 = value } }
@@ -27,6 +29,7 @@ public final class HealthHandler: Civic_Health_V1_HealthHandler {
             return response
         }
         response.status = await currentStatus()
+        response.warnings = await warnings()
         for service in protoServices { response.services[service] = response.status }
         return response
     }

@@ -16,12 +16,18 @@ public struct ServiceDefinition: Sendable {
     /// Work the service does on its own while it runs (a daily job, an outbox dispatcher).
     /// Each job runs until cancelled at shutdown.
     public let makeJobs: @Sendable (_ database: DatabasePool, _ logger: Logger) throws -> [BackgroundJob]
+    /// Conditions an operator should fix that do not stop the service (a missing holiday
+    /// schedule, an unknown configured value in stored data). Logged at start and answered
+    /// by every health check, so `civic health` shows them.
+    public let warnings: Warnings
 
     public typealias BackgroundJob = @Sendable () async -> Void
+    public typealias Warnings = @Sendable (_ database: DatabasePool) async -> [String]
 
     public init(
         name: String, defaultPort: Int, protoServices: [String], migrations: [DatabaseMigration],
         makeJobs: @escaping @Sendable (DatabasePool, Logger) throws -> [BackgroundJob] = { _, _ in [] },
+        warnings: @escaping Warnings = { _ in [] },
         makeHandlers: @escaping @Sendable (DatabasePool, Logger) throws -> [RPCHandler]
     ) {
         self.name = name
@@ -29,6 +35,7 @@ public struct ServiceDefinition: Sendable {
         self.protoServices = protoServices
         self.migrations = migrations
         self.makeJobs = makeJobs
+        self.warnings = warnings
         self.makeHandlers = makeHandlers
     }
 }

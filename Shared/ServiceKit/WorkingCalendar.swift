@@ -122,6 +122,13 @@ public struct WorkingCalendar: Sendable {
         return day
     }
 
+    /// The years from `from` through `through` that have no holiday schedule: deadlines in
+    /// them count weekends only, so an operator must load the schedule before they matter.
+    public func missingYears(from: CivilDate, through: CivilDate) -> [Int] {
+        guard through >= from else { return [] }
+        return (from.year...through.year).filter { !knownYears.contains($0) }
+    }
+
     /// Working days after `from` up to and including `to` (0 when `to` is not later).
     public func workingDays(from: CivilDate, to: CivilDate) -> Int {
         guard to > from else { return 0 }

@@ -57,6 +57,8 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.proposals.v1.ProposalService/PublishReply": [.admin, .proposalsStaff],
     "/civic.proposals.v1.ProposalService/GiveFeedback": [.admin, .deputy, .proposalsStaff],
     "/civic.proposals.v1.ProposalService/RunUrging": [.admin, .proposalsStaff],
+    "/civic.proposals.v1.ProposalService/ListDueItems": [.admin, .proposalsStaff, .leader],
+    "/civic.proposals.v1.ProposalService/ListTopics": [.admin, .proposalsStaff, .leader, .deputy],
     "/civic.proposals.v1.ProposalService/GetAnnualReport": [.admin, .proposalsStaff, .leader],
     "/civic.proposals.v1.ProposalService/ImportItems": [.admin, .proposalsStaff],
     "/civic.proposals.v1.ProposalService/CreateReplyTemplate": [.admin, .proposalsStaff],

@@ -365,20 +365,39 @@ struct ProposalsImportTests {
         _ = try await admin.registerItem(registerRequest(number: "第26-101号", year: 2026))  // never published
         _ = try await admin.assignItem(.with { $0.id = id; $0.role = .leadSole; $0.on = "2026-03-10" })
         _ = try await admin.recordContact(.with { $0.id = id; $0.stage = .beforeHandling; $0.summary = "电话" })
-        _ = try await admin.draftReply(.with { $0.id = id; $0.text = "答复全文" })
+        // The signed reply names the proposer's phone and a resident's mobile: both must not go out.
+        _ = try await admin.draftReply(.with { $0.id = id; $0.text = "答复全文。已致电13800000000；居民王某（13912345678）反映的问题已解决。咨询：021-59992345" })
         _ = try await admin.signBySection(.with { $0.id = id })
         _ = try await admin.signOff(.with { $0.id = id })
         _ = try await admin.reportItem(.with { $0.id = id })
         _ = try await admin.replyItem(.with { $0.id = id; $0.result = .resultA; $0.adoption = .fullyAdopted; $0.on = "2026-05-20" })
-        _ = try await admin.publishReply(.with { $0.id = id; $0.on = "2026-05-25" })
+        let published = try await admin.publishReply(.with { $0.id = id; $0.on = "2026-05-25" }).item
+        #expect(published.publishedText == "答复全文。已致电[联系方式已隐去]；居民王某（139****5678）反映的问题已解决。咨询：021-59992345")
+        #expect(published.replyText.contains("13912345678"))  // the signed reply itself is kept as signed
 
         let response = try await suite.http("POST", "/rpc/civic.proposals.v1.ProposalService/ListPublishedReplies", body: "{}", token: nil)
         #expect(response.status == 200)
         let replies = try Civic_Proposals_V1_ListPublishedRepliesResponse(jsonString: response.body)
         #expect(replies.replies.map(\.number) == ["第26-100号"])
-        #expect(replies.replies.first?.replyText == "答复全文")
+        #expect(replies.replies.first?.replyText == "答复全文。已致电[联系方式已隐去]；居民王某（139****5678）反映的问题已解决。咨询：021-59992345")
         #expect(replies.replies.first?.proposer == "李四")
         #expect(!response.body.contains("13800000000"))
+        #expect(!response.body.contains("13912345678"))
+
+        // Re-published after 不满意 with the office's own edited text: that text, masked, replaces the old one.
+        _ = try await admin.giveFeedback(.with { $0.id = id; $0.rating = .dissatisfied; $0.on = "2026-05-26" })
+        #expect(try await suite.http("POST", "/rpc/civic.proposals.v1.ProposalService/ListPublishedReplies", body: "{}", token: nil).body.contains("第26-100号") == false)
+        _ = try await admin.draftReply(.with { $0.id = id; $0.text = "再次答复" })
+        _ = try await admin.signBySection(.with { $0.id = id })
+        _ = try await admin.signOff(.with { $0.id = id })
+        _ = try await admin.reportItem(.with { $0.id = id })
+        _ = try await admin.replyItem(.with { $0.id = id; $0.result = .resultA; $0.adoption = .fullyAdopted; $0.on = "2026-06-10" })
+        let edited = try await admin.publishReply(.with { $0.id = id; $0.on = "2026-06-11"; $0.text = "再次答复（公开版），邮箱 lisi@example.com" }).item
+        #expect(edited.publishedText == "再次答复（公开版），邮箱 l***@example.com")
+        let again = try Civic_Proposals_V1_ListPublishedRepliesResponse(jsonString: try await suite.http(
+            "POST", "/rpc/civic.proposals.v1.ProposalService/ListPublishedReplies", body: "{}", token: nil).body)
+        #expect(again.replies.map(\.replyText) == ["再次答复（公开版），邮箱 l***@example.com"])
+        #expect(again.replies.map(\.publishedOn) == ["2026-06-11"])
         await suite.stop()
     }
 }

@@ -52,6 +52,6 @@ struct SettingsAndJobTests {
         #expect(try await store.item(id: id).urgeCount == 1)
         let trail = try await store.auditTrail(itemID: id)
         #expect(trail.last?.actor == "system:daily-urging")
-        #expect(trail.last?.reason.hasPrefix("overdue since 2026-06-10") == true)
+        #expect(trail.last?.reason.hasPrefix("the reply is overdue since 2026-06-10") == true)
     }
 }

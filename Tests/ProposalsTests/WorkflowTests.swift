@@ -21,6 +21,9 @@ struct WorkflowTests {
         (.handling, .urge, .leadSole, .handling),
         (.signedOff, .urge, .leadSole, .signedOff),
         (.reopened, .urge, .leadSole, .reopened),
+        (.reported, .urge, .leadSplit, .reported),         // the reply still due
+        (.replied, .urge, .leadSole, .replied),            // publication still due
+        (.implementing, .urge, .leadSole, .implementing),
         (.handling, .extendDeadline, .leadSole, .handling),
         (.handling, .draft, .leadSole, .drafted),
         (.drafted, .draft, .leadSole, .drafted),
@@ -64,6 +67,8 @@ struct WorkflowTests {
         (.returned, .startHandling, .leadSole),         // final
         (.acknowledged, .urge, .reference),             // nothing is due
         (.reported, .urge, .coHandling),
+        (.published, .urge, .leadSole),                 // everything owed is done
+        (.registered, .urge, nil),
         (.handling, .feedback(.satisfied), .leadSole),  // feedback rates a reply
         (.registered, .publish, nil),
         (.published, .publish, .leadSole),

@@ -41,6 +41,8 @@ struct Health: AsyncParsableCommand {
             }
         }
         print("overall".padding(toLength: 44, withPad: " ", startingAt: 0) + " \(name(response.status))")
+        // Warnings do not change the exit status: the suite serves, but an operator should act.
+        for warning in response.warnings { print("warning: \(warning)") }
         if response.status != .serving { throw ExitCode(1) }
     }
 

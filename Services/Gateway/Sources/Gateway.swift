@@ -201,24 +201,35 @@ public final class Gateway: Sendable {
 
     // MARK: Health
 
-    /// The state of each backend, asked in parallel with a short deadline.
-    public func backendHealth(timeout: TimeAmount = .seconds(1)) async -> [String: Civic_Health_V1_HealthCheckResponse.ServingStatus] {
-        await withTaskGroup(of: [(String, Civic_Health_V1_HealthCheckResponse.ServingStatus)].self) { group in
+    /// Each backend's state and warnings, asked in parallel with a short deadline.
+    public struct BackendHealth: Sendable {
+        public var states: [String: Civic_Health_V1_HealthCheckResponse.ServingStatus] = [:]
+        /// "<backend>: <warning>", sorted.
+        public var warnings: [String] = []
+        public var allServing: Bool { !states.isEmpty && states.values.allSatisfy { $0 == .serving } }
+    }
+
+    public func backendHealth(timeout: TimeAmount = .seconds(1)) async -> BackendHealth {
+        await withTaskGroup(of: (pairs: [(String, Civic_Health_V1_HealthCheckResponse.ServingStatus)], warnings: [String]).self) { group in
             for routed in backends {
                 group.addTask {
                     let client = Civic_Health_V1_HealthClient(routed.client)
-                    let status: Civic_Health_V1_HealthCheckResponse.ServingStatus
-                    do {
-                        status = try await client.check(.init(), options: CallOptions(timeout: timeout)).status
-                    } catch {
-                        status = .notServing
+                    var status = Civic_Health_V1_HealthCheckResponse.ServingStatus.notServing
+                    var warnings: [String] = []
+                    if let answer = try? await client.check(.init(), options: CallOptions(timeout: timeout)) {
+                        status = answer.status
+                        warnings = answer.warnings.map { "\(routed.backend.name): \($0)" }
                     }
-                    return routed.backend.protoServices.map { ($0, status) }
+                    return (routed.backend.protoServices.map { ($0, status) }, warnings)
                 }
             }
-            var states: [String: Civic_Health_V1_HealthCheckResponse.ServingStatus] = [:]
-            for await pairs in group { for (service, status) in pairs { states[service] = status } }
-            return states
+            var health = BackendHealth()
+            for await answer in group {
+                for (service, status) in answer.pairs { health.states[service] = status }
+                health.warnings += answer.warnings
+            }
+            health.warnings.sort()
+            return health
         }
     }
 
@@ -233,8 +244,10 @@ public final class Gateway: Sendable {
                     // The gateway process itself (what a container probe asks).
                     answer.status = draining.withLockedValue { $0 } ? .notServing : .serving
                 } else if check.service.isEmpty {
-                    answer.services = await backendHealth()
-                    answer.status = !answer.services.isEmpty && answer.services.values.allSatisfy { $0 == .serving } ? .serving : .notServing
+                    let health = await backendHealth()
+                    answer.services = health.states
+                    answer.warnings = health.warnings
+                    answer.status = health.allServing ? .serving : .notServing
                 } else if let backend = routes[check.service] {
                     // Ask the backend about its own service; a backend that can't answer is not serving.
                     var probe = request

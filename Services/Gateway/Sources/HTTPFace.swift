@@ -122,11 +122,11 @@ public enum HTTPFace {
     }
 
     static func healthz(gateway: Gateway) async throws -> Response {
-        let states = await gateway.backendHealth()
-        let allServing = !states.isEmpty && states.values.allSatisfy { $0 == .serving }
+        let health = await gateway.backendHealth()
+        let allServing = health.allServing
         var services: [String: String] = [:]
-        for (service, status) in states { services[service] = status.name }
-        let body = HealthBody(status: allServing ? "SERVING" : "NOT_SERVING", services: services)
+        for (service, status) in health.states { services[service] = status.name }
+        let body = HealthBody(status: allServing ? "SERVING" : "NOT_SERVING", services: services, warnings: health.warnings)
         let data = try JSONEncoder.sorted.encode(body)
         return Response(
             status: allServing ? .ok : .serviceUnavailable, headers: [.contentType: "application/json; charset=utf-8"],
@@ -136,6 +136,7 @@ public enum HTTPFace {
     struct HealthBody: Codable {
         let status: String
         let services: [String: String]
+        let warnings: [String]
     }
 
     /// The JSON error body, as grpc-gateway shapes it plus the status name.

@@ -16,15 +16,20 @@ public enum ProposalsService {
             let settings = try ProposalsSettings.fromEnvironment()
             guard settings.dailyUrging else { return [] }
             let handler = settings.handler(ProposalStore(database: database))
-            return [{ await DailyUrging(handler: handler, database: database, hour: settings.urgingHour, logger: logger).run() }]
+            return [{
+                await DailyUrging(handler: handler, database: database, hour: settings.urgingHour, logger: logger) {
+                    settings.warnings(today: CivilDate.today(), topicsInUse: [])
+                }.run()
+            }]
+        },
+        warnings: { database in
+            guard let settings = try? ProposalsSettings.fromEnvironment() else { return [] }
+            let inUse = (try? await ProposalStore(database: database).topicsInUse()) ?? []
+            return settings.warnings(today: CivilDate.today(), topicsInUse: inUse)
         }
     ) { database, logger in
         let settings = try ProposalsSettings.fromEnvironment()
         logger.info("proposals settings", metadata: ["settings": "\(settings)"])
-        let year = CivilDate.today().year
-        if !settings.calendar.knownYears.contains(year) {
-            logger.warning("no holiday schedule for \(year): deadlines count weekends only; load it with CIVIC_CALENDAR_FILE")
-        }
         return settings.handler(ProposalStore(database: database)).rpcHandlers
     }
 }
@@ -35,6 +40,8 @@ public struct ProposalsSettings: Sendable, CustomStringConvertible {
     public var calendar = WorkingCalendar.standard
     public var calendarSource = "built-in 2026 schedule"
     public var deadlines = ReplyDeadlines()
+    public var topics = TopicCatalog.standard
+    public var topicsSource = "built-in list"
     /// Local hour (China Standard Time) of the daily urging run.
     public var urgingHour = 8
     /// CIVIC_PROPOSALS_DAILY_URGING=off turns the job off (RunUrging still works).
@@ -54,6 +61,14 @@ public struct ProposalsSettings: Sendable, CustomStringConvertible {
                 settings.calendarSource = "\(file) + built-in"
             } catch {
                 throw RPCError(.invalidArgument, "CIVIC_CALENDAR_FILE=\(file): \(error)")
+            }
+        }
+        if let file = env.string("CIVIC_PROPOSALS_TOPICS_FILE") {
+            do {
+                settings.topics = try TopicCatalog.parse(String(contentsOfFile: file, encoding: .utf8))
+                settings.topicsSource = file
+            } catch {
+                throw RPCError(.invalidArgument, "CIVIC_PROPOSALS_TOPICS_FILE=\(file): \(error)")
             }
         }
         func limit(_ name: String, _ keyPath: WritableKeyPath<ReplyDeadlines, Int>, _ range: ClosedRange<Int>) throws {
@@ -82,11 +97,27 @@ public struct ProposalsSettings: Sendable, CustomStringConvertible {
     }
 
     func handler(_ store: ProposalStore) -> ProposalsHandler {
-        ProposalsHandler(store: store, calendar: calendar, deadlines: deadlines)
+        ProposalsHandler(store: store, validator: ItemValidator(topics: topics), calendar: calendar, deadlines: deadlines)
+    }
+
+    /// What an operator should fix: a year deadlines set today can reach (the longest
+    /// limit, plus a re-reply) without its holiday schedule; stored items filed under a topic
+    /// the configured list no longer has.
+    public func warnings(today: CivilDate, topicsInUse: Set<String>) -> [String] {
+        var warnings: [String] = []
+        let reach = today.adding(months: max(deadlines.complexReplyMonths, deadlines.replyMonths) + deadlines.reReplyMonths)
+        for year in calendar.missingYears(from: today, through: reach) {
+            warnings.append("no holiday schedule for \(year), which deadlines set today can reach: they count weekends only; load it with CIVIC_CALENDAR_FILE")
+        }
+        let unknown = topicsInUse.filter { !topics.contains($0) }.sorted()
+        if !unknown.isEmpty {
+            warnings.append("stored items use topics missing from \(topicsSource): \(unknown.joined(separator: ", ")); add them back (as retired) so reports name them")
+        }
+        return warnings
     }
 
     public var description: String {
-        "calendar=\(calendarSource) reply=\(deadlines.replyMonths)m complex=\(deadlines.complexReplyMonths)m "
+        "calendar=\(calendarSource) topics=\(topicsSource) (\(topics.activeCodes.count) active) reply=\(deadlines.replyMonths)m complex=\(deadlines.complexReplyMonths)m "
             + "opinion=\(deadlines.coHandlingOpinionMonths)m return=\(deadlines.returnWindowWorkingDays)wd "
             + "re-reply=\(deadlines.reReplyMonths)m publication=\(deadlines.publicationWorkingDays)wd "
             + "due-soon=\(deadlines.dueSoonWorkingDays)wd daily-urging=\(dailyUrging ? "on at \(urgingHour):00" : "off")"
@@ -101,6 +132,9 @@ struct DailyUrging: Sendable {
     let database: DatabasePool
     let hour: Int
     let logger: Logger
+    /// Checked with every run, so a gap that opens while the service runs (a new year coming
+    /// into reach) is logged each morning until it is fixed.
+    var warnings: @Sendable () -> [String] = { [] }
 
     func run() async {
         while !Task.isCancelled {
@@ -124,6 +158,7 @@ struct DailyUrging: Sendable {
             try Bool.fetchOne(db, sql: "SELECT 1 FROM urging_runs WHERE day = ?", arguments: [today.description]) ?? false
         }
         guard !done else { return }
+        for warning in warnings() { logger.warning("\(warning)") }
         let context = RPCContext(method: "daily-urging", metadata: [MetadataKey.principal: Principal(id: "system:daily-urging", roles: [.service]).encoded], deadline: nil, logger: logger)
         let response = try await handler.runUrging(.with { $0.today = today.description }, context: context)
         try await database.write { db in

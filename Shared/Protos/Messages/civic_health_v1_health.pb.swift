@@ -48,6 +48,10 @@ public nonisolated struct Civic_Health_V1_HealthCheckResponse: Sendable {
   /// Per-service states, filled by the gateway for an empty `service` request.
   public var services: Dictionary<String,Civic_Health_V1_HealthCheckResponse.ServingStatus> = [:]
 
+  /// Conditions an operator should fix that do not stop the service, e.g. a missing
+  /// holiday schedule for a year deadlines already reach into.
+  public var warnings: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum ServingStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
@@ -174,7 +178,7 @@ nonisolated extension Civic_Health_V1_HealthCheckRequest: SwiftProtobuf.Message,
 
 nonisolated extension Civic_Health_V1_HealthCheckResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".HealthCheckResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}status\0\u{1}services\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}status\0\u{1}services\0\u{1}warnings\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -184,6 +188,7 @@ nonisolated extension Civic_Health_V1_HealthCheckResponse: SwiftProtobuf.Message
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularEnumField(value: &self.status) }()
       case 2: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufEnumMap<SwiftProtobuf.ProtobufString,Civic_Health_V1_HealthCheckResponse.ServingStatus>.self, value: &self.services) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.warnings) }()
       default: break
       }
     }
@@ -196,12 +201,16 @@ nonisolated extension Civic_Health_V1_HealthCheckResponse: SwiftProtobuf.Message
     if !self.services.isEmpty {
       try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufEnumMap<SwiftProtobuf.ProtobufString,Civic_Health_V1_HealthCheckResponse.ServingStatus>.self, value: self.services, fieldNumber: 2)
     }
+    if !self.warnings.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.warnings, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Civic_Health_V1_HealthCheckResponse, rhs: Civic_Health_V1_HealthCheckResponse) -> Bool {
     if lhs.status != rhs.status {return false}
     if lhs.services != rhs.services {return false}
+    if lhs.warnings != rhs.warnings {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -696,6 +696,13 @@ public nonisolated struct Civic_Proposals_V1_Item: @unchecked Sendable {
     set {_uniqueStorage()._keyGroupID = newValue}
   }
 
+  /// The text as published (公开): the signed reply, or the office's edited version, with
+  /// personal details masked (docs/PROPOSALS.md §8). Empty until published.
+  public var publishedText: String {
+    get {_storage._publishedText}
+    set {_uniqueStorage()._publishedText = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1108,6 +1115,7 @@ public nonisolated struct Civic_Proposals_V1_RunUrgingRequest: Sendable {
   public init() {}
 }
 
+/// One deadline the bureau owes on an item that is due soon or overdue.
 public nonisolated struct Civic_Proposals_V1_UrgedItem: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1119,12 +1127,24 @@ public nonisolated struct Civic_Proposals_V1_UrgedItem: Sendable {
 
   public var title: String = String()
 
-  public var answerDue: String = String()
+  /// The day the deadline falls on (YYYY-MM-DD).
+  public var due: String = String()
 
-  /// "due_soon" or "overdue"; overdue items are escalated to the leaders.
+  /// "due_soon" or "overdue"; overdue deadlines are escalated to the leaders.
   public var urgency: String = String()
 
   public var escalated: Bool = false
+
+  /// What is owed: "reply" (主办), "opinion" (the bureau's 协办 opinion to the lead
+  /// department), "unit_opinion" (a co-handling unit's opinion to the lead unit) or
+  /// "publication" (公开 of a lead reply).
+  public var deadline: String = String()
+
+  /// For "unit_opinion": the unit that owes it.
+  public var unit: String = String()
+
+  /// Times the item has been urged, after this run.
+  public var urgeCount: Int32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1137,6 +1157,98 @@ public nonisolated struct Civic_Proposals_V1_RunUrgingResponse: Sendable {
   // methods supported on all messages.
 
   public var items: [Civic_Proposals_V1_UrgedItem] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// What the urging run would urge on `today`, without recording anything.
+public nonisolated struct Civic_Proposals_V1_ListDueItemsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// YYYY-MM-DD; default today.
+  public var today: String = String()
+
+  /// "due_soon" or "overdue"; empty lists both.
+  public var urgency: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_ListDueItemsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var items: [Civic_Proposals_V1_UrgedItem] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_PublishReplyRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var note: String = String()
+
+  /// The day of publication (YYYY-MM-DD); default today.
+  public var on: String = String()
+
+  /// The text to publish; default the signed reply. Mobile numbers, identity card numbers,
+  /// e-mail addresses and the proposers' contacts are masked either way.
+  public var text: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_ListTopicsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A topic (议题分类) from the configured list.
+public nonisolated struct Civic_Proposals_V1_Topic: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// e.g. "elderly_care"
+  public var code: String = String()
+
+  /// e.g. "养老服务"
+  public var name: String = String()
+
+  /// Retired topics stay valid for old items, filters and reports, not for new items.
+  public var retired: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Proposals_V1_ListTopicsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var topics: [Civic_Proposals_V1_Topic] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1459,6 +1571,7 @@ public nonisolated struct Civic_Proposals_V1_PublishedReply: Sendable {
 
   public var delegation: String = String()
 
+  /// The published text (personal details masked).
   public var replyText: String = String()
 
   public var repliedOn: String = String()
@@ -1727,7 +1840,7 @@ nonisolated extension Civic_Proposals_V1_Proposer: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Item"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}year\0\u{1}session\0\u{1}number\0\u{1}title\0\u{1}body\0\u{1}proposers\0\u{1}topic\0\u{3}key_supervised\0\u{1}state\0\u{3}registered_at\0\u{3}registered_by\0\u{1}role\0\u{1}units\0\u{1}complex\0\u{3}assigned_on\0\u{3}answer_due\0\u{3}return_window_ends\0\u{3}urge_count\0\u{3}met_face_to_face\0\u{3}draft_text\0\u{1}result\0\u{1}adoption\0\u{3}reply_text\0\u{3}replied_on\0\u{3}answered_on_time\0\u{3}publication_due\0\u{3}published_on\0\u{1}satisfaction\0\u{3}key_group_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}year\0\u{1}session\0\u{1}number\0\u{1}title\0\u{1}body\0\u{1}proposers\0\u{1}topic\0\u{3}key_supervised\0\u{1}state\0\u{3}registered_at\0\u{3}registered_by\0\u{1}role\0\u{1}units\0\u{1}complex\0\u{3}assigned_on\0\u{3}answer_due\0\u{3}return_window_ends\0\u{3}urge_count\0\u{3}met_face_to_face\0\u{3}draft_text\0\u{1}result\0\u{1}adoption\0\u{3}reply_text\0\u{3}replied_on\0\u{3}answered_on_time\0\u{3}publication_due\0\u{3}published_on\0\u{1}satisfaction\0\u{3}key_group_id\0\u{3}published_text\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -1761,6 +1874,7 @@ nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProto
     var _publishedOn: String = String()
     var _satisfaction: Civic_Proposals_V1_Satisfaction = .unspecified
     var _keyGroupID: String = String()
+    var _publishedText: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1802,6 +1916,7 @@ nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProto
       _publishedOn = source._publishedOn
       _satisfaction = source._satisfaction
       _keyGroupID = source._keyGroupID
+      _publishedText = source._publishedText
     }
   }
 
@@ -1851,6 +1966,7 @@ nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProto
         case 29: try { try decoder.decodeSingularStringField(value: &_storage._publishedOn) }()
         case 30: try { try decoder.decodeSingularEnumField(value: &_storage._satisfaction) }()
         case 31: try { try decoder.decodeSingularStringField(value: &_storage._keyGroupID) }()
+        case 32: try { try decoder.decodeSingularStringField(value: &_storage._publishedText) }()
         default: break
         }
       }
@@ -1952,6 +2068,9 @@ nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProto
       if !_storage._keyGroupID.isEmpty {
         try visitor.visitSingularStringField(value: _storage._keyGroupID, fieldNumber: 31)
       }
+      if !_storage._publishedText.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._publishedText, fieldNumber: 32)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1992,6 +2111,7 @@ nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProto
         if _storage._publishedOn != rhs_storage._publishedOn {return false}
         if _storage._satisfaction != rhs_storage._satisfaction {return false}
         if _storage._keyGroupID != rhs_storage._keyGroupID {return false}
+        if _storage._publishedText != rhs_storage._publishedText {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -2892,7 +3012,7 @@ nonisolated extension Civic_Proposals_V1_RunUrgingRequest: SwiftProtobuf.Message
 
 nonisolated extension Civic_Proposals_V1_UrgedItem: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".UrgedItem"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}number\0\u{1}title\0\u{3}answer_due\0\u{1}urgency\0\u{1}escalated\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}number\0\u{1}title\0\u{1}due\0\u{1}urgency\0\u{1}escalated\0\u{1}deadline\0\u{1}unit\0\u{3}urge_count\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2903,9 +3023,12 @@ nonisolated extension Civic_Proposals_V1_UrgedItem: SwiftProtobuf.Message, Swift
       case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.number) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.title) }()
-      case 4: try { try decoder.decodeSingularStringField(value: &self.answerDue) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.due) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.urgency) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.escalated) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.deadline) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.unit) }()
+      case 9: try { try decoder.decodeSingularInt32Field(value: &self.urgeCount) }()
       default: break
       }
     }
@@ -2921,14 +3044,23 @@ nonisolated extension Civic_Proposals_V1_UrgedItem: SwiftProtobuf.Message, Swift
     if !self.title.isEmpty {
       try visitor.visitSingularStringField(value: self.title, fieldNumber: 3)
     }
-    if !self.answerDue.isEmpty {
-      try visitor.visitSingularStringField(value: self.answerDue, fieldNumber: 4)
+    if !self.due.isEmpty {
+      try visitor.visitSingularStringField(value: self.due, fieldNumber: 4)
     }
     if !self.urgency.isEmpty {
       try visitor.visitSingularStringField(value: self.urgency, fieldNumber: 5)
     }
     if self.escalated != false {
       try visitor.visitSingularBoolField(value: self.escalated, fieldNumber: 6)
+    }
+    if !self.deadline.isEmpty {
+      try visitor.visitSingularStringField(value: self.deadline, fieldNumber: 7)
+    }
+    if !self.unit.isEmpty {
+      try visitor.visitSingularStringField(value: self.unit, fieldNumber: 8)
+    }
+    if self.urgeCount != 0 {
+      try visitor.visitSingularInt32Field(value: self.urgeCount, fieldNumber: 9)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2937,9 +3069,12 @@ nonisolated extension Civic_Proposals_V1_UrgedItem: SwiftProtobuf.Message, Swift
     if lhs.id != rhs.id {return false}
     if lhs.number != rhs.number {return false}
     if lhs.title != rhs.title {return false}
-    if lhs.answerDue != rhs.answerDue {return false}
+    if lhs.due != rhs.due {return false}
     if lhs.urgency != rhs.urgency {return false}
     if lhs.escalated != rhs.escalated {return false}
+    if lhs.deadline != rhs.deadline {return false}
+    if lhs.unit != rhs.unit {return false}
+    if lhs.urgeCount != rhs.urgeCount {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2970,6 +3105,205 @@ nonisolated extension Civic_Proposals_V1_RunUrgingResponse: SwiftProtobuf.Messag
 
   public static func ==(lhs: Civic_Proposals_V1_RunUrgingResponse, rhs: Civic_Proposals_V1_RunUrgingResponse) -> Bool {
     if lhs.items != rhs.items {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_ListDueItemsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListDueItemsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}today\0\u{1}urgency\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.today) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.urgency) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.today.isEmpty {
+      try visitor.visitSingularStringField(value: self.today, fieldNumber: 1)
+    }
+    if !self.urgency.isEmpty {
+      try visitor.visitSingularStringField(value: self.urgency, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_ListDueItemsRequest, rhs: Civic_Proposals_V1_ListDueItemsRequest) -> Bool {
+    if lhs.today != rhs.today {return false}
+    if lhs.urgency != rhs.urgency {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_ListDueItemsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListDueItemsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}items\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.items) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.items.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.items, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_ListDueItemsResponse, rhs: Civic_Proposals_V1_ListDueItemsResponse) -> Bool {
+    if lhs.items != rhs.items {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_PublishReplyRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PublishReplyRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}note\0\u{1}on\0\u{1}text\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.text) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 2)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 3)
+    }
+    if !self.text.isEmpty {
+      try visitor.visitSingularStringField(value: self.text, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_PublishReplyRequest, rhs: Civic_Proposals_V1_PublishReplyRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.text != rhs.text {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_ListTopicsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListTopicsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_ListTopicsRequest, rhs: Civic_Proposals_V1_ListTopicsRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_Topic: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Topic"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}name\0\u{1}retired\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.code) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.retired) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.code.isEmpty {
+      try visitor.visitSingularStringField(value: self.code, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    if self.retired != false {
+      try visitor.visitSingularBoolField(value: self.retired, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_Topic, rhs: Civic_Proposals_V1_Topic) -> Bool {
+    if lhs.code != rhs.code {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.retired != rhs.retired {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_ListTopicsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListTopicsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topics\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.topics) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.topics.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.topics, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_ListTopicsResponse, rhs: Civic_Proposals_V1_ListTopicsResponse) -> Bool {
+    if lhs.topics != rhs.topics {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -320,6 +320,13 @@ public enum CivicOpenAPI {
               "SERVICE_UNKNOWN"
             ],
             "type" : "string"
+          },
+          "warnings" : {
+            "description" : "Conditions an operator should fix that do not stop the service, e.g. a missing holiday schedule for a year deadlines already reach into.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
           }
         },
         "type" : "object"
@@ -773,6 +780,10 @@ public enum CivicOpenAPI {
           "publishedOn" : {
             "type" : "string"
           },
+          "publishedText" : {
+            "description" : "The text as published (公开): the signed reply, or the office's edited version, with personal details masked (docs/PROPOSALS.md §8). Empty until published.",
+            "type" : "string"
+          },
           "registeredAt" : {
             "description" : "RFC 3339, UTC.",
             "type" : "string"
@@ -912,6 +923,31 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.ListDueItemsRequest" : {
+        "description" : "What the urging run would urge on `today`, without recording anything.",
+        "properties" : {
+          "today" : {
+            "description" : "YYYY-MM-DD; default today.",
+            "type" : "string"
+          },
+          "urgency" : {
+            "description" : "\"due_soon\" or \"overdue\"; empty lists both.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.ListDueItemsResponse" : {
+        "properties" : {
+          "items" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.UrgedItem"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.ListItemsRequest" : {
         "properties" : {
           "kind" : {
@@ -987,6 +1023,23 @@ public enum CivicOpenAPI {
           "templates" : {
             "items" : {
               "$ref" : "#/components/schemas/civic.proposals.v1.ReplyTemplate"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.ListTopicsRequest" : {
+        "properties" : {
+
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.ListTopicsResponse" : {
+        "properties" : {
+          "topics" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.Topic"
             },
             "type" : "array"
           }
@@ -1076,6 +1129,7 @@ public enum CivicOpenAPI {
             "type" : "string"
           },
           "replyText" : {
+            "description" : "The published text (personal details masked).",
             "type" : "string"
           },
           "session" : {
@@ -1090,6 +1144,25 @@ public enum CivicOpenAPI {
           "year" : {
             "format" : "int32",
             "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.PublishReplyRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "note" : {
+            "type" : "string"
+          },
+          "on" : {
+            "description" : "The day of publication (YYYY-MM-DD); default today.",
+            "type" : "string"
+          },
+          "text" : {
+            "description" : "The text to publish; default the signed reply. Mobile numbers, identity card numbers, e-mail addresses and the proposers' contacts are masked either way.",
+            "type" : "string"
           }
         },
         "type" : "object"
@@ -1286,6 +1359,24 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.Topic" : {
+        "description" : "A topic (议题分类) from the configured list.",
+        "properties" : {
+          "code" : {
+            "description" : "e.g. \"elderly_care\"",
+            "type" : "string"
+          },
+          "name" : {
+            "description" : "e.g. \"养老服务\"",
+            "type" : "string"
+          },
+          "retired" : {
+            "description" : "Retired topics stay valid for old items, filters and reports, not for new items.",
+            "type" : "boolean"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.TopicShare" : {
         "properties" : {
           "byRole" : {
@@ -1334,8 +1425,14 @@ public enum CivicOpenAPI {
         "type" : "object"
       },
       "civic.proposals.v1.UrgedItem" : {
+        "description" : "One deadline the bureau owes on an item that is due soon or overdue.",
         "properties" : {
-          "answerDue" : {
+          "deadline" : {
+            "description" : "What is owed: \"reply\" (主办), \"opinion\" (the bureau's 协办 opinion to the lead department), \"unit_opinion\" (a co-handling unit's opinion to the lead unit) or \"publication\" (公开 of a lead reply).",
+            "type" : "string"
+          },
+          "due" : {
+            "description" : "The day the deadline falls on (YYYY-MM-DD).",
             "type" : "string"
           },
           "escalated" : {
@@ -1350,8 +1447,17 @@ public enum CivicOpenAPI {
           "title" : {
             "type" : "string"
           },
+          "unit" : {
+            "description" : "For \"unit_opinion\": the unit that owes it.",
+            "type" : "string"
+          },
+          "urgeCount" : {
+            "description" : "Times the item has been urged, after this run.",
+            "format" : "int32",
+            "type" : "integer"
+          },
           "urgency" : {
-            "description" : "\"due_soon\" or \"overdue\"; overdue items are escalated to the leaders.",
+            "description" : "\"due_soon\" or \"overdue\"; overdue deadlines are escalated to the leaders.",
             "type" : "string"
           }
         },
@@ -1996,6 +2102,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.proposals.v1.ProposalService/ListDueItems" : {
+      "post" : {
+        "operationId" : "ProposalService_ListDueItems",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.ListDueItemsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ListDueItemsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The deadlines due soon or overdue on a day, as the urging run would list them; records nothing.",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
     "/rpc/civic.proposals.v1.ProposalService/ListItems" : {
       "post" : {
         "operationId" : "ProposalService_ListItems",
@@ -2098,6 +2238,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.proposals.v1.ProposalService/ListTopics" : {
+      "post" : {
+        "operationId" : "ProposalService_ListTopics",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.ListTopicsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ListTopicsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The configured topics (议题分类), retired ones included and marked.",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
     "/rpc/civic.proposals.v1.ProposalService/MergeKeyItems" : {
       "post" : {
         "operationId" : "ProposalService_MergeKeyItems",
@@ -2139,7 +2313,7 @@ public enum CivicOpenAPI {
           "content" : {
             "application/json" : {
               "schema" : {
-                "$ref" : "#/components/schemas/civic.proposals.v1.ItemActionRequest"
+                "$ref" : "#/components/schemas/civic.proposals.v1.PublishReplyRequest"
               }
             }
           },

@@ -25,9 +25,11 @@ public enum Civic_Proposals_V1_ProposalService {
         public static let reportItem = RPCMethod(service: name, name: "ReportItem", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
         public static let replyItem = RPCMethod(service: name, name: "ReplyItem", requestType: Civic_Proposals_V1_ReplyItemRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
         public static let recordProgress = RPCMethod(service: name, name: "RecordProgress", requestType: Civic_Proposals_V1_RecordProgressRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
-        public static let publishReply = RPCMethod(service: name, name: "PublishReply", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
+        public static let publishReply = RPCMethod(service: name, name: "PublishReply", requestType: Civic_Proposals_V1_PublishReplyRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
         public static let giveFeedback = RPCMethod(service: name, name: "GiveFeedback", requestType: Civic_Proposals_V1_GiveFeedbackRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
         public static let runUrging = RPCMethod(service: name, name: "RunUrging", requestType: Civic_Proposals_V1_RunUrgingRequest.self, responseType: Civic_Proposals_V1_RunUrgingResponse.self)
+        public static let listDueItems = RPCMethod(service: name, name: "ListDueItems", requestType: Civic_Proposals_V1_ListDueItemsRequest.self, responseType: Civic_Proposals_V1_ListDueItemsResponse.self)
+        public static let listTopics = RPCMethod(service: name, name: "ListTopics", requestType: Civic_Proposals_V1_ListTopicsRequest.self, responseType: Civic_Proposals_V1_ListTopicsResponse.self)
         public static let getAnnualReport = RPCMethod(service: name, name: "GetAnnualReport", requestType: Civic_Proposals_V1_GetAnnualReportRequest.self, responseType: Civic_Proposals_V1_AnnualReport.self)
         public static let getItemHistory = RPCMethod(service: name, name: "GetItemHistory", requestType: Civic_Proposals_V1_GetItemHistoryRequest.self, responseType: Civic_Proposals_V1_GetItemHistoryResponse.self)
         public static let getItemRecords = RPCMethod(service: name, name: "GetItemRecords", requestType: Civic_Proposals_V1_GetItemRecordsRequest.self, responseType: Civic_Proposals_V1_GetItemRecordsResponse.self)
@@ -39,7 +41,7 @@ public enum Civic_Proposals_V1_ProposalService {
         public static let recordUnitOpinion = RPCMethod(service: name, name: "RecordUnitOpinion", requestType: Civic_Proposals_V1_RecordUnitOpinionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
     }
 
-    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.getAnnualReport, Method.getItemHistory, Method.getItemRecords, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates, Method.mergeKeyItems, Method.recordUnitOpinion]
+    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.listDueItems, Method.listTopics, Method.getAnnualReport, Method.getItemHistory, Method.getItemRecords, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates, Method.mergeKeyItems, Method.recordUnitOpinion]
 }
 
 /// What a server of civic.proposals.v1.ProposalService implements.
@@ -73,11 +75,15 @@ public protocol Civic_Proposals_V1_ProposalServiceHandler: Sendable {
     /// 落实
     func recordProgress(_ request: Civic_Proposals_V1_RecordProgressRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
     /// 公开
-    func publishReply(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
+    func publishReply(_ request: Civic_Proposals_V1_PublishReplyRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
     /// The proposer's rating (deputies, on their own items).
     func giveFeedback(_ request: Civic_Proposals_V1_GiveFeedbackRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
     /// The daily urging run: due-soon and overdue items, urged and escalated.
     func runUrging(_ request: Civic_Proposals_V1_RunUrgingRequest, context: RPCContext) async throws -> Civic_Proposals_V1_RunUrgingResponse
+    /// The deadlines due soon or overdue on a day, as the urging run would list them; records nothing.
+    func listDueItems(_ request: Civic_Proposals_V1_ListDueItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListDueItemsResponse
+    /// The configured topics (议题分类), retired ones included and marked.
+    func listTopics(_ request: Civic_Proposals_V1_ListTopicsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListTopicsResponse
     func getAnnualReport(_ request: Civic_Proposals_V1_GetAnnualReportRequest, context: RPCContext) async throws -> Civic_Proposals_V1_AnnualReport
     func getItemHistory(_ request: Civic_Proposals_V1_GetItemHistoryRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemHistoryResponse
     /// Contacts, progress notes and ratings recorded on an item.
@@ -147,7 +153,7 @@ extension Civic_Proposals_V1_ProposalServiceHandler {
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.recordProgress) { (request: Civic_Proposals_V1_RecordProgressRequest, context: RPCContext) in
                 try await self.recordProgress(request, context: context)
             },
-            RPCHandler(Civic_Proposals_V1_ProposalService.Method.publishReply) { (request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) in
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.publishReply) { (request: Civic_Proposals_V1_PublishReplyRequest, context: RPCContext) in
                 try await self.publishReply(request, context: context)
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.giveFeedback) { (request: Civic_Proposals_V1_GiveFeedbackRequest, context: RPCContext) in
@@ -155,6 +161,12 @@ extension Civic_Proposals_V1_ProposalServiceHandler {
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.runUrging) { (request: Civic_Proposals_V1_RunUrgingRequest, context: RPCContext) in
                 try await self.runUrging(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.listDueItems) { (request: Civic_Proposals_V1_ListDueItemsRequest, context: RPCContext) in
+                try await self.listDueItems(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.listTopics) { (request: Civic_Proposals_V1_ListTopicsRequest, context: RPCContext) in
+                try await self.listTopics(request, context: context)
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.getAnnualReport) { (request: Civic_Proposals_V1_GetAnnualReportRequest, context: RPCContext) in
                 try await self.getAnnualReport(request, context: context)
@@ -272,7 +284,7 @@ public struct Civic_Proposals_V1_ProposalServiceClient: Sendable {
     }
 
     /// 公开
-    public func publishReply(_ request: Civic_Proposals_V1_ItemActionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+    public func publishReply(_ request: Civic_Proposals_V1_PublishReplyRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
         try await caller.unary(Civic_Proposals_V1_ProposalService.Method.publishReply, request, options: options)
     }
 
@@ -284,6 +296,16 @@ public struct Civic_Proposals_V1_ProposalServiceClient: Sendable {
     /// The daily urging run: due-soon and overdue items, urged and escalated.
     public func runUrging(_ request: Civic_Proposals_V1_RunUrgingRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_RunUrgingResponse {
         try await caller.unary(Civic_Proposals_V1_ProposalService.Method.runUrging, request, options: options)
+    }
+
+    /// The deadlines due soon or overdue on a day, as the urging run would list them; records nothing.
+    public func listDueItems(_ request: Civic_Proposals_V1_ListDueItemsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ListDueItemsResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.listDueItems, request, options: options)
+    }
+
+    /// The configured topics (议题分类), retired ones included and marked.
+    public func listTopics(_ request: Civic_Proposals_V1_ListTopicsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ListTopicsResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.listTopics, request, options: options)
     }
 
     public func getAnnualReport(_ request: Civic_Proposals_V1_GetAnnualReportRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_AnnualReport {

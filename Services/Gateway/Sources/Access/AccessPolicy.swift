@@ -58,6 +58,10 @@ public enum AccessPolicy {
         // is entered by the office when it arrives on paper.
         Civic_Proposals_V1_ProposalService.Method.giveFeedback.path: Rule([.deputy, .staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.runUrging.path: Rule([.staff], service: proposals),
+        // Leaders watch what is due and overdue; only the office runs (records) the urging.
+        Civic_Proposals_V1_ProposalService.Method.listDueItems.path: Rule([.staff, .leader], service: proposals),
+        // The topic list fills forms and filters; deputies file under it too.
+        Civic_Proposals_V1_ProposalService.Method.listTopics.path: Rule([.staff, .leader, .deputy], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.getAnnualReport.path: Rule([.staff, .leader], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.importItems.path: Rule([.staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.createReplyTemplate.path: Rule([.staff], service: proposals),

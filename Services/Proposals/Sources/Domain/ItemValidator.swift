@@ -57,7 +57,9 @@ public struct ItemValidator: Sendable {
         if item.topic.isEmpty {
             errors.add("topic", "REQUIRED", "topic is required")
         } else if !topics.contains(item.topic) {
-            errors.add("topic", "UNKNOWN", "unknown topic \"\(item.topic)\"; known: \(topics.codes.keys.sorted().joined(separator: ", "))")
+            errors.add("topic", "UNKNOWN", "unknown topic \"\(item.topic)\"; known: \(topics.activeCodes.joined(separator: ", "))")
+        } else if !topics.accepts(item.topic) {
+            errors.add("topic", "RETIRED", "topic \"\(item.topic)\" is retired; use one of: \(topics.activeCodes.joined(separator: ", "))")
         }
         try errors.check()
     }

@@ -165,6 +165,8 @@ public enum ItemWorkflow {
             return s
         case (.urge, .reported) where role?.isLead == true:
             return .reported  // reported upward, the reply still due
+        case (.urge, let s) where [.replied, .implementing].contains(s) && role?.isLead == true:
+            return s  // replied, publication still due
         case (.draft, .handling), (.draft, .drafted), (.draft, .reopened):
             return .drafted
         case (.signBySection, .drafted):

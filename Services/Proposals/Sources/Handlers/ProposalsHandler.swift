@@ -176,5 +176,6 @@ extension Civic_Proposals_V1_Item {
         publishedOn = item.publishedOn?.description ?? ""
         satisfaction = item.satisfaction?.proto ?? .unspecified
         keyGroupID = item.keyGroupID ?? ""
+        publishedText = item.publishedText
     }
 }

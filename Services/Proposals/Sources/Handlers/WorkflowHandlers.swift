@@ -326,11 +326,21 @@ extension ProposalsHandler {
         }, context)
     }
 
-    public func publishReply(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+    /// 公开: publishes the signed reply, or the office's edited text, with personal details
+    /// masked either way (PublicationRedaction).
+    public func publishReply(_ request: Civic_Proposals_V1_PublishReplyRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
         try requireOffice(context, "publishing")
         try requireID(request.id)
         let on = try date(request.on)
+        let edited = request.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard edited.count <= 50_000 else { throw RPCError.invalidArgument("the text is longer than 50,000 characters", field: "text", reason: "TOO_LONG") }
         return respond(try await store.apply(.publish, to: request.id, by: actor(context), note: request.note) { item, _ in
+            let text = edited.isEmpty ? item.replyText : edited
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw RPCError.failedPrecondition("the reply has no text to publish; give the text to publish", reason: "NO_TEXT")
+            }
+            let redacted = PublicationRedaction(contacts: item.proposers.map(\.contact)).redact(text)
+            item.publishedText = redacted.text
             item.publishedOn = on
         }, context)
     }
@@ -362,28 +372,62 @@ extension ProposalsHandler {
         }, context)
     }
 
+    /// 催办: urges every owed deadline (UrgingPlan) due soon or overdue on `today`, one
+    /// recorded urging per deadline; overdue ones are escalated to the leaders.
     public func runUrging(_ request: Civic_Proposals_V1_RunUrgingRequest, context: RPCContext) async throws -> Civic_Proposals_V1_RunUrgingResponse {
         try requireOffice(context, "the urging run")
         let day = try date(request.today, field: "today")
-        let horizon = calendar.adding(workingDays: deadlines.dueSoonWorkingDays, to: day)
         var response = Civic_Proposals_V1_RunUrgingResponse()
-        for item in try await store.openItems(dueBy: horizon) {
-            guard let due = item.answerDue, item.state != .reported || item.role?.isLead == true else { continue }
-            let urgency = deadlines.urgency(due: due, today: day, calendar: calendar)
-            guard urgency != .onTrack else { continue }
-            let escalated = urgency == .overdue
-            let note = escalated ? "overdue since \(due); escalated to the leaders" : "due on \(due)"
-            let urged = try await store.apply(.urge, to: item.id, by: actor(context), note: note, detail: "urgency=\(urgency.rawValue) run=\(day)") { item, _ in
-                item.urgeCount += 1
+        for (item, owed) in try await dueDeadlines(on: day) {
+            var urgeCount = item.urgeCount
+            for deadline in owed {
+                let detail = "deadline=\(deadline.deadline.code)\(deadline.deadline.unit.isEmpty ? "" : " unit=\(deadline.deadline.unit)") urgency=\(deadline.urgency.rawValue) run=\(day)"
+                urgeCount = try await store.apply(.urge, to: item.id, by: actor(context), note: deadline.note, detail: detail) { item, _ in
+                    item.urgeCount += 1
+                }.urgeCount
+                response.items.append(Civic_Proposals_V1_UrgedItem(item, deadline, urgeCount: urgeCount))
             }
-            var line = Civic_Proposals_V1_UrgedItem()
-            line.id = urged.id
-            line.number = urged.number
-            line.title = urged.title
-            line.answerDue = due.description
-            line.urgency = urgency.rawValue
-            line.escalated = escalated
-            response.items.append(line)
+        }
+        return response
+    }
+
+    /// What the urging run would urge on `today`, recording nothing. Unit staff see their unit's items.
+    public func listDueItems(_ request: Civic_Proposals_V1_ListDueItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListDueItemsResponse {
+        let day = try date(request.today, field: "today")
+        let urgency: ReplyDeadlines.Urgency?
+        switch request.urgency {
+        case "": urgency = nil
+        case ReplyDeadlines.Urgency.dueSoon.rawValue: urgency = .dueSoon
+        case ReplyDeadlines.Urgency.overdue.rawValue: urgency = .overdue
+        default: throw RPCError.invalidArgument("urgency must be due_soon, overdue or empty", field: "urgency", reason: "UNKNOWN")
+        }
+        let unit: String? = if case .unit(let unit) = scope(context) { unit } else { nil }
+        var response = Civic_Proposals_V1_ListDueItemsResponse()
+        for (item, owed) in try await dueDeadlines(on: day) where unit == nil || item.units.contains(where: { $0.unit == unit }) {
+            for deadline in owed where urgency == nil || deadline.urgency == urgency {
+                response.items.append(Civic_Proposals_V1_UrgedItem(item, deadline, urgeCount: item.urgeCount))
+            }
+        }
+        return response
+    }
+
+    /// Items with their owed deadlines that are due soon or overdue on `day`.
+    private func dueDeadlines(on day: CivilDate) async throws -> [(Item, [DueDeadline])] {
+        let horizon = calendar.adding(workingDays: deadlines.dueSoonWorkingDays, to: day)
+        return try await store.itemsOwing(dueBy: horizon).compactMap { item in
+            let owed = UrgingPlan.due(item, today: day, rules: deadlines, calendar: calendar)
+            return owed.isEmpty ? nil : (item, owed)
+        }
+    }
+
+    public func listTopics(_ request: Civic_Proposals_V1_ListTopicsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListTopicsResponse {
+        var response = Civic_Proposals_V1_ListTopicsResponse()
+        response.topics = validator.topics.topics.map { topic in
+            var line = Civic_Proposals_V1_Topic()
+            line.code = topic.code
+            line.name = topic.name
+            line.retired = topic.retired
+            return line
         }
         return response
     }
@@ -617,7 +661,7 @@ extension ProposalsHandler {
             let lead = item.proposers.first(where: \.lead)
             reply.proposer = lead?.name ?? ""
             reply.delegation = lead?.delegation ?? ""
-            reply.replyText = item.replyText
+            reply.replyText = item.publishedText
             reply.repliedOn = item.repliedOn?.description ?? ""
             reply.publishedOn = item.publishedOn?.description ?? ""
             return reply
@@ -673,5 +717,20 @@ extension Civic_Proposals_V1_ReplyTemplate {
         text = template.text
         createdBy = template.createdBy
         createdAt = template.createdAt
+    }
+}
+
+extension Civic_Proposals_V1_UrgedItem {
+    init(_ item: Item, _ deadline: DueDeadline, urgeCount: Int) {
+        self.init()
+        id = item.id
+        number = item.number
+        title = item.title
+        due = deadline.due.description
+        urgency = deadline.urgency.rawValue
+        escalated = deadline.escalated
+        self.deadline = deadline.deadline.code
+        unit = deadline.deadline.unit
+        self.urgeCount = Int32(urgeCount)
     }
 }

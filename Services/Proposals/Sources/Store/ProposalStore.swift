@@ -295,6 +295,7 @@ public struct ProposalStore: Sendable {
         item.publishedOn = (row["published_on"] as String?).flatMap(CivilDate.init)
         item.satisfaction = (row["satisfaction"] as String?).flatMap(Satisfaction.init(rawValue:))
         item.keyGroupID = row["key_group_id"]
+        item.publishedText = row["published_text"]
         return item
     }
 
@@ -340,14 +341,14 @@ public struct ProposalStore: Sendable {
             sql: """
             UPDATE items SET state = ?, role = ?, complex = ?, assigned_on = ?, answer_due = ?, return_window_ends = ?,
               urge_count = ?, met_face_to_face = ?, draft_text = ?, result = ?, adoption = ?, reply_text = ?, replied_on = ?,
-              answered_on_time = ?, publication_due = ?, published_on = ?, satisfaction = ?
+              answered_on_time = ?, publication_due = ?, published_on = ?, satisfaction = ?, published_text = ?
             WHERE id = ?
             """,
             arguments: [
                 item.state.rawValue, item.role?.rawValue, item.complex, item.assignedOn?.description, item.answerDue?.description,
                 item.returnWindowEnds?.description, item.urgeCount, item.metFaceToFace, item.draftText, item.result?.rawValue,
                 item.adoption?.rawValue, item.replyText, item.repliedOn?.description, item.answeredOnTime,
-                item.publicationDue?.description, item.publishedOn?.description, item.satisfaction?.rawValue, item.id,
+                item.publicationDue?.description, item.publishedOn?.description, item.satisfaction?.rawValue, item.publishedText, item.id,
             ])
         try db.execute(sql: "DELETE FROM item_units WHERE item_id = ?", arguments: [item.id])
         for unit in item.units {
@@ -357,17 +358,31 @@ public struct ProposalStore: Sendable {
         }
     }
 
-    /// Open items whose answer is due by `horizon`, earliest first.
-    public func openItems(dueBy horizon: CivilDate) async throws -> [Item] {
+    /// Items owing a deadline (UrgingPlan) that falls by `horizon`: an answer, a co-handling
+    /// unit's opinion or a publication. Each part of the query has its own index (proposals-009).
+    public func itemsOwing(dueBy horizon: CivilDate) async throws -> [Item] {
         // Lead items reported but not yet replied still owe their reply.
-        let states = ItemWorkflow.open.map(\.rawValue) + [ItemState.reported.rawValue]
+        let answering = ItemWorkflow.open.map(\.rawValue) + [ItemState.reported.rawValue]
+        let open = ItemWorkflow.open.map(\.rawValue)
+        let answeringMarks = answering.map { _ in "?" }.joined(separator: ",")
+        let openMarks = open.map { _ in "?" }.joined(separator: ",")
         return try await database.read { db in
-            let placeholders = states.map { _ in "?" }.joined(separator: ",")
-            let ids = try String.fetchAll(
-                db, sql: "SELECT id FROM items WHERE state IN (\(placeholders)) AND answer_due IS NOT NULL AND answer_due <= ? ORDER BY answer_due, id",
-                arguments: StatementArguments(states + [horizon.description]))
+            let ids = try String.fetchAll(db, sql: """
+                SELECT id FROM items WHERE state IN (\(answeringMarks)) AND answer_due <= ?
+                UNION
+                SELECT u.item_id FROM item_units u JOIN items i ON i.id = u.item_id
+                 WHERE u.opinion_on IS NULL AND u.opinion_due <= ? AND u.role = 'co_handling' AND i.state IN (\(openMarks))
+                UNION
+                SELECT id FROM items WHERE state IN ('replied', 'implementing') AND publication_due <= ?
+                ORDER BY 1
+                """, arguments: StatementArguments(answering + [horizon.description, horizon.description] + open + [horizon.description]))
             return try ids.map { try Self.load(db, id: $0) }
         }
+    }
+
+    /// Topic codes in use in the stored items (read from the report counts, which are small).
+    public func topicsInUse() async throws -> Set<String> {
+        try await database.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT topic FROM report_counts WHERE n > 0")) }
     }
 
     /// The year's items grouped by every dimension the annual report counts, read from the

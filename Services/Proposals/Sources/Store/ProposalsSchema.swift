@@ -161,5 +161,13 @@ public enum ProposalsSchema {
                 t.add(column: "opinion_on", .text)
             }
         },
+        DatabaseMigration("proposals-009-publication-and-urging") { db in
+            // What was published: until now the signed reply as it stood.
+            try db.alter(table: "items") { t in t.add(column: "published_text", .text).notNull().defaults(to: "") }
+            try db.execute(sql: "UPDATE items SET published_text = reply_text WHERE published_on IS NOT NULL")
+            // The urging run reads publications and units' opinions due by a day.
+            try db.create(index: "items_publication_due", on: "items", columns: ["state", "publication_due"])
+            try db.execute(sql: "CREATE INDEX item_units_opinion_due ON item_units (opinion_due) WHERE opinion_on IS NULL")
+        },
     ]
 }

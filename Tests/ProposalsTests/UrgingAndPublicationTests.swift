@@ -1,0 +1,176 @@
+import CivicRPC
+import CivicServiceKit
+import Foundation
+@testable import ProposalsService
+import Testing
+
+/// An item in `state` with `role`, answer due 2026-06-10, as the urging plan sees it.
+private func item(_ state: ItemState, _ role: HandlingRole?, units: [UnitAssignment] = [], publicationDue: String? = nil) -> Item {
+    var item = Item(
+        id: "it-1", kind: .npcSuggestion, year: 2026, session: "", number: "第26-001号", title: "t", body: "",
+        proposers: [Proposer(name: "李四", lead: true)], topic: "elderly_care", keySupervised: false, state: state,
+        registeredAt: "2026-03-01T00:00:00Z", registeredBy: "staff")
+    item.role = role
+    item.units = units
+    item.answerDue = role == .reference || role == nil ? nil : d("2026-06-10")
+    item.publicationDue = publicationDue.map(d)
+    return item
+}
+
+@Suite("Urging plan: which deadlines an item owes")
+struct UrgingPlanTests {
+    let rules = ReplyDeadlines()
+    let calendar = WorkingCalendar.standard
+
+    func owed(_ item: Item) -> [String] { UrgingPlan.owed(by: item).map { "\($0.0.code)\($0.0.unit.isEmpty ? "" : ":\($0.0.unit)")@\($0.1)" } }
+
+    @Test func aLeadItemOwesItsReplyAndItsCoHandlingUnitsTheirOpinions() {
+        let units = [
+            UnitAssignment(unit: "养老服务科", role: .leadSole),
+            UnitAssignment(unit: "社会救助科", role: .coHandling, opinionDue: d("2026-04-10")),
+            UnitAssignment(unit: "社会事务科", role: .coHandling, opinionDue: d("2026-04-10"), opinion: "同意", opinionOn: d("2026-04-01")),
+        ]
+        #expect(owed(item(.handling, .leadSole, units: units)) == ["reply@2026-06-10", "unit_opinion:社会救助科@2026-04-10"])
+        // Once the answer is reported upward the units' opinions no longer matter; the reply does.
+        #expect(owed(item(.reported, .leadSole, units: units)) == ["reply@2026-06-10"])
+    }
+
+    @Test func aCoHandlingItemOwesItsOpinionUntilReported() {
+        #expect(owed(item(.assigned, .coHandling)) == ["opinion@2026-06-10"])
+        #expect(owed(item(.reported, .coHandling)) == [])
+    }
+
+    @Test func aRepliedLeadItemOwesItsPublicationUntilPublished() {
+        #expect(owed(item(.replied, .leadSole, publicationDue: "2026-07-08")) == ["publication@2026-07-08"])
+        #expect(owed(item(.implementing, .leadSplit, publicationDue: "2026-07-08")) == ["publication@2026-07-08"])
+        #expect(owed(item(.published, .leadSole, publicationDue: "2026-07-08")) == [])
+    }
+
+    @Test func referenceRegisteredAndFinishedItemsOweNothing() {
+        #expect(owed(item(.assigned, .reference)) == [])
+        #expect(owed(item(.acknowledged, .reference)) == [])
+        #expect(owed(item(.registered, nil)) == [])
+        #expect(owed(item(.returned, .leadSole)) == [])
+    }
+
+    @Test func dueListsOnlyDueSoonAndOverdueEarliestFirst() {
+        let units = [UnitAssignment(unit: "社会救助科", role: .coHandling, opinionDue: d("2026-04-10"))]
+        let lead = item(.handling, .leadSole, units: units)
+        // 2026-03-20: both far off.
+        #expect(UrgingPlan.due(lead, today: d("2026-03-20"), rules: rules, calendar: calendar) == [])
+        // 2026-04-01: the opinion (due 04-10, 6 working days away, 4–6 April being 清明) is due soon.
+        let april = UrgingPlan.due(lead, today: d("2026-04-01"), rules: rules, calendar: calendar)
+        #expect(april.map(\.deadline) == [.unitOpinion(unit: "社会救助科")])
+        #expect(april.map(\.urgency) == [.dueSoon])
+        #expect(april.first?.note == "社会救助科's opinion to the lead unit is due on 2026-04-10")
+        // 2026-06-01: the opinion is overdue (escalated), the reply due soon.
+        let june = UrgingPlan.due(lead, today: d("2026-06-01"), rules: rules, calendar: calendar)
+        #expect(june.map(\.deadline.code) == ["unit_opinion", "reply"])
+        #expect(june.map(\.escalated) == [true, false])
+        #expect(june.first?.note == "社会救助科's opinion to the lead unit is overdue since 2026-04-10; escalated to the leaders")
+    }
+}
+
+@Suite("Publication redaction (公开)")
+struct PublicationRedactionTests {
+    @Test func mobileNumbersIdentityNumbersAndEmailsAreMasked() {
+        let mask = PublicationRedaction(contacts: [])
+        let result = mask.redact("请联系13812345678或+86 139-1234-5678，身份证11010519491231002X，邮箱 li.si@example.com。")
+        #expect(result.text == "请联系138****5678或+86 139****5678，身份证110105********002X，邮箱 l***@example.com。")
+        #expect(result.masked == 4)
+    }
+
+    @Test func theProposersRecordedContactsAreMaskedWhole() {
+        let mask = PublicationRedaction(contacts: ["嘉定区博乐路1号 201800", "", "021-1"])
+        let result = mask.redact("已于3月寄至嘉定区博乐路1号 201800。")
+        #expect(result.text == "已于3月寄至[联系方式已隐去]。")
+        #expect(result.masked == 1)
+    }
+
+    @Test func officeNumbersDatesAndLongNumbersStay() {
+        let mask = PublicationRedaction(contacts: [])
+        let text = "咨询电话021-59992345，12345热线；文号沪民发〔2026〕12号；账号6222021234567890123；2026年6月10日前办结。"
+        let result = mask.redact(text)
+        #expect(result.text == text)
+        #expect(result.masked == 0)
+    }
+}
+
+@Suite("Topic list from a file")
+struct TopicFileTests {
+    @Test func aFileWithCommentsOrderAndARetiredTopic() throws {
+        let catalog = try TopicCatalog.parse("""
+            # 本局议题分类
+            elderly_care,养老服务
+            social_assistance, 社会救助
+            old_topic,旧分类,retired
+
+            other,其他,active
+            """)
+        #expect(catalog.topics.map(\.code) == ["elderly_care", "social_assistance", "old_topic", "other"])
+        #expect(catalog.activeCodes == ["elderly_care", "social_assistance", "other"])
+        #expect(catalog.codes["social_assistance"] == "社会救助")
+        #expect(catalog.contains("old_topic") && !catalog.accepts("old_topic"))
+        #expect(catalog.accepts("other"))
+    }
+
+    @Test func everyProblemIsReportedWithItsLine() {
+        do {
+            _ = try TopicCatalog.parse("elderly_care,养老服务\nElderly,大写\nelderly_care,重复\nfuneral,\nx,名称,gone\njust-one-field")
+            Issue.record("a bad file was accepted")
+        } catch let error as TopicCatalog.TopicFileError {
+            #expect(error.problems == [
+                "line 2: code \"Elderly\" must be lower-case letters, digits and _ (at most 64), starting with a letter",
+                "line 3: code elderly_care is already on line 1",
+                "line 4: name is required (at most 50 characters)",
+                "line 5: third field must be \"retired\" or \"active\", not \"gone\"",
+                "line 6: expected code,名称[,retired], found 1 field(s)",
+            ])
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+        #expect(throws: TopicCatalog.TopicFileError.self) { try TopicCatalog.parse("a,甲,retired\n# only retired") }
+        #expect(throws: TopicCatalog.TopicFileError.self) { try TopicCatalog.parse("") }
+    }
+
+    @Test func newItemsCannotUseARetiredTopic() throws {
+        let validator = ItemValidator(topics: try TopicCatalog.parse("elderly_care,养老服务\nold_topic,旧分类,retired"))
+        var registration = validRegistration()
+        registration.topic = "old_topic"
+        let error = #expect(throws: ValidationErrors.self) { try validator.validate(registration) }
+        #expect(error?.details.map { "\($0.field):\($0.reason)" } == ["topic:RETIRED"])
+        registration.topic = "elderly_care"
+        #expect(throws: Never.self) { try validator.validate(registration) }
+    }
+
+    @Test func settingsReadTheTopicsFileAndRefuseABadOne() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-topics-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let good = folder.appendingPathComponent("topics.csv")
+        try Data("elderly_care,养老服务\ncommunity,社区建设\n".utf8).write(to: good)
+        let settings = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_TOPICS_FILE": good.path])
+        #expect(settings.topics.activeCodes == ["elderly_care", "community"])
+        #expect(settings.topicsSource == good.path)
+        let bad = folder.appendingPathComponent("bad.csv")
+        try Data("Bad Code,名称\n".utf8).write(to: bad)
+        #expect(throws: (any Error).self) { _ = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_TOPICS_FILE": bad.path]) }
+        #expect(throws: (any Error).self) { _ = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_TOPICS_FILE": folder.appendingPathComponent("none.csv").path]) }
+        // Stored items under a topic the file dropped are named in the warnings.
+        #expect(settings.warnings(today: d("2026-01-05"), topicsInUse: ["elderly_care", "funeral"]) == [
+            "stored items use topics missing from \(good.path): funeral; add them back (as retired) so reports name them",
+        ])
+    }
+
+    @Test func aMissingHolidayScheduleWithinReachIsAWarning() throws {
+        let settings = try ProposalsSettings.fromEnvironment([:])
+        // Early 2026: the longest limit (6 months) plus a re-reply (1) stays in 2026.
+        #expect(settings.warnings(today: d("2026-01-05"), topicsInUse: []) == [])
+        // From June, deadlines reach into 2027, which has no built-in schedule.
+        #expect(settings.warnings(today: d("2026-06-01"), topicsInUse: []) == [
+            "no holiday schedule for 2027, which deadlines set today can reach: they count weekends only; load it with CIVIC_CALENDAR_FILE",
+        ])
+        #expect(WorkingCalendar.standard.missingYears(from: d("2026-11-25"), through: d("2028-01-01")) == [2027, 2028])
+        #expect(WorkingCalendar.standard.missingYears(from: d("2026-11-25"), through: d("2026-01-01")) == [])
+    }
+}

@@ -12,6 +12,8 @@ public enum MetadataKey {
     public static let principal = "civic-principal"
     /// HMAC of method, request id and principal under the suite's internal key.
     public static let seal = "civic-seal"
+    /// When the gateway sealed the call, Unix milliseconds (part of the seal).
+    public static let sealedAt = "civic-sealed-at"
     /// On RESOURCE_EXHAUSTED from a rate limit: milliseconds to wait before retrying.
     public static let retryAfterMillis = "retry-after-ms"
 }

@@ -109,37 +109,63 @@ extension Civic_Gateway_V1_Role {
     public static let assignable: [Civic_Gateway_V1_Role] = [.admin, .staff, .leader, .deputy, .department, .service]
 }
 
-/// The suite's internal key: the gateway seals the principal of every call it forwards,
-/// and services accept only calls whose seal checks out (HMAC-SHA256 over the method, the
-/// request id and the principal).
+/// The suite's internal key: the gateway seals every call it forwards, and services accept
+/// only calls whose seal checks out: HMAC-SHA256 over the method, the request id, the
+/// principal, the time of sealing and the payload (docs/ACCESS.md §6). Bound to the payload,
+/// a sealed principal cannot be lifted onto another request; bound to time, a recorded call
+/// cannot be replayed after `maxAge`.
 public struct GatewaySeal: Sendable {
     private let key: SymmetricKey
+    /// How far a seal's time may be from the service's clock, either way.
+    public let maxAge: Int64
 
     /// `secret` is the shared internal key as text (at least 32 characters).
-    public init(secret: String) throws {
+    public init(secret: String, maxAgeMillis: Int64 = 300_000) throws {
         guard secret.utf8.count >= 32 else { throw RPCError(.invalidArgument, "the internal key must be at least 32 characters") }
         key = SymmetricKey(data: Data(secret.utf8))
+        maxAge = maxAgeMillis
     }
 
-    public func seal(method: String, requestID: String, principal: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(method)\n\(requestID)\n\(principal)".utf8), using: key)
-        return Data(mac).base64EncodedString()
+    public static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+
+    public func seal(method: String, requestID: String, principal: String, sealedAt: Int64, payload: Data) -> String {
+        var mac = HMAC<SHA256>(key: key)
+        mac.update(data: Data("\(method)\n\(requestID)\n\(principal)\n\(sealedAt)\n".utf8))
+        mac.update(data: payload)
+        return Data(mac.finalize()).base64EncodedString()
     }
 
-    public func verify(method: String, requestID: String, principal: String, seal: String) -> Bool {
-        guard let given = Data(base64Encoded: seal) else { return false }
-        return HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Data("\(method)\n\(requestID)\n\(principal)".utf8), using: key)
+    public enum Verdict: Equatable, Sendable {
+        case valid
+        /// Missing, malformed, or made for something else (another key, method, request id,
+        /// principal or payload).
+        case invalid
+        /// Made too long ago (or too far ahead): a replay, or clocks apart.
+        case expired
     }
 
-    /// Adds `civic-principal` and `civic-seal` to outgoing metadata.
-    public func stamp(_ metadata: inout [String: String], method: String, principal: Principal) {
-        stamp(&metadata, method: method, encodedPrincipal: principal.encoded)
+    public func verify(method: String, metadata: [String: String], payload: Data, now: Int64 = GatewaySeal.nowMillis()) -> Verdict {
+        guard let principal = metadata[MetadataKey.principal], !principal.isEmpty,
+              let seal = metadata[MetadataKey.seal], let given = Data(base64Encoded: seal),
+              let sealedAt = metadata[MetadataKey.sealedAt].flatMap(Int64.init) else { return .invalid }
+        var mac = HMAC<SHA256>(key: key)
+        mac.update(data: Data("\(method)\n\(metadata[MetadataKey.requestID] ?? "")\n\(principal)\n\(sealedAt)\n".utf8))
+        mac.update(data: payload)
+        // Constant time (HashedAuthenticationCode's ==), then the clock.
+        guard mac.finalize() == given else { return .invalid }
+        return abs(now - sealedAt) <= maxAge ? .valid : .expired
+    }
+
+    /// Adds `civic-principal`, `civic-sealed-at` and `civic-seal` to outgoing metadata.
+    public func stamp(_ metadata: inout [String: String], method: String, principal: Principal, payload: Data, now: Int64 = GatewaySeal.nowMillis()) {
+        stamp(&metadata, method: method, encodedPrincipal: principal.encoded, payload: payload, now: now)
     }
 
     /// The same with the principal already encoded (the gateway caches it per key).
-    public func stamp(_ metadata: inout [String: String], method: String, encodedPrincipal encoded: String) {
+    public func stamp(_ metadata: inout [String: String], method: String, encodedPrincipal encoded: String, payload: Data, now: Int64 = GatewaySeal.nowMillis()) {
         metadata[MetadataKey.principal] = encoded
-        metadata[MetadataKey.seal] = seal(method: method, requestID: metadata[MetadataKey.requestID] ?? "", principal: encoded)
+        metadata[MetadataKey.sealedAt] = String(now)
+        metadata[MetadataKey.seal] = seal(method: method, requestID: metadata[MetadataKey.requestID] ?? "", principal: encoded, sealedAt: now, payload: payload)
     }
 
     /// A random key for a new installation: 32 random bytes as hex.

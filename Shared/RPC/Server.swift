@@ -152,10 +152,16 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
         }
         let isHealthCheck = request.method.hasPrefix(RPCServer.healthPrefix)
         if let seal = server.configuration.gatewaySeal, !isHealthCheck {
-            let principal = request.metadata[MetadataKey.principal] ?? ""
-            guard !principal.isEmpty, let given = request.metadata[MetadataKey.seal],
-                  seal.verify(method: request.method, requestID: request.metadata[MetadataKey.requestID] ?? "", principal: principal, seal: given) else {
+            switch seal.verify(method: request.method, metadata: request.metadata, payload: request.payload) {
+            case .valid:
+                break
+            case .invalid:
                 respond(callID, error: RPCError(.unauthenticated, "calls must come through the gateway"))
+                return
+            case .expired:
+                // A replayed call, or the gateway's and this host's clocks far apart.
+                server.logger.warning("expired gateway seal", metadata: ["method": "\(request.method)", "sealed_at": "\(request.metadata[MetadataKey.sealedAt] ?? "")"])
+                respond(callID, error: RPCError(.unauthenticated, "the gateway's seal has expired (replayed, or clocks apart)"))
                 return
             }
         }

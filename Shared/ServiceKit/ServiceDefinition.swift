@@ -19,15 +19,15 @@ public struct ServiceDefinition: Sendable {
     /// Conditions an operator should fix that do not stop the service (a missing holiday
     /// schedule, an unknown configured value in stored data). Logged at start and answered
     /// by every health check, so `civic health` shows them.
-    public let warnings: Warnings
+    public let makeWarnings: @Sendable (_ database: DatabasePool) throws -> Warnings
 
     public typealias BackgroundJob = @Sendable () async -> Void
-    public typealias Warnings = @Sendable (_ database: DatabasePool) async -> [String]
+    public typealias Warnings = @Sendable () async -> [String]
 
     public init(
         name: String, defaultPort: Int, protoServices: [String], migrations: [DatabaseMigration],
         makeJobs: @escaping @Sendable (DatabasePool, Logger) throws -> [BackgroundJob] = { _, _ in [] },
-        warnings: @escaping Warnings = { _ in [] },
+        makeWarnings: @escaping @Sendable (DatabasePool) throws -> Warnings = { _ in { [] } },
         makeHandlers: @escaping @Sendable (DatabasePool, Logger) throws -> [RPCHandler]
     ) {
         self.name = name
@@ -35,7 +35,7 @@ public struct ServiceDefinition: Sendable {
         self.protoServices = protoServices
         self.migrations = migrations
         self.makeJobs = makeJobs
-        self.warnings = warnings
+        self.makeWarnings = makeWarnings
         self.makeHandlers = makeHandlers
     }
 }

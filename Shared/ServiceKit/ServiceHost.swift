@@ -40,11 +40,9 @@ public final class ServiceHost: Sendable {
         let path = databasePath(for: definition, in: configuration.dataDirectory)
         let database = try CivicDatabase.open(path: path, migrations: definition.migrations, logger: logger)
         let handlers = try definition.makeHandlers(database, logger)
-        let warnings = definition.warnings
-        let health = HealthHandler(protoServices: definition.protoServices, methods: handlers.map(\.method), database: database) {
-            await warnings(database)
-        }
-        for warning in await warnings(database) { logger.warning("\(warning)") }
+        let warnings = try definition.makeWarnings(database)
+        let health = HealthHandler(protoServices: definition.protoServices, methods: handlers.map(\.method), database: database, warnings: warnings)
+        for warning in await warnings() { logger.warning("\(warning)") }
         let seal = try configuration.internalKey.map { try GatewaySeal(secret: $0) }
         if seal == nil {
             logger.warning("no internal key: this service accepts calls from anyone who can reach its port, not only the gateway")

@@ -224,14 +224,36 @@ struct AccessTests {
         let proposals = Civic_Proposals_V1_ProposalServiceClient(direct)
         // No seal.
         #expect(await rpcError { _ = try await proposals.listItems(.init()) }?.code == .unauthenticated)
+        let listPath = Civic_Proposals_V1_ProposalService.Method.listItems.path
+        let empty = try Civic_Proposals_V1_ListItemsRequest().serializedBytes() as Data
+        let admin = Principal(id: "me", roles: [.admin])
+        let seal = try GatewaySeal(secret: suite.internalKey)
         // A forged principal with a seal made with the wrong key.
         var forged: [String: String] = [:]
-        try GatewaySeal(secret: GatewaySeal.generateSecret()).stamp(&forged, method: Civic_Proposals_V1_ProposalService.Method.listItems.path, principal: Principal(id: "me", roles: [.admin]))
+        try GatewaySeal(secret: GatewaySeal.generateSecret()).stamp(&forged, method: listPath, principal: admin, payload: empty)
         #expect(await rpcError { _ = try await proposals.listItems(.init(), options: .init(metadata: forged)) }?.code == .unauthenticated)
         // A seal for another method does not carry over.
         var wrongMethod: [String: String] = [:]
-        try GatewaySeal(secret: suite.internalKey).stamp(&wrongMethod, method: Civic_Proposals_V1_ProposalService.Method.getItem.path, principal: Principal(id: "me", roles: [.admin]))
+        seal.stamp(&wrongMethod, method: Civic_Proposals_V1_ProposalService.Method.getItem.path, principal: admin, payload: empty)
         #expect(await rpcError { _ = try await proposals.listItems(.init(), options: .init(metadata: wrongMethod)) }?.code == .unauthenticated)
+        // Nor onto another payload: the seal covers the request's bytes.
+        var otherPayload: [String: String] = [:]
+        seal.stamp(&otherPayload, method: listPath, principal: admin, payload: empty)
+        #expect(await rpcError { _ = try await proposals.listItems(.with { $0.year = 2026 }, options: .init(metadata: otherPayload)) }?.code == .unauthenticated)
+        // A principal swapped under a valid seal is refused.
+        var swapped = otherPayload
+        swapped[MetadataKey.principal] = Principal(id: "someone-else", roles: [.admin]).encoded
+        #expect(await rpcError { _ = try await proposals.listItems(.init(), options: .init(metadata: swapped)) }?.code == .unauthenticated)
+        // A recorded call replayed after the window (five minutes) is refused, and says why.
+        var stale: [String: String] = [:]
+        seal.stamp(&stale, method: listPath, principal: admin, payload: empty, now: GatewaySeal.nowMillis() - 301_000)
+        let replayed = await rpcError { _ = try await proposals.listItems(.init(), options: .init(metadata: stale)) }
+        #expect(replayed?.code == .unauthenticated)
+        #expect(replayed?.message.contains("expired") == true)
+        // The same call sealed now goes through: the check is the seal, not the connection.
+        var fresh: [String: String] = [:]
+        seal.stamp(&fresh, method: listPath, principal: admin, payload: empty)
+        #expect(try await proposals.listItems(.init(), options: .init(metadata: fresh)).page.totalCount == 0)
         // Health needs no seal; through the gateway everything works.
         #expect(try await Civic_Health_V1_HealthClient(direct).check(.init()).status == .serving)
         #expect(try await Civic_Proposals_V1_ProposalServiceClient(suite.caller()).listItems(.init()).page.totalCount == 0)

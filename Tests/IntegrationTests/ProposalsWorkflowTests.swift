@@ -149,6 +149,8 @@ struct ProposalsWorkflowTests {
         #expect(try await assistance.recordUnitOpinion(.with { $0.id = ours; $0.unit = "社会救助科"; $0.opinion = "会办意见" }).item.units[1].opinion == "会办意见")
         #expect(await rpcError { _ = try await assistance.recordUnitOpinion(.with { $0.id = ours; $0.unit = "养老服务科"; $0.opinion = "x" }) }?.code == .permissionDenied)
         #expect(await rpcError { _ = try await assistance.draftReply(.with { $0.id = ours; $0.text = "x" }) }?.code == .permissionDenied)
+        // Ratings are the proposer's (or the office's, from paper): not a unit clerk's.
+        #expect(await rpcError { _ = try await assistance.giveFeedback(.with { $0.id = ours; $0.rating = .dissatisfied }) }?.code == .permissionDenied)
         await office.suite.stop()
     }
 
@@ -213,8 +215,16 @@ struct ProposalsWorkflowTests {
     @Test func referenceAndCoHandlingItemsEndWhereTheyShould() async throws {
         let office = try await Office.open()
         let reference = try await office.register("第26-004号")
+        // A 参阅 item only goes to units that read it; a co-handling unit would owe an opinion on it.
+        let coUnit = await rpcError { _ = try await office.staff.assignItem(.with {
+            $0.id = reference; $0.role = .reference; $0.units = [.with { $0.unit = "社会救助科"; $0.role = .coHandling }]
+        }) }
+        #expect(coUnit?.details.map(\.reason) == ["NOT_REFERENCE"])
+        #expect(try await office.staff.getItem(.with { $0.id = reference }).item.state == .registered)
         _ = try await office.staff.assignItem(.with { $0.id = reference; $0.role = .reference; $0.on = "2026-03-10" })
         #expect(try await office.staff.getItem(.with { $0.id = reference }).item.answerDue == "")
+        // Nothing is owed, so nothing is urged.
+        #expect(await rpcError { _ = try await office.staff.urgeItem(.with { $0.id = reference }) }?.code == .failedPrecondition)
         #expect(try await office.staff.acknowledgeItem(.with { $0.id = reference }).item.state == .acknowledged)
 
         let co = try await office.register("第26-005号")

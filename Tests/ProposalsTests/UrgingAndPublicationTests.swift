@@ -1,5 +1,7 @@
 import CivicRPC
 import CivicServiceKit
+import CivicStorage
+import GRDB
 import Foundation
 @testable import ProposalsService
 import Testing
@@ -93,6 +95,31 @@ struct PublicationRedactionTests {
         let result = mask.redact(text)
         #expect(result.text == text)
         #expect(result.masked == 0)
+    }
+}
+
+@Suite("Migration proposals-009")
+struct PublishedTextMigrationTests {
+    @Test func repliesPublishedBeforeItAreMaskedNotCopied() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("civic-009-\(UUID().uuidString)/proposals.sqlite").path
+        let before = ProposalsSchema.migrations.filter { $0.name != "proposals-009-publication-and-urging" }
+        #expect(before.count == ProposalsSchema.migrations.count - 1)
+        let old = try CivicDatabase.open(path: path, migrations: before)
+        try await old.write { db in
+            try db.execute(sql: """
+                INSERT INTO items (id, kind, year, number, title, topic, state, registered_at, registered_by, role, reply_text, replied_on, published_on)
+                VALUES ('a', 'npc_suggestion', 2026, '1', 't', 'elderly_care', 'published', '2026-01-01T00:00:00Z', 's', 'lead_sole',
+                        '已致电13800000000，并联系13912345678。', '2026-05-20', '2026-05-25'),
+                       ('b', 'npc_suggestion', 2026, '2', 't', 'elderly_care', 'replied', '2026-01-01T00:00:00Z', 's', 'lead_sole',
+                        '13912345678', '2026-05-20', NULL)
+                """)
+            try db.execute(sql: "INSERT INTO item_proposers (item_id, position, name, lead, contact) VALUES ('a', 0, '李四', 1, '13800000000')")
+        }
+        try old.close()
+        let store = ProposalStore(database: try CivicDatabase.open(path: path, migrations: ProposalsSchema.migrations))
+        #expect(try await store.item(id: "a").publishedText == "已致电[联系方式已隐去]，并联系139****5678。")
+        #expect(try await store.item(id: "a").replyText == "已致电13800000000，并联系13912345678。")
+        #expect(try await store.item(id: "b").publishedText == "")  // never published
     }
 }
 

@@ -66,6 +66,8 @@ struct WorkflowTests {
         (.handling, .returnItem, .leadSole),            // only straight after assignment
         (.returned, .startHandling, .leadSole),         // final
         (.acknowledged, .urge, .reference),             // nothing is due
+        (.assigned, .urge, .reference),                 // nor before acknowledging
+        (.assigned, .extendDeadline, .reference),
         (.reported, .urge, .coHandling),
         (.published, .urge, .leadSole),                 // everything owed is done
         (.registered, .urge, nil),

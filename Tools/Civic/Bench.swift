@@ -50,14 +50,13 @@ struct Bench: AsyncParsableCommand {
         // The gateway path carries the API key; the direct and nginx paths carry a principal
         // sealed with the internal key, as the gateway would send it (the gateway drops it).
         let seal = try internalKeyFile.flatMap { try InternalKey.load(file: $0, environment: EnvironmentSettings([:])) }.map { try GatewaySeal(secret: $0) }
-        func metadata(for method: RPCMethod) throws -> [String: String] {
+        // The seal covers the payload and the time, so it is made per request and per run.
+        func metadata(for method: RPCMethod, payload: Data) throws -> [String: String] {
             var metadata = try credential.metadata()
-            seal?.stamp(&metadata, method: method.path, principal: Principal(id: "bench", roles: [.service]))
+            seal?.stamp(&metadata, method: method.path, principal: Principal(id: "bench", roles: [.service]), payload: payload)
             return metadata
         }
-        let registerMetadata = try metadata(for: Civic_Proposals_V1_ProposalService.Method.registerItem)
-        let itemID = try await seedItem(at: targets[0].address, metadata: registerMetadata)
-        let options = CallOptions(metadata: try metadata(for: Civic_Proposals_V1_ProposalService.Method.getItem), timeout: .seconds(30))
+        let itemID = try await seedItem(at: targets[0].address) { try metadata(for: Civic_Proposals_V1_ProposalService.Method.registerItem, payload: $0) }
         var request = Civic_Proposals_V1_GetItemRequest()
         request.id = itemID
         let payload: Data = try request.serializedBytes()
@@ -67,6 +66,7 @@ struct Bench: AsyncParsableCommand {
         var results: [String: [Int: Result]] = [:]
         for count in counts {
             for target in targets {
+                let options = CallOptions(metadata: try metadata(for: Civic_Proposals_V1_ProposalService.Method.getItem, payload: payload), timeout: .seconds(30))
                 let result = try await measure(target.address, connections: count, payload: payload, options: options)
                 results[target.label, default: [:]][count] = result
                 print(
@@ -96,7 +96,7 @@ struct Bench: AsyncParsableCommand {
         var max: UInt64
     }
 
-    private func seedItem(at address: (host: String, port: Int), metadata: [String: String]) async throws -> String {
+    private func seedItem(at address: (host: String, port: Int), metadata: (Data) throws -> [String: String]) async throws -> String {
         let client = RPCClient(host: address.host, port: address.port)
         defer { Task { await client.close() } }
         var register = Civic_Proposals_V1_RegisterItemRequest()
@@ -109,7 +109,7 @@ struct Bench: AsyncParsableCommand {
         proposer.name = "张三"
         proposer.lead = true
         register.proposers = [proposer]
-        return try await Civic_Proposals_V1_ProposalServiceClient(client).registerItem(register, options: CallOptions(metadata: metadata)).item.id
+        return try await Civic_Proposals_V1_ProposalServiceClient(client).registerItem(register, options: CallOptions(metadata: try metadata(try register.serializedBytes()))).item.id
     }
 
     private func measure(_ address: (host: String, port: Int), connections: Int, payload: Data, options: CallOptions) async throws -> Result {

@@ -91,7 +91,7 @@ public final class Gateway: Sendable {
                 let caller = principal.has(.public) ? "public:\(client)" : principal.id
                 if inFlight.acquire(caller) {
                     if let seal {
-                        seal.stamp(&request.metadata, method: method, encodedPrincipal: principal.encoded)
+                        seal.stamp(&request.metadata, method: method, encodedPrincipal: principal.encoded, payload: request.payload)
                     } else {
                         request.metadata[MetadataKey.principal] = principal.encoded
                     }

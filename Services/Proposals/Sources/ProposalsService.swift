@@ -15,18 +15,12 @@ public enum ProposalsService {
         makeJobs: { database, logger in
             let settings = try ProposalsSettings.fromEnvironment()
             guard settings.dailyUrging else { return [] }
-            let handler = settings.handler(ProposalStore(database: database))
-            return [{
-                await DailyUrging(handler: handler, database: database, hour: settings.urgingHour, logger: logger) {
-                    settings.warnings(today: CivilDate.today(), topicsInUse: [])
-                }.run()
-            }]
+            let store = ProposalStore(database: database)
+            let handler = settings.handler(store)
+            let warnings = settings.warnings(for: store)
+            return [{ await DailyUrging(handler: handler, database: database, hour: settings.urgingHour, logger: logger, warnings: warnings).run() }]
         },
-        warnings: { database in
-            guard let settings = try? ProposalsSettings.fromEnvironment() else { return [] }
-            let inUse = (try? await ProposalStore(database: database).topicsInUse()) ?? []
-            return settings.warnings(today: CivilDate.today(), topicsInUse: inUse)
-        }
+        makeWarnings: { database in try ProposalsSettings.fromEnvironment().warnings(for: ProposalStore(database: database)) }
     ) { database, logger in
         let settings = try ProposalsSettings.fromEnvironment()
         logger.info("proposals settings", metadata: ["settings": "\(settings)"])
@@ -100,6 +94,12 @@ public struct ProposalsSettings: Sendable, CustomStringConvertible {
         ProposalsHandler(store: store, validator: ItemValidator(topics: topics), calendar: calendar, deadlines: deadlines)
     }
 
+    /// The warnings of a running service, for its health checks and its daily run: these
+    /// settings (read once at start) against today's date and the stored items.
+    func warnings(for store: ProposalStore) -> @Sendable () async -> [String] {
+        { warnings(today: CivilDate.today(), topicsInUse: (try? await store.topicsInUse()) ?? []) }
+    }
+
     /// What an operator should fix: a year deadlines set today can reach (the longest
     /// limit, plus a re-reply) without its holiday schedule; stored items filed under a topic
     /// the configured list no longer has.
@@ -134,7 +134,7 @@ struct DailyUrging: Sendable {
     let logger: Logger
     /// Checked with every run, so a gap that opens while the service runs (a new year coming
     /// into reach) is logged each morning until it is fixed.
-    var warnings: @Sendable () -> [String] = { [] }
+    var warnings: @Sendable () async -> [String] = { [] }
 
     func run() async {
         while !Task.isCancelled {
@@ -158,7 +158,7 @@ struct DailyUrging: Sendable {
             try Bool.fetchOne(db, sql: "SELECT 1 FROM urging_runs WHERE day = ?", arguments: [today.description]) ?? false
         }
         guard !done else { return }
-        for warning in warnings() { logger.warning("\(warning)") }
+        for warning in await warnings() { logger.warning("\(warning)") }
         let context = RPCContext(method: "daily-urging", metadata: [MetadataKey.principal: Principal(id: "system:daily-urging", roles: [.service]).encoded], deadline: nil, logger: logger)
         let response = try await handler.runUrging(.with { $0.today = today.description }, context: context)
         try await database.write { db in

@@ -162,6 +162,7 @@ public enum ItemWorkflow {
         case (.recordContact, let s) where [.handling, .drafted, .sectionSigned, .signedOff, .reported, .replied, .implementing, .published].contains(s):
             return s  // 办中/办后 contacts
         case (.urge, let s) where open.contains(s), (.extendDeadline, let s) where open.contains(s):
+            guard role != .reference else { throw refuse("参阅 (reference) items owe nothing, so nothing is urged or extended") }
             return s
         case (.urge, .reported) where role?.isLead == true:
             return .reported  // reported upward, the reply still due

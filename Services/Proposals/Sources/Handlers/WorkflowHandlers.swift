@@ -93,6 +93,9 @@ extension ProposalsHandler {
         if role.isLead && !units.isEmpty && !units.contains(where: { $0.role.isLead }) {
             errors.add("units", "NO_LEAD_UNIT", "a 主办 item needs a unit that leads it")
         }
+        if role == .reference, units.contains(where: { $0.role != .reference }) {
+            errors.add("units", "NOT_REFERENCE", "a 参阅 item is only read: its units take the REFERENCE role too")
+        }
         if request.complex && role.isLead && request.complexReason.trimmingCharacters(in: .whitespaces).isEmpty {
             errors.add("complex_reason", "REQUIRED", "a complex item's longer deadline needs a written reason")
         }
@@ -204,9 +207,13 @@ extension ProposalsHandler {
             // At most the complex-item limit from assignment; after a reopening (不满意) the new
             // reply counts from its own due date, by the same re-reply period again.
             var cap = calendar.onOrNextWorkingDay(assigned.adding(months: limit))
-            if item.satisfaction == .dissatisfied { cap = max(cap, calendar.onOrNextWorkingDay(due.adding(months: reReplyMonths))) }
+            var why = "\(limit) months after assignment"
+            if item.satisfaction == .dissatisfied, case let reReplyCap = calendar.onOrNextWorkingDay(due.adding(months: reReplyMonths)), reReplyCap > cap {
+                cap = reReplyCap
+                why = "\(reReplyMonths) month(s) past the re-reply date \(due)"
+            }
             guard newDue <= cap else {
-                throw RPCError.invalidArgument("new_due may be at most \(limit) months after assignment (\(cap))", field: "new_due", reason: "TOO_LATE")
+                throw RPCError.invalidArgument("new_due may be at most \(cap) (\(why))", field: "new_due", reason: "TOO_LATE")
             }
             item.answerDue = newDue
         }, context)
@@ -334,7 +341,7 @@ extension ProposalsHandler {
         let on = try date(request.on)
         let edited = request.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard edited.count <= 50_000 else { throw RPCError.invalidArgument("the text is longer than 50,000 characters", field: "text", reason: "TOO_LONG") }
-        return respond(try await store.apply(.publish, to: request.id, by: actor(context), note: request.note) { item, _ in
+        return respond(try await store.apply(.publish, to: request.id, by: actor(context), note: request.note, detail: "text=\(edited.isEmpty ? "signed reply" : "edited")") { item, _ in
             let text = edited.isEmpty ? item.replyText : edited
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw RPCError.failedPrecondition("the reply has no text to publish; give the text to publish", reason: "NO_TEXT")
@@ -346,6 +353,8 @@ extension ProposalsHandler {
     }
 
     public func giveFeedback(_ request: Civic_Proposals_V1_GiveFeedbackRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        // Ratings come from the proposer, or from the office entering one received on paper.
+        try requireOffice(context, "entering a rating")
         try requireID(request.id)
         guard let rating = Satisfaction(request.rating) else {
             throw RPCError.invalidArgument("rating is required: SATISFIED, BASICALLY_SATISFIED or DISSATISFIED", field: "rating", reason: "REQUIRED")
@@ -378,15 +387,20 @@ extension ProposalsHandler {
         try requireOffice(context, "the urging run")
         let day = try date(request.today, field: "today")
         var response = Civic_Proposals_V1_RunUrgingResponse()
-        for (item, owed) in try await dueDeadlines(on: day) {
-            var urgeCount = item.urgeCount
-            for deadline in owed {
-                let detail = "deadline=\(deadline.deadline.code)\(deadline.deadline.unit.isEmpty ? "" : " unit=\(deadline.deadline.unit)") urgency=\(deadline.urgency.rawValue) run=\(day)"
-                urgeCount = try await store.apply(.urge, to: item.id, by: actor(context), note: deadline.note, detail: detail) { item, _ in
+        for (item, deadline) in try await dueDeadlines(on: day) {
+            let detail = "deadline=\(deadline.deadline.code)\(deadline.deadline.unit.isEmpty ? "" : " unit=\(deadline.deadline.unit)") urgency=\(deadline.urgency.rawValue) run=\(day)"
+            let urged: Item
+            do {
+                urged = try await store.apply(.urge, to: item.id, by: actor(context), note: deadline.note, detail: detail) { item, _ in
                     item.urgeCount += 1
-                }.urgeCount
-                response.items.append(Civic_Proposals_V1_UrgedItem(item, deadline, urgeCount: urgeCount))
+                }
+            } catch let moved as ItemWorkflow.IllegalTransition {
+                // The item moved on since it was read (e.g. its answer was just reported):
+                // nothing is owed any more; the rest of the run goes on.
+                context.logger.info("not urged: the item moved on", metadata: ["item": "\(item.id)", "state": "\(moved.state.rawValue)"])
+                continue
             }
+            response.items.append(Civic_Proposals_V1_UrgedItem(urged, deadline, urgeCount: urged.urgeCount))
         }
         return response
     }
@@ -403,21 +417,24 @@ extension ProposalsHandler {
         }
         let unit: String? = if case .unit(let unit) = scope(context) { unit } else { nil }
         var response = Civic_Proposals_V1_ListDueItemsResponse()
-        for (item, owed) in try await dueDeadlines(on: day) where unit == nil || item.units.contains(where: { $0.unit == unit }) {
-            for deadline in owed where urgency == nil || deadline.urgency == urgency {
-                response.items.append(Civic_Proposals_V1_UrgedItem(item, deadline, urgeCount: item.urgeCount))
-            }
+        for (item, deadline) in try await dueDeadlines(on: day) where urgency == nil || deadline.urgency == urgency {
+            guard unit == nil || item.units.contains(where: { $0.unit == unit }) else { continue }
+            response.items.append(Civic_Proposals_V1_UrgedItem(item, deadline, urgeCount: item.urgeCount))
         }
         return response
     }
 
-    /// Items with their owed deadlines that are due soon or overdue on `day`.
-    private func dueDeadlines(on day: CivilDate) async throws -> [(Item, [DueDeadline])] {
-        let horizon = calendar.adding(workingDays: deadlines.dueSoonWorkingDays, to: day)
-        return try await store.itemsOwing(dueBy: horizon).compactMap { item in
-            let owed = UrgingPlan.due(item, today: day, rules: deadlines, calendar: calendar)
-            return owed.isEmpty ? nil : (item, owed)
-        }
+    /// Every owed deadline due soon or overdue on `day`: earliest first, then by number.
+    private func dueDeadlines(on day: CivilDate) async throws -> [(Item, DueDeadline)] {
+        // Up to the day before the working day after the horizon, so a deadline moved onto a
+        // rest day just past the horizon (by an extension) is not missed.
+        let horizon = calendar.onOrNextWorkingDay(calendar.adding(workingDays: deadlines.dueSoonWorkingDays, to: day).adding(days: 1)).adding(days: -1)
+        return try await store.itemsOwing(dueBy: horizon)
+            .flatMap { item in UrgingPlan.due(item, today: day, rules: deadlines, calendar: calendar).map { (item, $0) } }
+            .sorted {
+                ($0.1.due, $0.0.number, $0.0.id, $0.1.deadline.code, $0.1.deadline.unit)
+                    < ($1.1.due, $1.0.number, $1.0.id, $1.1.deadline.code, $1.1.deadline.unit)
+            }
     }
 
     public func listTopics(_ request: Civic_Proposals_V1_ListTopicsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListTopicsResponse {

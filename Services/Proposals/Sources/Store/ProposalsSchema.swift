@@ -162,9 +162,15 @@ public enum ProposalsSchema {
             }
         },
         DatabaseMigration("proposals-009-publication-and-urging") { db in
-            // What was published: until now the signed reply as it stood.
+            // What was published: until now the signed reply as it stood, which the public
+            // list showed unmasked. From now on it shows these masked copies.
             try db.alter(table: "items") { t in t.add(column: "published_text", .text).notNull().defaults(to: "") }
-            try db.execute(sql: "UPDATE items SET published_text = reply_text WHERE published_on IS NOT NULL")
+            for row in try Row.fetchAll(db, sql: "SELECT id, reply_text FROM items WHERE published_on IS NOT NULL") {
+                let id: String = row["id"]
+                let contacts = try String.fetchAll(db, sql: "SELECT contact FROM item_proposers WHERE item_id = ?", arguments: [id])
+                let text = PublicationRedaction(contacts: contacts).redact(row["reply_text"]).text
+                try db.execute(sql: "UPDATE items SET published_text = ? WHERE id = ?", arguments: [text, id])
+            }
             // The urging run reads publications and units' opinions due by a day.
             try db.create(index: "items_publication_due", on: "items", columns: ["state", "publication_due"])
             try db.execute(sql: "CREATE INDEX item_units_opinion_due ON item_units (opinion_due) WHERE opinion_on IS NULL")

@@ -50,4 +50,26 @@ public enum ProtoJSON {
         }
         return try message.jsonUTF8Data(options: encodingOptions)
     }
+
+    /// An error detail's field path as a JSON caller wrote it: each proto field name in
+    /// lowerCamelCase, as the JSON mapping names it ("proposers[0].member_id" →
+    /// "proposers[0].memberId", "new_due" → "newDue"). Anything that is not a proto field
+    /// name (a header such as "X-Timeout-Ms", an import line) is left alone.
+    public static func jsonFieldPath(_ path: String) -> String {
+        path.split(separator: ".", omittingEmptySubsequences: false).map { segment -> String in
+            let name = segment.prefix { $0 != "[" }
+            guard name.wholeMatch(of: /[a-z][a-z0-9_]*/) != nil else { return String(segment) }
+            var camel = ""
+            var upperNext = false
+            for character in name {
+                if character == "_" {
+                    upperNext = true
+                } else {
+                    camel += upperNext ? character.uppercased() : String(character)
+                    upperNext = false
+                }
+            }
+            return camel + segment.dropFirst(name.count)
+        }.joined(separator: ".")
+    }
 }

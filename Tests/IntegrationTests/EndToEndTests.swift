@@ -71,6 +71,11 @@ struct EndToEndTests {
         let invalidBody = try errorBody(invalid.body)
         #expect(invalidBody.status == "INVALID_ARGUMENT")
         #expect(invalidBody.details.map(\.field) == ["kind", "number", "title", "proposers", "topic"])
+        // Detail fields are named as the JSON caller writes them (lowerCamelCase).
+        let id = try Civic_Proposals_V1_RegisterItemResponse(jsonString: item.body).item.id
+        let complex = try await suite.http("POST", "/rpc/civic.proposals.v1.ProposalService/AssignItem", body: #"{"id":"\#(id)","role":"LEAD_SOLE","complex":true}"#)
+        #expect(complex.status == 400)
+        #expect(try errorBody(complex.body).details.map(\.field) == ["complexReason"])
 
         let badJSON = try await suite.http("POST", path, body: #"{"year": "#)
         #expect(badJSON.status == 400)

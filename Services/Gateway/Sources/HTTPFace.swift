@@ -155,7 +155,8 @@ public enum HTTPFace {
     static func errorResponse(_ error: RPCError, requestID: String?) -> Response {
         let body = ErrorBody(
             code: error.code.rawValue, status: error.code.name, message: error.message,
-            details: error.details.map { .init(field: $0.field, reason: $0.reason, description: $0.description_p) })
+            // Field names as the JSON caller wrote them (lowerCamelCase), not the proto's.
+            details: error.details.map { .init(field: ProtoJSON.jsonFieldPath($0.field), reason: $0.reason, description: $0.description_p) })
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let requestID { headers[.xRequestID] = requestID }
         if error.code == .resourceExhausted { headers[.retryAfter] = "1" }

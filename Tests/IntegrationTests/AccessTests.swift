@@ -63,6 +63,8 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.proposals.v1.ProposalService/ImportItems": [.admin, .proposalsStaff],
     "/civic.proposals.v1.ProposalService/CreateReplyTemplate": [.admin, .proposalsStaff],
     "/civic.proposals.v1.ProposalService/MergeKeyItems": [.admin, .proposalsStaff],
+    "/civic.proposals.v1.ProposalService/ListKeyGroups": [.admin, .proposalsStaff, .leader],
+    "/civic.proposals.v1.ProposalService/CorrectItem": [.admin, .proposalsStaff],
     "/civic.proposals.v1.ProposalService/RecordUnitOpinion": [.admin, .proposalsStaff],
     "/civic.proposals.v1.ProposalService/ListReplyTemplates": [.admin, .proposalsStaff, .leader],
     "/civic.proposals.v1.ProposalService/ListPublishedReplies": Set(Caller.allCases),

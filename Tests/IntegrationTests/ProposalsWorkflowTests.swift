@@ -339,6 +339,17 @@ struct ProposalsImportTests {
         let report = try await staff.getAnnualReport(.with { $0.year = 2021 })
         #expect(report.keySupervised == 4)       // items flagged
         #expect(report.keySupervisedUnits == 2)  // 项: the merged group and the single one
+        // The groups can be read back, with their items.
+        let groups = try await staff.listKeyGroups(.with { $0.year = 2021 }).groups
+        #expect(groups.map(\.name) == ["社区养老服务（3件整合为1项）"])
+        #expect(Set(groups.first?.itemIds ?? []) == Set(ids))
+        #expect(try await staff.listKeyGroups(.with { $0.year = 2022 }).groups.isEmpty)
+        #expect(await rpcError { _ = try await staff.listKeyGroups(.init()) }?.code == .invalidArgument)
+        // A merged item stays key-supervised: a correction cannot unflag it.
+        var unflag = registerRequest(number: "第21-300号")
+        unflag.keySupervised = false
+        let refused = await rpcError { _ = try await staff.correctItem(.with { $0.id = ids[0]; $0.item = unflag; $0.reason = "误标" }) }
+        #expect(refused?.code == .failedPrecondition)
         await suite.stop()
     }
 

@@ -1,5 +1,5 @@
 import CivicRPC
-import ProposalsService
+@testable import ProposalsService
 import Testing
 
 func validRegistration() -> ItemRegistration {
@@ -68,5 +68,31 @@ struct ItemValidatorTests {
         errors.add("title", "REQUIRED", "title is required")
         #expect(errors.rpcError.code == .invalidArgument)
         #expect(errors.rpcError.message == "title is required")
+    }
+}
+
+@Suite("Corrections")
+struct CorrectionRuleTests {
+    @Test func changesNameEachFieldAndTrimAsStored() {
+        let item = Item(
+            id: "i", kind: .npcSuggestion, year: 2021, session: "s", number: "第21-168号", title: "旧标题", body: "正文",
+            proposers: [Proposer(name: "李四", lead: true)], topic: "elderly_care", keySupervised: false, state: .assigned,
+            registeredAt: "", registeredBy: "")
+        var registration = ItemRegistration(item)
+        #expect(registration.changes(from: item) == [])
+        registration.title = "  新标题 "
+        registration.body = "新正文"
+        registration.keySupervised = true
+        registration.number = "第21-168号 "
+        #expect(registration.changes(from: item) == ["title: 旧标题 → 新标题", "body", "key_supervised: false → true"])
+    }
+
+    @Test func aCorrectionMayKeepATopicRetiredSince() throws {
+        let validator = ItemValidator(topics: try TopicCatalog.parse("elderly_care,养老服务\nold_topic,旧分类,retired"))
+        var registration = validRegistration()
+        registration.topic = "old_topic"
+        #expect(throws: ValidationErrors.self) { try validator.validate(registration) }
+        #expect(throws: Never.self) { try validator.validate(registration, keptTopic: "old_topic") }
+        #expect(throws: ValidationErrors.self) { try validator.validate(registration, keptTopic: "elderly_care") }
     }
 }

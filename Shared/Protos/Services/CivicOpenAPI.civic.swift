@@ -517,6 +517,22 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.CorrectItemRequest" : {
+        "description" : "Corrects an item's registration (a typo in the title, a wrong topic or proposer): every field of `item` replaces the stored one. The history keeps what changed and why.",
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "item" : {
+            "$ref" : "#/components/schemas/civic.proposals.v1.RegisterItemRequest"
+          },
+          "reason" : {
+            "description" : "Why the record is corrected; required.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.CreateReplyTemplateRequest" : {
         "properties" : {
           "name" : {
@@ -950,6 +966,10 @@ public enum CivicOpenAPI {
       },
       "civic.proposals.v1.ListItemsRequest" : {
         "properties" : {
+          "keySupervisedOnly" : {
+            "description" : "Only key-supervised items (重点督办).",
+            "type" : "boolean"
+          },
           "kind" : {
             "enum" : [
               "ITEM_KIND_UNSPECIFIED",
@@ -961,11 +981,49 @@ public enum CivicOpenAPI {
           "page" : {
             "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
           },
+          "query" : {
+            "description" : "Text in the item's number or title (substring; ASCII letters match either case).",
+            "type" : "string"
+          },
+          "role" : {
+            "description" : "The bureau's handling role.",
+            "enum" : [
+              "HANDLING_ROLE_UNSPECIFIED",
+              "LEAD_SOLE",
+              "LEAD_SPLIT",
+              "CO_HANDLING",
+              "REFERENCE"
+            ],
+            "type" : "string"
+          },
+          "state" : {
+            "enum" : [
+              "ITEM_STATE_UNSPECIFIED",
+              "REGISTERED",
+              "ASSIGNED",
+              "RETURNED",
+              "ACKNOWLEDGED",
+              "HANDLING",
+              "DRAFTED",
+              "SECTION_SIGNED",
+              "SIGNED_OFF",
+              "REPORTED",
+              "REPLIED",
+              "IMPLEMENTING",
+              "PUBLISHED",
+              "REOPENED"
+            ],
+            "type" : "string"
+          },
           "topic" : {
             "type" : "string"
           },
+          "unit" : {
+            "description" : "Items an internal unit (科室) is on, in any role.",
+            "type" : "string"
+          },
           "year" : {
-            "description" : "Filters; zero values mean \"any\".",
+            "description" : "Filters; zero values mean \"any\". All given filters apply together.",
             "format" : "int32",
             "type" : "integer"
           }
@@ -982,6 +1040,27 @@ public enum CivicOpenAPI {
           },
           "page" : {
             "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.ListKeyGroupsRequest" : {
+        "properties" : {
+          "year" : {
+            "description" : "Required.",
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.ListKeyGroupsResponse" : {
+        "properties" : {
+          "groups" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.KeyGroup"
+            },
+            "type" : "array"
           }
         },
         "type" : "object"
@@ -1796,6 +1875,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.proposals.v1.ProposalService/CorrectItem" : {
+      "post" : {
+        "operationId" : "ProposalService_CorrectItem",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.CorrectItemRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ItemResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Corrects the registration details of an item (office staff), with a reason.",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
     "/rpc/civic.proposals.v1.ProposalService/CreateReplyTemplate" : {
       "post" : {
         "operationId" : "ProposalService_CreateReplyTemplate",
@@ -2165,6 +2278,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "Items ordered by year (newest first), kind and number.",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/ListKeyGroups" : {
+      "post" : {
+        "operationId" : "ProposalService_ListKeyGroups",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.ListKeyGroupsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ListKeyGroupsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The year's key-supervised groups with their items.",
         "tags" : [
           "civic.proposals.v1.ProposalService"
         ]

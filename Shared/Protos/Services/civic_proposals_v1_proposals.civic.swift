@@ -12,6 +12,7 @@ public enum Civic_Proposals_V1_ProposalService {
         public static let registerItem = RPCMethod(service: name, name: "RegisterItem", requestType: Civic_Proposals_V1_RegisterItemRequest.self, responseType: Civic_Proposals_V1_RegisterItemResponse.self)
         public static let getItem = RPCMethod(service: name, name: "GetItem", requestType: Civic_Proposals_V1_GetItemRequest.self, responseType: Civic_Proposals_V1_GetItemResponse.self)
         public static let listItems = RPCMethod(service: name, name: "ListItems", requestType: Civic_Proposals_V1_ListItemsRequest.self, responseType: Civic_Proposals_V1_ListItemsResponse.self)
+        public static let correctItem = RPCMethod(service: name, name: "CorrectItem", requestType: Civic_Proposals_V1_CorrectItemRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
         public static let assignItem = RPCMethod(service: name, name: "AssignItem", requestType: Civic_Proposals_V1_AssignItemRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
         public static let returnItem = RPCMethod(service: name, name: "ReturnItem", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
         public static let acknowledgeItem = RPCMethod(service: name, name: "AcknowledgeItem", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
@@ -38,10 +39,11 @@ public enum Civic_Proposals_V1_ProposalService {
         public static let createReplyTemplate = RPCMethod(service: name, name: "CreateReplyTemplate", requestType: Civic_Proposals_V1_CreateReplyTemplateRequest.self, responseType: Civic_Proposals_V1_ReplyTemplate.self)
         public static let listReplyTemplates = RPCMethod(service: name, name: "ListReplyTemplates", requestType: Civic_Proposals_V1_ListReplyTemplatesRequest.self, responseType: Civic_Proposals_V1_ListReplyTemplatesResponse.self)
         public static let mergeKeyItems = RPCMethod(service: name, name: "MergeKeyItems", requestType: Civic_Proposals_V1_MergeKeyItemsRequest.self, responseType: Civic_Proposals_V1_KeyGroup.self)
+        public static let listKeyGroups = RPCMethod(service: name, name: "ListKeyGroups", requestType: Civic_Proposals_V1_ListKeyGroupsRequest.self, responseType: Civic_Proposals_V1_ListKeyGroupsResponse.self)
         public static let recordUnitOpinion = RPCMethod(service: name, name: "RecordUnitOpinion", requestType: Civic_Proposals_V1_RecordUnitOpinionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
     }
 
-    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.listDueItems, Method.listTopics, Method.getAnnualReport, Method.getItemHistory, Method.getItemRecords, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates, Method.mergeKeyItems, Method.recordUnitOpinion]
+    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.correctItem, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.listDueItems, Method.listTopics, Method.getAnnualReport, Method.getItemHistory, Method.getItemRecords, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates, Method.mergeKeyItems, Method.listKeyGroups, Method.recordUnitOpinion]
 }
 
 /// What a server of civic.proposals.v1.ProposalService implements.
@@ -51,6 +53,8 @@ public protocol Civic_Proposals_V1_ProposalServiceHandler: Sendable {
     func getItem(_ request: Civic_Proposals_V1_GetItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemResponse
     /// Items ordered by year (newest first), kind and number.
     func listItems(_ request: Civic_Proposals_V1_ListItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListItemsResponse
+    /// Corrects the registration details of an item (office staff), with a reason.
+    func correctItem(_ request: Civic_Proposals_V1_CorrectItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
     /// 交办: the bureau's role, its units, the deadlines.
     func assignItem(_ request: Civic_Proposals_V1_AssignItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
     /// 退回: within the return window only.
@@ -97,6 +101,8 @@ public protocol Civic_Proposals_V1_ProposalServiceHandler: Sendable {
     func listReplyTemplates(_ request: Civic_Proposals_V1_ListReplyTemplatesRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListReplyTemplatesResponse
     /// 重点督办: merge related items of one year into one key-supervised item.
     func mergeKeyItems(_ request: Civic_Proposals_V1_MergeKeyItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_KeyGroup
+    /// The year's key-supervised groups with their items.
+    func listKeyGroups(_ request: Civic_Proposals_V1_ListKeyGroupsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListKeyGroupsResponse
     /// A co-handling unit's opinion to the lead unit (会办意见).
     func recordUnitOpinion(_ request: Civic_Proposals_V1_RecordUnitOpinionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
 }
@@ -113,6 +119,9 @@ extension Civic_Proposals_V1_ProposalServiceHandler {
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.listItems) { (request: Civic_Proposals_V1_ListItemsRequest, context: RPCContext) in
                 try await self.listItems(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.correctItem) { (request: Civic_Proposals_V1_CorrectItemRequest, context: RPCContext) in
+                try await self.correctItem(request, context: context)
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.assignItem) { (request: Civic_Proposals_V1_AssignItemRequest, context: RPCContext) in
                 try await self.assignItem(request, context: context)
@@ -192,6 +201,9 @@ extension Civic_Proposals_V1_ProposalServiceHandler {
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.mergeKeyItems) { (request: Civic_Proposals_V1_MergeKeyItemsRequest, context: RPCContext) in
                 try await self.mergeKeyItems(request, context: context)
             },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.listKeyGroups) { (request: Civic_Proposals_V1_ListKeyGroupsRequest, context: RPCContext) in
+                try await self.listKeyGroups(request, context: context)
+            },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.recordUnitOpinion) { (request: Civic_Proposals_V1_RecordUnitOpinionRequest, context: RPCContext) in
                 try await self.recordUnitOpinion(request, context: context)
             },
@@ -219,6 +231,11 @@ public struct Civic_Proposals_V1_ProposalServiceClient: Sendable {
     /// Items ordered by year (newest first), kind and number.
     public func listItems(_ request: Civic_Proposals_V1_ListItemsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ListItemsResponse {
         try await caller.unary(Civic_Proposals_V1_ProposalService.Method.listItems, request, options: options)
+    }
+
+    /// Corrects the registration details of an item (office staff), with a reason.
+    public func correctItem(_ request: Civic_Proposals_V1_CorrectItemRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ItemResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.correctItem, request, options: options)
     }
 
     /// 交办: the bureau's role, its units, the deadlines.
@@ -343,6 +360,11 @@ public struct Civic_Proposals_V1_ProposalServiceClient: Sendable {
     /// 重点督办: merge related items of one year into one key-supervised item.
     public func mergeKeyItems(_ request: Civic_Proposals_V1_MergeKeyItemsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_KeyGroup {
         try await caller.unary(Civic_Proposals_V1_ProposalService.Method.mergeKeyItems, request, options: options)
+    }
+
+    /// The year's key-supervised groups with their items.
+    public func listKeyGroups(_ request: Civic_Proposals_V1_ListKeyGroupsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ListKeyGroupsResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.listKeyGroups, request, options: options)
     }
 
     /// A co-handling unit's opinion to the lead unit (会办意见).

@@ -66,6 +66,8 @@ public enum AccessPolicy {
         Civic_Proposals_V1_ProposalService.Method.importItems.path: Rule([.staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.createReplyTemplate.path: Rule([.staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.mergeKeyItems.path: Rule([.staff], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.listKeyGroups.path: Rule([.staff, .leader], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.correctItem.path: Rule([.staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.recordUnitOpinion.path: Rule([.staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.listReplyTemplates.path: Rule([.staff, .leader], service: proposals),
         // Published replies are public information (公开).

@@ -84,6 +84,35 @@ public struct ItemRegistration: Sendable, Equatable {
     }
 }
 
+extension ItemRegistration {
+    /// The registration as it was entered for `item`.
+    public init(_ item: Item) {
+        self.init(kind: item.kind, year: item.year, session: item.session, number: item.number, title: item.title,
+                  body: item.body, proposers: item.proposers, topic: item.topic, keySupervised: item.keySupervised)
+    }
+
+    /// What a correction changes, field by field, for the history: short fields with the
+    /// old and new value, long ones (the body) and the proposer list by name only. The
+    /// registration is trimmed as it will be stored.
+    public func changes(from item: Item) -> [String] {
+        let old = ItemRegistration(item)
+        var changes: [String] = []
+        func short(_ name: String, _ before: String, _ after: String) {
+            if before != after { changes.append("\(name): \(before) → \(after)") }
+        }
+        short("kind", old.kind?.rawValue ?? "", kind?.rawValue ?? "")
+        short("year", String(old.year), String(year))
+        short("session", old.session, session.trimmingCharacters(in: .whitespacesAndNewlines))
+        short("number", old.number, number.trimmingCharacters(in: .whitespacesAndNewlines))
+        short("title", old.title, title.trimmingCharacters(in: .whitespacesAndNewlines))
+        if old.body != body { changes.append("body") }
+        if old.proposers != proposers { changes.append("proposers") }
+        short("topic", old.topic, topic)
+        short("key_supervised", String(old.keySupervised), String(keySupervised))
+        return changes
+    }
+}
+
 /// A registered item as stored.
 public struct Item: Sendable, Equatable {
     public var id: String

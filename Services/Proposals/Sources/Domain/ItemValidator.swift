@@ -18,7 +18,8 @@ public struct ItemValidator: Sendable {
         self.validYears = validYears
     }
 
-    public func validate(_ item: ItemRegistration) throws {
+    /// `keptTopic`: a correction may keep the item's topic even if it has been retired since.
+    public func validate(_ item: ItemRegistration, keptTopic: String? = nil) throws {
         var errors = ValidationErrors()
         if item.kind == nil {
             errors.add("kind", "REQUIRED", "kind is required: NPC_SUGGESTION or CPPCC_PROPOSAL")
@@ -58,7 +59,7 @@ public struct ItemValidator: Sendable {
             errors.add("topic", "REQUIRED", "topic is required")
         } else if !topics.contains(item.topic) {
             errors.add("topic", "UNKNOWN", "unknown topic \"\(item.topic)\"; known: \(topics.activeCodes.joined(separator: ", "))")
-        } else if !topics.accepts(item.topic) {
+        } else if !topics.accepts(item.topic) && item.topic != keptTopic {
             errors.add("topic", "RETIRED", "topic \"\(item.topic)\" is retired; use one of: \(topics.activeCodes.joined(separator: ", "))")
         }
         try errors.check()

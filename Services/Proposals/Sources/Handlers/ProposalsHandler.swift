@@ -42,6 +42,35 @@ public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
         return response
     }
 
+    /// Corrects the registration details (office staff), validated as at registration;
+    /// a topic retired since may be kept.
+    public func correctItem(_ request: Civic_Proposals_V1_CorrectItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
+        try requireOffice(context, "correcting an item")
+        try requireID(request.id)
+        let reason = try required(request.reason, "reason", "the reason for the correction")
+        guard request.hasItem else { throw RPCError.invalidArgument("item is required: the corrected registration", field: "item", reason: "REQUIRED") }
+        let registration = Self.registration(request.item)
+        let current = try await store.item(id: request.id)
+        try validator.validate(registration, keptTopic: current.topic)
+        return respond(try await store.correct(id: request.id, to: registration, reason: reason, by: actor(context)), context)
+    }
+
+    public func listKeyGroups(_ request: Civic_Proposals_V1_ListKeyGroupsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListKeyGroupsResponse {
+        guard validator.validYears.contains(Int(request.year)) else {
+            throw RPCError.invalidArgument("year is required (e.g. 2021)", field: "year", reason: "OUT_OF_RANGE")
+        }
+        var response = Civic_Proposals_V1_ListKeyGroupsResponse()
+        response.groups = try await store.keyGroups(year: Int(request.year)).map { group in
+            var line = Civic_Proposals_V1_KeyGroup()
+            line.id = group.id
+            line.year = request.year
+            line.name = group.name
+            line.itemIds = group.itemIDs
+            return line
+        }
+        return response
+    }
+
     public func getItem(_ request: Civic_Proposals_V1_GetItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemResponse {
         guard !request.id.isEmpty else { throw RPCError.invalidArgument("id is required", field: "id", reason: "REQUIRED") }
         let item = try await store.item(id: request.id)
@@ -66,7 +95,26 @@ public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
             }
             filter.topic = request.topic
         }
-        if case .proposedBy(let memberID) = visibility(context) { filter.memberID = memberID }
+        if request.state != .unspecified {
+            guard let state = ItemState(request.state) else { throw RPCError.invalidArgument("unknown state", field: "state", reason: "UNKNOWN") }
+            filter.state = state
+        }
+        if request.role != .unspecified {
+            guard let role = HandlingRole(request.role) else { throw RPCError.invalidArgument("unknown role", field: "role", reason: "UNKNOWN") }
+            filter.role = role
+        }
+        let unit = request.unit.trimmingCharacters(in: .whitespaces)
+        if !unit.isEmpty { filter.unit = unit }
+        filter.keySupervisedOnly = request.keySupervisedOnly
+        let query = request.query.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !query.isEmpty {
+            guard query.count <= 100 else { throw RPCError.invalidArgument("query is longer than 100 characters", field: "query", reason: "TOO_LONG") }
+            filter.query = query
+        }
+        if case .proposedBy(let memberID) = visibility(context) {
+            filter.memberID = memberID
+            filter.unit = nil  // internal units are not shown to deputies, nor searched for them
+        }
         let page = try await store.list(filter, pageSize: Paging.pageSize(request.page.pageSize), pageToken: request.page.pageToken)
         var response = Civic_Proposals_V1_ListItemsResponse()
         let view = visibility(context)
@@ -107,6 +155,11 @@ extension ItemKind {
 }
 
 extension ItemState {
+    init?(_ proto: Civic_Proposals_V1_ItemState) {
+        guard let state = ItemState.allCases.first(where: { $0.proto == proto }) else { return nil }
+        self = state
+    }
+
     var proto: Civic_Proposals_V1_ItemState {
         switch self {
         case .registered: .registered

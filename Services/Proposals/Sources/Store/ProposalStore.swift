@@ -141,6 +141,54 @@ public struct ProposalStore: Sendable {
         }
     }
 
+    /// Corrects an item's registration details in place, with the changes and the reason in
+    /// the history. Handling, deadlines and records stay as they are.
+    public func correct(id: String, to registration: ItemRegistration, reason: String, by actor: Actor, now: Date = Date()) async throws -> Item {
+        guard let kind = registration.kind else { throw RPCError.invalidArgument("kind is required", field: "kind", reason: "REQUIRED") }
+        do {
+            return try await database.write { db in
+                let item = try Self.load(db, id: id)
+                let changes = registration.changes(from: item)
+                guard !changes.isEmpty else {
+                    throw RPCError.invalidArgument("the correction changes nothing", field: "item", reason: "NO_CHANGE")
+                }
+                if item.keyGroupID != nil && !registration.keySupervised {
+                    throw RPCError.failedPrecondition("the item is part of a merged key-supervised item and stays key-supervised", reason: "ALREADY_MERGED")
+                }
+                if item.keyGroupID != nil && registration.year != item.year {
+                    throw RPCError.failedPrecondition("the item is part of a merged key-supervised item of \(item.year); its year cannot change", reason: "ALREADY_MERGED")
+                }
+                let corrected = Self.newItem(registration, kind: kind, by: actor, now: now)
+                try db.execute(
+                    sql: "UPDATE items SET kind = ?, year = ?, session = ?, number = ?, title = ?, body = ?, topic = ?, key_supervised = ? WHERE id = ?",
+                    arguments: [kind.rawValue, corrected.year, corrected.session, corrected.number, corrected.title, corrected.body,
+                                corrected.topic, corrected.keySupervised, id])
+                try db.execute(sql: "DELETE FROM item_proposers WHERE item_id = ?", arguments: [id])
+                for (position, p) in corrected.proposers.enumerated() {
+                    try db.execute(
+                        sql: "INSERT INTO item_proposers (item_id, position, name, lead, delegation, contact, member_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        arguments: [id, position, p.name, p.lead, p.delegation, p.contact, p.memberID])
+                }
+                try Audit.record(db, actor: actor.id, action: "correct", entity: "item", entityID: id, reason: reason,
+                                 detail: changes.joined(separator: "; "), requestID: actor.requestID, at: now)
+                return try Self.load(db, id: id)
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.duplicateNumber(year: registration.year, kind: kind, number: registration.number.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
+    /// The year's key-supervised groups (重点督办), oldest first, with their items' ids.
+    public func keyGroups(year: Int) async throws -> [(id: String, name: String, itemIDs: [String])] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name FROM key_groups WHERE year = ? ORDER BY created_at, id", arguments: [year]).map { row in
+                let id: String = row["id"]
+                let items = try String.fetchAll(db, sql: "SELECT id FROM items WHERE key_group_id = ? ORDER BY number, id", arguments: [id])
+                return (id, row["name"], items)
+            }
+        }
+    }
+
     /// 重点督办 项数: merged groups count once, other key-supervised items one each.
     public func keySupervisedUnits(year: Int) async throws -> Int {
         try await database.read { db in
@@ -210,6 +258,13 @@ public struct ProposalStore: Sendable {
         public var topic: String?
         /// Only items with a proposer of this member id (a deputy's own items).
         public var memberID: String?
+        public var state: ItemState?
+        public var role: HandlingRole?
+        /// Items this internal unit is on, in any role.
+        public var unit: String?
+        public var keySupervisedOnly = false
+        /// Text in the number or title.
+        public var query: String?
         public init(year: Int? = nil, kind: ItemKind? = nil, topic: String? = nil, memberID: String? = nil) {
             self.year = year
             self.kind = kind
@@ -235,6 +290,19 @@ public struct ProposalStore: Sendable {
         if let memberID = filter.memberID {
             conditions.append("id IN (SELECT item_id FROM item_proposers WHERE member_id = ?)")
             arguments += [memberID]
+        }
+        if let state = filter.state { conditions.append("state = ?"); arguments += [state.rawValue] }
+        if let role = filter.role { conditions.append("role = ?"); arguments += [role.rawValue] }
+        if let unit = filter.unit {
+            conditions.append("id IN (SELECT item_id FROM item_units WHERE unit = ?)")
+            arguments += [unit]
+        }
+        if filter.keySupervisedOnly { conditions.append("key_supervised = 1") }
+        if let query = filter.query {
+            // LIKE with the wildcards in the text escaped: "50%" finds "50%", not everything.
+            let pattern = "%" + query.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            conditions.append("(number LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\')")
+            arguments += [pattern, pattern]
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let filterArguments = arguments

@@ -62,6 +62,8 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.proposals.v1.ProposalService/GetAnnualReport": [.admin, .proposalsStaff, .leader],
     "/civic.proposals.v1.ProposalService/ImportItems": [.admin, .proposalsStaff],
     "/civic.proposals.v1.ProposalService/CreateReplyTemplate": [.admin, .proposalsStaff],
+    "/civic.proposals.v1.ProposalService/UpdateReplyTemplate": [.admin, .proposalsStaff],
+    "/civic.proposals.v1.ProposalService/DeleteReplyTemplate": [.admin, .proposalsStaff],
     "/civic.proposals.v1.ProposalService/MergeKeyItems": [.admin, .proposalsStaff],
     "/civic.proposals.v1.ProposalService/ListKeyGroups": [.admin, .proposalsStaff, .leader],
     "/civic.proposals.v1.ProposalService/CorrectItem": [.admin, .proposalsStaff],

@@ -374,6 +374,25 @@ struct ProposalsImportTests {
         #expect(drafted.draftText == "李四代表：您提出的《关于发展社区嵌入式养老服务的建议》（第26-200号）收悉，现答复如下。")
         let missing = await rpcError { _ = try await staff.draftReply(.with { $0.id = id; $0.templateID = "nope" }) }
         #expect(missing?.code == .notFound)
+
+        // A template is corrected or removed; drafts already started keep their text.
+        let other = try await staff.createReplyTemplate(.with { $0.name = "协办件意见"; $0.text = "关于{title}的会办意见" })
+        let updated = try await staff.updateReplyTemplate(.with { $0.id = template.id; $0.name = "主办件答复（2026）"; $0.text = "{proposer}代表：您好。" })
+        #expect(updated.name == "主办件答复（2026）")
+        #expect(updated.createdAt == template.createdAt)
+        #expect(try await staff.getItem(.with { $0.id = id }).item.draftText.hasPrefix("李四代表：您提出的"))
+        let clash = await rpcError { _ = try await staff.updateReplyTemplate(.with { $0.id = template.id; $0.name = "协办件意见"; $0.text = "x" }) }
+        #expect(clash?.code == .alreadyExists)
+        let badText = await rpcError { _ = try await staff.updateReplyTemplate(.with { $0.id = template.id; $0.name = "x"; $0.text = "{mayor}" }) }
+        #expect(badText?.details.map(\.reason) == ["UNKNOWN_PLACEHOLDER"])
+        #expect(await rpcError { _ = try await staff.updateReplyTemplate(.with { $0.id = "nope"; $0.name = "x"; $0.text = "x" }) }?.code == .notFound)
+        _ = try await staff.deleteReplyTemplate(.with { $0.id = other.id })
+        #expect(try await staff.listReplyTemplates(.init()).templates.map(\.text) == ["{proposer}代表：您好。"])
+        #expect(await rpcError { _ = try await staff.deleteReplyTemplate(.with { $0.id = other.id }) }?.code == .notFound)
+        let clerk = Civic_Proposals_V1_ProposalServiceClient(suite.caller(token: try await suite.issueKey(
+            NewKey(name: "养老服务科", roles: [.staff], services: ["proposals"], subject: "养老服务科"))))
+        #expect(await rpcError { _ = try await clerk.deleteReplyTemplate(.with { $0.id = template.id }) }?.code == .permissionDenied)
+        #expect(try await staff.listReplyTemplates(.init()).templates.count == 1)
         await suite.stop()
     }
 

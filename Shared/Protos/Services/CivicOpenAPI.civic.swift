@@ -544,6 +544,20 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.DeleteReplyTemplateRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.DeleteReplyTemplateResponse" : {
+        "properties" : {
+
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.DraftReplyRequest" : {
         "properties" : {
           "id" : {
@@ -1503,6 +1517,21 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.UpdateReplyTemplateRequest" : {
+        "description" : "Replaces a template's name and text (drafts already started from it stay as they are).",
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "name" : {
+            "type" : "string"
+          },
+          "text" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.UrgedItem" : {
         "description" : "One deadline the bureau owes on an item that is due soon or overdue.",
         "properties" : {
@@ -1938,6 +1967,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "ProposalService.CreateReplyTemplate",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/DeleteReplyTemplate" : {
+      "post" : {
+        "operationId" : "ProposalService_DeleteReplyTemplate",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.DeleteReplyTemplateRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.DeleteReplyTemplateResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "ProposalService.DeleteReplyTemplate",
         "tags" : [
           "civic.proposals.v1.ProposalService"
         ]
@@ -2856,6 +2919,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "签发 (leaders).",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/UpdateReplyTemplate" : {
+      "post" : {
+        "operationId" : "ProposalService_UpdateReplyTemplate",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.UpdateReplyTemplateRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ReplyTemplate"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "ProposalService.UpdateReplyTemplate",
         "tags" : [
           "civic.proposals.v1.ProposalService"
         ]

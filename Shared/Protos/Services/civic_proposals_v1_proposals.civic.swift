@@ -38,12 +38,14 @@ public enum Civic_Proposals_V1_ProposalService {
         public static let importItems = RPCMethod(service: name, name: "ImportItems", requestType: Civic_Proposals_V1_ImportItemsRequest.self, responseType: Civic_Proposals_V1_ImportItemsResponse.self)
         public static let createReplyTemplate = RPCMethod(service: name, name: "CreateReplyTemplate", requestType: Civic_Proposals_V1_CreateReplyTemplateRequest.self, responseType: Civic_Proposals_V1_ReplyTemplate.self)
         public static let listReplyTemplates = RPCMethod(service: name, name: "ListReplyTemplates", requestType: Civic_Proposals_V1_ListReplyTemplatesRequest.self, responseType: Civic_Proposals_V1_ListReplyTemplatesResponse.self)
+        public static let updateReplyTemplate = RPCMethod(service: name, name: "UpdateReplyTemplate", requestType: Civic_Proposals_V1_UpdateReplyTemplateRequest.self, responseType: Civic_Proposals_V1_ReplyTemplate.self)
+        public static let deleteReplyTemplate = RPCMethod(service: name, name: "DeleteReplyTemplate", requestType: Civic_Proposals_V1_DeleteReplyTemplateRequest.self, responseType: Civic_Proposals_V1_DeleteReplyTemplateResponse.self)
         public static let mergeKeyItems = RPCMethod(service: name, name: "MergeKeyItems", requestType: Civic_Proposals_V1_MergeKeyItemsRequest.self, responseType: Civic_Proposals_V1_KeyGroup.self)
         public static let listKeyGroups = RPCMethod(service: name, name: "ListKeyGroups", requestType: Civic_Proposals_V1_ListKeyGroupsRequest.self, responseType: Civic_Proposals_V1_ListKeyGroupsResponse.self)
         public static let recordUnitOpinion = RPCMethod(service: name, name: "RecordUnitOpinion", requestType: Civic_Proposals_V1_RecordUnitOpinionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
     }
 
-    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.correctItem, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.listDueItems, Method.listTopics, Method.getAnnualReport, Method.getItemHistory, Method.getItemRecords, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates, Method.mergeKeyItems, Method.listKeyGroups, Method.recordUnitOpinion]
+    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.correctItem, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.listDueItems, Method.listTopics, Method.getAnnualReport, Method.getItemHistory, Method.getItemRecords, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates, Method.updateReplyTemplate, Method.deleteReplyTemplate, Method.mergeKeyItems, Method.listKeyGroups, Method.recordUnitOpinion]
 }
 
 /// What a server of civic.proposals.v1.ProposalService implements.
@@ -99,6 +101,8 @@ public protocol Civic_Proposals_V1_ProposalServiceHandler: Sendable {
     func importItems(_ request: Civic_Proposals_V1_ImportItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ImportItemsResponse
     func createReplyTemplate(_ request: Civic_Proposals_V1_CreateReplyTemplateRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ReplyTemplate
     func listReplyTemplates(_ request: Civic_Proposals_V1_ListReplyTemplatesRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListReplyTemplatesResponse
+    func updateReplyTemplate(_ request: Civic_Proposals_V1_UpdateReplyTemplateRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ReplyTemplate
+    func deleteReplyTemplate(_ request: Civic_Proposals_V1_DeleteReplyTemplateRequest, context: RPCContext) async throws -> Civic_Proposals_V1_DeleteReplyTemplateResponse
     /// 重点督办: merge related items of one year into one key-supervised item.
     func mergeKeyItems(_ request: Civic_Proposals_V1_MergeKeyItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_KeyGroup
     /// The year's key-supervised groups with their items.
@@ -197,6 +201,12 @@ extension Civic_Proposals_V1_ProposalServiceHandler {
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.listReplyTemplates) { (request: Civic_Proposals_V1_ListReplyTemplatesRequest, context: RPCContext) in
                 try await self.listReplyTemplates(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.updateReplyTemplate) { (request: Civic_Proposals_V1_UpdateReplyTemplateRequest, context: RPCContext) in
+                try await self.updateReplyTemplate(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.deleteReplyTemplate) { (request: Civic_Proposals_V1_DeleteReplyTemplateRequest, context: RPCContext) in
+                try await self.deleteReplyTemplate(request, context: context)
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.mergeKeyItems) { (request: Civic_Proposals_V1_MergeKeyItemsRequest, context: RPCContext) in
                 try await self.mergeKeyItems(request, context: context)
@@ -355,6 +365,14 @@ public struct Civic_Proposals_V1_ProposalServiceClient: Sendable {
 
     public func listReplyTemplates(_ request: Civic_Proposals_V1_ListReplyTemplatesRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ListReplyTemplatesResponse {
         try await caller.unary(Civic_Proposals_V1_ProposalService.Method.listReplyTemplates, request, options: options)
+    }
+
+    public func updateReplyTemplate(_ request: Civic_Proposals_V1_UpdateReplyTemplateRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ReplyTemplate {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.updateReplyTemplate, request, options: options)
+    }
+
+    public func deleteReplyTemplate(_ request: Civic_Proposals_V1_DeleteReplyTemplateRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_DeleteReplyTemplateResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.deleteReplyTemplate, request, options: options)
     }
 
     /// 重点督办: merge related items of one year into one key-supervised item.

@@ -65,6 +65,8 @@ public enum AccessPolicy {
         Civic_Proposals_V1_ProposalService.Method.getAnnualReport.path: Rule([.staff, .leader], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.importItems.path: Rule([.staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.createReplyTemplate.path: Rule([.staff], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.updateReplyTemplate.path: Rule([.staff], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.deleteReplyTemplate.path: Rule([.staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.mergeKeyItems.path: Rule([.staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.listKeyGroups.path: Rule([.staff, .leader], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.correctItem.path: Rule([.staff], service: proposals),

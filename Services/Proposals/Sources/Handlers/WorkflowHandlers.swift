@@ -251,17 +251,22 @@ extension ProposalsHandler {
 
     public func createReplyTemplate(_ request: Civic_Proposals_V1_CreateReplyTemplateRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ReplyTemplate {
         try requireOffice(context, "creating templates")
-        var errors = ValidationErrors()
-        let name = request.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        if name.isEmpty { errors.add("name", "REQUIRED", "name is required") }
-        if name.count > 100 { errors.add("name", "TOO_LONG", "name is longer than 100 characters") }
-        if request.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { errors.add("text", "REQUIRED", "text is required") }
-        if request.text.count > 50_000 { errors.add("text", "TOO_LONG", "text is longer than 50,000 characters") }
-        for match in request.text.matches(of: /\{[a-z_]+\}/) where !ReplyTemplate.placeholders.contains(String(match.output)) {
-            errors.add("text", "UNKNOWN_PLACEHOLDER", "unknown placeholder \(match.output); known: \(ReplyTemplate.placeholders.joined(separator: " "))")
-        }
-        try errors.check()
+        let name = try ReplyTemplate.validate(name: request.name, text: request.text)
         return Civic_Proposals_V1_ReplyTemplate(try await store.createTemplate(name: name, text: request.text, by: actor(context)))
+    }
+
+    public func updateReplyTemplate(_ request: Civic_Proposals_V1_UpdateReplyTemplateRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ReplyTemplate {
+        try requireOffice(context, "changing templates")
+        try requireID(request.id)
+        let name = try ReplyTemplate.validate(name: request.name, text: request.text)
+        return Civic_Proposals_V1_ReplyTemplate(try await store.updateTemplate(id: request.id, name: name, text: request.text, by: actor(context)))
+    }
+
+    public func deleteReplyTemplate(_ request: Civic_Proposals_V1_DeleteReplyTemplateRequest, context: RPCContext) async throws -> Civic_Proposals_V1_DeleteReplyTemplateResponse {
+        try requireOffice(context, "deleting templates")
+        try requireID(request.id)
+        try await store.deleteTemplate(id: request.id, by: actor(context))
+        return .init()
     }
 
     public func listReplyTemplates(_ request: Civic_Proposals_V1_ListReplyTemplatesRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListReplyTemplatesResponse {

@@ -213,6 +213,35 @@ public struct ProposalStore: Sendable {
         return template
     }
 
+    /// Replaces a template's name and text; the history keeps the old name.
+    public func updateTemplate(id: String, name: String, text: String, by actor: Actor, now: Date = Date()) async throws -> ReplyTemplate {
+        do {
+            return try await database.write { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM reply_templates WHERE id = ?", arguments: [id]) else {
+                    throw RPCError.notFound("no reply template with id \(id)")
+                }
+                let old = Self.template(row)
+                try db.execute(sql: "UPDATE reply_templates SET name = ?, text = ? WHERE id = ?", arguments: [name, text, id])
+                try Audit.record(db, actor: actor.id, action: "update-template", entity: "reply_template", entityID: id,
+                                 detail: old.name == name ? name : "\(old.name) → \(name)", requestID: actor.requestID, at: now)
+                return ReplyTemplate(id: id, name: name, text: text, createdBy: old.createdBy, createdAt: old.createdAt)
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw RPCError(.alreadyExists, "a template named \(name) exists already")
+        }
+    }
+
+    /// Deletes a template; drafts started from it keep their text, the history its name.
+    public func deleteTemplate(id: String, by actor: Actor, now: Date = Date()) async throws {
+        try await database.write { db in
+            guard let name = try String.fetchOne(db, sql: "SELECT name FROM reply_templates WHERE id = ?", arguments: [id]) else {
+                throw RPCError.notFound("no reply template with id \(id)")
+            }
+            try db.execute(sql: "DELETE FROM reply_templates WHERE id = ?", arguments: [id])
+            try Audit.record(db, actor: actor.id, action: "delete-template", entity: "reply_template", entityID: id, detail: name, requestID: actor.requestID, at: now)
+        }
+    }
+
     public func templates() async throws -> [ReplyTemplate] {
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM reply_templates ORDER BY name").map(Self.template)

@@ -10,7 +10,7 @@ public enum MetadataKey {
     public static let gatewayPrefix = "civic-"
     /// The authenticated principal, as the gateway vouches for it (`Principal.encoded`).
     public static let principal = "civic-principal"
-    /// HMAC of method, request id and principal under the suite's internal key.
+    /// HMAC of method, request id, principal, time and payload under the suite's internal key.
     public static let seal = "civic-seal"
     /// When the gateway sealed the call, Unix milliseconds (part of the seal).
     public static let sealedAt = "civic-sealed-at"

@@ -111,7 +111,7 @@ extension Civic_Gateway_V1_Role {
 
 /// The suite's internal key: the gateway seals every call it forwards, and services accept
 /// only calls whose seal checks out: HMAC-SHA256 over the method, the request id, the
-/// principal, the time of sealing and the payload (docs/ACCESS.md §6). Bound to the payload,
+/// principal, the time of sealing and the payload, each with its length (docs/ACCESS.md §6). Bound to the payload,
 /// a sealed principal cannot be lifted onto another request; bound to time, a recorded call
 /// cannot be replayed after `maxAge`.
 public struct GatewaySeal: Sendable {
@@ -129,10 +129,25 @@ public struct GatewaySeal: Sendable {
     public static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 
     public func seal(method: String, requestID: String, principal: String, sealedAt: Int64, payload: Data) -> String {
+        Data(mac(method: method, requestID: requestID, principal: principal, sealedAt: sealedAt, payload: payload)).base64EncodedString()
+    }
+
+    /// Each field goes in with its length first, so no field can borrow bytes from the next
+    /// (a request id with a newline in it cannot pose as a principal).
+    private func mac(method: String, requestID: String, principal: String, sealedAt: Int64, payload: Data) -> HashedAuthenticationCode<SHA256> {
         var mac = HMAC<SHA256>(key: key)
-        mac.update(data: Data("\(method)\n\(requestID)\n\(principal)\n\(sealedAt)\n".utf8))
-        mac.update(data: payload)
-        return Data(mac.finalize()).base64EncodedString()
+        for field in [Data(method.utf8), Data(requestID.utf8), Data(principal.utf8), Data(String(sealedAt).utf8), payload] {
+            withUnsafeBytes(of: UInt64(field.count).bigEndian) { mac.update(data: $0) }
+            mac.update(data: field)
+        }
+        return mac.finalize()
+    }
+
+    /// `civic-sealed-at` as the gateway writes it: plain decimal digits, at most 15 (no
+    /// sign, no spaces), so the arithmetic below cannot overflow.
+    static func sealedAt(_ text: String?) -> Int64? {
+        guard let text, (1...15).contains(text.utf8.count), text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int64(text)
     }
 
     public enum Verdict: Equatable, Sendable {
@@ -147,12 +162,10 @@ public struct GatewaySeal: Sendable {
     public func verify(method: String, metadata: [String: String], payload: Data, now: Int64 = GatewaySeal.nowMillis()) -> Verdict {
         guard let principal = metadata[MetadataKey.principal], !principal.isEmpty,
               let seal = metadata[MetadataKey.seal], let given = Data(base64Encoded: seal),
-              let sealedAt = metadata[MetadataKey.sealedAt].flatMap(Int64.init) else { return .invalid }
-        var mac = HMAC<SHA256>(key: key)
-        mac.update(data: Data("\(method)\n\(metadata[MetadataKey.requestID] ?? "")\n\(principal)\n\(sealedAt)\n".utf8))
-        mac.update(data: payload)
+              let sealedAt = Self.sealedAt(metadata[MetadataKey.sealedAt]) else { return .invalid }
+        let expected = mac(method: method, requestID: metadata[MetadataKey.requestID] ?? "", principal: principal, sealedAt: sealedAt, payload: payload)
         // Constant time (HashedAuthenticationCode's ==), then the clock.
-        guard mac.finalize() == given else { return .invalid }
+        guard expected == given else { return .invalid }
         return abs(now - sealedAt) <= maxAge ? .valid : .expired
     }
 

@@ -100,6 +100,13 @@ public struct ValidationErrors: Error, RPCErrorConvertible, Sendable {
     public mutating func add(_ field: String, _ reason: String, _ description: String) {
         details.append(ErrorDetail(field: field, reason: reason, description: description))
     }
+    /// The same problems with `prefix` before each field (a nested message's fields).
+    public func prefixed(_ prefix: String) -> ValidationErrors {
+        var copy = ValidationErrors()
+        for detail in details { copy.add(detail.field.isEmpty ? "" : prefix + detail.field, detail.reason, detail.description_p) }
+        return copy
+    }
+
     /// Throws when anything was added.
     public func check() throws {
         if !details.isEmpty { throw self }

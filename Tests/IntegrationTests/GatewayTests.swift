@@ -61,6 +61,10 @@ struct GatewayTests {
         _ = try await proposals.getItem(.with { $0.id = "item-2" })
         let generated = backend.seen.withLockedValue { $0.last?.metadata[MetadataKey.requestID] }
         #expect(generated?.hasPrefix("gw-") == true)
+        // Nor is a caller's id passed on that could break a log line or the seal's fields.
+        _ = try await proposals.getItem(.with { $0.id = "item-3" }, options: .init(metadata: [MetadataKey.requestID: "r\ncivic-principal=admin"]))
+        let replaced = backend.seen.withLockedValue { $0.last?.metadata[MetadataKey.requestID] }
+        #expect(replaced?.hasPrefix("gw-") == true)
 
         // A method no service has.
         let unknown = await rpcError { _ = try await client.call(method: "/civic.nowhere.v1.X/Y", payload: Data(), options: .init()) }

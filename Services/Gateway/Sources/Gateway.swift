@@ -75,7 +75,7 @@ public final class Gateway: Sendable {
         let credential = request.metadata.removeValue(forKey: MetadataKey.authorization)
             ?? request.metadata.removeValue(forKey: "Authorization")
         var requestID = request.metadata[MetadataKey.requestID] ?? ""
-        if requestID.isEmpty || requestID.count > 128 {
+        if !RequestIDGenerator.acceptable(requestID) {
             requestID = requestIDs.next()
             request.metadata[MetadataKey.requestID] = requestID
         }
@@ -286,6 +286,14 @@ public final class Gateway: Sendable {
 /// Request ids for calls that arrive without one: a per-process prefix and a counter, so
 /// one id finds every log line of a call across the gateway and the service.
 final class RequestIDGenerator: Sendable {
+    /// A caller's request id is kept when it is 1–128 of `A-Z a-z 0-9 . _ : -`: it goes into
+    /// every log line and into the seal, so nothing that could break a line or a field.
+    static func acceptable(_ id: String) -> Bool {
+        (1...128).contains(id.utf8.count) && id.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7a) || byte == 0x2e || byte == 0x5f || byte == 0x3a || byte == 0x2d
+        }
+    }
+
     private let prefix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
     private let counter = NIOLockedValueBox<UInt64>(0)
 

@@ -50,7 +50,7 @@ struct ProposalsRecordsTests {
         invalid.title = ""
         invalid.topic = "weather"
         let bad = await rpcError { _ = try await office.staff.correctItem(.with { $0.id = id; $0.item = invalid; $0.reason = "x" }) }
-        #expect(bad?.details.map(\.field) == ["title", "topic"])
+        #expect(bad?.details.map(\.field) == ["item.title", "item.topic"])
         #expect(await rpcError { _ = try await office.staff.correctItem(.with { $0.id = id; $0.item = clash }) }?.code == .invalidArgument)
         let clerk = Civic_Proposals_V1_ProposalServiceClient(office.suite.caller(token: try await office.suite.issueKey(
             NewKey(name: "养老服务科", roles: [.staff], services: ["proposals"], subject: "养老服务科"))))
@@ -60,6 +60,30 @@ struct ProposalsRecordsTests {
         #expect(stored.number == "第26-400号")
         #expect(stored.title == "关于完善社区助餐服务的建议")
         #expect(try await office.staff.getItemHistory(.with { $0.id = id }).entries.filter { $0.action == "correct" }.count == 1)
+        await office.suite.stop()
+    }
+
+    @Test func correctingAContactMasksItInTheTextAlreadyPublished() async throws {
+        let office = try await Office.open()
+        var request = registerRequest(number: "第26-450号", year: 2026)
+        request.proposers[0].contact = "021-11111111"  // recorded wrongly
+        let id = try await office.staff.registerItem(request).item.id
+        _ = try await office.staff.assignItem(.with { $0.id = id; $0.role = .leadSole; $0.on = "2026-03-10" })
+        _ = try await office.staff.recordContact(.with { $0.id = id; $0.stage = .beforeHandling; $0.summary = "电话"; $0.on = "2026-03-12" })
+        _ = try await office.staff.draftReply(.with { $0.id = id; $0.text = "已按您留的电话021-64871234联系。" })
+        _ = try await office.staff.signBySection(.with { $0.id = id })
+        _ = try await office.leader.signOff(.with { $0.id = id })
+        _ = try await office.staff.reportItem(.with { $0.id = id })
+        _ = try await office.staff.replyItem(.with { $0.id = id; $0.result = .resultA; $0.adoption = .fullyAdopted; $0.on = "2026-05-20" })
+        let published = try await office.staff.publishReply(.with { $0.id = id; $0.on = "2026-05-25" }).item
+        #expect(published.publishedText == "已按您留的电话021-64871234联系。")  // a landline not on record stays
+        var corrected = request
+        corrected.proposers[0].contact = "021-64871234"
+        let item = try await office.staff.correctItem(.with { $0.id = id; $0.item = corrected; $0.reason = "联系电话录入有误" }).item
+        #expect(item.publishedText == "已按您留的电话[联系方式已隐去]联系。")
+        let list = try Civic_Proposals_V1_ListPublishedRepliesResponse(jsonString: try await office.suite.http(
+            "POST", "/rpc/civic.proposals.v1.ProposalService/ListPublishedReplies", body: "{}", token: nil).body)
+        #expect(list.replies.map(\.replyText) == ["已按您留的电话[联系方式已隐去]联系。"])
         await office.suite.stop()
     }
 

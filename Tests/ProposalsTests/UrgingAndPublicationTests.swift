@@ -50,6 +50,8 @@ struct UrgingPlanTests {
 
     @Test func referenceRegisteredAndFinishedItemsOweNothing() {
         #expect(owed(item(.assigned, .reference)) == [])
+        // Not even when an older assignment gave a 参阅 item a co-handling unit.
+        #expect(owed(item(.assigned, .reference, units: [UnitAssignment(unit: "社会救助科", role: .coHandling, opinionDue: d("2026-04-10"))])) == [])
         #expect(owed(item(.acknowledged, .reference)) == [])
         #expect(owed(item(.registered, nil)) == [])
         #expect(owed(item(.returned, .leadSole)) == [])
@@ -89,6 +91,23 @@ struct PublicationRedactionTests {
         #expect(result.masked == 1)
     }
 
+    @Test func fullWidthDigitsAndOtherGroupingsAreMaskedToo() {
+        let mask = PublicationRedaction(contacts: [])
+        #expect(mask.redact("电话１３８１２３４５６７８").text == "电话１３８****５６７８")
+        #expect(mask.redact("电话138.1234.5678").text == "电话138****5678")
+        #expect(mask.redact("身份证１１０１０５１９４９１２３１００２Ｘ").text == "身份证１１０１０５********００２Ｘ")
+    }
+
+    @Test func aRecordedPhoneIsFoundHoweverItIsWritten() {
+        let mask = PublicationRedaction(contacts: ["021-64871234"])
+        let result = mask.redact("请致电021 6487 1234或64871234，或０２１－６４８７１２３４；办公室021-59992345。")
+        #expect(result.text == "请致电[联系方式已隐去]或[联系方式已隐去]，或[联系方式已隐去]；办公室021-59992345。")
+        #expect(result.masked == 3)
+        // An address is matched as written only.
+        #expect(PublicationRedaction.phonePatterns("嘉定区博乐路1号").isEmpty)
+        #expect(PublicationRedaction.phonePatterns("12345").isEmpty)
+    }
+
     @Test func officeNumbersDatesAndLongNumbersStay() {
         let mask = PublicationRedaction(contacts: [])
         let text = "咨询电话021-59992345，12345热线；文号沪民发〔2026〕12号；账号6222021234567890123；2026年6月10日前办结。"
@@ -102,8 +121,8 @@ struct PublicationRedactionTests {
 struct PublishedTextMigrationTests {
     @Test func repliesPublishedBeforeItAreMaskedNotCopied() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("civic-009-\(UUID().uuidString)/proposals.sqlite").path
-        let before = ProposalsSchema.migrations.filter { $0.name != "proposals-009-publication-and-urging" }
-        #expect(before.count == ProposalsSchema.migrations.count - 1)
+        let before = Array(ProposalsSchema.migrations.prefix { $0.name != "proposals-009-publication-and-urging" })
+        #expect(before.last?.name == "proposals-008-unit-opinions")
         let old = try CivicDatabase.open(path: path, migrations: before)
         try await old.write { db in
             try db.execute(sql: """
@@ -185,8 +204,22 @@ struct TopicFileTests {
         #expect(throws: (any Error).self) { _ = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_TOPICS_FILE": folder.appendingPathComponent("none.csv").path]) }
         // Stored items under a topic the file dropped are named in the warnings.
         #expect(settings.warnings(today: d("2026-01-05"), topicsInUse: ["elderly_care", "funeral"]) == [
-            "stored items use topics missing from \(good.path): funeral; add them back (as retired) so reports name them",
+            "stored items use topics missing from the configured topic list: funeral; add them back (as retired) so reports name them",
         ])
+    }
+
+    @Test func aRunningServiceWarnsAboutTheTopicsItsItemsUse() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-topics-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("topics.csv")
+        try Data("social_assistance,社会救助\n".utf8).write(to: file)
+        let settings = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_TOPICS_FILE": file.path])
+        let store = try makeStore()
+        _ = try await store.register(validRegistration(), by: staff)  // filed under elderly_care, which the file lacks
+        let warnings = await settings.warnings(for: store)()
+        #expect(warnings.contains("stored items use topics missing from the configured topic list: elderly_care; add them back (as retired) so reports name them"))
+        #expect(!warnings.joined().contains(file.path))
     }
 
     @Test func aMissingHolidayScheduleWithinReachIsAWarning() throws {

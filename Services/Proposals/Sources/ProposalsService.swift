@@ -111,7 +111,8 @@ public struct ProposalsSettings: Sendable, CustomStringConvertible {
         }
         let unknown = topicsInUse.filter { !topics.contains($0) }.sorted()
         if !unknown.isEmpty {
-            warnings.append("stored items use topics missing from \(topicsSource): \(unknown.joined(separator: ", ")); add them back (as retired) so reports name them")
+            // The list's file path stays out: health answers are public.
+            warnings.append("stored items use topics missing from the configured topic list: \(unknown.joined(separator: ", ")); add them back (as retired) so reports name them")
         }
         return warnings
     }

@@ -57,9 +57,11 @@ public struct ItemValidator: Sendable {
         }
         if item.topic.isEmpty {
             errors.add("topic", "REQUIRED", "topic is required")
+        } else if item.topic == keptTopic {
+            // An item keeps its topic, even one retired or dropped from the list since.
         } else if !topics.contains(item.topic) {
             errors.add("topic", "UNKNOWN", "unknown topic \"\(item.topic)\"; known: \(topics.activeCodes.joined(separator: ", "))")
-        } else if !topics.accepts(item.topic) && item.topic != keptTopic {
+        } else if !topics.accepts(item.topic) {
             errors.add("topic", "RETIRED", "topic \"\(item.topic)\" is retired; use one of: \(topics.activeCodes.joined(separator: ", "))")
         }
         try errors.check()

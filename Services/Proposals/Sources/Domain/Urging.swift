@@ -52,7 +52,8 @@ public struct DueDeadline: Sendable, Equatable {
 public enum UrgingPlan {
     /// Every deadline `item` still owes, with its due date.
     public static func owed(by item: Item) -> [(OwedDeadline, CivilDate)] {
-        guard let role = item.role else { return [] }
+        // 参阅 items owe nothing, whatever units an older assignment listed.
+        guard let role = item.role, role != .reference else { return [] }
         var owed: [(OwedDeadline, CivilDate)] = []
         // The answer: open, or (主办) reported upward with the reply still to come.
         if let due = item.answerDue, ItemWorkflow.open.contains(item.state) || (item.state == .reported && role.isLead) {

@@ -50,9 +50,14 @@ public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
         let reason = try required(request.reason, "reason", "the reason for the correction")
         guard request.hasItem else { throw RPCError.invalidArgument("item is required: the corrected registration", field: "item", reason: "REQUIRED") }
         let registration = Self.registration(request.item)
-        let current = try await store.item(id: request.id)
-        try validator.validate(registration, keptTopic: current.topic)
-        return respond(try await store.correct(id: request.id, to: registration, reason: reason, by: actor(context)), context)
+        let validator = validator
+        return respond(try await store.correct(id: request.id, to: registration, reason: reason, by: actor(context)) { current in
+            do {
+                try validator.validate(registration, keptTopic: current.topic)
+            } catch let errors as ValidationErrors {
+                throw errors.prefixed("item.")  // field paths as the request names them
+            }
+        }, context)
     }
 
     public func listKeyGroups(_ request: Civic_Proposals_V1_ListKeyGroupsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListKeyGroupsResponse {

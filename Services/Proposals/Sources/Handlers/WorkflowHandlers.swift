@@ -395,10 +395,18 @@ extension ProposalsHandler {
         for (item, deadline) in try await dueDeadlines(on: day) {
             let detail = "deadline=\(deadline.deadline.code)\(deadline.deadline.unit.isEmpty ? "" : " unit=\(deadline.deadline.unit)") urgency=\(deadline.urgency.rawValue) run=\(day)"
             let urged: Item
+            let rules = deadlines
+            let calendar = calendar
             do {
-                urged = try await store.apply(.urge, to: item.id, by: actor(context), note: deadline.note, detail: detail) { item, _ in
-                    item.urgeCount += 1
+                urged = try await store.apply(.urge, to: item.id, by: actor(context), note: deadline.note, detail: detail) { current, _ in
+                    // Checked again as the item is now: the opinion may have come in, the
+                    // deadline moved, since the list was read.
+                    guard UrgingPlan.due(current, today: day, rules: rules, calendar: calendar).contains(deadline) else { throw NoLongerDue() }
+                    current.urgeCount += 1
                 }
+            } catch is NoLongerDue {
+                context.logger.info("not urged: no longer due", metadata: ["item": "\(item.id)", "deadline": "\(deadline.deadline.code)"])
+                continue
             } catch let moved as ItemWorkflow.IllegalTransition {
                 // The item moved on since it was read (e.g. its answer was just reported):
                 // nothing is owed any more; the rest of the run goes on.
@@ -409,6 +417,8 @@ extension ProposalsHandler {
         }
         return response
     }
+
+    private struct NoLongerDue: Error {}
 
     /// What the urging run would urge on `today`, recording nothing. Unit staff see their unit's items.
     public func listDueItems(_ request: Civic_Proposals_V1_ListDueItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListDueItemsResponse {

@@ -143,11 +143,17 @@ public struct ProposalStore: Sendable {
 
     /// Corrects an item's registration details in place, with the changes and the reason in
     /// the history. Handling, deadlines and records stay as they are.
-    public func correct(id: String, to registration: ItemRegistration, reason: String, by actor: Actor, now: Date = Date()) async throws -> Item {
+    /// `validate` sees the item as stored, inside the transaction (a kept topic is judged
+    /// against what is stored now, not what was read before).
+    public func correct(
+        id: String, to registration: ItemRegistration, reason: String, by actor: Actor, now: Date = Date(),
+        validate: @escaping @Sendable (Item) throws -> Void = { _ in }
+    ) async throws -> Item {
         guard let kind = registration.kind else { throw RPCError.invalidArgument("kind is required", field: "kind", reason: "REQUIRED") }
         do {
             return try await database.write { db in
                 let item = try Self.load(db, id: id)
+                try validate(item)
                 let changes = registration.changes(from: item)
                 guard !changes.isEmpty else {
                     throw RPCError.invalidArgument("the correction changes nothing", field: "item", reason: "NO_CHANGE")
@@ -168,6 +174,13 @@ public struct ProposalStore: Sendable {
                     try db.execute(
                         sql: "INSERT INTO item_proposers (item_id, position, name, lead, delegation, contact, member_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
                         arguments: [id, position, p.name, p.lead, p.delegation, p.contact, p.memberID])
+                }
+                // A published text is masked again against the corrected contacts: a wrong
+                // contact on record may have let the real one through.
+                if item.publishedOn != nil && item.proposers != corrected.proposers {
+                    let contacts = item.proposers.map(\.contact) + corrected.proposers.map(\.contact)
+                    let masked = PublicationRedaction(contacts: contacts).redact(item.publishedText).text
+                    try db.execute(sql: "UPDATE items SET published_text = ? WHERE id = ?", arguments: [masked, id])
                 }
                 try Audit.record(db, actor: actor.id, action: "correct", entity: "item", entityID: id, reason: reason,
                                  detail: changes.joined(separator: "; "), requestID: actor.requestID, at: now)

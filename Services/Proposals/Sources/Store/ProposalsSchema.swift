@@ -175,5 +175,9 @@ public enum ProposalsSchema {
             try db.create(index: "items_publication_due", on: "items", columns: ["state", "publication_due"])
             try db.execute(sql: "CREATE INDEX item_units_opinion_due ON item_units (opinion_due) WHERE opinion_on IS NULL")
         },
+        DatabaseMigration("proposals-010-unit-index") { db in
+            // ListItems by unit (and unit staff's due lists) look items up by unit name.
+            try db.create(index: "item_units_unit", on: "item_units", columns: ["unit"])
+        },
     ]
 }

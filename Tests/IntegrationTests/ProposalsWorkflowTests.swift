@@ -284,7 +284,19 @@ struct ProposalsWorkflowTests {
         #expect(report.onTime.percent == "100.0")
         #expect(report.satisfactionOfFeedback.percent == "100.0")
         #expect(report.leadAdoption.map { "\($0.name)=\($0.count)" } == ["full=1", "partial=1", "none=0"])
-        #expect(report.csv.contains("role,lead,2,50.0"))
+        #expect(report.csv.contains("role,lead,2,50.0,4"))
+        #expect(report.answered.denominator == 3)  // handled: 2 主办 + 1 协办, 参阅 left out
+        #expect(report.byRole.map(\.denominator) == [4, 4, 4])
+        // Against the year before: one 2025 item, registered and never assigned.
+        _ = try await office.staff.registerItem(registerRequest(number: "第25-001号", year: 2025))
+        let compared = try await office.leader.getAnnualReport(.with { $0.year = 2026 })
+        #expect(compared.previousTotal == 1 && compared.change == 3)
+        let total = compared.yearOnYear.first { $0.figure == "total" }
+        #expect([total?.previous, total?.current, total?.change] == [1, 4, 3])
+        let onTime = compared.yearOnYear.first { $0.figure == "rate/on_time" }
+        #expect(onTime?.rate.percent == "100.0" && onTime?.rate.denominator == 3)
+        #expect(onTime?.previousRate.denominator == 0 && onTime?.changePoints == "")  // 2025 answered nothing
+        #expect(compared.csv.contains("change,role/lead,2,,"))
         let deputyReport = await rpcError { _ = try await office.deputy.getAnnualReport(.with { $0.year = 2026 }) }
         #expect(deputyReport?.code == .permissionDenied)
         let noYear = await rpcError { _ = try await office.staff.getAnnualReport(.init()) }

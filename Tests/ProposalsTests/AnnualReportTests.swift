@@ -125,15 +125,83 @@ struct AnnualReportTests {
     @Test func csvExport() {
         let csv = AnnualReport(year: 2021, groups: Self.jiading2021(), previousTotal: 22).csv()
         let lines = csv.split(separator: "\n").map(String.init)
-        #expect(lines.first == "section,name,count,percent")
-        #expect(lines.contains("total,2021,28,"))
-        #expect(lines.contains("change,2020→2021,6,"))
-        #expect(lines.contains("role,lead,18,64.3"))
-        #expect(lines.contains("role,co_handling,10,35.7"))
-        #expect(lines.contains("topic,养老服务,17,60.7"))
-        #expect(lines.contains("lead_adoption,full,16,"))
-        #expect(lines.contains("lead_adoption,partial,2,"))
-        #expect(lines.contains("\"topic_role,基层政权/社区治理/lead,1,5.6\"") == false)  // names without commas are not quoted
-        #expect(lines.contains("topic_role,基层政权/社区治理/lead,1,5.6"))
+        #expect(lines.first == "section,name,count,percent,of")
+        #expect(lines.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 5 })
+        #expect(lines.contains("total,2021,28,,"))
+        #expect(lines.contains("change,2020→2021,6,,"))
+        #expect(lines.contains("role,lead,18,64.3,28"))
+        #expect(lines.contains("role,co_handling,10,35.7,28"))
+        #expect(lines.contains("topic,养老服务,17,60.7,28"))
+        #expect(lines.contains("topic_role,养老服务/lead,13,72.2,18"))  // of the 主办 column
+        #expect(lines.contains("rate,on_time,28,100.0,28"))
+        #expect(lines.contains("lead_adoption,full,16,,"))
+        #expect(lines.contains("lead_adoption,partial,2,,"))
+        #expect(lines.contains("\"topic_role,基层政权/社区治理/lead,1,5.6,18\"") == false)  // names without commas are not quoted
+        #expect(lines.contains("topic_role,基层政权/社区治理/lead,1,5.6,18"))
+        // Without the previous year's report there is no per-figure comparison.
+        #expect(!lines.contains { $0.hasPrefix("change,kind/") })
+    }
+
+    /// Jiading 2020 as a smaller year: 22 items, 15 主办 (14 on time, 12 rated satisfied
+    /// of 13 ratings) and 7 会办, 2 key-supervised.
+    static func jiading2020() -> [ReportGroup] {
+        [
+            ReportGroup(kind: .npcSuggestion, role: .leadSole, topic: "elderly_care", keySupervised: true, answered: true, answeredOnTime: true, satisfaction: .satisfied, count: 2),
+            ReportGroup(kind: .cppccProposal, role: .leadSole, topic: "elderly_care", answered: true, answeredOnTime: true, satisfaction: .satisfied, count: 10),
+            ReportGroup(kind: .cppccProposal, role: .leadSole, topic: "other", answered: true, answeredOnTime: true, satisfaction: .dissatisfied, count: 1),
+            ReportGroup(kind: .cppccProposal, role: .leadSole, topic: "other", answered: true, answeredOnTime: true, count: 1),
+            ReportGroup(kind: .cppccProposal, role: .leadSole, topic: "other", answered: true, answeredOnTime: false, count: 1),
+            ReportGroup(kind: .npcSuggestion, role: .coHandling, topic: "other", answered: true, answeredOnTime: true, count: 3),
+            ReportGroup(kind: .cppccProposal, role: .coHandling, topic: "other", answered: true, answeredOnTime: true, count: 4),
+        ]
+    }
+
+    @Test func everyFigureAgainstThePreviousYear() {
+        let previous = AnnualReport(year: 2020, groups: Self.jiading2020())
+        #expect(previous.total == 22)
+        let report = AnnualReport(year: 2021, groups: Self.jiading2021(), previous: previous)
+        #expect(report.previousTotal == 22)
+        #expect(report.change == 6)
+        let byFigure = Dictionary(uniqueKeysWithValues: report.yearOnYear.map { ($0.figure, $0) })
+        #expect(report.yearOnYear.map(\.figure) == [
+            "total", "kind/npc_suggestion", "kind/cppcc_proposal", "role/lead", "role/co_handling", "role/reference",
+            "key_supervised", "key_supervised_units", "rate/on_time", "rate/face_to_face", "rate/answered",
+            "rate/satisfaction_of_feedback", "rate/satisfaction_of_replies",
+        ])
+        #expect(byFigure["total"].map { [$0.previous, $0.current, $0.change] } == [22, 28, 6])
+        #expect(byFigure["kind/npc_suggestion"].map { [$0.previous, $0.current, $0.change] } == [5, 6, 1])
+        #expect(byFigure["kind/cppcc_proposal"].map { [$0.previous, $0.current, $0.change] } == [17, 22, 5])
+        #expect(byFigure["role/lead"].map { [$0.previous, $0.current, $0.change] } == [15, 18, 3])
+        #expect(byFigure["role/co_handling"].map { [$0.previous, $0.current, $0.change] } == [7, 10, 3])
+        #expect(byFigure["key_supervised"].map { [$0.previous, $0.current, $0.change] } == [2, 3, 1])
+        #expect(byFigure["role/lead"]?.changePoints == nil)  // a count has no points
+        // On time: 21 of 22 (95.5%) → 28 of 28 (100.0%): +4.5 points.
+        let onTime = byFigure["rate/on_time"]
+        #expect(onTime?.previousRate == .init(numerator: 21, denominator: 22))
+        #expect(onTime?.rate == .init(numerator: 28, denominator: 28))
+        #expect(onTime?.changePoints == "+4.5")
+        // Satisfaction of feedback: 12 of 13 (92.3%) → 28 of 28 (100.0%): +7.7 points.
+        #expect(byFigure["rate/satisfaction_of_feedback"]?.changePoints == "+7.7")
+        // Satisfaction of lead replies: 12 of 15 (80.0%) → 18 of 18: +20.0 points.
+        #expect(byFigure["rate/satisfaction_of_replies"]?.changePoints == "+20.0")
+        // Falling rates are signed too; a year with nothing to take a rate of gives none.
+        let worse = AnnualReport(year: 2022, groups: Self.jiading2020(), previous: report)
+        #expect(worse.yearOnYear.first { $0.figure == "rate/on_time" }?.changePoints == "-4.5")
+        let empty = AnnualReport(year: 2022, groups: [], previous: report)
+        #expect(empty.yearOnYear.first { $0.figure == "rate/on_time" }?.changePoints == nil)
+        #expect(empty.yearOnYear.first { $0.figure == "total" }?.change == -28)
+        // In the CSV: the previous year's figure, then the change.
+        let lines = report.csv().split(separator: "\n").map(String.init)
+        #expect(lines.contains("previous_year,kind/npc_suggestion,5,,"))
+        #expect(lines.contains("change,kind/npc_suggestion,1,,"))
+        #expect(lines.contains("previous_year,rate/on_time,21,95.5,22"))
+        #expect(lines.contains("change,rate/on_time,7,+4.5,"))
+    }
+
+    @Test func percentagePointsAreSignedTenths() {
+        #expect(Percentage(1, of: 2).points(since: Percentage(1, of: 4)) == "+25.0")
+        #expect(Percentage(1, of: 4).points(since: Percentage(1, of: 2)) == "-25.0")
+        #expect(Percentage(1, of: 3).points(since: Percentage(1, of: 3)) == "0.0")
+        #expect(Percentage(353, of: 1000).points(since: Percentage(349, of: 1000)) == "+0.4")
     }
 }

@@ -1385,9 +1385,61 @@ public nonisolated struct Civic_Proposals_V1_ReportShare: Sendable {
   /// One decimal, rounded half-up from integers, e.g. "35.3".
   public var percent: String = String()
 
+  /// What the percentage is of (its denominator): the year's total for kinds, roles and
+  /// topics, the role's column for topic × role, the items the rate is taken of for rates.
+  public var denominator: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+}
+
+/// One figure against the same figure the year before (比上年增减).
+public nonisolated struct Civic_Proposals_V1_YearOnYear: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// total, kind/npc_suggestion, kind/cppcc_proposal, role/lead, role/co_handling,
+  /// role/reference, key_supervised, key_supervised_units, rate/on_time, rate/face_to_face,
+  /// rate/answered, rate/satisfaction_of_feedback, rate/satisfaction_of_replies.
+  public var figure: String = String()
+
+  /// For rates: the numerators.
+  public var previous: Int64 = 0
+
+  public var current: Int64 = 0
+
+  public var change: Int64 = 0
+
+  /// Rates only: both years' rates and the change in percentage points, signed, one
+  /// decimal ("+2.1", "-0.4", "0.0"); empty when either year has nothing to take it of.
+  public var previousRate: Civic_Proposals_V1_ReportShare {
+    get {_previousRate ?? Civic_Proposals_V1_ReportShare()}
+    set {_previousRate = newValue}
+  }
+  /// Returns true if `previousRate` has been explicitly set.
+  public var hasPreviousRate: Bool {self._previousRate != nil}
+  /// Clears the value of `previousRate`. Subsequent reads from it will return its default value.
+  public mutating func clearPreviousRate() {self._previousRate = nil}
+
+  public var rate: Civic_Proposals_V1_ReportShare {
+    get {_rate ?? Civic_Proposals_V1_ReportShare()}
+    set {_rate = newValue}
+  }
+  /// Returns true if `rate` has been explicitly set.
+  public var hasRate: Bool {self._rate != nil}
+  /// Clears the value of `rate`. Subsequent reads from it will return its default value.
+  public mutating func clearRate() {self._rate = nil}
+
+  public var changePoints: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _previousRate: Civic_Proposals_V1_ReportShare? = nil
+  fileprivate var _rate: Civic_Proposals_V1_ReportShare? = nil
 }
 
 public nonisolated struct Civic_Proposals_V1_TopicShare: Sendable {
@@ -1536,6 +1588,13 @@ public nonisolated struct Civic_Proposals_V1_AnnualReport: @unchecked Sendable {
   public var csv: String {
     get {_storage._csv}
     set {_uniqueStorage()._csv = newValue}
+  }
+
+  /// Every count and rate against the previous year (always given; zeros when that year
+  /// has no items).
+  public var yearOnYear: [Civic_Proposals_V1_YearOnYear] {
+    get {_storage._yearOnYear}
+    set {_uniqueStorage()._yearOnYear = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -3665,7 +3724,7 @@ nonisolated extension Civic_Proposals_V1_GetAnnualReportRequest: SwiftProtobuf.M
 
 nonisolated extension Civic_Proposals_V1_ReportShare: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReportShare"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}count\0\u{1}percent\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}count\0\u{1}percent\0\u{1}denominator\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3676,6 +3735,7 @@ nonisolated extension Civic_Proposals_V1_ReportShare: SwiftProtobuf.Message, Swi
       case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
       case 2: try { try decoder.decodeSingularInt64Field(value: &self.count) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.percent) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.denominator) }()
       default: break
       }
     }
@@ -3691,6 +3751,9 @@ nonisolated extension Civic_Proposals_V1_ReportShare: SwiftProtobuf.Message, Swi
     if !self.percent.isEmpty {
       try visitor.visitSingularStringField(value: self.percent, fieldNumber: 3)
     }
+    if self.denominator != 0 {
+      try visitor.visitSingularInt64Field(value: self.denominator, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3698,6 +3761,71 @@ nonisolated extension Civic_Proposals_V1_ReportShare: SwiftProtobuf.Message, Swi
     if lhs.name != rhs.name {return false}
     if lhs.count != rhs.count {return false}
     if lhs.percent != rhs.percent {return false}
+    if lhs.denominator != rhs.denominator {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_YearOnYear: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".YearOnYear"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}figure\0\u{1}previous\0\u{1}current\0\u{1}change\0\u{3}previous_rate\0\u{1}rate\0\u{3}change_points\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.figure) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.previous) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.current) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.change) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._previousRate) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._rate) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.changePoints) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.figure.isEmpty {
+      try visitor.visitSingularStringField(value: self.figure, fieldNumber: 1)
+    }
+    if self.previous != 0 {
+      try visitor.visitSingularInt64Field(value: self.previous, fieldNumber: 2)
+    }
+    if self.current != 0 {
+      try visitor.visitSingularInt64Field(value: self.current, fieldNumber: 3)
+    }
+    if self.change != 0 {
+      try visitor.visitSingularInt64Field(value: self.change, fieldNumber: 4)
+    }
+    try { if let v = self._previousRate {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try { if let v = self._rate {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    if !self.changePoints.isEmpty {
+      try visitor.visitSingularStringField(value: self.changePoints, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_YearOnYear, rhs: Civic_Proposals_V1_YearOnYear) -> Bool {
+    if lhs.figure != rhs.figure {return false}
+    if lhs.previous != rhs.previous {return false}
+    if lhs.current != rhs.current {return false}
+    if lhs.change != rhs.change {return false}
+    if lhs._previousRate != rhs._previousRate {return false}
+    if lhs._rate != rhs._rate {return false}
+    if lhs.changePoints != rhs.changePoints {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3749,7 +3877,7 @@ nonisolated extension Civic_Proposals_V1_TopicShare: SwiftProtobuf.Message, Swif
 
 nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AnnualReport"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}year\0\u{1}total\0\u{3}by_kind\0\u{3}by_role\0\u{3}by_kind_and_role\0\u{1}topics\0\u{3}key_supervised\0\u{3}on_time\0\u{3}face_to_face\0\u{1}answered\0\u{3}satisfaction_of_feedback\0\u{3}satisfaction_of_replies\0\u{3}lead_results\0\u{3}lead_adoption\0\u{3}previous_total\0\u{1}change\0\u{1}csv\0\u{3}key_supervised_units\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}year\0\u{1}total\0\u{3}by_kind\0\u{3}by_role\0\u{3}by_kind_and_role\0\u{1}topics\0\u{3}key_supervised\0\u{3}on_time\0\u{3}face_to_face\0\u{1}answered\0\u{3}satisfaction_of_feedback\0\u{3}satisfaction_of_replies\0\u{3}lead_results\0\u{3}lead_adoption\0\u{3}previous_total\0\u{1}change\0\u{1}csv\0\u{3}key_supervised_units\0\u{3}year_on_year\0")
 
   fileprivate class _StorageClass {
     var _year: Int32 = 0
@@ -3770,6 +3898,7 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
     var _previousTotal: Int64 = 0
     var _change: Int64 = 0
     var _csv: String = String()
+    var _yearOnYear: [Civic_Proposals_V1_YearOnYear] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -3798,6 +3927,7 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
       _previousTotal = source._previousTotal
       _change = source._change
       _csv = source._csv
+      _yearOnYear = source._yearOnYear
     }
   }
 
@@ -3834,6 +3964,7 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
         case 16: try { try decoder.decodeSingularInt64Field(value: &_storage._change) }()
         case 17: try { try decoder.decodeSingularStringField(value: &_storage._csv) }()
         case 18: try { try decoder.decodeSingularInt64Field(value: &_storage._keySupervisedUnits) }()
+        case 19: try { try decoder.decodeRepeatedMessageField(value: &_storage._yearOnYear) }()
         default: break
         }
       }
@@ -3900,6 +4031,9 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
       if _storage._keySupervisedUnits != 0 {
         try visitor.visitSingularInt64Field(value: _storage._keySupervisedUnits, fieldNumber: 18)
       }
+      if !_storage._yearOnYear.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._yearOnYear, fieldNumber: 19)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -3927,6 +4061,7 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
         if _storage._previousTotal != rhs_storage._previousTotal {return false}
         if _storage._change != rhs_storage._change {return false}
         if _storage._csv != rhs_storage._csv {return false}
+        if _storage._yearOnYear != rhs_storage._yearOnYear {return false}
         return true
       }
       if !storagesAreEqual {return false}

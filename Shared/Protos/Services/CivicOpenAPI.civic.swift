@@ -453,6 +453,13 @@ public enum CivicOpenAPI {
           "year" : {
             "format" : "int32",
             "type" : "integer"
+          },
+          "yearOnYear" : {
+            "description" : "Every count and rate against the previous year (always given; zeros when that year has no items).",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.YearOnYear"
+            },
+            "type" : "array"
           }
         },
         "type" : "object"
@@ -1422,6 +1429,11 @@ public enum CivicOpenAPI {
             "format" : "int64",
             "type" : "string"
           },
+          "denominator" : {
+            "description" : "What the percentage is of (its denominator): the year's total for kinds, roles and topics, the role's column for topic × role, the items the rate is taken of for rates.",
+            "format" : "int64",
+            "type" : "string"
+          },
           "name" : {
             "type" : "string"
           },
@@ -1567,6 +1579,38 @@ public enum CivicOpenAPI {
           "urgency" : {
             "description" : "\"due_soon\" or \"overdue\"; overdue deadlines are escalated to the leaders.",
             "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.YearOnYear" : {
+        "description" : "One figure against the same figure the year before (比上年增减).",
+        "properties" : {
+          "change" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "changePoints" : {
+            "type" : "string"
+          },
+          "current" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "figure" : {
+            "description" : "total, kind/npc_suggestion, kind/cppcc_proposal, role/lead, role/co_handling, role/reference, key_supervised, key_supervised_units, rate/on_time, rate/face_to_face, rate/answered, rate/satisfaction_of_feedback, rate/satisfaction_of_replies.",
+            "type" : "string"
+          },
+          "previous" : {
+            "description" : "For rates: the numerators.",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "previousRate" : {
+            "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
+          },
+          "rate" : {
+            "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
           }
         },
         "type" : "object"

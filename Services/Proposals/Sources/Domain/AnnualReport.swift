@@ -8,6 +8,43 @@ public struct Percentage: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(tenths / 10).\(tenths % 10)" }
+
+    /// The change from `earlier` to `self` in percentage points, signed, one decimal
+    /// ("+2.1", "-0.4", "0.0"), from the rounded figures as a report prints them.
+    public func points(since earlier: Percentage) -> String {
+        let difference = tenths - earlier.tenths
+        let sign = difference > 0 ? "+" : difference < 0 ? "-" : ""
+        return "\(sign)\(abs(difference) / 10).\(abs(difference) % 10)"
+    }
+}
+
+/// One figure of the report against the same figure a year earlier (比上年增减).
+public struct YearOnYear: Sendable, Equatable {
+    /// What is compared: `total`, `kind/npc_suggestion`, `role/lead`, `key_supervised`,
+    /// `key_supervised_units`, `rate/on_time`, …
+    public let figure: String
+    public let previous: Int
+    public let current: Int
+    /// For rates: both years' rates; nil for plain counts.
+    public let previousRate: AnnualReport.Rate?
+    public let rate: AnnualReport.Rate?
+
+    public init(figure: String, previous: Int, current: Int, previousRate: AnnualReport.Rate? = nil, rate: AnnualReport.Rate? = nil) {
+        self.figure = figure
+        self.previous = previous
+        self.current = current
+        self.previousRate = previousRate
+        self.rate = rate
+    }
+
+    public var change: Int { current - previous }
+
+    /// The rate's change in percentage points; nil for counts, or when either year has
+    /// nothing to take a rate of (a rate of no items is no rate, not 0%).
+    public var changePoints: String? {
+        guard let previousRate, let rate, previousRate.denominator > 0, rate.denominator > 0 else { return nil }
+        return rate.percent.points(since: previousRate.percent)
+    }
 }
 
 /// One group of items a year's report counts: the items sharing every dimension, and how
@@ -119,10 +156,14 @@ public struct AnnualReport: Sendable, Equatable {
     /// The previous year's total and the change, when known.
     public let previousTotal: Int?
     public var change: Int? { previousTotal.map { total - $0 } }
+    /// Every count and rate against the previous year's report, when it was given.
+    public private(set) var yearOnYear: [YearOnYear] = []
 
-    public init(year: Int, groups: [ReportGroup], previousTotal: Int? = nil, keySupervisedUnits: Int? = nil) {
+    /// `previous` is the year before's report: its total becomes `previousTotal` (unless
+    /// given) and each figure is compared with it in `yearOnYear`.
+    public init(year: Int, groups: [ReportGroup], previousTotal: Int? = nil, keySupervisedUnits: Int? = nil, previous: AnnualReport? = nil) {
         self.year = year
-        self.previousTotal = previousTotal
+        self.previousTotal = previousTotal ?? previous?.total
         var total = 0
         var byKind: [ItemKind: Int] = [:]
         var roleCounts: [RoleColumn: Int] = [:]
@@ -185,38 +226,73 @@ public struct AnnualReport: Sendable, Equatable {
         self.satisfactionOfReplies = Rate(numerator: leadSatisfied, denominator: leadReplied)
         self.leadResults = results
         self.leadAdoption = adoption
+        if let previous { yearOnYear = compared(with: previous) }
     }
 
-    /// The report as CSV (UTF-8, one section per block: section,name,count,percent).
+    /// The rates, named as the answer and the CSV name them.
+    public var rates: [(name: String, rate: Rate)] {
+        [("on_time", onTime), ("face_to_face", faceToFace), ("answered", answered),
+         ("satisfaction_of_feedback", satisfactionOfFeedback), ("satisfaction_of_replies", satisfactionOfReplies)]
+    }
+
+    /// Each count and rate of this report against `previous` (the year before).
+    public func compared(with previous: AnnualReport) -> [YearOnYear] {
+        var lines = [YearOnYear(figure: "total", previous: previous.total, current: total)]
+        for kind in ItemKind.allCases {
+            lines.append(YearOnYear(figure: "kind/\(kind.rawValue)", previous: previous.byKind[kind] ?? 0, current: byKind[kind] ?? 0))
+        }
+        for column in RoleColumn.allCases {
+            lines.append(YearOnYear(figure: "role/\(column.rawValue)", previous: previous.byRole[column]?.count ?? 0, current: byRole[column]?.count ?? 0))
+        }
+        lines.append(YearOnYear(figure: "key_supervised", previous: previous.keySupervised, current: keySupervised))
+        lines.append(YearOnYear(figure: "key_supervised_units", previous: previous.keySupervisedUnits, current: keySupervisedUnits))
+        for ((name, rate), (_, earlier)) in zip(rates, previous.rates) {
+            lines.append(YearOnYear(figure: "rate/\(name)", previous: earlier.numerator, current: rate.numerator, previousRate: earlier, rate: rate))
+        }
+        return lines
+    }
+
+    /// The report as CSV (UTF-8): `section,name,count,percent,of`, one line per figure;
+    /// `of` is what a percentage is taken of (its denominator), empty where there is none.
     public func csv(topicNames: [String: String] = TopicCatalog.standard.codes) -> String {
-        var lines = ["section,name,count,percent"]
-        func line(_ section: String, _ name: String, _ count: Int, _ percent: Percentage? = nil) {
+        var lines = ["section,name,count,percent,of"]
+        func line(_ section: String, _ name: String, _ count: Int, _ percent: String = "", of whole: Int? = nil) {
             let escaped = name.contains(",") || name.contains("\"") ? "\"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"" : name
-            lines.append("\(section),\(escaped),\(count),\(percent.map(\.description) ?? "")")
+            lines.append("\(section),\(escaped),\(count),\(percent),\(whole.map(String.init) ?? "")")
+        }
+        func share(_ section: String, _ name: String, _ count: Int, of whole: Int) {
+            line(section, name, count, Percentage(count, of: whole).description, of: whole)
         }
         line("total", "\(year)", total)
         if let previousTotal, let change { line("previous_year", "\(year - 1)", previousTotal); line("change", "\(year - 1)→\(year)", change) }
         for kind in ItemKind.allCases { line("kind", kind.rawValue, byKind[kind] ?? 0) }
-        for column in RoleColumn.allCases { line("role", column.rawValue, byRole[column]!.count, byRole[column]!.percent) }
+        for column in RoleColumn.allCases { share("role", column.rawValue, byRole[column]!.count, of: total) }
         for kind in ItemKind.allCases {
             for column in RoleColumn.allCases { line("kind_role", "\(kind.rawValue)/\(column.rawValue)", byKindAndRole[kind]?[column] ?? 0) }
         }
         for topic in topics {
             let name = topicNames[topic.topic] ?? topic.topic
-            line("topic", name, topic.total.count, topic.total.percent)
+            share("topic", name, topic.total.count, of: total)
             for column in RoleColumn.allCases {
-                line("topic_role", "\(name)/\(column.rawValue)", topic.byRole[column]!.count, topic.byRole[column]!.percent)
+                share("topic_role", "\(name)/\(column.rawValue)", topic.byRole[column]!.count, of: byRole[column]!.count)
             }
         }
         line("key_supervised", "重点督办(件)", keySupervised)
         line("key_supervised", "重点督办(项)", keySupervisedUnits)
-        line("rate", "on_time", onTime.numerator, onTime.percent)
-        line("rate", "face_to_face 见面率", faceToFace.numerator, faceToFace.percent)
-        line("rate", "answered 答复率", answered.numerator, answered.percent)
-        line("rate", "satisfaction_of_feedback 满意率(反馈)", satisfactionOfFeedback.numerator, satisfactionOfFeedback.percent)
-        line("rate", "satisfaction_of_replies 满意率(答复)", satisfactionOfReplies.numerator, satisfactionOfReplies.percent)
+        let labels = ["on_time": "on_time", "face_to_face": "face_to_face 见面率", "answered": "answered 答复率",
+                      "satisfaction_of_feedback": "satisfaction_of_feedback 满意率(反馈)", "satisfaction_of_replies": "satisfaction_of_replies 满意率(答复)"]
+        for (name, rate) in rates { share("rate", labels[name] ?? name, rate.numerator, of: rate.denominator) }
         for result in ReplyResult.allCases { line("lead_result", result.rawValue, leadResults[result] ?? 0) }
         for a in Adoption.allCases { line("lead_adoption", a.rawValue, leadAdoption[a] ?? 0) }
+        // Year on year: the previous year's figure, then the change (rates: in points).
+        for figure in yearOnYear where figure.figure != "total" {
+            if let earlier = figure.previousRate {
+                share("previous_year", figure.figure, earlier.numerator, of: earlier.denominator)
+            } else {
+                line("previous_year", figure.figure, figure.previous)
+            }
+            line("change", figure.figure, figure.change, figure.changePoints ?? "")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

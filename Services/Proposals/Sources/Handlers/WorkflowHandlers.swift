@@ -469,11 +469,7 @@ extension ProposalsHandler {
             throw RPCError.invalidArgument("year is required (e.g. 2021)", field: "year", reason: "OUT_OF_RANGE")
         }
         let year = Int(request.year)
-        async let groups = store.reportGroups(year: year)
-        async let previous = store.count(year: year - 1)
-        async let units = store.keySupervisedUnits(year: year)
-        let report = AnnualReport(year: year, groups: try await groups, previousTotal: try await previous, keySupervisedUnits: try await units)
-        return Civic_Proposals_V1_AnnualReport(report, topics: validator.topics)
+        return Civic_Proposals_V1_AnnualReport(try await store.annualReport(year: year), topics: validator.topics)
     }
 
     public func getItemRecords(_ request: Civic_Proposals_V1_GetItemRecordsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemRecordsResponse {
@@ -636,28 +632,31 @@ extension ContactStage {
 extension Civic_Proposals_V1_AnnualReport {
     init(_ report: AnnualReport, topics: TopicCatalog) {
         self.init()
-        func share(_ name: String, _ count: Int, _ percent: Percentage?) -> Civic_Proposals_V1_ReportShare {
+        func share(_ name: String, _ count: Int, of whole: Int? = nil) -> Civic_Proposals_V1_ReportShare {
             var share = Civic_Proposals_V1_ReportShare()
             share.name = name
             share.count = Int64(count)
-            share.percent = percent?.description ?? ""
+            if let whole {
+                share.percent = Percentage(count, of: whole).description
+                share.denominator = Int64(whole)
+            }
             return share
         }
         func rate(_ name: String, _ rate: AnnualReport.Rate) -> Civic_Proposals_V1_ReportShare {
-            share(name, rate.numerator, rate.percent)
+            share(name, rate.numerator, of: rate.denominator)
         }
         year = Int32(report.year)
         total = Int64(report.total)
-        byKind = ItemKind.allCases.map { share($0.rawValue, report.byKind[$0] ?? 0, Percentage(report.byKind[$0] ?? 0, of: report.total)) }
-        byRole = AnnualReport.RoleColumn.allCases.map { share($0.rawValue, report.byRole[$0]!.count, report.byRole[$0]!.percent) }
+        byKind = ItemKind.allCases.map { share($0.rawValue, report.byKind[$0] ?? 0, of: report.total) }
+        byRole = AnnualReport.RoleColumn.allCases.map { share($0.rawValue, report.byRole[$0]!.count, of: report.total) }
         byKindAndRole = ItemKind.allCases.flatMap { kind in
-            AnnualReport.RoleColumn.allCases.map { share("\(kind.rawValue)/\($0.rawValue)", report.byKindAndRole[kind]?[$0] ?? 0, nil) }
+            AnnualReport.RoleColumn.allCases.map { share("\(kind.rawValue)/\($0.rawValue)", report.byKindAndRole[kind]?[$0] ?? 0) }
         }
         self.topics = report.topics.map { line in
             var topic = Civic_Proposals_V1_TopicShare()
             topic.topic = line.topic
-            topic.total = share(topics.codes[line.topic] ?? line.topic, line.total.count, line.total.percent)
-            topic.byRole = AnnualReport.RoleColumn.allCases.map { share($0.rawValue, line.byRole[$0]!.count, line.byRole[$0]!.percent) }
+            topic.total = share(topics.codes[line.topic] ?? line.topic, line.total.count, of: report.total)
+            topic.byRole = AnnualReport.RoleColumn.allCases.map { share($0.rawValue, line.byRole[$0]!.count, of: report.byRole[$0]!.count) }
             return topic
         }
         keySupervised = Int64(report.keySupervised)
@@ -667,10 +666,23 @@ extension Civic_Proposals_V1_AnnualReport {
         answered = rate("answered", report.answered)
         satisfactionOfFeedback = rate("satisfaction_of_feedback", report.satisfactionOfFeedback)
         satisfactionOfReplies = rate("satisfaction_of_replies", report.satisfactionOfReplies)
-        leadResults = ReplyResult.allCases.map { share($0.rawValue, report.leadResults[$0] ?? 0, nil) }
-        leadAdoption = Adoption.allCases.map { share($0.rawValue, report.leadAdoption[$0] ?? 0, nil) }
+        leadResults = ReplyResult.allCases.map { share($0.rawValue, report.leadResults[$0] ?? 0) }
+        leadAdoption = Adoption.allCases.map { share($0.rawValue, report.leadAdoption[$0] ?? 0) }
         previousTotal = Int64(report.previousTotal ?? 0)
         change = Int64(report.change ?? 0)
+        yearOnYear = report.yearOnYear.map { figure in
+            var line = Civic_Proposals_V1_YearOnYear()
+            line.figure = figure.figure
+            line.previous = Int64(figure.previous)
+            line.current = Int64(figure.current)
+            line.change = Int64(figure.change)
+            if let previousRate = figure.previousRate, let now = figure.rate {
+                line.previousRate = rate(figure.figure, previousRate)
+                line.rate = rate(figure.figure, now)
+                line.changePoints = figure.changePoints ?? ""
+            }
+            return line
+        }
         csv = report.csv(topicNames: topics.codes)
     }
 }

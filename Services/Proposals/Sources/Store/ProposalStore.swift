@@ -204,12 +204,14 @@ public struct ProposalStore: Sendable {
 
     /// 重点督办 项数: merged groups count once, other key-supervised items one each.
     public func keySupervisedUnits(year: Int) async throws -> Int {
-        try await database.read { db in
-            let groups = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM key_groups WHERE year = ?", arguments: [year]) ?? 0
-            let flagged = try Int.fetchOne(db, sql: "SELECT coalesce(sum(n), 0) FROM report_counts WHERE year = ? AND key_supervised = 1", arguments: [year]) ?? 0
-            let merged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items WHERE key_group_id IN (SELECT id FROM key_groups WHERE year = ?)", arguments: [year]) ?? 0
-            return groups + flagged - merged
-        }
+        try await database.read { db in try Self.keySupervisedUnits(db, year: year) }
+    }
+
+    static func keySupervisedUnits(_ db: Database, year: Int) throws -> Int {
+        let groups = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM key_groups WHERE year = ?", arguments: [year]) ?? 0
+        let flagged = try Int.fetchOne(db, sql: "SELECT coalesce(sum(n), 0) FROM report_counts WHERE year = ? AND key_supervised = 1", arguments: [year]) ?? 0
+        let merged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items WHERE key_group_id IN (SELECT id FROM key_groups WHERE year = ?)", arguments: [year]) ?? 0
+        return groups + flagged - merged
     }
 
     public func createTemplate(name: String, text: String, by actor: Actor, now: Date = Date()) async throws -> ReplyTemplate {
@@ -495,30 +497,44 @@ public struct ProposalStore: Sendable {
         try await database.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT topic FROM report_counts WHERE n > 0")) }
     }
 
+    /// The annual report for `year`, compared with the year before, both read in one
+    /// snapshot (a change committed meanwhile is in both years' figures or in neither).
+    public func annualReport(year: Int) async throws -> AnnualReport {
+        try await database.read { db in
+            let previous = AnnualReport(
+                year: year - 1, groups: try Self.reportGroups(db, year: year - 1), keySupervisedUnits: try Self.keySupervisedUnits(db, year: year - 1))
+            return AnnualReport(
+                year: year, groups: try Self.reportGroups(db, year: year), keySupervisedUnits: try Self.keySupervisedUnits(db, year: year),
+                previous: previous)
+        }
+    }
+
     /// The year's items grouped by every dimension the annual report counts, read from the
     /// counts the triggers keep (migration proposals-004).
     public func reportGroups(year: Int) async throws -> [ReportGroup] {
-        try await database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT kind,
-                       -- a returned item was never this bureau's to handle: totals only
-                       CASE WHEN state = 'returned' THEN NULL ELSE nullif(role, '') END AS role,
-                       topic, key_supervised,
-                       -- answered: a lead item replied; a co-handling item's opinion reported
-                       CASE WHEN role IN ('lead_sole', 'lead_split') THEN state IN ('replied', 'implementing', 'published')
-                            ELSE state = 'reported' END AS answered,
-                       answered_on_time, met_face_to_face, nullif(result, '') AS result, nullif(adoption, '') AS adoption,
-                       nullif(satisfaction, '') AS satisfaction, n
-                FROM report_counts WHERE year = ? AND n > 0
-                """, arguments: [year]).compactMap { row in
-                guard let kind = ItemKind(rawValue: row["kind"]) else { return nil }
-                return ReportGroup(
-                    kind: kind, role: (row["role"] as String?).flatMap(HandlingRole.init(rawValue:)), topic: row["topic"],
-                    keySupervised: row["key_supervised"], answered: row["answered"], answeredOnTime: row["answered_on_time"],
-                    metFaceToFace: row["met_face_to_face"], result: (row["result"] as String?).flatMap(ReplyResult.init(rawValue:)),
-                    adoption: (row["adoption"] as String?).flatMap(Adoption.init(rawValue:)),
-                    satisfaction: (row["satisfaction"] as String?).flatMap(Satisfaction.init(rawValue:)), count: row["n"])
-            }
+        try await database.read { db in try Self.reportGroups(db, year: year) }
+    }
+
+    static func reportGroups(_ db: Database, year: Int) throws -> [ReportGroup] {
+        try Row.fetchAll(db, sql: """
+            SELECT kind,
+                   -- a returned item was never this bureau's to handle: totals only
+                   CASE WHEN state = 'returned' THEN NULL ELSE nullif(role, '') END AS role,
+                   topic, key_supervised,
+                   -- answered: a lead item replied; a co-handling item's opinion reported
+                   CASE WHEN role IN ('lead_sole', 'lead_split') THEN state IN ('replied', 'implementing', 'published')
+                        ELSE state = 'reported' END AS answered,
+                   answered_on_time, met_face_to_face, nullif(result, '') AS result, nullif(adoption, '') AS adoption,
+                   nullif(satisfaction, '') AS satisfaction, n
+            FROM report_counts WHERE year = ? AND n > 0
+            """, arguments: [year]).compactMap { row in
+            guard let kind = ItemKind(rawValue: row["kind"]) else { return nil }
+            return ReportGroup(
+                kind: kind, role: (row["role"] as String?).flatMap(HandlingRole.init(rawValue:)), topic: row["topic"],
+                keySupervised: row["key_supervised"], answered: row["answered"], answeredOnTime: row["answered_on_time"],
+                metFaceToFace: row["met_face_to_face"], result: (row["result"] as String?).flatMap(ReplyResult.init(rawValue:)),
+                adoption: (row["adoption"] as String?).flatMap(Adoption.init(rawValue:)),
+                satisfaction: (row["satisfaction"] as String?).flatMap(Satisfaction.init(rawValue:)), count: row["n"])
         }
     }
 

@@ -116,11 +116,14 @@ struct ProposalsWorkflowTests {
         // Every step is in the item's history, with who did it.
         let history = try await office.staff.getItemHistory(.with { $0.id = id }).entries
         #expect(history.map(\.action) == [
-            "register", "assign", "record-contact", "record-contact", "record-contact", "urge", "draft", "sign-by-section", "send-back", "draft",
+            "register", "assign", "record-contact", "record-contact", "unit-opinion", "urge", "draft", "sign-by-section", "send-back", "draft",
             "sign-by-section", "sign-off", "report", "reply", "record-progress", "publish", "feedback",
         ])
         #expect(Set(history.map(\.actor)).count == 3)  // staff, leader, deputy
         #expect(history[1].detail == "→ assigned; role=lead_sole complex=false")
+        let opinion = history.first { $0.action == "unit-opinion" }
+        #expect(opinion?.reason == "建议纳入救助衔接")  // what the lead unit was sent
+        #expect(opinion?.detail == "→ handling; unit=社会救助科 on=2026-04-08")
         #expect(history.allSatisfy { !$0.requestID.isEmpty })
         await office.suite.stop()
     }
@@ -151,6 +154,25 @@ struct ProposalsWorkflowTests {
         #expect(await rpcError { _ = try await assistance.draftReply(.with { $0.id = ours; $0.text = "x" }) }?.code == .permissionDenied)
         // Ratings are the proposer's (or the office's, from paper): not a unit clerk's.
         #expect(await rpcError { _ = try await assistance.giveFeedback(.with { $0.id = ours; $0.rating = .dissatisfied }) }?.code == .permissionDenied)
+
+        // Reading: a unit sees the items assigned to it (in any role), with the proposers'
+        // contacts it needs, and nothing of other units' items.
+        #expect(try await assistance.getItem(.with { $0.id = ours }).item.proposers.first?.contact == "13800000000")
+        #expect(try await elderly.listItems(.init()).items.map(\.number) == ["第26-050号"])
+        #expect(try await assistance.listItems(.init()).items.map(\.number) == ["第26-050号"])
+        #expect(try await elderly.listItems(.with { $0.unit = "养老服务科" }).items.map(\.number) == ["第26-050号"])
+        let otherUnit = await rpcError { _ = try await elderly.listItems(.with { $0.unit = "慈善科" }) }
+        #expect(otherUnit?.code == .permissionDenied)
+        let stranger = await rpcError { _ = try await elderly.getItem(.with { $0.id = theirs }) }
+        #expect(stranger?.code == .permissionDenied)
+        #expect(stranger?.message == "item \(theirs) is not assigned to 养老服务科")
+        #expect(await rpcError { _ = try await elderly.getItemHistory(.with { $0.id = theirs }) }?.code == .permissionDenied)
+        #expect(await rpcError { _ = try await elderly.getItemRecords(.with { $0.id = theirs }) }?.code == .permissionDenied)
+        #expect(try await elderly.getItemRecords(.with { $0.id = ours }).contacts.map(\.summary) == ["电话"])
+        let history = try await elderly.getItemHistory(.with { $0.id = ours }).entries.map(\.action)
+        #expect(history == ["register", "assign", "record-contact", "draft", "unit-opinion"])
+        // The office still sees both.
+        #expect(try await office.staff.listItems(.with { $0.year = 2026 }).items.count == 2)
         await office.suite.stop()
     }
 

@@ -165,7 +165,7 @@ struct AnnualReportTests {
         let byFigure = Dictionary(uniqueKeysWithValues: report.yearOnYear.map { ($0.figure, $0) })
         #expect(report.yearOnYear.map(\.figure) == [
             "total", "kind/npc_suggestion", "kind/cppcc_proposal", "role/lead", "role/co_handling", "role/reference",
-            "key_supervised", "key_supervised_units", "rate/on_time", "rate/face_to_face", "rate/answered",
+            "returned", "key_supervised", "key_supervised_units", "rate/on_time", "rate/face_to_face", "rate/answered",
             "rate/satisfaction_of_feedback", "rate/satisfaction_of_replies",
         ])
         #expect(byFigure["total"].map { [$0.previous, $0.current, $0.change] } == [22, 28, 6])

@@ -1,5 +1,6 @@
 import CivicProtos
 import CivicRPC
+import CivicServiceKit
 import CivicStorage
 import Foundation
 import GRDB
@@ -216,30 +217,64 @@ struct ReportCountsTests {
 
 @Suite("Report groups from the store")
 struct ReportGroupTests {
-    @Test func returnedItemsCountInTotalsOnlyAndLeadItemsCountAsAnsweredOnlyOnceReplied() async throws {
+    @Test func returnedItemsStayOutsideTheTotalAndOverdueItemsCountAgainstOnTime() async throws {
         let store = try makeStore()
         func item(_ number: String, role: HandlingRole) async throws -> String {
             var r = validRegistration()
             r.number = number
             let id = try await store.register(r, by: staff).id
-            _ = try await store.apply(.assign(role: role), to: id, by: staff) { item, _ in item.role = role }
+            _ = try await store.apply(.assign(role: role), to: id, by: staff) { item, _ in
+                item.role = role
+                item.assignedOn = CivilDate("2021-03-01")
+                item.answerDue = CivilDate("2021-06-01")
+            }
             return id
         }
         let returned = try await item("R-1", role: .leadSole)
         _ = try await store.apply(.returnItem, to: returned, by: staff)
         let lead = try await item("R-2", role: .leadSole)
         let co = try await item("R-3", role: .coHandling)
+        _ = try await item("R-4", role: .reference)  // owes nothing, never overdue
         for id in [lead, co] {
-            for event: ItemEvent in [.startHandling, .draft, .signBySection, .signOff, .report] {
+            for event: ItemEvent in [.startHandling, .draft, .signBySection, .signOff] {
                 _ = try await store.apply(event, to: id, by: staff)
             }
+            _ = try await store.apply(.report, to: id, by: staff) { item, _ in
+                if item.role == .coHandling {  // the opinion, on time
+                    item.repliedOn = CivilDate("2021-05-20")
+                    item.answeredOnTime = true
+                }
+            }
         }
-        let report = AnnualReport(year: 2021, groups: try await store.reportGroups(year: 2021))
-        #expect(report.total == 3)
-        #expect(report.byRole[.lead]?.count == 1)      // the returned one is not the bureau's
-        #expect(report.answered == .init(numerator: 1, denominator: 2))  // the co-handling opinion only
-        _ = try await store.apply(.reply, to: lead, by: staff) { item, _ in item.result = .a; item.adoption = .full }
-        let after = AnnualReport(year: 2021, groups: try await store.reportGroups(year: 2021))
+        // Before the deadline: the lead item reported upward is handled, not yet answered.
+        let may = try await store.annualReport(year: 2021, asOf: CivilDate("2021-05-31")!)
+        #expect(may.total == 3)                         // the returned one is not the bureau's
+        #expect(may.returned == 1)
+        #expect(may.byRole[.lead]?.count == 1)
+        #expect(may.unassigned == 0)
+        #expect(may.answered == .init(numerator: 1, denominator: 2))  // the co-handling opinion only
+        #expect(may.overdueUnanswered == 0)
+        #expect(may.onTime == .init(numerator: 1, denominator: 1))
+        // After it: the unanswered lead item is overdue and counts against the on-time rate.
+        let july = try await store.annualReport(year: 2021, asOf: CivilDate("2021-07-01")!)
+        #expect(july.overdueUnanswered == 1)
+        #expect(july.onTime == .init(numerator: 1, denominator: 2))
+        // Replied late: answered, not on time, no longer overdue.
+        _ = try await store.apply(.reply, to: lead, by: staff) { item, _ in
+            item.result = .a
+            item.adoption = .full
+            item.repliedOn = CivilDate("2021-07-05")
+            item.answeredOnTime = false
+        }
+        let after = try await store.annualReport(year: 2021, asOf: CivilDate("2021-07-10")!)
         #expect(after.answered == .init(numerator: 2, denominator: 2))
+        #expect(after.overdueUnanswered == 0)
+        #expect(after.onTime == .init(numerator: 1, denominator: 2))
+        // A new item not yet assigned is in the total, in no role column.
+        var fresh = validRegistration()
+        fresh.number = "R-5"
+        _ = try await store.register(fresh, by: staff)
+        let last = try await store.annualReport(year: 2021, asOf: CivilDate("2021-07-10")!)
+        #expect(last.total == 4 && last.unassigned == 1 && last.returned == 1)
     }
 }

@@ -42,7 +42,7 @@ struct SettingsAndJobTests {
             item.role = .leadSole
             item.answerDue = CivilDate("2026-06-10")
         }
-        let job = DailyUrging(handler: handler, database: store.database as! DatabasePool, hour: 8, logger: Logger(label: "test"))
+        let job = DailyUrging(handler: handler, database: store.database as! DatabasePool, hour: 8, calendar: .standard, logger: Logger(label: "test"))
         // 2026-06-11 07:00 China time (23:00 UTC the day before): before the hour, nothing.
         try await job.runIfDue(now: Date(timeIntervalSince1970: 1_781_132_400))
         #expect(try await store.item(id: id).urgeCount == 0)
@@ -53,5 +53,10 @@ struct SettingsAndJobTests {
         let trail = try await store.auditTrail(itemID: id)
         #expect(trail.last?.actor == "system:daily-urging")
         #expect(trail.last?.reason.hasPrefix("the reply is overdue since 2026-06-10") == true)
+        // Saturday 2026-06-13, 09:00: a rest day, no reminders. Monday the 15th: urged again.
+        try await job.runIfDue(now: Date(timeIntervalSince1970: 1_781_312_400))
+        #expect(try await store.item(id: id).urgeCount == 1)
+        try await job.runIfDue(now: Date(timeIntervalSince1970: 1_781_485_200))
+        #expect(try await store.item(id: id).urgeCount == 2)
     }
 }

@@ -6,45 +6,77 @@ import Testing
 struct WorkflowTests {
     typealias S = ItemState
 
-    /// Every legal transition: (from, event, role, to).
-    static let legal: [(S, ItemEvent, HandlingRole?, S)] = [
-        (.registered, .assign(role: .leadSole), nil, .assigned),
-        (.assigned, .returnItem, .leadSole, .returned),
-        (.assigned, .acknowledge, .reference, .acknowledged),
-        (.assigned, .startHandling, .leadSole, .handling),
-        (.assigned, .recordContact, .coHandling, .handling),
-        (.reopened, .startHandling, .leadSole, .handling),
-        (.reopened, .recordContact, .leadSole, .handling),
-        (.handling, .recordContact, .leadSole, .handling),
-        (.replied, .recordContact, .leadSole, .replied),
-        (.assigned, .urge, .leadSole, .assigned),
-        (.handling, .urge, .leadSole, .handling),
-        (.signedOff, .urge, .leadSole, .signedOff),
-        (.reopened, .urge, .leadSole, .reopened),
-        (.reported, .urge, .leadSplit, .reported),         // the reply still due
-        (.replied, .urge, .leadSole, .replied),            // publication still due
-        (.implementing, .urge, .leadSole, .implementing),
-        (.handling, .extendDeadline, .leadSole, .handling),
-        (.handling, .draft, .leadSole, .drafted),
-        (.drafted, .draft, .leadSole, .drafted),
-        (.reopened, .draft, .leadSole, .drafted),
-        (.drafted, .signBySection, .leadSole, .sectionSigned),
-        (.sectionSigned, .signOff, .leadSole, .signedOff),
-        (.sectionSigned, .sendBack, .leadSole, .handling),
-        (.signedOff, .sendBack, .leadSole, .handling),
-        (.signedOff, .report, .coHandling, .reported),
-        (.signedOff, .report, .leadSplit, .reported),
-        (.reported, .reply, .leadSplit, .replied),
-        (.replied, .recordProgress, .leadSole, .implementing),
-        (.implementing, .recordProgress, .leadSole, .implementing),
-        (.published, .recordProgress, .leadSole, .published),
-        (.replied, .publish, .leadSole, .published),
-        (.implementing, .publish, .leadSole, .published),
-        (.replied, .feedback(.satisfied), .leadSole, .replied),
-        (.implementing, .feedback(.basicallySatisfied), .leadSole, .implementing),
-        (.published, .feedback(.dissatisfied), .leadSole, .reopened),
-        (.replied, .feedback(.dissatisfied), .leadSole, .reopened),
-    ]
+    static let lead: [HandlingRole] = [.leadSole, .leadSplit]
+    static let handled: [HandlingRole] = [.leadSole, .leadSplit, .coHandling]
+    static let anyRole = HandlingRole.allCases
+    static let openStates: [S] = [.assigned, .handling, .drafted, .sectionSigned, .signedOff, .reopened]
+
+    /// The whole machine as a table, written from PROPOSALS.md §3.2 independently of the
+    /// code: (from states, event, the item's roles, to; nil = stays where it is). Items not
+    /// yet assigned (and only they) have no role.
+    static let spec: [([S], ItemEvent, [HandlingRole?], S?)] = {
+        var rows: [([S], ItemEvent, [HandlingRole?], S?)] = []
+        for role in HandlingRole.allCases {
+            rows.append(([.registered], .assign(role: role), [nil], .assigned))
+            rows.append(([.returned], .assign(role: role), anyRole, .assigned))  // 维持交办: assigned anew
+        }
+        rows += [
+            ([.assigned], .returnItem, anyRole, .returned),
+            ([.assigned], .acknowledge, [.reference], .acknowledged),
+            ([.assigned], .startHandling, handled, .handling),
+            ([.assigned], .recordContact, handled, .handling),
+            ([.reopened], .startHandling, anyRole, .handling),
+            ([.reopened], .recordContact, anyRole, .handling),
+            ([.handling, .drafted, .sectionSigned, .signedOff, .reported, .replied, .implementing, .published], .recordContact, anyRole, nil),
+            (openStates, .urge, handled, nil),
+            (openStates, .extendDeadline, handled, nil),
+            (openStates, .unitOpinion, handled, nil),
+            ([.reported, .replied, .implementing], .urge, lead, nil),  // the reply, then the publication, still due
+            ([.handling, .drafted, .reopened], .draft, anyRole, .drafted),
+            ([.drafted], .signBySection, anyRole, .sectionSigned),
+            ([.sectionSigned], .signOff, anyRole, .signedOff),
+            ([.sectionSigned, .signedOff], .sendBack, anyRole, .handling),
+            ([.signedOff], .report, anyRole, .reported),
+            ([.reported], .reply, lead, .replied),
+            ([.replied, .implementing], .recordProgress, anyRole, .implementing),
+            ([.published], .recordProgress, anyRole, nil),
+            ([.replied, .implementing], .publish, lead, .published),
+            ([.replied, .implementing, .published], .feedback(.satisfied), anyRole, nil),
+            ([.replied, .implementing, .published], .feedback(.basicallySatisfied), anyRole, nil),
+            ([.replied, .implementing, .published], .feedback(.dissatisfied), anyRole, .reopened),
+        ]
+        return rows.map { ($0.0, $0.1, $0.2.map { $0 }, $0.3) }
+    }()
+
+    static let events: [ItemEvent] = HandlingRole.allCases.map { .assign(role: $0) } + [
+        .returnItem, .acknowledge, .startHandling, .recordContact, .unitOpinion, .urge, .extendDeadline, .draft, .signBySection,
+        .signOff, .sendBack, .report, .reply, .recordProgress, .publish,
+    ] + Satisfaction.allCases.map { .feedback($0) }
+
+    /// Every legal move, one per line: (from, event, role, to), expanded from `spec`.
+    static let legal: [(S, ItemEvent, HandlingRole?, S)] = spec.flatMap { states, event, roles, to in
+        states.flatMap { from in roles.map { role in (from, event, role, to ?? from) } }
+    }
+
+    /// Every (state, event, role) the machine can meet: the spec's moves are legal and go
+    /// where it says, everything else is refused: 13 states × 22 events × roles.
+    @Test func theMachineIsExactlyTheSpec() {
+        var checked = 0, allowed = 0
+        for state in S.allCases {
+            let roles: [HandlingRole?] = state == .registered ? [nil] : HandlingRole.allCases.map { $0 }
+            for event in Self.events {
+                for role in roles {
+                    checked += 1
+                    let expected = Self.legal.first { $0.0 == state && $0.1 == event && $0.2 == role }?.3
+                    let actual = try? ItemWorkflow.next(state, on: event, role: role)
+                    if actual != nil { allowed += 1 }
+                    #expect(actual == expected, "\(state) --\(event.name) [\(role?.rawValue ?? "no role")]--> \(actual.map { "\($0)" } ?? "refused"), spec: \(expected.map { "\($0)" } ?? "refused")")
+                }
+            }
+        }
+        #expect(checked == 22 + 12 * 22 * 4)
+        #expect(allowed == Self.legal.count)
+    }
 
     @Test(arguments: 0..<legal.count)
     func legalTransition(_ index: Int) throws {

@@ -18,7 +18,7 @@ public enum ProposalsService {
             let store = ProposalStore(database: database)
             let handler = settings.handler(store)
             let warnings = settings.warnings(for: store)
-            return [{ await DailyUrging(handler: handler, database: database, hour: settings.urgingHour, logger: logger, warnings: warnings).run() }]
+            return [{ await DailyUrging(handler: handler, database: database, hour: settings.urgingHour, calendar: settings.calendar, logger: logger, warnings: warnings).run() }]
         },
         makeWarnings: { database in try ProposalsSettings.fromEnvironment().warnings(for: ProposalStore(database: database)) }
     ) { database, logger in
@@ -132,6 +132,9 @@ struct DailyUrging: Sendable {
     let handler: ProposalsHandler
     let database: DatabasePool
     let hour: Int
+    /// Reminders go out on working days only; a deadline due over a holiday is chased on
+    /// the working days before it and the first one after.
+    let calendar: WorkingCalendar
     let logger: Logger
     /// Checked with every run, so a gap that opens while the service runs (a new year coming
     /// into reach) is logged each morning until it is fixed.
@@ -155,6 +158,7 @@ struct DailyUrging: Sendable {
         calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
         guard calendar.component(.hour, from: now) >= hour else { return }
         let today = CivilDate.today(now)
+        guard self.calendar.isWorkingDay(today) else { return }
         let done = try await database.read { db in
             try Bool.fetchOne(db, sql: "SELECT 1 FROM urging_runs WHERE day = ?", arguments: [today.description]) ?? false
         }

@@ -477,6 +477,9 @@ public nonisolated struct Civic_Proposals_V1_UnitAssignment: Sendable {
 
   public var opinionOn: String = String()
 
+  /// The opinion came by opinion_due (false also while it has not come).
+  public var opinionOnTime: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1264,6 +1267,10 @@ public nonisolated struct Civic_Proposals_V1_RunUrgingResponse: Sendable {
 
   public var items: [Civic_Proposals_V1_UrgedItem] = []
 
+  /// Deadlines due soon or overdue that were already urged by a run for the same day (a
+  /// run by hand after the daily job, or a run again after a failure): not urged twice.
+  public var alreadyUrged: Int32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1478,9 +1485,34 @@ public nonisolated struct Civic_Proposals_V1_AnnualReport: @unchecked Sendable {
     set {_uniqueStorage()._year = newValue}
   }
 
+  /// The items the bureau handles that year (承办): all of the year's items but the returned.
   public var total: Int64 {
     get {_storage._total}
     set {_uniqueStorage()._total = newValue}
+  }
+
+  /// The day the figures stand on (today, China Standard Time): overdue items count from it.
+  public var asOf: String {
+    get {_storage._asOf}
+    set {_uniqueStorage()._asOf = newValue}
+  }
+
+  /// Returned as wrongly assigned (退回): outside the total and every other figure.
+  public var returned: Int64 {
+    get {_storage._returned}
+    set {_uniqueStorage()._returned = newValue}
+  }
+
+  /// In the total, not yet assigned a role (the role shares fall short of 100% by these).
+  public var unassigned: Int64 {
+    get {_storage._unassigned}
+    set {_uniqueStorage()._unassigned = newValue}
+  }
+
+  /// Handled items past their deadline and not answered on as_of; they count against on_time.
+  public var overdueUnanswered: Int64 {
+    get {_storage._overdueUnanswered}
+    set {_uniqueStorage()._overdueUnanswered = newValue}
   }
 
   public var byKind: [Civic_Proposals_V1_ReportShare] {
@@ -1515,6 +1547,7 @@ public nonisolated struct Civic_Proposals_V1_AnnualReport: @unchecked Sendable {
     set {_uniqueStorage()._keySupervisedUnits = newValue}
   }
 
+  /// 按期答复率: answered by the deadline / (answered + overdue_unanswered).
   public var onTime: Civic_Proposals_V1_ReportShare {
     get {_storage._onTime ?? Civic_Proposals_V1_ReportShare()}
     set {_uniqueStorage()._onTime = newValue}
@@ -1860,7 +1893,7 @@ nonisolated extension Civic_Proposals_V1_ImportFormat: SwiftProtobuf._ProtoNameP
 
 nonisolated extension Civic_Proposals_V1_UnitAssignment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".UnitAssignment"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}unit\0\u{1}role\0\u{3}opinion_due\0\u{1}opinion\0\u{3}opinion_on\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}unit\0\u{1}role\0\u{3}opinion_due\0\u{1}opinion\0\u{3}opinion_on\0\u{3}opinion_on_time\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1873,6 +1906,7 @@ nonisolated extension Civic_Proposals_V1_UnitAssignment: SwiftProtobuf.Message, 
       case 3: try { try decoder.decodeSingularStringField(value: &self.opinionDue) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.opinion) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.opinionOn) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.opinionOnTime) }()
       default: break
       }
     }
@@ -1894,6 +1928,9 @@ nonisolated extension Civic_Proposals_V1_UnitAssignment: SwiftProtobuf.Message, 
     if !self.opinionOn.isEmpty {
       try visitor.visitSingularStringField(value: self.opinionOn, fieldNumber: 5)
     }
+    if self.opinionOnTime != false {
+      try visitor.visitSingularBoolField(value: self.opinionOnTime, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1903,6 +1940,7 @@ nonisolated extension Civic_Proposals_V1_UnitAssignment: SwiftProtobuf.Message, 
     if lhs.opinionDue != rhs.opinionDue {return false}
     if lhs.opinion != rhs.opinion {return false}
     if lhs.opinionOn != rhs.opinionOn {return false}
+    if lhs.opinionOnTime != rhs.opinionOnTime {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3465,7 +3503,7 @@ nonisolated extension Civic_Proposals_V1_UrgedItem: SwiftProtobuf.Message, Swift
 
 nonisolated extension Civic_Proposals_V1_RunUrgingResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RunUrgingResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}items\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}items\0\u{3}already_urged\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3474,6 +3512,7 @@ nonisolated extension Civic_Proposals_V1_RunUrgingResponse: SwiftProtobuf.Messag
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.items) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.alreadyUrged) }()
       default: break
       }
     }
@@ -3483,11 +3522,15 @@ nonisolated extension Civic_Proposals_V1_RunUrgingResponse: SwiftProtobuf.Messag
     if !self.items.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.items, fieldNumber: 1)
     }
+    if self.alreadyUrged != 0 {
+      try visitor.visitSingularInt32Field(value: self.alreadyUrged, fieldNumber: 2)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Civic_Proposals_V1_RunUrgingResponse, rhs: Civic_Proposals_V1_RunUrgingResponse) -> Bool {
     if lhs.items != rhs.items {return false}
+    if lhs.alreadyUrged != rhs.alreadyUrged {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3877,11 +3920,15 @@ nonisolated extension Civic_Proposals_V1_TopicShare: SwiftProtobuf.Message, Swif
 
 nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AnnualReport"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}year\0\u{1}total\0\u{3}by_kind\0\u{3}by_role\0\u{3}by_kind_and_role\0\u{1}topics\0\u{3}key_supervised\0\u{3}on_time\0\u{3}face_to_face\0\u{1}answered\0\u{3}satisfaction_of_feedback\0\u{3}satisfaction_of_replies\0\u{3}lead_results\0\u{3}lead_adoption\0\u{3}previous_total\0\u{1}change\0\u{1}csv\0\u{3}key_supervised_units\0\u{3}year_on_year\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}year\0\u{1}total\0\u{3}by_kind\0\u{3}by_role\0\u{3}by_kind_and_role\0\u{1}topics\0\u{3}key_supervised\0\u{3}on_time\0\u{3}face_to_face\0\u{1}answered\0\u{3}satisfaction_of_feedback\0\u{3}satisfaction_of_replies\0\u{3}lead_results\0\u{3}lead_adoption\0\u{3}previous_total\0\u{1}change\0\u{1}csv\0\u{3}key_supervised_units\0\u{3}year_on_year\0\u{3}as_of\0\u{1}returned\0\u{1}unassigned\0\u{3}overdue_unanswered\0")
 
   fileprivate class _StorageClass {
     var _year: Int32 = 0
     var _total: Int64 = 0
+    var _asOf: String = String()
+    var _returned: Int64 = 0
+    var _unassigned: Int64 = 0
+    var _overdueUnanswered: Int64 = 0
     var _byKind: [Civic_Proposals_V1_ReportShare] = []
     var _byRole: [Civic_Proposals_V1_ReportShare] = []
     var _byKindAndRole: [Civic_Proposals_V1_ReportShare] = []
@@ -3911,6 +3958,10 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
     init(copying source: _StorageClass) {
       _year = source._year
       _total = source._total
+      _asOf = source._asOf
+      _returned = source._returned
+      _unassigned = source._unassigned
+      _overdueUnanswered = source._overdueUnanswered
       _byKind = source._byKind
       _byRole = source._byRole
       _byKindAndRole = source._byKindAndRole
@@ -3965,6 +4016,10 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
         case 17: try { try decoder.decodeSingularStringField(value: &_storage._csv) }()
         case 18: try { try decoder.decodeSingularInt64Field(value: &_storage._keySupervisedUnits) }()
         case 19: try { try decoder.decodeRepeatedMessageField(value: &_storage._yearOnYear) }()
+        case 20: try { try decoder.decodeSingularStringField(value: &_storage._asOf) }()
+        case 21: try { try decoder.decodeSingularInt64Field(value: &_storage._returned) }()
+        case 22: try { try decoder.decodeSingularInt64Field(value: &_storage._unassigned) }()
+        case 23: try { try decoder.decodeSingularInt64Field(value: &_storage._overdueUnanswered) }()
         default: break
         }
       }
@@ -4034,6 +4089,18 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
       if !_storage._yearOnYear.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._yearOnYear, fieldNumber: 19)
       }
+      if !_storage._asOf.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._asOf, fieldNumber: 20)
+      }
+      if _storage._returned != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._returned, fieldNumber: 21)
+      }
+      if _storage._unassigned != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._unassigned, fieldNumber: 22)
+      }
+      if _storage._overdueUnanswered != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._overdueUnanswered, fieldNumber: 23)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -4045,6 +4112,10 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
         let rhs_storage = _args.1
         if _storage._year != rhs_storage._year {return false}
         if _storage._total != rhs_storage._total {return false}
+        if _storage._asOf != rhs_storage._asOf {return false}
+        if _storage._returned != rhs_storage._returned {return false}
+        if _storage._unassigned != rhs_storage._unassigned {return false}
+        if _storage._overdueUnanswered != rhs_storage._overdueUnanswered {return false}
         if _storage._byKind != rhs_storage._byKind {return false}
         if _storage._byRole != rhs_storage._byRole {return false}
         if _storage._byKindAndRole != rhs_storage._byKindAndRole {return false}

@@ -376,6 +376,10 @@ public enum CivicOpenAPI {
           "answered" : {
             "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
           },
+          "asOf" : {
+            "description" : "The day the figures stand on (today, China Standard Time): overdue items count from it.",
+            "type" : "string"
+          },
           "byKind" : {
             "items" : {
               "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
@@ -430,7 +434,17 @@ public enum CivicOpenAPI {
           "onTime" : {
             "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
           },
+          "overdueUnanswered" : {
+            "description" : "Handled items past their deadline and not answered on as_of; they count against on_time.",
+            "format" : "int64",
+            "type" : "string"
+          },
           "previousTotal" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "returned" : {
+            "description" : "Returned as wrongly assigned (退回): outside the total and every other figure.",
             "format" : "int64",
             "type" : "string"
           },
@@ -447,6 +461,12 @@ public enum CivicOpenAPI {
             "type" : "array"
           },
           "total" : {
+            "description" : "The items the bureau handles that year (承办): all of the year's items but the returned.",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "unassigned" : {
+            "description" : "In the total, not yet assigned a role (the role shares fall short of 100% by these).",
             "format" : "int64",
             "type" : "string"
           },
@@ -1455,6 +1475,11 @@ public enum CivicOpenAPI {
       },
       "civic.proposals.v1.RunUrgingResponse" : {
         "properties" : {
+          "alreadyUrged" : {
+            "description" : "Deadlines due soon or overdue that were already urged by a run for the same day (a run by hand after the daily job, or a run again after a failure): not urged twice.",
+            "format" : "int32",
+            "type" : "integer"
+          },
           "items" : {
             "items" : {
               "$ref" : "#/components/schemas/civic.proposals.v1.UrgedItem"
@@ -1512,6 +1537,10 @@ public enum CivicOpenAPI {
           },
           "opinionOn" : {
             "type" : "string"
+          },
+          "opinionOnTime" : {
+            "description" : "The opinion came by opinion_due (false also while it has not come).",
+            "type" : "boolean"
           },
           "role" : {
             "enum" : [

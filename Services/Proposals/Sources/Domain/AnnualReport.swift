@@ -64,13 +64,16 @@ public struct ReportGroup: Sendable, Equatable {
     public var adoption: Adoption?
     /// The latest rating received, if any.
     public var satisfaction: Satisfaction?
+    /// Returned (退回) as wrongly assigned: never the bureau's to handle.
+    public var returned: Bool
     public var count: Int
 
     public init(
         kind: ItemKind, role: HandlingRole?, topic: String, keySupervised: Bool = false, answered: Bool = false,
         answeredOnTime: Bool = false, metFaceToFace: Bool = false, result: ReplyResult? = nil, adoption: Adoption? = nil,
-        satisfaction: Satisfaction? = nil, count: Int = 1
+        satisfaction: Satisfaction? = nil, returned: Bool = false, count: Int = 1
     ) {
+        self.returned = returned
         self.kind = kind
         self.role = role
         self.topic = topic
@@ -132,7 +135,12 @@ public struct AnnualReport: Sendable, Equatable {
     }
 
     public let year: Int
+    /// The items the bureau handles that year (承办): every item of the year but the returned.
     public let total: Int
+    /// Items returned as wrongly assigned (退回): outside the total and every other figure.
+    public let returned: Int
+    /// Items in the total not yet assigned a role (so the role shares fall short of 100%).
+    public var unassigned: Int { total - RoleColumn.allCases.reduce(0) { $0 + (byRole[$1]?.count ?? 0) } }
     public let byKind: [ItemKind: Int]
     public let byRole: [RoleColumn: Share]
     public let byKindAndRole: [ItemKind: [RoleColumn: Int]]
@@ -140,8 +148,11 @@ public struct AnnualReport: Sendable, Equatable {
     public let keySupervised: Int
     /// 重点督办 项数: items merged into one key-supervised item count once.
     public let keySupervisedUnits: Int
-    /// Answered by the deadline / answered (主办 and 协办).
+    /// 按期答复率: answered by the deadline / items due by the report's date — answered, or
+    /// overdue and still unanswered (主办 and 协办). An overdue item counts against it.
     public let onTime: Rate
+    /// Handled items past their deadline and not answered on the report's date.
+    public let overdueUnanswered: Int
     /// 见面率: items with a face-to-face contact / items handled (主办 and 协办).
     public let faceToFace: Rate
     /// 答复率: items answered / items handled (主办 and 协办).
@@ -161,10 +172,15 @@ public struct AnnualReport: Sendable, Equatable {
 
     /// `previous` is the year before's report: its total becomes `previousTotal` (unless
     /// given) and each figure is compared with it in `yearOnYear`.
-    public init(year: Int, groups: [ReportGroup], previousTotal: Int? = nil, keySupervisedUnits: Int? = nil, previous: AnnualReport? = nil) {
+    /// `overdueUnanswered`: handled items past their deadline and not answered on the
+    /// report's date (the groups carry no dates, so the store counts them).
+    public init(
+        year: Int, groups: [ReportGroup], previousTotal: Int? = nil, keySupervisedUnits: Int? = nil, overdueUnanswered: Int = 0,
+        previous: AnnualReport? = nil
+    ) {
         self.year = year
         self.previousTotal = previousTotal ?? previous?.total
-        var total = 0
+        var total = 0, returned = 0
         var byKind: [ItemKind: Int] = [:]
         var roleCounts: [RoleColumn: Int] = [:]
         var kindRole: [ItemKind: [RoleColumn: Int]] = [:]
@@ -177,6 +193,10 @@ public struct AnnualReport: Sendable, Equatable {
         var adoption: [Adoption: Int] = [:]
         for group in groups {
             let n = group.count
+            if group.returned {
+                returned += n
+                continue
+            }
             total += n
             byKind[group.kind, default: 0] += n
             topicTotals[group.topic, default: 0] += n
@@ -206,6 +226,7 @@ public struct AnnualReport: Sendable, Equatable {
             }
         }
         self.total = total
+        self.returned = returned
         self.byKind = byKind
         self.byRole = Dictionary(uniqueKeysWithValues: RoleColumn.allCases.map { ($0, Share(count: roleCounts[$0] ?? 0, percent: Percentage(roleCounts[$0] ?? 0, of: total))) })
         self.byKindAndRole = kindRole
@@ -219,7 +240,8 @@ public struct AnnualReport: Sendable, Equatable {
         }
         self.keySupervised = key
         self.keySupervisedUnits = keySupervisedUnits ?? key
-        self.onTime = Rate(numerator: onTimeCount, denominator: answeredCount)
+        self.overdueUnanswered = overdueUnanswered
+        self.onTime = Rate(numerator: onTimeCount, denominator: answeredCount + overdueUnanswered)
         self.faceToFace = Rate(numerator: met, denominator: handled)
         self.answered = Rate(numerator: answeredCount, denominator: handled)
         self.satisfactionOfFeedback = Rate(numerator: satisfied, denominator: feedback)
@@ -244,6 +266,7 @@ public struct AnnualReport: Sendable, Equatable {
         for column in RoleColumn.allCases {
             lines.append(YearOnYear(figure: "role/\(column.rawValue)", previous: previous.byRole[column]?.count ?? 0, current: byRole[column]?.count ?? 0))
         }
+        lines.append(YearOnYear(figure: "returned", previous: previous.returned, current: returned))
         lines.append(YearOnYear(figure: "key_supervised", previous: previous.keySupervised, current: keySupervised))
         lines.append(YearOnYear(figure: "key_supervised_units", previous: previous.keySupervisedUnits, current: keySupervisedUnits))
         for ((name, rate), (_, earlier)) in zip(rates, previous.rates) {
@@ -265,8 +288,10 @@ public struct AnnualReport: Sendable, Equatable {
         }
         line("total", "\(year)", total)
         if let previousTotal, let change { line("previous_year", "\(year - 1)", previousTotal); line("change", "\(year - 1)→\(year)", change) }
+        line("returned", "退回", returned)
         for kind in ItemKind.allCases { line("kind", kind.rawValue, byKind[kind] ?? 0) }
         for column in RoleColumn.allCases { share("role", column.rawValue, byRole[column]!.count, of: total) }
+        share("role", "unassigned", unassigned, of: total)
         for kind in ItemKind.allCases {
             for column in RoleColumn.allCases { line("kind_role", "\(kind.rawValue)/\(column.rawValue)", byKindAndRole[kind]?[column] ?? 0) }
         }
@@ -279,6 +304,7 @@ public struct AnnualReport: Sendable, Equatable {
         }
         line("key_supervised", "重点督办(件)", keySupervised)
         line("key_supervised", "重点督办(项)", keySupervisedUnits)
+        line("overdue", "overdue_unanswered 逾期未答复", overdueUnanswered)
         let labels = ["on_time": "on_time", "face_to_face": "face_to_face 见面率", "answered": "answered 答复率",
                       "satisfaction_of_feedback": "satisfaction_of_feedback 满意率(反馈)", "satisfaction_of_replies": "satisfaction_of_replies 满意率(答复)"]
         for (name, rate) in rates { share("rate", labels[name] ?? name, rate.numerator, of: rate.denominator) }

@@ -171,6 +171,15 @@ public struct UnitAssignment: Sendable, Equatable {
         self.opinion = opinion
         self.opinionOn = opinionOn
     }
+
+    /// The opinion came by its due date (nil while it has not come, or had no due date).
+    public var opinionOnTime: Bool? {
+        guard let opinionOn, let opinionDue else { return nil }
+        return opinionOn <= opinionDue
+    }
+
+    /// A co-handling unit whose opinion has not come.
+    public var opinionMissing: Bool { role == .coHandling && opinionOn == nil }
 }
 
 /// The topics (议题分类) items are classified under: a local list, kept in configuration
@@ -276,17 +285,36 @@ public struct TopicCatalog: Sendable, Equatable {
     }
 }
 
-/// Which items a caller may see. Bureau staff, leaders and admins see every item; a deputy
-/// (人大代表/政协委员) sees only the items they proposed or co-signed, matched by member id.
+/// Which items a caller may see. The proposals office, leaders and admins see every item;
+/// a handling unit's staff (科室) see the items assigned to their unit, in any role; a
+/// deputy (人大代表/政协委员) sees only the items they proposed or co-signed, matched by
+/// member id.
 public enum ItemVisibility: Sendable, Equatable {
     case all
+    case assignedTo(unit: String)
     case proposedBy(memberID: String)
 
     public func allows(_ item: Item) -> Bool {
         switch self {
         case .all: true
+        case .assignedTo(let unit): item.units.contains { $0.unit == unit }
         case .proposedBy(let memberID): item.proposers.contains { !$0.memberID.isEmpty && $0.memberID == memberID }
         }
+    }
+
+    /// Why `allows` said no, for the PERMISSION_DENIED answer.
+    public func refusal(_ id: String) -> String {
+        switch self {
+        case .all: "item \(id) is not visible"
+        case .assignedTo(let unit): "item \(id) is not assigned to \(unit)"
+        case .proposedBy: "item \(id) was not proposed by this deputy"
+        }
+    }
+
+    /// The office's working notes on contacts with the proposer: for the bureau's own
+    /// staff, who record them; not for deputies.
+    public var seesContactNotes: Bool {
+        if case .proposedBy = self { false } else { true }
     }
 
     /// The item as this caller may see it: a deputy does not see other proposers' contacts.

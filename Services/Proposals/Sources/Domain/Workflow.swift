@@ -57,6 +57,8 @@ public enum ItemEvent: Sendable, Equatable {
     case startHandling
     /// A contact with the proposer; starts handling if it has not started.
     case recordContact
+    /// A co-handling unit's opinion to the lead unit (会办意见); changes no state.
+    case unitOpinion
     /// 催办: recorded, changes no state.
     case urge
     /// A longer reply deadline, with a written reason.
@@ -88,6 +90,7 @@ public enum ItemEvent: Sendable, Equatable {
         case .acknowledge: "acknowledge"
         case .startHandling: "start-handling"
         case .recordContact: "record-contact"
+        case .unitOpinion: "unit-opinion"
         case .urge: "urge"
         case .extendDeadline: "extend-deadline"
         case .draft: "draft"
@@ -109,6 +112,7 @@ public enum ItemEvent: Sendable, Equatable {
         case .acknowledge: "acknowledge"
         case .startHandling: "start handling"
         case .recordContact: "record a contact on"
+        case .unitOpinion: "record a unit's opinion on"
         case .urge: "urge"
         case .extendDeadline: "extend the deadline of"
         case .draft: "draft a reply for"
@@ -149,6 +153,8 @@ public enum ItemWorkflow {
         switch (event, state) {
         case (.assign, .registered):
             return .assigned
+        case (.assign, .returned):
+            return .assigned  // the assigning office kept it with the bureau (维持交办): assigned anew
         case (.returnItem, .assigned):
             return .returned
         case (.acknowledge, .assigned):
@@ -161,8 +167,9 @@ public enum ItemWorkflow {
             return .handling
         case (.recordContact, let s) where [.handling, .drafted, .sectionSigned, .signedOff, .reported, .replied, .implementing, .published].contains(s):
             return s  // 办中/办后 contacts
-        case (.urge, let s) where open.contains(s), (.extendDeadline, let s) where open.contains(s):
-            guard role != .reference else { throw refuse("参阅 (reference) items owe nothing, so nothing is urged or extended") }
+        case (.urge, let s) where open.contains(s), (.extendDeadline, let s) where open.contains(s),
+             (.unitOpinion, let s) where open.contains(s):
+            guard role != .reference else { throw refuse("参阅 (reference) items owe nothing: nothing is urged, extended or co-handled") }
             return s
         case (.urge, .reported) where role?.isLead == true:
             return .reported  // reported upward, the reply still due

@@ -79,11 +79,10 @@ public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
     public func getItem(_ request: Civic_Proposals_V1_GetItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemResponse {
         guard !request.id.isEmpty else { throw RPCError.invalidArgument("id is required", field: "id", reason: "REQUIRED") }
         let item = try await store.item(id: request.id)
-        guard visibility(context).allows(item) else {
-            throw RPCError.permissionDenied("item \(request.id) was not proposed by this deputy")
-        }
+        let view = visibility(context)
+        guard view.allows(item) else { throw RPCError.permissionDenied(view.refusal(request.id)) }
         var response = Civic_Proposals_V1_GetItemResponse()
-        response.item = Civic_Proposals_V1_Item(visibility(context).redacted(item))
+        response.item = Civic_Proposals_V1_Item(view.redacted(item))
         return response
     }
 
@@ -116,7 +115,15 @@ public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
             guard query.count <= 100 else { throw RPCError.invalidArgument("query is longer than 100 characters", field: "query", reason: "TOO_LONG") }
             filter.query = query
         }
-        if case .proposedBy(let memberID) = visibility(context) {
+        switch visibility(context) {
+        case .all: break
+        case .assignedTo(let own):
+            // Unit staff list their own unit's items only.
+            if let asked = filter.unit, asked != own {
+                throw RPCError.permissionDenied("\(own) lists its own items, not \(asked)'s")
+            }
+            filter.unit = own
+        case .proposedBy(let memberID):
             filter.memberID = memberID
             filter.unit = nil  // internal units are not shown to deputies, nor searched for them
         }
@@ -136,6 +143,7 @@ extension ProposalsHandler {
     /// tools); when the service runs with an internal key such calls never get this far.
     func visibility(_ context: RPCContext) -> ItemVisibility {
         guard let principal = context.principal else { return .all }
+        if case .unit(let unit) = scope(context) { return .assignedTo(unit: unit) }
         if principal.has(.admin) || principal.has(.staff) || principal.has(.leader) || principal.has(.service) { return .all }
         // A deputy, or anyone else the policy let through: only items they proposed.
         return .proposedBy(memberID: principal.subject.isEmpty ? "\u{0}" : principal.subject)
@@ -216,6 +224,7 @@ extension Civic_Proposals_V1_Item {
             assignment.opinionDue = unit.opinionDue?.description ?? ""
             assignment.opinion = unit.opinion
             assignment.opinionOn = unit.opinionOn?.description ?? ""
+            assignment.opinionOnTime = unit.opinionOnTime ?? false
             return assignment
         }
         complex = item.complex

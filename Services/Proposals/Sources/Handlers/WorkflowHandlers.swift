@@ -22,6 +22,7 @@ extension ProposalsHandler {
 
     /// For unit staff: the item must be assigned to their unit (as lead, when `leadOnly`).
     func requireUnit(of id: String, _ context: RPCContext, leadOnly: Bool) async throws {
+        try requireID(id)  // an empty id is INVALID_ARGUMENT, not NOT_FOUND
         guard case .unit(let unit) = scope(context) else { return }
         let item = try await store.item(id: id)
         guard item.units.contains(where: { $0.unit == unit && (!leadOnly || $0.role.isLead) }) else {
@@ -68,8 +69,8 @@ extension ProposalsHandler {
     func simple(_ event: ItemEvent, _ request: Civic_Proposals_V1_ItemActionRequest, _ context: RPCContext, noteRequired: Bool = false) async throws -> Civic_Proposals_V1_ItemResponse {
         try requireID(request.id)
         if noteRequired { _ = try required(request.note, "note", "a note saying why") }
-        _ = try date(request.on)
-        return respond(try await store.apply(event, to: request.id, by: actor(context), note: request.note), context)
+        let on = try date(request.on)
+        return respond(try await store.apply(event, to: request.id, by: actor(context), on: on, note: request.note), context)
     }
 
     public func assignItem(_ request: Civic_Proposals_V1_AssignItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
@@ -129,7 +130,7 @@ extension ProposalsHandler {
         try requireID(request.id)
         _ = try required(request.note, "note", "the reason for returning the item")
         let on = try date(request.on)
-        return respond(try await store.apply(.returnItem, to: request.id, by: actor(context), note: request.note) { item, _ in
+        return respond(try await store.apply(.returnItem, to: request.id, by: actor(context), on: on, note: request.note) { item, _ in
             if let ends = item.returnWindowEnds, on > ends {
                 throw RPCError.failedPrecondition("the return window ended on \(ends)", reason: "RETURN_WINDOW_CLOSED")
             }
@@ -152,7 +153,7 @@ extension ProposalsHandler {
         let faceToFace = request.faceToFace
         let who = actor(context)
         return respond(try await store.apply(
-            .recordContact, to: request.id, by: who, detail: "stage=\(stage.rawValue) face_to_face=\(faceToFace)"
+            .recordContact, to: request.id, by: who, on: on, detail: "stage=\(stage.rawValue) face_to_face=\(faceToFace)"
         ) { item, db in
             if faceToFace { item.metFaceToFace = true }
             try db.execute(
@@ -162,15 +163,15 @@ extension ProposalsHandler {
     }
 
     public func recordUnitOpinion(_ request: Civic_Proposals_V1_RecordUnitOpinionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
-        if case .unit(let own) = scope(context), own != request.unit {
-            throw RPCError.permissionDenied("\(own) records its own opinion, not \(request.unit)'s")
-        }
         try requireID(request.id)
         let unitName = try required(request.unit, "unit", "the unit")
         let opinion = try required(request.opinion, "opinion", "the opinion")
         let on = try date(request.on)
-        // A unit's opinion is part of handling: legal wherever a contact may be recorded.
-        return respond(try await store.apply(.recordContact, to: request.id, by: actor(context), detail: "unit=\(unitName) opinion") { item, _ in
+        if case .unit(let own) = scope(context), own != unitName {
+            throw RPCError.permissionDenied("\(own) records its own opinion, not \(unitName)'s")
+        }
+        // The opinion text goes into the history too: it is what the lead unit was sent.
+        return respond(try await store.apply(.unitOpinion, to: request.id, by: actor(context), on: on, note: opinion, detail: "unit=\(unitName) on=\(on)") { item, _ in
             guard let index = item.units.firstIndex(where: { $0.unit == unitName }) else {
                 throw RPCError.notFound("\(unitName) is not a unit of this item")
             }
@@ -286,14 +287,30 @@ extension ProposalsHandler {
 
     public func sendBack(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
         try await requireUnit(of: request.id, context, leadOnly: true)
-        return try await simple(.sendBack, request, context, noteRequired: true)
+        _ = try required(request.note, "note", "a note saying why")
+        let on = try date(request.on)
+        // What a leader signed off only a leader takes back; a section sends back its own sign.
+        let signsOff = context.principal.map { $0.has(.leader) || $0.has(.admin) } ?? true
+        return respond(try await store.apply(.sendBack, to: request.id, by: actor(context), on: on, note: request.note) { item, _ in
+            if item.state == .signedOff && !signsOff {
+                throw RPCError.permissionDenied("the draft was signed off by a leader: only a leader sends it back")
+            }
+        }, context)
     }
 
     public func reportItem(_ request: Civic_Proposals_V1_ItemActionRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse {
         try requireOffice(context, "reporting")
         try requireID(request.id)
         let on = try date(request.on)
-        return respond(try await store.apply(.report, to: request.id, by: actor(context), note: request.note) { item, _ in
+        let note = request.note.trimmingCharacters(in: .whitespacesAndNewlines)
+        return respond(try await store.apply(.report, to: request.id, by: actor(context), on: on, note: note) { item, _ in
+            // The lead unit's answer takes in the co-handling units' opinions (会办意见); one
+            // still missing is passed over only with a written reason.
+            let missing = item.units.filter(\.opinionMissing).map(\.unit)
+            if item.role?.isLead == true && !missing.isEmpty && note.isEmpty {
+                throw RPCError.failedPrecondition(
+                    "no opinion yet from \(missing.joined(separator: ", ")): wait for it, or report with a note saying why", reason: "OPINIONS_MISSING")
+            }
             // For 协办 the report is the answer: the opinion has reached the lead unit.
             if item.role == .coHandling {
                 item.repliedOn = on
@@ -314,7 +331,7 @@ extension ProposalsHandler {
         let on = try date(request.on)
         let rules = deadlines
         let calendar = calendar
-        return respond(try await store.apply(.reply, to: request.id, by: actor(context), detail: "result=\(result!.rawValue) adoption=\(adoption!.rawValue)") { item, _ in
+        return respond(try await store.apply(.reply, to: request.id, by: actor(context), on: on, detail: "result=\(result!.rawValue) adoption=\(adoption!.rawValue)") { item, _ in
             item.result = result
             item.adoption = adoption
             item.replyText = item.draftText
@@ -331,7 +348,7 @@ extension ProposalsHandler {
         let progress = try required(request.progress, "progress", "the progress made")
         let on = try date(request.on)
         let who = actor(context)
-        return respond(try await store.apply(.recordProgress, to: request.id, by: who) { item, db in
+        return respond(try await store.apply(.recordProgress, to: request.id, by: who, on: on) { item, db in
             try db.execute(
                 sql: "INSERT INTO item_progress (item_id, progress, on_date, recorded_by) VALUES (?, ?, ?, ?)",
                 arguments: [item.id, progress, on.description, who.id])
@@ -346,7 +363,7 @@ extension ProposalsHandler {
         let on = try date(request.on)
         let edited = request.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard edited.count <= 50_000 else { throw RPCError.invalidArgument("the text is longer than 50,000 characters", field: "text", reason: "TOO_LONG") }
-        return respond(try await store.apply(.publish, to: request.id, by: actor(context), note: request.note, detail: "text=\(edited.isEmpty ? "signed reply" : "edited")") { item, _ in
+        return respond(try await store.apply(.publish, to: request.id, by: actor(context), on: on, note: request.note, detail: "text=\(edited.isEmpty ? "signed reply" : "edited")") { item, _ in
             let text = edited.isEmpty ? item.replyText : edited
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw RPCError.failedPrecondition("the reply has no text to publish; give the text to publish", reason: "NO_TEXT")
@@ -373,7 +390,7 @@ extension ProposalsHandler {
         let who = actor(context)
         let rules = deadlines
         let calendar = calendar
-        return respond(try await store.apply(.feedback(rating), to: request.id, by: who, note: request.comment, detail: "rating=\(rating.rawValue)") { item, db in
+        return respond(try await store.apply(.feedback(rating), to: request.id, by: who, on: on, note: request.comment, detail: "rating=\(rating.rawValue)") { item, db in
             guard view.allows(item) else { throw RPCError.permissionDenied("only the item's proposers rate its reply") }
             item.satisfaction = rating
             if rating == .dissatisfied {
@@ -391,6 +408,10 @@ extension ProposalsHandler {
     public func runUrging(_ request: Civic_Proposals_V1_RunUrgingRequest, context: RPCContext) async throws -> Civic_Proposals_V1_RunUrgingResponse {
         try requireOffice(context, "the urging run")
         let day = try date(request.today, field: "today")
+        // ListDueItems may look ahead; a run records urgings and escalations as facts.
+        guard day <= today() else {
+            throw RPCError.invalidArgument("today \(day) is in the future (today is \(today())): ListDueItems looks ahead without recording", field: "today", reason: "IN_THE_FUTURE")
+        }
         var response = Civic_Proposals_V1_RunUrgingResponse()
         for (item, deadline) in try await dueDeadlines(on: day) {
             let detail = "deadline=\(deadline.deadline.code)\(deadline.deadline.unit.isEmpty ? "" : " unit=\(deadline.deadline.unit)") urgency=\(deadline.urgency.rawValue) run=\(day)"
@@ -398,12 +419,16 @@ extension ProposalsHandler {
             let rules = deadlines
             let calendar = calendar
             do {
-                urged = try await store.apply(.urge, to: item.id, by: actor(context), note: deadline.note, detail: detail) { current, _ in
+                urged = try await store.apply(.urge, to: item.id, by: actor(context), note: deadline.note, detail: detail) { current, db in
                     // Checked again as the item is now: the opinion may have come in, the
                     // deadline moved, since the list was read.
                     guard UrgingPlan.due(current, today: day, rules: rules, calendar: calendar).contains(deadline) else { throw NoLongerDue() }
+                    guard try ProposalStore.recordUrging(db, itemID: current.id, deadline: deadline, day: day) else { throw AlreadyUrged() }
                     current.urgeCount += 1
                 }
+            } catch is AlreadyUrged {
+                response.alreadyUrged += 1
+                continue
             } catch is NoLongerDue {
                 context.logger.info("not urged: no longer due", metadata: ["item": "\(item.id)", "deadline": "\(deadline.deadline.code)"])
                 continue
@@ -419,6 +444,7 @@ extension ProposalsHandler {
     }
 
     private struct NoLongerDue: Error {}
+    private struct AlreadyUrged: Error {}
 
     /// What the urging run would urge on `today`, recording nothing. Unit staff see their unit's items.
     public func listDueItems(_ request: Civic_Proposals_V1_ListDueItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListDueItemsResponse {
@@ -469,18 +495,16 @@ extension ProposalsHandler {
             throw RPCError.invalidArgument("year is required (e.g. 2021)", field: "year", reason: "OUT_OF_RANGE")
         }
         let year = Int(request.year)
-        return Civic_Proposals_V1_AnnualReport(try await store.annualReport(year: year), topics: validator.topics)
+        return Civic_Proposals_V1_AnnualReport(try await store.annualReport(year: year, asOf: today()), topics: validator.topics, asOf: today())
     }
 
     public func getItemRecords(_ request: Civic_Proposals_V1_GetItemRecordsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemRecordsResponse {
         try requireID(request.id)
         let view = visibility(context)
-        guard view.allows(try await store.item(id: request.id)) else {
-            throw RPCError.permissionDenied("item \(request.id) was not proposed by this deputy")
-        }
+        guard view.allows(try await store.item(id: request.id)) else { throw RPCError.permissionDenied(view.refusal(request.id)) }
         let (contacts, progress, feedback) = try await store.records(itemID: request.id)
         var response = Civic_Proposals_V1_GetItemRecordsResponse()
-        if view == .all {  // contact notes are the office's working notes
+        if view.seesContactNotes {
             response.contacts = contacts.map { row in
                 var record = Civic_Proposals_V1_ContactRecord()
                 record.stage = ContactStage(rawValue: row["stage"])?.proto ?? .unspecified
@@ -511,7 +535,9 @@ extension ProposalsHandler {
 
     public func getItemHistory(_ request: Civic_Proposals_V1_GetItemHistoryRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemHistoryResponse {
         try requireID(request.id)
-        _ = try await store.item(id: request.id)  // NOT_FOUND for an unknown id
+        let view = visibility(context)
+        // NOT_FOUND for an unknown id; unit staff read the history of their unit's items.
+        guard view.allows(try await store.item(id: request.id)) else { throw RPCError.permissionDenied(view.refusal(request.id)) }
         var response = Civic_Proposals_V1_GetItemHistoryResponse()
         response.entries = try await store.auditTrail(itemID: request.id).map { entry in
             var line = Civic_Common_V1_AuditEntry()
@@ -630,8 +656,12 @@ extension ContactStage {
 }
 
 extension Civic_Proposals_V1_AnnualReport {
-    init(_ report: AnnualReport, topics: TopicCatalog) {
+    init(_ report: AnnualReport, topics: TopicCatalog, asOf: CivilDate) {
         self.init()
+        self.asOf = asOf.description
+        returned = Int64(report.returned)
+        unassigned = Int64(report.unassigned)
+        overdueUnanswered = Int64(report.overdueUnanswered)
         func share(_ name: String, _ count: Int, of whole: Int? = nil) -> Civic_Proposals_V1_ReportShare {
             var share = Civic_Proposals_V1_ReportShare()
             share.name = name

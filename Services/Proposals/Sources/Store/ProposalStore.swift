@@ -432,13 +432,18 @@ public struct ProposalStore: Sendable {
     /// Moves an item through one gate: checks the transition against `ItemWorkflow`, lets
     /// `change` update the item (and write its own rows), stores the new state and an audit
     /// row — all in one transaction, so a refused change leaves nothing behind.
+    /// Applies `event` to the item in one transaction: the state machine decides whether it
+    /// is legal, `on` (the day the event happened) must fit the item's record (EventDates),
+    /// then `change` runs, the item is saved and the change audited. Anything thrown leaves
+    /// the database as it was.
     public func apply(
-        _ event: ItemEvent, to id: String, by actor: Actor, note: String = "", detail: String = "", now: Date = Date(),
+        _ event: ItemEvent, to id: String, by actor: Actor, on: CivilDate? = nil, note: String = "", detail: String = "", now: Date = Date(),
         change: @escaping @Sendable (inout Item, Database) throws -> Void = { _, _ in }
     ) async throws -> Item {
         try await database.write { db in
             var item = try Self.load(db, id: id)
             let next = try ItemWorkflow.next(item.state, on: event, role: item.role)
+            if let on { try EventDates.check(on, for: event, on: item) }
             try change(&item, db)
             item.state = next
             try Self.save(item, db)
@@ -446,6 +451,15 @@ public struct ProposalStore: Sendable {
                              detail: detail.isEmpty ? "→ \(next.rawValue)" : "→ \(next.rawValue); \(detail)", requestID: actor.requestID, at: now)
             return item
         }
+    }
+
+    /// Records that the urging run of `day` urged `deadline`; false when a run that day
+    /// already did (nothing is written then).
+    public static func recordUrging(_ db: Database, itemID: String, deadline: DueDeadline, day: CivilDate) throws -> Bool {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO item_urgings (item_id, deadline, unit, day, urgency) VALUES (?, ?, ?, ?, ?)",
+            arguments: [itemID, deadline.deadline.code, deadline.deadline.unit, day.description, deadline.urgency.rawValue])
+        return db.changesCount > 0
     }
 
     private static func save(_ item: Item, _ db: Database) throws {
@@ -497,16 +511,29 @@ public struct ProposalStore: Sendable {
         try await database.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT topic FROM report_counts WHERE n > 0")) }
     }
 
-    /// The annual report for `year`, compared with the year before, both read in one
-    /// snapshot (a change committed meanwhile is in both years' figures or in neither).
-    public func annualReport(year: Int) async throws -> AnnualReport {
+    /// The annual report for `year` as it stands on `asOf`, compared with the year before,
+    /// both read in one snapshot (a change committed meanwhile is in both years' figures or
+    /// in neither).
+    public func annualReport(year: Int, asOf: CivilDate) async throws -> AnnualReport {
         try await database.read { db in
-            let previous = AnnualReport(
-                year: year - 1, groups: try Self.reportGroups(db, year: year - 1), keySupervisedUnits: try Self.keySupervisedUnits(db, year: year - 1))
-            return AnnualReport(
-                year: year, groups: try Self.reportGroups(db, year: year), keySupervisedUnits: try Self.keySupervisedUnits(db, year: year),
-                previous: previous)
+            func report(_ year: Int, previous: AnnualReport?) throws -> AnnualReport {
+                AnnualReport(
+                    year: year, groups: try Self.reportGroups(db, year: year), keySupervisedUnits: try Self.keySupervisedUnits(db, year: year),
+                    overdueUnanswered: try Self.overdueUnanswered(db, year: year, asOf: asOf), previous: previous)
+            }
+            return try report(year, previous: try report(year - 1, previous: nil))
         }
+    }
+
+    /// Handled items of `year` whose answer was due before `asOf` and is not out: open, or a
+    /// 主办 item reported upward and not yet replied. Few rows: the open-items index finds them.
+    static func overdueUnanswered(_ db: Database, year: Int, asOf: CivilDate) throws -> Int {
+        let open = ItemWorkflow.open.map(\.rawValue).sorted()
+        return try Int.fetchOne(db, sql: """
+            SELECT COUNT(*) FROM items
+            WHERE answer_due < ? AND year = ? AND role IN ('lead_sole', 'lead_split', 'co_handling')
+              AND (state IN (\(open.map { _ in "?" }.joined(separator: ","))) OR (state = 'reported' AND role IN ('lead_sole', 'lead_split')))
+            """, arguments: StatementArguments([asOf.description, year] as [any DatabaseValueConvertible]) + StatementArguments(open)) ?? 0
     }
 
     /// The year's items grouped by every dimension the annual report counts, read from the
@@ -525,7 +552,7 @@ public struct ProposalStore: Sendable {
                    CASE WHEN role IN ('lead_sole', 'lead_split') THEN state IN ('replied', 'implementing', 'published')
                         ELSE state = 'reported' END AS answered,
                    answered_on_time, met_face_to_face, nullif(result, '') AS result, nullif(adoption, '') AS adoption,
-                   nullif(satisfaction, '') AS satisfaction, n
+                   nullif(satisfaction, '') AS satisfaction, state = 'returned' AS returned, n
             FROM report_counts WHERE year = ? AND n > 0
             """, arguments: [year]).compactMap { row in
             guard let kind = ItemKind(rawValue: row["kind"]) else { return nil }
@@ -534,7 +561,7 @@ public struct ProposalStore: Sendable {
                 keySupervised: row["key_supervised"], answered: row["answered"], answeredOnTime: row["answered_on_time"],
                 metFaceToFace: row["met_face_to_face"], result: (row["result"] as String?).flatMap(ReplyResult.init(rawValue:)),
                 adoption: (row["adoption"] as String?).flatMap(Adoption.init(rawValue:)),
-                satisfaction: (row["satisfaction"] as String?).flatMap(Satisfaction.init(rawValue:)), count: row["n"])
+                satisfaction: (row["satisfaction"] as String?).flatMap(Satisfaction.init(rawValue:)), returned: row["returned"], count: row["n"])
         }
     }
 

@@ -179,5 +179,17 @@ public enum ProposalsSchema {
             // ListItems by unit (and unit staff's due lists) look items up by unit name.
             try db.create(index: "item_units_unit", on: "item_units", columns: ["unit"])
         },
+        DatabaseMigration("proposals-011-urgings") { db in
+            // One row per deadline urged by an urging run on a day: a second run that day
+            // (by hand, or again after a failed run) does not urge it twice. Runs before this
+            // migration are in the audit trail only.
+            try db.execute(sql: """
+                CREATE TABLE item_urgings (
+                  item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+                  deadline TEXT NOT NULL, unit TEXT NOT NULL, day TEXT NOT NULL, urgency TEXT NOT NULL,
+                  PRIMARY KEY (item_id, deadline, unit, day)
+                ) WITHOUT ROWID
+                """)
+        },
     ]
 }

@@ -24,9 +24,10 @@ struct AnnualReportTests {
         var groups: [ReportGroup] = []
         func add(_ kind: ItemKind, _ role: HandlingRole, _ topic: String, _ n: Int) {
             for _ in 0..<n {
+                // Only a lead reply is rated; a co-handling opinion goes to the lead unit.
                 groups.append(ReportGroup(
                     kind: kind, role: role, topic: topic, answered: true, answeredOnTime: true, metFaceToFace: true,
-                    satisfaction: .satisfied))
+                    satisfaction: role.isLead ? .satisfied : nil))
             }
         }
         add(.npcSuggestion, .leadSole, "elderly_care", 2)
@@ -136,8 +137,10 @@ struct AnnualReportTests {
         #expect(lines.contains("rate,on_time,28,100.0,28"))
         #expect(lines.contains("lead_adoption,full,16,,"))
         #expect(lines.contains("lead_adoption,partial,2,,"))
-        #expect(lines.contains("\"topic_role,基层政权/社区治理/lead,1,5.6,18\"") == false)  // names without commas are not quoted
         #expect(lines.contains("topic_role,基层政权/社区治理/lead,1,5.6,18"))
+        // A name with a comma or a quote is quoted (RFC 4180), quotes doubled.
+        let named = AnnualReport(year: 2021, groups: Self.jiading2021()).csv(topicNames: ["elderly_care": "养老,\"助餐\""])
+        #expect(named.contains("\ntopic,\"养老,\"\"助餐\"\"\",17,60.7,28\n"))
         // Without the previous year's report there is no per-figure comparison.
         #expect(!lines.contains { $0.hasPrefix("change,kind/") })
     }
@@ -180,7 +183,7 @@ struct AnnualReportTests {
         #expect(onTime?.previousRate == .init(numerator: 21, denominator: 22))
         #expect(onTime?.rate == .init(numerator: 28, denominator: 28))
         #expect(onTime?.changePoints == "+4.5")
-        // Satisfaction of feedback: 12 of 13 (92.3%) → 28 of 28 (100.0%): +7.7 points.
+        // Satisfaction of feedback: 12 of 13 (92.3%) → 18 of 18 (100.0%): +7.7 points.
         #expect(byFigure["rate/satisfaction_of_feedback"]?.changePoints == "+7.7")
         // Satisfaction of lead replies: 12 of 15 (80.0%) → 18 of 18: +20.0 points.
         #expect(byFigure["rate/satisfaction_of_replies"]?.changePoints == "+20.0")

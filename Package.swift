@@ -110,7 +110,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "proposals-bench",
-            dependencies: ["ProposalsService", "CivicServiceKit", "CivicStorage", "CivicRPC", grdb],
+            dependencies: ["ProposalsService", "CivicServiceKit", "CivicStorage", "CivicRPC", "CivicProtos", grdb, log],
             path: "Benchmarks/ProposalsBenchmark"
         ),
         .executableTarget(

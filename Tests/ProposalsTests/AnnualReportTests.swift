@@ -169,7 +169,7 @@ struct AnnualReportTests {
         #expect(report.yearOnYear.map(\.figure) == [
             "total", "kind/npc_suggestion", "kind/cppcc_proposal", "role/lead", "role/co_handling", "role/reference",
             "returned", "key_supervised", "key_supervised_units", "rate/on_time", "rate/face_to_face", "rate/answered",
-            "rate/satisfaction_of_feedback", "rate/satisfaction_of_replies",
+            "rate/satisfaction_of_feedback", "rate/satisfaction_of_replies", "rate/publication", "rate/publication_on_time",
         ])
         #expect(byFigure["total"].map { [$0.previous, $0.current, $0.change] } == [22, 28, 6])
         #expect(byFigure["kind/npc_suggestion"].map { [$0.previous, $0.current, $0.change] } == [5, 6, 1])

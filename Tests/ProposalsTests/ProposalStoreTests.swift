@@ -194,16 +194,24 @@ struct ReportCountsTests {
             }
         }
         _ = try await store.apply(.startHandling, to: ids[0], by: staff) { item, _ in item.metFaceToFace = true }
+        // One reply published, then its publication date corrected to after the limit:
+        // the item moves from the on-time count to the late one.
+        for event: ItemEvent in [.startHandling, .draft, .signBySection, .signOff, .report] { _ = try await store.apply(event, to: ids[1], by: staff) }
+        _ = try await store.apply(.reply, to: ids[1], by: staff) { item, _ in item.publicationDue = CivilDate("2021-06-17") }
+        _ = try await store.apply(.publish, to: ids[1], by: staff) { item, _ in item.publishedOn = CivilDate("2021-06-10") }
+        let published = ids[1]
+        try await store.database.write { db in try db.execute(sql: "UPDATE items SET published_on = '2021-06-18' WHERE id = ?", arguments: [published]) }
         let removed = ids[5]
         try await store.database.write { db in try db.execute(sql: "DELETE FROM items WHERE id = ?", arguments: [removed]) }
 
         let (kept, fresh) = try await store.database.read { db in
-            let key = "year, kind, coalesce(role,''), topic, key_supervised, state, answered_on_time, met_face_to_face, coalesce(result,''), coalesce(adoption,''), coalesce(satisfaction,'')"
-            let columns = "year, kind, role, topic, key_supervised, state, answered_on_time, met_face_to_face, result, adoption, satisfaction"
-            let kept = try Row.fetchAll(db, sql: "SELECT \(columns), n FROM report_counts WHERE n > 0 ORDER BY 1,2,3,4,5,6,7,8,9,10,11")
+            let key = "year, kind, coalesce(role,''), topic, key_supervised, state, answered_on_time, met_face_to_face, coalesce(result,''), coalesce(adoption,''), coalesce(satisfaction,''), coalesce(published_on <= publication_due, 0)"
+            let columns = "year, kind, role, topic, key_supervised, state, answered_on_time, met_face_to_face, result, adoption, satisfaction, published_on_time"
+            let kept = try Row.fetchAll(db, sql: "SELECT \(columns), n FROM report_counts WHERE n > 0 ORDER BY 1,2,3,4,5,6,7,8,9,10,11,12")
                 .map { Array($0.databaseValues) }
-            let fresh = try Row.fetchAll(db, sql: "SELECT \(key), COUNT(*) FROM items GROUP BY 1,2,3,4,5,6,7,8,9,10,11 ORDER BY 1,2,3,4,5,6,7,8,9,10,11")
+            let fresh = try Row.fetchAll(db, sql: "SELECT \(key), COUNT(*) FROM items GROUP BY 1,2,3,4,5,6,7,8,9,10,11,12 ORDER BY 1,2,3,4,5,6,7,8,9,10,11,12")
                 .map { Array($0.databaseValues) }
+            #expect(try Int.fetchOne(db, sql: "SELECT sum(n) FROM report_counts WHERE published_on_time = 1") == 0)
             return (kept, fresh)
         }
         #expect(kept == fresh)

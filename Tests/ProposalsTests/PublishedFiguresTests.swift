@@ -31,7 +31,8 @@ struct PublishedFiguresTests {
     }
 
     /// One item through every gate its role has: assigned 2021-03-10, met face to face,
-    /// drafted, signed, signed off, reported on time; a lead item replied and rated 满意.
+    /// drafted, signed, signed off, reported on time; a lead item replied, published and
+    /// rated 满意.
     func handle(_ handler: ProposalsHandler, _ id: String, role: Civic_Proposals_V1_HandlingRole, adoption: Civic_Proposals_V1_Adoption = .fullyAdopted) async throws {
         _ = try await handler.assignItem(.with { $0.id = id; $0.role = role; $0.on = "2021-03-10" }, context: context)
         _ = try await handler.recordContact(.with { $0.id = id; $0.stage = .beforeHandling; $0.faceToFace = true; $0.summary = "上门走访"; $0.on = "2021-03-20" }, context: context)
@@ -42,6 +43,8 @@ struct PublishedFiguresTests {
         guard role == .leadSole else { return }
         let full = adoption == .fullyAdopted
         _ = try await handler.replyItem(.with { $0.id = id; $0.result = full ? .resultA : .resultB; $0.adoption = adoption; $0.on = "2021-05-28" }, context: context)
+        // 对主办件的办理复文……进行了全文主动公开: within 20 working days (due 2021-06-25).
+        _ = try await handler.publishReply(.with { $0.id = id; $0.on = "2021-06-10" }, context: context)
         _ = try await handler.giveFeedback(.with { $0.id = id; $0.rating = .satisfied; $0.on = "2021-06-15" }, context: context)
     }
 
@@ -86,9 +89,13 @@ struct PublishedFiguresTests {
         #expect(report.keySupervised == 3)
         #expect(report.returned == 0 && report.unassigned == 0 && report.overdueUnanswered == 0)
         // 所有建议提案件均在规定时限内办结完成，见面率、答复率、满意率达100%.
-        for rate in [report.onTime, report.faceToFace, report.answered, report.satisfactionOfFeedback, report.satisfactionOfReplies] {
-            #expect("\(rate.count)/\(rate.denominator) \(rate.percent)%" == (rate.denominator == 28 ? "28/28 100.0%" : "18/18 100.0%"), "\(rate.name)")
-        }
+        let rates = [report.onTime, report.faceToFace, report.answered, report.satisfactionOfFeedback, report.satisfactionOfReplies]
+        #expect(rates.map { "\($0.name) \($0.count)/\($0.denominator) \($0.percent)%" } == [
+            "on_time 28/28 100.0%", "face_to_face 28/28 100.0%", "answered 28/28 100.0%",
+            "satisfaction_of_feedback 18/18 100.0%", "satisfaction_of_replies 18/18 100.0%",  // only 主办 replies are rated
+        ])
+        #expect("\(report.publication.count)/\(report.publication.denominator) \(report.publication.percent)%" == "18/18 100.0%")
+        #expect("\(report.publicationOnTime.count)/\(report.publicationOnTime.denominator)" == "18/18")
         // 16件为解决(或全部采纳)，2件为部分采纳.
         #expect(report.leadAdoption.map { "\($0.name)=\($0.count)" } == ["full=16", "partial=2", "none=0"])
         #expect(report.leadResults.map { "\($0.name)=\($0.count)" } == ["A=16", "B=2", "C=0"])

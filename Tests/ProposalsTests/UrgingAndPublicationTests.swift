@@ -142,6 +142,37 @@ struct PublishedTextMigrationTests {
     }
 }
 
+@Suite("Migration proposals-012")
+struct PublicationCountsMigrationTests {
+    @Test func publicationsMadeBeforeItAreCountedOnTimeOrLate() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("civic-012-\(UUID().uuidString)/proposals.sqlite").path
+        let before = Array(ProposalsSchema.migrations.prefix { $0.name != "proposals-012-publication-in-report" })
+        #expect(before.last?.name == "proposals-011-urgings")
+        let old = try CivicDatabase.open(path: path, migrations: before)
+        try await old.write { db in
+            for (id, publishedOn) in [("on-time", "'2026-06-17'"), ("late", "'2026-06-18'"), ("not-yet", "NULL")] {
+                try db.execute(sql: """
+                    INSERT INTO items (id, kind, year, number, title, topic, state, registered_at, registered_by, role, reply_text,
+                                       replied_on, answered_on_time, publication_due, published_on)
+                    VALUES ('\(id)', 'npc_suggestion', 2026, '\(id)', 't', 'elderly_care', \(publishedOn == "NULL" ? "'replied'" : "'published'"),
+                            '2026-01-01T00:00:00Z', 's', 'lead_sole', '答复', '2026-05-20', 1, '2026-06-17', \(publishedOn))
+                    """)
+            }
+        }
+        try old.close()
+        let store = ProposalStore(database: try CivicDatabase.open(path: path, migrations: ProposalsSchema.migrations))
+        let report = try await store.annualReport(year: 2026, asOf: CivilDate("2026-07-01")!)
+        #expect(report.total == 3)
+        #expect(report.publication == .init(numerator: 2, denominator: 3))
+        #expect(report.publicationOnTime == .init(numerator: 1, denominator: 2))
+        // And the new triggers follow later changes: the last one published on time.
+        _ = try await store.apply(.publish, to: "not-yet", by: staff) { item, _ in item.publishedOn = CivilDate("2026-06-10") }
+        let after = try await store.annualReport(year: 2026, asOf: CivilDate("2026-07-01")!)
+        #expect(after.publicationOnTime == .init(numerator: 2, denominator: 3))
+        #expect(after.publication.percent.description == "100.0")
+    }
+}
+
 @Suite("Topic list from a file")
 struct TopicFileTests {
     @Test func aFileWithCommentsOrderAndARetiredTopic() throws {

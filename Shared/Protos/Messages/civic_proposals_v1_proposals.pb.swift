@@ -1597,6 +1597,26 @@ public nonisolated struct Civic_Proposals_V1_AnnualReport: @unchecked Sendable {
   /// Clears the value of `satisfactionOfReplies`. Subsequent reads from it will return its default value.
   public mutating func clearSatisfactionOfReplies() {_uniqueStorage()._satisfactionOfReplies = nil}
 
+  /// 公开率: 主办 replies published / 主办 items replied.
+  public var publication: Civic_Proposals_V1_ReportShare {
+    get {_storage._publication ?? Civic_Proposals_V1_ReportShare()}
+    set {_uniqueStorage()._publication = newValue}
+  }
+  /// Returns true if `publication` has been explicitly set.
+  public var hasPublication: Bool {_storage._publication != nil}
+  /// Clears the value of `publication`. Subsequent reads from it will return its default value.
+  public mutating func clearPublication() {_uniqueStorage()._publication = nil}
+
+  /// 按期公开率: published within the limit (publication_due) / published.
+  public var publicationOnTime: Civic_Proposals_V1_ReportShare {
+    get {_storage._publicationOnTime ?? Civic_Proposals_V1_ReportShare()}
+    set {_uniqueStorage()._publicationOnTime = newValue}
+  }
+  /// Returns true if `publicationOnTime` has been explicitly set.
+  public var hasPublicationOnTime: Bool {_storage._publicationOnTime != nil}
+  /// Clears the value of `publicationOnTime`. Subsequent reads from it will return its default value.
+  public mutating func clearPublicationOnTime() {_uniqueStorage()._publicationOnTime = nil}
+
   public var leadResults: [Civic_Proposals_V1_ReportShare] {
     get {_storage._leadResults}
     set {_uniqueStorage()._leadResults = newValue}
@@ -3920,7 +3940,7 @@ nonisolated extension Civic_Proposals_V1_TopicShare: SwiftProtobuf.Message, Swif
 
 nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AnnualReport"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}year\0\u{1}total\0\u{3}by_kind\0\u{3}by_role\0\u{3}by_kind_and_role\0\u{1}topics\0\u{3}key_supervised\0\u{3}on_time\0\u{3}face_to_face\0\u{1}answered\0\u{3}satisfaction_of_feedback\0\u{3}satisfaction_of_replies\0\u{3}lead_results\0\u{3}lead_adoption\0\u{3}previous_total\0\u{1}change\0\u{1}csv\0\u{3}key_supervised_units\0\u{3}year_on_year\0\u{3}as_of\0\u{1}returned\0\u{1}unassigned\0\u{3}overdue_unanswered\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}year\0\u{1}total\0\u{3}by_kind\0\u{3}by_role\0\u{3}by_kind_and_role\0\u{1}topics\0\u{3}key_supervised\0\u{3}on_time\0\u{3}face_to_face\0\u{1}answered\0\u{3}satisfaction_of_feedback\0\u{3}satisfaction_of_replies\0\u{3}lead_results\0\u{3}lead_adoption\0\u{3}previous_total\0\u{1}change\0\u{1}csv\0\u{3}key_supervised_units\0\u{3}year_on_year\0\u{3}as_of\0\u{1}returned\0\u{1}unassigned\0\u{3}overdue_unanswered\0\u{1}publication\0\u{3}publication_on_time\0")
 
   fileprivate class _StorageClass {
     var _year: Int32 = 0
@@ -3940,6 +3960,8 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
     var _answered: Civic_Proposals_V1_ReportShare? = nil
     var _satisfactionOfFeedback: Civic_Proposals_V1_ReportShare? = nil
     var _satisfactionOfReplies: Civic_Proposals_V1_ReportShare? = nil
+    var _publication: Civic_Proposals_V1_ReportShare? = nil
+    var _publicationOnTime: Civic_Proposals_V1_ReportShare? = nil
     var _leadResults: [Civic_Proposals_V1_ReportShare] = []
     var _leadAdoption: [Civic_Proposals_V1_ReportShare] = []
     var _previousTotal: Int64 = 0
@@ -3973,6 +3995,8 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
       _answered = source._answered
       _satisfactionOfFeedback = source._satisfactionOfFeedback
       _satisfactionOfReplies = source._satisfactionOfReplies
+      _publication = source._publication
+      _publicationOnTime = source._publicationOnTime
       _leadResults = source._leadResults
       _leadAdoption = source._leadAdoption
       _previousTotal = source._previousTotal
@@ -4020,6 +4044,8 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
         case 21: try { try decoder.decodeSingularInt64Field(value: &_storage._returned) }()
         case 22: try { try decoder.decodeSingularInt64Field(value: &_storage._unassigned) }()
         case 23: try { try decoder.decodeSingularInt64Field(value: &_storage._overdueUnanswered) }()
+        case 24: try { try decoder.decodeSingularMessageField(value: &_storage._publication) }()
+        case 25: try { try decoder.decodeSingularMessageField(value: &_storage._publicationOnTime) }()
         default: break
         }
       }
@@ -4101,6 +4127,12 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
       if _storage._overdueUnanswered != 0 {
         try visitor.visitSingularInt64Field(value: _storage._overdueUnanswered, fieldNumber: 23)
       }
+      try { if let v = _storage._publication {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 24)
+      } }()
+      try { if let v = _storage._publicationOnTime {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 25)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -4127,6 +4159,8 @@ nonisolated extension Civic_Proposals_V1_AnnualReport: SwiftProtobuf.Message, Sw
         if _storage._answered != rhs_storage._answered {return false}
         if _storage._satisfactionOfFeedback != rhs_storage._satisfactionOfFeedback {return false}
         if _storage._satisfactionOfReplies != rhs_storage._satisfactionOfReplies {return false}
+        if _storage._publication != rhs_storage._publication {return false}
+        if _storage._publicationOnTime != rhs_storage._publicationOnTime {return false}
         if _storage._leadResults != rhs_storage._leadResults {return false}
         if _storage._leadAdoption != rhs_storage._leadAdoption {return false}
         if _storage._previousTotal != rhs_storage._previousTotal {return false}

@@ -443,6 +443,12 @@ public enum CivicOpenAPI {
             "format" : "int64",
             "type" : "string"
           },
+          "publication" : {
+            "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
+          },
+          "publicationOnTime" : {
+            "$ref" : "#/components/schemas/civic.proposals.v1.ReportShare"
+          },
           "returned" : {
             "description" : "Returned as wrongly assigned (退回): outside the total and every other figure.",
             "format" : "int64",

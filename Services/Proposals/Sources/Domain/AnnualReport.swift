@@ -66,14 +66,19 @@ public struct ReportGroup: Sendable, Equatable {
     public var satisfaction: Satisfaction?
     /// Returned (退回) as wrongly assigned: never the bureau's to handle.
     public var returned: Bool
+    /// The reply is published (公开), and was published within its limit.
+    public var published: Bool
+    public var publishedOnTime: Bool
     public var count: Int
 
     public init(
         kind: ItemKind, role: HandlingRole?, topic: String, keySupervised: Bool = false, answered: Bool = false,
         answeredOnTime: Bool = false, metFaceToFace: Bool = false, result: ReplyResult? = nil, adoption: Adoption? = nil,
-        satisfaction: Satisfaction? = nil, returned: Bool = false, count: Int = 1
+        satisfaction: Satisfaction? = nil, returned: Bool = false, published: Bool = false, publishedOnTime: Bool = false, count: Int = 1
     ) {
         self.returned = returned
+        self.published = published
+        self.publishedOnTime = publishedOnTime
         self.kind = kind
         self.role = role
         self.topic = topic
@@ -161,6 +166,10 @@ public struct AnnualReport: Sendable, Equatable {
     public let satisfactionOfFeedback: Rate
     /// 满意率 as (满意 + 基本满意) / lead items replied.
     public let satisfactionOfReplies: Rate
+    /// 公开率: 主办 replies published / 主办 items answered (replied).
+    public let publication: Rate
+    /// 按期公开率: published within the limit (20 working days) / published.
+    public let publicationOnTime: Rate
     /// Lead items by result A/B/C and by adoption.
     public let leadResults: [ReplyResult: Int]
     public let leadAdoption: [Adoption: Int]
@@ -188,7 +197,7 @@ public struct AnnualReport: Sendable, Equatable {
         var topicRole: [String: [RoleColumn: Int]] = [:]
         var key = 0
         var handled = 0, answeredCount = 0, onTimeCount = 0, met = 0
-        var feedback = 0, satisfied = 0, leadReplied = 0, leadSatisfied = 0
+        var feedback = 0, satisfied = 0, leadReplied = 0, leadSatisfied = 0, published = 0, publishedOnTime = 0
         var results: [ReplyResult: Int] = [:]
         var adoption: [Adoption: Int] = [:]
         for group in groups {
@@ -214,6 +223,10 @@ public struct AnnualReport: Sendable, Equatable {
             }
             if column == .lead && group.answered {
                 leadReplied += n
+                if group.published {
+                    published += n
+                    if group.publishedOnTime { publishedOnTime += n }
+                }
                 if let result = group.result { results[result, default: 0] += n }
                 if let a = group.adoption { adoption[a, default: 0] += n }
             }
@@ -246,6 +259,8 @@ public struct AnnualReport: Sendable, Equatable {
         self.answered = Rate(numerator: answeredCount, denominator: handled)
         self.satisfactionOfFeedback = Rate(numerator: satisfied, denominator: feedback)
         self.satisfactionOfReplies = Rate(numerator: leadSatisfied, denominator: leadReplied)
+        self.publication = Rate(numerator: published, denominator: leadReplied)
+        self.publicationOnTime = Rate(numerator: publishedOnTime, denominator: published)
         self.leadResults = results
         self.leadAdoption = adoption
         if let previous { yearOnYear = compared(with: previous) }
@@ -254,7 +269,8 @@ public struct AnnualReport: Sendable, Equatable {
     /// The rates, named as the answer and the CSV name them.
     public var rates: [(name: String, rate: Rate)] {
         [("on_time", onTime), ("face_to_face", faceToFace), ("answered", answered),
-         ("satisfaction_of_feedback", satisfactionOfFeedback), ("satisfaction_of_replies", satisfactionOfReplies)]
+         ("satisfaction_of_feedback", satisfactionOfFeedback), ("satisfaction_of_replies", satisfactionOfReplies),
+         ("publication", publication), ("publication_on_time", publicationOnTime)]
     }
 
     /// Each count and rate of this report against `previous` (the year before).
@@ -306,7 +322,8 @@ public struct AnnualReport: Sendable, Equatable {
         line("key_supervised", "重点督办(项)", keySupervisedUnits)
         line("overdue", "overdue_unanswered 逾期未答复", overdueUnanswered)
         let labels = ["on_time": "on_time", "face_to_face": "face_to_face 见面率", "answered": "answered 答复率",
-                      "satisfaction_of_feedback": "satisfaction_of_feedback 满意率(反馈)", "satisfaction_of_replies": "satisfaction_of_replies 满意率(答复)"]
+                      "satisfaction_of_feedback": "satisfaction_of_feedback 满意率(反馈)", "satisfaction_of_replies": "satisfaction_of_replies 满意率(答复)",
+                      "publication": "publication 公开率", "publication_on_time": "publication_on_time 按期公开率"]
         for (name, rate) in rates { share("rate", labels[name] ?? name, rate.numerator, of: rate.denominator) }
         for result in ReplyResult.allCases { line("lead_result", result.rawValue, leadResults[result] ?? 0) }
         for a in Adoption.allCases { line("lead_adoption", a.rawValue, leadAdoption[a] ?? 0) }

@@ -696,6 +696,8 @@ extension Civic_Proposals_V1_AnnualReport {
         answered = rate("answered", report.answered)
         satisfactionOfFeedback = rate("satisfaction_of_feedback", report.satisfactionOfFeedback)
         satisfactionOfReplies = rate("satisfaction_of_replies", report.satisfactionOfReplies)
+        publication = rate("publication", report.publication)
+        publicationOnTime = rate("publication_on_time", report.publicationOnTime)
         leadResults = ReplyResult.allCases.map { share($0.rawValue, report.leadResults[$0] ?? 0) }
         leadAdoption = Adoption.allCases.map { share($0.rawValue, report.leadAdoption[$0] ?? 0) }
         previousTotal = Int64(report.previousTotal ?? 0)

@@ -552,7 +552,8 @@ public struct ProposalStore: Sendable {
                    CASE WHEN role IN ('lead_sole', 'lead_split') THEN state IN ('replied', 'implementing', 'published')
                         ELSE state = 'reported' END AS answered,
                    answered_on_time, met_face_to_face, nullif(result, '') AS result, nullif(adoption, '') AS adoption,
-                   nullif(satisfaction, '') AS satisfaction, state = 'returned' AS returned, n
+                   nullif(satisfaction, '') AS satisfaction, state = 'returned' AS returned,
+                   state = 'published' AS published, published_on_time, n
             FROM report_counts WHERE year = ? AND n > 0
             """, arguments: [year]).compactMap { row in
             guard let kind = ItemKind(rawValue: row["kind"]) else { return nil }
@@ -561,7 +562,8 @@ public struct ProposalStore: Sendable {
                 keySupervised: row["key_supervised"], answered: row["answered"], answeredOnTime: row["answered_on_time"],
                 metFaceToFace: row["met_face_to_face"], result: (row["result"] as String?).flatMap(ReplyResult.init(rawValue:)),
                 adoption: (row["adoption"] as String?).flatMap(Adoption.init(rawValue:)),
-                satisfaction: (row["satisfaction"] as String?).flatMap(Satisfaction.init(rawValue:)), returned: row["returned"], count: row["n"])
+                satisfaction: (row["satisfaction"] as String?).flatMap(Satisfaction.init(rawValue:)), returned: row["returned"],
+                published: row["published"], publishedOnTime: row["published_on_time"], count: row["n"])
         }
     }
 

@@ -102,31 +102,7 @@ public enum ProposalsSchema {
             // change to an item, so it costs the same for 28 items or a million. The grouping
             // index of migration 003 is no longer needed.
             try db.execute(sql: "DROP INDEX items_report")
-            try db.execute(sql: """
-                CREATE TABLE report_counts (
-                  year INTEGER NOT NULL, kind TEXT NOT NULL, role TEXT NOT NULL, topic TEXT NOT NULL,
-                  key_supervised INTEGER NOT NULL, state TEXT NOT NULL, answered_on_time INTEGER NOT NULL,
-                  met_face_to_face INTEGER NOT NULL, result TEXT NOT NULL, adoption TEXT NOT NULL, satisfaction TEXT NOT NULL,
-                  n INTEGER NOT NULL,
-                  PRIMARY KEY (year, kind, role, topic, key_supervised, state, answered_on_time, met_face_to_face, result, adoption, satisfaction)
-                ) WITHOUT ROWID
-                """)
-            let key = "year, kind, role, topic, key_supervised, state, answered_on_time, met_face_to_face, result, adoption, satisfaction"
-            func values(_ row: String) -> String {
-                "\(row).year, \(row).kind, coalesce(\(row).role, ''), \(row).topic, \(row).key_supervised, \(row).state, "
-                    + "\(row).answered_on_time, \(row).met_face_to_face, coalesce(\(row).result, ''), coalesce(\(row).adoption, ''), coalesce(\(row).satisfaction, '')"
-            }
-            let add = "INSERT INTO report_counts (\(key), n) VALUES (\(values("NEW")), 1) ON CONFLICT (\(key)) DO UPDATE SET n = n + 1;"
-            let remove = "UPDATE report_counts SET n = n - 1 WHERE (\(key)) = (\(values("OLD")));"
-            try db.execute(sql: "CREATE TRIGGER items_report_insert AFTER INSERT ON items BEGIN \(add) END")
-            try db.execute(sql: "CREATE TRIGGER items_report_delete AFTER DELETE ON items BEGIN \(remove) END")
-            try db.execute(sql: "CREATE TRIGGER items_report_update AFTER UPDATE OF \(key) ON items BEGIN \(remove) \(add) END")
-            try db.execute(sql: """
-                INSERT INTO report_counts (\(key), n)
-                SELECT year, kind, coalesce(role, ''), topic, key_supervised, state, answered_on_time, met_face_to_face,
-                       coalesce(result, ''), coalesce(adoption, ''), coalesce(satisfaction, ''), COUNT(*)
-                FROM items GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
-                """)
+            try ReportCountsSchema.install(db, ReportCountsSchema.original)
         },
         DatabaseMigration("proposals-005-urging-runs") { db in
             try db.create(table: "urging_runs") { t in
@@ -190,6 +166,11 @@ public enum ProposalsSchema {
                   PRIMARY KEY (item_id, deadline, unit, day)
                 ) WITHOUT ROWID
                 """)
+        },
+        DatabaseMigration("proposals-012-publication-in-report") { db in
+            // The report counts publications (公开) and whether each came within its limit:
+            // the counts gain that dimension and are counted afresh from the items.
+            try ReportCountsSchema.rebuild(db, ReportCountsSchema.withPublication)
         },
     ]
 }

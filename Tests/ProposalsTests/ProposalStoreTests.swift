@@ -223,6 +223,22 @@ struct ReportCountsTests {
     }
 }
 
+@Suite("Overdue count")
+struct OverdueCountTests {
+    /// The partial index's condition names exactly the states ItemWorkflow calls open (plus
+    /// a reported lead item), and the report's count reads that index, not the items.
+    @Test func theAwaitingAnswerConditionMatchesTheWorkflowAndItsIndexIsUsed() async throws {
+        let named = Set(ProposalsSchema.awaitingAnswer.matches(of: /'([a-z_]+)'/).map { String($0.output.1) })
+        #expect(named == Set(ItemWorkflow.open.map(\.rawValue) + ["reported", "lead_sole", "lead_split"]))
+        let store = try makeStore()
+        let plan = try await store.database.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM items WHERE year = 2021 AND answer_due < '2022-01-01' AND \(ProposalsSchema.awaitingAnswer)")
+                .map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("COVERING INDEX items_awaiting_answer") }, "\(plan)")
+    }
+}
+
 @Suite("Report groups from the store")
 struct ReportGroupTests {
     @Test func returnedItemsStayOutsideTheTotalAndOverdueItemsCountAgainstOnTime() async throws {
@@ -234,7 +250,7 @@ struct ReportGroupTests {
             _ = try await store.apply(.assign(role: role), to: id, by: staff) { item, _ in
                 item.role = role
                 item.assignedOn = CivilDate("2021-03-01")
-                item.answerDue = CivilDate("2021-06-01")
+                item.answerDue = role == .reference ? nil : CivilDate("2021-06-01")  // as ReplyDeadlines gives them
             }
             return id
         }

@@ -117,13 +117,19 @@ struct PublicationRedactionTests {
     }
 }
 
+/// A new proposals database migrated up to, not including, `migration` (whose predecessor
+/// must be `lastApplied`), and its path, to be reopened with every migration.
+func databaseBefore(_ migration: String, lastApplied: String) throws -> (String, DatabasePool) {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("civic-\(migration)-\(UUID().uuidString)/proposals.sqlite").path
+    let before = Array(ProposalsSchema.migrations.prefix { $0.name != migration })
+    #expect(before.last?.name == lastApplied)
+    return (path, try CivicDatabase.open(path: path, migrations: before))
+}
+
 @Suite("Migration proposals-009")
 struct PublishedTextMigrationTests {
     @Test func repliesPublishedBeforeItAreMaskedNotCopied() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("civic-009-\(UUID().uuidString)/proposals.sqlite").path
-        let before = Array(ProposalsSchema.migrations.prefix { $0.name != "proposals-009-publication-and-urging" })
-        #expect(before.last?.name == "proposals-008-unit-opinions")
-        let old = try CivicDatabase.open(path: path, migrations: before)
+        let (path, old) = try databaseBefore("proposals-009-publication-and-urging", lastApplied: "proposals-008-unit-opinions")
         try await old.write { db in
             try db.execute(sql: """
                 INSERT INTO items (id, kind, year, number, title, topic, state, registered_at, registered_by, role, reply_text, replied_on, published_on)
@@ -145,10 +151,7 @@ struct PublishedTextMigrationTests {
 @Suite("Migration proposals-012")
 struct PublicationCountsMigrationTests {
     @Test func publicationsMadeBeforeItAreCountedOnTimeOrLate() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("civic-012-\(UUID().uuidString)/proposals.sqlite").path
-        let before = Array(ProposalsSchema.migrations.prefix { $0.name != "proposals-012-publication-in-report" })
-        #expect(before.last?.name == "proposals-011-urgings")
-        let old = try CivicDatabase.open(path: path, migrations: before)
+        let (path, old) = try databaseBefore("proposals-012-report-publication-and-overdue", lastApplied: "proposals-011-urgings")
         try await old.write { db in
             for (id, publishedOn) in [("on-time", "'2026-06-17'"), ("late", "'2026-06-18'"), ("not-yet", "NULL")] {
                 try db.execute(sql: """

@@ -526,14 +526,11 @@ public struct ProposalStore: Sendable {
     }
 
     /// Handled items of `year` whose answer was due before `asOf` and is not out: open, or a
-    /// 主办 item reported upward and not yet replied. Few rows: the open-items index finds them.
+    /// 主办 item reported upward and not yet replied (参阅 items have no due date). Read from
+    /// the partial index of those items alone (proposals-012).
     static func overdueUnanswered(_ db: Database, year: Int, asOf: CivilDate) throws -> Int {
-        let open = ItemWorkflow.open.map(\.rawValue).sorted()
-        return try Int.fetchOne(db, sql: """
-            SELECT COUNT(*) FROM items
-            WHERE answer_due < ? AND year = ? AND role IN ('lead_sole', 'lead_split', 'co_handling')
-              AND (state IN (\(open.map { _ in "?" }.joined(separator: ","))) OR (state = 'reported' AND role IN ('lead_sole', 'lead_split')))
-            """, arguments: StatementArguments([asOf.description, year] as [any DatabaseValueConvertible]) + StatementArguments(open)) ?? 0
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items WHERE year = ? AND answer_due < ? AND \(ProposalsSchema.awaitingAnswer)",
+                         arguments: [year, asOf.description]) ?? 0
     }
 
     /// The year's items grouped by every dimension the annual report counts, read from the

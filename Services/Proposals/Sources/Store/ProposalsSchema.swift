@@ -3,6 +3,11 @@ import GRDB
 
 /// The proposals database, migration by migration. Append only.
 public enum ProposalsSchema {
+    /// Items whose answer is owed: open, or a 主办 item reported upward and not yet replied.
+    /// The partial index of migration 012 and the query that uses it share this text, as
+    /// SQLite uses a partial index only for a query that repeats its condition.
+    public static let awaitingAnswer = "(state IN ('assigned', 'handling', 'drafted', 'section_signed', 'signed_off', 'reopened') OR (state = 'reported' AND role IN ('lead_sole', 'lead_split')))"
+
     public static let migrations: [DatabaseMigration] = [
         DatabaseMigration("proposals-001-items") { db in
             try db.create(table: "items") { t in
@@ -167,10 +172,14 @@ public enum ProposalsSchema {
                 ) WITHOUT ROWID
                 """)
         },
-        DatabaseMigration("proposals-012-publication-in-report") { db in
+        DatabaseMigration("proposals-012-report-publication-and-overdue") { db in
             // The report counts publications (公开) and whether each came within its limit:
             // the counts gain that dimension and are counted afresh from the items.
             try ReportCountsSchema.rebuild(db, ReportCountsSchema.withPublication)
+            // … and the items still owing their answer, by year and due date, so counting the
+            // overdue ones reads only those (ProposalStore.overdueUnanswered); with state and
+            // role in it the count never touches the table.
+            try db.execute(sql: "CREATE INDEX items_awaiting_answer ON items (year, answer_due, state, role) WHERE \(ProposalsSchema.awaitingAnswer)")
         },
     ]
 }

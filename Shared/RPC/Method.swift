@@ -45,12 +45,16 @@ public struct RPCContext: Sendable {
     /// When the caller stops waiting; nil when the caller set none (the server's maximum applies).
     public let deadline: NIODeadline?
     public var logger: Logger
+    /// The caller as the gateway established it; nil when the call carries none. Parsed
+    /// once here: handlers ask for it several times a call.
+    public let principal: Principal?
 
     public init(method: String, metadata: [String: String], deadline: NIODeadline?, logger: Logger) {
         self.method = method
         self.metadata = metadata
         self.deadline = deadline
         self.logger = logger
+        self.principal = metadata[MetadataKey.principal].flatMap(Principal.init(encoded:))
     }
 
     public var requestID: String { metadata[MetadataKey.requestID] ?? "" }

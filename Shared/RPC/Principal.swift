@@ -186,10 +186,3 @@ public struct GatewaySeal: Sendable {
         SymmetricKey(size: .bits256).withUnsafeBytes { bytes in bytes.map { String(format: "%02x", $0) }.joined() }
     }
 }
-
-extension RPCContext {
-    /// The caller as the gateway established it; nil when the call carries none.
-    public var principal: Principal? {
-        metadata[MetadataKey.principal].flatMap(Principal.init(encoded:))
-    }
-}

@@ -30,7 +30,15 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
     }
 
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    /// YYYY-MM-DD. Written out by hand: String(format:) goes through Foundation's
+    /// formatter, and dates are written on every save.
+    public var description: String {
+        func padded(_ n: Int, _ width: Int) -> String {
+            let digits = String(n)
+            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        }
+        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))"
+    }
 
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.dayNumber < b.dayNumber }
 

@@ -61,16 +61,14 @@ public struct ProposalStore: Sendable {
     }
 
     static func insert(_ item: Item, by actor: Actor, now: Date, _ db: Database, action: String = "register") throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO items (id, kind, year, session, number, title, body, topic, key_supervised, state, registered_at, registered_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
+            """).execute(
             arguments: [item.id, item.kind.rawValue, item.year, item.session, item.number, item.title, item.body,
                         item.topic, item.keySupervised, item.state.rawValue, item.registeredAt, item.registeredBy])
         for (position, p) in item.proposers.enumerated() {
-            try db.execute(
-                sql: "INSERT INTO item_proposers (item_id, position, name, lead, delegation, contact, member_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO item_proposers (item_id, position, name, lead, delegation, contact, member_id) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(
                 arguments: [item.id, position, p.name, p.lead, p.delegation, p.contact, p.memberID])
         }
         try Audit.record(db, actor: actor.id, action: action, entity: "item", entityID: item.id,
@@ -369,8 +367,9 @@ public struct ProposalStore: Sendable {
     private static func proposers(_ db: Database, itemIDs: [String]) throws -> [String: [Proposer]] {
         guard !itemIDs.isEmpty else { return [:] }
         let placeholders = Array(repeating: "?", count: itemIDs.count).joined(separator: ",")
+        // Prepared once per connection (GRDB's statement cache): every move loads its item.
         let rows = try Row.fetchAll(
-            db, sql: "SELECT * FROM item_proposers WHERE item_id IN (\(placeholders)) ORDER BY item_id, position",
+            db.cachedStatement(sql: "SELECT * FROM item_proposers WHERE item_id IN (\(placeholders)) ORDER BY item_id, position"),
             arguments: StatementArguments(itemIDs))
         var result: [String: [Proposer]] = [:]
         for row in rows {
@@ -412,7 +411,7 @@ public struct ProposalStore: Sendable {
     }
 
     private static func units(_ db: Database, itemID: String) throws -> [UnitAssignment] {
-        try Row.fetchAll(db, sql: "SELECT * FROM item_units WHERE item_id = ? ORDER BY rowid", arguments: [itemID]).compactMap { row in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM item_units WHERE item_id = ? ORDER BY rowid"), arguments: [itemID]).compactMap { row in
             HandlingRole(rawValue: row["role"]).map {
                 UnitAssignment(
                     unit: row["unit"], role: $0, opinionDue: (row["opinion_due"] as String?).flatMap(CivilDate.init),
@@ -423,15 +422,12 @@ public struct ProposalStore: Sendable {
 
     /// Loads one item inside a transaction.
     static func load(_ db: Database, id: String) throws -> Item {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM items WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM items WHERE id = ?"), arguments: [id]) else {
             throw StoreError.notFound(id: id)
         }
         return try item(from: row, proposers: proposers(db, itemIDs: [id])[id] ?? [], units: units(db, itemID: id))
     }
 
-    /// Moves an item through one gate: checks the transition against `ItemWorkflow`, lets
-    /// `change` update the item (and write its own rows), stores the new state and an audit
-    /// row — all in one transaction, so a refused change leaves nothing behind.
     /// Applies `event` to the item in one transaction: the state machine decides whether it
     /// is legal, `on` (the day the event happened) must fit the item's record (EventDates),
     /// then `change` runs, the item is saved and the change audited. Anything thrown leaves
@@ -463,23 +459,23 @@ public struct ProposalStore: Sendable {
     }
 
     private static func save(_ item: Item, _ db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
             UPDATE items SET state = ?, role = ?, complex = ?, assigned_on = ?, answer_due = ?, return_window_ends = ?,
               urge_count = ?, met_face_to_face = ?, draft_text = ?, result = ?, adoption = ?, reply_text = ?, replied_on = ?,
               answered_on_time = ?, publication_due = ?, published_on = ?, satisfaction = ?, published_text = ?
             WHERE id = ?
-            """,
+            """
+        ).execute(
             arguments: [
                 item.state.rawValue, item.role?.rawValue, item.complex, item.assignedOn?.description, item.answerDue?.description,
                 item.returnWindowEnds?.description, item.urgeCount, item.metFaceToFace, item.draftText, item.result?.rawValue,
                 item.adoption?.rawValue, item.replyText, item.repliedOn?.description, item.answeredOnTime,
                 item.publicationDue?.description, item.publishedOn?.description, item.satisfaction?.rawValue, item.publishedText, item.id,
             ])
-        try db.execute(sql: "DELETE FROM item_units WHERE item_id = ?", arguments: [item.id])
+        try db.cachedStatement(sql: "DELETE FROM item_units WHERE item_id = ?").execute(arguments: [item.id])
         for unit in item.units {
-            try db.execute(
-                sql: "INSERT INTO item_units (item_id, unit, role, opinion_due, opinion, opinion_on) VALUES (?, ?, ?, ?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO item_units (item_id, unit, role, opinion_due, opinion, opinion_on) VALUES (?, ?, ?, ?, ?, ?)").execute(
                 arguments: [item.id, unit.unit, unit.role.rawValue, unit.opinionDue?.description, unit.opinion, unit.opinionOn?.description])
         }
     }

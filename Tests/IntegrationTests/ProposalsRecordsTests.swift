@@ -51,6 +51,9 @@ struct ProposalsRecordsTests {
         invalid.topic = "weather"
         let bad = await rpcError { _ = try await office.staff.correctItem(.with { $0.id = id; $0.item = invalid; $0.reason = "x" }) }
         #expect(bad?.details.map(\.field) == ["item.title", "item.topic"])
+        invalid.kind = .unspecified  // every problem at once, the kind's among them
+        let noKind = await rpcError { _ = try await office.staff.correctItem(.with { $0.id = id; $0.item = invalid; $0.reason = "x" }) }
+        #expect(noKind?.details.map(\.field) == ["item.kind", "item.title", "item.topic"])
         #expect(await rpcError { _ = try await office.staff.correctItem(.with { $0.id = id; $0.item = clash }) }?.code == .invalidArgument)
         let clerk = Civic_Proposals_V1_ProposalServiceClient(office.suite.caller(token: try await office.suite.issueKey(
             NewKey(name: "养老服务科", roles: [.staff], services: ["proposals"], subject: "养老服务科"))))

@@ -44,6 +44,16 @@ struct ProposalsRulesTests {
         let item = try await office.staff.getItem(.with { $0.id = id }).item
         #expect(item.state == .replied && item.satisfaction == .unspecified && item.publishedOn.isEmpty)
         #expect(try await office.staff.getItemHistory(.with { $0.id = id }).entries.last?.action == "reply")
+        // After 不满意 the new answer cannot be dated before the reply it replaces (it would
+        // count as on time against the new deadline).
+        _ = try await office.deputy.giveFeedback(.with { $0.id = id; $0.rating = .dissatisfied; $0.on = "2026-05-25" })
+        _ = try await office.staff.recordContact(.with { $0.id = id; $0.stage = .afterHandling; $0.summary = "再次沟通"; $0.on = "2026-05-26" })
+        _ = try await office.staff.draftReply(.with { $0.id = id; $0.text = "再次答复" })
+        _ = try await office.staff.signBySection(.with { $0.id = id })
+        _ = try await office.leader.signOff(.with { $0.id = id })
+        let beforeOld = await rpcError { _ = try await office.staff.reportItem(.with { $0.id = id; $0.on = "2026-05-19" }) }
+        #expect(beforeOld?.message == "on 2026-05-19 is before its previous reply on 2026-05-20")
+        #expect(beforeOld?.details.first?.reason == "BEFORE_REPLY")
         await office.suite.stop()
     }
 
@@ -53,7 +63,10 @@ struct ProposalsRulesTests {
         _ = try await office.staff.assignItem(.with { $0.id = id; $0.role = .leadSole; $0.on = "2026-03-10" })
         _ = try await office.staff.returnItem(.with { $0.id = id; $0.note = "不属我局职责"; $0.on = "2026-03-12" })
         #expect(try await office.leader.getAnnualReport(.with { $0.year = 2026 }).returned == 1)
-        // The assigning office keeps it with the bureau (维持交办): assigned again, new deadlines.
+        // The assigning office keeps it with the bureau (维持交办): assigned again, new deadlines —
+        // not dated before the first assignment.
+        let early = await rpcError { _ = try await office.staff.assignItem(.with { $0.id = id; $0.role = .coHandling; $0.on = "2026-03-01" }) }
+        #expect(early?.details.first?.reason == "BEFORE_ASSIGNMENT")
         let again = try await office.staff.assignItem(.with { $0.id = id; $0.role = .coHandling; $0.on = "2026-03-20" }).item
         #expect(again.state == .assigned)
         #expect(again.role == .coHandling)
@@ -145,6 +158,40 @@ struct ProposalsRulesTests {
         let reason = "慈善科经两次催办未反馈，按期上报"
         #expect(try await office.staff.reportItem(.with { $0.id = other; $0.note = reason; $0.on = "2026-06-01" }).item.state == .reported)
         #expect(try await office.staff.getItemHistory(.with { $0.id = other }).entries.last?.reason == reason)
+        await office.suite.stop()
+    }
+
+    @Test func theLedgerExportsWhatTheListShowsAndProposersCanBeSearched() async throws {
+        let office = try await Office.open()
+        var request = registerRequest(number: "第26-760号", year: 2026)
+        request.title = "=关于社区助餐点的建议"  // would run as a formula in a spreadsheet
+        request.proposers[0].contact = "13800000000"
+        request.proposers.append(.with { $0.name = "王五" })
+        let id = try await office.staff.registerItem(request).item.id
+        _ = try await office.staff.assignItem(.with {
+            $0.id = id; $0.role = .leadSole; $0.on = "2026-03-10"
+            $0.units = [.with { $0.unit = "养老服务科"; $0.role = .leadSole }, .with { $0.unit = "社会救助科"; $0.role = .coHandling }]
+        })
+        var other = registerRequest(number: "第26-761号", year: 2026)
+        other.proposers[0].name = "赵六"
+        _ = try await office.staff.registerItem(other)
+
+        let ledger = try await office.leader.exportItems(.with { $0.year = 2026 })
+        #expect(ledger.count == 2)
+        let lines = ledger.csv.split(separator: "\n").map(String.init)
+        #expect(lines.first == "年度,类别,届次,编号,标题,领衔人,代表团/界别,附议人数,议题,重点督办,承办方式,承办科室,状态,交办日期,答复期限,催办次数,答复日期,按期答复,办理结果,采纳情况,满意度,公开期限,公开日期")
+        #expect(lines[1] == "2026,代表建议,十七届区人大一次会议,第26-760号,'=关于社区助餐点的建议,李四,嘉定代表团,1,养老服务,否,主办(独办),养老服务科(主办(独办))；社会救助科(协办),已交办,2026-03-10,2026-06-10,0,,,,,,,")
+        #expect(lines[2].hasPrefix("2026,代表建议,十七届区人大一次会议,第26-761号,关于发展社区嵌入式养老服务的建议,赵六,"))
+        #expect(!ledger.csv.contains("13800000000"))  // no contact details leave in a ledger
+        // The same filters as ListItems; and the list finds an item by a proposer's name.
+        #expect(try await office.staff.exportItems(.with { $0.year = 2026; $0.state = .assigned }).count == 1)
+        #expect(try await office.staff.listItems(.with { $0.query = "赵六" }).items.map(\.number) == ["第26-761号"])
+        #expect(try await office.staff.listItems(.with { $0.query = "王五" }).items.map(\.number) == ["第26-760号"])
+        // Unit staff export their unit's items only; deputies have no ledger.
+        let clerk = Civic_Proposals_V1_ProposalServiceClient(office.suite.caller(token: try await office.suite.issueKey(
+            NewKey(name: "社会救助科 陈刚", roles: [.staff], services: ["proposals"], subject: "社会救助科"))))
+        #expect(try await clerk.exportItems(.init()).count == 1)
+        #expect(await rpcError { _ = try await office.deputy.exportItems(.init()) }?.code == .permissionDenied)
         await office.suite.stop()
     }
 

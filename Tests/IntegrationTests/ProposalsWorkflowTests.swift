@@ -152,6 +152,10 @@ struct ProposalsWorkflowTests {
         #expect(try await assistance.recordUnitOpinion(.with { $0.id = ours; $0.unit = "社会救助科"; $0.opinion = "会办意见" }).item.units[1].opinion == "会办意见")
         #expect(await rpcError { _ = try await assistance.recordUnitOpinion(.with { $0.id = ours; $0.unit = "养老服务科"; $0.opinion = "x" }) }?.code == .permissionDenied)
         #expect(await rpcError { _ = try await assistance.draftReply(.with { $0.id = ours; $0.text = "x" }) }?.code == .permissionDenied)
+        // Naming itself on another unit's item tells a unit nothing about that item.
+        let elsewhere = await rpcError { _ = try await elderly.recordUnitOpinion(.with { $0.id = theirs; $0.unit = "养老服务科"; $0.opinion = "x" }) }
+        #expect(elsewhere?.code == .permissionDenied)
+        #expect(elsewhere?.message == "item \(theirs) is not assigned to 养老服务科")
         // Ratings are the proposer's (or the office's, from paper): not a unit clerk's.
         #expect(await rpcError { _ = try await assistance.giveFeedback(.with { $0.id = ours; $0.rating = .dissatisfied }) }?.code == .permissionDenied)
 

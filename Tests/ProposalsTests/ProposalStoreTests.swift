@@ -276,6 +276,7 @@ struct ReportGroupTests {
         #expect(may.returned == 1)
         #expect(may.byRole[.lead]?.count == 1)
         #expect(may.unassigned == 0)
+        #expect(may.keySupervised == 3 && may.keySupervisedUnits == 3)  // every item here is flagged; the returned one counts in neither
         #expect(may.answered == .init(numerator: 1, denominator: 2))  // the co-handling opinion only
         #expect(may.overdueUnanswered == 0)
         #expect(may.onTime == .init(numerator: 1, denominator: 1))

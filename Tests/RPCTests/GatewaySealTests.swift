@@ -45,6 +45,16 @@ struct GatewaySealTests {
         #expect(seal.verify(method: method, metadata: forged, payload: shifted, now: now) == .invalid)
     }
 
+    /// A time far from now with a seal that checks out over it: the clock comparison must
+    /// not overflow (the gateway never writes such a time; a forger with the key could).
+    @Test(arguments: [Int64.min, Int64.max, -1])
+    func anExtremeTimeSealedCorrectlyIsRefusedNotACrash(_ sealedAt: Int64) {
+        var metadata = [MetadataKey.requestID: "r"]
+        seal.stamp(&metadata, method: method, encodedPrincipal: deputy, payload: Data(), now: sealedAt)
+        #expect(metadata[MetadataKey.sealedAt] == String(sealedAt))
+        #expect(seal.verify(method: method, metadata: metadata, payload: Data(), now: now) != .valid)
+    }
+
     @Test(arguments: ["", "-1", "+1795594800000", " 1795594800000", "17955948000001234", "1e12", "-9223372036854775808"])
     func aMalformedTimeIsInvalidNotACrash(_ sealedAt: String) {
         var metadata = stamped(requestID: "r", principal: deputy, payload: Data())

@@ -158,12 +158,19 @@ struct DailyUrging: Sendable {
         calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
         guard calendar.component(.hour, from: now) >= hour else { return }
         let today = CivilDate.today(now)
-        guard self.calendar.isWorkingDay(today) else { return }
         let done = try await database.read { db in
             try Bool.fetchOne(db, sql: "SELECT 1 FROM urging_runs WHERE day = ?", arguments: [today.description]) ?? false
         }
         guard !done else { return }
         for warning in await warnings() { logger.warning("\(warning)") }
+        guard self.calendar.isWorkingDay(today) else {
+            // The warnings are logged every day (a week of 国庆 included); reminders wait
+            // for the next working day. The day is recorded so this runs once.
+            try await database.write { db in
+                try db.execute(sql: "INSERT OR IGNORE INTO urging_runs (day, urged) VALUES (?, 0)", arguments: [today.description])
+            }
+            return
+        }
         let context = RPCContext(method: "daily-urging", metadata: [MetadataKey.principal: Principal(id: "system:daily-urging", roles: [.service]).encoded], deadline: nil, logger: logger)
         let response = try await handler.runUrging(.with { $0.today = today.description }, context: context)
         try await database.write { db in

@@ -860,7 +860,8 @@ public nonisolated struct Civic_Proposals_V1_ListItemsRequest: Sendable {
   /// Only key-supervised items (重点督办).
   public var keySupervisedOnly: Bool = false
 
-  /// Text in the item's number or title (substring; ASCII letters match either case).
+  /// Text in the item's number, title or a proposer's name (substring; ASCII letters match
+  /// either case).
   public var query: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -1845,6 +1846,23 @@ public nonisolated struct Civic_Proposals_V1_ListPublishedRepliesResponse: Senda
   public init() {}
 
   fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
+/// 办理台账: every item ListItems would list with the same filters (all pages), one CSV row
+/// each, headed and labelled in Chinese for a spreadsheet; no contact details. At most
+/// 5,000 items per export.
+public nonisolated struct Civic_Proposals_V1_ExportItemsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var csv: String = String()
+
+  public var count: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 public nonisolated struct Civic_Proposals_V1_ImportItemsRequest: Sendable {
@@ -4599,6 +4617,41 @@ nonisolated extension Civic_Proposals_V1_ListPublishedRepliesResponse: SwiftProt
   public static func ==(lhs: Civic_Proposals_V1_ListPublishedRepliesResponse, rhs: Civic_Proposals_V1_ListPublishedRepliesResponse) -> Bool {
     if lhs.replies != rhs.replies {return false}
     if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Proposals_V1_ExportItemsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ExportItemsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}csv\0\u{1}count\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.csv) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.count) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.csv.isEmpty {
+      try visitor.visitSingularStringField(value: self.csv, fieldNumber: 1)
+    }
+    if self.count != 0 {
+      try visitor.visitSingularInt32Field(value: self.count, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Proposals_V1_ExportItemsResponse, rhs: Civic_Proposals_V1_ExportItemsResponse) -> Bool {
+    if lhs.csv != rhs.csv {return false}
+    if lhs.count != rhs.count {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -606,6 +606,19 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.ExportItemsResponse" : {
+        "description" : "办理台账: every item ListItems would list with the same filters (all pages), one CSV row each, headed and labelled in Chinese for a spreadsheet; no contact details. At most 5,000 items per export.",
+        "properties" : {
+          "count" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "csv" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.ExtendDeadlineRequest" : {
         "properties" : {
           "id" : {
@@ -1029,7 +1042,7 @@ public enum CivicOpenAPI {
             "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
           },
           "query" : {
-            "description" : "Text in the item's number or title (substring; ASCII letters match either case).",
+            "description" : "Text in the item's number, title or a proposer's name (substring; ASCII letters match either case).",
             "type" : "string"
           },
           "role" : {
@@ -2114,6 +2127,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "审核: draft or revise the reply (or 协办 opinion).",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/ExportItems" : {
+      "post" : {
+        "operationId" : "ProposalService_ExportItems",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.ListItemsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.ExportItemsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The same items as a ledger (办理台账) in CSV; `page` is ignored.",
         "tags" : [
           "civic.proposals.v1.ProposalService"
         ]

@@ -12,6 +12,7 @@ public enum Civic_Proposals_V1_ProposalService {
         public static let registerItem = RPCMethod(service: name, name: "RegisterItem", requestType: Civic_Proposals_V1_RegisterItemRequest.self, responseType: Civic_Proposals_V1_RegisterItemResponse.self)
         public static let getItem = RPCMethod(service: name, name: "GetItem", requestType: Civic_Proposals_V1_GetItemRequest.self, responseType: Civic_Proposals_V1_GetItemResponse.self)
         public static let listItems = RPCMethod(service: name, name: "ListItems", requestType: Civic_Proposals_V1_ListItemsRequest.self, responseType: Civic_Proposals_V1_ListItemsResponse.self)
+        public static let exportItems = RPCMethod(service: name, name: "ExportItems", requestType: Civic_Proposals_V1_ListItemsRequest.self, responseType: Civic_Proposals_V1_ExportItemsResponse.self)
         public static let correctItem = RPCMethod(service: name, name: "CorrectItem", requestType: Civic_Proposals_V1_CorrectItemRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
         public static let assignItem = RPCMethod(service: name, name: "AssignItem", requestType: Civic_Proposals_V1_AssignItemRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
         public static let returnItem = RPCMethod(service: name, name: "ReturnItem", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
@@ -45,7 +46,7 @@ public enum Civic_Proposals_V1_ProposalService {
         public static let recordUnitOpinion = RPCMethod(service: name, name: "RecordUnitOpinion", requestType: Civic_Proposals_V1_RecordUnitOpinionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
     }
 
-    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.correctItem, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.listDueItems, Method.listTopics, Method.getAnnualReport, Method.getItemHistory, Method.getItemRecords, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates, Method.updateReplyTemplate, Method.deleteReplyTemplate, Method.mergeKeyItems, Method.listKeyGroups, Method.recordUnitOpinion]
+    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.exportItems, Method.correctItem, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.listDueItems, Method.listTopics, Method.getAnnualReport, Method.getItemHistory, Method.getItemRecords, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates, Method.updateReplyTemplate, Method.deleteReplyTemplate, Method.mergeKeyItems, Method.listKeyGroups, Method.recordUnitOpinion]
 }
 
 /// What a server of civic.proposals.v1.ProposalService implements.
@@ -55,6 +56,8 @@ public protocol Civic_Proposals_V1_ProposalServiceHandler: Sendable {
     func getItem(_ request: Civic_Proposals_V1_GetItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemResponse
     /// Items ordered by year (newest first), kind and number.
     func listItems(_ request: Civic_Proposals_V1_ListItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListItemsResponse
+    /// The same items as a ledger (办理台账) in CSV; `page` is ignored.
+    func exportItems(_ request: Civic_Proposals_V1_ListItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ExportItemsResponse
     /// Corrects the registration details of an item (office staff), with a reason.
     func correctItem(_ request: Civic_Proposals_V1_CorrectItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ItemResponse
     /// 交办: the bureau's role, its units, the deadlines.
@@ -123,6 +126,9 @@ extension Civic_Proposals_V1_ProposalServiceHandler {
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.listItems) { (request: Civic_Proposals_V1_ListItemsRequest, context: RPCContext) in
                 try await self.listItems(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.exportItems) { (request: Civic_Proposals_V1_ListItemsRequest, context: RPCContext) in
+                try await self.exportItems(request, context: context)
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.correctItem) { (request: Civic_Proposals_V1_CorrectItemRequest, context: RPCContext) in
                 try await self.correctItem(request, context: context)
@@ -241,6 +247,11 @@ public struct Civic_Proposals_V1_ProposalServiceClient: Sendable {
     /// Items ordered by year (newest first), kind and number.
     public func listItems(_ request: Civic_Proposals_V1_ListItemsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ListItemsResponse {
         try await caller.unary(Civic_Proposals_V1_ProposalService.Method.listItems, request, options: options)
+    }
+
+    /// The same items as a ledger (办理台账) in CSV; `page` is ignored.
+    public func exportItems(_ request: Civic_Proposals_V1_ListItemsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ExportItemsResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.exportItems, request, options: options)
     }
 
     /// Corrects the registration details of an item (office staff), with a reason.

@@ -37,6 +37,8 @@ public enum AccessPolicy {
         Civic_Proposals_V1_ProposalService.Method.registerItem.path: Rule([.staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.getItem.path: Rule([.staff, .leader, .deputy], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.listItems.path: Rule([.staff, .leader, .deputy], service: proposals),
+        // The ledger is the office's and the leaders' (unit staff: their unit's items).
+        Civic_Proposals_V1_ProposalService.Method.exportItems.path: Rule([.staff, .leader], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.getItemHistory.path: Rule([.staff, .leader], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.getItemRecords.path: Rule([.staff, .leader, .deputy], service: proposals),
         // The gates: the proposals office and units handle and draft; leaders sign off; both may send a draft back.

@@ -296,8 +296,7 @@ public struct AnnualReport: Sendable, Equatable {
     public func csv(topicNames: [String: String] = TopicCatalog.standard.codes) -> String {
         var lines = ["section,name,count,percent,of"]
         func line(_ section: String, _ name: String, _ count: Int, _ percent: String = "", of whole: Int? = nil) {
-            let escaped = name.contains(",") || name.contains("\"") ? "\"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"" : name
-            lines.append("\(section),\(escaped),\(count),\(percent),\(whole.map(String.init) ?? "")")
+            lines.append("\(section),\(CSV.field(name)),\(count),\(percent),\(whole.map(String.init) ?? "")")
         }
         func share(_ section: String, _ name: String, _ count: Int, of whole: Int) {
             line(section, name, count, Percentage(count, of: whole).description, of: whole)

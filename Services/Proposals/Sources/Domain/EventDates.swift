@@ -9,11 +9,17 @@ public enum EventDates {
     /// The earliest date for `event` on `item`, and what that date is.
     public static func earliest(for event: ItemEvent, on item: Item) -> (date: CivilDate, what: String, reason: String)? {
         switch event {
-        case .returnItem, .acknowledge, .startHandling, .recordContact, .unitOpinion, .report, .reply:
+        case .report, .reply:
+            // After 不满意 the new answer follows the reply it replaces: dated before it, it
+            // would count as on time against the new deadline.
+            if let replied = item.repliedOn { return (replied, "its previous reply", "BEFORE_REPLY") }
+            return item.assignedOn.map { ($0, "its assignment", "BEFORE_ASSIGNMENT") }
+        case .assign, .returnItem, .acknowledge, .startHandling, .recordContact, .unitOpinion:
+            // (.assign: a returned item assigned anew, not before its first assignment)
             return item.assignedOn.map { ($0, "its assignment", "BEFORE_ASSIGNMENT") }
         case .recordProgress, .publish, .feedback:
             return item.repliedOn.map { ($0, "its reply", "BEFORE_REPLY") }
-        case .assign, .urge, .extendDeadline, .draft, .signBySection, .signOff, .sendBack:
+        case .urge, .extendDeadline, .draft, .signBySection, .signOff, .sendBack:
             return nil
         }
     }

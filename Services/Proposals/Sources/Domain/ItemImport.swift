@@ -113,6 +113,16 @@ public enum ItemImport {
 
 /// RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks.
 enum CSV {
+    /// One field as written: quoted when it holds a comma, a quote or a line break.
+    /// `text` marks free text typed by people (titles, names): one that a spreadsheet would
+    /// take for a formula (= + - @ first) gets a leading ' so it is shown, not run.
+    static func field(_ value: String, text: Bool = false) -> String {
+        var value = value
+        if text, let first = value.unicodeScalars.first, "=+-@".unicodeScalars.contains(first) { value = "'" + value }
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
     struct Row {
         let line: Int
         let fields: [String]

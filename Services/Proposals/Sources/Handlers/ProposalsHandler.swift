@@ -87,6 +87,35 @@ public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
     }
 
     public func listItems(_ request: Civic_Proposals_V1_ListItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListItemsResponse {
+        let filter = try listFilter(request, context)
+        let page = try await store.list(filter, pageSize: Paging.pageSize(request.page.pageSize), pageToken: request.page.pageToken)
+        var response = Civic_Proposals_V1_ListItemsResponse()
+        let view = visibility(context)
+        response.items = page.items.map { Civic_Proposals_V1_Item(view.redacted($0)) }
+        response.page.nextPageToken = page.nextPageToken
+        response.page.totalCount = Int64(page.totalCount)
+        return response
+    }
+
+    /// The most items one ledger export holds: a county's or a ministry's year fits many
+    /// times over, and the answer stays well inside the 4 MiB frame.
+    static let exportLimit = 5_000
+
+    /// 办理台账: the items `listItems` would give, every page, as CSV.
+    public func exportItems(_ request: Civic_Proposals_V1_ListItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ExportItemsResponse {
+        let filter = try listFilter(request, context)
+        let (items, total) = try await store.all(filter, limit: Self.exportLimit)
+        guard total <= Self.exportLimit else {
+            throw RPCError.invalidArgument("\(total) items match; an export holds at most \(Self.exportLimit): narrow it (by year, kind, state, …)", reason: "TOO_MANY")
+        }
+        var response = Civic_Proposals_V1_ExportItemsResponse()
+        response.csv = ItemLedger.csv(items, topicNames: validator.topics.codes)
+        response.count = Int32(items.count)
+        return response
+    }
+
+    /// The store's filter for a list or export request, within what the caller may see.
+    func listFilter(_ request: Civic_Proposals_V1_ListItemsRequest, _ context: RPCContext) throws -> ProposalStore.ListFilter {
         var filter = ProposalStore.ListFilter()
         if request.year != 0 { filter.year = Int(request.year) }
         if request.kind != .unspecified {
@@ -127,13 +156,7 @@ public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
             filter.memberID = memberID
             filter.unit = nil  // internal units are not shown to deputies, nor searched for them
         }
-        let page = try await store.list(filter, pageSize: Paging.pageSize(request.page.pageSize), pageToken: request.page.pageToken)
-        var response = Civic_Proposals_V1_ListItemsResponse()
-        let view = visibility(context)
-        response.items = page.items.map { Civic_Proposals_V1_Item(view.redacted($0)) }
-        response.page.nextPageToken = page.nextPageToken
-        response.page.totalCount = Int64(page.totalCount)
-        return response
+        return filter
     }
 }
 

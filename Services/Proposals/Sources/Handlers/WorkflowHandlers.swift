@@ -25,7 +25,8 @@ extension ProposalsHandler {
         try requireID(id)  // an empty id is INVALID_ARGUMENT, not NOT_FOUND
         guard case .unit(let unit) = scope(context) else { return }
         let item = try await store.item(id: id)
-        guard item.units.contains(where: { $0.unit == unit && (!leadOnly || $0.role.isLead) }) else {
+        let leads = item.units.contains { $0.unit == unit && $0.role.isLead }
+        guard leadOnly ? leads : ItemVisibility.assignedTo(unit: unit).allows(item) else {
             throw RPCError.permissionDenied(leadOnly ? "\(unit) does not lead item \(id)" : "item \(id) is not assigned to \(unit)")
         }
     }
@@ -108,7 +109,7 @@ extension ProposalsHandler {
         let complex = request.complex
         let assignedUnits = units
         return respond(try await store.apply(
-            .assign(role: role), to: request.id, by: actor(context), note: request.complexReason,
+            .assign(role: role), to: request.id, by: actor(context), on: on, note: request.complexReason,
             detail: "role=\(role.rawValue) complex=\(complex)"
         ) { item, _ in
             item.role = role
@@ -170,6 +171,7 @@ extension ProposalsHandler {
         if case .unit(let own) = scope(context), own != unitName {
             throw RPCError.permissionDenied("\(own) records its own opinion, not \(unitName)'s")
         }
+        try await requireUnit(of: request.id, context, leadOnly: false)  // nothing of another unit's item, not even its state
         // The opinion text goes into the history too: it is what the lead unit was sent.
         return respond(try await store.apply(.unitOpinion, to: request.id, by: actor(context), on: on, note: opinion, detail: "unit=\(unitName) on=\(on)") { item, _ in
             guard let index = item.units.firstIndex(where: { $0.unit == unitName }) else {
@@ -494,8 +496,8 @@ extension ProposalsHandler {
         guard validator.validYears.contains(Int(request.year)) else {
             throw RPCError.invalidArgument("year is required (e.g. 2021)", field: "year", reason: "OUT_OF_RANGE")
         }
-        let year = Int(request.year)
-        return Civic_Proposals_V1_AnnualReport(try await store.annualReport(year: year, asOf: today()), topics: validator.topics, asOf: today())
+        let asOf = today()
+        return Civic_Proposals_V1_AnnualReport(try await store.annualReport(year: Int(request.year), asOf: asOf), topics: validator.topics, asOf: asOf)
     }
 
     public func getItemRecords(_ request: Civic_Proposals_V1_GetItemRecordsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemRecordsResponse {

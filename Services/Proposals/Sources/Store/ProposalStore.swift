@@ -147,11 +147,11 @@ public struct ProposalStore: Sendable {
         id: String, to registration: ItemRegistration, reason: String, by actor: Actor, now: Date = Date(),
         validate: @escaping @Sendable (Item) throws -> Void = { _ in }
     ) async throws -> Item {
-        guard let kind = registration.kind else { throw RPCError.invalidArgument("kind is required", field: "kind", reason: "REQUIRED") }
         do {
             return try await database.write { db in
                 let item = try Self.load(db, id: id)
-                try validate(item)
+                try validate(item)  // every problem at once, the kind's among them
+                guard let kind = registration.kind else { throw RPCError.invalidArgument("kind is required", field: "item.kind", reason: "REQUIRED") }
                 let changes = registration.changes(from: item)
                 guard !changes.isEmpty else {
                     throw RPCError.invalidArgument("the correction changes nothing", field: "item", reason: "NO_CHANGE")
@@ -184,8 +184,9 @@ public struct ProposalStore: Sendable {
                                  detail: changes.joined(separator: "; "), requestID: actor.requestID, at: now)
                 return try Self.load(db, id: id)
             }
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw StoreError.duplicateNumber(year: registration.year, kind: kind, number: registration.number.trimmingCharacters(in: .whitespacesAndNewlines))
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && registration.kind != nil {
+            // (a registration without a kind never reaches the UPDATE)
+            throw StoreError.duplicateNumber(year: registration.year, kind: registration.kind!, number: registration.number.trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
 
@@ -205,10 +206,15 @@ public struct ProposalStore: Sendable {
         try await database.read { db in try Self.keySupervisedUnits(db, year: year) }
     }
 
+    /// 重点督办 项: merged groups once, other flagged items one each — returned items in
+    /// neither (they are in no figure of the report but their own).
     static func keySupervisedUnits(_ db: Database, year: Int) throws -> Int {
-        let groups = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM key_groups WHERE year = ?", arguments: [year]) ?? 0
-        let flagged = try Int.fetchOne(db, sql: "SELECT coalesce(sum(n), 0) FROM report_counts WHERE year = ? AND key_supervised = 1", arguments: [year]) ?? 0
-        let merged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items WHERE key_group_id IN (SELECT id FROM key_groups WHERE year = ?)", arguments: [year]) ?? 0
+        let groups = try Int.fetchOne(db, sql: """
+            SELECT COUNT(DISTINCT key_group_id) FROM items
+            WHERE key_group_id IN (SELECT id FROM key_groups WHERE year = ?) AND state <> 'returned'
+            """, arguments: [year]) ?? 0
+        let flagged = try Int.fetchOne(db, sql: "SELECT coalesce(sum(n), 0) FROM report_counts WHERE year = ? AND key_supervised = 1 AND state <> 'returned'", arguments: [year]) ?? 0
+        let merged = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items WHERE key_group_id IN (SELECT id FROM key_groups WHERE year = ?) AND state <> 'returned'", arguments: [year]) ?? 0
         return groups + flagged - merged
     }
 
@@ -305,7 +311,7 @@ public struct ProposalStore: Sendable {
         /// Items this internal unit is on, in any role.
         public var unit: String?
         public var keySupervisedOnly = false
-        /// Text in the number or title.
+        /// Text in the number, the title or a proposer's name.
         public var query: String?
         public init(year: Int? = nil, kind: ItemKind? = nil, topic: String? = nil, memberID: String? = nil) {
             self.year = year
@@ -324,6 +330,40 @@ public struct ProposalStore: Sendable {
     /// Items matching `filter`, newest year first, then kind and number.
     public func list(_ filter: ListFilter, pageSize: Int, pageToken: String) async throws -> Page {
         let offset = try Paging.offset(fromToken: pageToken)
+        let (whereClause, arguments) = Self.conditions(filter)
+        return try await database.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items \(whereClause)", arguments: arguments) ?? 0
+            let items = try Self.items(db, whereClause, arguments, limit: pageSize, offset: offset)
+            let next = offset + items.count < total ? Paging.token(offset: offset + items.count) : ""
+            return Page(items: items, nextPageToken: next, totalCount: total)
+        }
+    }
+
+    /// Every item matching `filter`, in the listing's order, read in one snapshot; nil when
+    /// there are more than `limit` (the caller narrows the filter instead).
+    public func all(_ filter: ListFilter, limit: Int) async throws -> (items: [Item], total: Int) {
+        let (whereClause, arguments) = Self.conditions(filter)
+        return try await database.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items \(whereClause)", arguments: arguments) ?? 0
+            guard total <= limit else { return ([], total) }
+            var items: [Item] = []
+            while items.count < total {
+                items += try Self.items(db, whereClause, arguments, limit: 200, offset: items.count)
+            }
+            return (items, total)
+        }
+    }
+
+    private static func items(_ db: Database, _ whereClause: String, _ arguments: StatementArguments, limit: Int, offset: Int) throws -> [Item] {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT * FROM items \(whereClause) ORDER BY year DESC, kind, number, id LIMIT ? OFFSET ?",
+            arguments: arguments + [limit, offset])
+        let proposers = try Self.proposers(db, itemIDs: rows.map { $0["id"] })
+        return try rows.map { row in try Self.item(from: row, proposers: proposers[row["id"]] ?? [], units: Self.units(db, itemID: row["id"])) }
+    }
+
+    /// The WHERE clause for `filter` and its arguments ("" when nothing filters).
+    private static func conditions(_ filter: ListFilter) -> (String, StatementArguments) {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         if let year = filter.year { conditions.append("year = ?"); arguments += [year] }
@@ -343,21 +383,10 @@ public struct ProposalStore: Sendable {
         if let query = filter.query {
             // LIKE with the wildcards in the text escaped: "50%" finds "50%", not everything.
             let pattern = "%" + query.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-            conditions.append("(number LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\')")
-            arguments += [pattern, pattern]
+            conditions.append("(number LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\' OR id IN (SELECT item_id FROM item_proposers WHERE name LIKE ? ESCAPE '\\'))")
+            arguments += [pattern, pattern, pattern]
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let filterArguments = arguments
-        return try await database.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM items \(whereClause)", arguments: filterArguments) ?? 0
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM items \(whereClause) ORDER BY year DESC, kind, number, id LIMIT ? OFFSET ?",
-                arguments: filterArguments + [pageSize, offset])
-            let proposers = try Self.proposers(db, itemIDs: rows.map { $0["id"] })
-            let items = try rows.map { row in try Self.item(from: row, proposers: proposers[row["id"]] ?? [], units: Self.units(db, itemID: row["id"])) }
-            let next = offset + items.count < total ? Paging.token(offset: offset + items.count) : ""
-            return Page(items: items, nextPageToken: next, totalCount: total)
-        }
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
     }
 
     public func auditTrail(itemID: String) async throws -> [AuditEntry] {
@@ -367,10 +396,11 @@ public struct ProposalStore: Sendable {
     private static func proposers(_ db: Database, itemIDs: [String]) throws -> [String: [Proposer]] {
         guard !itemIDs.isEmpty else { return [:] }
         let placeholders = Array(repeating: "?", count: itemIDs.count).joined(separator: ",")
-        // Prepared once per connection (GRDB's statement cache): every move loads its item.
-        let rows = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM item_proposers WHERE item_id IN (\(placeholders)) ORDER BY item_id, position"),
-            arguments: StatementArguments(itemIDs))
+        let sql = "SELECT * FROM item_proposers WHERE item_id IN (\(placeholders)) ORDER BY item_id, position"
+        // One item (every move loads one) from GRDB's statement cache; a page's worth, with
+        // its own count of placeholders, prepared on the spot so the cache stays small.
+        let statement = itemIDs.count == 1 ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+        let rows = try Row.fetchAll(statement, arguments: StatementArguments(itemIDs))
         var result: [String: [Proposer]] = [:]
         for row in rows {
             result[row["item_id"], default: []].append(

@@ -19,7 +19,8 @@ enum ReportCountsSchema {
         }
     }
 
-    /// The dimensions of migration proposals-004.
+    /// The dimensions of migration proposals-004. Frozen: that migration reads them, so a
+    /// change here would change what it builds; add a new list (and migration) instead.
     static let original: [Dimension] = [
         .copied("year", "INTEGER"), .copied("kind", "TEXT"), .copied("role", "TEXT", orEmpty: true), .copied("topic", "TEXT"),
         .copied("key_supervised", "INTEGER"), .copied("state", "TEXT"), .copied("answered_on_time", "INTEGER"),

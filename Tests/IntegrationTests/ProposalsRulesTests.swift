@@ -24,9 +24,7 @@ struct ProposalsRulesTests {
         #expect(try await office.staff.getItemRecords(.with { $0.id = id }).contacts.isEmpty)
 
         _ = try await office.staff.recordContact(.with { $0.id = id; $0.stage = .beforeHandling; $0.summary = "电话"; $0.on = "2026-03-10" })
-        _ = try await office.staff.draftReply(.with { $0.id = id; $0.text = "答复" })
-        _ = try await office.staff.signBySection(.with { $0.id = id })
-        _ = try await office.leader.signOff(.with { $0.id = id })
+        try await office.signedOff(id, draft: "答复")
         _ = try await office.staff.reportItem(.with { $0.id = id; $0.on = "2026-05-18" })
         // A reply back-dated before the assignment would have counted as on time.
         let backDated = await rpcError { _ = try await office.staff.replyItem(.with { $0.id = id; $0.result = .resultA; $0.adoption = .fullyAdopted; $0.on = "2026-03-01" }) }
@@ -48,9 +46,7 @@ struct ProposalsRulesTests {
         // count as on time against the new deadline).
         _ = try await office.deputy.giveFeedback(.with { $0.id = id; $0.rating = .dissatisfied; $0.on = "2026-05-25" })
         _ = try await office.staff.recordContact(.with { $0.id = id; $0.stage = .afterHandling; $0.summary = "再次沟通"; $0.on = "2026-05-26" })
-        _ = try await office.staff.draftReply(.with { $0.id = id; $0.text = "再次答复" })
-        _ = try await office.staff.signBySection(.with { $0.id = id })
-        _ = try await office.leader.signOff(.with { $0.id = id })
+        try await office.signedOff(id, draft: "再次答复")
         let beforeOld = await rpcError { _ = try await office.staff.reportItem(.with { $0.id = id; $0.on = "2026-05-19" }) }
         #expect(beforeOld?.message == "on 2026-05-19 is before its previous reply on 2026-05-20")
         #expect(beforeOld?.details.first?.reason == "BEFORE_REPLY")
@@ -86,9 +82,7 @@ struct ProposalsRulesTests {
         let id = try await office.register("第26-720号")
         _ = try await office.staff.assignItem(.with { $0.id = id; $0.role = .leadSole; $0.on = "2026-03-10" })
         _ = try await office.staff.recordContact(.with { $0.id = id; $0.stage = .beforeHandling; $0.summary = "电话"; $0.on = "2026-03-12" })
-        _ = try await office.staff.draftReply(.with { $0.id = id; $0.text = "答复" })
-        _ = try await office.staff.signBySection(.with { $0.id = id })
-        _ = try await office.leader.signOff(.with { $0.id = id })
+        try await office.signedOff(id, draft: "答复")
         let staff = await rpcError { _ = try await office.staff.sendBack(.with { $0.id = id; $0.note = "再改改" }) }
         #expect(staff?.code == .permissionDenied)
         #expect(staff?.message == "the draft was signed off by a leader: only a leader sends it back")
@@ -133,9 +127,7 @@ struct ProposalsRulesTests {
         _ = try await office.staff.recordContact(.with { $0.id = id; $0.stage = .beforeHandling; $0.summary = "电话"; $0.on = "2026-03-12" })
         // One opinion on time (due 2026-04-10), the other late.
         _ = try await office.staff.recordUnitOpinion(.with { $0.id = id; $0.unit = "社会救助科"; $0.opinion = "同意"; $0.on = "2026-04-10" })
-        _ = try await office.staff.draftReply(.with { $0.id = id; $0.text = "答复" })
-        _ = try await office.staff.signBySection(.with { $0.id = id })
-        _ = try await office.leader.signOff(.with { $0.id = id })
+        try await office.signedOff(id, draft: "答复")
         let waiting = await rpcError { _ = try await office.staff.reportItem(.with { $0.id = id; $0.on = "2026-04-20" }) }
         #expect(waiting?.code == .failedPrecondition)
         #expect(waiting?.message == "no opinion yet from 慈善科: wait for it, or report with a note saying why")
@@ -152,9 +144,7 @@ struct ProposalsRulesTests {
             $0.units = [.with { $0.unit = "养老服务科"; $0.role = .leadSole }, .with { $0.unit = "慈善科"; $0.role = .coHandling }]
         })
         _ = try await office.staff.recordContact(.with { $0.id = other; $0.stage = .beforeHandling; $0.summary = "电话"; $0.on = "2026-03-12" })
-        _ = try await office.staff.draftReply(.with { $0.id = other; $0.text = "答复" })
-        _ = try await office.staff.signBySection(.with { $0.id = other })
-        _ = try await office.leader.signOff(.with { $0.id = other })
+        try await office.signedOff(other, draft: "答复")
         let reason = "慈善科经两次催办未反馈，按期上报"
         #expect(try await office.staff.reportItem(.with { $0.id = other; $0.note = reason; $0.on = "2026-06-01" }).item.state == .reported)
         #expect(try await office.staff.getItemHistory(.with { $0.id = other }).entries.last?.reason == reason)

@@ -29,6 +29,13 @@ struct ProposalsWorkflowTests {
             request.proposers[0].contact = "13800000000"
             return try await staff.registerItem(request).item.id
         }
+
+        /// Review of a handled item: drafted, section-signed, signed off by the leader.
+        func signedOff(_ id: String, draft: String = "答复") async throws {
+            _ = try await staff.draftReply(.with { $0.id = id; $0.text = draft })
+            _ = try await staff.signBySection(.with { $0.id = id })
+            _ = try await leader.signOff(.with { $0.id = id })
+        }
     }
 
     @Test func anItemWalksAllNineGates() async throws {

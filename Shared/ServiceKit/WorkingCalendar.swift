@@ -130,6 +130,13 @@ public struct WorkingCalendar: Sendable {
         return day
     }
 
+    /// The same calendar as if `year`'s schedule had not been loaded (weekends only that year).
+    public func without(year: Int) -> WorkingCalendar {
+        WorkingCalendar(
+            holidays: holidays.filter { $0.year != year }, adjustedWorkingDays: adjustedWorkingDays.filter { $0.year != year },
+            knownYears: knownYears.subtracting([year]))
+    }
+
     /// The years from `from` through `through` that have no holiday schedule: deadlines in
     /// them count weekends only, so an operator must load the schedule before they matter.
     public func missingYears(from: CivilDate, through: CivilDate) -> [Int] {

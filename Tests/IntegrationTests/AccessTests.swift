@@ -40,6 +40,7 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.proposals.v1.ProposalService/GetItem": [.admin, .proposalsStaff, .leader, .deputy],
     "/civic.proposals.v1.ProposalService/ListItems": [.admin, .proposalsStaff, .leader, .deputy],
     "/civic.proposals.v1.ProposalService/ExportItems": [.admin, .proposalsStaff, .leader],
+    "/civic.proposals.v1.ProposalService/RecalculateDeadlines": [.admin, .proposalsStaff],
     "/civic.proposals.v1.ProposalService/GetItemHistory": [.admin, .proposalsStaff, .leader],
     "/civic.proposals.v1.ProposalService/GetItemRecords": [.admin, .proposalsStaff, .leader, .deputy],
     "/civic.proposals.v1.ProposalService/AssignItem": [.admin, .proposalsStaff],

@@ -577,6 +577,30 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.proposals.v1.DeadlineChange" : {
+        "properties" : {
+          "deadline" : {
+            "description" : "answer_due, return_window_ends, opinion_due (with unit), publication_due.",
+            "type" : "string"
+          },
+          "from" : {
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "number" : {
+            "type" : "string"
+          },
+          "to" : {
+            "type" : "string"
+          },
+          "unit" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.DeleteReplyTemplateRequest" : {
         "properties" : {
           "id" : {
@@ -1302,6 +1326,34 @@ public enum CivicOpenAPI {
           "text" : {
             "description" : "The text to publish; default the signed reply. Mobile numbers, identity card numbers, e-mail addresses and the proposers' contacts are masked either way.",
             "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.RecalculateDeadlinesRequest" : {
+        "description" : "Once a year's holiday schedule is loaded (CIVIC_CALENDAR_FILE), puts right the deadlines that were counted before it, on weekends only: every deadline the rules set (the reply or opinion, a co-handling unit's opinion, the return window, publication) is computed again, and changed where the stored date is what the rule gives without that year's schedule and not what it gives with it. Deadlines set by hand (extensions) stay.",
+        "properties" : {
+          "apply" : {
+            "description" : "false (the default): only list what would change. true: change it.",
+            "type" : "boolean"
+          },
+          "note" : {
+            "description" : "Why, for each changed item's history (e.g. \"2027年节假日安排已载入\"); required with apply.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.proposals.v1.RecalculateDeadlinesResponse" : {
+        "properties" : {
+          "applied" : {
+            "type" : "boolean"
+          },
+          "changes" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.proposals.v1.DeadlineChange"
+            },
+            "type" : "array"
           }
         },
         "type" : "object"
@@ -2671,6 +2723,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "公开",
+        "tags" : [
+          "civic.proposals.v1.ProposalService"
+        ]
+      }
+    },
+    "/rpc/civic.proposals.v1.ProposalService/RecalculateDeadlines" : {
+      "post" : {
+        "operationId" : "ProposalService_RecalculateDeadlines",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.proposals.v1.RecalculateDeadlinesRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.proposals.v1.RecalculateDeadlinesResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "After loading a year's holiday schedule: the deadlines counted without it, put right.",
         "tags" : [
           "civic.proposals.v1.ProposalService"
         ]

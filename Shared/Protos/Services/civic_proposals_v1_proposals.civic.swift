@@ -31,6 +31,7 @@ public enum Civic_Proposals_V1_ProposalService {
         public static let giveFeedback = RPCMethod(service: name, name: "GiveFeedback", requestType: Civic_Proposals_V1_GiveFeedbackRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
         public static let runUrging = RPCMethod(service: name, name: "RunUrging", requestType: Civic_Proposals_V1_RunUrgingRequest.self, responseType: Civic_Proposals_V1_RunUrgingResponse.self)
         public static let listDueItems = RPCMethod(service: name, name: "ListDueItems", requestType: Civic_Proposals_V1_ListDueItemsRequest.self, responseType: Civic_Proposals_V1_ListDueItemsResponse.self)
+        public static let recalculateDeadlines = RPCMethod(service: name, name: "RecalculateDeadlines", requestType: Civic_Proposals_V1_RecalculateDeadlinesRequest.self, responseType: Civic_Proposals_V1_RecalculateDeadlinesResponse.self)
         public static let listTopics = RPCMethod(service: name, name: "ListTopics", requestType: Civic_Proposals_V1_ListTopicsRequest.self, responseType: Civic_Proposals_V1_ListTopicsResponse.self)
         public static let getAnnualReport = RPCMethod(service: name, name: "GetAnnualReport", requestType: Civic_Proposals_V1_GetAnnualReportRequest.self, responseType: Civic_Proposals_V1_AnnualReport.self)
         public static let getItemHistory = RPCMethod(service: name, name: "GetItemHistory", requestType: Civic_Proposals_V1_GetItemHistoryRequest.self, responseType: Civic_Proposals_V1_GetItemHistoryResponse.self)
@@ -46,7 +47,7 @@ public enum Civic_Proposals_V1_ProposalService {
         public static let recordUnitOpinion = RPCMethod(service: name, name: "RecordUnitOpinion", requestType: Civic_Proposals_V1_RecordUnitOpinionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
     }
 
-    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.exportItems, Method.correctItem, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.listDueItems, Method.listTopics, Method.getAnnualReport, Method.getItemHistory, Method.getItemRecords, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates, Method.updateReplyTemplate, Method.deleteReplyTemplate, Method.mergeKeyItems, Method.listKeyGroups, Method.recordUnitOpinion]
+    public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.exportItems, Method.correctItem, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.listDueItems, Method.recalculateDeadlines, Method.listTopics, Method.getAnnualReport, Method.getItemHistory, Method.getItemRecords, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates, Method.updateReplyTemplate, Method.deleteReplyTemplate, Method.mergeKeyItems, Method.listKeyGroups, Method.recordUnitOpinion]
 }
 
 /// What a server of civic.proposals.v1.ProposalService implements.
@@ -91,6 +92,8 @@ public protocol Civic_Proposals_V1_ProposalServiceHandler: Sendable {
     func runUrging(_ request: Civic_Proposals_V1_RunUrgingRequest, context: RPCContext) async throws -> Civic_Proposals_V1_RunUrgingResponse
     /// The deadlines due soon or overdue on a day, as the urging run would list them; records nothing.
     func listDueItems(_ request: Civic_Proposals_V1_ListDueItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListDueItemsResponse
+    /// After loading a year's holiday schedule: the deadlines counted without it, put right.
+    func recalculateDeadlines(_ request: Civic_Proposals_V1_RecalculateDeadlinesRequest, context: RPCContext) async throws -> Civic_Proposals_V1_RecalculateDeadlinesResponse
     /// The configured topics (议题分类), retired ones included and marked.
     func listTopics(_ request: Civic_Proposals_V1_ListTopicsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListTopicsResponse
     func getAnnualReport(_ request: Civic_Proposals_V1_GetAnnualReportRequest, context: RPCContext) async throws -> Civic_Proposals_V1_AnnualReport
@@ -183,6 +186,9 @@ extension Civic_Proposals_V1_ProposalServiceHandler {
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.listDueItems) { (request: Civic_Proposals_V1_ListDueItemsRequest, context: RPCContext) in
                 try await self.listDueItems(request, context: context)
+            },
+            RPCHandler(Civic_Proposals_V1_ProposalService.Method.recalculateDeadlines) { (request: Civic_Proposals_V1_RecalculateDeadlinesRequest, context: RPCContext) in
+                try await self.recalculateDeadlines(request, context: context)
             },
             RPCHandler(Civic_Proposals_V1_ProposalService.Method.listTopics) { (request: Civic_Proposals_V1_ListTopicsRequest, context: RPCContext) in
                 try await self.listTopics(request, context: context)
@@ -339,6 +345,11 @@ public struct Civic_Proposals_V1_ProposalServiceClient: Sendable {
     /// The deadlines due soon or overdue on a day, as the urging run would list them; records nothing.
     public func listDueItems(_ request: Civic_Proposals_V1_ListDueItemsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_ListDueItemsResponse {
         try await caller.unary(Civic_Proposals_V1_ProposalService.Method.listDueItems, request, options: options)
+    }
+
+    /// After loading a year's holiday schedule: the deadlines counted without it, put right.
+    public func recalculateDeadlines(_ request: Civic_Proposals_V1_RecalculateDeadlinesRequest, options: CallOptions = CallOptions()) async throws -> Civic_Proposals_V1_RecalculateDeadlinesResponse {
+        try await caller.unary(Civic_Proposals_V1_ProposalService.Method.recalculateDeadlines, request, options: options)
     }
 
     /// The configured topics (议题分类), retired ones included and marked.

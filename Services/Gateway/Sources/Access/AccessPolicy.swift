@@ -60,6 +60,7 @@ public enum AccessPolicy {
         // is entered by the office when it arrives on paper.
         Civic_Proposals_V1_ProposalService.Method.giveFeedback.path: Rule([.deputy, .staff], service: proposals),
         Civic_Proposals_V1_ProposalService.Method.runUrging.path: Rule([.staff], service: proposals),
+        Civic_Proposals_V1_ProposalService.Method.recalculateDeadlines.path: Rule([.staff], service: proposals),
         // Leaders watch what is due and overdue; only the office runs (records) the urging.
         Civic_Proposals_V1_ProposalService.Method.listDueItems.path: Rule([.staff, .leader], service: proposals),
         // The topic list fills forms and filters; deputies file under it too.

@@ -33,6 +33,11 @@ public struct ReplyDeadlines: Sendable, Equatable {
         }
     }
 
+    /// A co-handling unit's opinion to the lead unit (会办意见).
+    public func opinionDue(assignedOn: CivilDate, calendar: WorkingCalendar) -> CivilDate {
+        calendar.onOrNextWorkingDay(assignedOn.adding(months: coHandlingOpinionMonths))
+    }
+
     /// The last day a wrongly assigned item may be returned.
     public func returnWindowEnds(assignedOn: CivilDate, calendar: WorkingCalendar) -> CivilDate {
         calendar.adding(workingDays: returnWindowWorkingDays, to: assignedOn)

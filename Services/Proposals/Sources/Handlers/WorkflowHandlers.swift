@@ -116,7 +116,7 @@ extension ProposalsHandler {
             // Co-handling units owe the lead unit an opinion, on their own deadline.
             item.units = assignedUnits.map { unit in
                 var unit = unit
-                if unit.role == .coHandling { unit.opinionDue = calendar.onOrNextWorkingDay(on.adding(months: rules.coHandlingOpinionMonths)) }
+                if unit.role == .coHandling { unit.opinionDue = rules.opinionDue(assignedOn: on, calendar: calendar) }
                 return unit
             }
             item.complex = complex
@@ -441,6 +441,32 @@ extension ProposalsHandler {
                 continue
             }
             response.items.append(Civic_Proposals_V1_UrgedItem(urged, deadline, urgeCount: urged.urgeCount))
+        }
+        return response
+    }
+
+    /// After a year's holiday schedule is loaded: the deadlines counted without it (DeadlineRecalculation).
+    public func recalculateDeadlines(_ request: Civic_Proposals_V1_RecalculateDeadlinesRequest, context: RPCContext) async throws -> Civic_Proposals_V1_RecalculateDeadlinesResponse {
+        try requireOffice(context, "recalculating deadlines")
+        let note = request.apply ? try required(request.note, "note", "a note saying why (e.g. which year's schedule was loaded)") : ""
+        let rules = deadlines
+        let calendar = calendar
+        let found = try await store.recalculateDeadlines(apply: request.apply, note: note, by: actor(context)) { item, reopenedOn in
+            DeadlineRecalculation.changes(for: item, reopenedOn: reopenedOn, rules: rules, calendar: calendar)
+        }
+        var response = Civic_Proposals_V1_RecalculateDeadlinesResponse()
+        response.applied = request.apply
+        response.changes = found.flatMap { item, changes in
+            changes.map { change in
+                var line = Civic_Proposals_V1_DeadlineChange()
+                line.id = item.id
+                line.number = item.number
+                line.deadline = change.deadline
+                line.unit = change.unit
+                line.from = change.from.description
+                line.to = change.to.description
+                return line
+            }
         }
         return response
     }

@@ -479,6 +479,40 @@ public struct ProposalStore: Sendable {
         }
     }
 
+    /// Recomputes the deadlines of every item that may still owe one (`changes` decides,
+    /// given the item and the date of the 不满意 that reopened it), in one transaction; with
+    /// `apply`, writes them with an audit row per item. Returns the changes by item.
+    public func recalculateDeadlines(
+        apply: Bool, note: String, by actor: Actor, now: Date = Date(),
+        changes: @escaping @Sendable (Item, CivilDate?) -> [DeadlineRecalculation.Change]
+    ) async throws -> [(Item, [DeadlineRecalculation.Change])] {
+        let work = { @Sendable (db: Database) throws -> [(Item, [DeadlineRecalculation.Change])] in
+            let states = ["assigned", "handling", "drafted", "section_signed", "signed_off", "reopened", "reported", "replied", "implementing"]
+            let ids = try String.fetchAll(db, sql: """
+                SELECT id FROM items WHERE assigned_on IS NOT NULL AND state IN (\(states.map { _ in "?" }.joined(separator: ",")))
+                ORDER BY year DESC, kind, number
+                """, arguments: StatementArguments(states))
+            var result: [(Item, [DeadlineRecalculation.Change])] = []
+            for id in ids {
+                var item = try Self.load(db, id: id)
+                let reopenedOn = try String.fetchOne(
+                    db, sql: "SELECT on_date FROM item_feedback WHERE item_id = ? AND rating = 'dissatisfied' ORDER BY id DESC LIMIT 1",
+                    arguments: [id]).flatMap(CivilDate.init)
+                let found = changes(item, reopenedOn)
+                guard !found.isEmpty else { continue }
+                result.append((item, found))
+                guard apply else { continue }
+                DeadlineRecalculation.apply(found, to: &item)
+                try Self.save(item, db)
+                let detail = found.map { "\($0.deadline)\($0.unit.isEmpty ? "" : "(\($0.unit))") \($0.from) → \($0.to)" }.joined(separator: "; ")
+                try Audit.record(db, actor: actor.id, action: "recalculate-deadlines", entity: "item", entityID: id, reason: note,
+                                 detail: detail, requestID: actor.requestID, at: now)
+            }
+            return result
+        }
+        return apply ? try await database.write(work) : try await database.read(work)
+    }
+
     /// Records that the urging run of `day` urged `deadline`; false when a run that day
     /// already did (nothing is written then).
     public static func recordUrging(_ db: Database, itemID: String, deadline: DueDeadline, day: CivilDate) throws -> Bool {

@@ -29,32 +29,37 @@ struct DeadlineRecalculationTests {
         return item
     }
 
+    /// What loading the 2027 test schedule changes on `item`, seen on 2026-12-28.
+    func changes(_ item: Item, reopenedOn: CivilDate? = nil, today: String = "2026-12-28") -> [DeadlineRecalculation.Change] {
+        DeadlineRecalculation.changes(for: item, reopenedOn: reopenedOn, rules: rules, calendar: after, loadedYears: [2027], today: d(today))
+    }
+
     @Test func deadlinesCountedWithoutTheScheduleMove() {
         // Assigned Thu 2026-12-24: 7 working days end Mon 2027-01-04 on weekends only; with
         // 元旦 off, Tue 2027-01-05. The co-handling opinion (2027-01-25, a Monday) falls on the
         // test holiday and moves to the 26th. The reply (2027-03-24) is not touched by either.
         let item = assigned(on: "2026-12-24", units: [UnitAssignment(unit: "养老服务科", role: .leadSole), UnitAssignment(unit: "社会救助科", role: .coHandling)])
         #expect(item.returnWindowEnds == d("2027-01-04"))
-        let changes = DeadlineRecalculation.changes(for: item, reopenedOn: nil, rules: rules, calendar: after)
-        #expect(changes == [
+        let found = changes(item)
+        #expect(found == [
             .init(deadline: "return_window_ends", unit: "", from: d("2027-01-04"), to: d("2027-01-05")),
             .init(deadline: "opinion_due", unit: "社会救助科", from: d("2027-01-25"), to: d("2027-01-26")),
         ])
         var moved = item
-        DeadlineRecalculation.apply(changes, to: &moved)
+        DeadlineRecalculation.apply(found, to: &moved)
         #expect(moved.returnWindowEnds == d("2027-01-05") && moved.units[1].opinionDue == d("2027-01-26") && moved.answerDue == item.answerDue)
         // Run again: nothing more to do.
-        #expect(DeadlineRecalculation.changes(for: moved, reopenedOn: nil, rules: rules, calendar: after).isEmpty)
+        #expect(changes(moved).isEmpty)
     }
 
     @Test func handSetAndAlreadyCorrectDeadlinesStay() {
         var item = assigned(on: "2026-12-24")
         item.state = .handling               // the return window no longer matters
-        item.answerDue = d("2027-01-25")     // extended by hand to a day that is now a holiday
-        #expect(DeadlineRecalculation.changes(for: item, reopenedOn: nil, rules: rules, calendar: after).isEmpty)
+        item.answerDue = d("2027-05-25")     // extended by hand (from 2027-03-24)
+        #expect(changes(item).isEmpty)
         // Nothing changes while the year has no schedule, nor for years that always had one.
-        #expect(DeadlineRecalculation.changes(for: assigned(on: "2026-12-24"), reopenedOn: nil, rules: rules, calendar: before).isEmpty)
-        #expect(DeadlineRecalculation.changes(for: assigned(on: "2026-09-29"), reopenedOn: nil, rules: rules, calendar: after).isEmpty)
+        #expect(DeadlineRecalculation.changes(for: assigned(on: "2026-12-24"), reopenedOn: nil, rules: rules, calendar: before, loadedYears: [], today: d("2026-12-28")).isEmpty)
+        #expect(changes(assigned(on: "2026-09-29")).isEmpty)
     }
 
     @Test func publicationAndReopenedRepliesFromTheirOwnDates() {
@@ -65,13 +70,13 @@ struct DeadlineRecalculationTests {
         replied.repliedOn = d("2026-12-15")
         replied.publicationDue = rules.publicationDue(repliedOn: d("2026-12-15"), calendar: before)
         #expect(replied.publicationDue == d("2027-01-12"))
-        #expect(DeadlineRecalculation.changes(for: replied, reopenedOn: nil, rules: rules, calendar: after).isEmpty)
+        #expect(changes(replied).isEmpty)
         // Replied Wed 2026-12-30: 2027-01-27 on weekends only; 01-01 off (+1), Saturday
         // 01-09 working (−1), 01-25 off (+1): 2027-01-28.
         replied.repliedOn = d("2026-12-30")
         replied.publicationDue = rules.publicationDue(repliedOn: d("2026-12-30"), calendar: before)
         #expect(replied.publicationDue == d("2027-01-27"))
-        #expect(DeadlineRecalculation.changes(for: replied, reopenedOn: nil, rules: rules, calendar: after)
+        #expect(changes(replied)
             == [.init(deadline: "publication_due", unit: "", from: d("2027-01-27"), to: d("2027-01-28"))])
         // Reopened by 不满意 on Fri 2026-12-25: the new reply is due a month later, from that date.
         var reopened = assigned(on: "2026-09-01")
@@ -79,8 +84,47 @@ struct DeadlineRecalculationTests {
         reopened.satisfaction = .dissatisfied
         reopened.answerDue = rules.reReplyDue(feedbackOn: d("2026-12-25"), calendar: before)
         #expect(reopened.answerDue == d("2027-01-25"))
-        #expect(DeadlineRecalculation.changes(for: reopened, reopenedOn: d("2026-12-25"), rules: rules, calendar: after)
+        #expect(changes(reopened, reopenedOn: d("2026-12-25"))
             == [.init(deadline: "answer_due", unit: "", from: d("2027-01-25"), to: d("2027-01-26"))])
+    }
+
+    @Test func answersAndOpinionsAlreadyGivenFollowTheirCorrectedDates() {
+        // The co-handling unit sent its opinion on Tue 2027-01-26: late against the stored
+        // 01-25, on time against the corrected date (the 25th is the test holiday).
+        var item = assigned(on: "2026-12-24", units: [UnitAssignment(unit: "社会救助科", role: .coHandling)])
+        item.state = .handling
+        item.units[0].opinion = "同意"
+        item.units[0].opinionOn = d("2027-01-26")
+        #expect(item.units[0].opinionOnTime == false)
+        DeadlineRecalculation.apply(changes(item), to: &item)
+        #expect(item.units[0].opinionDue == d("2027-01-26") && item.units[0].opinionOnTime == true)
+        // A 协办 item assigned Fri 2026-12-25 answers by 2027-01-25 (Monday) on weekends
+        // only; its opinion reported on the 26th was late — against the corrected 26th, on time.
+        var co = assigned(on: "2026-12-25", role: .coHandling)
+        co.state = .reported
+        co.repliedOn = d("2027-01-26")
+        co.answeredOnTime = false
+        #expect(co.answerDue == d("2027-01-25"))
+        let found = changes(co)
+        #expect(found == [.init(deadline: "answer_due", unit: "", from: d("2027-01-25"), to: d("2027-01-26"), answeredOnTime: true)])
+        DeadlineRecalculation.apply(found, to: &co)
+        #expect(co.answerDue == d("2027-01-26") && co.answeredOnTime)
+    }
+
+    @Test func anEarlierDateAlreadyPastIsListedNotMade() {
+        // Assigned Wed 2026-12-30: 7 working days end Mon 2027-01-11 on weekends only; with
+        // 元旦 off (+1) and Saturday the 9th working (−1), the 11th again — no change. Assigned
+        // Mon 2027-01-04: weekends only Wed 01-13; the working Saturday makes it Tue 01-12.
+        let item = assigned(on: "2027-01-04")
+        #expect(item.returnWindowEnds == d("2027-01-13"))
+        #expect(changes(item, today: "2027-01-05") == [.init(deadline: "return_window_ends", unit: "", from: d("2027-01-13"), to: d("2027-01-12"))])
+        let late = changes(item, today: "2027-01-13")
+        #expect(late.map(\.kept) == [true])
+        var same = item
+        DeadlineRecalculation.apply(late, to: &same)
+        #expect(same.returnWindowEnds == d("2027-01-13"))  // left as stored
+        // Years not named are not looked at: nothing of 2027 moves when only 2026 was loaded.
+        #expect(DeadlineRecalculation.changes(for: item, reopenedOn: nil, rules: rules, calendar: after, loadedYears: [2026], today: d("2027-01-05")).isEmpty)
     }
 
     @Test func throughTheHandlerListedThenAppliedWithTheHistory() async throws {
@@ -96,19 +140,23 @@ struct DeadlineRecalculationTests {
         #expect(try await store.item(id: id).returnWindowEnds == d("2027-01-04"))
 
         let loaded = ProposalsHandler(store: store, calendar: after, today: today)
-        let listed = try await loaded.recalculateDeadlines(.init(), context: context)
+        let noYears = await #expect(throws: RPCError.self) { _ = try await loaded.recalculateDeadlines(.init(), context: context) }
+        #expect(noYears?.details.first?.reason == "REQUIRED")
+        let unloaded = await #expect(throws: RPCError.self) { _ = try await loaded.recalculateDeadlines(.with { $0.years = [2028] }, context: context) }
+        #expect(unloaded?.details.first?.reason == "NO_SCHEDULE")
+        let listed = try await loaded.recalculateDeadlines(.with { $0.years = [2027] }, context: context)
         #expect(listed.applied == false)
         #expect(listed.changes.map { "\($0.number) \($0.deadline) \($0.from) → \($0.to)" } == ["第26-901号 return_window_ends 2027-01-04 → 2027-01-05"])
         #expect(try await store.item(id: id).returnWindowEnds == d("2027-01-04"))  // listing changes nothing
-        let noNote = await #expect(throws: RPCError.self) { _ = try await loaded.recalculateDeadlines(.with { $0.apply = true }, context: context) }
+        let noNote = await #expect(throws: RPCError.self) { _ = try await loaded.recalculateDeadlines(.with { $0.years = [2027]; $0.apply = true }, context: context) }
         #expect(noNote?.code == .invalidArgument)
-        let applied = try await loaded.recalculateDeadlines(.with { $0.apply = true; $0.note = "2027年节假日安排已载入" }, context: context)
+        let applied = try await loaded.recalculateDeadlines(.with { $0.years = [2027]; $0.apply = true; $0.note = "2027年节假日安排已载入" }, context: context)
         #expect(applied.applied && applied.changes.count == 1)
         #expect(try await store.item(id: id).returnWindowEnds == d("2027-01-05"))
         let last = try await store.auditTrail(itemID: id).last
         #expect(last?.action == "recalculate-deadlines")
         #expect(last?.reason == "2027年节假日安排已载入")
         #expect(last?.detail == "return_window_ends 2027-01-04 → 2027-01-05")
-        #expect(try await loaded.recalculateDeadlines(.init(), context: context).changes.isEmpty)
+        #expect(try await loaded.recalculateDeadlines(.with { $0.years = [2027] }, context: context).changes.isEmpty)
     }
 }

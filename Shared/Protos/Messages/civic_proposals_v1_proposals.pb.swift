@@ -1875,6 +1875,10 @@ public nonisolated struct Civic_Proposals_V1_RecalculateDeadlinesRequest: Sendab
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// The years whose schedules were just loaded (required; each must be in the calendar):
+  /// only deadlines those schedules move are looked at.
+  public var years: [Int32] = []
+
   /// false (the default): only list what would change. true: change it.
   public var apply: Bool = false
 
@@ -1903,6 +1907,14 @@ public nonisolated struct Civic_Proposals_V1_DeadlineChange: Sendable {
   public var from: String = String()
 
   public var to: String = String()
+
+  /// The new date is earlier and already past: listed, left as stored (moving it would
+  /// close a window or make the item overdue after the fact).
+  public var kept: Bool = false
+
+  /// For an answer already out, whether it came by the corrected date ("true"/"false";
+  /// empty when the answer is not out).
+  public var answeredOnTime: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -4717,7 +4729,7 @@ nonisolated extension Civic_Proposals_V1_ExportItemsResponse: SwiftProtobuf.Mess
 
 nonisolated extension Civic_Proposals_V1_RecalculateDeadlinesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RecalculateDeadlinesRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}apply\0\u{1}note\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}apply\0\u{1}note\0\u{1}years\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4727,6 +4739,7 @@ nonisolated extension Civic_Proposals_V1_RecalculateDeadlinesRequest: SwiftProto
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularBoolField(value: &self.apply) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      case 3: try { try decoder.decodeRepeatedInt32Field(value: &self.years) }()
       default: break
       }
     }
@@ -4739,10 +4752,14 @@ nonisolated extension Civic_Proposals_V1_RecalculateDeadlinesRequest: SwiftProto
     if !self.note.isEmpty {
       try visitor.visitSingularStringField(value: self.note, fieldNumber: 2)
     }
+    if !self.years.isEmpty {
+      try visitor.visitPackedInt32Field(value: self.years, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Civic_Proposals_V1_RecalculateDeadlinesRequest, rhs: Civic_Proposals_V1_RecalculateDeadlinesRequest) -> Bool {
+    if lhs.years != rhs.years {return false}
     if lhs.apply != rhs.apply {return false}
     if lhs.note != rhs.note {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
@@ -4752,7 +4769,7 @@ nonisolated extension Civic_Proposals_V1_RecalculateDeadlinesRequest: SwiftProto
 
 nonisolated extension Civic_Proposals_V1_DeadlineChange: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DeadlineChange"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}number\0\u{1}deadline\0\u{1}unit\0\u{1}from\0\u{1}to\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}number\0\u{1}deadline\0\u{1}unit\0\u{1}from\0\u{1}to\0\u{1}kept\0\u{3}answered_on_time\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4766,6 +4783,8 @@ nonisolated extension Civic_Proposals_V1_DeadlineChange: SwiftProtobuf.Message, 
       case 4: try { try decoder.decodeSingularStringField(value: &self.unit) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.from) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.to) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.kept) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.answeredOnTime) }()
       default: break
       }
     }
@@ -4790,6 +4809,12 @@ nonisolated extension Civic_Proposals_V1_DeadlineChange: SwiftProtobuf.Message, 
     if !self.to.isEmpty {
       try visitor.visitSingularStringField(value: self.to, fieldNumber: 6)
     }
+    if self.kept != false {
+      try visitor.visitSingularBoolField(value: self.kept, fieldNumber: 7)
+    }
+    if !self.answeredOnTime.isEmpty {
+      try visitor.visitSingularStringField(value: self.answeredOnTime, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4800,6 +4825,8 @@ nonisolated extension Civic_Proposals_V1_DeadlineChange: SwiftProtobuf.Message, 
     if lhs.unit != rhs.unit {return false}
     if lhs.from != rhs.from {return false}
     if lhs.to != rhs.to {return false}
+    if lhs.kept != rhs.kept {return false}
+    if lhs.answeredOnTime != rhs.answeredOnTime {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

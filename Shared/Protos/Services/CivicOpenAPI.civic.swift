@@ -579,6 +579,10 @@ public enum CivicOpenAPI {
       },
       "civic.proposals.v1.DeadlineChange" : {
         "properties" : {
+          "answeredOnTime" : {
+            "description" : "For an answer already out, whether it came by the corrected date (\"true\"/\"false\"; empty when the answer is not out).",
+            "type" : "string"
+          },
           "deadline" : {
             "description" : "answer_due, return_window_ends, opinion_due (with unit), publication_due.",
             "type" : "string"
@@ -588,6 +592,10 @@ public enum CivicOpenAPI {
           },
           "id" : {
             "type" : "string"
+          },
+          "kept" : {
+            "description" : "The new date is earlier and already past: listed, left as stored (moving it would close a window or make the item overdue after the fact).",
+            "type" : "boolean"
           },
           "number" : {
             "type" : "string"
@@ -1340,6 +1348,14 @@ public enum CivicOpenAPI {
           "note" : {
             "description" : "Why, for each changed item's history (e.g. \"2027年节假日安排已载入\"); required with apply.",
             "type" : "string"
+          },
+          "years" : {
+            "description" : "The years whose schedules were just loaded (required; each must be in the calendar): only deadlines those schedules move are looked at.",
+            "items" : {
+              "format" : "int32",
+              "type" : "integer"
+            },
+            "type" : "array"
           }
         },
         "type" : "object"

@@ -118,8 +118,9 @@ enum CSV {
     /// take for a formula (= + - @ first) gets a leading ' so it is shown, not run.
     static func field(_ value: String, text: Bool = false) -> String {
         var value = value
-        if text, let first = value.unicodeScalars.first, "=+-@".unicodeScalars.contains(first) { value = "'" + value }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        if text, let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
+        // ("\r\n" is one Character, neither "\n" nor "\r": isNewline covers it.)
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 

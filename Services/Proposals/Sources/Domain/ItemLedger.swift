@@ -6,9 +6,11 @@ public enum ItemLedger {
         "状态", "交办日期", "答复期限", "催办次数", "答复日期", "按期答复", "办理结果", "采纳情况", "满意度", "公开期限", "公开日期",
     ]
 
-    /// The ledger as CSV (UTF-8, header row, `\n` line ends); topics by their names.
+    /// The ledger as CSV (UTF-8 with a byte-order mark, header row, `\n` line ends); topics
+    /// by their names. The mark is for spreadsheet software set to Chinese, which reads a
+    /// CSV without it as GBK and garbles every header.
     public static func csv(_ items: [Item], topicNames: [String: String]) -> String {
-        var lines = [columns.joined(separator: ",")]
+        var lines = ["\u{FEFF}" + columns.joined(separator: ",")]
         for item in items {
             let lead = item.proposers.first(where: \.lead)
             let fields: [String] = [

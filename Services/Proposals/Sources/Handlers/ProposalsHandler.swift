@@ -111,6 +111,10 @@ public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
         var response = Civic_Proposals_V1_ExportItemsResponse()
         response.csv = ItemLedger.csv(items, topicNames: validator.topics.codes)
         response.count = Int32(items.count)
+        // Long titles and unit lists can make fewer rows too big for one answer (4 MiB frames).
+        guard response.csv.utf8.count <= 3_500_000 else {
+            throw RPCError.invalidArgument("the \(items.count) matching items make a ledger too large for one answer: narrow it (by year, kind, state, …)", reason: "TOO_MANY")
+        }
         return response
     }
 

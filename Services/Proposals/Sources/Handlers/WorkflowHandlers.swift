@@ -448,11 +448,20 @@ extension ProposalsHandler {
     /// After a year's holiday schedule is loaded: the deadlines counted without it (DeadlineRecalculation).
     public func recalculateDeadlines(_ request: Civic_Proposals_V1_RecalculateDeadlinesRequest, context: RPCContext) async throws -> Civic_Proposals_V1_RecalculateDeadlinesResponse {
         try requireOffice(context, "recalculating deadlines")
+        let years = Set(request.years.map(Int.init))
+        guard !years.isEmpty else {
+            throw RPCError.invalidArgument("years is required: the years whose holiday schedules were just loaded", field: "years", reason: "REQUIRED")
+        }
+        let known = self.calendar.knownYears
+        if let missing = years.sorted().first(where: { !known.contains($0) }) {
+            throw RPCError.invalidArgument("\(missing) has no holiday schedule loaded (CIVIC_CALENDAR_FILE)", field: "years", reason: "NO_SCHEDULE")
+        }
         let note = request.apply ? try required(request.note, "note", "a note saying why (e.g. which year's schedule was loaded)") : ""
         let rules = deadlines
         let calendar = calendar
+        let today = today()
         let found = try await store.recalculateDeadlines(apply: request.apply, note: note, by: actor(context)) { item, reopenedOn in
-            DeadlineRecalculation.changes(for: item, reopenedOn: reopenedOn, rules: rules, calendar: calendar)
+            DeadlineRecalculation.changes(for: item, reopenedOn: reopenedOn, rules: rules, calendar: calendar, loadedYears: years, today: today)
         }
         var response = Civic_Proposals_V1_RecalculateDeadlinesResponse()
         response.applied = request.apply
@@ -465,6 +474,8 @@ extension ProposalsHandler {
                 line.unit = change.unit
                 line.from = change.from.description
                 line.to = change.to.description
+                line.kept = change.kept
+                line.answeredOnTime = change.answeredOnTime.map { $0 ? "true" : "false" } ?? ""
                 return line
             }
         }

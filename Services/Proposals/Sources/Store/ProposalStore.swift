@@ -487,7 +487,7 @@ public struct ProposalStore: Sendable {
         changes: @escaping @Sendable (Item, CivilDate?) -> [DeadlineRecalculation.Change]
     ) async throws -> [(Item, [DeadlineRecalculation.Change])] {
         let work = { @Sendable (db: Database) throws -> [(Item, [DeadlineRecalculation.Change])] in
-            let states = ["assigned", "handling", "drafted", "section_signed", "signed_off", "reopened", "reported", "replied", "implementing"]
+            let states = ["assigned", "handling", "drafted", "section_signed", "signed_off", "reopened", "reported", "replied", "implementing", "published"]
             let ids = try String.fetchAll(db, sql: """
                 SELECT id FROM items WHERE assigned_on IS NOT NULL AND state IN (\(states.map { _ in "?" }.joined(separator: ",")))
                 ORDER BY year DESC, kind, number
@@ -501,10 +501,11 @@ public struct ProposalStore: Sendable {
                 let found = changes(item, reopenedOn)
                 guard !found.isEmpty else { continue }
                 result.append((item, found))
-                guard apply else { continue }
-                DeadlineRecalculation.apply(found, to: &item)
+                let made = found.filter { !$0.kept }
+                guard apply, !made.isEmpty else { continue }
+                DeadlineRecalculation.apply(made, to: &item)
                 try Self.save(item, db)
-                let detail = found.map { "\($0.deadline)\($0.unit.isEmpty ? "" : "(\($0.unit))") \($0.from) → \($0.to)" }.joined(separator: "; ")
+                let detail = made.map { "\($0.deadline)\($0.unit.isEmpty ? "" : "(\($0.unit))") \($0.from) → \($0.to)" }.joined(separator: "; ")
                 try Audit.record(db, actor: actor.id, action: "recalculate-deadlines", entity: "item", entityID: id, reason: note,
                                  detail: detail, requestID: actor.requestID, at: now)
             }

@@ -219,7 +219,7 @@ struct ReportCountsTests {
         let groups = try await store.reportGroups(year: 2021)
         #expect(groups.reduce(0) { $0 + $1.count } == 5)
         #expect(groups.first { $0.metFaceToFace }?.role == .leadSole)
-        #expect(try await store.count(year: 2021) == 5)
+        #expect(try await store.annualReport(year: 2021, asOf: CivilDate("2021-12-31")!).total == 5)
     }
 }
 

@@ -77,10 +77,7 @@ public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
     }
 
     public func getItem(_ request: Civic_Proposals_V1_GetItemRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemResponse {
-        guard !request.id.isEmpty else { throw RPCError.invalidArgument("id is required", field: "id", reason: "REQUIRED") }
-        let item = try await store.item(id: request.id)
-        let view = visibility(context)
-        guard view.allows(item) else { throw RPCError.permissionDenied(view.refusal(request.id)) }
+        let (item, view) = try await visibleItem(request.id, context)
         var response = Civic_Proposals_V1_GetItemResponse()
         response.item = Civic_Proposals_V1_Item(view.redacted(item))
         return response
@@ -165,6 +162,16 @@ public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {
 }
 
 extension ProposalsHandler {
+    /// The item `id` and how the caller sees it: INVALID_ARGUMENT for no id, NOT_FOUND for
+    /// an unknown one, PERMISSION_DENIED for an item the caller may not see.
+    func visibleItem(_ id: String, _ context: RPCContext) async throws -> (Item, ItemVisibility) {
+        try requireID(id)
+        let item = try await store.item(id: id)
+        let view = visibility(context)
+        guard view.allows(item) else { throw RPCError.permissionDenied(view.refusal(id)) }
+        return (item, view)
+    }
+
     /// What the caller may see, from the principal the gateway sealed. A call with no
     /// principal comes from inside the bureau's network without the gateway (tests, local
     /// tools); when the service runs with an internal key such calls never get this far.

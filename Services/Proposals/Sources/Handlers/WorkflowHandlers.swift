@@ -538,9 +538,7 @@ extension ProposalsHandler {
     }
 
     public func getItemRecords(_ request: Civic_Proposals_V1_GetItemRecordsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemRecordsResponse {
-        try requireID(request.id)
-        let view = visibility(context)
-        guard view.allows(try await store.item(id: request.id)) else { throw RPCError.permissionDenied(view.refusal(request.id)) }
+        let (_, view) = try await visibleItem(request.id, context)
         let (contacts, progress, feedback) = try await store.records(itemID: request.id)
         var response = Civic_Proposals_V1_GetItemRecordsResponse()
         if view.seesContactNotes {
@@ -573,10 +571,7 @@ extension ProposalsHandler {
     }
 
     public func getItemHistory(_ request: Civic_Proposals_V1_GetItemHistoryRequest, context: RPCContext) async throws -> Civic_Proposals_V1_GetItemHistoryResponse {
-        try requireID(request.id)
-        let view = visibility(context)
-        // NOT_FOUND for an unknown id; unit staff read the history of their unit's items.
-        guard view.allows(try await store.item(id: request.id)) else { throw RPCError.permissionDenied(view.refusal(request.id)) }
+        _ = try await visibleItem(request.id, context)  // unit staff read the history of their unit's items
         var response = Civic_Proposals_V1_GetItemHistoryResponse()
         response.entries = try await store.auditTrail(itemID: request.id).map { entry in
             var line = Civic_Common_V1_AuditEntry()

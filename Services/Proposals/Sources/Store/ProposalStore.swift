@@ -202,10 +202,6 @@ public struct ProposalStore: Sendable {
     }
 
     /// 重点督办 项数: merged groups count once, other key-supervised items one each.
-    public func keySupervisedUnits(year: Int) async throws -> Int {
-        try await database.read { db in try Self.keySupervisedUnits(db, year: year) }
-    }
-
     /// 重点督办 项: merged groups once, other flagged items one each — returned items in
     /// neither (they are in no figure of the report but their own).
     static func keySupervisedUnits(_ db: Database, year: Int) throws -> Int {
@@ -623,9 +619,5 @@ public struct ProposalStore: Sendable {
                 satisfaction: (row["satisfaction"] as String?).flatMap(Satisfaction.init(rawValue:)), returned: row["returned"],
                 published: row["published"], publishedOnTime: row["published_on_time"], count: row["n"])
         }
-    }
-
-    public func count(year: Int) async throws -> Int {
-        try await database.read { db in try Int.fetchOne(db, sql: "SELECT coalesce(sum(n), 0) FROM report_counts WHERE year = ?", arguments: [year]) ?? 0 }
     }
 }

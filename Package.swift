@@ -21,12 +21,18 @@ let protobuf: Target.Dependency = .product(name: "SwiftProtobuf", package: "swif
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 
-/// A domain service: a library (rules, store, handlers) and a thin executable.
+/// A domain service: a pure domain target (rules only: Foundation and CivicDomain, nothing
+/// else; `.ci/run` builds with the explicit-import check, so an `import GRDB` there fails),
+/// a library (store, handlers, settings, jobs) and a thin executable.
 func service(_ name: String, folder: String, executable: String) -> [Target] {
     [
+        .target(name: "\(folder)Domain", dependencies: ["CivicDomain"], path: "Services/\(folder)/Domain"),
         .target(
             name: name,
-            dependencies: ["CivicRPC", "CivicProtos", "CivicProtoServices", "CivicStorage", "CivicServiceKit", protobuf, grdb, log],
+            dependencies: [
+                .target(name: "\(folder)Domain"), "CivicDomain", "CivicRPC", "CivicProtos", "CivicProtoServices", "CivicStorage",
+                "CivicServiceKit", protobuf, grdb, log,
+            ],
             path: "Services/\(folder)/Sources"
         ),
         .executableTarget(
@@ -66,6 +72,11 @@ let package = Package(
     ],
     targets: [
         // Shared
+        // Domain basics every service's rules use: civil dates, the working-day calendar, money,
+        // percentages, identifiers, DomainError. Foundation only.
+        .target(name: "CivicDomain", path: "Shared/Domain"),
+        // The suite's processes, names and ports, written down once (no dependencies).
+        .target(name: "CivicCatalog", path: "Shared/Catalog"),
         .target(name: "CivicProtos", dependencies: [protobuf], path: "Shared/Protos/Messages"),
         .target(name: "CivicRPC", dependencies: nio + ["CivicProtos", protobuf, log, crypto], path: "Shared/RPC"),
         .target(name: "CivicProtoServices", dependencies: ["CivicProtos", "CivicRPC", protobuf], path: "Shared/Protos/Services"),
@@ -73,7 +84,7 @@ let package = Package(
         .target(
             name: "CivicServiceKit",
             dependencies: nio + [
-                "CivicRPC", "CivicProtos", "CivicProtoServices", "CivicStorage", log, argumentParser,
+                "CivicCatalog", "CivicDomain", "CivicRPC", "CivicProtos", "CivicProtoServices", "CivicStorage", log, argumentParser,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared/ServiceKit"
@@ -83,7 +94,8 @@ let package = Package(
         .target(
             name: "GatewayService",
             dependencies: nio + [
-                "CivicRPC", "CivicProtos", "CivicProtoServices", "CivicServiceKit", "CivicStorage", protobuf, log, crypto, grdb,
+                "CivicCatalog", "CivicDomain", "CivicRPC", "CivicProtos", "CivicProtoServices", "CivicServiceKit", "CivicStorage", protobuf, log,
+                crypto, grdb,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -103,14 +115,14 @@ let package = Package(
         .executableTarget(
             name: "civic",
             dependencies: nio + [
-                "CivicRPC", "CivicProtos", "CivicProtoServices", "CivicServiceKit", protobuf, argumentParser, log,
+                "CivicCatalog", "CivicRPC", "CivicProtos", "CivicProtoServices", "CivicServiceKit", protobuf, argumentParser, log,
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Tools/Civic"
         ),
         .executableTarget(
             name: "proposals-bench",
-            dependencies: ["ProposalsService", "CivicServiceKit", "CivicStorage", "CivicRPC", "CivicProtos", grdb, log],
+            dependencies: ["ProposalsService", "ProposalsDomain", "CivicDomain", "CivicServiceKit", "CivicStorage", "CivicRPC", "CivicProtos", grdb, log],
             path: "Benchmarks/ProposalsBenchmark"
         ),
         .executableTarget(
@@ -120,17 +132,18 @@ let package = Package(
         ),
 
         // Tests
+        .testTarget(name: "DomainTests", dependencies: ["CivicDomain"], path: "Tests/DomainTests"),
         .testTarget(name: "RPCTests", dependencies: nio + [.product(name: "NIOEmbedded", package: "swift-nio"), "CivicRPC", "CivicProtos", "CivicProtoServices", protobuf], path: "Tests/RPCTests"),
         .testTarget(name: "StorageTests", dependencies: ["CivicStorage", grdb, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], path: "Tests/StorageTests"),
-        .testTarget(name: "ProposalsTests", dependencies: ["ProposalsService", "CivicRPC", "CivicProtos", "CivicStorage", "CivicServiceKit", grdb, log], path: "Tests/ProposalsTests"),
+        .testTarget(name: "ProposalsTests", dependencies: ["ProposalsService", "ProposalsDomain", "CivicDomain", "CivicRPC", "CivicProtos", "CivicStorage", "CivicServiceKit", grdb, log], path: "Tests/ProposalsTests"),
         .testTarget(
             name: "IntegrationTests",
             dependencies: nio + [
                 "GatewayService", "ProposalsService", "AssistanceService", "EldercareService", "OrganizationsService",
-                "EnforcementService", "CivicServiceKit", "CivicRPC", "CivicProtos", "CivicProtoServices", protobuf,
+                "EnforcementService", "ProposalsDomain", "CivicCatalog", "CivicDomain", "CivicServiceKit", "CivicRPC", "CivicProtos", "CivicProtoServices", protobuf,
             ],
             path: "Tests/IntegrationTests"
         ),
-        .testTarget(name: "DeployTests", dependencies: [.product(name: "Yams", package: "Yams")], path: "Tests/DeployTests"),
+        .testTarget(name: "DeployTests", dependencies: ["CivicCatalog", .product(name: "Yams", package: "Yams")], path: "Tests/DeployTests"),
     ]
 )

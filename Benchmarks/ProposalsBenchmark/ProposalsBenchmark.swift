@@ -1,10 +1,12 @@
+import CivicDomain
+import CivicProtos
 import CivicRPC
 import CivicServiceKit
 import CivicStorage
 import Foundation
-import CivicProtos
 import GRDB
 import Logging
+import ProposalsDomain
 import ProposalsService
 
 /// proposals-bench: durable write throughput through the proposals handler (register →

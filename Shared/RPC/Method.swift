@@ -14,8 +14,14 @@ public struct RPCMethod: Sendable, CustomStringConvertible {
     public let path: String
     public let requestType: any SwiftProtobuf.Message.Type
     public let responseType: any SwiftProtobuf.Message.Type
+    /// Who may call it, as declared beside the method in protos/ (`(civic.access.v1.rule)`).
+    public let access: MethodAccess
 
-    public init(service: String, name: String, requestType: any SwiftProtobuf.Message.Type, responseType: any SwiftProtobuf.Message.Type) {
+    public init(
+        service: String, name: String, requestType: any SwiftProtobuf.Message.Type, responseType: any SwiftProtobuf.Message.Type,
+        access: MethodAccess = .adminOnly
+    ) {
+        self.access = access
         self.service = service
         self.name = name
         self.path = "/\(service)/\(name)"

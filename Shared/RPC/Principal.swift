@@ -6,7 +6,7 @@ import Foundation
 /// gateway passes it to services in `civic-principal`, sealed with the suite's internal key
 /// (`civic-seal`), so a service can tell it came from the gateway and not from a caller.
 public struct Principal: Sendable, Equatable {
-    public typealias Role = Civic_Gateway_V1_Role
+    public typealias Role = Civic_Access_V1_Role
 
     /// The key id, or "public" for a caller without a key.
     public let id: String
@@ -76,7 +76,7 @@ public struct Principal: Sendable, Equatable {
     }
 }
 
-extension Civic_Gateway_V1_Role {
+extension Civic_Access_V1_Role {
     /// Lower-case name as used in configuration, metadata and the command line: "staff".
     public var name: String {
         switch self {
@@ -106,7 +106,7 @@ extension Civic_Gateway_V1_Role {
     }
 
     /// The roles a key can hold.
-    public static let assignable: [Civic_Gateway_V1_Role] = [.admin, .staff, .leader, .deputy, .department, .service]
+    public static let assignable: [Civic_Access_V1_Role] = [.admin, .staff, .leader, .deputy, .department, .service]
 }
 
 /// The suite's internal key: the gateway seals every call it forwards, and services accept

@@ -91,28 +91,3 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
 public protocol RPCErrorConvertible: Error {
     var rpcError: RPCError { get }
 }
-
-/// Several field problems found at once, reported together as INVALID_ARGUMENT.
-public struct ValidationErrors: Error, RPCErrorConvertible, Sendable {
-    public private(set) var details: [ErrorDetail] = []
-    public init() {}
-    public var isEmpty: Bool { details.isEmpty }
-    public mutating func add(_ field: String, _ reason: String, _ description: String) {
-        details.append(ErrorDetail(field: field, reason: reason, description: description))
-    }
-    /// The same problems with `prefix` before each field (a nested message's fields).
-    public func prefixed(_ prefix: String) -> ValidationErrors {
-        var copy = ValidationErrors()
-        for detail in details { copy.add(detail.field.isEmpty ? "" : prefix + detail.field, detail.reason, detail.description_p) }
-        return copy
-    }
-
-    /// Throws when anything was added.
-    public func check() throws {
-        if !details.isEmpty { throw self }
-    }
-    public var rpcError: RPCError {
-        let message = details.count == 1 ? details[0].description_p : "\(details.count) problems: " + details.map(\.description_p).joined(separator: "; ")
-        return RPCError(.invalidArgument, message, details: details)
-    }
-}

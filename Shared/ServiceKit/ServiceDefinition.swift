@@ -1,3 +1,4 @@
+import CivicCatalog
 import CivicRPC
 import CivicStorage
 import GRDB
@@ -6,11 +7,13 @@ import Logging
 /// What a domain service hands to the shared host: its name, default port, schema, and the
 /// RPC handlers it serves over its database. Each service library exports one.
 public struct ServiceDefinition: Sendable {
+    /// Its entry in the catalog: name, default port, protobuf services, database file.
+    public let entry: ServiceCatalog.Entry
     /// Short name: the executable, the database file (`<name>.sqlite`), env prefixes.
-    public let name: String
-    public let defaultPort: Int
+    public var name: String { entry.name }
+    public var defaultPort: Int { entry.defaultPort }
     /// Fully qualified protobuf services it serves, e.g. "civic.proposals.v1.ProposalService".
-    public let protoServices: [String]
+    public var protoServices: [String] { entry.protoServices }
     public let migrations: [DatabaseMigration]
     public let makeHandlers: @Sendable (_ database: DatabasePool, _ logger: Logger) throws -> [RPCHandler]
     /// Work the service does on its own while it runs (a daily job, an outbox dispatcher).
@@ -25,28 +28,15 @@ public struct ServiceDefinition: Sendable {
     public typealias Warnings = @Sendable () async -> [String]
 
     public init(
-        name: String, defaultPort: Int, protoServices: [String], migrations: [DatabaseMigration],
+        _ entry: ServiceCatalog.Entry, migrations: [DatabaseMigration],
         makeJobs: @escaping @Sendable (DatabasePool, Logger) throws -> [BackgroundJob] = { _, _ in [] },
         makeWarnings: @escaping @Sendable (DatabasePool) throws -> Warnings = { _ in { [] } },
         makeHandlers: @escaping @Sendable (DatabasePool, Logger) throws -> [RPCHandler]
     ) {
-        self.name = name
-        self.defaultPort = defaultPort
-        self.protoServices = protoServices
+        self.entry = entry
         self.migrations = migrations
         self.makeJobs = makeJobs
         self.makeWarnings = makeWarnings
         self.makeHandlers = makeHandlers
     }
-}
-
-/// The suite's processes and their default ports (docs/OPERATIONS.md).
-public enum DefaultPorts {
-    public static let gatewayFrames = 7000
-    public static let gatewayHTTP = 8080
-    public static let proposals = 7101
-    public static let assistance = 7102
-    public static let eldercare = 7103
-    public static let organizations = 7104
-    public static let enforcement = 7105
 }

@@ -21,7 +21,7 @@ public final class ServiceHost: Sendable {
     public var databasePath: String { Self.databasePath(for: definition, in: configuration.dataDirectory) }
 
     public static func databasePath(for definition: ServiceDefinition, in folder: String) -> String {
-        (folder as NSString).appendingPathComponent("\(definition.name).sqlite")
+        (folder as NSString).appendingPathComponent(definition.entry.databaseFile)
     }
 
     private init(definition: ServiceDefinition, configuration: ServiceConfiguration, database: DatabasePool, server: RPCServer, health: HealthHandler, logger: Logger, jobs: [Task<Void, Never>]) {

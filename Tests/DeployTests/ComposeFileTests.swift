@@ -1,11 +1,12 @@
+import CivicCatalog
 import Foundation
 import XCTest
 import Yams
 
 /// No Docker engine or Kubernetes cluster runs where the suite is developed, so the deployment
 /// files are checked here against the source of truth: the executables declared in
-/// Package.swift and the default ports in Shared/ServiceKit/ServiceDefinition.swift
-/// (`DefaultPorts`). Adding an executable or changing a port without updating deploy/ fails.
+/// Package.swift and the service catalog (`ServiceCatalog`, Shared/Catalog). Adding an
+/// executable or a service, or changing a port, without updating deploy/ fails.
 /// docs/DEPLOY.md says what this does and does not prove.
 final class ComposeFileTests: XCTestCase {
     // MARK: - The repository's own facts
@@ -48,31 +49,18 @@ final class ComposeFileTests: XCTestCase {
         return all.subtracting(Self.buildTools)
     }
 
-    /// The five domain services' executables, each with its default framed-RPC port.
+    /// The catalog's domain services, each with its default framed-RPC port; each must be an
+    /// executable in Package.swift, and every shipped executable but the gateway and the client
+    /// must be in the catalog.
     private func servicePorts() throws -> [String: Int] {
-        let source = try read("Shared/ServiceKit/ServiceDefinition.swift")
-        let range = try XCTUnwrap(source.range(of: "enum DefaultPorts"), "ServiceDefinition.swift has no enum DefaultPorts")
-        var ports: [String: Int] = [:]
-        for match in captures(of: #"static let (\w+)\s*=\s*(\d+)"#, in: String(source[range.lowerBound...])) {
-            ports[match[0]] = Int(match[1])
-        }
-        XCTAssertEqual(ports["gatewayFrames"], 7000, "DefaultPorts.gatewayFrames")
-        XCTAssertEqual(ports["gatewayHTTP"], 8080, "DefaultPorts.gatewayHTTP")
-        ports["gatewayFrames"] = nil
-        ports["gatewayHTTP"] = nil
+        let ports = Dictionary(uniqueKeysWithValues: ServiceCatalog.services.map { ($0.name, $0.defaultPort) })
         let services = try shippedExecutables().subtracting([Self.client, Self.gateway])
-        assertSameSet(Set(ports.keys), services, "domain services with a DefaultPorts entry vs. service executables in Package.swift")
-        XCTAssertEqual(services.count, 5, "expected the five domain services, found \(services.sorted())")
+        assertSameSet(Set(ports.keys), services, "domain services in ServiceCatalog vs. service executables in Package.swift")
         return ports
     }
 
     private func gatewayPorts() throws -> (frames: Int, http: Int) {
-        let source = try read("Shared/ServiceKit/ServiceDefinition.swift")
-        var ports: [String: Int] = [:]
-        for match in captures(of: #"static let (gateway\w+)\s*=\s*(\d+)"#, in: source) { ports[match[0]] = Int(match[1]) }
-        let frames = try XCTUnwrap(ports["gatewayFrames"], "DefaultPorts.gatewayFrames")
-        let http = try XCTUnwrap(ports["gatewayHTTP"], "DefaultPorts.gatewayHTTP")
-        return (frames, http)
+        (ServiceCatalog.Gateway.framesPort, ServiceCatalog.Gateway.httpPort)
     }
 
     // MARK: - docker-compose.yml
@@ -92,7 +80,7 @@ final class ComposeFileTests: XCTestCase {
     func testComposeRunsOneContainerPerExecutable() throws {
         let expected = try shippedExecutables().subtracting([Self.client])
         assertSameSet(Set(try composeServices().keys), expected, "compose services vs. executables in Package.swift (less \(Self.client) and build tools)")
-        assertSameSet(expected, ["gateway", "proposals", "assistance", "eldercare", "organizations", "enforcement"], "the six containers")
+        assertSameSet(expected, Set(ServiceCatalog.processNames), "one container per process in the catalog")
     }
 
     func testEveryContainerUsesTheOneImageBuiltFromTheDockerfile() throws {

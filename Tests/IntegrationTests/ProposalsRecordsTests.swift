@@ -1,8 +1,10 @@
+import CivicDomain
 import CivicProtoServices
 import CivicProtos
 import CivicRPC
 import Foundation
 import GatewayService
+import ProposalsDomain
 import Testing
 
 /// Correcting a registration and finding items, through the gateway.

@@ -1,8 +1,10 @@
+import CivicDomain
 import CivicProtoServices
 import CivicProtos
 import CivicRPC
 import Foundation
 import GatewayService
+import ProposalsDomain
 import Testing
 
 /// Rules that keep the record honest, through the gateway: event dates that fit the

@@ -1,9 +1,11 @@
+import CivicDomain
 import CivicProtoServices
 import CivicProtos
 import CivicRPC
 import CivicServiceKit
 import Foundation
 import GatewayService
+import ProposalsDomain
 import ProposalsService
 import Testing
 

@@ -1,8 +1,10 @@
+import CivicDomain
 import CivicProtoServices
 import CivicProtos
 import CivicRPC
 import Foundation
 import GatewayService
+import ProposalsDomain
 import Testing
 
 /// The proposals office's work through the gateway, each step by the role that does it.

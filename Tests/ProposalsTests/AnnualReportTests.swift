@@ -1,3 +1,5 @@
+import CivicDomain
+import ProposalsDomain
 import ProposalsService
 import Testing
 

@@ -1,19 +1,25 @@
+import CivicDomain
 import CivicProtos
 import CivicRPC
 import CivicServiceKit
 import Foundation
 import Logging
+@testable import ProposalsDomain
 @testable import ProposalsService
 import Testing
 
-/// A made-up 2027 schedule for the tests (元旦 on Friday 1 January, a Saturday made a
-/// working day): not the State Council's, which the service does not ship.
-let test2027 = WorkingCalendar.YearSchedule(year: 2027, holidays: ["2027-01-01", "2027-01-25"], workdays: ["2027-01-09"])
+/// A made-up 2027 notice for the tests: the statutory holidays plus Monday 25 January off
+/// and Saturday 9 January a working day (调休). Not the State Council's, which the service
+/// does not ship.
+let test2027 = WorkingCalendar.YearSchedule(
+    year: 2027, holidays: StatutoryHolidays.schedule(forYear: 2027).holidays + ["2027-01-25"], workdays: ["2027-01-09"])
 
 @Suite("Deadlines recalculated once a year's schedule is loaded")
 struct DeadlineRecalculationTests {
     let rules = ReplyDeadlines()
-    let before = WorkingCalendar.standard  // 2026 only: 2027 counts weekends only
+    /// The built-in calendar: 2027 is provisional (weekends and the statutory holidays, 元旦
+    /// 2027-01-01 among them, no 调休) until its notice is loaded.
+    let before = WorkingCalendar.standard
     let after = try! WorkingCalendar(schedules: WorkingCalendar.builtIn + [test2027])
 
     func assigned(on date: String, role: HandlingRole = .leadSole, units: [UnitAssignment] = []) -> Item {
@@ -35,14 +41,15 @@ struct DeadlineRecalculationTests {
     }
 
     @Test func deadlinesCountedWithoutTheScheduleMove() {
-        // Assigned Thu 2026-12-24: 7 working days end Mon 2027-01-04 on weekends only; with
-        // 元旦 off, Tue 2027-01-05. The co-handling opinion (2027-01-25, a Monday) falls on the
-        // test holiday and moves to the 26th. The reply (2027-03-24) is not touched by either.
+        // Assigned Thu 2026-12-24: 7 working days skip 元旦 (statutory, so provisional too)
+        // and end Tue 2027-01-05 under both calendars. The co-handling opinion (2027-01-25, a
+        // Monday) falls on the notice's extra holiday and moves to the 26th. The reply
+        // (2027-03-24) is touched by neither.
         let item = assigned(on: "2026-12-24", units: [UnitAssignment(unit: "养老服务科", role: .leadSole), UnitAssignment(unit: "社会救助科", role: .coHandling)])
-        #expect(item.returnWindowEnds == d("2027-01-04"))
+        #expect(item.returnWindowEnds == d("2027-01-05"))
+        #expect(before.isProvisional(year: 2027) && !after.isProvisional(year: 2027))
         let found = changes(item)
         #expect(found == [
-            .init(deadline: "return_window_ends", unit: "", from: d("2027-01-04"), to: d("2027-01-05")),
             .init(deadline: "opinion_due", unit: "社会救助科", from: d("2027-01-25"), to: d("2027-01-26")),
         ])
         var moved = item
@@ -63,21 +70,21 @@ struct DeadlineRecalculationTests {
     }
 
     @Test func publicationAndReopenedRepliesFromTheirOwnDates() {
-        // Replied Tue 2026-12-15: 20 working days end 2027-01-12 on weekends only, the 13th
-        // with 元旦 off — but the test Saturday 2027-01-09 works, so the 12th again: no change.
+        // Replied Tue 2026-12-15: 20 working days end 2027-01-13 provisionally (元旦 off); the
+        // notice's working Saturday 2027-01-09 brings it back to the 12th.
         var replied = assigned(on: "2026-09-01")
         replied.state = .replied
         replied.repliedOn = d("2026-12-15")
         replied.publicationDue = rules.publicationDue(repliedOn: d("2026-12-15"), calendar: before)
-        #expect(replied.publicationDue == d("2027-01-12"))
-        #expect(changes(replied).isEmpty)
-        // Replied Wed 2026-12-30: 2027-01-27 on weekends only; 01-01 off (+1), Saturday
-        // 01-09 working (−1), 01-25 off (+1): 2027-01-28.
+        #expect(replied.publicationDue == d("2027-01-13"))
+        #expect(changes(replied)
+            == [.init(deadline: "publication_due", unit: "", from: d("2027-01-13"), to: d("2027-01-12"))])
+        // Replied Wed 2026-12-30: 2027-01-28 provisionally; Saturday 01-09 working (−1) and
+        // 01-25 off (+1) cancel out: no change.
         replied.repliedOn = d("2026-12-30")
         replied.publicationDue = rules.publicationDue(repliedOn: d("2026-12-30"), calendar: before)
-        #expect(replied.publicationDue == d("2027-01-27"))
-        #expect(changes(replied)
-            == [.init(deadline: "publication_due", unit: "", from: d("2027-01-27"), to: d("2027-01-28"))])
+        #expect(replied.publicationDue == d("2027-01-28"))
+        #expect(changes(replied).isEmpty)
         // Reopened by 不满意 on Fri 2026-12-25: the new reply is due a month later, from that date.
         var reopened = assigned(on: "2026-09-01")
         reopened.state = .reopened
@@ -112,9 +119,8 @@ struct DeadlineRecalculationTests {
     }
 
     @Test func anEarlierDateAlreadyPastIsListedNotMade() {
-        // Assigned Wed 2026-12-30: 7 working days end Mon 2027-01-11 on weekends only; with
-        // 元旦 off (+1) and Saturday the 9th working (−1), the 11th again — no change. Assigned
-        // Mon 2027-01-04: weekends only Wed 01-13; the working Saturday makes it Tue 01-12.
+        // Assigned Mon 2027-01-04: provisionally Wed 01-13; the notice's working Saturday
+        // makes it Tue 01-12, a day already past on the 13th.
         let item = assigned(on: "2027-01-04")
         #expect(item.returnWindowEnds == d("2027-01-13"))
         #expect(changes(item, today: "2027-01-05") == [.init(deadline: "return_window_ends", unit: "", from: d("2027-01-13"), to: d("2027-01-12"))])
@@ -136,8 +142,11 @@ struct DeadlineRecalculationTests {
         request.kind = .npcSuggestion; request.year = 2026; request.number = "第26-901号"; request.title = "t"; request.topic = "elderly_care"
         request.proposers = [.with { $0.name = "李四"; $0.lead = true }]
         let id = try await old.registerItem(request, context: context).item.id
-        _ = try await old.assignItem(.with { $0.id = id; $0.role = .leadSole; $0.on = "2026-12-24" }, context: context)
-        #expect(try await store.item(id: id).returnWindowEnds == d("2027-01-04"))
+        _ = try await old.assignItem(.with {
+            $0.id = id; $0.role = .leadSole; $0.on = "2026-12-24"
+            $0.units = [.with { $0.unit = "养老服务科"; $0.role = .leadSole }, .with { $0.unit = "社会救助科"; $0.role = .coHandling }]
+        }, context: context)
+        #expect(try await store.item(id: id).units[1].opinionDue == d("2027-01-25"))
 
         let loaded = ProposalsHandler(store: store, calendar: after, today: today)
         let noYears = await #expect(throws: RPCError.self) { _ = try await loaded.recalculateDeadlines(.init(), context: context) }
@@ -146,17 +155,17 @@ struct DeadlineRecalculationTests {
         #expect(unloaded?.details.first?.reason == "NO_SCHEDULE")
         let listed = try await loaded.recalculateDeadlines(.with { $0.years = [2027] }, context: context)
         #expect(listed.applied == false)
-        #expect(listed.changes.map { "\($0.number) \($0.deadline) \($0.from) → \($0.to)" } == ["第26-901号 return_window_ends 2027-01-04 → 2027-01-05"])
-        #expect(try await store.item(id: id).returnWindowEnds == d("2027-01-04"))  // listing changes nothing
+        #expect(listed.changes.map { "\($0.number) \($0.deadline) \($0.from) → \($0.to)" } == ["第26-901号 opinion_due 2027-01-25 → 2027-01-26"])
+        #expect(try await store.item(id: id).units[1].opinionDue == d("2027-01-25"))  // listing changes nothing
         let noNote = await #expect(throws: RPCError.self) { _ = try await loaded.recalculateDeadlines(.with { $0.years = [2027]; $0.apply = true }, context: context) }
         #expect(noNote?.code == .invalidArgument)
         let applied = try await loaded.recalculateDeadlines(.with { $0.years = [2027]; $0.apply = true; $0.note = "2027年节假日安排已载入" }, context: context)
         #expect(applied.applied && applied.changes.count == 1)
-        #expect(try await store.item(id: id).returnWindowEnds == d("2027-01-05"))
+        #expect(try await store.item(id: id).units[1].opinionDue == d("2027-01-26"))
         let last = try await store.auditTrail(itemID: id).last
         #expect(last?.action == "recalculate-deadlines")
         #expect(last?.reason == "2027年节假日安排已载入")
-        #expect(last?.detail == "return_window_ends 2027-01-04 → 2027-01-05")
+        #expect(last?.detail == "opinion_due(社会救助科) 2027-01-25 → 2027-01-26")
         #expect(try await loaded.recalculateDeadlines(.with { $0.years = [2027] }, context: context).changes.isEmpty)
     }
 }

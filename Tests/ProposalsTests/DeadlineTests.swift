@@ -1,4 +1,6 @@
+import CivicDomain
 import CivicServiceKit
+import ProposalsDomain
 import ProposalsService
 import Testing
 

@@ -1,4 +1,6 @@
+import CivicDomain
 import CivicRPC
+import ProposalsDomain
 import ProposalsService
 import Testing
 
@@ -11,7 +13,9 @@ struct ImportTests {
             try body()
             return []
         } catch let error as ValidationErrors {
-            return error.details.map(\.description_p)
+            return error.details.map(\.description)
+        } catch let error as DomainError {
+            return [error.message]
         } catch let error as RPCError {
             return [error.message]
         } catch {

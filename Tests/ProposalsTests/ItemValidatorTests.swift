@@ -1,4 +1,6 @@
+import CivicDomain
 import CivicRPC
+@testable import ProposalsDomain
 @testable import ProposalsService
 import Testing
 

@@ -1,3 +1,5 @@
+import CivicDomain
+@testable import ProposalsDomain
 @testable import ProposalsService
 import Testing
 

@@ -1,3 +1,4 @@
+import CivicDomain
 import CivicProtos
 import CivicRPC
 import CivicServiceKit
@@ -5,6 +6,7 @@ import CivicStorage
 import Foundation
 import GRDB
 import Logging
+import ProposalsDomain
 import ProposalsService
 import Testing
 

@@ -1,8 +1,10 @@
+import CivicDomain
 import CivicProtos
 import CivicRPC
 import CivicServiceKit
 import Foundation
 import Logging
+import ProposalsDomain
 import ProposalsService
 import Testing
 

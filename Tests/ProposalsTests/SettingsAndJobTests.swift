@@ -1,9 +1,11 @@
+import CivicDomain
 import CivicRPC
 import CivicServiceKit
 import CivicStorage
 import Foundation
 import GRDB
 import Logging
+@testable import ProposalsDomain
 @testable import ProposalsService
 import Testing
 

@@ -1,8 +1,10 @@
+import CivicDomain
 import CivicRPC
 import CivicServiceKit
 import CivicStorage
-import GRDB
 import Foundation
+import GRDB
+@testable import ProposalsDomain
 @testable import ProposalsService
 import Testing
 
@@ -238,6 +240,7 @@ struct TopicFileTests {
         #expect(throws: (any Error).self) { _ = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_TOPICS_FILE": folder.appendingPathComponent("none.csv").path]) }
         // Stored items under a topic the file dropped are named in the warnings.
         #expect(settings.warnings(today: d("2026-01-05"), topicsInUse: ["elderly_care", "funeral"]) == [
+            CalendarWarning.provisionalYear(2027),
             "stored items use topics missing from the configured topic list: funeral; add them back (as retired) so reports name them",
         ])
     }
@@ -258,11 +261,13 @@ struct TopicFileTests {
 
     @Test func aMissingHolidayScheduleWithinReachIsAWarning() throws {
         let settings = try ProposalsSettings.fromEnvironment([:])
-        // Early 2026: the longest limit (6 months) plus a re-reply (1) stays in 2026.
-        #expect(settings.warnings(today: d("2026-01-05"), topicsInUse: []) == [])
-        // From June, deadlines reach into 2027, which has no built-in schedule.
+        // 2025: this year and the next have their official notices built in.
+        #expect(settings.warnings(today: d("2025-03-05"), topicsInUse: []) == [])
+        // Early 2026: the next year, 2027, is provisional (warned while the current or next is).
+        #expect(settings.warnings(today: d("2026-01-05"), topicsInUse: []) == [CalendarWarning.provisionalYear(2027)])
+        // From June, deadlines also reach into 2027.
         #expect(settings.warnings(today: d("2026-06-01"), topicsInUse: []) == [
-            "no holiday schedule for 2027, which deadlines set today can reach: they count weekends only; load it with CIVIC_CALENDAR_FILE",
+            CalendarWarning.provisionalYear(2027),
         ])
         #expect(WorkingCalendar.standard.missingYears(from: d("2026-11-25"), through: d("2028-01-01")) == [2027, 2028])
         #expect(WorkingCalendar.standard.missingYears(from: d("2026-11-25"), through: d("2026-01-01")) == [])

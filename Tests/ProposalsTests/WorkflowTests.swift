@@ -1,4 +1,7 @@
+import CivicDomain
 import CivicRPC
+import CivicServiceKit
+import ProposalsDomain
 import ProposalsService
 import Testing
 
@@ -114,7 +117,7 @@ struct WorkflowTests {
         do {
             let to = try ItemWorkflow.next(from, on: event, role: role)
             Issue.record("\(from) --\(event.name)--> \(to) should be refused")
-        } catch let error as ItemWorkflow.IllegalTransition {
+        } catch let error as DomainError {
             #expect(error.rpcError.code == .failedPrecondition)
             #expect(error.rpcError.message.contains(from.rawValue.uppercased()), "\(error.rpcError.message)")
             #expect(error.rpcError.details.first?.reason == "INVALID_STATE")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicCatalog
 import CivicProtoServices
 import CivicRPC
 import CivicServiceKit
@@ -22,16 +23,11 @@ struct Up: AsyncParsableCommand {
     var gatewayPort: Int?
     @Option(help: "Gateway HTTP port. Env: CIVIC_GATEWAY_HTTP_PORT. Default: 8080.")
     var httpPort: Int?
-    @Option(help: "Env: CIVIC_PROPOSALS_PORT. Default: 7101.")
-    var proposalsPort: Int?
-    @Option(help: "Env: CIVIC_ASSISTANCE_PORT. Default: 7102.")
-    var assistancePort: Int?
-    @Option(help: "Env: CIVIC_ELDERCARE_PORT. Default: 7103.")
-    var eldercarePort: Int?
-    @Option(help: "Env: CIVIC_ORGANIZATIONS_PORT. Default: 7104.")
-    var organizationsPort: Int?
-    @Option(help: "Env: CIVIC_ENFORCEMENT_PORT. Default: 7105.")
-    var enforcementPort: Int?
+    @Option(name: .customLong("service-port"), help: ArgumentHelp(
+        "A service's framed-RPC port as NAME=PORT; repeat for each. Env: CIVIC_<NAME>_PORT. Defaults: "
+            + ServiceCatalog.services.map { "\($0.name) \($0.defaultPort)" }.joined(separator: ", ") + ".",
+        valueName: "name=port"))
+    var servicePorts: [String] = []
 
     @Option(help: "Log level for every process. Env: CIVIC_LOG_LEVEL. Default: info.")
     var logLevel: String?
@@ -48,15 +44,19 @@ struct Up: AsyncParsableCommand {
         let bin = binDirectory ?? Self.ownFolder()
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
 
-        let services: [(name: String, port: Int)] = try [
-            ("proposals", proposalsPort ?? env.int("CIVIC_PROPOSALS_PORT") ?? DefaultPorts.proposals),
-            ("assistance", assistancePort ?? env.int("CIVIC_ASSISTANCE_PORT") ?? DefaultPorts.assistance),
-            ("eldercare", eldercarePort ?? env.int("CIVIC_ELDERCARE_PORT") ?? DefaultPorts.eldercare),
-            ("organizations", organizationsPort ?? env.int("CIVIC_ORGANIZATIONS_PORT") ?? DefaultPorts.organizations),
-            ("enforcement", enforcementPort ?? env.int("CIVIC_ENFORCEMENT_PORT") ?? DefaultPorts.enforcement),
-        ]
-        let framesPort = try gatewayPort ?? env.int("CIVIC_GATEWAY_PORT") ?? DefaultPorts.gatewayFrames
-        let http = try httpPort ?? env.int("CIVIC_GATEWAY_HTTP_PORT") ?? DefaultPorts.gatewayHTTP
+        var flagged: [String: Int] = [:]
+        for text in servicePorts {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, ServiceCatalog.service(named: parts[0]) != nil, let port = Int(parts[1]) else {
+                throw ValidationError("--service-port \(text) is not NAME=PORT with NAME one of \(ServiceCatalog.serviceNames.joined(separator: ", "))")
+            }
+            flagged[parts[0]] = port
+        }
+        let services: [(name: String, port: Int)] = try ServiceCatalog.services.map { entry in
+            (entry.name, try flagged[entry.name] ?? env.int(entry.portVariable) ?? entry.defaultPort)
+        }
+        let framesPort = try gatewayPort ?? env.int("CIVIC_GATEWAY_PORT") ?? ServiceCatalog.Gateway.framesPort
+        let http = try httpPort ?? env.int("CIVIC_GATEWAY_HTTP_PORT") ?? ServiceCatalog.Gateway.httpPort
         for port in services.map(\.port) + [framesPort, http] where !(1...65535).contains(port) {
             throw ValidationError("port \(port) is outside 1…65535")
         }
@@ -108,7 +108,7 @@ struct Up: AsyncParsableCommand {
             "--host", host, "--port", "\(framesPort)", "--http-port", "\(http)", "--log-level", level, "--data", data,
             "--internal-key-file", (data as NSString).appendingPathComponent("internal.key"),
         ]
-        for service in services { gatewayArguments += ["--\(service.name)", "\(host):\(service.port)"] }
+        for service in services { gatewayArguments += ["--backend", "\(service.name)=\(host):\(service.port)"] }
         try supervisor.launch(name: "gateway", path: "\(bin)/gateway", arguments: gatewayArguments)
         try await supervisor.waitUntilServing(name: "gateway", host: host, port: framesPort)
 

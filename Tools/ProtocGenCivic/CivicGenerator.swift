@@ -29,7 +29,7 @@ struct CivicGenerator: CodeGenerator {
             for service in file.services {
                 let swiftName = namer.typePrefix(forFile: file) + service.name
                 registry.append((swiftName, service.fullName))
-                out += generate(service: service, swiftName: swiftName, namer: namer)
+                out += try generate(service: service, swiftName: swiftName, namer: namer)
             }
             let base = file.name.hasSuffix(".proto") ? String(file.name.dropLast(6)) : file.name
             try generatorOutputs.add(fileName: base + ".civic.swift", contents: out)
@@ -76,14 +76,16 @@ struct CivicGenerator: CodeGenerator {
         try generatorOutputs.add(fileName: "CivicOpenAPI.civic.swift", contents: api)
     }
 
-    func generate(service: ServiceDescriptor, swiftName: String, namer: SwiftProtobufNamer) -> String {
-        let methods = service.methods.map { method in
+    func generate(service: ServiceDescriptor, swiftName: String, namer: SwiftProtobufNamer) throws -> String {
+        let keyScope = try AccessRule.keyScope(of: service)
+        let methods = try service.methods.map { method in
             (
                 method: method,
                 swiftMethod: lowerFirst(method.name),
                 input: namer.fullName(message: method.inputType),
                 output: namer.fullName(message: method.outputType),
-                comments: method.protoSourceComments(commentPrefix: "    ///")
+                comments: method.protoSourceComments(commentPrefix: "    ///"),
+                access: try AccessRule.of(method).swift(keyScope: keyScope)
             )
         }
         for m in methods where m.method.clientStreaming || m.method.serverStreaming {
@@ -95,7 +97,9 @@ struct CivicGenerator: CodeGenerator {
         out += "    public static let name = \"\(service.fullName)\"\n\n"
         out += "    public enum Method {\n"
         for m in methods {
-            out += "        public static let \(m.swiftMethod) = RPCMethod(service: name, name: \"\(m.method.name)\", requestType: \(m.input).self, responseType: \(m.output).self)\n"
+            out += "        public static let \(m.swiftMethod) = RPCMethod(\n"
+            out += "            service: name, name: \"\(m.method.name)\", requestType: \(m.input).self, responseType: \(m.output).self,\n"
+            out += "            access: \(m.access))\n"
         }
         out += "    }\n\n"
         out += "    public static let methods: [RPCMethod] = [\(methods.map { "Method.\($0.swiftMethod)" }.joined(separator: ", "))]\n"

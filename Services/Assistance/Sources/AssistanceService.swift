@@ -1,3 +1,4 @@
+import CivicCatalog
 import CivicProtoServices
 import CivicServiceKit
 import CivicStorage
@@ -9,9 +10,7 @@ public enum AssistanceService {
     public static let migrations: [DatabaseMigration] = []
 
     public static let definition = ServiceDefinition(
-        name: "assistance",
-        defaultPort: DefaultPorts.assistance,
-        protoServices: [Civic_Assistance_V1_AssistanceService.name],
+        ServiceCatalog.assistance,
         migrations: migrations
     ) { _, _ in
         []

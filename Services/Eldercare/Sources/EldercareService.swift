@@ -1,3 +1,4 @@
+import CivicCatalog
 import CivicProtoServices
 import CivicServiceKit
 import CivicStorage
@@ -9,9 +10,7 @@ public enum EldercareService {
     public static let migrations: [DatabaseMigration] = []
 
     public static let definition = ServiceDefinition(
-        name: "eldercare",
-        defaultPort: DefaultPorts.eldercare,
-        protoServices: [Civic_Eldercare_V1_EldercareService.name],
+        ServiceCatalog.eldercare,
         migrations: migrations
     ) { _, _ in
         []

@@ -1,3 +1,4 @@
+import CivicCatalog
 import CivicProtoServices
 import CivicServiceKit
 import CivicStorage
@@ -9,9 +10,7 @@ public enum EnforcementService {
     public static let migrations: [DatabaseMigration] = []
 
     public static let definition = ServiceDefinition(
-        name: "enforcement",
-        defaultPort: DefaultPorts.enforcement,
-        protoServices: [Civic_Enforcement_V1_EnforcementService.name],
+        ServiceCatalog.enforcement,
         migrations: migrations
     ) { _, _ in
         []

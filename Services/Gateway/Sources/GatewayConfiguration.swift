@@ -1,3 +1,4 @@
+import CivicCatalog
 import ArgumentParser
 import CivicProtoServices
 import CivicRPC
@@ -68,7 +69,7 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     public var maxConnectionsPerClient: Int
 
     public init(
-        host: String = "127.0.0.1", framesPort: Int = DefaultPorts.gatewayFrames, httpPort: Int = DefaultPorts.gatewayHTTP,
+        host: String = "127.0.0.1", framesPort: Int = ServiceCatalog.Gateway.framesPort, httpPort: Int = ServiceCatalog.Gateway.httpPort,
         backends: [Backend], maxFrameBytes: Int = 4 * 1024 * 1024, maxCallDuration: TimeAmount = .seconds(60),
         connectionsPerBackend: Int = System.coreCount, logLevel: Logger.Level = .info, dataDirectory: String = "./data",
         internalKey: String? = nil, adminToken: String? = nil, rateLimits: [Principal.Role: RateLimiter.Limit] = RateLimiter.defaultLimits,
@@ -91,15 +92,11 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
         self.logLevel = logLevel
     }
 
-    /// The five domain services on their default ports of `host`.
+    /// The catalog's domain services on their default ports of `host` (`ports` overrides by name).
     public static func standardBackends(host: String = "127.0.0.1", ports: [String: Int] = [:]) -> [Backend] {
-        [
-            Backend(name: "proposals", address: .init(host: host, port: ports["proposals"] ?? DefaultPorts.proposals), protoServices: [Civic_Proposals_V1_ProposalService.name]),
-            Backend(name: "assistance", address: .init(host: host, port: ports["assistance"] ?? DefaultPorts.assistance), protoServices: [Civic_Assistance_V1_AssistanceService.name]),
-            Backend(name: "eldercare", address: .init(host: host, port: ports["eldercare"] ?? DefaultPorts.eldercare), protoServices: [Civic_Eldercare_V1_EldercareService.name]),
-            Backend(name: "organizations", address: .init(host: host, port: ports["organizations"] ?? DefaultPorts.organizations), protoServices: [Civic_Organizations_V1_OrganizationsService.name]),
-            Backend(name: "enforcement", address: .init(host: host, port: ports["enforcement"] ?? DefaultPorts.enforcement), protoServices: [Civic_Enforcement_V1_EnforcementService.name]),
-        ]
+        ServiceCatalog.services.map { entry in
+            Backend(name: entry.name, address: .init(host: host, port: ports[entry.name] ?? entry.defaultPort), protoServices: entry.protoServices)
+        }
     }
 
     public var description: String {
@@ -118,16 +115,10 @@ public struct GatewayOptions: ParsableArguments, Sendable {
     public var port: Int?
     @Option(help: "Port for HTTP/JSON, /healthz and /metrics. Env: CIVIC_GATEWAY_HTTP_PORT. Default: 8080.")
     public var httpPort: Int?
-    @Option(help: "proposals backend host:port. Env: CIVIC_PROPOSALS_ADDR. Default: 127.0.0.1:7101.")
-    public var proposals: String?
-    @Option(help: "assistance backend host:port. Env: CIVIC_ASSISTANCE_ADDR. Default: 127.0.0.1:7102.")
-    public var assistance: String?
-    @Option(help: "eldercare backend host:port. Env: CIVIC_ELDERCARE_ADDR. Default: 127.0.0.1:7103.")
-    public var eldercare: String?
-    @Option(help: "organizations backend host:port. Env: CIVIC_ORGANIZATIONS_ADDR. Default: 127.0.0.1:7104.")
-    public var organizations: String?
-    @Option(help: "enforcement backend host:port. Env: CIVIC_ENFORCEMENT_ADDR. Default: 127.0.0.1:7105.")
-    public var enforcement: String?
+    @Option(name: .customLong("backend"), help: ArgumentHelp(
+        "Where a service listens, as NAME=HOST:PORT; repeat for each. Env: CIVIC_<NAME>_ADDR (HOST:PORT). Default: 127.0.0.1 on the service's default port.",
+        valueName: "name=host:port"))
+    public var backendAddresses: [String] = []
     @Option(help: "Connections kept to each backend. Env: CIVIC_GATEWAY_BACKEND_CONNECTIONS. Default: one per core.")
     public var backendConnections: Int?
     @Option(help: "Largest accepted frame body in bytes. Env: CIVIC_MAX_FRAME_BYTES. Default: 4194304.")
@@ -148,16 +139,22 @@ public struct GatewayOptions: ParsableArguments, Sendable {
     public func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> GatewayConfiguration {
         let env = EnvironmentSettings(environment)
         let host = self.host ?? env.string("CIVIC_HOST") ?? "127.0.0.1"
-        let framesPort = try port ?? env.int("CIVIC_GATEWAY_PORT") ?? DefaultPorts.gatewayFrames
-        let httpPort = try self.httpPort ?? env.int("CIVIC_GATEWAY_HTTP_PORT") ?? DefaultPorts.gatewayHTTP
+        let framesPort = try port ?? env.int("CIVIC_GATEWAY_PORT") ?? ServiceCatalog.Gateway.framesPort
+        let httpPort = try self.httpPort ?? env.int("CIVIC_GATEWAY_HTTP_PORT") ?? ServiceCatalog.Gateway.httpPort
         for (name, value) in [("port", framesPort), ("http port", httpPort)] where !(0...65535).contains(value) {
             throw ValidationError("\(name) \(value) is outside 0…65535")
         }
-        let flags = ["proposals": proposals, "assistance": assistance, "eldercare": eldercare, "organizations": organizations, "enforcement": enforcement]
+        var flags: [String: String] = [:]
+        for text in backendAddresses {
+            guard let eq = text.firstIndex(of: "="), ServiceCatalog.service(named: String(text[..<eq])) != nil else {
+                throw ValidationError("--backend \(text) is not NAME=HOST:PORT with NAME one of \(ServiceCatalog.serviceNames.joined(separator: ", "))")
+            }
+            flags[String(text[..<eq])] = String(text[text.index(after: eq)...])
+        }
         var backends = GatewayConfiguration.standardBackends()
         for i in backends.indices {
-            let name = backends[i].name
-            if let text = flags[name] ?? nil ?? env.string("CIVIC_\(name.uppercased())_ADDR") {
+            let entry = ServiceCatalog.services[i]
+            if let text = flags[entry.name] ?? env.string(entry.addressVariable) {
                 backends[i].address = try BackendAddress(parsing: text)
             }
         }

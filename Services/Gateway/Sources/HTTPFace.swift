@@ -38,12 +38,12 @@ public enum HTTPFace {
         return router
     }
 
-    /// The generated OpenAPI document with the access policy applied: methods anyone may
-    /// call need no security scheme (the policy lives in AccessPolicy, not in protos/).
+    /// The generated OpenAPI document with the access rules applied: methods anyone may
+    /// call need no security scheme.
     static func servedOpenAPI() -> Data {
         guard var document = try? JSONSerialization.jsonObject(with: Data(CivicOpenAPI.json.utf8)) as? [String: Any],
               var paths = document["paths"] as? [String: Any] else { return Data(CivicOpenAPI.json.utf8) }
-        for (method, rule) in AccessPolicy.rules where rule.roles.contains(.public) {
+        for method in AccessPolicy.publicMethods {
             let key = "/rpc" + method
             guard var path = paths[key] as? [String: Any], var post = path["post"] as? [String: Any] else { continue }
             post["security"] = [Any]()

@@ -26,10 +26,6 @@ public final class RunningGateway: Sendable {
     /// Starts both faces. Without an `authorizer`, access is by API keys kept in
     /// `<data>/gateway.sqlite` (the executable's way); tests of routing pass `OpenAccess()`.
     public static func start(configuration: GatewayConfiguration, authorizer: (any CallAuthorizer)? = nil, logger: Logger = Logger(label: "civic.gateway")) async throws -> RunningGateway {
-        let missing = AccessPolicy.methodsWithoutRule
-        guard missing.isEmpty else {
-            throw GatewayStartError.methodsWithoutAccessRule(missing)
-        }
         let keys = try KeyStore.open(dataDirectory: configuration.dataDirectory)
         try await keys.ensureAdmin(dataDirectory: configuration.dataDirectory, environmentToken: configuration.adminToken, logger: logger)
         let gateway = try Gateway(
@@ -83,11 +79,9 @@ public final class RunningGateway: Sendable {
 
 enum GatewayStartError: Error, CustomStringConvertible {
     case httpNotStarted
-    case methodsWithoutAccessRule([String])
     var description: String {
         switch self {
         case .httpNotStarted: "the HTTP face did not start"
-        case .methodsWithoutAccessRule(let methods): "methods without an access rule in AccessPolicy: \(methods.joined(separator: ", "))"
         }
     }
 }

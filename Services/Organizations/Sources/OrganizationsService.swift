@@ -1,3 +1,4 @@
+import CivicCatalog
 import CivicProtoServices
 import CivicServiceKit
 import CivicStorage
@@ -9,9 +10,7 @@ public enum OrganizationsService {
     public static let migrations: [DatabaseMigration] = []
 
     public static let definition = ServiceDefinition(
-        name: "organizations",
-        defaultPort: DefaultPorts.organizations,
-        protoServices: [Civic_Organizations_V1_OrganizationsService.name],
+        ServiceCatalog.organizations,
         migrations: migrations
     ) { _, _ in
         []

@@ -1,16 +1,17 @@
+import CivicCatalog
+import CivicDomain
 import CivicProtoServices
 import CivicRPC
 import CivicServiceKit
 import Foundation
 import GRDB
 import Logging
+import ProposalsDomain
 
 /// The proposals service (建议提案办理), as the shared host runs it.
 public enum ProposalsService {
     public static let definition = ServiceDefinition(
-        name: "proposals",
-        defaultPort: DefaultPorts.proposals,
-        protoServices: [Civic_Proposals_V1_ProposalService.name],
+        ServiceCatalog.proposals,
         migrations: ProposalsSchema.migrations,
         makeJobs: { database, logger in
             let settings = try ProposalsSettings.fromEnvironment()
@@ -105,10 +106,9 @@ public struct ProposalsSettings: Sendable, CustomStringConvertible {
     /// the configured list no longer has.
     public func warnings(today: CivilDate, topicsInUse: Set<String>) -> [String] {
         var warnings: [String] = []
+        // The current and next year always; further when deadlines set today reach further.
         let reach = today.adding(months: max(deadlines.complexReplyMonths, deadlines.replyMonths) + deadlines.reReplyMonths)
-        for year in calendar.missingYears(from: today, through: reach) {
-            warnings.append("no holiday schedule for \(year), which deadlines set today can reach: they count weekends only; load it with CIVIC_CALENDAR_FILE")
-        }
+        warnings += CalendarWarning.warnings(calendar, today: today, reach: reach)
         let unknown = topicsInUse.filter { !topics.contains($0) }.sorted()
         if !unknown.isEmpty {
             // The list's file path stays out: health answers are public.

@@ -23,79 +23,6 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
-/// Who a key belongs to and what it may do. See docs/ACCESS.md.
-public nonisolated enum Civic_Gateway_V1_Role: SwiftProtobuf.Enum, Swift.CaseIterable {
-  public typealias RawValue = Int
-  case unspecified // = 0
-
-  /// Manages keys; may call everything.
-  case admin // = 1
-
-  /// Bureau staff of the services named in the key's scope: register, handle, draft.
-  case staff // = 2
-
-  /// Bureau leaders: review and sign off (签发).
-  case leader // = 3
-
-  /// An NPC deputy or CPPCC member: their own items, replies and feedback only.
-  case deputy // = 4
-
-  /// Another department's system: data exchange methods only.
-  case department // = 5
-
-  /// A Civic service calling another through the gateway.
-  case service // = 6
-
-  /// Anyone, without a key: published information only. Never stored on a key.
-  case `public` // = 7
-  case UNRECOGNIZED(Int)
-
-  public init() {
-    self = .unspecified
-  }
-
-  public init?(rawValue: Int) {
-    switch rawValue {
-    case 0: self = .unspecified
-    case 1: self = .admin
-    case 2: self = .staff
-    case 3: self = .leader
-    case 4: self = .deputy
-    case 5: self = .department
-    case 6: self = .service
-    case 7: self = .public
-    default: self = .UNRECOGNIZED(rawValue)
-    }
-  }
-
-  public var rawValue: Int {
-    switch self {
-    case .unspecified: return 0
-    case .admin: return 1
-    case .staff: return 2
-    case .leader: return 3
-    case .deputy: return 4
-    case .department: return 5
-    case .service: return 6
-    case .public: return 7
-    case .UNRECOGNIZED(let i): return i
-    }
-  }
-
-  // The compiler won't synthesize support with the UNRECOGNIZED case.
-  public static let allCases: [Civic_Gateway_V1_Role] = [
-    .unspecified,
-    .admin,
-    .staff,
-    .leader,
-    .deputy,
-    .department,
-    .service,
-    .public,
-  ]
-
-}
-
 public nonisolated struct Civic_Gateway_V1_ApiKey: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -107,7 +34,7 @@ public nonisolated struct Civic_Gateway_V1_ApiKey: Sendable {
   /// Who or what holds it, e.g. "提案办 王芳" or "市场监管局 数据交换".
   public var name: String = String()
 
-  public var roles: [Civic_Gateway_V1_Role] = []
+  public var roles: [Civic_Access_V1_Role] = []
 
   /// Services the key may act on, by short name ("proposals"); empty means all.
   public var services: [String] = []
@@ -143,7 +70,7 @@ public nonisolated struct Civic_Gateway_V1_CreateKeyRequest: Sendable {
 
   public var name: String = String()
 
-  public var roles: [Civic_Gateway_V1_Role] = []
+  public var roles: [Civic_Access_V1_Role] = []
 
   public var services: [String] = []
 
@@ -246,10 +173,6 @@ public nonisolated struct Civic_Gateway_V1_RevokeKeyResponse: Sendable {
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "civic.gateway.v1"
-
-nonisolated extension Civic_Gateway_V1_Role: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ROLE_UNSPECIFIED\0\u{1}ADMIN\0\u{1}STAFF\0\u{1}LEADER\0\u{1}DEPUTY\0\u{1}DEPARTMENT\0\u{1}SERVICE\0\u{1}PUBLIC\0")
-}
 
 nonisolated extension Civic_Gateway_V1_ApiKey: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ApiKey"

@@ -9,9 +9,15 @@ public enum Civic_Gateway_V1_KeyService {
     public static let name = "civic.gateway.v1.KeyService"
 
     public enum Method {
-        public static let createKey = RPCMethod(service: name, name: "CreateKey", requestType: Civic_Gateway_V1_CreateKeyRequest.self, responseType: Civic_Gateway_V1_CreateKeyResponse.self)
-        public static let listKeys = RPCMethod(service: name, name: "ListKeys", requestType: Civic_Gateway_V1_ListKeysRequest.self, responseType: Civic_Gateway_V1_ListKeysResponse.self)
-        public static let revokeKey = RPCMethod(service: name, name: "RevokeKey", requestType: Civic_Gateway_V1_RevokeKeyRequest.self, responseType: Civic_Gateway_V1_RevokeKeyResponse.self)
+        public static let createKey = RPCMethod(
+            service: name, name: "CreateKey", requestType: Civic_Gateway_V1_CreateKeyRequest.self, responseType: Civic_Gateway_V1_CreateKeyResponse.self,
+            access: MethodAccess(roles: [], limits: [], keyScope: nil))
+        public static let listKeys = RPCMethod(
+            service: name, name: "ListKeys", requestType: Civic_Gateway_V1_ListKeysRequest.self, responseType: Civic_Gateway_V1_ListKeysResponse.self,
+            access: MethodAccess(roles: [], limits: [], keyScope: nil))
+        public static let revokeKey = RPCMethod(
+            service: name, name: "RevokeKey", requestType: Civic_Gateway_V1_RevokeKeyRequest.self, responseType: Civic_Gateway_V1_RevokeKeyResponse.self,
+            access: MethodAccess(roles: [], limits: [], keyScope: nil))
     }
 
     public static let methods: [RPCMethod] = [Method.createKey, Method.listKeys, Method.revokeKey]

@@ -9,8 +9,12 @@ public enum Civic_Health_V1_Health {
     public static let name = "civic.health.v1.Health"
 
     public enum Method {
-        public static let check = RPCMethod(service: name, name: "Check", requestType: Civic_Health_V1_HealthCheckRequest.self, responseType: Civic_Health_V1_HealthCheckResponse.self)
-        public static let listMethods = RPCMethod(service: name, name: "ListMethods", requestType: Civic_Health_V1_ListMethodsRequest.self, responseType: Civic_Health_V1_ListMethodsResponse.self)
+        public static let check = RPCMethod(
+            service: name, name: "Check", requestType: Civic_Health_V1_HealthCheckRequest.self, responseType: Civic_Health_V1_HealthCheckResponse.self,
+            access: MethodAccess(roles: [.public], limits: [], keyScope: nil))
+        public static let listMethods = RPCMethod(
+            service: name, name: "ListMethods", requestType: Civic_Health_V1_ListMethodsRequest.self, responseType: Civic_Health_V1_ListMethodsResponse.self,
+            access: MethodAccess(roles: [.public], limits: [], keyScope: nil))
     }
 
     public static let methods: [RPCMethod] = [Method.check, Method.listMethods]

@@ -9,42 +9,114 @@ public enum Civic_Proposals_V1_ProposalService {
     public static let name = "civic.proposals.v1.ProposalService"
 
     public enum Method {
-        public static let registerItem = RPCMethod(service: name, name: "RegisterItem", requestType: Civic_Proposals_V1_RegisterItemRequest.self, responseType: Civic_Proposals_V1_RegisterItemResponse.self)
-        public static let getItem = RPCMethod(service: name, name: "GetItem", requestType: Civic_Proposals_V1_GetItemRequest.self, responseType: Civic_Proposals_V1_GetItemResponse.self)
-        public static let listItems = RPCMethod(service: name, name: "ListItems", requestType: Civic_Proposals_V1_ListItemsRequest.self, responseType: Civic_Proposals_V1_ListItemsResponse.self)
-        public static let exportItems = RPCMethod(service: name, name: "ExportItems", requestType: Civic_Proposals_V1_ListItemsRequest.self, responseType: Civic_Proposals_V1_ExportItemsResponse.self)
-        public static let correctItem = RPCMethod(service: name, name: "CorrectItem", requestType: Civic_Proposals_V1_CorrectItemRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
-        public static let assignItem = RPCMethod(service: name, name: "AssignItem", requestType: Civic_Proposals_V1_AssignItemRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
-        public static let returnItem = RPCMethod(service: name, name: "ReturnItem", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
-        public static let acknowledgeItem = RPCMethod(service: name, name: "AcknowledgeItem", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
-        public static let recordContact = RPCMethod(service: name, name: "RecordContact", requestType: Civic_Proposals_V1_RecordContactRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
-        public static let urgeItem = RPCMethod(service: name, name: "UrgeItem", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
-        public static let extendDeadline = RPCMethod(service: name, name: "ExtendDeadline", requestType: Civic_Proposals_V1_ExtendDeadlineRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
-        public static let draftReply = RPCMethod(service: name, name: "DraftReply", requestType: Civic_Proposals_V1_DraftReplyRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
-        public static let signBySection = RPCMethod(service: name, name: "SignBySection", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
-        public static let signOff = RPCMethod(service: name, name: "SignOff", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
-        public static let sendBack = RPCMethod(service: name, name: "SendBack", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
-        public static let reportItem = RPCMethod(service: name, name: "ReportItem", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
-        public static let replyItem = RPCMethod(service: name, name: "ReplyItem", requestType: Civic_Proposals_V1_ReplyItemRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
-        public static let recordProgress = RPCMethod(service: name, name: "RecordProgress", requestType: Civic_Proposals_V1_RecordProgressRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
-        public static let publishReply = RPCMethod(service: name, name: "PublishReply", requestType: Civic_Proposals_V1_PublishReplyRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
-        public static let giveFeedback = RPCMethod(service: name, name: "GiveFeedback", requestType: Civic_Proposals_V1_GiveFeedbackRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
-        public static let runUrging = RPCMethod(service: name, name: "RunUrging", requestType: Civic_Proposals_V1_RunUrgingRequest.self, responseType: Civic_Proposals_V1_RunUrgingResponse.self)
-        public static let listDueItems = RPCMethod(service: name, name: "ListDueItems", requestType: Civic_Proposals_V1_ListDueItemsRequest.self, responseType: Civic_Proposals_V1_ListDueItemsResponse.self)
-        public static let recalculateDeadlines = RPCMethod(service: name, name: "RecalculateDeadlines", requestType: Civic_Proposals_V1_RecalculateDeadlinesRequest.self, responseType: Civic_Proposals_V1_RecalculateDeadlinesResponse.self)
-        public static let listTopics = RPCMethod(service: name, name: "ListTopics", requestType: Civic_Proposals_V1_ListTopicsRequest.self, responseType: Civic_Proposals_V1_ListTopicsResponse.self)
-        public static let getAnnualReport = RPCMethod(service: name, name: "GetAnnualReport", requestType: Civic_Proposals_V1_GetAnnualReportRequest.self, responseType: Civic_Proposals_V1_AnnualReport.self)
-        public static let getItemHistory = RPCMethod(service: name, name: "GetItemHistory", requestType: Civic_Proposals_V1_GetItemHistoryRequest.self, responseType: Civic_Proposals_V1_GetItemHistoryResponse.self)
-        public static let getItemRecords = RPCMethod(service: name, name: "GetItemRecords", requestType: Civic_Proposals_V1_GetItemRecordsRequest.self, responseType: Civic_Proposals_V1_GetItemRecordsResponse.self)
-        public static let listPublishedReplies = RPCMethod(service: name, name: "ListPublishedReplies", requestType: Civic_Proposals_V1_ListPublishedRepliesRequest.self, responseType: Civic_Proposals_V1_ListPublishedRepliesResponse.self)
-        public static let importItems = RPCMethod(service: name, name: "ImportItems", requestType: Civic_Proposals_V1_ImportItemsRequest.self, responseType: Civic_Proposals_V1_ImportItemsResponse.self)
-        public static let createReplyTemplate = RPCMethod(service: name, name: "CreateReplyTemplate", requestType: Civic_Proposals_V1_CreateReplyTemplateRequest.self, responseType: Civic_Proposals_V1_ReplyTemplate.self)
-        public static let listReplyTemplates = RPCMethod(service: name, name: "ListReplyTemplates", requestType: Civic_Proposals_V1_ListReplyTemplatesRequest.self, responseType: Civic_Proposals_V1_ListReplyTemplatesResponse.self)
-        public static let updateReplyTemplate = RPCMethod(service: name, name: "UpdateReplyTemplate", requestType: Civic_Proposals_V1_UpdateReplyTemplateRequest.self, responseType: Civic_Proposals_V1_ReplyTemplate.self)
-        public static let deleteReplyTemplate = RPCMethod(service: name, name: "DeleteReplyTemplate", requestType: Civic_Proposals_V1_DeleteReplyTemplateRequest.self, responseType: Civic_Proposals_V1_DeleteReplyTemplateResponse.self)
-        public static let mergeKeyItems = RPCMethod(service: name, name: "MergeKeyItems", requestType: Civic_Proposals_V1_MergeKeyItemsRequest.self, responseType: Civic_Proposals_V1_KeyGroup.self)
-        public static let listKeyGroups = RPCMethod(service: name, name: "ListKeyGroups", requestType: Civic_Proposals_V1_ListKeyGroupsRequest.self, responseType: Civic_Proposals_V1_ListKeyGroupsResponse.self)
-        public static let recordUnitOpinion = RPCMethod(service: name, name: "RecordUnitOpinion", requestType: Civic_Proposals_V1_RecordUnitOpinionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self)
+        public static let registerItem = RPCMethod(
+            service: name, name: "RegisterItem", requestType: Civic_Proposals_V1_RegisterItemRequest.self, responseType: Civic_Proposals_V1_RegisterItemResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
+        public static let getItem = RPCMethod(
+            service: name, name: "GetItem", requestType: Civic_Proposals_V1_GetItemRequest.self, responseType: Civic_Proposals_V1_GetItemResponse.self,
+            access: MethodAccess(roles: [.staff, .leader, .deputy], limits: [.ownUnit, .ownRecords], keyScope: "proposals"))
+        public static let listItems = RPCMethod(
+            service: name, name: "ListItems", requestType: Civic_Proposals_V1_ListItemsRequest.self, responseType: Civic_Proposals_V1_ListItemsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader, .deputy], limits: [.ownUnit, .ownRecords], keyScope: "proposals"))
+        public static let exportItems = RPCMethod(
+            service: name, name: "ExportItems", requestType: Civic_Proposals_V1_ListItemsRequest.self, responseType: Civic_Proposals_V1_ExportItemsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownUnit], keyScope: "proposals"))
+        public static let correctItem = RPCMethod(
+            service: name, name: "CorrectItem", requestType: Civic_Proposals_V1_CorrectItemRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
+        public static let assignItem = RPCMethod(
+            service: name, name: "AssignItem", requestType: Civic_Proposals_V1_AssignItemRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
+        public static let returnItem = RPCMethod(
+            service: name, name: "ReturnItem", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
+        public static let acknowledgeItem = RPCMethod(
+            service: name, name: "AcknowledgeItem", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
+        public static let recordContact = RPCMethod(
+            service: name, name: "RecordContact", requestType: Civic_Proposals_V1_RecordContactRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownUnit], keyScope: "proposals"))
+        public static let urgeItem = RPCMethod(
+            service: name, name: "UrgeItem", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [], keyScope: "proposals"))
+        public static let extendDeadline = RPCMethod(
+            service: name, name: "ExtendDeadline", requestType: Civic_Proposals_V1_ExtendDeadlineRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
+        public static let draftReply = RPCMethod(
+            service: name, name: "DraftReply", requestType: Civic_Proposals_V1_DraftReplyRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownUnit], keyScope: "proposals"))
+        public static let signBySection = RPCMethod(
+            service: name, name: "SignBySection", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownUnit], keyScope: "proposals"))
+        public static let signOff = RPCMethod(
+            service: name, name: "SignOff", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
+            access: MethodAccess(roles: [.leader], limits: [], keyScope: "proposals"))
+        public static let sendBack = RPCMethod(
+            service: name, name: "SendBack", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownUnit], keyScope: "proposals"))
+        public static let reportItem = RPCMethod(
+            service: name, name: "ReportItem", requestType: Civic_Proposals_V1_ItemActionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
+        public static let replyItem = RPCMethod(
+            service: name, name: "ReplyItem", requestType: Civic_Proposals_V1_ReplyItemRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
+        public static let recordProgress = RPCMethod(
+            service: name, name: "RecordProgress", requestType: Civic_Proposals_V1_RecordProgressRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownUnit], keyScope: "proposals"))
+        public static let publishReply = RPCMethod(
+            service: name, name: "PublishReply", requestType: Civic_Proposals_V1_PublishReplyRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
+        public static let giveFeedback = RPCMethod(
+            service: name, name: "GiveFeedback", requestType: Civic_Proposals_V1_GiveFeedbackRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
+            access: MethodAccess(roles: [.deputy, .staff], limits: [.ownRecords], keyScope: "proposals"))
+        public static let runUrging = RPCMethod(
+            service: name, name: "RunUrging", requestType: Civic_Proposals_V1_RunUrgingRequest.self, responseType: Civic_Proposals_V1_RunUrgingResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
+        public static let listDueItems = RPCMethod(
+            service: name, name: "ListDueItems", requestType: Civic_Proposals_V1_ListDueItemsRequest.self, responseType: Civic_Proposals_V1_ListDueItemsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [], keyScope: "proposals"))
+        public static let recalculateDeadlines = RPCMethod(
+            service: name, name: "RecalculateDeadlines", requestType: Civic_Proposals_V1_RecalculateDeadlinesRequest.self, responseType: Civic_Proposals_V1_RecalculateDeadlinesResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
+        public static let listTopics = RPCMethod(
+            service: name, name: "ListTopics", requestType: Civic_Proposals_V1_ListTopicsRequest.self, responseType: Civic_Proposals_V1_ListTopicsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader, .deputy], limits: [], keyScope: "proposals"))
+        public static let getAnnualReport = RPCMethod(
+            service: name, name: "GetAnnualReport", requestType: Civic_Proposals_V1_GetAnnualReportRequest.self, responseType: Civic_Proposals_V1_AnnualReport.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [], keyScope: "proposals"))
+        public static let getItemHistory = RPCMethod(
+            service: name, name: "GetItemHistory", requestType: Civic_Proposals_V1_GetItemHistoryRequest.self, responseType: Civic_Proposals_V1_GetItemHistoryResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownUnit], keyScope: "proposals"))
+        public static let getItemRecords = RPCMethod(
+            service: name, name: "GetItemRecords", requestType: Civic_Proposals_V1_GetItemRecordsRequest.self, responseType: Civic_Proposals_V1_GetItemRecordsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader, .deputy], limits: [.ownUnit, .ownRecords], keyScope: "proposals"))
+        public static let listPublishedReplies = RPCMethod(
+            service: name, name: "ListPublishedReplies", requestType: Civic_Proposals_V1_ListPublishedRepliesRequest.self, responseType: Civic_Proposals_V1_ListPublishedRepliesResponse.self,
+            access: MethodAccess(roles: [.public], limits: [], keyScope: "proposals"))
+        public static let importItems = RPCMethod(
+            service: name, name: "ImportItems", requestType: Civic_Proposals_V1_ImportItemsRequest.self, responseType: Civic_Proposals_V1_ImportItemsResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
+        public static let createReplyTemplate = RPCMethod(
+            service: name, name: "CreateReplyTemplate", requestType: Civic_Proposals_V1_CreateReplyTemplateRequest.self, responseType: Civic_Proposals_V1_ReplyTemplate.self,
+            access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
+        public static let listReplyTemplates = RPCMethod(
+            service: name, name: "ListReplyTemplates", requestType: Civic_Proposals_V1_ListReplyTemplatesRequest.self, responseType: Civic_Proposals_V1_ListReplyTemplatesResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [], keyScope: "proposals"))
+        public static let updateReplyTemplate = RPCMethod(
+            service: name, name: "UpdateReplyTemplate", requestType: Civic_Proposals_V1_UpdateReplyTemplateRequest.self, responseType: Civic_Proposals_V1_ReplyTemplate.self,
+            access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
+        public static let deleteReplyTemplate = RPCMethod(
+            service: name, name: "DeleteReplyTemplate", requestType: Civic_Proposals_V1_DeleteReplyTemplateRequest.self, responseType: Civic_Proposals_V1_DeleteReplyTemplateResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
+        public static let mergeKeyItems = RPCMethod(
+            service: name, name: "MergeKeyItems", requestType: Civic_Proposals_V1_MergeKeyItemsRequest.self, responseType: Civic_Proposals_V1_KeyGroup.self,
+            access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
+        public static let listKeyGroups = RPCMethod(
+            service: name, name: "ListKeyGroups", requestType: Civic_Proposals_V1_ListKeyGroupsRequest.self, responseType: Civic_Proposals_V1_ListKeyGroupsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [], keyScope: "proposals"))
+        public static let recordUnitOpinion = RPCMethod(
+            service: name, name: "RecordUnitOpinion", requestType: Civic_Proposals_V1_RecordUnitOpinionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownUnit], keyScope: "proposals"))
     }
 
     public static let methods: [RPCMethod] = [Method.registerItem, Method.getItem, Method.listItems, Method.exportItems, Method.correctItem, Method.assignItem, Method.returnItem, Method.acknowledgeItem, Method.recordContact, Method.urgeItem, Method.extendDeadline, Method.draftReply, Method.signBySection, Method.signOff, Method.sendBack, Method.reportItem, Method.replyItem, Method.recordProgress, Method.publishReply, Method.giveFeedback, Method.runUrging, Method.listDueItems, Method.recalculateDeadlines, Method.listTopics, Method.getAnnualReport, Method.getItemHistory, Method.getItemRecords, Method.listPublishedReplies, Method.importItems, Method.createReplyTemplate, Method.listReplyTemplates, Method.updateReplyTemplate, Method.deleteReplyTemplate, Method.mergeKeyItems, Method.listKeyGroups, Method.recordUnitOpinion]

@@ -1,3 +1,5 @@
+import CivicCatalog
+import CivicDomain
 import CivicProtos
 import CivicRPC
 import CivicStorage
@@ -91,7 +93,7 @@ public final class KeyStore: Sendable {
     ]
 
     /// The short names of the services a key can be scoped to.
-    public static let knownServices = ["proposals", "assistance", "eldercare", "organizations", "enforcement"]
+    public static var knownServices: [String] { ServiceCatalog.serviceNames }
 
     public let database: DatabasePool
     private let byHash: NIOLockedValueBox<[String: ApiKeyRecord]>

@@ -1,9 +1,11 @@
+import CivicDomain
 import CivicProtoServices
 import CivicProtos
 import CivicRPC
 import CivicServiceKit
 import CivicStorage
 import Foundation
+import ProposalsDomain
 
 /// Translates civic.proposals.v1 messages to the domain and back. No rules live here.
 public struct ProposalsHandler: Civic_Proposals_V1_ProposalServiceHandler {

@@ -1,9 +1,11 @@
+import CivicDomain
 import CivicProtoServices
 import CivicProtos
 import CivicRPC
 import CivicServiceKit
 import CivicStorage
 import Foundation
+import ProposalsDomain
 
 extension ProposalsHandler {
     /// Where a staff member works: the proposals office runs the whole workflow; a handling
@@ -434,10 +436,10 @@ extension ProposalsHandler {
             } catch is NoLongerDue {
                 context.logger.info("not urged: no longer due", metadata: ["item": "\(item.id)", "deadline": "\(deadline.deadline.code)"])
                 continue
-            } catch let moved as ItemWorkflow.IllegalTransition {
+            } catch let moved as DomainError where moved.reason == "INVALID_STATE" {
                 // The item moved on since it was read (e.g. its answer was just reported):
                 // nothing is owed any more; the rest of the run goes on.
-                context.logger.info("not urged: the item moved on", metadata: ["item": "\(item.id)", "state": "\(moved.state.rawValue)"])
+                context.logger.info("not urged: the item moved on", metadata: ["item": "\(item.id)", "why": "\(moved.message)"])
                 continue
             }
             response.items.append(Civic_Proposals_V1_UrgedItem(urged, deadline, urgeCount: urged.urgeCount))
@@ -808,7 +810,7 @@ extension ProposalsHandler {
         }
         // Every problem at once: the file's own, then numbers already registered.
         for detail in try await store.alreadyRegistered(lines).details {
-            problems.add(detail.field, detail.reason, detail.description_p)
+            problems.add(detail.field, detail.reason, detail.description)
         }
         try problems.check()
         let items = try await store.importItems(lines, by: actor(context))

@@ -1,8 +1,10 @@
+import CivicDomain
 import CivicRPC
 import CivicServiceKit
 import CivicStorage
 import Foundation
 import GRDB
+import ProposalsDomain
 
 /// Owns the proposals SQL. Every state change writes its audit row in the same transaction.
 public struct ProposalStore: Sendable {

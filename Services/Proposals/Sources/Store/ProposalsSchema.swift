@@ -1,5 +1,7 @@
+import CivicDomain
 import CivicStorage
 import GRDB
+import ProposalsDomain
 
 /// The proposals database, migration by migration. Append only.
 public enum ProposalsSchema {

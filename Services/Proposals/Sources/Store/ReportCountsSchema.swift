@@ -1,4 +1,6 @@
+import CivicDomain
 import GRDB
+import ProposalsDomain
 
 /// The table of counts the annual report reads (`report_counts`) and the three triggers on
 /// `items` that keep it in step, in the same transaction as every insert, update and

@@ -1,4 +1,4 @@
-import CivicRPC
+import CivicDomain
 
 /// 本局承办方式: how the bureau handles an item it was assigned.
 public enum HandlingRole: String, Sendable, CaseIterable, Codable {
@@ -132,24 +132,21 @@ public enum ItemEvent: Sendable, Equatable {
 /// Every legal move is listed in `next(_:on:role:)`; anything else is refused with
 /// FAILED_PRECONDITION naming the state the item is in.
 public enum ItemWorkflow {
-    public struct IllegalTransition: Error, RPCErrorConvertible, Equatable {
-        public let state: ItemState
-        public let event: String
-        public let why: String
-
-        public var rpcError: RPCError {
-            RPCError(.failedPrecondition, "cannot \(event) an item that is \(state.rawValue.uppercased())\(why.isEmpty ? "" : ": \(why)")",
-                     details: [ErrorDetail(field: "state", reason: "INVALID_STATE", description: "the item is \(state.rawValue.uppercased())")])
-        }
+    /// A move the item's state does not allow: FAILED_PRECONDITION, reason INVALID_STATE,
+    /// naming the state (what a clerk needs to see why the button did nothing).
+    public static func illegalTransition(_ state: ItemState, event: String, why: String = "") -> DomainError {
+        DomainError(
+            .failedPrecondition, "cannot \(event) an item that is \(state.rawValue.uppercased())\(why.isEmpty ? "" : ": \(why)")",
+            problems: [FieldProblem(field: "state", reason: "INVALID_STATE", description: "the item is \(state.rawValue.uppercased())")])
     }
 
     /// States where work is still due from the bureau (urging and extensions apply).
     public static let open: Set<ItemState> = [.assigned, .handling, .drafted, .sectionSigned, .signedOff, .reopened]
 
-    /// The state after `event`, or throws `IllegalTransition`. `role` is the bureau's
+    /// The state after `event`, or throws `illegalTransition` (a DomainError). `role` is the bureau's
     /// handling role once assigned.
     public static func next(_ state: ItemState, on event: ItemEvent, role: HandlingRole?) throws -> ItemState {
-        func refuse(_ why: String = "") -> IllegalTransition { IllegalTransition(state: state, event: event.name, why: why) }
+        func refuse(_ why: String = "") -> DomainError { illegalTransition(state, event: event.name, why: why) }
         switch (event, state) {
         case (.assign, .registered):
             return .assigned

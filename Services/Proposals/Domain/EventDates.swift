@@ -1,5 +1,4 @@
-import CivicRPC
-import CivicServiceKit
+import CivicDomain
 
 /// The earliest day an event on an item may be dated. Staff may enter an event late, so its
 /// date (`on`) is theirs to give, but not one that contradicts the item's record: nothing
@@ -27,6 +26,6 @@ public enum EventDates {
     /// Throws INVALID_ARGUMENT (field `on`) when `on` is before the earliest date allowed.
     public static func check(_ on: CivilDate, for event: ItemEvent, on item: Item) throws {
         guard let (earliest, what, reason) = earliest(for: event, on: item), on < earliest else { return }
-        throw RPCError.invalidArgument("on \(on) is before \(what) on \(earliest)", field: "on", reason: reason)
+        throw DomainError.invalid("on \(on) is before \(what) on \(earliest)", field: "on", reason: reason)
     }
 }

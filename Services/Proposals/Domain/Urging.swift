@@ -1,4 +1,4 @@
-import CivicServiceKit
+import CivicDomain
 
 /// A deadline the bureau still owes on an item — what urging (催办) chases.
 public enum OwedDeadline: Sendable, Hashable {

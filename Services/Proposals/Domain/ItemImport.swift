@@ -1,4 +1,4 @@
-import CivicRPC
+import CivicDomain
 import Foundation
 
 /// Bulk import of items as they arrive from the NPC/CPPCC systems (docs/PROPOSALS.md).
@@ -34,7 +34,7 @@ public enum ItemImport {
     public static func parseCSV(_ text: String, validator: ItemValidator) throws -> (lines: [Line], problems: ValidationErrors) {
         let rows = try CSV.parse(text)
         guard let header = rows.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
-            throw RPCError.invalidArgument("the file is empty", field: "content", reason: "EMPTY")
+            throw DomainError.invalid("the file is empty", field: "content", reason: "EMPTY")
         }
         var problems = ValidationErrors()
         for name in header where !columns.contains(name) {
@@ -95,7 +95,7 @@ public enum ItemImport {
                 try validator.validate(line.registration)
             } catch let errors as ValidationErrors {
                 for detail in errors.details {
-                    problems.add("line \(line.number): \(detail.field)", detail.reason, "line \(line.number): \(detail.description_p)")
+                    problems.add("line \(line.number): \(detail.field)", detail.reason, "line \(line.number): \(detail.description)")
                 }
             } catch {
                 problems.add("line \(line.number)", "INVALID", "line \(line.number): \(error)")
@@ -171,7 +171,7 @@ enum CSV {
             }
             i += 1
         }
-        if quoted { throw RPCError.invalidArgument("line \(rowStart): a quoted field is not closed", field: "line \(rowStart)", reason: "UNCLOSED_QUOTE") }
+        if quoted { throw DomainError.invalid("line \(rowStart): a quoted field is not closed", field: "line \(rowStart)", reason: "UNCLOSED_QUOTE") }
         if !field.isEmpty || !fields.isEmpty {
             fields.append(field)
             rows.append(Row(line: rowStart, fields: fields))

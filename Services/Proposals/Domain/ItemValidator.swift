@@ -1,4 +1,4 @@
-import CivicRPC
+import CivicDomain
 import Foundation
 
 /// The rules an item must meet to be registered. Reports every problem at once, so staff

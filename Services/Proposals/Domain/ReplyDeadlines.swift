@@ -1,4 +1,4 @@
-import CivicServiceKit
+import CivicDomain
 
 /// The time limits of 建议提案办理. All are local policy values with these defaults
 /// (../shared/docs/DOMAIN.md §1); month limits run in calendar months and, ending on a rest

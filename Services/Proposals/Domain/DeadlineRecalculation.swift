@@ -1,4 +1,4 @@
-import CivicServiceKit
+import CivicDomain
 
 /// Deadlines counted before their year's holiday schedule was loaded (weekends only) are
 /// put right once it is: each deadline the rules computed from a base date is computed

@@ -1,22 +1,4 @@
-/// A percentage with one decimal, rounded half-up, computed from integers only (35.3%).
-public struct Percentage: Sendable, Equatable, CustomStringConvertible {
-    /// Tenths of a percent: 353 is 35.3%.
-    public let tenths: Int
-
-    public init(_ part: Int, of whole: Int) {
-        tenths = whole == 0 ? 0 : (2 * 1000 * part + whole) / (2 * whole)
-    }
-
-    public var description: String { "\(tenths / 10).\(tenths % 10)" }
-
-    /// The change from `earlier` to `self` in percentage points, signed, one decimal
-    /// ("+2.1", "-0.4", "0.0"), from the rounded figures as a report prints them.
-    public func points(since earlier: Percentage) -> String {
-        let difference = tenths - earlier.tenths
-        let sign = difference > 0 ? "+" : difference < 0 ? "-" : ""
-        return "\(sign)\(abs(difference) / 10).\(abs(difference) % 10)"
-    }
-}
+import CivicDomain
 
 /// One figure of the report against the same figure a year earlier (比上年增减).
 public struct YearOnYear: Sendable, Equatable {

@@ -1,5 +1,4 @@
-import CivicRPC
-import CivicServiceKit
+import CivicDomain
 import Foundation
 
 /// 建议/提案的类别: an NPC deputy's suggestion or a CPPCC member's proposal.
@@ -153,6 +152,26 @@ public struct Item: Sendable, Equatable {
     public var keyGroupID: String? = nil
     /// The text as published (公开), personal details masked (PublicationRedaction).
     public var publishedText = ""
+
+    /// A registered item before assignment; the later fields start empty.
+    public init(
+        id: String, kind: ItemKind, year: Int, session: String, number: String, title: String, body: String,
+        proposers: [Proposer], topic: String, keySupervised: Bool, state: ItemState, registeredAt: String, registeredBy: String
+    ) {
+        self.id = id
+        self.kind = kind
+        self.year = year
+        self.session = session
+        self.number = number
+        self.title = title
+        self.body = body
+        self.proposers = proposers
+        self.topic = topic
+        self.keySupervised = keySupervised
+        self.state = state
+        self.registeredAt = registeredAt
+        self.registeredBy = registeredBy
+    }
 }
 
 /// An internal unit (科室) and its part in an item.
@@ -335,6 +354,14 @@ public struct ReplyTemplate: Sendable, Equatable {
     public var text: String
     public var createdBy: String
     public var createdAt: String
+
+    public init(id: String, name: String, text: String, createdBy: String, createdAt: String) {
+        self.id = id
+        self.name = name
+        self.text = text
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
 
     public static let placeholders = ["{number}", "{title}", "{year}", "{session}", "{proposer}", "{delegation}"]
 

@@ -133,6 +133,8 @@ let package = Package(
 
         // Tests
         .testTarget(name: "DomainTests", dependencies: ["CivicDomain"], path: "Tests/DomainTests"),
+        .testTarget(
+            name: "ServiceKitTests", dependencies: ["CivicServiceKit", "CivicDomain", "CivicRPC", "CivicStorage", grdb, log], path: "Tests/ServiceKitTests"),
         .testTarget(name: "RPCTests", dependencies: nio + [.product(name: "NIOEmbedded", package: "swift-nio"), "CivicRPC", "CivicProtos", "CivicProtoServices", protobuf], path: "Tests/RPCTests"),
         .testTarget(name: "StorageTests", dependencies: ["CivicStorage", grdb, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], path: "Tests/StorageTests"),
         .testTarget(name: "ProposalsTests", dependencies: ["ProposalsService", "ProposalsDomain", "CivicDomain", "CivicRPC", "CivicProtos", "CivicStorage", "CivicServiceKit", grdb, log], path: "Tests/ProposalsTests"),

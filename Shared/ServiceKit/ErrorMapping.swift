@@ -18,4 +18,7 @@ extension RPCContext {
     public var actorID: String {
         principal?.id ?? "anonymous"
     }
+
+    /// The caller as the audit trail records it: key id and request id.
+    public var auditActor: AuditActor { AuditActor(id: actorID, requestID: requestID) }
 }

@@ -1,11 +1,13 @@
 import CivicCatalog
 import CivicRPC
 import CivicStorage
+import Foundation
 import GRDB
 import Logging
 
-/// What a domain service hands to the shared host: its name, default port, schema, and the
-/// RPC handlers it serves over its database. Each service library exports one.
+/// What a domain service hands to the shared host: its catalog entry, its schema, and how
+/// to make its parts over a database. Each service library exports one
+/// (docs/ADDING-A-SERVICE.md).
 public struct ServiceDefinition: Sendable {
     /// Its entry in the catalog: name, default port, protobuf services, database file.
     public let entry: ServiceCatalog.Entry
@@ -15,28 +17,50 @@ public struct ServiceDefinition: Sendable {
     /// Fully qualified protobuf services it serves, e.g. "civic.proposals.v1.ProposalService".
     public var protoServices: [String] { entry.protoServices }
     public let migrations: [DatabaseMigration]
-    public let makeHandlers: @Sendable (_ database: DatabasePool, _ logger: Logger) throws -> [RPCHandler]
-    /// Work the service does on its own while it runs (a daily job, an outbox dispatcher).
-    /// Each job runs until cancelled at shutdown.
-    public let makeJobs: @Sendable (_ database: DatabasePool, _ logger: Logger) throws -> [BackgroundJob]
-    /// Conditions an operator should fix that do not stop the service (a missing holiday
-    /// schedule, an unknown configured value in stored data). Logged at start and answered
-    /// by every health check, so `civic health` shows them.
-    public let makeWarnings: @Sendable (_ database: DatabasePool) throws -> Warnings
+    /// Reads the service's settings once (from `runtime.environment`; anything malformed
+    /// throws and stops the service at start, naming the variable) and builds its parts.
+    public let makeParts: @Sendable (_ runtime: ServiceRuntime) throws -> ServiceParts
 
+    public init(_ entry: ServiceCatalog.Entry, migrations: [DatabaseMigration], makeParts: @escaping @Sendable (ServiceRuntime) throws -> ServiceParts) {
+        self.entry = entry
+        self.migrations = migrations
+        self.makeParts = makeParts
+    }
+}
+
+/// What a service's parts are made over: its migrated database (any GRDB writer: the
+/// host's pool, or an in-memory queue in unit tests), its logger and the environment its
+/// settings are read from.
+public struct ServiceRuntime: Sendable {
+    public let database: any DatabaseWriter
+    public let logger: Logger
+    public let environment: [String: String]
+
+    public init(database: any DatabaseWriter, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.database = database
+        self.logger = logger
+        self.environment = environment
+    }
+}
+
+/// A running service's parts: its RPC handlers, the jobs it runs on its own, and the
+/// conditions an operator should fix.
+public struct ServiceParts: Sendable {
     public typealias BackgroundJob = @Sendable () async -> Void
     public typealias Warnings = @Sendable () async -> [String]
 
-    public init(
-        _ entry: ServiceCatalog.Entry, migrations: [DatabaseMigration],
-        makeJobs: @escaping @Sendable (DatabasePool, Logger) throws -> [BackgroundJob] = { _, _ in [] },
-        makeWarnings: @escaping @Sendable (DatabasePool) throws -> Warnings = { _ in { [] } },
-        makeHandlers: @escaping @Sendable (DatabasePool, Logger) throws -> [RPCHandler]
-    ) {
-        self.entry = entry
-        self.migrations = migrations
-        self.makeJobs = makeJobs
-        self.makeWarnings = makeWarnings
-        self.makeHandlers = makeHandlers
+    public var handlers: [RPCHandler]
+    /// Work the service does on its own while it runs (a DailyJob, an outbox dispatcher).
+    /// Each runs in its own task and must return when the task is cancelled at shutdown.
+    public var jobs: [BackgroundJob]
+    /// Conditions an operator should fix that do not stop the service (a provisional
+    /// holiday year, an unknown configured value in stored data). Logged at start and
+    /// answered by every health check, so `civic health` shows them.
+    public var warnings: Warnings
+
+    public init(handlers: [RPCHandler], jobs: [BackgroundJob] = [], warnings: @escaping Warnings = { [] }) {
+        self.handlers = handlers
+        self.jobs = jobs
+        self.warnings = warnings
     }
 }

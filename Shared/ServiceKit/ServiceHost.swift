@@ -35,14 +35,19 @@ public final class ServiceHost: Sendable {
     }
 
     /// Opens the database and starts listening.
-    public static func start(_ definition: ServiceDefinition, configuration: ServiceConfiguration, logger: Logger? = nil) async throws -> ServiceHost {
+    /// `environment` is where the service's own settings are read from (the process's by
+    /// default; tests pass a dictionary).
+    public static func start(
+        _ definition: ServiceDefinition, configuration: ServiceConfiguration, logger: Logger? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> ServiceHost {
         let logger = logger ?? Logger(label: "civic.\(definition.name)")
         let path = databasePath(for: definition, in: configuration.dataDirectory)
         let database = try CivicDatabase.open(path: path, migrations: definition.migrations, logger: logger)
-        let handlers = try definition.makeHandlers(database, logger)
-        let warnings = try definition.makeWarnings(database)
-        let health = HealthHandler(protoServices: definition.protoServices, methods: handlers.map(\.method), database: database, warnings: warnings)
-        for warning in await warnings() { logger.warning("\(warning)") }
+        let parts = try definition.makeParts(ServiceRuntime(database: database, logger: logger, environment: environment))
+        let handlers = parts.handlers
+        let health = HealthHandler(protoServices: definition.protoServices, methods: handlers.map(\.method), database: database, warnings: parts.warnings)
+        for warning in await parts.warnings() { logger.warning("\(warning)") }
         let seal = try configuration.internalKey.map { try GatewaySeal(secret: $0) }
         if seal == nil {
             logger.warning("no internal key: this service accepts calls from anyone who can reach its port, not only the gateway")
@@ -52,7 +57,7 @@ public final class ServiceHost: Sendable {
             handlers: handlers + health.rpcHandlers,
             logger: logger)
         let address = try await server.start()
-        let jobs = try definition.makeJobs(database, logger).map { job in Task { await job() } }
+        let jobs = parts.jobs.map { job in Task { await job() } }
         logger.notice("\(definition.name) listening", metadata: [
             "address": "\(configuration.host):\(address.port ?? 0)", "database": "\(path)",
         ])

@@ -25,7 +25,32 @@ public struct AuditEntry: Codable, FetchableRecord, PersistableRecord, Sendable,
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
+/// Who acts and under which request: what every audit row records of the caller.
+public struct AuditActor: Sendable, Equatable {
+    /// The key id as the gateway vouched for it, or a system actor ("system:daily-urging").
+    public var id: String
+    /// The call's request id, to find its log lines.
+    public var requestID: String
+
+    public init(id: String, requestID: String = "") {
+        self.id = id
+        self.requestID = requestID
+    }
+
+    /// A job the service runs on its own.
+    public static func system(_ job: String) -> AuditActor { AuditActor(id: "system:\(job)") }
+}
+
 public enum Audit {
+    /// Appends one audit row for `actor`. Call inside the write transaction that makes the change.
+    @discardableResult
+    public static func record(
+        _ db: Database, by actor: AuditActor, action: String, entity: String, entityID: String,
+        reason: String = "", detail: String = "", at: Date = Date()
+    ) throws -> AuditEntry {
+        try record(db, actor: actor.id, action: action, entity: entity, entityID: entityID, reason: reason, detail: detail, requestID: actor.requestID, at: at)
+    }
+
     /// Appends one audit row. Call inside the write transaction that makes the change.
     @discardableResult
     public static func record(

@@ -55,6 +55,17 @@ public enum CivicDatabase {
                 t.column("received_at", .text).notNull()
             }
         },
+        // Scheduled jobs (DailyJob): one row per job and day it ran, so a restart neither
+        // runs a day twice nor skips it.
+        DatabaseMigration("civic-004-job-runs") { db in
+            try db.create(table: "job_runs") { t in
+                t.column("job", .text).notNull()
+                t.column("day", .text).notNull()
+                t.column("outcome", .text).notNull().defaults(to: "")
+                t.column("finished_at", .text).notNull()
+                t.primaryKey(["job", "day"])
+            }
+        },
     ]
 
     /// Opens (creating if needed) the database at `path` and migrates it.
@@ -77,6 +88,16 @@ public enum CivicDatabase {
         let pool = try DatabasePool(path: path, configuration: configuration)
         try migrate(pool, migrations: migrations, logger: logger)
         return pool
+    }
+
+    /// A migrated database in memory, configured as `open` configures a file: for unit
+    /// tests of stores and handlers (every service's parts take any `DatabaseWriter`).
+    public static func inMemory(migrations: [DatabaseMigration]) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        let queue = try DatabaseQueue(configuration: configuration)
+        try migrate(queue, migrations: migrations)
+        return queue
     }
 
     /// Runs every migration not yet applied, in order, each in its own transaction.

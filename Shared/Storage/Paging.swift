@@ -26,6 +26,29 @@ public enum Paging {
     }
 }
 
+/// One page of a list: the items, the token for the next page ("" on the last) and how
+/// many there are in all.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var nextPageToken: String
+    public var totalCount: Int
+
+    public init(items: [Item], nextPageToken: String, totalCount: Int) {
+        self.items = items
+        self.nextPageToken = nextPageToken
+        self.totalCount = totalCount
+    }
+
+    /// The page of `items` read at `offset` out of `total`: the next token when more follow.
+    public init(items: [Item], offset: Int, total: Int) {
+        self.init(items: items, nextPageToken: offset + items.count < total ? Paging.token(offset: offset + items.count) : "", totalCount: total)
+    }
+
+    public func map<Other>(_ transform: (Item) throws -> Other) rethrows -> Page<Other> {
+        Page<Other>(items: try items.map(transform), nextPageToken: nextPageToken, totalCount: totalCount)
+    }
+}
+
 public enum PagingError: Error, Equatable {
     case badToken
     case negativePageSize

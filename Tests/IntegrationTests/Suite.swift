@@ -30,8 +30,6 @@ final class RunningSuite: @unchecked Sendable {
     ]
 
     init() {
-        // The daily urging job would race the tests' own urging checks on the real clock.
-        setenv("CIVIC_PROPOSALS_DAILY_URGING", "off", 1)
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("civic-it-\(UUID().uuidString)").path
     }
 
@@ -54,8 +52,10 @@ final class RunningSuite: @unchecked Sendable {
 
     /// Starts (or restarts, on its previous port) one service.
     func startService(_ definition: ServiceDefinition) async throws {
-        let host = try await ServiceHost.start(definition, configuration: ServiceConfiguration(
-            port: ports[definition.name] ?? 0, dataDirectory: dataDirectory, internalKey: internalKey))
+        // The daily urging job would race the tests' own urging checks on the real clock.
+        let host = try await ServiceHost.start(
+            definition, configuration: ServiceConfiguration(port: ports[definition.name] ?? 0, dataDirectory: dataDirectory, internalKey: internalKey),
+            environment: ["CIVIC_PROPOSALS_DAILY_URGING": "off"])
         services[definition.name] = host
         ports[definition.name] = host.port
     }

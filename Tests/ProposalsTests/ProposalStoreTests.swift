@@ -10,9 +10,9 @@ import ProposalsDomain
 import ProposalsService
 import Testing
 
+/// A proposals store over a migrated in-memory database.
 func makeStore() throws -> ProposalStore {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("civic-proposals-\(UUID().uuidString)/proposals.sqlite").path
-    return ProposalStore(database: try CivicDatabase.open(path: path, migrations: ProposalsSchema.migrations))
+    ProposalStore(database: try CivicDatabase.inMemory(migrations: ProposalsSchema.migrations))
 }
 
 let staff = ProposalStore.Actor(id: "staff:proposals-office", requestID: "req-1")

@@ -38,13 +38,12 @@ struct SettingsAndJobTests {
 
     @Test func dailyUrgingRunsOnceADayFromItsHour() async throws {
         let store = try makeStore()
-        let handler = ProposalsHandler(store: store)
         let id = try await store.register(validRegistration(), by: staff).id
         _ = try await store.apply(.assign(role: .leadSole), to: id, by: staff) { item, _ in
             item.role = .leadSole
             item.answerDue = CivilDate("2026-06-10")
         }
-        let job = DailyUrging(handler: handler, database: store.database as! DatabasePool, hour: 8, calendar: .standard, logger: Logger(label: "test"))
+        let job = try ProposalsSettings(environment: [:]).dailyUrging(store: store, logger: Logger(label: "test"))
         // 2026-06-11 07:00 China time (23:00 UTC the day before): before the hour, nothing.
         try await job.runIfDue(now: Date(timeIntervalSince1970: 1_781_132_400))
         #expect(try await store.item(id: id).urgeCount == 0)

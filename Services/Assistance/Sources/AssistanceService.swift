@@ -12,7 +12,7 @@ public enum AssistanceService {
     public static let definition = ServiceDefinition(
         ServiceCatalog.assistance,
         migrations: migrations
-    ) { _, _ in
-        []
+    ) { _ in
+        ServiceParts(handlers: [])
     }
 }

@@ -12,7 +12,7 @@ public enum EldercareService {
     public static let definition = ServiceDefinition(
         ServiceCatalog.eldercare,
         migrations: migrations
-    ) { _, _ in
-        []
+    ) { _ in
+        ServiceParts(handlers: [])
     }
 }

@@ -12,7 +12,7 @@ public enum EnforcementService {
     public static let definition = ServiceDefinition(
         ServiceCatalog.enforcement,
         migrations: migrations
-    ) { _, _ in
-        []
+    ) { _ in
+        ServiceParts(handlers: [])
     }
 }

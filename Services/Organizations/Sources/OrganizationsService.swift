@@ -12,7 +12,7 @@ public enum OrganizationsService {
     public static let definition = ServiceDefinition(
         ServiceCatalog.organizations,
         migrations: migrations
-    ) { _, _ in
-        []
+    ) { _ in
+        ServiceParts(handlers: [])
     }
 }

@@ -3,6 +3,7 @@ import CivicDomain
 import CivicProtoServices
 import CivicRPC
 import CivicServiceKit
+import CivicStorage
 import Foundation
 import GRDB
 import Logging
@@ -10,22 +11,19 @@ import ProposalsDomain
 
 /// The proposals service (建议提案办理), as the shared host runs it.
 public enum ProposalsService {
-    public static let definition = ServiceDefinition(
-        ServiceCatalog.proposals,
-        migrations: ProposalsSchema.migrations,
-        makeJobs: { database, logger in
-            let settings = try ProposalsSettings.fromEnvironment()
-            guard settings.dailyUrging else { return [] }
-            let store = ProposalStore(database: database)
-            let handler = settings.handler(store)
-            let warnings = settings.warnings(for: store)
-            return [{ await DailyUrging(handler: handler, database: database, hour: settings.urgingHour, calendar: settings.calendar, logger: logger, warnings: warnings).run() }]
-        },
-        makeWarnings: { database in try ProposalsSettings.fromEnvironment().warnings(for: ProposalStore(database: database)) }
-    ) { database, logger in
-        let settings = try ProposalsSettings.fromEnvironment()
-        logger.info("proposals settings", metadata: ["settings": "\(settings)"])
-        return settings.handler(ProposalStore(database: database)).rpcHandlers
+    public static let definition = ServiceDefinition(ServiceCatalog.proposals, migrations: ProposalsSchema.migrations) { runtime in
+        let settings = try ProposalsSettings(environment: runtime.environment)
+        runtime.logger.info("proposals settings", metadata: ["settings": "\(settings)"])
+        return parts(settings: settings, database: runtime.database, logger: runtime.logger)
+    }
+
+    /// The service's parts over `database` with `settings` (read once): the handlers, the
+    /// daily urging job and the operator warnings. Tests build them directly.
+    public static func parts(settings: ProposalsSettings, database: any DatabaseWriter, logger: Logger) -> ServiceParts {
+        let store = ProposalStore(database: database)
+        let warnings = settings.warnings(for: store)
+        let jobs: [ServiceParts.BackgroundJob] = settings.dailyUrging ? [{ await settings.dailyUrging(store: store, logger: logger, warnings: warnings).run() }] : []
+        return ServiceParts(handlers: settings.handler(store).rpcHandlers, jobs: jobs, warnings: warnings)
     }
 }
 
@@ -33,7 +31,7 @@ public enum ProposalsService {
 /// each time limit. Anything malformed stops the service at start with the variable named.
 public struct ProposalsSettings: Sendable, CustomStringConvertible {
     public var calendar = WorkingCalendar.standard
-    public var calendarSource = "built-in 2026 schedule"
+    public var calendarSource = "built-in 2025 and 2026 schedules"
     public var deadlines = ReplyDeadlines()
     public var topics = TopicCatalog.standard
     public var topicsSource = "built-in list"
@@ -45,14 +43,18 @@ public struct ProposalsSettings: Sendable, CustomStringConvertible {
     public init() {}
 
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ProposalsSettings {
+        try ProposalsSettings(environment: environment)
+    }
+
+    /// Reads every setting from `environment` (the process's at start; tests pass a
+    /// dictionary). Anything malformed throws, naming the variable.
+    public init(environment: [String: String]) throws {
         let env = EnvironmentSettings(environment)
         var settings = ProposalsSettings()
         if let file = env.string("CIVIC_CALENDAR_FILE") {
             do {
                 // The file's years replace the built-in ones; other built-in years stay.
-                let schedules = try WorkingCalendar.schedules(file: file)
-                let fileYears = Set(schedules.map(\.year))
-                settings.calendar = try WorkingCalendar(schedules: WorkingCalendar.builtIn.filter { !fileYears.contains($0.year) } + schedules)
+                settings.calendar = try WorkingCalendar.standard.loading(WorkingCalendar.schedules(file: file))
                 settings.calendarSource = "\(file) + built-in"
             } catch {
                 throw RPCError(.invalidArgument, "CIVIC_CALENDAR_FILE=\(file): \(error)")
@@ -88,7 +90,7 @@ public struct ProposalsSettings: Sendable, CustomStringConvertible {
             guard (0...23).contains(hour) else { throw RPCError(.invalidArgument, "CIVIC_PROPOSALS_URGING_HOUR=\(hour) is outside 0…23") }
             settings.urgingHour = hour
         }
-        return settings
+        self = settings
     }
 
     func handler(_ store: ProposalStore) -> ProposalsHandler {
@@ -125,59 +127,21 @@ public struct ProposalsSettings: Sendable, CustomStringConvertible {
     }
 }
 
-/// The daily urging job (催办): once a day, from `hour` o'clock China time, urges the items
-/// due soon and escalates the overdue, as RunUrging does on demand. Each day's run is
-/// recorded, so a restart does not urge twice and a missed morning is caught up.
-struct DailyUrging: Sendable {
-    let handler: ProposalsHandler
-    let database: DatabasePool
-    let hour: Int
-    /// Reminders go out on working days only; a deadline due over a holiday is chased on
-    /// the working days before it and the first one after.
-    let calendar: WorkingCalendar
-    let logger: Logger
-    /// Checked with every run, so a gap that opens while the service runs (a new year coming
-    /// into reach) is logged each morning until it is fixed.
-    var warnings: @Sendable () async -> [String] = { [] }
-
-    func run() async {
-        while !Task.isCancelled {
-            do {
-                try await runIfDue(now: Date())
-            } catch is CancellationError {
-                return
-            } catch {
-                logger.error("daily urging failed; will try again", metadata: ["error": "\(error)"])
-            }
-            try? await Task.sleep(for: .seconds(300))
+extension ProposalsSettings {
+    /// The daily urging job (催办): once a day, from `urgingHour` o'clock China time, on
+    /// working days, urges the items due soon and escalates the overdue, as RunUrging does on
+    /// demand (ProposalStore.runUrging). Operator warnings are logged every day, rest days
+    /// included. Each day's run is recorded (job_runs), so a restart does not urge twice
+    /// and a missed morning is caught up.
+    public func dailyUrging(store: ProposalStore, logger: Logger, warnings: @escaping ServiceParts.Warnings = { [] }) -> DailyJob {
+        let rules = deadlines
+        let calendar = calendar
+        return DailyJob(
+            name: "daily-urging", hour: urgingHour, calendar: calendar, runs: JobRuns(database: store.database), logger: logger,
+            everyDay: { _ in for warning in await warnings() { logger.warning("\(warning)") } }
+        ) { day in
+            let run = try await store.runUrging(on: day, rules: rules, calendar: calendar, by: .system("daily-urging"))
+            return "urged \(run.urged.count), escalated \(run.urged.filter(\.deadline.escalated).count), already urged \(run.alreadyUrged)"
         }
-    }
-
-    func runIfDue(now: Date) async throws {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        guard calendar.component(.hour, from: now) >= hour else { return }
-        let today = CivilDate.today(now)
-        let done = try await database.read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM urging_runs WHERE day = ?", arguments: [today.description]) ?? false
-        }
-        guard !done else { return }
-        for warning in await warnings() { logger.warning("\(warning)") }
-        guard self.calendar.isWorkingDay(today) else {
-            // The warnings are logged every day (a week of 国庆 included); reminders wait
-            // for the next working day. The day is recorded so this runs once.
-            try await database.write { db in
-                try db.execute(sql: "INSERT OR IGNORE INTO urging_runs (day, urged) VALUES (?, 0)", arguments: [today.description])
-            }
-            return
-        }
-        let context = RPCContext(method: "daily-urging", metadata: [MetadataKey.principal: Principal(id: "system:daily-urging", roles: [.service]).encoded], deadline: nil, logger: logger)
-        let response = try await handler.runUrging(.with { $0.today = today.description }, context: context)
-        try await database.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO urging_runs (day, urged) VALUES (?, ?)", arguments: [today.description, response.items.count])
-        }
-        logger.notice("daily urging", metadata: [
-            "day": "\(today)", "urged": "\(response.items.count)", "escalated": "\(response.items.filter(\.escalated).count)",
-        ])
     }
 }

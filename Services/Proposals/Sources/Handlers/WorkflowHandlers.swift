@@ -416,34 +416,13 @@ extension ProposalsHandler {
         guard day <= today() else {
             throw RPCError.invalidArgument("today \(day) is in the future (today is \(today())): ListDueItems looks ahead without recording", field: "today", reason: "IN_THE_FUTURE")
         }
-        var response = Civic_Proposals_V1_RunUrgingResponse()
-        for (item, deadline) in try await dueDeadlines(on: day) {
-            let detail = "deadline=\(deadline.deadline.code)\(deadline.deadline.unit.isEmpty ? "" : " unit=\(deadline.deadline.unit)") urgency=\(deadline.urgency.rawValue) run=\(day)"
-            let urged: Item
-            let rules = deadlines
-            let calendar = calendar
-            do {
-                urged = try await store.apply(.urge, to: item.id, by: actor(context), note: deadline.note, detail: detail) { current, db in
-                    // Checked again as the item is now: the opinion may have come in, the
-                    // deadline moved, since the list was read.
-                    guard UrgingPlan.due(current, today: day, rules: rules, calendar: calendar).contains(deadline) else { throw NoLongerDue() }
-                    guard try ProposalStore.recordUrging(db, itemID: current.id, deadline: deadline, day: day) else { throw AlreadyUrged() }
-                    current.urgeCount += 1
-                }
-            } catch is AlreadyUrged {
-                response.alreadyUrged += 1
-                continue
-            } catch is NoLongerDue {
-                context.logger.info("not urged: no longer due", metadata: ["item": "\(item.id)", "deadline": "\(deadline.deadline.code)"])
-                continue
-            } catch let moved as DomainError where moved.reason == "INVALID_STATE" {
-                // The item moved on since it was read (e.g. its answer was just reported):
-                // nothing is owed any more; the rest of the run goes on.
-                context.logger.info("not urged: the item moved on", metadata: ["item": "\(item.id)", "why": "\(moved.message)"])
-                continue
-            }
-            response.items.append(Civic_Proposals_V1_UrgedItem(urged, deadline, urgeCount: urged.urgeCount))
+        let run = try await store.runUrging(on: day, rules: deadlines, calendar: calendar, by: actor(context))
+        for (itemID, why) in run.skipped {
+            context.logger.info("not urged", metadata: ["item": "\(itemID)", "why": "\(why)"])
         }
+        var response = Civic_Proposals_V1_RunUrgingResponse()
+        response.alreadyUrged = Int32(run.alreadyUrged)
+        response.items = run.urged.map { Civic_Proposals_V1_UrgedItem($0.item, $0.deadline, urgeCount: $0.item.urgeCount) }
         return response
     }
 
@@ -484,9 +463,6 @@ extension ProposalsHandler {
         return response
     }
 
-    private struct NoLongerDue: Error {}
-    private struct AlreadyUrged: Error {}
-
     /// What the urging run would urge on `today`, recording nothing. Unit staff see their unit's items.
     public func listDueItems(_ request: Civic_Proposals_V1_ListDueItemsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListDueItemsResponse {
         let day = try date(request.today, field: "today")
@@ -499,24 +475,11 @@ extension ProposalsHandler {
         }
         let unit: String? = if case .unit(let unit) = scope(context) { unit } else { nil }
         var response = Civic_Proposals_V1_ListDueItemsResponse()
-        for (item, deadline) in try await dueDeadlines(on: day) where urgency == nil || deadline.urgency == urgency {
+        for (item, deadline) in try await store.dueDeadlines(on: day, rules: deadlines, calendar: calendar) where urgency == nil || deadline.urgency == urgency {
             guard unit == nil || item.units.contains(where: { $0.unit == unit }) else { continue }
             response.items.append(Civic_Proposals_V1_UrgedItem(item, deadline, urgeCount: item.urgeCount))
         }
         return response
-    }
-
-    /// Every owed deadline due soon or overdue on `day`: earliest first, then by number.
-    private func dueDeadlines(on day: CivilDate) async throws -> [(Item, DueDeadline)] {
-        // Up to the day before the working day after the horizon, so a deadline moved onto a
-        // rest day just past the horizon (by an extension) is not missed.
-        let horizon = calendar.onOrNextWorkingDay(calendar.adding(workingDays: deadlines.dueSoonWorkingDays, to: day).adding(days: 1)).adding(days: -1)
-        return try await store.itemsOwing(dueBy: horizon)
-            .flatMap { item in UrgingPlan.due(item, today: day, rules: deadlines, calendar: calendar).map { (item, $0) } }
-            .sorted {
-                ($0.1.due, $0.0.number, $0.0.id, $0.1.deadline.code, $0.1.deadline.unit)
-                    < ($1.1.due, $1.0.number, $1.0.id, $1.1.deadline.code, $1.1.deadline.unit)
-            }
     }
 
     public func listTopics(_ request: Civic_Proposals_V1_ListTopicsRequest, context: RPCContext) async throws -> Civic_Proposals_V1_ListTopicsResponse {

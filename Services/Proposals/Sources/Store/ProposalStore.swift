@@ -15,14 +15,7 @@ public struct ProposalStore: Sendable {
     }
 
     /// Who acts and under which request, for the audit trail.
-    public struct Actor: Sendable {
-        public var id: String
-        public var requestID: String
-        public init(id: String, requestID: String = "") {
-            self.id = id
-            self.requestID = requestID
-        }
-    }
+    public typealias Actor = AuditActor
 
     public enum StoreError: Error, RPCErrorConvertible {
         case duplicateNumber(year: Int, kind: ItemKind, number: String)

@@ -183,5 +183,14 @@ public enum ProposalsSchema {
             // role in it the count never touches the table.
             try db.execute(sql: "CREATE INDEX items_awaiting_answer ON items (year, answer_due, state, role) WHERE \(ProposalsSchema.awaitingAnswer)")
         },
+        DatabaseMigration("proposals-013-daily-urging-in-job-runs") { db in
+            // The daily urging is a DailyJob now, recorded in the shared job_runs table: the
+            // days already run carry over, so the upgrade day is not urged twice.
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO job_runs (job, day, outcome, finished_at)
+                SELECT 'daily-urging', day, 'urged ' || urged, '' FROM urging_runs
+                """)
+            try db.drop(table: "urging_runs")
+        },
     ]
 }

@@ -51,15 +51,9 @@ public struct ProposalsSettings: Sendable, CustomStringConvertible {
     public init(environment: [String: String]) throws {
         let env = EnvironmentSettings(environment)
         var settings = ProposalsSettings()
-        if let file = env.string("CIVIC_CALENDAR_FILE") {
-            do {
-                // The file's years replace the built-in ones; other built-in years stay.
-                settings.calendar = try WorkingCalendar.standard.loading(WorkingCalendar.schedules(file: file))
-                settings.calendarSource = "\(file) + built-in"
-            } catch {
-                throw RPCError(.invalidArgument, "CIVIC_CALENDAR_FILE=\(file): \(error)")
-            }
-        }
+        let calendar = try CalendarSettings(environment: environment)
+        settings.calendar = calendar.calendar
+        settings.calendarSource = calendar.source
         if let file = env.string("CIVIC_PROPOSALS_TOPICS_FILE") {
             do {
                 settings.topics = try TopicCatalog.parse(String(contentsOfFile: file, encoding: .utf8))

@@ -1,18 +1,26 @@
 import CivicCatalog
-import CivicProtoServices
+import CivicDomain
 import CivicServiceKit
-import CivicStorage
+import GRDB
+import Logging
 
-/// The eldercare service: eldercare services (养老服务). Its domain arrives with its own issue; until then it
-/// opens its database, runs its (empty) migrations and answers health and method listing.
+/// The eldercare service (养老服务), as the shared host runs it: its catalog entry, its schema, and
+/// its parts made once from its settings (docs/ADDING-A-SERVICE.md).
 public enum EldercareService {
-    /// Append-only; the first domain migration goes here.
-    public static let migrations: [DatabaseMigration] = []
+    public static let definition = ServiceDefinition(ServiceCatalog.eldercare, migrations: EldercareSchema.migrations) { runtime in
+        let settings = try EldercareSettings(environment: runtime.environment)
+        runtime.logger.info("eldercare settings", metadata: ["settings": "\(settings)"])
+        return parts(settings: settings, database: runtime.database)
+    }
 
-    public static let definition = ServiceDefinition(
-        ServiceCatalog.eldercare,
-        migrations: migrations
-    ) { _ in
-        ServiceParts(handlers: [])
+    /// The handlers and operator warnings over `database` with `settings`. Tests build
+    /// them directly, over an in-memory database.
+    public static func parts(
+        settings: EldercareSettings, database: any DatabaseWriter, today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }
+    ) -> ServiceParts {
+        let store = EldercareStore(database: database)
+        return ServiceParts(
+            handlers: EldercareHandler(store: store, settings: settings, today: today).rpcHandlers,
+            warnings: { settings.warnings(today: today()) })
     }
 }

@@ -1,5 +1,7 @@
 import CivicDomain
 
-/// The enforcement service's rules live in this target: pure Swift over plain values, no RPC,
-/// NIO or GRDB (docs/ADDING-A-SERVICE.md). Filled in by the service's own issue.
+/// The administrative enforcement domain (民政综合执法): its rules as pure Swift over plain values — state machines,
+/// calculators, validators — with no RPC, NIO or GRDB (the build's explicit-import check
+/// refuses them). Rules throw `DomainError`; handlers never hold rules
+/// (docs/ADDING-A-SERVICE.md). Filled in by the service's own issue.
 public enum EnforcementRules {}

@@ -1,18 +1,26 @@
 import CivicCatalog
-import CivicProtoServices
+import CivicDomain
 import CivicServiceKit
-import CivicStorage
+import GRDB
+import Logging
 
-/// The enforcement service: administrative law enforcement (民政综合执法). Its domain arrives with its own issue; until then it
-/// opens its database, runs its (empty) migrations and answers health and method listing.
+/// The enforcement service (民政综合执法), as the shared host runs it: its catalog entry, its schema, and
+/// its parts made once from its settings (docs/ADDING-A-SERVICE.md).
 public enum EnforcementService {
-    /// Append-only; the first domain migration goes here.
-    public static let migrations: [DatabaseMigration] = []
+    public static let definition = ServiceDefinition(ServiceCatalog.enforcement, migrations: EnforcementSchema.migrations) { runtime in
+        let settings = try EnforcementSettings(environment: runtime.environment)
+        runtime.logger.info("enforcement settings", metadata: ["settings": "\(settings)"])
+        return parts(settings: settings, database: runtime.database)
+    }
 
-    public static let definition = ServiceDefinition(
-        ServiceCatalog.enforcement,
-        migrations: migrations
-    ) { _ in
-        ServiceParts(handlers: [])
+    /// The handlers and operator warnings over `database` with `settings`. Tests build
+    /// them directly, over an in-memory database.
+    public static func parts(
+        settings: EnforcementSettings, database: any DatabaseWriter, today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }
+    ) -> ServiceParts {
+        let store = EnforcementStore(database: database)
+        return ServiceParts(
+            handlers: EnforcementHandler(store: store, settings: settings, today: today).rpcHandlers,
+            warnings: { settings.warnings(today: today()) })
     }
 }

@@ -197,10 +197,12 @@ final class ComposeFileTests: XCTestCase {
         let environment = try environmentVariables(gateway["environment"], "gateway.environment")
         let command = try commandArguments(gateway["command"], "gateway.command")
         for (name, port) in try servicePorts().sorted(by: { $0.key < $1.key }) {
-            let variable = "CIVIC_\(name.uppercased())_ADDR"
-            // A --<name> flag overrides the variable (GatewayOptions.resolve).
-            let effective = flag("--\(name)", in: command) ?? environment[variable]
-            XCTAssertEqual(effective, "\(name):\(port)", "gateway: \(variable) (or --\(name)) should name the compose service and its port")
+            let variable = try XCTUnwrap(ServiceCatalog.service(named: name)).addressVariable
+            // A --backend NAME=HOST:PORT flag overrides the variable (GatewayOptions.resolve).
+            let flagged = command.indices.dropLast().filter { command[$0] == "--backend" }.map { command[$0 + 1] }
+                .first { $0.hasPrefix("\(name)=") }.map { String($0.dropFirst(name.count + 1)) }
+            let effective = flagged ?? environment[variable]
+            XCTAssertEqual(effective, "\(name):\(port)", "gateway: \(variable) (or --backend \(name)=…) should name the compose service and its port")
         }
     }
 

@@ -79,7 +79,8 @@ struct ProcessTests {
         for (name, arguments) in [
             ("proposals", ["--port", "70000"]),
             ("proposals", ["--log-level", "loud"]),
-            ("gateway", ["--proposals", "nowhere"]),
+            ("gateway", ["--backend", "proposals=nowhere"]),
+            ("gateway", ["--backend", "weather=127.0.0.1:7999"]),
         ] {
             let process = Process()
             process.executableURL = Self.binDirectory.appendingPathComponent(name)

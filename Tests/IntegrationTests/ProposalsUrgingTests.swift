@@ -109,9 +109,14 @@ struct ProposalsUrgingTests {
 
     @Test func operatorWarningsReachHealthThroughTheGateway() async throws {
         let suite = try await RunningSuite.start()
-        // What the proposals service warns about today (a holiday schedule gap within its
-        // deadlines' reach, if any), as the gateway passes it on.
-        let expected = try ProposalsSettings.fromEnvironment().warnings(today: CivilDate.today(), topicsInUse: []).map { "proposals: \($0)" }
+        // What the proposals service warns about today (a provisional holiday year within its
+        // deadlines' reach, if any), and each other service about its calendar, as the
+        // gateway passes them on (sorted).
+        let today = CivilDate.today()
+        let others = ["assistance", "eldercare", "organizations", "enforcement"].flatMap { name in
+            CalendarWarning.warnings(.standard, today: today).map { "\(name): \($0)" }
+        }
+        let expected = (try ProposalsSettings.fromEnvironment([:]).warnings(today: today, topicsInUse: []).map { "proposals: \($0)" } + others).sorted()
         let health = try await Civic_Health_V1_HealthClient(suite.gatewayClient()).check(.init())
         #expect(health.status == .serving)
         #expect(health.warnings == expected)

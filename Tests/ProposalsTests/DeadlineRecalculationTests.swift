@@ -149,16 +149,16 @@ struct DeadlineRecalculationTests {
         #expect(try await store.item(id: id).units[1].opinionDue == d("2027-01-25"))
 
         let loaded = ProposalsHandler(store: store, calendar: after, today: today)
-        let noYears = await #expect(throws: RPCError.self) { _ = try await loaded.recalculateDeadlines(.init(), context: context) }
-        #expect(noYears?.details.first?.reason == "REQUIRED")
-        let unloaded = await #expect(throws: RPCError.self) { _ = try await loaded.recalculateDeadlines(.with { $0.years = [2028] }, context: context) }
-        #expect(unloaded?.details.first?.reason == "NO_SCHEDULE")
+        let noYears = await #expect(throws: DomainError.self) { _ = try await loaded.recalculateDeadlines(.init(), context: context) }
+        #expect(noYears?.rpcError.details.first?.reason == "REQUIRED")
+        let unloaded = await #expect(throws: DomainError.self) { _ = try await loaded.recalculateDeadlines(.with { $0.years = [2028] }, context: context) }
+        #expect(unloaded?.rpcError.details.first?.reason == "NO_SCHEDULE")
         let listed = try await loaded.recalculateDeadlines(.with { $0.years = [2027] }, context: context)
         #expect(listed.applied == false)
         #expect(listed.changes.map { "\($0.number) \($0.deadline) \($0.from) → \($0.to)" } == ["第26-901号 opinion_due 2027-01-25 → 2027-01-26"])
         #expect(try await store.item(id: id).units[1].opinionDue == d("2027-01-25"))  // listing changes nothing
-        let noNote = await #expect(throws: RPCError.self) { _ = try await loaded.recalculateDeadlines(.with { $0.years = [2027]; $0.apply = true }, context: context) }
-        #expect(noNote?.code == .invalidArgument)
+        let noNote = await #expect(throws: DomainError.self) { _ = try await loaded.recalculateDeadlines(.with { $0.years = [2027]; $0.apply = true }, context: context) }
+        #expect(noNote?.rpcError.code == .invalidArgument)
         let applied = try await loaded.recalculateDeadlines(.with { $0.years = [2027]; $0.apply = true; $0.note = "2027年节假日安排已载入" }, context: context)
         #expect(applied.applied && applied.changes.count == 1)
         #expect(try await store.item(id: id).units[1].opinionDue == d("2027-01-26"))

@@ -39,9 +39,10 @@ struct SettingsAndJobTests {
     @Test func dailyUrgingRunsOnceADayFromItsHour() async throws {
         let store = try makeStore()
         let id = try await store.register(validRegistration(), by: staff).id
-        _ = try await store.apply(.assign(role: .leadSole), to: id, by: staff) { item, _ in
+        _ = try await store.apply(.assign(role: .leadSole), to: id, by: staff) { item in
             item.role = .leadSole
             item.answerDue = CivilDate("2026-06-10")
+            return []
         }
         let job = try ProposalsSettings(environment: [:]).dailyUrging(store: store, logger: Logger(label: "test"))
         // 2026-06-11 07:00 China time (23:00 UTC the day before): before the hour, nothing.

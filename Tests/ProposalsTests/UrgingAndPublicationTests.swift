@@ -171,7 +171,7 @@ struct PublicationCountsMigrationTests {
         #expect(report.publication == .init(numerator: 2, denominator: 3))
         #expect(report.publicationOnTime == .init(numerator: 1, denominator: 2))
         // And the new triggers follow later changes: the last one published on time.
-        _ = try await store.apply(.publish, to: "not-yet", by: staff) { item, _ in item.publishedOn = CivilDate("2026-06-10") }
+        _ = try await store.apply(.publish, to: "not-yet", by: staff) { item in item.publishedOn = CivilDate("2026-06-10"); return [] }
         let after = try await store.annualReport(year: 2026, asOf: CivilDate("2026-07-01")!)
         #expect(after.publicationOnTime == .init(numerator: 2, denominator: 3))
         #expect(after.publication.percent.description == "100.0")

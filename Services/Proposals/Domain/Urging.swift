@@ -38,18 +38,22 @@ public struct DueDeadline: Sendable, Equatable {
 
     /// The note the urging records on the item.
     public var note: String {
-        let what = switch deadline {
-        case .reply: "the reply"
-        case .opinion: "the co-handling opinion"
-        case .unitOpinion(let unit): "\(unit)'s opinion to the lead unit"
-        case .publication: "publication of the reply"
-        }
+        let what =
+            switch deadline {
+            case .reply: "the reply"
+            case .opinion: "the co-handling opinion"
+            case .unitOpinion(let unit): "\(unit)'s opinion to the lead unit"
+            case .publication: "publication of the reply"
+            }
         return escalated ? "\(what) is overdue since \(due); escalated to the leaders" : "\(what) is due on \(due)"
     }
 }
 
 /// Which deadlines an item owes, and which of them the urging run chases on a given day.
 public enum UrgingPlan {
+    /// The reason an urging is refused when the item no longer owes the deadline.
+    public static let noLongerDue = "NO_LONGER_DUE"
+
     /// Every deadline `item` still owes, with its due date.
     public static func owed(by item: Item) -> [(OwedDeadline, CivilDate)] {
         // 参阅 items owe nothing, whatever units an older assignment listed.
@@ -78,5 +82,23 @@ public enum UrgingPlan {
             .map { DueDeadline(deadline: $0.0, due: $0.1, urgency: rules.urgency(due: $0.1, today: today, calendar: calendar)) }
             .filter { $0.urgency != .onTrack }
             .sorted { ($0.due, $0.deadline.code, $0.deadline.unit) < ($1.due, $1.deadline.code, $1.deadline.unit) }
+    }
+}
+
+extension ItemMoves {
+    /// 催办 by the urging run of `day`: `deadline`, if the item as it is now still owes it
+    /// that day (the opinion may have come in, the deadline moved, since the list was read);
+    /// otherwise FAILED_PRECONDITION NO_LONGER_DUE. Records the urging, one per deadline and
+    /// day (the store refuses a second with ALREADY_URGED).
+    public static func urge(_ deadline: DueDeadline, day: CivilDate, rules: ReplyDeadlines, calendar: WorkingCalendar) -> ItemMove {
+        let unit = deadline.deadline.unit.isEmpty ? "" : " unit=\(deadline.deadline.unit)"
+        let detail = "deadline=\(deadline.deadline.code)\(unit) urgency=\(deadline.urgency.rawValue) run=\(day)"
+        return ItemMove(.urge, note: deadline.note, detail: detail) { item in
+            guard UrgingPlan.due(item, today: day, rules: rules, calendar: calendar).contains(deadline) else {
+                throw DomainError.failedPrecondition("\(deadline.deadline.code) no longer due", reason: UrgingPlan.noLongerDue)
+            }
+            item.urgeCount += 1
+            return [.urging(UrgingRecord(deadline: deadline, day: day))]
+        }
     }
 }

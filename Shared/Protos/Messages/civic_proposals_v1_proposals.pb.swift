@@ -480,6 +480,9 @@ public nonisolated struct Civic_Proposals_V1_UnitAssignment: Sendable {
   /// The opinion came by opinion_due (false also while it has not come).
   public var opinionOnTime: Bool = false
 
+  /// opinion_due falls in a provisional year (see Item.provisional_deadlines).
+  public var opinionDueProvisional: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -704,6 +707,16 @@ public nonisolated struct Civic_Proposals_V1_Item: @unchecked Sendable {
   public var publishedText: String {
     get {_storage._publishedText}
     set {_uniqueStorage()._publishedText = newValue}
+  }
+
+  /// The deadlines above that fall in a provisional year: one without the State Council's
+  /// holiday notice, counted with weekends and the statutory holidays only (no 调休). Names
+  /// as in DeadlineChange.deadline: "answer_due", "return_window_ends", "publication_due";
+  /// a unit's opinion is marked on its UnitAssignment. Loading the notice and
+  /// RecalculateDeadlines makes them final.
+  public var provisionalDeadlines: [String] {
+    get {_storage._provisionalDeadlines}
+    set {_uniqueStorage()._provisionalDeadlines = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -1255,6 +1268,9 @@ public nonisolated struct Civic_Proposals_V1_UrgedItem: Sendable {
 
   /// Times the item has been urged, after this run.
   public var urgeCount: Int32 = 0
+
+  /// `due` falls in a provisional year (see Item.provisional_deadlines).
+  public var dueProvisional: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2001,7 +2017,7 @@ nonisolated extension Civic_Proposals_V1_ImportFormat: SwiftProtobuf._ProtoNameP
 
 nonisolated extension Civic_Proposals_V1_UnitAssignment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".UnitAssignment"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}unit\0\u{1}role\0\u{3}opinion_due\0\u{1}opinion\0\u{3}opinion_on\0\u{3}opinion_on_time\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}unit\0\u{1}role\0\u{3}opinion_due\0\u{1}opinion\0\u{3}opinion_on\0\u{3}opinion_on_time\0\u{3}opinion_due_provisional\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2015,6 +2031,7 @@ nonisolated extension Civic_Proposals_V1_UnitAssignment: SwiftProtobuf.Message, 
       case 4: try { try decoder.decodeSingularStringField(value: &self.opinion) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.opinionOn) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.opinionOnTime) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.opinionDueProvisional) }()
       default: break
       }
     }
@@ -2039,6 +2056,9 @@ nonisolated extension Civic_Proposals_V1_UnitAssignment: SwiftProtobuf.Message, 
     if self.opinionOnTime != false {
       try visitor.visitSingularBoolField(value: self.opinionOnTime, fieldNumber: 6)
     }
+    if self.opinionDueProvisional != false {
+      try visitor.visitSingularBoolField(value: self.opinionDueProvisional, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2049,6 +2069,7 @@ nonisolated extension Civic_Proposals_V1_UnitAssignment: SwiftProtobuf.Message, 
     if lhs.opinion != rhs.opinion {return false}
     if lhs.opinionOn != rhs.opinionOn {return false}
     if lhs.opinionOnTime != rhs.opinionOnTime {return false}
+    if lhs.opinionDueProvisional != rhs.opinionDueProvisional {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2151,7 +2172,7 @@ nonisolated extension Civic_Proposals_V1_Proposer: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Item"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}year\0\u{1}session\0\u{1}number\0\u{1}title\0\u{1}body\0\u{1}proposers\0\u{1}topic\0\u{3}key_supervised\0\u{1}state\0\u{3}registered_at\0\u{3}registered_by\0\u{1}role\0\u{1}units\0\u{1}complex\0\u{3}assigned_on\0\u{3}answer_due\0\u{3}return_window_ends\0\u{3}urge_count\0\u{3}met_face_to_face\0\u{3}draft_text\0\u{1}result\0\u{1}adoption\0\u{3}reply_text\0\u{3}replied_on\0\u{3}answered_on_time\0\u{3}publication_due\0\u{3}published_on\0\u{1}satisfaction\0\u{3}key_group_id\0\u{3}published_text\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}year\0\u{1}session\0\u{1}number\0\u{1}title\0\u{1}body\0\u{1}proposers\0\u{1}topic\0\u{3}key_supervised\0\u{1}state\0\u{3}registered_at\0\u{3}registered_by\0\u{1}role\0\u{1}units\0\u{1}complex\0\u{3}assigned_on\0\u{3}answer_due\0\u{3}return_window_ends\0\u{3}urge_count\0\u{3}met_face_to_face\0\u{3}draft_text\0\u{1}result\0\u{1}adoption\0\u{3}reply_text\0\u{3}replied_on\0\u{3}answered_on_time\0\u{3}publication_due\0\u{3}published_on\0\u{1}satisfaction\0\u{3}key_group_id\0\u{3}published_text\0\u{3}provisional_deadlines\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -2186,6 +2207,7 @@ nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProto
     var _satisfaction: Civic_Proposals_V1_Satisfaction = .unspecified
     var _keyGroupID: String = String()
     var _publishedText: String = String()
+    var _provisionalDeadlines: [String] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -2228,6 +2250,7 @@ nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProto
       _satisfaction = source._satisfaction
       _keyGroupID = source._keyGroupID
       _publishedText = source._publishedText
+      _provisionalDeadlines = source._provisionalDeadlines
     }
   }
 
@@ -2278,6 +2301,7 @@ nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProto
         case 30: try { try decoder.decodeSingularEnumField(value: &_storage._satisfaction) }()
         case 31: try { try decoder.decodeSingularStringField(value: &_storage._keyGroupID) }()
         case 32: try { try decoder.decodeSingularStringField(value: &_storage._publishedText) }()
+        case 33: try { try decoder.decodeRepeatedStringField(value: &_storage._provisionalDeadlines) }()
         default: break
         }
       }
@@ -2382,6 +2406,9 @@ nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProto
       if !_storage._publishedText.isEmpty {
         try visitor.visitSingularStringField(value: _storage._publishedText, fieldNumber: 32)
       }
+      if !_storage._provisionalDeadlines.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._provisionalDeadlines, fieldNumber: 33)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2423,6 +2450,7 @@ nonisolated extension Civic_Proposals_V1_Item: SwiftProtobuf.Message, SwiftProto
         if _storage._satisfaction != rhs_storage._satisfaction {return false}
         if _storage._keyGroupID != rhs_storage._keyGroupID {return false}
         if _storage._publishedText != rhs_storage._publishedText {return false}
+        if _storage._provisionalDeadlines != rhs_storage._provisionalDeadlines {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -3541,7 +3569,7 @@ nonisolated extension Civic_Proposals_V1_RunUrgingRequest: SwiftProtobuf.Message
 
 nonisolated extension Civic_Proposals_V1_UrgedItem: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".UrgedItem"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}number\0\u{1}title\0\u{1}due\0\u{1}urgency\0\u{1}escalated\0\u{1}deadline\0\u{1}unit\0\u{3}urge_count\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}number\0\u{1}title\0\u{1}due\0\u{1}urgency\0\u{1}escalated\0\u{1}deadline\0\u{1}unit\0\u{3}urge_count\0\u{3}due_provisional\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3558,6 +3586,7 @@ nonisolated extension Civic_Proposals_V1_UrgedItem: SwiftProtobuf.Message, Swift
       case 7: try { try decoder.decodeSingularStringField(value: &self.deadline) }()
       case 8: try { try decoder.decodeSingularStringField(value: &self.unit) }()
       case 9: try { try decoder.decodeSingularInt32Field(value: &self.urgeCount) }()
+      case 10: try { try decoder.decodeSingularBoolField(value: &self.dueProvisional) }()
       default: break
       }
     }
@@ -3591,6 +3620,9 @@ nonisolated extension Civic_Proposals_V1_UrgedItem: SwiftProtobuf.Message, Swift
     if self.urgeCount != 0 {
       try visitor.visitSingularInt32Field(value: self.urgeCount, fieldNumber: 9)
     }
+    if self.dueProvisional != false {
+      try visitor.visitSingularBoolField(value: self.dueProvisional, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3604,6 +3636,7 @@ nonisolated extension Civic_Proposals_V1_UrgedItem: SwiftProtobuf.Message, Swift
     if lhs.deadline != rhs.deadline {return false}
     if lhs.unit != rhs.unit {return false}
     if lhs.urgeCount != rhs.urgeCount {return false}
+    if lhs.dueProvisional != rhs.dueProvisional {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -882,6 +882,13 @@ public enum CivicOpenAPI {
             },
             "type" : "array"
           },
+          "provisionalDeadlines" : {
+            "description" : "The deadlines above that fall in a provisional year: one without the State Council's holiday notice, counted with weekends and the statutory holidays only (no 调休). Names as in DeadlineChange.deadline: \"answer_due\", \"return_window_ends\", \"publication_due\"; a unit's opinion is marked on its UnitAssignment. Loading the notice and RecalculateDeadlines makes them final.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
           "publicationDue" : {
             "type" : "string"
           },
@@ -1622,6 +1629,10 @@ public enum CivicOpenAPI {
             "description" : "For a co-handling unit: its opinion to the lead unit, due one month after assignment.",
             "type" : "string"
           },
+          "opinionDueProvisional" : {
+            "description" : "opinion_due falls in a provisional year (see Item.provisional_deadlines).",
+            "type" : "boolean"
+          },
           "opinionOn" : {
             "type" : "string"
           },
@@ -1670,6 +1681,10 @@ public enum CivicOpenAPI {
           "due" : {
             "description" : "The day the deadline falls on (YYYY-MM-DD).",
             "type" : "string"
+          },
+          "dueProvisional" : {
+            "description" : "`due` falls in a provisional year (see Item.provisional_deadlines).",
+            "type" : "boolean"
           },
           "escalated" : {
             "type" : "boolean"

@@ -74,7 +74,7 @@ public enum Civic_Proposals_V1_ProposalService {
             access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
         public static let listDueItems = RPCMethod(
             service: name, name: "ListDueItems", requestType: Civic_Proposals_V1_ListDueItemsRequest.self, responseType: Civic_Proposals_V1_ListDueItemsResponse.self,
-            access: MethodAccess(roles: [.staff, .leader], limits: [], keyScope: "proposals"))
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownUnit], keyScope: "proposals"))
         public static let recalculateDeadlines = RPCMethod(
             service: name, name: "RecalculateDeadlines", requestType: Civic_Proposals_V1_RecalculateDeadlinesRequest.self, responseType: Civic_Proposals_V1_RecalculateDeadlinesResponse.self,
             access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))

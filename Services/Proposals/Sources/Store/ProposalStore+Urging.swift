@@ -1,6 +1,5 @@
 import CivicDomain
 import CivicStorage
-import GRDB
 import ProposalsDomain
 
 /// 催办 as a store operation: what the RunUrging call and the daily job both do.
@@ -35,29 +34,17 @@ extension ProposalStore {
     public func runUrging(on day: CivilDate, rules: ReplyDeadlines, calendar: WorkingCalendar, by actor: AuditActor) async throws -> UrgingRun {
         var run = UrgingRun()
         for (item, deadline) in try await dueDeadlines(on: day, rules: rules, calendar: calendar) {
-            let detail = "deadline=\(deadline.deadline.code)\(deadline.deadline.unit.isEmpty ? "" : " unit=\(deadline.deadline.unit)") urgency=\(deadline.urgency.rawValue) run=\(day)"
             do {
-                let urged = try await apply(.urge, to: item.id, by: actor, note: deadline.note, detail: detail) { current, db in
-                    // Checked again as the item is now: the opinion may have come in, the
-                    // deadline moved, since the list was read.
-                    guard UrgingPlan.due(current, today: day, rules: rules, calendar: calendar).contains(deadline) else { throw NoLongerDue() }
-                    guard try Self.recordUrging(db, itemID: current.id, deadline: deadline, day: day) else { throw AlreadyUrged() }
-                    current.urgeCount += 1
-                }
-                run.urged.append((urged, deadline))
-            } catch is AlreadyUrged {
+                run.urged.append((try await apply(ItemMoves.urge(deadline, day: day, rules: rules, calendar: calendar), to: item.id, by: actor), deadline))
+            } catch let refused as DomainError where refused.reason == Self.alreadyUrged {
                 run.alreadyUrged += 1
-            } catch is NoLongerDue {
-                run.skipped.append((item.id, "\(deadline.deadline.code) no longer due"))
-            } catch let moved as DomainError where moved.reason == "INVALID_STATE" {
-                // The item moved on since it was read (e.g. its answer was just reported):
+            } catch let moved as DomainError where moved.reason == UrgingPlan.noLongerDue || moved.reason == "INVALID_STATE" {
+                // No longer owed as the item is now (the opinion came in, the deadline moved),
+                // or the item moved on since it was read (e.g. its answer was just reported):
                 // nothing is owed any more; the rest of the run goes on.
                 run.skipped.append((item.id, moved.message))
             }
         }
         return run
     }
-
-    private struct NoLongerDue: Error {}
-    private struct AlreadyUrged: Error {}
 }

@@ -105,47 +105,56 @@ let package = Package(
         ),
         .executableTarget(name: "gateway", dependencies: ["GatewayService", "CivicServiceKit", argumentParser], path: "Services/Gateway/Main"),
     ]
-    + service("ProposalsService", folder: "Proposals", executable: "proposals")
-    + service("AssistanceService", folder: "Assistance", executable: "assistance")
-    + service("EldercareService", folder: "Eldercare", executable: "eldercare")
-    + service("OrganizationsService", folder: "Organizations", executable: "organizations")
-    + service("EnforcementService", folder: "Enforcement", executable: "enforcement")
-    + [
-        // Tools
-        .executableTarget(
-            name: "civic",
-            dependencies: nio + [
-                "CivicCatalog", "CivicRPC", "CivicProtos", "CivicProtoServices", "CivicServiceKit", protobuf, argumentParser, log,
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ],
-            path: "Tools/Civic"
-        ),
-        .executableTarget(
-            name: "proposals-bench",
-            dependencies: ["ProposalsService", "ProposalsDomain", "CivicDomain", "CivicServiceKit", "CivicStorage", "CivicRPC", "CivicProtos", grdb, log],
-            path: "Benchmarks/ProposalsBenchmark"
-        ),
-        .executableTarget(
-            name: "protoc-gen-civic",
-            dependencies: [.product(name: "SwiftProtobufPluginLibrary", package: "swift-protobuf")],
-            path: "Tools/ProtocGenCivic"
-        ),
+        + service("ProposalsService", folder: "Proposals", executable: "proposals")
+        + service("AssistanceService", folder: "Assistance", executable: "assistance")
+        + service("EldercareService", folder: "Eldercare", executable: "eldercare")
+        + service("OrganizationsService", folder: "Organizations", executable: "organizations")
+        + service("EnforcementService", folder: "Enforcement", executable: "enforcement")
+        + [
+            // Tools
+            .executableTarget(
+                name: "civic",
+                dependencies: nio + [
+                    "CivicCatalog", "CivicRPC", "CivicProtos", "CivicProtoServices", "CivicServiceKit", protobuf, argumentParser, log,
+                    .product(name: "Histogram", package: "hdrhistogram-swift"),
+                ],
+                path: "Tools/Civic"
+            ),
+            .executableTarget(
+                name: "proposals-bench",
+                dependencies: ["ProposalsService", "ProposalsDomain", "CivicDomain", "CivicServiceKit", "CivicStorage", "CivicRPC", "CivicProtos", grdb, log],
+                path: "Benchmarks/ProposalsBenchmark"
+            ),
+            .executableTarget(
+                name: "protoc-gen-civic",
+                dependencies: [.product(name: "SwiftProtobufPluginLibrary", package: "swift-protobuf")],
+                path: "Tools/ProtocGenCivic"
+            ),
 
-        // Tests
-        .testTarget(name: "DomainTests", dependencies: ["CivicDomain"], path: "Tests/DomainTests"),
-        .testTarget(
-            name: "ServiceKitTests", dependencies: ["CivicServiceKit", "CivicDomain", "CivicRPC", "CivicStorage", grdb, log], path: "Tests/ServiceKitTests"),
-        .testTarget(name: "RPCTests", dependencies: nio + [.product(name: "NIOEmbedded", package: "swift-nio"), "CivicRPC", "CivicProtos", "CivicProtoServices", protobuf], path: "Tests/RPCTests"),
-        .testTarget(name: "StorageTests", dependencies: ["CivicStorage", grdb, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], path: "Tests/StorageTests"),
-        .testTarget(name: "ProposalsTests", dependencies: ["ProposalsService", "ProposalsDomain", "CivicDomain", "CivicRPC", "CivicProtos", "CivicStorage", "CivicServiceKit", grdb, log], path: "Tests/ProposalsTests"),
-        .testTarget(
-            name: "IntegrationTests",
-            dependencies: nio + [
-                "GatewayService", "ProposalsService", "AssistanceService", "EldercareService", "OrganizationsService",
-                "EnforcementService", "ProposalsDomain", "CivicCatalog", "CivicDomain", "CivicServiceKit", "CivicRPC", "CivicProtos", "CivicProtoServices", protobuf,
-            ],
-            path: "Tests/IntegrationTests"
-        ),
-        .testTarget(name: "DeployTests", dependencies: ["CivicCatalog", .product(name: "Yams", package: "Yams")], path: "Tests/DeployTests"),
-    ]
+            // Tests
+            .testTarget(name: "DomainTests", dependencies: ["CivicDomain"], path: "Tests/DomainTests"),
+            .testTarget(
+                name: "ServiceKitTests", dependencies: ["CivicServiceKit", "CivicDomain", "CivicRPC", "CivicStorage", grdb, log], path: "Tests/ServiceKitTests"),
+            .testTarget(
+                name: "RPCTests",
+                dependencies: nio + [.product(name: "NIOEmbedded", package: "swift-nio"), "CivicRPC", "CivicProtos", "CivicProtoServices", protobuf],
+                path: "Tests/RPCTests"),
+            .testTarget(
+                name: "StorageTests", dependencies: ["CivicStorage", grdb, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+                path: "Tests/StorageTests"),
+            .testTarget(
+                name: "ProposalsTests",
+                dependencies: ["ProposalsService", "ProposalsDomain", "CivicDomain", "CivicRPC", "CivicProtos", "CivicStorage", "CivicServiceKit", grdb, log],
+                path: "Tests/ProposalsTests"),
+            .testTarget(
+                name: "IntegrationTests",
+                dependencies: nio + [
+                    "GatewayService", "ProposalsService", "AssistanceService", "EldercareService", "OrganizationsService",
+                    "EnforcementService", "ProposalsDomain", "CivicCatalog", "CivicDomain", "CivicServiceKit", "CivicRPC", "CivicProtos", "CivicProtoServices",
+                    protobuf,
+                ],
+                path: "Tests/IntegrationTests"
+            ),
+            .testTarget(name: "DeployTests", dependencies: ["CivicCatalog", .product(name: "Yams", package: "Yams")], path: "Tests/DeployTests"),
+        ]
 )

@@ -47,30 +47,57 @@ struct ProposalsBenchmark {
         for i in 0..<workflowItems {
             let request = Civic_Proposals_V1_RegisterItemRequest.with {
                 $0.kind = .npcSuggestion; $0.year = 2026; $0.number = "B-\(i)"; $0.title = "关于养老服务的建议 \(i)"; $0.topic = "elderly_care"
-                $0.proposers = [.with { $0.name = "代表\(i)"; $0.lead = true; $0.contact = "1380000\(String(format: "%04d", i % 10_000))" }]
+                $0.proposers = [
+                    .with {
+                        $0.name = "代表\(i)"; $0.lead = true; $0.contact = "1380000\(String(format: "%04d", i % 10_000))"
+                    }
+                ]
             }
             ids.append(try await handler.registerItem(request, context: context).item.id)
         }
         report("register", count: workflowItems, since: start)
         start = DispatchTime.now().uptimeNanoseconds
         for id in ids {
-            _ = try await handler.assignItem(.with {
-                $0.id = id; $0.role = .leadSole; $0.on = "2026-03-10"
-                $0.units = [.with { $0.unit = "养老服务科"; $0.role = .leadSole }, .with { $0.unit = "社会救助科"; $0.role = .coHandling }]
-            }, context: context)
+            _ = try await handler.assignItem(
+                .with {
+                    $0.id = id; $0.role = .leadSole; $0.on = "2026-03-10"
+                    $0.units = [
+                        .with {
+                            $0.unit = "养老服务科"; $0.role = .leadSole
+                        },
+                        .with {
+                            $0.unit = "社会救助科"; $0.role = .coHandling
+                        },
+                    ]
+                }, context: context)
         }
         report("assign", count: workflowItems, since: start)
         for id in ids {
-            _ = try await handler.recordContact(.with { $0.id = id; $0.stage = .beforeHandling; $0.faceToFace = true; $0.summary = "走访"; $0.on = "2026-03-12" }, context: context)
-            _ = try await handler.recordUnitOpinion(.with { $0.id = id; $0.unit = "社会救助科"; $0.opinion = "同意"; $0.on = "2026-04-01" }, context: context)
-            _ = try await handler.draftReply(.with { $0.id = id; $0.text = "答复" }, context: context)
+            _ = try await handler.recordContact(
+                .with {
+                    $0.id = id; $0.stage = .beforeHandling; $0.faceToFace = true; $0.summary = "走访"; $0.on = "2026-03-12"
+                }, context: context)
+            _ = try await handler.recordUnitOpinion(
+                .with {
+                    $0.id = id; $0.unit = "社会救助科"; $0.opinion = "同意"; $0.on = "2026-04-01"
+                }, context: context)
+            _ = try await handler.draftReply(
+                .with {
+                    $0.id = id; $0.text = "答复"
+                }, context: context)
             _ = try await handler.signBySection(.with { $0.id = id }, context: context)
             _ = try await handler.signOff(.with { $0.id = id }, context: context)
-            _ = try await handler.reportItem(.with { $0.id = id; $0.on = "2026-05-18" }, context: context)
+            _ = try await handler.reportItem(
+                .with {
+                    $0.id = id; $0.on = "2026-05-18"
+                }, context: context)
         }
         start = DispatchTime.now().uptimeNanoseconds
         for id in ids {
-            _ = try await handler.replyItem(.with { $0.id = id; $0.result = .resultA; $0.adoption = .fullyAdopted; $0.on = "2026-05-20" }, context: context)
+            _ = try await handler.replyItem(
+                .with {
+                    $0.id = id; $0.result = .resultA; $0.adoption = .fullyAdopted; $0.on = "2026-05-20"
+                }, context: context)
         }
         report("reply", count: workflowItems, since: start)
 
@@ -90,24 +117,30 @@ struct ProposalsBenchmark {
         times.sort()
         print(String(format: "annual report over %d items: min %.1f ms, median %.1f ms, max %.1f ms (7 runs)", last?.total ?? 0, times[0], times[3], times[6]))
         if let last {
-            print("  check: lead \(last.byRole[.lead]!.count) (\(last.byRole[.lead]!.percent)%), co-handling \(last.byRole[.coHandling]!.count), reference \(last.byRole[.reference]!.count), overdue unanswered \(last.overdueUnanswered), previous year \(last.previousTotal ?? 0)")
+            print(
+                "  check: lead \(last.byRole[.lead]!.count) (\(last.byRole[.lead]!.percent)%), co-handling \(last.byRole[.coHandling]!.count), reference \(last.byRole[.reference]!.count), overdue unanswered \(last.overdueUnanswered), previous year \(last.previousTotal ?? 0)"
+            )
         }
     }
 
     static func report(_ name: String, count: Int, since start: UInt64) {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        print(String(format: "%-9@ %6d durable commits in %.2f s = %.0f/s (%.2f ms each)", name, count, seconds, Double(count) / seconds, seconds * 1000 / Double(count)))
+        print(
+            String(
+                format: "%-9@ %6d durable commits in %.2f s = %.0f/s (%.2f ms each)", name, count, seconds, Double(count) / seconds,
+                seconds * 1000 / Double(count)))
     }
 
     /// Items with a realistic spread of kinds, roles, topics, states and ratings.
     static func generate(_ n: Int, year: Int, in database: DatabasePool) async throws {
         let topics = Array(TopicCatalog.standard.codes.keys).sorted()
         try await database.write { db in
-            let statement = try db.makeStatement(sql: """
-                INSERT INTO items (id, kind, year, session, number, title, body, topic, key_supervised, state, registered_at, registered_by,
-                                   role, answered_on_time, met_face_to_face, result, adoption, satisfaction, answer_due)
-                VALUES (?, ?, ?, '', ?, '建议', '', ?, ?, ?, '2021-03-01T00:00:00.000Z', 'bench', ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let statement = try db.makeStatement(
+                sql: """
+                    INSERT INTO items (id, kind, year, session, number, title, body, topic, key_supervised, state, registered_at, registered_by,
+                                       role, answered_on_time, met_face_to_face, result, adoption, satisfaction, answer_due)
+                    VALUES (?, ?, ?, '', ?, '建议', '', ?, ?, ?, '2021-03-01T00:00:00.000Z', 'bench', ?, ?, ?, ?, ?, ?, ?)
+                    """)
             var random = SystemRandomNumberGenerator()
             for i in 0..<n {
                 let r = Int(random.next() % 1000)

@@ -29,7 +29,8 @@ public enum ServiceCatalog {
     }
 
     public static let proposals = Entry(
-        name: "proposals", protoServices: ["civic.proposals.v1.ProposalService"], defaultPort: 7101, title: "建议提案办理 deputies' suggestions and members' proposals")
+        name: "proposals", protoServices: ["civic.proposals.v1.ProposalService"], defaultPort: 7101,
+        title: "建议提案办理 deputies' suggestions and members' proposals")
     public static let assistance = Entry(
         name: "assistance", protoServices: ["civic.assistance.v1.AssistanceService"], defaultPort: 7102, title: "社会救助 social assistance")
     public static let eldercare = Entry(

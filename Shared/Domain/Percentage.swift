@@ -15,7 +15,8 @@ public struct Percentage: Sendable, Hashable, Comparable, CustomStringConvertibl
             return
         }
         // (2·1000·part + whole) / (2·whole) on magnitudes: half-up without fractions.
-        let numerator = 1000 * part.magnitude, denominator = whole.magnitude
+        let numerator = 1000 * part.magnitude
+        let denominator = whole.magnitude
         let rounded = Int((2 * numerator + denominator) / (2 * denominator))
         tenths = (part < 0) != (whole < 0) ? -rounded : rounded
     }

@@ -111,7 +111,9 @@ public struct ResidentID: Sendable, Hashable, CustomStringConvertible {
         func number(_ start: Int, _ count: Int) -> Int {
             bytes[start..<(start + count)].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
         }
-        let year = number(6, 4), month = number(10, 2), day = number(12, 2)
+        let year = number(6, 4)
+        let month = number(10, 2)
+        let day = number(12, 2)
         guard year >= 1900, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else {
             return .failure(Problem(reason: "BAD_BIRTH_DATE", message: "the birth date in the resident ID number does not exist or is before 1900"))
         }

@@ -131,9 +131,10 @@ public struct UnifiedSocialCreditCode: Sendable, Hashable, CustomStringConvertib
             values.append(v)
         }
         guard bytes.count == 18, values.count == 18 else {
-            return .failure(Problem(
-                reason: "BAD_CHARACTERS",
-                message: "a unified social credit code uses digits and capital letters other than I, O, Z, S and V"))
+            return .failure(
+                Problem(
+                    reason: "BAD_CHARACTERS",
+                    message: "a unified social credit code uses digits and capital letters other than I, O, Z, S and V"))
         }
         let normalized = String(decoding: values.map { alphabet[$0] }, as: UTF8.self)
         guard values[2..<8].allSatisfy({ $0 < 10 }) else {
@@ -143,9 +144,10 @@ public struct UnifiedSocialCreditCode: Sendable, Hashable, CustomStringConvertib
             if legacyAllowList.contains(normalized) || legacyAllowList.contains(where: { $0.uppercased() == normalized }) {
                 return .success(UnifiedSocialCreditCode(normalized: normalized, isLegacyException: true))
             }
-            return .failure(Problem(
-                reason: "BAD_CHECK_CHARACTER",
-                message: "the check character of \(normalized) does not match the other 17: a character is mistyped"))
+            return .failure(
+                Problem(
+                    reason: "BAD_CHECK_CHARACTER",
+                    message: "the check character of \(normalized) does not match the other 17: a character is mistyped"))
         }
         return .success(UnifiedSocialCreditCode(normalized: normalized, isLegacyException: false))
     }

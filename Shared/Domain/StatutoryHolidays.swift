@@ -184,11 +184,12 @@ public enum StatutoryHolidays {
     }
 
     static func fixedDateHolidays(year: Int, revision: Revision) -> [Holiday] {
-        let labourDays = switch revision {
-        case .of1999: 3
-        case .of2007, .of2013: 1
-        case .of2024: 2
-        }
+        let labourDays =
+            switch revision {
+            case .of1999: 3
+            case .of2007, .of2013: 1
+            case .of2024: 2
+            }
         var days = [Holiday(date: CivilDate(year: year, month: 1, day: 1)!, festival: .newYear)]
         days += (1...labourDays).map { Holiday(date: CivilDate(year: year, month: 5, day: $0)!, festival: .labourDay) }
         days += (1...3).map { Holiday(date: CivilDate(year: year, month: 10, day: $0)!, festival: .nationalDay) }

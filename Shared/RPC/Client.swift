@@ -294,7 +294,8 @@ private final class ClientConnectionHandler: ChannelInboundHandler {
         }
         guard buffer.readableBytes - Framing.headerSize <= maxFrameSize else {
             // Sending it would make the peer close the connection, failing every call on it.
-            promise.fail(RPCError(.resourceExhausted, "request of \(buffer.readableBytes - Framing.headerSize) bytes exceeds the frame limit of \(maxFrameSize) bytes"))
+            promise.fail(
+                RPCError(.resourceExhausted, "request of \(buffer.readableBytes - Framing.headerSize) bytes exceeds the frame limit of \(maxFrameSize) bytes"))
             return
         }
         let deadline = NIODeadline.now() + timeout

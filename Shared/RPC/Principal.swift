@@ -26,7 +26,8 @@ public struct Principal: Sendable, Equatable {
         self.services = services
         self.division = division
         self.subject = subject
-        self.encoded = "v1;id=\(Self.escape(id));roles=\(roles.map(\.name).joined(separator: ","));services=\(services.map(Self.escape).joined(separator: ","));division=\(Self.escape(division));subject=\(Self.escape(subject))"
+        self.encoded =
+            "v1;id=\(Self.escape(id));roles=\(roles.map(\.name).joined(separator: ","));services=\(services.map(Self.escape).joined(separator: ","));division=\(Self.escape(division));subject=\(Self.escape(subject))"
     }
 
     /// A caller without a credential.
@@ -161,8 +162,9 @@ public struct GatewaySeal: Sendable {
 
     public func verify(method: String, metadata: [String: String], payload: Data, now: Int64 = GatewaySeal.nowMillis()) -> Verdict {
         guard let principal = metadata[MetadataKey.principal], !principal.isEmpty,
-              let seal = metadata[MetadataKey.seal], let given = Data(base64Encoded: seal),
-              let sealedAt = Self.sealedAt(metadata[MetadataKey.sealedAt]) else { return .invalid }
+            let seal = metadata[MetadataKey.seal], let given = Data(base64Encoded: seal),
+            let sealedAt = Self.sealedAt(metadata[MetadataKey.sealedAt])
+        else { return .invalid }
         let expected = mac(method: method, requestID: metadata[MetadataKey.requestID] ?? "", principal: principal, sealedAt: sealedAt, payload: payload)
         // Constant time (HashedAuthenticationCode's ==), then the clock.
         guard expected == given else { return .invalid }
@@ -175,7 +177,8 @@ public struct GatewaySeal: Sendable {
     }
 
     /// The same with the principal already encoded (the gateway caches it per key).
-    public func stamp(_ metadata: inout [String: String], method: String, encodedPrincipal encoded: String, payload: Data, now: Int64 = GatewaySeal.nowMillis()) {
+    public func stamp(_ metadata: inout [String: String], method: String, encodedPrincipal encoded: String, payload: Data, now: Int64 = GatewaySeal.nowMillis())
+    {
         metadata[MetadataKey.principal] = encoded
         metadata[MetadataKey.sealedAt] = String(now)
         metadata[MetadataKey.seal] = seal(method: method, requestID: metadata[MetadataKey.requestID] ?? "", principal: encoded, sealedAt: now, payload: payload)

@@ -20,7 +20,10 @@ public final class RPCServer: Sendable {
         /// gateway with this key; others get UNAUTHENTICATED.
         public var gatewaySeal: GatewaySeal?
 
-        public init(host: String = "127.0.0.1", port: Int = 0, maxFrameSize: Int = Framing.defaultMaxFrameSize, maxCallDuration: TimeAmount = .seconds(60), gatewaySeal: GatewaySeal? = nil) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 0, maxFrameSize: Int = Framing.defaultMaxFrameSize, maxCallDuration: TimeAmount = .seconds(60),
+            gatewaySeal: GatewaySeal? = nil
+        ) {
             self.host = host
             self.port = port
             self.maxFrameSize = maxFrameSize
@@ -160,7 +163,8 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
                 return
             case .expired:
                 // A replayed call, or the gateway's and this host's clocks far apart.
-                server.logger.warning("expired gateway seal", metadata: ["method": "\(request.method)", "sealed_at": "\(request.metadata[MetadataKey.sealedAt] ?? "")"])
+                server.logger.warning(
+                    "expired gateway seal", metadata: ["method": "\(request.method)", "sealed_at": "\(request.metadata[MetadataKey.sealedAt] ?? "")"])
                 respond(callID, error: RPCError(.unauthenticated, "the gateway's seal has expired (replayed, or clocks apart)"))
                 return
             }
@@ -312,10 +316,12 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
 
     private func observe(_ call: Call, _ code: StatusCode) {
         let seconds = Double((NIODeadline.now() - call.started).nanoseconds) / 1e9
-        server.logger.info("rpc", metadata: [
-            "method": "\(call.method)", "status": "\(code.name)",
-            "ms": "\(String(format: "%.2f", seconds * 1000))", "request_id": "\(call.requestID)",
-        ])
+        server.logger.info(
+            "rpc",
+            metadata: [
+                "method": "\(call.method)", "status": "\(code.name)",
+                "ms": "\(String(format: "%.2f", seconds * 1000))", "request_id": "\(call.requestID)",
+            ])
         server.observer?(call.method, code, seconds, call.requestID)
     }
 

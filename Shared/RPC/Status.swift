@@ -68,7 +68,9 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        details.isEmpty ? "\(code.name): \(message)" : "\(code.name): \(message) \(details.map { "[\($0.field) \($0.reason): \($0.description_p)]" }.joined(separator: " "))"
+        details.isEmpty
+            ? "\(code.name): \(message)"
+            : "\(code.name): \(message) \(details.map { "[\($0.field) \($0.reason): \($0.description_p)]" }.joined(separator: " "))"
     }
 
     public static func invalidArgument(_ message: String, field: String = "", reason: String = "INVALID") -> RPCError {

@@ -20,7 +20,8 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "Largest accepted frame body in bytes. Env: CIVIC_MAX_FRAME_BYTES. Default: 4194304.")
     public var maxFrameBytes: Int?
 
-    @Option(help: "File holding the suite's internal key; calls must then come through the gateway. Env: CIVIC_INTERNAL_KEY (the key) or CIVIC_INTERNAL_KEY_FILE.")
+    @Option(
+        help: "File holding the suite's internal key; calls must then come through the gateway. Env: CIVIC_INTERNAL_KEY (the key) or CIVIC_INTERNAL_KEY_FILE.")
     public var internalKeyFile: String?
 
     public init() {}
@@ -36,7 +37,10 @@ public struct ServiceConfiguration: Sendable, CustomStringConvertible {
     /// When set, only calls sealed by the gateway with this key are served.
     public var internalKey: String?
 
-    public init(host: String = "127.0.0.1", port: Int = 0, dataDirectory: String, logLevel: Logger.Level = .info, maxFrameBytes: Int = 4 * 1024 * 1024, internalKey: String? = nil) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 0, dataDirectory: String, logLevel: Logger.Level = .info, maxFrameBytes: Int = 4 * 1024 * 1024,
+        internalKey: String? = nil
+    ) {
         self.internalKey = internalKey
         self.host = host
         self.port = port
@@ -50,7 +54,9 @@ public struct ServiceConfiguration: Sendable, CustomStringConvertible {
     }
 
     /// Flags, then environment, then defaults; throws a `ValidationError` naming the bad setting.
-    public static func resolve(_ options: ServiceOptions, name: String, defaultPort: Int, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServiceConfiguration {
+    public static func resolve(_ options: ServiceOptions, name: String, defaultPort: Int, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> ServiceConfiguration
+    {
         let env = EnvironmentSettings(environment)
         let host = options.host ?? env.string("CIVIC_HOST") ?? "127.0.0.1"
         let port = try options.port ?? env.int("CIVIC_\(name.uppercased())_PORT") ?? defaultPort

@@ -24,7 +24,10 @@ public final class ServiceHost: Sendable {
         (folder as NSString).appendingPathComponent(definition.entry.databaseFile)
     }
 
-    private init(definition: ServiceDefinition, configuration: ServiceConfiguration, database: DatabasePool, server: RPCServer, health: HealthHandler, logger: Logger, jobs: [Task<Void, Never>]) {
+    private init(
+        definition: ServiceDefinition, configuration: ServiceConfiguration, database: DatabasePool, server: RPCServer, health: HealthHandler, logger: Logger,
+        jobs: [Task<Void, Never>]
+    ) {
         self.jobs = jobs
         self.definition = definition
         self.configuration = configuration
@@ -58,9 +61,11 @@ public final class ServiceHost: Sendable {
             logger: logger)
         let address = try await server.start()
         let jobs = parts.jobs.map { job in Task { await job() } }
-        logger.notice("\(definition.name) listening", metadata: [
-            "address": "\(configuration.host):\(address.port ?? 0)", "database": "\(path)",
-        ])
+        logger.notice(
+            "\(definition.name) listening",
+            metadata: [
+                "address": "\(configuration.host):\(address.port ?? 0)", "database": "\(path)",
+            ])
         return ServiceHost(definition: definition, configuration: configuration, database: database, server: server, health: health, logger: logger, jobs: jobs)
     }
 
@@ -91,10 +96,11 @@ public final class ServiceHost: Sendable {
     /// Waits for SIGTERM or SIGINT, then runs `drain`.
     public static func runUntilShutdown(logger: Logger, drain: @escaping @Sendable () async -> Void) async throws {
         let service = DrainOnShutdown(drain: drain)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         do {
             try await group.run()
         } catch is CancellationError {

@@ -94,10 +94,12 @@ public struct OutboxDispatcher: Sendable {
                 message.nextAttemptAt = now().timeIntervalSince1970 + delay
                 message.lastError = "\(error)"
                 failed = true
-                logger.warning("outbox delivery failed", metadata: [
-                    "method": "\(message.method)", "key": "\(message.idempotencyKey)",
-                    "attempts": "\(message.attempts)", "error": "\(error)",
-                ])
+                logger.warning(
+                    "outbox delivery failed",
+                    metadata: [
+                        "method": "\(message.method)", "key": "\(message.idempotencyKey)",
+                        "attempts": "\(message.attempts)", "error": "\(error)",
+                    ])
             }
             let updated = message
             try await database.write { db in try updated.update(db) }

@@ -19,7 +19,8 @@ public enum Paging {
     public static func offset(fromToken token: String) throws -> Int {
         if token.isEmpty { return 0 }
         guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
-              text.hasPrefix("o:"), let offset = Int(text.dropFirst(2)), offset >= 0 else {
+            text.hasPrefix("o:"), let offset = Int(text.dropFirst(2)), offset >= 0
+        else {
             throw PagingError.badToken
         }
         return offset

@@ -42,27 +42,30 @@ final class AccessRuleGenerationTests: XCTestCase {
         """
 
     func testAMethodWithoutARuleFailsGeneration() throws {
-        let result = try generate(header + """
-            service SampleService {
-              rpc Declared(Ping) returns (Ping) { option (civic.access.v1.rule) = {roles: [STAFF]}; }
-              rpc Undecided(Ping) returns (Ping);
-            }
-            """)
+        let result = try generate(
+            header + """
+                service SampleService {
+                  rpc Declared(Ping) returns (Ping) { option (civic.access.v1.rule) = {roles: [STAFF]}; }
+                  rpc Undecided(Ping) returns (Ping);
+                }
+                """)
         XCTAssertNotEqual(result.status, 0, "generation should fail")
         XCTAssertTrue(result.stderr.contains("/sample.v1.SampleService/Undecided has no access rule"), result.stderr)
     }
 
     func testDeclaredRulesAreGeneratedIntoTheMethodTable() throws {
-        let result = try generate(header + """
-            service SampleService {
-              option (civic.access.v1.key_scope) = "sample";
-              rpc Read(Ping) returns (Ping) { option (civic.access.v1.rule) = {roles: [STAFF, DEPUTY], limits: [OWN_UNIT, OWN_RECORDS]}; }
-              rpc Manage(Ping) returns (Ping) { option (civic.access.v1.rule) = {}; }
-            }
-            """)
+        let result = try generate(
+            header + """
+                service SampleService {
+                  option (civic.access.v1.key_scope) = "sample";
+                  rpc Read(Ping) returns (Ping) { option (civic.access.v1.rule) = {roles: [STAFF, DEPUTY], limits: [OWN_UNIT, OWN_RECORDS]}; }
+                  rpc Manage(Ping) returns (Ping) { option (civic.access.v1.rule) = {}; }
+                }
+                """)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.files.contains("CivicServiceRegistry.civic.swift"), "\(result.files)")
-        XCTAssertTrue(result.stubs.contains(#"access: MethodAccess(roles: [.staff, .deputy], limits: [.ownUnit, .ownRecords], keyScope: "sample"))"#), result.stubs)
+        XCTAssertTrue(
+            result.stubs.contains(#"access: MethodAccess(roles: [.staff, .deputy], limits: [.ownUnit, .ownRecords], keyScope: "sample"))"#), result.stubs)
         XCTAssertTrue(result.stubs.contains(#"access: MethodAccess(roles: [], limits: [], keyScope: "sample"))"#), result.stubs)
     }
 }

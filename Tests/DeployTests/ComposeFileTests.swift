@@ -128,7 +128,8 @@ final class ComposeFileTests: XCTestCase {
             XCTAssertEqual(data.count, 1, "\(name): expected exactly one volume at /data, found \(data)")
             guard let mount = data.first else { continue }
             let source = try XCTUnwrap(mount.source, "\(name): /data is an anonymous volume; it needs a named one")
-            XCTAssertFalse(source.contains("/") || source.hasPrefix(".") || source.hasPrefix("~"), "\(name): /data comes from the host path \(source), not a named volume")
+            XCTAssertFalse(
+                source.contains("/") || source.hasPrefix(".") || source.hasPrefix("~"), "\(name): /data comes from the host path \(source), not a named volume")
             XCTAssertTrue(declared.contains(source), "\(name): volume \(source) is not declared under top-level `volumes` (declared: \(declared.sorted()))")
             if let other = owner[source] { XCTFail("\(name) and \(other) share the volume \(source); each database needs its own") }
             owner[source] = name
@@ -188,7 +189,8 @@ final class ComposeFileTests: XCTestCase {
         let expected = try gatewayPorts()
         XCTAssertEqual(published.map { $0.container }.sorted(), [expected.frames, expected.http], "gateway: published container ports")
         for port in published {
-            XCTAssertEqual(port.host, port.container, "gateway: container port \(port.container) is published as \(port.host.map { String($0) } ?? "a random port")")
+            XCTAssertEqual(
+                port.host, port.container, "gateway: container port \(port.container) is published as \(port.host.map { String($0) } ?? "a random port")")
         }
     }
 
@@ -252,7 +254,9 @@ final class ComposeFileTests: XCTestCase {
         let user = try XCTUnwrap(runtime.instructions.last { $0.keyword == "USER" }, "the runtime stage sets no USER, so it runs as root")
         XCTAssertFalse(["root", "0", "root:root", "0:0"].contains(user.arguments), "the runtime stage runs as \(user.arguments)")
         XCTAssertTrue(runtime.instructions.contains { $0.keyword == "VOLUME" && $0.arguments.contains("/data") }, "the runtime stage declares no VOLUME /data")
-        XCTAssertTrue(runtime.instructions.contains { $0.keyword == "ENV" && $0.arguments.contains("CIVIC_HOST=0.0.0.0") }, "the runtime stage does not set CIVIC_HOST=0.0.0.0")
+        XCTAssertTrue(
+            runtime.instructions.contains { $0.keyword == "ENV" && $0.arguments.contains("CIVIC_HOST=0.0.0.0") },
+            "the runtime stage does not set CIVIC_HOST=0.0.0.0")
     }
 
     // MARK: - Kubernetes
@@ -267,7 +271,8 @@ final class ComposeFileTests: XCTestCase {
             while let document = documents.next() {
                 let body = try mapping(document, "a document in deploy/k8s/\(file)")
                 let kind = try XCTUnwrap(body["kind"] as? String, "deploy/k8s/\(file): a document without kind")
-                let name = try XCTUnwrap(try mapping(body["metadata"], "\(file) \(kind).metadata")["name"] as? String, "deploy/k8s/\(file): \(kind) without a name")
+                let name = try XCTUnwrap(
+                    try mapping(body["metadata"], "\(file) \(kind).metadata")["name"] as? String, "deploy/k8s/\(file): \(kind) without a name")
                 objects.append((kind, name, body))
             }
             if let error = documents.error { XCTFail("deploy/k8s/\(file) is not valid YAML: \(error)"); throw error }
@@ -279,7 +284,8 @@ final class ComposeFileTests: XCTestCase {
         let spec = try mapping(object["spec"], "\(what).spec")
         let pod = try mapping(try mapping(spec["template"], "\(what).spec.template")["spec"], "\(what).spec.template.spec")
         let containers = try XCTUnwrap(pod["containers"] as? [Any], "\(what): no containers")
-        let container = try XCTUnwrap(try containers.map { try mapping($0, "\(what) container") }.first { $0["name"] as? String == name }, "\(what): no container named \(name)")
+        let container = try XCTUnwrap(
+            try containers.map { try mapping($0, "\(what) container") }.first { $0["name"] as? String == name }, "\(what): no container named \(name)")
         return (pod, container)
     }
 
@@ -295,7 +301,10 @@ final class ComposeFileTests: XCTestCase {
             let spec = try mapping(statefulSet["spec"], "StatefulSet \(name).spec")
             XCTAssertEqual(spec["replicas"] as? Int, 1, "StatefulSet \(name): SQLite has one writer, so exactly 1 replica")
             let claims = try XCTUnwrap(spec["volumeClaimTemplates"] as? [Any], "StatefulSet \(name): no volumeClaimTemplates")
-            let claimNames = try claims.map { try XCTUnwrap(try mapping(try mapping($0, "claim")["metadata"], "claim.metadata")["name"] as? String, "StatefulSet \(name): a claim without a name") }
+            let claimNames = try claims.map {
+                try XCTUnwrap(
+                    try mapping(try mapping($0, "claim")["metadata"], "claim.metadata")["name"] as? String, "StatefulSet \(name): a claim without a name")
+            }
             let (_, container) = try podContainer(statefulSet, named: name, "StatefulSet \(name)")
             let command = try commandArguments(container["command"], "StatefulSet \(name) command")
             XCTAssertEqual(command.first, name, "StatefulSet \(name): command should start with its own executable, got \(command)")
@@ -303,7 +312,8 @@ final class ComposeFileTests: XCTestCase {
             XCTAssertEqual(flag("--data", in: command), "/data", "StatefulSet \(name): --data in \(command)")
             let mounts = try XCTUnwrap(container["volumeMounts"] as? [Any], "StatefulSet \(name): no volumeMounts").map { try mapping($0, "volumeMount") }
             let data = try XCTUnwrap(mounts.first { $0["mountPath"] as? String == "/data" }, "StatefulSet \(name): nothing mounted at /data")
-            XCTAssertTrue(claimNames.contains(data["name"] as? String ?? ""), "StatefulSet \(name): /data should come from a volumeClaimTemplate (\(claimNames))")
+            XCTAssertTrue(
+                claimNames.contains(data["name"] as? String ?? ""), "StatefulSet \(name): /data should come from a volumeClaimTemplate (\(claimNames))")
             for probe in ["readinessProbe", "livenessProbe"] {
                 let exec = try mapping(try mapping(container[probe], "StatefulSet \(name) \(probe)")["exec"], "StatefulSet \(name) \(probe).exec")
                 let words = try commandArguments(exec["command"], "StatefulSet \(name) \(probe).exec.command")
@@ -462,7 +472,8 @@ final class ComposeFileTests: XCTestCase {
             pending = ""
             let parts = whole.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             guard let keyword = parts.first else { continue }
-            instructions.append(DockerInstruction(keyword: keyword.uppercased(), arguments: parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""))
+            instructions.append(
+                DockerInstruction(keyword: keyword.uppercased(), arguments: parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""))
         }
         var stages: [DockerStage] = []
         for instruction in instructions {

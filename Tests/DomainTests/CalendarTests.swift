@@ -1,6 +1,7 @@
-@testable import CivicDomain
 import Foundation
 import Testing
+
+@testable import CivicDomain
 
 /// The statutory holidays of 全国年节及纪念日放假办法, computed for a year.
 @Suite("Statutory holidays")
@@ -9,15 +10,16 @@ struct StatutoryHolidayTests {
     func dates(_ year: Int) -> [String] { StatutoryHolidays.holidays(forYear: year).map(\.date.description) }
 
     @Test func provisional2027IsTheLawsThirteenDaysAndNothingElse() {
-        #expect(dates(2027) == [
-            "2027-01-01",                                            // 元旦
-            "2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08",  // 春节: 除夕 (腊月廿九), 初一至初三
-            "2027-04-05",                                            // 清明
-            "2027-05-01", "2027-05-02",                              // 劳动节
-            "2027-06-09",                                            // 端午
-            "2027-09-15",                                            // 中秋
-            "2027-10-01", "2027-10-02", "2027-10-03",                // 国庆节
-        ])
+        #expect(
+            dates(2027) == [
+                "2027-01-01",  // 元旦
+                "2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08",  // 春节: 除夕 (腊月廿九), 初一至初三
+                "2027-04-05",  // 清明
+                "2027-05-01", "2027-05-02",  // 劳动节
+                "2027-06-09",  // 端午
+                "2027-09-15",  // 中秋
+                "2027-10-01", "2027-10-02", "2027-10-03",  // 国庆节
+            ])
         let festivals = StatutoryHolidays.holidays(forYear: 2027).map(\.festival)
         #expect(festivals.filter { $0 == .springFestival }.count == 4)
         #expect(festivals.filter { $0 == .labourDay }.count == 2)
@@ -30,14 +32,15 @@ struct StatutoryHolidayTests {
     @Test func provisional2028HasALeapFifthMonthAndMidAutumnOnNationalDay() {
         // 2028 has 闰五月: 端午 is the real fifth month's (05-28), not the leap one's (06-27).
         // 中秋 falls on 10-03, a 国庆 day: one day, listed once (12 days, not 13).
-        #expect(dates(2028) == [
-            "2028-01-01",
-            "2028-01-25", "2028-01-26", "2028-01-27", "2028-01-28",
-            "2028-04-04",
-            "2028-05-01", "2028-05-02",
-            "2028-05-28",
-            "2028-10-01", "2028-10-02", "2028-10-03",
-        ])
+        #expect(
+            dates(2028) == [
+                "2028-01-01",
+                "2028-01-25", "2028-01-26", "2028-01-27", "2028-01-28",
+                "2028-04-04",
+                "2028-05-01", "2028-05-02",
+                "2028-05-28",
+                "2028-10-01", "2028-10-02", "2028-10-03",
+            ])
         #expect(StatutoryHolidays.midAutumn(year: 2028) == d("2028-10-03"))
         #expect(StatutoryHolidays.holidays(forYear: 2028).first { $0.date == d("2028-10-03") }?.festival == .nationalDay)
     }
@@ -109,17 +112,19 @@ struct StatutoryHolidayTests {
             #expect(StatutoryHolidays.holidays(forYear: year).count == expected, "\(year)")
         }
         // 2024 (the 2013 revision): 春节 初一至初三 only, 劳动节 one day.
-        #expect(dates(2024) == [
-            "2024-01-01", "2024-02-10", "2024-02-11", "2024-02-12", "2024-04-04", "2024-05-01", "2024-06-10", "2024-09-17",
-            "2024-10-01", "2024-10-02", "2024-10-03",
-        ])
+        #expect(
+            dates(2024) == [
+                "2024-01-01", "2024-02-10", "2024-02-11", "2024-02-12", "2024-04-04", "2024-05-01", "2024-06-10", "2024-09-17",
+                "2024-10-01", "2024-10-02", "2024-10-03",
+            ])
         // 2010 (the 2007 revision): 春节 除夕至初二.
         #expect(dates(2010).filter { $0.hasPrefix("2010-02") } == ["2010-02-13", "2010-02-14", "2010-02-15"])
         // 2005 (the 1999 revision): 初一至初三, 劳动节 three days, no 清明/端午/中秋.
-        #expect(dates(2005) == [
-            "2005-01-01", "2005-02-09", "2005-02-10", "2005-02-11", "2005-05-01", "2005-05-02", "2005-05-03",
-            "2005-10-01", "2005-10-02", "2005-10-03",
-        ])
+        #expect(
+            dates(2005) == [
+                "2005-01-01", "2005-02-09", "2005-02-10", "2005-02-11", "2005-05-01", "2005-05-02", "2005-05-03",
+                "2005-10-01", "2005-10-02", "2005-10-03",
+            ])
     }
 
     @Test func lookupsAgreeWithTheListsForEveryDay() {
@@ -139,7 +144,7 @@ struct StatutoryHolidayTests {
         #expect(!StatutoryHolidays.isHoliday(d("2100-05-03")))
         #expect(StatutoryHolidays.isHoliday(d("1998-05-03")))  // the 1999 revision's three days
         #expect(!WorkingCalendar.standard.isWorkingDay(d("2100-10-01")))  // a Friday
-        #expect(WorkingCalendar.standard.isWorkingDay(d("2100-10-04")))   // Monday
+        #expect(WorkingCalendar.standard.isWorkingDay(d("2100-10-04")))  // Monday
     }
 
     /// Every statutory day of an official year is one of the notice's holidays: the law's days
@@ -228,7 +233,7 @@ struct WorkingCalendarTests {
         #expect(!calendar.isWorkingDay(d("2027-01-01")))  // 元旦, a Friday
         #expect(!calendar.isWorkingDay(d("2027-02-05")))  // 除夕, a Friday
         #expect(!calendar.isWorkingDay(d("2027-02-08")))  // 初三, a Monday
-        #expect(calendar.isWorkingDay(d("2027-02-09")))   // 初四: a working day until the notice says otherwise
+        #expect(calendar.isWorkingDay(d("2027-02-09")))  // 初四: a working day until the notice says otherwise
         #expect(!calendar.isWorkingDay(d("2027-04-05")))  // 清明, a Monday
         #expect(!calendar.isWorkingDay(d("2027-06-09")) && !calendar.isWorkingDay(d("2027-09-15")))
         // No 补假 guessed for 劳动节 on a weekend: Monday 05-03 works.
@@ -284,7 +289,7 @@ struct WorkingCalendarTests {
         #expect(!without.isWorkingDay(d("2026-02-14")))  // the 调休 Saturday is a Saturday again
         #expect(!without.isWorkingDay(d("2026-02-16")))  // 除夕: statutory, still off
         #expect(!without.isWorkingDay(d("2026-02-19")))  // 初三: statutory
-        #expect(without.isWorkingDay(d("2026-02-20")))   // 初四, a Friday: only the notice's
+        #expect(without.isWorkingDay(d("2026-02-20")))  // 初四, a Friday: only the notice's
         #expect(!without.isWorkingDay(d("2026-10-01")) && without.isWorkingDay(d("2026-10-05")))
         #expect(without.schedule(forYear: 2026) == StatutoryHolidays.schedule(forYear: 2026))
         #expect(without.provisionalYears(from: d("2025-06-01"), through: d("2027-01-01")) == [2026, 2027])
@@ -296,7 +301,7 @@ struct WorkingCalendarTests {
         #expect(!calendar.isProvisional(from: d("2025-03-01"), through: d("2026-12-31")))
         #expect(calendar.isProvisional(from: d("2026-11-01"), through: d("2027-01-05")))
         #expect(calendar.isProvisional(from: d("2027-01-05"), through: d("2026-11-01")))  // either order
-        #expect(calendar.isProvisional(from: d("2024-12-20"), through: d("2025-01-10")))   // 2024 is not shipped
+        #expect(calendar.isProvisional(from: d("2024-12-20"), through: d("2025-01-10")))  // 2024 is not shipped
         #expect(calendar.isProvisional(from: d("2027-02-01"), through: d("2027-02-01")))
         #expect(calendar.provisionalYears(from: d("2026-11-25"), through: d("2028-01-01")) == [2027, 2028])
         #expect(calendar.provisionalYears(from: d("2026-11-25"), through: d("2026-01-01")) == [])
@@ -324,8 +329,10 @@ struct WorkingCalendarTests {
                 #expect(calendar.isWorkingDay(day) == expected, "\(day)")
                 day = day.adding(days: 1)
             }
-            #expect(calendar.schedule(forYear: schedule.year) == WorkingCalendar.YearSchedule(
-                year: schedule.year, holidays: schedule.holidays.sorted(), workdays: schedule.workdays.sorted()))
+            #expect(
+                calendar.schedule(forYear: schedule.year)
+                    == WorkingCalendar.YearSchedule(
+                        year: schedule.year, holidays: schedule.holidays.sorted(), workdays: schedule.workdays.sorted()))
         }
     }
 

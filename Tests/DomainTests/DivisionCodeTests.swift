@@ -18,13 +18,13 @@ private func code(_ text: String) throws -> DivisionCode { try DivisionCode(text
 @Suite("Administrative division code (行政区划代码, GB/T 2260)")
 struct DivisionCodeTests {
     @Test(arguments: [
-        ("110000", DivisionCode.Level.province),     // 北京市
-        ("110100", .prefecture),                     // 北京市市辖区
-        ("110105", .county),                         // 朝阳区
-        ("310115", .county),                         // 上海市浦东新区
-        ("440300", .prefecture),                     // 深圳市
-        ("440304", .county),                         // 福田区
-        ("429004", .county),                         // 仙桃市, a county-level city under the province
+        ("110000", DivisionCode.Level.province),  // 北京市
+        ("110100", .prefecture),  // 北京市市辖区
+        ("110105", .county),  // 朝阳区
+        ("310115", .county),  // 上海市浦东新区
+        ("440300", .prefecture),  // 深圳市
+        ("440304", .county),  // 福田区
+        ("429004", .county),  // 仙桃市, a county-level city under the province
         ("650000", .province),
         ("710000", .province), ("810000", .province), ("820000", .province),
     ])
@@ -49,9 +49,13 @@ struct DivisionCodeTests {
     }
 
     @Test func containment() throws {
-        let guangdong = try code("440000"), shenzhen = try code("440300"), futian = try code("440304")
-        let guangzhou = try code("440100"), tianhe = try code("440106")
-        let beijing = try code("110000"), chaoyang = try code("110105")
+        let guangdong = try code("440000")
+        let shenzhen = try code("440300")
+        let futian = try code("440304")
+        let guangzhou = try code("440100")
+        let tianhe = try code("440106")
+        let beijing = try code("110000")
+        let chaoyang = try code("110105")
 
         // Every code contains itself.
         for c in [guangdong, shenzhen, futian, guangzhou, tianhe, beijing, chaoyang] { #expect(c.contains(c)) }

@@ -38,7 +38,7 @@ struct MoneyTests {
         #expect(Fen(fen).description == text)
         #expect(Fen(fen).yuanText == text)
         #expect("\(Fen(fen))" == text)
-        #expect(Fen(yuanText: text) == Fen(fen))    // round trip
+        #expect(Fen(yuanText: text) == Fen(fen))  // round trip
     }
 
     @Test func arithmetic() {
@@ -67,28 +67,28 @@ struct MoneyTests {
 
     /// Half-up away from zero to the fen, from integers only.
     @Test(arguments: [
-        (100_000, 13, 10, 130_000),     // 1.3 × a 1000.00 standard
-        (123_457, 13, 10, 160_494),     // 160 494.1 → 160 494
-        (100, 1, 3, 33),                // 33.33…
-        (200, 1, 3, 67),                // 66.66… → 67
-        (5, 1, 2, 3),                   // 2.5 → 3
-        (-5, 1, 2, -3),                 // −2.5 → −3 (away from zero)
+        (100_000, 13, 10, 130_000),  // 1.3 × a 1000.00 standard
+        (123_457, 13, 10, 160_494),  // 160 494.1 → 160 494
+        (100, 1, 3, 33),  // 33.33…
+        (200, 1, 3, 67),  // 66.66… → 67
+        (5, 1, 2, 3),  // 2.5 → 3
+        (-5, 1, 2, -3),  // −2.5 → −3 (away from zero)
         (5, -1, 2, -3),
         (5, 1, -2, -3),
         (-5, -1, 2, 3),
         (-5, 1, -2, 3),
-        (3, 1, 2, 2),                   // 1.5 → 2
-        (1, 1, 3, 0),                   // 0.33 → 0
-        (1, 1, 2, 1),                   // 0.5 → 1
+        (3, 1, 2, 2),  // 1.5 → 2
+        (1, 1, 3, 0),  // 0.33 → 0
+        (1, 1, 2, 1),  // 0.5 → 1
         (-1, 1, 2, -1),
-        (-1, 1, 3, 0),                  // −0.33 → 0, not −0
+        (-1, 1, 3, 0),  // −0.33 → 0, not −0
         (0, 7, 9, 0),
         (1_999, 0, 5, 0),
         (350_000, 1, 1, 350_000),
         (100, 7, 7, 100),
-        (2_500_000, 2, 3, 1_666_667),   // 2/3 of 25 000.00
-        (1_001, 1, 2000, 1),            // 0.5005 → 1
-        (999, 1, 2000, 0),              // 0.4995 → 0
+        (2_500_000, 2, 3, 1_666_667),  // 2/3 of 25 000.00
+        (1_001, 1, 2000, 1),  // 0.5005 → 1
+        (999, 1, 2000, 0),  // 0.4995 → 0
     ])
     func scaled(fen: Int, numerator: Int, denominator: Int, expected: Int) {
         #expect(Fen(fen).scaled(numerator: numerator, denominator: denominator) == Fen(expected))
@@ -100,7 +100,7 @@ struct MoneyTests {
         #expect(Fen(Int.min).scaled(numerator: 1, denominator: 1) == Fen(Int.min))
         #expect(Fen(Int.max / 2).scaled(numerator: 2, denominator: 1) == Fen(Int.max - 1))
         #expect(Fen(Int.min).scaled(numerator: 1, denominator: 2) == Fen(Int.min / 2))
-        #expect(Fen(Int.max).scaled(numerator: 1, denominator: 2) == Fen(Int.max / 2 + 1))    // ….5 → up
+        #expect(Fen(Int.max).scaled(numerator: 1, denominator: 2) == Fen(Int.max / 2 + 1))  // ….5 → up
     }
 
     @Test func scaledTrapsOnZeroDenominator() async {

@@ -6,20 +6,20 @@ struct PercentageTests {
     @Test(arguments: [
         (1, 3, 333, "33.3"),
         (2, 3, 667, "66.7"),
-        (1, 8, 125, "12.5"),        // exactly 12.5: nothing to round
-        (1, 16, 63, "6.3"),         // 6.25 → 6.3 (half-up)
-        (3, 16, 188, "18.8"),       // 18.75 → 18.8
-        (0, 0, 0, "0.0"),           // nothing to rate
+        (1, 8, 125, "12.5"),  // exactly 12.5: nothing to round
+        (1, 16, 63, "6.3"),  // 6.25 → 6.3 (half-up)
+        (3, 16, 188, "18.8"),  // 18.75 → 18.8
+        (0, 0, 0, "0.0"),  // nothing to rate
         (5, 0, 0, "0.0"),
         (0, 7, 0, "0.0"),
         (28, 28, 1000, "100.0"),
-        (1, 2000, 1, "0.1"),        // 0.05 → 0.1
-        (1, 2001, 0, "0.0"),        // 0.0499… → 0.0
+        (1, 2000, 1, "0.1"),  // 0.05 → 0.1
+        (1, 2001, 0, "0.0"),  // 0.0499… → 0.0
         // The 728 items of a year split by kind (the annual report's figures).
         (257, 728, 353, "35.3"),
         (356, 728, 489, "48.9"),
         (115, 728, 158, "15.8"),
-        (3, 2, 1500, "150.0"),      // more than the whole: not clamped
+        (3, 2, 1500, "150.0"),  // more than the whole: not clamped
     ])
     func fromParts(part: Int, whole: Int, tenths: Int, text: String) {
         let p = Percentage(part, of: whole)

@@ -32,13 +32,13 @@ struct ResidentIDTests {
     /// (a few lines of Python over the same weights), so a mistake in the weights shows.
     @Test(arguments: [
         ("440304199001010011", 1990, 1, 1, Sex.male),
-        ("110105200002290021", 2000, 2, 29, Sex.female),    // leap day of a leap century
+        ("110105200002290021", 2000, 2, 29, Sex.female),  // leap day of a leap century
         ("310115198003010036", 1980, 3, 1, Sex.male),
-        ("11010519000101001X", 1900, 1, 1, Sex.male),       // the earliest accepted date
+        ("11010519000101001X", 1900, 1, 1, Sex.male),  // the earliest accepted date
         ("440304200402291235", 2004, 2, 29, Sex.male),
         ("110105199003071239", 1990, 3, 7, Sex.male),
         ("110105199003071247", 1990, 3, 7, Sex.female),
-        ("510107200012310003", 2000, 12, 31, Sex.female),   // check character 3 from remainder 10
+        ("510107200012310003", 2000, 12, 31, Sex.female),  // check character 3 from remainder 10
     ])
     func validNumbers(text: String, year: Int, month: Int, day: Int, sex: Sex) throws {
         let id = try ResidentID(text)
@@ -60,10 +60,10 @@ struct ResidentIDTests {
 
     @Test(arguments: [
         "",
-        "11010519491231002",           // 17
-        "11010519491231002XX",         // 19
-        "110105491231002",             // an old 15-digit number (一代证)
-        "11010519491231002X ",         // trailing space: nothing is trimmed
+        "11010519491231002",  // 17
+        "11010519491231002XX",  // 19
+        "110105491231002",  // an old 15-digit number (一代证)
+        "11010519491231002X ",  // trailing space: nothing is trimmed
         " 11010519491231002X",
     ])
     func badLength(text: String) {
@@ -71,13 +71,13 @@ struct ResidentIDTests {
     }
 
     @Test(arguments: [
-        "1101051949123100XX",          // X only in the last place
+        "1101051949123100XX",  // X only in the last place
         "X1010519491231002X",
         "11010519491231002Y",
-        "110105 9491231002X",          // an inner space
+        "110105 9491231002X",  // an inner space
         "1101051949-231002X",
-        "１１０１０５１９４９１２３１００２Ｘ",    // full-width digits: 18 characters, not ASCII
-        "11010519491231002\u{0130}",   // a non-ASCII letter in the check place
+        "１１０１０５１９４９１２３１００２Ｘ",  // full-width digits: 18 characters, not ASCII
+        "11010519491231002\u{0130}",  // a non-ASCII letter in the check place
     ])
     func badCharacters(text: String) {
         #expect(refusal(text) == "BAD_CHARACTERS")
@@ -86,15 +86,15 @@ struct ResidentIDTests {
     /// The birth date is judged before the check character, so these fail on the date
     /// whatever their last character.
     @Test(arguments: [
-        "110105199002300010",          // 30 February
-        "110105190002290010",          // 1900 is not a leap year
+        "110105199002300010",  // 30 February
+        "110105190002290010",  // 1900 is not a leap year
         "110105200102290010",
-        "110105189912310010",          // before 1900-01-01
+        "110105189912310010",  // before 1900-01-01
         "110105000001010010",
-        "110105199013010010",          // month 13
-        "110105199000010010",          // month 0
-        "110105199001000010",          // day 0
-        "110105199004310010",          // 31 April
+        "110105199013010010",  // month 13
+        "110105199000010010",  // month 0
+        "110105199001000010",  // day 0
+        "110105199004310010",  // 31 April
         "110105199001320010",
     ])
     func badBirthDate(text: String) {
@@ -102,13 +102,13 @@ struct ResidentIDTests {
     }
 
     @Test(arguments: [
-        "110105194912310020",          // the standard example with 0 for X
+        "110105194912310020",  // the standard example with 0 for X
         "110105194912310021",
         "440304199001010012",
         "11010519900307123X",
         "110105199003071238",
-        "210105199003071239",          // one digit changed in the body
-        "110105199003071293",          // two adjacent digits swapped (…39 → …93)
+        "210105199003071239",  // one digit changed in the body
+        "110105199003071293",  // two adjacent digits swapped (…39 → …93)
     ])
     func badCheckDigit(text: String) {
         #expect(refusal(text) == "BAD_CHECK_DIGIT")
@@ -154,20 +154,20 @@ struct ResidentIDTests {
     }
 
     @Test func ageCountsFullYearsAndGoesUpOnTheBirthday() throws {
-        let id = try ResidentID("11010519491231002X")    // born 1949-12-31
+        let id = try ResidentID("11010519491231002X")  // born 1949-12-31
         #expect(id.age(onYear: 2024, month: 12, day: 30) == 74)
         #expect(id.age(onYear: 2024, month: 12, day: 31) == 75)
         #expect(id.age(onYear: 2025, month: 1, day: 1) == 75)
         #expect(id.age(onYear: 1949, month: 12, day: 31) == 0)
-        #expect(id.age(onYear: 1949, month: 12, day: 30) == -1)    // before birth: negative
+        #expect(id.age(onYear: 1949, month: 12, day: 30) == -1)  // before birth: negative
 
-        let march = try ResidentID("310115198003010036")    // born 1980-03-01
+        let march = try ResidentID("310115198003010036")  // born 1980-03-01
         #expect(march.age(onYear: 2040, month: 2, day: 29) == 59)
         #expect(march.age(onYear: 2040, month: 3, day: 1) == 60)
     }
 
     @Test func leapDayBirthdayComesOnFirstMarchInCommonYears() throws {
-        let id = try ResidentID("110105200002290021")    // born 2000-02-29
+        let id = try ResidentID("110105200002290021")  // born 2000-02-29
         #expect(id.age(onYear: 2001, month: 2, day: 28) == 0)
         #expect(id.age(onYear: 2001, month: 3, day: 1) == 1)
         #expect(id.age(onYear: 2004, month: 2, day: 28) == 3)

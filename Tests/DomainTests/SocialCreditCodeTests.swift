@@ -40,7 +40,7 @@ struct SocialCreditCodeTests {
         let foundation = try UnifiedSocialCreditCode("53100000500019795A")
         #expect(foundation.registrationAuthority == "5")
         #expect(foundation.organizationType == "3")
-        #expect(foundation.divisionCode == "100000")    // national registration
+        #expect(foundation.divisionCode == "100000")  // national registration
         #expect(foundation.organizationCode == "500019795")
         #expect(foundation.civilAffairsType == .foundation)
     }
@@ -51,8 +51,8 @@ struct SocialCreditCodeTests {
         ("51310115MJ5000001", "J", UnifiedSocialCreditCode.CivilAffairsType.socialGroup),
         ("52310115MJ5000002", "J", .privateNonEnterprise),
         ("53110000500000001", "8", .foundation),
-        ("5131011550000000Q", "0", .socialGroup),    // 31 − 0 = 31 → 0
-        ("51310115500000003", "Y", .socialGroup),    // the last character of the alphabet
+        ("5131011550000000Q", "0", .socialGroup),  // 31 − 0 = 31 → 0
+        ("51310115500000003", "Y", .socialGroup),  // the last character of the alphabet
     ])
     func civilAffairsFixtures(first17: String, check: Character, type: UnifiedSocialCreditCode.CivilAffairsType) throws {
         #expect(UnifiedSocialCreditCode.checkCharacter(for: first17) == check)
@@ -68,7 +68,7 @@ struct SocialCreditCodeTests {
         let unknownType = "54310115MJ5000001"
         let unlisted = try UnifiedSocialCreditCode(unknownType + String(try #require(UnifiedSocialCreditCode.checkCharacter(for: unknownType))))
         #expect(unlisted.civilAffairsType == nil)
-        let institution = try UnifiedSocialCreditCode("12100000400009127B")    // 机构编制: a public institution
+        let institution = try UnifiedSocialCreditCode("12100000400009127B")  // 机构编制: a public institution
         #expect(institution.registrationAuthority == "1")
         #expect(institution.organizationType == "2")
         #expect(institution.civilAffairsType == nil)
@@ -91,10 +91,10 @@ struct SocialCreditCodeTests {
 
     @Test(arguments: [
         "9144030070846113IT", "9144030070846113OT", "9144030070846113ZT", "9144030070846113ST", "9144030070846113VT",
-        "91440300708461136i",           // lower case of a forbidden letter is still forbidden
+        "91440300708461136i",  // lower case of a forbidden letter is still forbidden
         "914403007084 1136T",
         "91440300-08461136T",
-        "９１４４０３００７０８４６１１３６Ｔ", // full-width
+        "９１４４０３００７０８４６１１３６Ｔ",  // full-width
     ])
     func badCharacters(text: String) {
         #expect(refusal(text) == "BAD_CHARACTERS")
@@ -107,7 +107,7 @@ struct SocialCreditCodeTests {
 
     @Test(arguments: [
         "91440300708461136A", "914403001922038217", "53100000500019795B",
-        "91440300708461163T",          // two characters swapped
+        "91440300708461163T",  // two characters swapped
         "51310115MJ5000001K",
     ])
     func badCheckCharacter(text: String) {
@@ -134,7 +134,7 @@ struct SocialCreditCodeTests {
         let allow: Set<String> = ["51310115MJ5000001K", "51310115mj5000002a", "513A0115MJ5000003K", "5131011"]
         let legacy = try UnifiedSocialCreditCode("51310115MJ5000001K", legacyAllowList: allow)
         #expect(legacy.isLegacyException)
-        #expect(legacy.description == "51310115MJ5000001K")    // kept as issued, not corrected
+        #expect(legacy.description == "51310115MJ5000001K")  // kept as issued, not corrected
         #expect(legacy.civilAffairsType == .socialGroup)
 
         // Matching ignores case on both sides.

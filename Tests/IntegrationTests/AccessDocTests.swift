@@ -105,8 +105,9 @@ struct AccessDocTests {
     @Test func theRowFormatReadsBack() {
         let cells = Self.cells("| /civic.proposals.v1.ProposalService/GetItem | staff, leader, deputy | own_unit, own_records | proposals |")
         #expect(cells == ["/civic.proposals.v1.ProposalService/GetItem", "staff, leader, deputy", "own_unit, own_records", "proposals"])
-        #expect(Self.expectedRow(MethodAccess(roles: [.deputy, .staff, .leader], limits: [.ownRecords, .ownUnit], keyScope: "proposals"))
-            == Row(roles: "staff, leader, deputy", limits: "own_unit, own_records", keyScope: "proposals"))
+        #expect(
+            Self.expectedRow(MethodAccess(roles: [.deputy, .staff, .leader], limits: [.ownRecords, .ownUnit], keyScope: "proposals"))
+                == Row(roles: "staff, leader, deputy", limits: "own_unit, own_records", keyScope: "proposals"))
         #expect(Self.expectedRow(.adminOnly) == Row(roles: "admin only", limits: "—", keyScope: "—"))
         #expect(Self.expectedRow(MethodAccess(roles: [.public])) == Row(roles: "anyone", limits: "—", keyScope: "—"))
     }

@@ -3,11 +3,12 @@ import CivicProtos
 import CivicRPC
 import CivicStorage
 import Foundation
-@testable import GatewayService
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import Testing
+
+@testable import GatewayService
 
 /// Who may call what (docs/ACCESS.md), stated independently of `AccessPolicy` so that a
 /// change to either, or a new method in protos/, fails here until both agree.
@@ -78,13 +79,15 @@ let expectedAccess: [String: Set<Caller>] = [
 struct AccessTests {
     @Test func everyMethodHasARuleAndAnExpectation() {
         #expect(CivicServiceRegistry.methodsByPath.keys.filter { AccessPolicy.rule(for: $0) == nil } == [])
-        #expect(Set(expectedAccess.keys) == Set(CivicServiceRegistry.methodsByPath.keys),
-                "a method was added or removed: decide who may call it beside the method in protos/ and here")
+        #expect(
+            Set(expectedAccess.keys) == Set(CivicServiceRegistry.methodsByPath.keys),
+            "a method was added or removed: decide who may call it beside the method in protos/ and here")
     }
 
     @Test func authorizationMatrixEveryMethodTimesEveryRole() async throws {
         // Limits out of the way: this test is about who, not how often.
-        let generous = Dictionary(uniqueKeysWithValues: (Principal.Role.assignable + [.public]).map { ($0, RateLimiter.Limit(perSecond: 10_000, burst: 10_000)) })
+        let generous = Dictionary(
+            uniqueKeysWithValues: (Principal.Role.assignable + [.public]).map { ($0, RateLimiter.Limit(perSecond: 10_000, burst: 10_000)) })
         let suite = try await RunningSuite.start(rateLimits: generous)
         var tokens: [Caller: String] = [:]
         for caller in Caller.allCases {
@@ -97,7 +100,9 @@ struct AccessTests {
                 let error = await rpcError { _ = try await client.call(method: method, payload: Data(), options: .init(timeout: .seconds(5))) }
                 let allowed = expectedAccess[method]?.contains(caller) ?? false
                 if allowed {
-                    #expect(error?.code != .permissionDenied && error?.code != .unauthenticated, "\(caller) should be allowed \(method): \(String(describing: error))")
+                    #expect(
+                        error?.code != .permissionDenied && error?.code != .unauthenticated,
+                        "\(caller) should be allowed \(method): \(String(describing: error))")
                 } else {
                     let expected: StatusCode = caller == .noKey ? .unauthenticated : .permissionDenied
                     #expect(error?.code == expected, "\(caller) calling \(method): \(String(describing: error))")
@@ -125,7 +130,10 @@ struct AccessTests {
         // Revoked: refused on the very next call.
         let admin = Civic_Gateway_V1_KeyServiceClient(suite.caller())
         let staffKey = try #require(try await admin.listKeys(.init()).keys.first { $0.name == "staff" })
-        let revoked = try await admin.revokeKey(.with { $0.id = staffKey.id; $0.reason = "left the office" })
+        let revoked = try await admin.revokeKey(
+            .with {
+                $0.id = staffKey.id; $0.reason = "left the office"
+            })
         #expect(!revoked.key.revokedAt.isEmpty)
         let after = try await suite.http("POST", list, body: "{}", token: staffToken)
         #expect(after.status == 401)
@@ -139,7 +147,12 @@ struct AccessTests {
 
         // The last admin key cannot be revoked.
         let adminKey = try #require(active.keys.first { $0.roles.contains(.admin) })
-        let lastAdmin = await rpcError { _ = try await admin.revokeKey(.with { $0.id = adminKey.id; $0.reason = "oops" }) }
+        let lastAdmin = await rpcError {
+            _ = try await admin.revokeKey(
+                .with {
+                    $0.id = adminKey.id; $0.reason = "oops"
+                })
+        }
         #expect(lastAdmin?.code == .failedPrecondition)
         // Refusals are counted.
         #expect(suite.gateway.gateway.metrics.exposition().contains(#"civic_gateway_refused_calls_total{reason="UNAUTHENTICATED"}"#))
@@ -151,14 +164,46 @@ struct AccessTests {
         let admin = Civic_Gateway_V1_KeyServiceClient(suite.caller())
         let before = try await admin.listKeys(.with { $0.includeInactive = true }).keys.count
         for (request, field) in [
-            (Civic_Gateway_V1_CreateKeyRequest.with { $0.roles = [.staff]; $0.services = ["proposals"] }, "name"),
-            (.with { $0.name = "x"; $0.roles = [.staff] }, "services"),
-            (.with { $0.name = "x"; $0.roles = [.public] }, "roles"),
-            (.with { $0.name = "x"; $0.roles = [.deputy] }, "subject"),
-            (.with { $0.name = "x"; $0.roles = [.leader]; $0.services = ["weather"] }, "services"),
-            (.with { $0.name = "x"; $0.roles = [.leader]; $0.division = "31011" }, "division"),
-            (.with { $0.name = "x"; $0.roles = [.leader]; $0.expiresAt = "2020-01-01" }, "expires_at"),
-            (.with { $0.name = "x"; $0.roles = [.leader]; $0.expiresAt = "next week" }, "expires_at"),
+            (
+                Civic_Gateway_V1_CreateKeyRequest.with {
+                    $0.roles = [.staff]; $0.services = ["proposals"]
+                }, "name"
+            ),
+            (
+                .with {
+                    $0.name = "x"; $0.roles = [.staff]
+                }, "services"
+            ),
+            (
+                .with {
+                    $0.name = "x"; $0.roles = [.public]
+                }, "roles"
+            ),
+            (
+                .with {
+                    $0.name = "x"; $0.roles = [.deputy]
+                }, "subject"
+            ),
+            (
+                .with {
+                    $0.name = "x"; $0.roles = [.leader]; $0.services = ["weather"]
+                }, "services"
+            ),
+            (
+                .with {
+                    $0.name = "x"; $0.roles = [.leader]; $0.division = "31011"
+                }, "division"
+            ),
+            (
+                .with {
+                    $0.name = "x"; $0.roles = [.leader]; $0.expiresAt = "2020-01-01"
+                }, "expires_at"
+            ),
+            (
+                .with {
+                    $0.name = "x"; $0.roles = [.leader]; $0.expiresAt = "next week"
+                }, "expires_at"
+            ),
         ] {
             let error = await rpcError { _ = try await admin.createKey(request) }
             #expect(error?.code == .invalidArgument, "\(request)")
@@ -170,21 +215,28 @@ struct AccessTests {
 
     @Test func aDeputySeesOnlyTheirOwnItems() async throws {
         let suite = try await RunningSuite.start()
-        let staff = Civic_Proposals_V1_ProposalServiceClient(suite.caller(token: try await suite.issueKey(
-            NewKey(name: "staff", roles: [.staff], services: ["proposals"]))))
+        let staff = Civic_Proposals_V1_ProposalServiceClient(
+            suite.caller(
+                token: try await suite.issueKey(
+                    NewKey(name: "staff", roles: [.staff], services: ["proposals"]))))
         var mine = registerRequest(number: "第21-001号")
         mine.proposers[0].memberID = "NPC-0042"
         var cosigned = registerRequest(number: "第21-002号")
         cosigned.proposers[0].contact = "13900000000"
-        cosigned.proposers.append(.with { $0.name = "李四"; $0.memberID = "NPC-0042" })
+        cosigned.proposers.append(
+            .with {
+                $0.name = "李四"; $0.memberID = "NPC-0042"
+            })
         var theirs = registerRequest(number: "第21-003号")
         theirs.proposers[0].memberID = "NPC-0099"
         let mineID = try await staff.registerItem(mine).item.id
         let cosignedID = try await staff.registerItem(cosigned).item.id
         let theirsID = try await staff.registerItem(theirs).item.id
 
-        let deputy = Civic_Proposals_V1_ProposalServiceClient(suite.caller(token: try await suite.issueKey(
-            NewKey(name: "代表 李四", roles: [.deputy], subject: "NPC-0042"))))
+        let deputy = Civic_Proposals_V1_ProposalServiceClient(
+            suite.caller(
+                token: try await suite.issueKey(
+                    NewKey(name: "代表 李四", roles: [.deputy], subject: "NPC-0042"))))
         let listed = try await deputy.listItems(.init())
         #expect(Set(listed.items.map(\.id)) == [mineID, cosignedID])
         #expect(listed.page.totalCount == 2)
@@ -245,7 +297,8 @@ struct AccessTests {
         // Nor onto another payload: the seal covers the request's bytes.
         var otherPayload: [String: String] = [:]
         seal.stamp(&otherPayload, method: listPath, principal: admin, payload: empty)
-        #expect(await rpcError { _ = try await proposals.listItems(.with { $0.year = 2026 }, options: .init(metadata: otherPayload)) }?.code == .unauthenticated)
+        #expect(
+            await rpcError { _ = try await proposals.listItems(.with { $0.year = 2026 }, options: .init(metadata: otherPayload)) }?.code == .unauthenticated)
         // A principal swapped under a valid seal is refused.
         var swapped = otherPayload
         swapped[MetadataKey.principal] = Principal(id: "someone-else", roles: [.admin]).encoded
@@ -331,7 +384,9 @@ struct AccessTests {
         defer { try? FileManager.default.removeItem(at: file) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import json,sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1]))); print('valid')", file.path]
+        process.arguments = [
+            "python3", "-c", "import json,sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1]))); print('valid')", file.path,
+        ]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

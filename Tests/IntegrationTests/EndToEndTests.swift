@@ -6,8 +6,9 @@ import GatewayService
 import NIOCore
 import ProposalsService
 import Testing
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 @Suite("End to end through the gateway", .serialized)
@@ -24,9 +25,11 @@ struct EndToEndTests {
         #expect(fetched == registered)
 
         // HTTP face: register a second item with JSON, read both back.
-        let created = try await suite.http("POST", "/rpc/civic.proposals.v1.ProposalService/RegisterItem", body: """
-            {"kind":"CPPCC_PROPOSAL","year":2021,"number":"第0021号","title":"关于加强未成年人保护的提案","topic":"minor_protection","proposers":[{"name":"赵六","lead":true}]}
-            """)
+        let created = try await suite.http(
+            "POST", "/rpc/civic.proposals.v1.ProposalService/RegisterItem",
+            body: """
+                {"kind":"CPPCC_PROPOSAL","year":2021,"number":"第0021号","title":"关于加强未成年人保护的提案","topic":"minor_protection","proposers":[{"name":"赵六","lead":true}]}
+                """)
         #expect(created.status == 200)
         #expect(created.headers["content-type"]?.hasPrefix("application/json") == true)
         #expect(created.headers["x-request-id"]?.isEmpty == false)
@@ -73,7 +76,8 @@ struct EndToEndTests {
         #expect(invalidBody.details.map(\.field) == ["kind", "number", "title", "proposers", "topic"])
         // Detail fields are named as the JSON caller writes them (lowerCamelCase).
         let id = try Civic_Proposals_V1_RegisterItemResponse(jsonString: item.body).item.id
-        let complex = try await suite.http("POST", "/rpc/civic.proposals.v1.ProposalService/AssignItem", body: #"{"id":"\#(id)","role":"LEAD_SOLE","complex":true}"#)
+        let complex = try await suite.http(
+            "POST", "/rpc/civic.proposals.v1.ProposalService/AssignItem", body: #"{"id":"\#(id)","role":"LEAD_SOLE","complex":true}"#)
         #expect(complex.status == 400)
         #expect(try errorBody(complex.body).details.map(\.field) == ["complexReason"])
 

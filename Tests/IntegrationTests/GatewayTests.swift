@@ -15,17 +15,19 @@ final class FakeProposals: Sendable {
 
     init(name: String) async throws {
         let seen = self.seen
-        server = RPCServer(configuration: .init(), handlers: [
-            RPCHandler(Civic_Proposals_V1_ProposalService.Method.getItem) { (request: Civic_Proposals_V1_GetItemRequest, context) in
-                let millis = context.deadline.map { ($0 - .now()).nanoseconds / 1_000_000 }
-                seen.withLockedValue { $0.append((context.metadata, millis)) }
-                if request.id.hasPrefix("sleep-") { try await Task.sleep(nanoseconds: UInt64(request.id.dropFirst(6))! * 1_000_000) }
-                var response = Civic_Proposals_V1_GetItemResponse()
-                response.item.id = request.id
-                response.item.title = name
-                return response
-            },
-        ])
+        server = RPCServer(
+            configuration: .init(),
+            handlers: [
+                RPCHandler(Civic_Proposals_V1_ProposalService.Method.getItem) { (request: Civic_Proposals_V1_GetItemRequest, context) in
+                    let millis = context.deadline.map { ($0 - .now()).nanoseconds / 1_000_000 }
+                    seen.withLockedValue { $0.append((context.metadata, millis)) }
+                    if request.id.hasPrefix("sleep-") { try await Task.sleep(nanoseconds: UInt64(request.id.dropFirst(6))! * 1_000_000) }
+                    var response = Civic_Proposals_V1_GetItemResponse()
+                    response.item.id = request.id
+                    response.item.title = name
+                    return response
+                }
+            ])
         try await server.start()
     }
 
@@ -35,9 +37,10 @@ final class FakeProposals: Sendable {
 @Suite("Gateway", .serialized)
 struct GatewayTests {
     func gateway(proposalsPort: Int, maxCallDuration: TimeAmount = .seconds(10)) async throws -> RunningGateway {
-        try await RunningGateway.start(configuration: GatewayConfiguration(
-            framesPort: 0, httpPort: 0, backends: GatewayConfiguration.standardBackends(ports: ["proposals": proposalsPort, "assistance": 1]),
-            maxCallDuration: maxCallDuration, connectionsPerBackend: 2, dataDirectory: temporaryFolder()), authorizer: OpenAccess())
+        try await RunningGateway.start(
+            configuration: GatewayConfiguration(
+                framesPort: 0, httpPort: 0, backends: GatewayConfiguration.standardBackends(ports: ["proposals": proposalsPort, "assistance": 1]),
+                maxCallDuration: maxCallDuration, connectionsPerBackend: 2, dataDirectory: temporaryFolder()), authorizer: OpenAccess())
     }
 
     @Test func routesByServiceForwardsMetadataAndPropagatesTheDeadline() async throws {
@@ -45,9 +48,11 @@ struct GatewayTests {
         let gateway = try await gateway(proposalsPort: backend.port)
         let client = RPCClient(host: "127.0.0.1", port: gateway.framesPort)
         let proposals = Civic_Proposals_V1_ProposalServiceClient(client)
-        let reply = try await proposals.getItem(.with { $0.id = "item-1" }, options: .init(
-            metadata: [MetadataKey.requestID: "req-7", MetadataKey.idempotencyKey: "idem-1", "civic-principal": "forged-admin"],
-            timeout: .milliseconds(5000)))
+        let reply = try await proposals.getItem(
+            .with { $0.id = "item-1" },
+            options: .init(
+                metadata: [MetadataKey.requestID: "req-7", MetadataKey.idempotencyKey: "idem-1", "civic-principal": "forged-admin"],
+                timeout: .milliseconds(5000)))
         #expect(reply.item.title == "fake-proposals")
         #expect(reply.item.id == "item-1")
         let seen = try #require(backend.seen.withLockedValue { $0.first })
@@ -107,11 +112,13 @@ struct GatewayTests {
         #expect(down?.message == "proposals service is unavailable")
         #expect(ContinuousClock.now - started < .seconds(5), "UNAVAILABLE must come before the caller's deadline")
 
-        let second = RPCServer(configuration: .init(port: port), handlers: [
-            RPCHandler(Civic_Proposals_V1_ProposalService.Method.getItem) { (request: Civic_Proposals_V1_GetItemRequest, _) in
-                Civic_Proposals_V1_GetItemResponse.with { $0.item.title = "second" }
-            },
-        ])
+        let second = RPCServer(
+            configuration: .init(port: port),
+            handlers: [
+                RPCHandler(Civic_Proposals_V1_ProposalService.Method.getItem) { (request: Civic_Proposals_V1_GetItemRequest, _) in
+                    Civic_Proposals_V1_GetItemResponse.with { $0.item.title = "second" }
+                }
+            ])
         try await second.start()
         try await waitUntil {
             (try? await proposals.getItem(.with { $0.id = "c" }).item.title) == "second"
@@ -122,8 +129,9 @@ struct GatewayTests {
     }
 
     @Test func oversizeFramesAreRefusedAtTheGateway() async throws {
-        let gateway = try await RunningGateway.start(configuration: GatewayConfiguration(
-            framesPort: 0, httpPort: 0, backends: [], maxFrameBytes: 1024, dataDirectory: temporaryFolder()), authorizer: OpenAccess())
+        let gateway = try await RunningGateway.start(
+            configuration: GatewayConfiguration(
+                framesPort: 0, httpPort: 0, backends: [], maxFrameBytes: 1024, dataDirectory: temporaryFolder()), authorizer: OpenAccess())
         let client = RPCClient(configuration: .init(host: "127.0.0.1", port: gateway.framesPort))
         let error = await rpcError {
             _ = try await client.call(method: "/civic.proposals.v1.ProposalService/GetItem", payload: Data(count: 4096), options: .init(timeout: .seconds(5)))

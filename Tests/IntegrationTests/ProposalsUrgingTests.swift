@@ -19,24 +19,47 @@ struct ProposalsUrgingTests {
     /// 2026-04-10, the reply 2026-06-10.
     func leadWithCoHandlingUnit(_ office: Office, _ number: String) async throws -> String {
         let id = try await office.register(number)
-        _ = try await office.staff.assignItem(.with {
-            $0.id = id; $0.role = .leadSole; $0.on = "2026-03-10"
-            $0.units = [.with { $0.unit = "养老服务科"; $0.role = .leadSole }, .with { $0.unit = "社会救助科"; $0.role = .coHandling }]
-        })
-        _ = try await office.staff.recordContact(.with { $0.id = id; $0.stage = .beforeHandling; $0.summary = "电话"; $0.on = "2026-03-12" })
+        _ = try await office.staff.assignItem(
+            .with {
+                $0.id = id; $0.role = .leadSole; $0.on = "2026-03-10"
+                $0.units = [
+                    .with {
+                        $0.unit = "养老服务科"; $0.role = .leadSole
+                    },
+                    .with {
+                        $0.unit = "社会救助科"; $0.role = .coHandling
+                    },
+                ]
+            })
+        _ = try await office.staff.recordContact(
+            .with {
+                $0.id = id; $0.stage = .beforeHandling; $0.summary = "电话"; $0.on = "2026-03-12"
+            })
         return id
     }
 
     /// Assigned 2026-03-10 and replied 2026-05-20: publication is due 2026-06-17.
     func replied(_ office: Office, _ number: String) async throws -> String {
         let id = try await office.register(number)
-        _ = try await office.staff.assignItem(.with { $0.id = id; $0.role = .leadSole; $0.on = "2026-03-10" })
-        _ = try await office.staff.recordContact(.with { $0.id = id; $0.stage = .beforeHandling; $0.summary = "电话"; $0.on = "2026-03-12" })
-        _ = try await office.staff.draftReply(.with { $0.id = id; $0.text = "答复" })
+        _ = try await office.staff.assignItem(
+            .with {
+                $0.id = id; $0.role = .leadSole; $0.on = "2026-03-10"
+            })
+        _ = try await office.staff.recordContact(
+            .with {
+                $0.id = id; $0.stage = .beforeHandling; $0.summary = "电话"; $0.on = "2026-03-12"
+            })
+        _ = try await office.staff.draftReply(
+            .with {
+                $0.id = id; $0.text = "答复"
+            })
         _ = try await office.staff.signBySection(.with { $0.id = id })
         _ = try await office.leader.signOff(.with { $0.id = id })
         _ = try await office.staff.reportItem(.with { $0.id = id })
-        _ = try await office.staff.replyItem(.with { $0.id = id; $0.result = .resultB; $0.adoption = .partlyAdopted; $0.on = "2026-05-20" })
+        _ = try await office.staff.replyItem(
+            .with {
+                $0.id = id; $0.result = .resultB; $0.adoption = .partlyAdopted; $0.on = "2026-05-20"
+            })
         return id
     }
 
@@ -58,7 +81,10 @@ struct ProposalsUrgingTests {
         let due = try await office.leader.listDueItems(.with { $0.today = "2026-06-05" })
         #expect(due.items.map(line) == expected)
         #expect(try await office.staff.getItem(.with { $0.id = handling }).item.urgeCount == 0)
-        let overdue = try await office.leader.listDueItems(.with { $0.today = "2026-06-05"; $0.urgency = "overdue" })
+        let overdue = try await office.leader.listDueItems(
+            .with {
+                $0.today = "2026-06-05"; $0.urgency = "overdue"
+            })
         #expect(overdue.items.map(line) == [expected[0]])
         let badFilter = await rpcError { _ = try await office.leader.listDueItems(.with { $0.urgency = "late" }) }
         #expect(badFilter?.code == .invalidArgument)
@@ -66,8 +92,10 @@ struct ProposalsUrgingTests {
         #expect(badDay?.code == .invalidArgument)
 
         // A unit's staff see the deadlines of their unit's items only.
-        let assistance = Civic_Proposals_V1_ProposalServiceClient(office.suite.caller(token: try await office.suite.issueKey(
-            NewKey(name: "社会救助科 陈刚", roles: [.staff], services: ["proposals"], subject: "社会救助科"))))
+        let assistance = Civic_Proposals_V1_ProposalServiceClient(
+            office.suite.caller(
+                token: try await office.suite.issueKey(
+                    NewKey(name: "社会救助科 陈刚", roles: [.staff], services: ["proposals"], subject: "社会救助科"))))
         #expect(try await assistance.listDueItems(.with { $0.today = "2026-06-05" }).items.map(line) == Array(expected[0...1]))
         // … and cannot run the urging, which records.
         #expect(await rpcError { _ = try await assistance.runUrging(.with { $0.today = "2026-06-05" }) }?.code == .permissionDenied)
@@ -79,15 +107,22 @@ struct ProposalsUrgingTests {
         #expect(try await office.staff.getItem(.with { $0.id = handling }).item.urgeCount == 2)
         #expect(try await office.staff.getItem(.with { $0.id = published }).item.urgeCount == 1)
         let history = try await office.staff.getItemHistory(.with { $0.id = handling }).entries.filter { $0.action == "urge" }
-        #expect(history.map(\.reason) == [
-            "社会救助科's opinion to the lead unit is overdue since 2026-04-10; escalated to the leaders",
-            "the reply is due on 2026-06-10",
-        ])
+        #expect(
+            history.map(\.reason) == [
+                "社会救助科's opinion to the lead unit is overdue since 2026-04-10; escalated to the leaders",
+                "the reply is due on 2026-06-10",
+            ])
         #expect(history.first?.detail == "→ handling; deadline=unit_opinion unit=社会救助科 urgency=overdue run=2026-06-05")
 
         // Once the unit's opinion is in and the reply published, nothing is owed.
-        _ = try await office.staff.recordUnitOpinion(.with { $0.id = handling; $0.unit = "社会救助科"; $0.opinion = "同意"; $0.on = "2026-06-05" })
-        _ = try await office.staff.publishReply(.with { $0.id = published; $0.on = "2026-06-05" })
+        _ = try await office.staff.recordUnitOpinion(
+            .with {
+                $0.id = handling; $0.unit = "社会救助科"; $0.opinion = "同意"; $0.on = "2026-06-05"
+            })
+        _ = try await office.staff.publishReply(
+            .with {
+                $0.id = published; $0.on = "2026-06-05"
+            })
         #expect(try await office.leader.listDueItems(.with { $0.today = "2026-06-05" }).items.map(line) == [expected[1]])
         await office.suite.stop()
     }

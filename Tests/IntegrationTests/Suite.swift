@@ -12,8 +12,9 @@ import NIOCore
 import OrganizationsService
 import ProposalsService
 import Testing
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The whole suite in-process on loopback, each server on a free port, databases in a
@@ -44,9 +45,10 @@ final class RunningSuite: @unchecked Sendable {
             try await suite.startService(definition)
         }
         let backends = GatewayConfiguration.standardBackends(ports: suite.ports)
-        suite.gateway = try await RunningGateway.start(configuration: GatewayConfiguration(
-            framesPort: 0, httpPort: 0, backends: backends, maxCallDuration: .seconds(10), connectionsPerBackend: 2,
-            dataDirectory: suite.dataDirectory, internalKey: suite.internalKey, adminToken: adminToken, rateLimits: rateLimits))
+        suite.gateway = try await RunningGateway.start(
+            configuration: GatewayConfiguration(
+                framesPort: 0, httpPort: 0, backends: backends, maxCallDuration: .seconds(10), connectionsPerBackend: 2,
+                dataDirectory: suite.dataDirectory, internalKey: suite.internalKey, adminToken: adminToken, rateLimits: rateLimits))
         return suite
     }
 
@@ -93,7 +95,9 @@ final class RunningSuite: @unchecked Sendable {
     }
 
     /// POSTs to the gateway's HTTP face; returns status, headers and body.
-    func http(_ method: String, _ path: String, body: String? = nil, headers: [String: String] = [:], token: String? = RunningSuite.adminToken) async throws -> (status: Int, headers: [String: String], body: String) {
+    func http(_ method: String, _ path: String, body: String? = nil, headers: [String: String] = [:], token: String? = RunningSuite.adminToken) async throws
+        -> (status: Int, headers: [String: String], body: String)
+    {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(gateway.httpPort)\(path)")!)
         request.httpMethod = method
         if let body { request.httpBody = Data(body.utf8) }

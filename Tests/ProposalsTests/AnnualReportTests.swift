@@ -9,8 +9,8 @@ struct AnnualReportTests {
         #expect(Percentage(257, of: 728).description == "35.3")
         #expect(Percentage(356, of: 728).description == "48.9")
         #expect(Percentage(115, of: 728).description == "15.8")
-        #expect(Percentage(1, of: 8).description == "12.5")    // exactly .x5 → up
-        #expect(Percentage(1, of: 16).description == "6.3")    // 6.25 → 6.3
+        #expect(Percentage(1, of: 8).description == "12.5")  // exactly .x5 → up
+        #expect(Percentage(1, of: 16).description == "6.3")  // 6.25 → 6.3
         #expect(Percentage(1, of: 3).description == "33.3")
         #expect(Percentage(2, of: 3).description == "66.7")
         #expect(Percentage(28, of: 28).description == "100.0")
@@ -27,9 +27,10 @@ struct AnnualReportTests {
         func add(_ kind: ItemKind, _ role: HandlingRole, _ topic: String, _ n: Int) {
             for _ in 0..<n {
                 // Only a lead reply is rated; a co-handling opinion goes to the lead unit.
-                groups.append(ReportGroup(
-                    kind: kind, role: role, topic: topic, answered: true, answeredOnTime: true, metFaceToFace: true,
-                    satisfaction: role.isLead ? .satisfied : nil))
+                groups.append(
+                    ReportGroup(
+                        kind: kind, role: role, topic: topic, answered: true, answeredOnTime: true, metFaceToFace: true,
+                        satisfaction: role.isLead ? .satisfied : nil))
             }
         }
         add(.npcSuggestion, .leadSole, "elderly_care", 2)
@@ -66,7 +67,7 @@ struct AnnualReportTests {
         #expect(report.byKindAndRole[.npcSuggestion] == [.lead: 4, .coHandling: 2])
         #expect(report.byKindAndRole[.cppccProposal] == [.lead: 14, .coHandling: 8])
         let elderly = report.topics.first { $0.topic == "elderly_care" }
-        #expect(elderly?.total.count == 17)   // 2 + 2 + 11 + 2
+        #expect(elderly?.total.count == 17)  // 2 + 2 + 11 + 2
         #expect(elderly?.byRole[.lead]?.count == 13)
         #expect(elderly?.byRole[.coHandling]?.count == 4)
         #expect(report.topics.first?.topic == "elderly_care")  // largest first
@@ -112,7 +113,8 @@ struct AnnualReportTests {
     @Test func satisfactionHasTwoLabelledDefinitionsAndDissatisfactionCounts() {
         let groups = [
             ReportGroup(kind: .npcSuggestion, role: .leadSole, topic: "other", answered: true, answeredOnTime: true, satisfaction: .satisfied, count: 6),
-            ReportGroup(kind: .npcSuggestion, role: .leadSole, topic: "other", answered: true, answeredOnTime: false, satisfaction: .basicallySatisfied, count: 2),
+            ReportGroup(
+                kind: .npcSuggestion, role: .leadSole, topic: "other", answered: true, answeredOnTime: false, satisfaction: .basicallySatisfied, count: 2),
             ReportGroup(kind: .npcSuggestion, role: .leadSole, topic: "other", answered: true, answeredOnTime: true, satisfaction: .dissatisfied, count: 1),
             ReportGroup(kind: .npcSuggestion, role: .leadSole, topic: "other", answered: true, answeredOnTime: true, count: 1),  // no feedback yet
             ReportGroup(kind: .npcSuggestion, role: .coHandling, topic: "other", answered: false, count: 2),
@@ -151,8 +153,11 @@ struct AnnualReportTests {
     /// of 13 ratings) and 7 会办, 2 key-supervised.
     static func jiading2020() -> [ReportGroup] {
         [
-            ReportGroup(kind: .npcSuggestion, role: .leadSole, topic: "elderly_care", keySupervised: true, answered: true, answeredOnTime: true, satisfaction: .satisfied, count: 2),
-            ReportGroup(kind: .cppccProposal, role: .leadSole, topic: "elderly_care", answered: true, answeredOnTime: true, satisfaction: .satisfied, count: 10),
+            ReportGroup(
+                kind: .npcSuggestion, role: .leadSole, topic: "elderly_care", keySupervised: true, answered: true, answeredOnTime: true,
+                satisfaction: .satisfied, count: 2),
+            ReportGroup(
+                kind: .cppccProposal, role: .leadSole, topic: "elderly_care", answered: true, answeredOnTime: true, satisfaction: .satisfied, count: 10),
             ReportGroup(kind: .cppccProposal, role: .leadSole, topic: "other", answered: true, answeredOnTime: true, satisfaction: .dissatisfied, count: 1),
             ReportGroup(kind: .cppccProposal, role: .leadSole, topic: "other", answered: true, answeredOnTime: true, count: 1),
             ReportGroup(kind: .cppccProposal, role: .leadSole, topic: "other", answered: true, answeredOnTime: false, count: 1),
@@ -168,11 +173,12 @@ struct AnnualReportTests {
         #expect(report.previousTotal == 22)
         #expect(report.change == 6)
         let byFigure = Dictionary(uniqueKeysWithValues: report.yearOnYear.map { ($0.figure, $0) })
-        #expect(report.yearOnYear.map(\.figure) == [
-            "total", "kind/npc_suggestion", "kind/cppcc_proposal", "role/lead", "role/co_handling", "role/reference",
-            "returned", "key_supervised", "key_supervised_units", "rate/on_time", "rate/face_to_face", "rate/answered",
-            "rate/satisfaction_of_feedback", "rate/satisfaction_of_replies", "rate/publication", "rate/publication_on_time",
-        ])
+        #expect(
+            report.yearOnYear.map(\.figure) == [
+                "total", "kind/npc_suggestion", "kind/cppcc_proposal", "role/lead", "role/co_handling", "role/reference",
+                "returned", "key_supervised", "key_supervised_units", "rate/on_time", "rate/face_to_face", "rate/answered",
+                "rate/satisfaction_of_feedback", "rate/satisfaction_of_replies", "rate/publication", "rate/publication_on_time",
+            ])
         #expect(byFigure["total"].map { [$0.previous, $0.current, $0.change] } == [22, 28, 6])
         #expect(byFigure["kind/npc_suggestion"].map { [$0.previous, $0.current, $0.change] } == [5, 6, 1])
         #expect(byFigure["kind/cppcc_proposal"].map { [$0.previous, $0.current, $0.change] } == [17, 22, 5])

@@ -4,9 +4,10 @@ import CivicRPC
 import CivicServiceKit
 import Foundation
 import Logging
+import Testing
+
 @testable import ProposalsDomain
 @testable import ProposalsService
-import Testing
 
 /// A made-up 2027 notice for the tests: the statutory holidays plus Monday 25 January off
 /// and Saturday 9 January a working day (调休). Not the State Council's, which the service
@@ -31,7 +32,9 @@ struct DeadlineRecalculationTests {
         item.assignedOn = d(date)
         item.answerDue = rules.answerDue(assignedOn: d(date), role: role, complex: false, calendar: before)
         item.returnWindowEnds = rules.returnWindowEnds(assignedOn: d(date), calendar: before)
-        item.units = units.map { var u = $0; if u.role == .coHandling { u.opinionDue = rules.opinionDue(assignedOn: d(date), calendar: before) }; return u }
+        item.units = units.map {
+            var u = $0; if u.role == .coHandling { u.opinionDue = rules.opinionDue(assignedOn: d(date), calendar: before) }; return u
+        }
         return item
     }
 
@@ -49,9 +52,10 @@ struct DeadlineRecalculationTests {
         #expect(item.returnWindowEnds == d("2027-01-05"))
         #expect(before.isProvisional(year: 2027) && !after.isProvisional(year: 2027))
         let found = changes(item)
-        #expect(found == [
-            .init(deadline: "opinion_due", unit: "社会救助科", from: d("2027-01-25"), to: d("2027-01-26")),
-        ])
+        #expect(
+            found == [
+                .init(deadline: "opinion_due", unit: "社会救助科", from: d("2027-01-25"), to: d("2027-01-26"))
+            ])
         var moved = item
         DeadlineRecalculation.apply(found, to: &moved)
         #expect(moved.returnWindowEnds == d("2027-01-05") && moved.units[1].opinionDue == d("2027-01-26") && moved.answerDue == item.answerDue)
@@ -61,11 +65,14 @@ struct DeadlineRecalculationTests {
 
     @Test func handSetAndAlreadyCorrectDeadlinesStay() {
         var item = assigned(on: "2026-12-24")
-        item.state = .handling               // the return window no longer matters
-        item.answerDue = d("2027-05-25")     // extended by hand (from 2027-03-24)
+        item.state = .handling  // the return window no longer matters
+        item.answerDue = d("2027-05-25")  // extended by hand (from 2027-03-24)
         #expect(changes(item).isEmpty)
         // Nothing changes while the year has no schedule, nor for years that always had one.
-        #expect(DeadlineRecalculation.changes(for: assigned(on: "2026-12-24"), reopenedOn: nil, rules: rules, calendar: before, loadedYears: [], today: d("2026-12-28")).isEmpty)
+        #expect(
+            DeadlineRecalculation.changes(
+                for: assigned(on: "2026-12-24"), reopenedOn: nil, rules: rules, calendar: before, loadedYears: [], today: d("2026-12-28")
+            ).isEmpty)
         #expect(changes(assigned(on: "2026-09-29")).isEmpty)
     }
 
@@ -77,8 +84,9 @@ struct DeadlineRecalculationTests {
         replied.repliedOn = d("2026-12-15")
         replied.publicationDue = rules.publicationDue(repliedOn: d("2026-12-15"), calendar: before)
         #expect(replied.publicationDue == d("2027-01-13"))
-        #expect(changes(replied)
-            == [.init(deadline: "publication_due", unit: "", from: d("2027-01-13"), to: d("2027-01-12"))])
+        #expect(
+            changes(replied)
+                == [.init(deadline: "publication_due", unit: "", from: d("2027-01-13"), to: d("2027-01-12"))])
         // Replied Wed 2026-12-30: 2027-01-28 provisionally; Saturday 01-09 working (−1) and
         // 01-25 off (+1) cancel out: no change.
         replied.repliedOn = d("2026-12-30")
@@ -91,8 +99,9 @@ struct DeadlineRecalculationTests {
         reopened.satisfaction = .dissatisfied
         reopened.answerDue = rules.reReplyDue(feedbackOn: d("2026-12-25"), calendar: before)
         #expect(reopened.answerDue == d("2027-01-25"))
-        #expect(changes(reopened, reopenedOn: d("2026-12-25"))
-            == [.init(deadline: "answer_due", unit: "", from: d("2027-01-25"), to: d("2027-01-26"))])
+        #expect(
+            changes(reopened, reopenedOn: d("2026-12-25"))
+                == [.init(deadline: "answer_due", unit: "", from: d("2027-01-25"), to: d("2027-01-26"))])
     }
 
     @Test func answersAndOpinionsAlreadyGivenFollowTheirCorrectedDates() {
@@ -140,12 +149,24 @@ struct DeadlineRecalculationTests {
         let old = ProposalsHandler(store: store, calendar: before, today: today)
         var request = Civic_Proposals_V1_RegisterItemRequest()
         request.kind = .npcSuggestion; request.year = 2026; request.number = "第26-901号"; request.title = "t"; request.topic = "elderly_care"
-        request.proposers = [.with { $0.name = "李四"; $0.lead = true }]
+        request.proposers = [
+            .with {
+                $0.name = "李四"; $0.lead = true
+            }
+        ]
         let id = try await old.registerItem(request, context: context).item.id
-        _ = try await old.assignItem(.with {
-            $0.id = id; $0.role = .leadSole; $0.on = "2026-12-24"
-            $0.units = [.with { $0.unit = "养老服务科"; $0.role = .leadSole }, .with { $0.unit = "社会救助科"; $0.role = .coHandling }]
-        }, context: context)
+        _ = try await old.assignItem(
+            .with {
+                $0.id = id; $0.role = .leadSole; $0.on = "2026-12-24"
+                $0.units = [
+                    .with {
+                        $0.unit = "养老服务科"; $0.role = .leadSole
+                    },
+                    .with {
+                        $0.unit = "社会救助科"; $0.role = .coHandling
+                    },
+                ]
+            }, context: context)
         #expect(try await store.item(id: id).units[1].opinionDue == d("2027-01-25"))
 
         let loaded = ProposalsHandler(store: store, calendar: after, today: today)
@@ -157,9 +178,17 @@ struct DeadlineRecalculationTests {
         #expect(listed.applied == false)
         #expect(listed.changes.map { "\($0.number) \($0.deadline) \($0.from) → \($0.to)" } == ["第26-901号 opinion_due 2027-01-25 → 2027-01-26"])
         #expect(try await store.item(id: id).units[1].opinionDue == d("2027-01-25"))  // listing changes nothing
-        let noNote = await #expect(throws: DomainError.self) { _ = try await loaded.recalculateDeadlines(.with { $0.years = [2027]; $0.apply = true }, context: context) }
+        let noNote = await #expect(throws: DomainError.self) {
+            _ = try await loaded.recalculateDeadlines(
+                .with {
+                    $0.years = [2027]; $0.apply = true
+                }, context: context)
+        }
         #expect(noNote?.rpcError.code == .invalidArgument)
-        let applied = try await loaded.recalculateDeadlines(.with { $0.years = [2027]; $0.apply = true; $0.note = "2027年节假日安排已载入" }, context: context)
+        let applied = try await loaded.recalculateDeadlines(
+            .with {
+                $0.years = [2027]; $0.apply = true; $0.note = "2027年节假日安排已载入"
+            }, context: context)
         #expect(applied.applied && applied.changes.count == 1)
         #expect(try await store.item(id: id).units[1].opinionDue == d("2027-01-26"))
         let last = try await store.auditTrail(itemID: id).last

@@ -27,8 +27,8 @@ struct DeadlineTests {
     @Test func holidaysAndAdjustedWorkingDays() {
         #expect(!calendar.isWorkingDay(d("2026-10-01")))  // 国庆
         #expect(!calendar.isWorkingDay(d("2026-02-16")))  // 春节
-        #expect(calendar.isWorkingDay(d("2026-02-14")))   // Saturday, 调休 working day
-        #expect(calendar.isWorkingDay(d("2026-10-10")))   // Saturday, 调休 working day
+        #expect(calendar.isWorkingDay(d("2026-02-14")))  // Saturday, 调休 working day
+        #expect(calendar.isWorkingDay(d("2026-10-10")))  // Saturday, 调休 working day
         #expect(!calendar.isWorkingDay(d("2026-11-28")))  // ordinary Saturday
         #expect(calendar.isWorkingDay(d("2026-11-25")))
     }

@@ -25,12 +25,12 @@ struct ImportTests {
 
     @Test func csvWithQuotesChineseNamesAndCoSigners() throws {
         let csv = #"""
-        \#(header)
-        代表建议,2021,十五届五次,第21-001号,"关于加强养老服务的建议, 第二稿",elderly_care,是,李四,嘉定代表团,138,NPC-0042,王五;赵六,"正文
-        第二段，含""引号"""
-        cppcc_proposal,2021,,第0021号,关于慈善事业的提案,charity,,钱七,社会福利界,,,,
+            \#(header)
+            代表建议,2021,十五届五次,第21-001号,"关于加强养老服务的建议, 第二稿",elderly_care,是,李四,嘉定代表团,138,NPC-0042,王五;赵六,"正文
+            第二段，含""引号"""
+            cppcc_proposal,2021,,第0021号,关于慈善事业的提案,charity,,钱七,社会福利界,,,,
 
-        """#
+            """#
         let lines = try ItemImport.csv(csv, validator: ItemValidator())
         #expect(lines.count == 2)
         let first = lines[0].registration
@@ -47,11 +47,11 @@ struct ImportTests {
 
     @Test func everyBadLineIsReportedAndNothingPasses() {
         let csv = """
-        \(header)
-        代表建议,2021,,第21-001号,标题,elderly_care,,李四,,,,,
-        someone,20x1,,,,weather,maybe,,,,,,
-        代表建议,2021,,第21-001号,重复,elderly_care,,王五,,,,,
-        """
+            \(header)
+            代表建议,2021,,第21-001号,标题,elderly_care,,李四,,,,,
+            someone,20x1,,,,weather,maybe,,,,,,
+            代表建议,2021,,第21-001号,重复,elderly_care,,王五,,,,,
+            """
         let found = problems { _ = try ItemImport.csv(csv, validator: ItemValidator()) }
         #expect(found.contains("line 3: kind \"someone\" is neither npc_suggestion (代表建议) nor cppcc_proposal (政协提案)"))
         #expect(found.contains("line 3: year \"20x1\" is not a number"))
@@ -63,10 +63,11 @@ struct ImportTests {
     }
 
     @Test func headerProblems() {
-        #expect(problems { _ = try ItemImport.csv("kind,year,number,title,topic,colour\n", validator: ItemValidator()) } == [
-            "line 1: unknown column \"colour\"; known: \(ItemImport.columns.joined(separator: ", "))",
-            "line 1: the header lacks the column \"lead_name\"",
-        ])
+        #expect(
+            problems { _ = try ItemImport.csv("kind,year,number,title,topic,colour\n", validator: ItemValidator()) } == [
+                "line 1: unknown column \"colour\"; known: \(ItemImport.columns.joined(separator: ", "))",
+                "line 1: the header lacks the column \"lead_name\"",
+            ])
         #expect(problems { _ = try ItemImport.csv("", validator: ItemValidator()) } == ["the file is empty"])
         #expect(problems { _ = try ItemImport.csv("\(header)\n\"open,2021", validator: ItemValidator()) } == ["line 2: a quoted field is not closed"])
         #expect(problems { _ = try ItemImport.csv("\(header)\n代表建议,2021\n", validator: ItemValidator()) } == ["line 2: 2 fields, the header has 13"])

@@ -1,8 +1,9 @@
 import CivicDomain
 import CivicRPC
+import Testing
+
 @testable import ProposalsDomain
 @testable import ProposalsService
-import Testing
 
 func validRegistration() -> ItemRegistration {
     ItemRegistration(

@@ -1,7 +1,8 @@
 import CivicDomain
+import Testing
+
 @testable import ProposalsDomain
 @testable import ProposalsService
-import Testing
 
 @Suite("CSV fields written")
 struct CSVFieldTests {

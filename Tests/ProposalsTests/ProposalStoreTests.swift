@@ -84,10 +84,11 @@ struct ProposalStoreTests {
             _ = try await store.register(r, by: staff)
         }
         let all = try await store.list(.init(), pageSize: 50, pageToken: "")
-        #expect(all.items.map { "\($0.year) \($0.kind.rawValue) \($0.number)" } == [
-            "2021 cppcc_proposal 第21-102号", "2021 npc_suggestion 第21-101号", "2021 npc_suggestion 第21-103号",
-            "2021 npc_suggestion 第21-104号", "2020 npc_suggestion 第20-100号",
-        ])
+        #expect(
+            all.items.map { "\($0.year) \($0.kind.rawValue) \($0.number)" } == [
+                "2021 cppcc_proposal 第21-102号", "2021 npc_suggestion 第21-101号", "2021 npc_suggestion 第21-103号",
+                "2021 npc_suggestion 第21-104号", "2020 npc_suggestion 第20-100号",
+            ])
         #expect(all.nextPageToken == "")
 
         let elderly2021 = try await store.list(.init(year: 2021, kind: .npcSuggestion, topic: "elderly_care"), pageSize: 50, pageToken: "")
@@ -106,7 +107,8 @@ struct ProposalStoreTests {
 @Suite("Proposals handler")
 struct ProposalsHandlerTests {
     let context = RPCContext(
-        method: "", metadata: [MetadataKey.principal: Principal(id: "k_staff1", roles: [.staff], services: ["proposals"]).encoded, MetadataKey.requestID: "r-9"],
+        method: "",
+        metadata: [MetadataKey.principal: Principal(id: "k_staff1", roles: [.staff], services: ["proposals"]).encoded, MetadataKey.requestID: "r-9"],
         deadline: nil, logger: Logger(label: "test"))
 
     func request() -> Civic_Proposals_V1_RegisterItemRequest {
@@ -196,20 +198,28 @@ struct ReportCountsTests {
                 return []
             }
         }
-        _ = try await store.apply(.startHandling, to: ids[0], by: staff) { item in item.metFaceToFace = true; return [] }
+        _ = try await store.apply(.startHandling, to: ids[0], by: staff) { item in
+            item.metFaceToFace = true; return []
+        }
         // One reply published, then its publication date corrected to after the limit:
         // the item moves from the on-time count to the late one.
         for event: ItemEvent in [.startHandling, .draft, .signBySection, .signOff, .report] { _ = try await store.apply(event, to: ids[1], by: staff) }
-        _ = try await store.apply(.reply, to: ids[1], by: staff) { item in item.publicationDue = CivilDate("2021-06-17"); return [] }
-        _ = try await store.apply(.publish, to: ids[1], by: staff) { item in item.publishedOn = CivilDate("2021-06-10"); return [] }
+        _ = try await store.apply(.reply, to: ids[1], by: staff) { item in
+            item.publicationDue = CivilDate("2021-06-17"); return []
+        }
+        _ = try await store.apply(.publish, to: ids[1], by: staff) { item in
+            item.publishedOn = CivilDate("2021-06-10"); return []
+        }
         let published = ids[1]
         try await store.database.write { db in try db.execute(sql: "UPDATE items SET published_on = '2021-06-18' WHERE id = ?", arguments: [published]) }
         let removed = ids[5]
         try await store.database.write { db in try db.execute(sql: "DELETE FROM items WHERE id = ?", arguments: [removed]) }
 
         let (kept, fresh) = try await store.database.read { db in
-            let key = "year, kind, coalesce(role,''), topic, key_supervised, state, answered_on_time, met_face_to_face, coalesce(result,''), coalesce(adoption,''), coalesce(satisfaction,''), coalesce(published_on <= publication_due, 0)"
-            let columns = "year, kind, role, topic, key_supervised, state, answered_on_time, met_face_to_face, result, adoption, satisfaction, published_on_time"
+            let key =
+                "year, kind, coalesce(role,''), topic, key_supervised, state, answered_on_time, met_face_to_face, coalesce(result,''), coalesce(adoption,''), coalesce(satisfaction,''), coalesce(published_on <= publication_due, 0)"
+            let columns =
+                "year, kind, role, topic, key_supervised, state, answered_on_time, met_face_to_face, result, adoption, satisfaction, published_on_time"
             let kept = try Row.fetchAll(db, sql: "SELECT \(columns), n FROM report_counts WHERE n > 0 ORDER BY 1,2,3,4,5,6,7,8,9,10,11,12")
                 .map { Array($0.databaseValues) }
             let fresh = try Row.fetchAll(db, sql: "SELECT \(key), COUNT(*) FROM items GROUP BY 1,2,3,4,5,6,7,8,9,10,11,12 ORDER BY 1,2,3,4,5,6,7,8,9,10,11,12")
@@ -235,8 +245,10 @@ struct OverdueCountTests {
         #expect(named == Set(ItemWorkflow.open.map(\.rawValue) + ["reported", "lead_sole", "lead_split"]))
         let store = try makeStore()
         let plan = try await store.database.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM items WHERE year = 2021 AND answer_due < '2022-01-01' AND \(ProposalsSchema.awaitingAnswer)")
-                .map { $0["detail"] as String }
+            try Row.fetchAll(
+                db, sql: "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM items WHERE year = 2021 AND answer_due < '2022-01-01' AND \(ProposalsSchema.awaitingAnswer)"
+            )
+            .map { $0["detail"] as String }
         }
         #expect(plan.contains { $0.contains("COVERING INDEX items_awaiting_answer") }, "\(plan)")
     }
@@ -277,7 +289,7 @@ struct ReportGroupTests {
         }
         // Before the deadline: the lead item reported upward is handled, not yet answered.
         let may = try await store.annualReport(year: 2021, asOf: CivilDate("2021-05-31")!)
-        #expect(may.total == 3)                         // the returned one is not the bureau's
+        #expect(may.total == 3)  // the returned one is not the bureau's
         #expect(may.returned == 1)
         #expect(may.byRole[.lead]?.count == 1)
         #expect(may.unassigned == 0)

@@ -3,9 +3,10 @@ import CivicProtos
 import CivicRPC
 import Foundation
 import Logging
+import Testing
+
 @testable import ProposalsDomain
 @testable import ProposalsService
-import Testing
 
 /// A deadline in a year without the State Council's notice is provisional, and every
 /// answer that shows it says so (Item.provisional_deadlines, UnitAssignment and UrgedItem).
@@ -17,15 +18,28 @@ struct ProvisionalDeadlineTests {
     func assignedItem(_ handler: ProposalsHandler) async throws -> Civic_Proposals_V1_Item {
         var request = Civic_Proposals_V1_RegisterItemRequest()
         request.kind = .npcSuggestion; request.year = 2026; request.number = "第26-950号"; request.title = "t"; request.topic = "elderly_care"
-        request.proposers = [.with { $0.name = "李四"; $0.lead = true }]
+        request.proposers = [
+            .with {
+                $0.name = "李四"; $0.lead = true
+            }
+        ]
         let id = try await handler.registerItem(request, context: context).item.id
         // Assigned Mon 2026-11-30: the reply is due 2027-03-01 (three months), the return
         // window ends 2026-12-09 (seven working days), the co-handling unit's opinion is due
         // 2026-12-30.
-        return try await handler.assignItem(.with {
-            $0.id = id; $0.role = .leadSole; $0.on = "2026-11-30"
-            $0.units = [.with { $0.unit = "养老服务科"; $0.role = .leadSole }, .with { $0.unit = "社会救助科"; $0.role = .coHandling }]
-        }, context: context).item
+        return try await handler.assignItem(
+            .with {
+                $0.id = id; $0.role = .leadSole; $0.on = "2026-11-30"
+                $0.units = [
+                    .with {
+                        $0.unit = "养老服务科"; $0.role = .leadSole
+                    },
+                    .with {
+                        $0.unit = "社会救助科"; $0.role = .coHandling
+                    },
+                ]
+            }, context: context
+        ).item
     }
 
     @Test func deadlinesInAProvisionalYearAreMarkedInEveryAnswer() async throws {

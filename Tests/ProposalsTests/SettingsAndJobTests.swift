@@ -5,9 +5,10 @@ import CivicStorage
 import Foundation
 import GRDB
 import Logging
+import Testing
+
 @testable import ProposalsDomain
 @testable import ProposalsService
-import Testing
 
 @Suite("Proposals settings and the daily urging job")
 struct SettingsAndJobTests {

@@ -4,9 +4,10 @@ import CivicServiceKit
 import CivicStorage
 import Foundation
 import GRDB
+import Testing
+
 @testable import ProposalsDomain
 @testable import ProposalsService
-import Testing
 
 /// An item in `state` with `role`, answer due 2026-06-10, as the urging plan sees it.
 private func item(_ state: ItemState, _ role: HandlingRole?, units: [UnitAssignment] = [], publicationDue: String? = nil) -> Item {
@@ -133,13 +134,14 @@ struct PublishedTextMigrationTests {
     @Test func repliesPublishedBeforeItAreMaskedNotCopied() async throws {
         let (path, old) = try databaseBefore("proposals-009-publication-and-urging", lastApplied: "proposals-008-unit-opinions")
         try await old.write { db in
-            try db.execute(sql: """
-                INSERT INTO items (id, kind, year, number, title, topic, state, registered_at, registered_by, role, reply_text, replied_on, published_on)
-                VALUES ('a', 'npc_suggestion', 2026, '1', 't', 'elderly_care', 'published', '2026-01-01T00:00:00Z', 's', 'lead_sole',
-                        '已致电13800000000，并联系13912345678。', '2026-05-20', '2026-05-25'),
-                       ('b', 'npc_suggestion', 2026, '2', 't', 'elderly_care', 'replied', '2026-01-01T00:00:00Z', 's', 'lead_sole',
-                        '13912345678', '2026-05-20', NULL)
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO items (id, kind, year, number, title, topic, state, registered_at, registered_by, role, reply_text, replied_on, published_on)
+                    VALUES ('a', 'npc_suggestion', 2026, '1', 't', 'elderly_care', 'published', '2026-01-01T00:00:00Z', 's', 'lead_sole',
+                            '已致电13800000000，并联系13912345678。', '2026-05-20', '2026-05-25'),
+                           ('b', 'npc_suggestion', 2026, '2', 't', 'elderly_care', 'replied', '2026-01-01T00:00:00Z', 's', 'lead_sole',
+                            '13912345678', '2026-05-20', NULL)
+                    """)
             try db.execute(sql: "INSERT INTO item_proposers (item_id, position, name, lead, contact) VALUES ('a', 0, '李四', 1, '13800000000')")
         }
         try old.close()
@@ -156,12 +158,13 @@ struct PublicationCountsMigrationTests {
         let (path, old) = try databaseBefore("proposals-012-report-publication-and-overdue", lastApplied: "proposals-011-urgings")
         try await old.write { db in
             for (id, publishedOn) in [("on-time", "'2026-06-17'"), ("late", "'2026-06-18'"), ("not-yet", "NULL")] {
-                try db.execute(sql: """
-                    INSERT INTO items (id, kind, year, number, title, topic, state, registered_at, registered_by, role, reply_text,
-                                       replied_on, answered_on_time, publication_due, published_on)
-                    VALUES ('\(id)', 'npc_suggestion', 2026, '\(id)', 't', 'elderly_care', \(publishedOn == "NULL" ? "'replied'" : "'published'"),
-                            '2026-01-01T00:00:00Z', 's', 'lead_sole', '答复', '2026-05-20', 1, '2026-06-17', \(publishedOn))
-                    """)
+                try db.execute(
+                    sql: """
+                        INSERT INTO items (id, kind, year, number, title, topic, state, registered_at, registered_by, role, reply_text,
+                                           replied_on, answered_on_time, publication_due, published_on)
+                        VALUES ('\(id)', 'npc_suggestion', 2026, '\(id)', 't', 'elderly_care', \(publishedOn == "NULL" ? "'replied'" : "'published'"),
+                                '2026-01-01T00:00:00Z', 's', 'lead_sole', '答复', '2026-05-20', 1, '2026-06-17', \(publishedOn))
+                        """)
             }
         }
         try old.close()
@@ -171,7 +174,9 @@ struct PublicationCountsMigrationTests {
         #expect(report.publication == .init(numerator: 2, denominator: 3))
         #expect(report.publicationOnTime == .init(numerator: 1, denominator: 2))
         // And the new triggers follow later changes: the last one published on time.
-        _ = try await store.apply(.publish, to: "not-yet", by: staff) { item in item.publishedOn = CivilDate("2026-06-10"); return [] }
+        _ = try await store.apply(.publish, to: "not-yet", by: staff) { item in
+            item.publishedOn = CivilDate("2026-06-10"); return []
+        }
         let after = try await store.annualReport(year: 2026, asOf: CivilDate("2026-07-01")!)
         #expect(after.publicationOnTime == .init(numerator: 2, denominator: 3))
         #expect(after.publication.percent.description == "100.0")
@@ -181,7 +186,8 @@ struct PublicationCountsMigrationTests {
 @Suite("Topic list from a file")
 struct TopicFileTests {
     @Test func aFileWithCommentsOrderAndARetiredTopic() throws {
-        let catalog = try TopicCatalog.parse("""
+        let catalog = try TopicCatalog.parse(
+            """
             # 本局议题分类
             elderly_care,养老服务
             social_assistance, 社会救助
@@ -201,13 +207,14 @@ struct TopicFileTests {
             _ = try TopicCatalog.parse("elderly_care,养老服务\nElderly,大写\nelderly_care,重复\nfuneral,\nx,名称,gone\njust-one-field")
             Issue.record("a bad file was accepted")
         } catch let error as TopicCatalog.TopicFileError {
-            #expect(error.problems == [
-                "line 2: code \"Elderly\" must be lower-case letters, digits and _ (at most 64), starting with a letter",
-                "line 3: code elderly_care is already on line 1",
-                "line 4: name is required (at most 50 characters)",
-                "line 5: third field must be \"retired\" or \"active\", not \"gone\"",
-                "line 6: expected code,名称[,retired], found 1 field(s)",
-            ])
+            #expect(
+                error.problems == [
+                    "line 2: code \"Elderly\" must be lower-case letters, digits and _ (at most 64), starting with a letter",
+                    "line 3: code elderly_care is already on line 1",
+                    "line 4: name is required (at most 50 characters)",
+                    "line 5: third field must be \"retired\" or \"active\", not \"gone\"",
+                    "line 6: expected code,名称[,retired], found 1 field(s)",
+                ])
         } catch {
             Issue.record("unexpected \(error)")
         }
@@ -237,12 +244,15 @@ struct TopicFileTests {
         let bad = folder.appendingPathComponent("bad.csv")
         try Data("Bad Code,名称\n".utf8).write(to: bad)
         #expect(throws: (any Error).self) { _ = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_TOPICS_FILE": bad.path]) }
-        #expect(throws: (any Error).self) { _ = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_TOPICS_FILE": folder.appendingPathComponent("none.csv").path]) }
+        #expect(throws: (any Error).self) {
+            _ = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_TOPICS_FILE": folder.appendingPathComponent("none.csv").path])
+        }
         // Stored items under a topic the file dropped are named in the warnings.
-        #expect(settings.warnings(today: d("2026-01-05"), topicsInUse: ["elderly_care", "funeral"]) == [
-            CalendarWarning.provisionalYear(2027),
-            "stored items use topics missing from the configured topic list: funeral; add them back (as retired) so reports name them",
-        ])
+        #expect(
+            settings.warnings(today: d("2026-01-05"), topicsInUse: ["elderly_care", "funeral"]) == [
+                CalendarWarning.provisionalYear(2027),
+                "stored items use topics missing from the configured topic list: funeral; add them back (as retired) so reports name them",
+            ])
     }
 
     @Test func aRunningServiceWarnsAboutTheTopicsItsItemsUse() async throws {
@@ -255,7 +265,8 @@ struct TopicFileTests {
         let store = try makeStore()
         _ = try await store.register(validRegistration(), by: staff)  // filed under elderly_care, which the file lacks
         let warnings = await settings.warnings(for: store)()
-        #expect(warnings.contains("stored items use topics missing from the configured topic list: elderly_care; add them back (as retired) so reports name them"))
+        #expect(
+            warnings.contains("stored items use topics missing from the configured topic list: elderly_care; add them back (as retired) so reports name them"))
         #expect(!warnings.joined().contains(file.path))
     }
 
@@ -266,9 +277,10 @@ struct TopicFileTests {
         // Early 2026: the next year, 2027, is provisional (warned while the current or next is).
         #expect(settings.warnings(today: d("2026-01-05"), topicsInUse: []) == [CalendarWarning.provisionalYear(2027)])
         // From June, deadlines also reach into 2027.
-        #expect(settings.warnings(today: d("2026-06-01"), topicsInUse: []) == [
-            CalendarWarning.provisionalYear(2027),
-        ])
+        #expect(
+            settings.warnings(today: d("2026-06-01"), topicsInUse: []) == [
+                CalendarWarning.provisionalYear(2027)
+            ])
         #expect(WorkingCalendar.standard.missingYears(from: d("2026-11-25"), through: d("2028-01-01")) == [2027, 2028])
         #expect(WorkingCalendar.standard.missingYears(from: d("2026-11-25"), through: d("2026-01-01")) == [])
     }

@@ -51,10 +51,11 @@ struct WorkflowTests {
         return rows.map { ($0.0, $0.1, $0.2.map { $0 }, $0.3) }
     }()
 
-    static let events: [ItemEvent] = HandlingRole.allCases.map { .assign(role: $0) } + [
-        .returnItem, .acknowledge, .startHandling, .recordContact, .unitOpinion, .urge, .extendDeadline, .draft, .signBySection,
-        .signOff, .sendBack, .report, .reply, .recordProgress, .publish,
-    ] + Satisfaction.allCases.map { .feedback($0) }
+    static let events: [ItemEvent] =
+        HandlingRole.allCases.map { .assign(role: $0) } + [
+            .returnItem, .acknowledge, .startHandling, .recordContact, .unitOpinion, .urge, .extendDeadline, .draft, .signBySection,
+            .signOff, .sendBack, .report, .reply, .recordProgress, .publish,
+        ] + Satisfaction.allCases.map { .feedback($0) }
 
     /// Every legal move, one per line: (from, event, role, to), expanded from `spec`.
     static let legal: [(S, ItemEvent, HandlingRole?, S)] = spec.flatMap { states, event, roles, to in
@@ -64,7 +65,8 @@ struct WorkflowTests {
     /// Every (state, event, role) the machine can meet: the spec's moves are legal and go
     /// where it says, everything else is refused: 13 states × 22 events × roles.
     @Test func theMachineIsExactlyTheSpec() {
-        var checked = 0, allowed = 0
+        var checked = 0
+        var allowed = 0
         for state in S.allCases {
             let roles: [HandlingRole?] = state == .registered ? [nil] : HandlingRole.allCases.map { $0 }
             for event in Self.events {
@@ -73,7 +75,10 @@ struct WorkflowTests {
                     let expected = Self.legal.first { $0.0 == state && $0.1 == event && $0.2 == role }?.3
                     let actual = try? ItemWorkflow.next(state, on: event, role: role)
                     if actual != nil { allowed += 1 }
-                    #expect(actual == expected, "\(state) --\(event.name) [\(role?.rawValue ?? "no role")]--> \(actual.map { "\($0)" } ?? "refused"), spec: \(expected.map { "\($0)" } ?? "refused")")
+                    #expect(
+                        actual == expected,
+                        "\(state) --\(event.name) [\(role?.rawValue ?? "no role")]--> \(actual.map { "\($0)" } ?? "refused"), spec: \(expected.map { "\($0)" } ?? "refused")"
+                    )
                 }
             }
         }
@@ -89,22 +94,22 @@ struct WorkflowTests {
 
     /// A sample of illegal ones, with the reason they are refused.
     static let illegal: [(S, ItemEvent, HandlingRole?)] = [
-        (.registered, .reply, nil),                     // skipping gates
+        (.registered, .reply, nil),  // skipping gates
         (.registered, .startHandling, nil),
         (.assigned, .assign(role: .leadSole), .leadSole),  // assigned twice
-        (.assigned, .acknowledge, .leadSole),           // only reference items are acknowledged
-        (.assigned, .startHandling, .reference),        // reference items are not handled
-        (.handling, .signOff, .leadSole),               // the leader signs after the section
-        (.drafted, .report, .leadSole),                 // not yet signed
-        (.reported, .reply, .coHandling),               // 协办 gets no formal reply
+        (.assigned, .acknowledge, .leadSole),  // only reference items are acknowledged
+        (.assigned, .startHandling, .reference),  // reference items are not handled
+        (.handling, .signOff, .leadSole),  // the leader signs after the section
+        (.drafted, .report, .leadSole),  // not yet signed
+        (.reported, .reply, .coHandling),  // 协办 gets no formal reply
         (.replied, .publish, .coHandling),
-        (.handling, .returnItem, .leadSole),            // only straight after assignment
-        (.returned, .startHandling, .leadSole),         // final
-        (.acknowledged, .urge, .reference),             // nothing is due
-        (.assigned, .urge, .reference),                 // nor before acknowledging
+        (.handling, .returnItem, .leadSole),  // only straight after assignment
+        (.returned, .startHandling, .leadSole),  // final
+        (.acknowledged, .urge, .reference),  // nothing is due
+        (.assigned, .urge, .reference),  // nor before acknowledging
         (.assigned, .extendDeadline, .reference),
         (.reported, .urge, .coHandling),
-        (.published, .urge, .leadSole),                 // everything owed is done
+        (.published, .urge, .leadSole),  // everything owed is done
         (.registered, .urge, nil),
         (.handling, .feedback(.satisfied), .leadSole),  // feedback rates a reply
         (.registered, .publish, nil),

@@ -97,7 +97,9 @@ struct FrameDecoderTests {
     }
 
     @Test func methodPathSplitting() {
-        #expect(RPCMethod.split(path: "/civic.proposals.v1.ProposalService/GetItem").map { "\($0.service)|\($0.method)" } == "civic.proposals.v1.ProposalService|GetItem")
+        #expect(
+            RPCMethod.split(path: "/civic.proposals.v1.ProposalService/GetItem").map { "\($0.service)|\($0.method)" }
+                == "civic.proposals.v1.ProposalService|GetItem")
         #expect(RPCMethod.split(path: "civic.x/Get") == nil)
         #expect(RPCMethod.split(path: "/civic.x/") == nil)
         #expect(RPCMethod.split(path: "//Get") == nil)

@@ -4,6 +4,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import SwiftProtobuf
 
 /// A message type to echo: HealthCheckRequest has one string field, enough to carry a tag.
 typealias Tagged = Civic_Health_V1_HealthCheckRequest
@@ -29,7 +30,11 @@ struct SecretError: Error, CustomStringConvertible {
 /// Records what the handlers saw, for assertions.
 final class Observations: Sendable {
     private let box = NIOLockedValueBox<(cancelled: Int, finished: Int, maxConcurrent: Int, current: Int)>((0, 0, 0, 0))
-    func enter() { box.withLockedValue { $0.current += 1; $0.maxConcurrent = max($0.maxConcurrent, $0.current) } }
+    func enter() {
+        box.withLockedValue {
+            $0.current += 1; $0.maxConcurrent = max($0.maxConcurrent, $0.current)
+        }
+    }
     func leave(cancelled: Bool) {
         box.withLockedValue {
             $0.current -= 1
@@ -57,7 +62,8 @@ func testHandlers(_ observations: Observations) -> [RPCHandler] {
         },
         RPCHandler(TestMethods.crash) { (_: Tagged, _) -> Tagged in throw SecretError() },
         RPCHandler(TestMethods.reject) { (request: Tagged, _) -> Tagged in
-            throw RPCError(.failedPrecondition, "item is REGISTERED, cannot reply", details: [ErrorDetail(field: "state", reason: "INVALID_STATE", description: "x")])
+            throw RPCError(
+                .failedPrecondition, "item is REGISTERED, cannot reply", details: [ErrorDetail(field: "state", reason: "INVALID_STATE", description: "x")])
         },
     ]
 }
@@ -131,5 +137,4 @@ func frameBytes(_ message: some SwiftProtobufMessage) throws -> [UInt8] {
     Array(try Framing.frame(message, allocator: ByteBufferAllocator()).readableBytesView)
 }
 
-import SwiftProtobuf
 typealias SwiftProtobufMessage = SwiftProtobuf.Message

@@ -47,7 +47,9 @@ struct RequestFieldsTests {
         #expect(try RequestFields.date("", field: "on", today: today, notAfterToday: true) == today)
         #expect(try RequestFields.date("2026-11-30", field: "on", today: today, notAfterToday: true) == CivilDate("2026-11-30"))
         #expect(try RequestFields.date("2027-01-05", field: "due", today: today, notAfterToday: false) == CivilDate("2027-01-05"))
-        #expect(#expect(throws: DomainError.self) { try RequestFields.date("2026-12-03", field: "on", today: today, notAfterToday: true) }?.reason == "IN_THE_FUTURE")
+        #expect(
+            #expect(throws: DomainError.self) { try RequestFields.date("2026-12-03", field: "on", today: today, notAfterToday: true) }?.reason
+                == "IN_THE_FUTURE")
         #expect(#expect(throws: DomainError.self) { try RequestFields.date("2026-02-30", field: "on", today: today, notAfterToday: true) }?.reason == "INVALID")
         #expect(try RequestFields.optionalDate("", field: "since") == nil)
     }

@@ -15,7 +15,7 @@ let widgetMigrations = [
             t.primaryKey("id", .text)
             t.column("name", .text).notNull()
         }
-    },
+    }
 ]
 
 @Suite("Database setup")
@@ -52,9 +52,12 @@ struct DatabaseTests {
             try pool.write { db in try db.execute(sql: "INSERT INTO widget (id, name) VALUES ('w1', 'kept')") }
             try pool.close()
         }
-        let more = widgetMigrations + [DatabaseMigration("widgets-002-colour") { db in
-            try db.alter(table: "widget") { t in t.add(column: "colour", .text).notNull().defaults(to: "red") }
-        }]
+        let more =
+            widgetMigrations + [
+                DatabaseMigration("widgets-002-colour") { db in
+                    try db.alter(table: "widget") { t in t.add(column: "colour", .text).notNull().defaults(to: "red") }
+                }
+            ]
         let pool = try CivicDatabase.open(path: path, migrations: more)
         let row = try pool.read { db in try String.fetchOne(db, sql: "SELECT name || ':' || colour FROM widget WHERE id = 'w1'") }
         #expect(row == "kept:red")

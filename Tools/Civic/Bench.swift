@@ -66,7 +66,8 @@ struct Bench: AsyncParsableCommand {
         var results: [String: [Int: Result]] = [:]
         for count in counts {
             for target in targets {
-                let options = CallOptions(metadata: try metadata(for: Civic_Proposals_V1_ProposalService.Method.getItem, payload: payload), timeout: .seconds(30))
+                let options = CallOptions(
+                    metadata: try metadata(for: Civic_Proposals_V1_ProposalService.Method.getItem, payload: payload), timeout: .seconds(30))
                 let result = try await measure(target.address, connections: count, payload: payload, options: options)
                 results[target.label, default: [:]][count] = result
                 print(
@@ -80,8 +81,9 @@ struct Bench: AsyncParsableCommand {
             var line = String(format: "conns %3d  gateway +%d µs", count, Int(g.p50) - Int(d.p50))
             if let n = results["nginx"]?[count] {
                 let nAdded = max(1, Int(n.p50) - Int(d.p50))
-                line += String(format: "  nginx +%d µs  added-latency ratio %.2f  throughput ratio %.2f",
-                               Int(n.p50) - Int(d.p50), Double(Int(g.p50) - Int(d.p50)) / Double(nAdded), g.throughput / n.throughput)
+                line += String(
+                    format: "  nginx +%d µs  added-latency ratio %.2f  throughput ratio %.2f",
+                    Int(n.p50) - Int(d.p50), Double(Int(g.p50) - Int(d.p50)) / Double(nAdded), g.throughput / n.throughput)
             }
             print(line)
         }
@@ -109,7 +111,9 @@ struct Bench: AsyncParsableCommand {
         proposer.name = "张三"
         proposer.lead = true
         register.proposers = [proposer]
-        return try await Civic_Proposals_V1_ProposalServiceClient(client).registerItem(register, options: CallOptions(metadata: try metadata(try register.serializedBytes()))).item.id
+        return try await Civic_Proposals_V1_ProposalServiceClient(client).registerItem(
+            register, options: CallOptions(metadata: try metadata(try register.serializedBytes()))
+        ).item.id
     }
 
     private func measure(_ address: (host: String, port: Int), connections: Int, payload: Data, options: CallOptions) async throws -> Result {

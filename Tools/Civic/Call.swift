@@ -9,11 +9,11 @@ struct Call: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Call any method through the gateway and print the JSON reply (or the status).",
         discussion: """
-        Example:
-          civic call civic.proposals.v1.ProposalService/ListItems '{"year": 2021}'
-        The request is protobuf canonical JSON; '-' reads it from standard input, '@file' from a file.
-        On an error the status is printed to standard error and the exit code is the gRPC status code.
-        """)
+            Example:
+              civic call civic.proposals.v1.ProposalService/ListItems '{"year": 2021}'
+            The request is protobuf canonical JSON; '-' reads it from standard input, '@file' from a file.
+            On an error the status is printed to standard error and the exit code is the gRPC status code.
+            """)
 
     @Argument(help: "The method, package.Service/Method.")
     var method: String
@@ -66,7 +66,8 @@ struct Call: AsyncParsableCommand {
 /// Re-indents canonical JSON for people, keeping protobuf's field order.
 func prettyJSON(_ data: Data) -> String {
     guard let object = try? JSONSerialization.jsonObject(with: data),
-          let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
+        let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    else {
         return String(decoding: data, as: UTF8.self)
     }
     return String(decoding: pretty, as: UTF8.self)

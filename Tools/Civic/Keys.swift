@@ -25,15 +25,16 @@ struct Keys: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Issue a key; prints its token once.",
             discussion: """
-            Examples:
-              civic keys create --name "提案办 王芳" --role staff --service proposals
-              civic keys create --name "代表 李四" --role deputy --subject NPC-310114-0042 --expires 2027-03-31
-              civic keys create --name "市场监管局" --role department --expires 2027-12-31
-            """)
+                Examples:
+                  civic keys create --name "提案办 王芳" --role staff --service proposals
+                  civic keys create --name "代表 李四" --role deputy --subject NPC-310114-0042 --expires 2027-03-31
+                  civic keys create --name "市场监管局" --role department --expires 2027-12-31
+                """)
 
         @Option(help: "Who or what holds the key.") var name: String
         @Option(help: "admin, staff, leader, deputy, department or service (repeatable).") var role: [String]
-        @Option(help: "Service the key may act on: proposals, assistance, eldercare, organizations, enforcement (repeatable; staff keys need one).") var service: [String] = []
+        @Option(help: "Service the key may act on: proposals, assistance, eldercare, organizations, enforcement (repeatable; staff keys need one).")
+        var service: [String] = []
         @Option(help: "6-digit administrative division code the key is limited to.") var division: String = ""
         @Option(help: "A deputy's member id, or a department's name.") var subject: String = ""
         @Option(help: "Expiry: YYYY-MM-DD (end of that day, China time) or RFC 3339.") var expires: String = ""

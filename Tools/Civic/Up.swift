@@ -23,10 +23,12 @@ struct Up: AsyncParsableCommand {
     var gatewayPort: Int?
     @Option(help: "Gateway HTTP port. Env: CIVIC_GATEWAY_HTTP_PORT. Default: 8080.")
     var httpPort: Int?
-    @Option(name: .customLong("service-port"), help: ArgumentHelp(
-        "A service's framed-RPC port as NAME=PORT; repeat for each. Env: CIVIC_<NAME>_PORT. Defaults: "
-            + ServiceCatalog.services.map { "\($0.name) \($0.defaultPort)" }.joined(separator: ", ") + ".",
-        valueName: "name=port"))
+    @Option(
+        name: .customLong("service-port"),
+        help: ArgumentHelp(
+            "A service's framed-RPC port as NAME=PORT; repeat for each. Env: CIVIC_<NAME>_PORT. Defaults: "
+                + ServiceCatalog.services.map { "\($0.name) \($0.defaultPort)" }.joined(separator: ", ") + ".",
+            valueName: "name=port"))
     var servicePorts: [String] = []
 
     @Option(help: "Log level for every process. Env: CIVIC_LOG_LEVEL. Default: info.")
@@ -96,10 +98,12 @@ struct Up: AsyncParsableCommand {
         bin: String, framesPort: Int, http: Int
     ) async throws {
         for service in services {
-            try supervisor.launch(name: service.name, path: "\(bin)/\(service.name)", arguments: [
-                "--host", host, "--port", "\(service.port)", "--data", data, "--log-level", level,
-                "--internal-key-file", (data as NSString).appendingPathComponent("internal.key"),
-            ])
+            try supervisor.launch(
+                name: service.name, path: "\(bin)/\(service.name)",
+                arguments: [
+                    "--host", host, "--port", "\(service.port)", "--data", data, "--log-level", level,
+                    "--internal-key-file", (data as NSString).appendingPathComponent("internal.key"),
+                ])
         }
         for service in services {
             try await supervisor.waitUntilServing(name: service.name, host: host, port: service.port)
@@ -112,15 +116,16 @@ struct Up: AsyncParsableCommand {
         try supervisor.launch(name: "gateway", path: "\(bin)/gateway", arguments: gatewayArguments)
         try await supervisor.waitUntilServing(name: "gateway", host: host, port: framesPort)
 
-        say("""
+        say(
+            """
 
-        Civic is up. Data folder: \(URL(fileURLWithPath: data).standardizedFileURL.path)
-          gateway        frames \(host):\(framesPort)   http http://\(host):\(http)  (/healthz, /metrics, POST /rpc/<Service>/<Method>)
-        \(services.map { "  \($0.name.padding(toLength: 14, withPad: " ", startingAt: 0)) frames \(host):\($0.port)" }.joined(separator: "\n"))
-        Admin key: \(URL(fileURLWithPath: data).standardizedFileURL.path)/admin.token (written on first start; civic reads it by default)
-        Try: civic call civic.proposals.v1.ProposalService/ListItems '{}'     Stop: Ctrl-C
+            Civic is up. Data folder: \(URL(fileURLWithPath: data).standardizedFileURL.path)
+              gateway        frames \(host):\(framesPort)   http http://\(host):\(http)  (/healthz, /metrics, POST /rpc/<Service>/<Method>)
+            \(services.map { "  \($0.name.padding(toLength: 14, withPad: " ", startingAt: 0)) frames \(host):\($0.port)" }.joined(separator: "\n"))
+            Admin key: \(URL(fileURLWithPath: data).standardizedFileURL.path)/admin.token (written on first start; civic reads it by default)
+            Try: civic call civic.proposals.v1.ProposalService/ListItems '{}'     Stop: Ctrl-C
 
-        """)
+            """)
     }
 }
 
@@ -170,7 +175,8 @@ final class Supervisor: @unchecked Sendable {
         while Date() < giveUp {
             if lock.withLock({ stopping }) { throw ExitCode(1) }
             if let answer = try? await health.check(.init(), options: CallOptions(timeout: .milliseconds(500))),
-               answer.status == .serving || (name == "gateway" && answer.status == .notServing) {
+                answer.status == .serving || (name == "gateway" && answer.status == .notServing)
+            {
                 return  // the gateway is up even if a backend is not (yet) serving
             }
             try await Task.sleep(nanoseconds: 100_000_000)

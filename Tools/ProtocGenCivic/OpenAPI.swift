@@ -85,32 +85,43 @@ enum OpenAPIDocument {
                 "code": ["type": "integer", "description": "gRPC status code number"],
                 "status": ["type": "string", "description": "gRPC status code name, e.g. INVALID_ARGUMENT"],
                 "message": ["type": "string"],
-                "details": ["type": "array", "items": [
-                    "type": "object",
-                    "properties": ["field": ["type": "string"], "reason": ["type": "string"], "description": ["type": "string"]],
-                ]],
+                "details": [
+                    "type": "array",
+                    "items": [
+                        "type": "object",
+                        "properties": ["field": ["type": "string"], "reason": ["type": "string"], "description": ["type": "string"]],
+                    ],
+                ],
             ],
         ]
-        paths["/healthz"] = ["get": [
-            "operationId": "healthz", "summary": "200 when every backend is SERVING, else 503 with each service's state",
-            "security": [] as [Any],
-            "responses": [
-                "200": ["description": "all SERVING", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/civic.Health"]]]],
-                "503": ["description": "some service not SERVING", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/civic.Health"]]]],
-            ],
-        ]]
+        paths["/healthz"] = [
+            "get": [
+                "operationId": "healthz", "summary": "200 when every backend is SERVING, else 503 with each service's state",
+                "security": [] as [Any],
+                "responses": [
+                    "200": ["description": "all SERVING", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/civic.Health"]]]],
+                    "503": [
+                        "description": "some service not SERVING", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/civic.Health"]]],
+                    ],
+                ],
+            ]
+        ]
         schemas["civic.Health"] = [
             "type": "object",
             "properties": ["status": ["type": "string"], "services": ["type": "object", "additionalProperties": ["type": "string"]]],
         ]
-        paths["/metrics"] = ["get": [
-            "operationId": "metrics", "summary": "Prometheus text format", "security": [] as [Any],
-            "responses": ["200": ["description": "metrics", "content": ["text/plain": ["schema": ["type": "string"]]]]],
-        ]]
-        paths["/openapi.json"] = ["get": [
-            "operationId": "openapi", "summary": "This document", "security": [] as [Any],
-            "responses": ["200": ["description": "OpenAPI 3 document", "content": ["application/json": ["schema": ["type": "object"]]]]],
-        ]]
+        paths["/metrics"] = [
+            "get": [
+                "operationId": "metrics", "summary": "Prometheus text format", "security": [] as [Any],
+                "responses": ["200": ["description": "metrics", "content": ["text/plain": ["schema": ["type": "string"]]]]],
+            ]
+        ]
+        paths["/openapi.json"] = [
+            "get": [
+                "operationId": "openapi", "summary": "This document", "security": [] as [Any],
+                "responses": ["200": ["description": "OpenAPI 3 document", "content": ["application/json": ["schema": ["type": "object"]]]]],
+            ]
+        ]
         let document: [String: Any] = [
             "openapi": "3.0.3",
             "info": [
@@ -125,10 +136,12 @@ enum OpenAPIDocument {
             "paths": paths,
             "components": [
                 "securitySchemes": ["bearerAuth": ["type": "http", "scheme": "bearer", "description": "A Civic API key (civic keys create)."]],
-                "responses": ["Error": [
-                    "description": "An error: the gRPC status as JSON",
-                    "content": ["application/json": ["schema": ["$ref": "#/components/schemas/civic.Error"]]],
-                ]],
+                "responses": [
+                    "Error": [
+                        "description": "An error: the gRPC status as JSON",
+                        "content": ["application/json": ["schema": ["$ref": "#/components/schemas/civic.Error"]]],
+                    ]
+                ],
                 "schemas": schemas,
             ],
         ]

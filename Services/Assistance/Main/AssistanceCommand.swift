@@ -1,6 +1,6 @@
 import ArgumentParser
-import CivicServiceKit
 import AssistanceService
+import CivicServiceKit
 
 @main
 struct AssistanceCommand: AsyncParsableCommand {

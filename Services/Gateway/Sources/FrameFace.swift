@@ -88,7 +88,12 @@ private final class GatewayConnectionHandler: ChannelInboundHandler {
         clientAddress = context.channel.remoteAddress?.ipAddress ?? "unknown"
         guard server.connectionOpened(clientAddress) else {
             server.gateway.metrics.recordRefusal(reason: "TOO_MANY_CONNECTIONS")
-            reply(0, Gateway.failure(RPCError(.resourceExhausted, "too many connections from \(clientAddress) (at most \(server.gateway.configuration.maxConnectionsPerClient)); closing")))
+            reply(
+                0,
+                Gateway.failure(
+                    RPCError(
+                        .resourceExhausted,
+                        "too many connections from \(clientAddress) (at most \(server.gateway.configuration.maxConnectionsPerClient)); closing")))
             // Close our side only and let the peer read the refusal: closing outright with its
             // request unread would reset the connection and the refusal could be lost.
             context.close(mode: .output, promise: nil)
@@ -136,7 +141,11 @@ private final class GatewayConnectionHandler: ChannelInboundHandler {
         }
         guard inFlight.count < server.gateway.configuration.maxInFlightPerConnection else {
             server.release()
-            reply(callID, Gateway.failure(RPCError(.resourceExhausted, "too many calls in flight on this connection (at most \(server.gateway.configuration.maxInFlightPerConnection))")))
+            reply(
+                callID,
+                Gateway.failure(
+                    RPCError(
+                        .resourceExhausted, "too many calls in flight on this connection (at most \(server.gateway.configuration.maxInFlightPerConnection))")))
             return
         }
         inFlight.insert(callID)

@@ -48,9 +48,10 @@ public final class Gateway: Sendable {
         var routes: [String: RoutedBackend] = [:]
         var backends: [RoutedBackend] = []
         for backend in configuration.backends {
-            let client = RPCClient(configuration: .init(
-                host: backend.address.host, port: backend.address.port, connections: configuration.connectionsPerBackend,
-                defaultTimeout: configuration.maxCallDuration, connectTimeout: .seconds(1), maxFrameSize: configuration.maxFrameBytes))
+            let client = RPCClient(
+                configuration: .init(
+                    host: backend.address.host, port: backend.address.port, connections: configuration.connectionsPerBackend,
+                    defaultTimeout: configuration.maxCallDuration, connectTimeout: .seconds(1), maxFrameSize: configuration.maxFrameBytes))
             let routed = RoutedBackend(backend: backend, client: client)
             backends.append(routed)
             for service in backend.protoServices { routes[service] = routed }
@@ -62,7 +63,9 @@ public final class Gateway: Sendable {
     /// Forwards one call and completes with the answer to give the caller (call id not yet
     /// restored). Never fails: transport problems become statuses. `client` is the caller's
     /// address, which public callers are rate-limited by.
-    func forward(_ request: Civic_Rpc_V1_RequestEnvelope, face: String, client: String, on eventLoop: any EventLoop) -> EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope> {
+    func forward(_ request: Civic_Rpc_V1_RequestEnvelope, face: String, client: String, on eventLoop: any EventLoop) -> EventLoopFuture<
+        Civic_Rpc_V1_ResponseEnvelope
+    > {
         let started = NIODeadline.now()
         var request = request
         let method = request.method
@@ -72,7 +75,8 @@ public final class Gateway: Sendable {
         }
         // The credential stops here; services see only the principal the gateway vouches for.
         // (Keys are lower case by the protocol; the capitalised HTTP spelling is dropped too.)
-        let credential = request.metadata.removeValue(forKey: MetadataKey.authorization)
+        let credential =
+            request.metadata.removeValue(forKey: MetadataKey.authorization)
             ?? request.metadata.removeValue(forKey: "Authorization")
         var requestID = request.metadata[MetadataKey.requestID] ?? ""
         if !RequestIDGenerator.acceptable(requestID) {
@@ -98,7 +102,8 @@ public final class Gateway: Sendable {
                     future = route(request, service: String(serviceName), on: eventLoop)
                     future.whenComplete { [inFlight] _ in inFlight.release(caller) }
                 } else {
-                    future = eventLoop.makeSucceededFuture(Self.failure(RPCError(.resourceExhausted, "too many calls in flight for this caller (at most \(inFlight.maxPerCaller))")))
+                    future = eventLoop.makeSucceededFuture(
+                        Self.failure(RPCError(.resourceExhausted, "too many calls in flight for this caller (at most \(inFlight.maxPerCaller))")))
                 }
             } catch {
                 future = eventLoop.makeSucceededFuture(authenticationFailure(error, method: method, client: client, face: face))
@@ -115,11 +120,13 @@ public final class Gateway: Sendable {
             response.metadata[MetadataKey.requestID] = finalRequestID
             let elapsed = (NIODeadline.now() - started).nanoseconds
             metrics.record(method: finalMetricMethod, face: face, code: response.status.code, nanoseconds: elapsed)
-            logger.info("call", metadata: [
-                "face": "\(face)", "principal": "\(finalPrincipal)", "method": "\(method)", "status": "\(response.status.code.name)",
-                "ms": "\(String(format: "%.2f", Double(elapsed) / 1e6))", "request_id": "\(finalRequestID)",
-                "bytes_in": "\(bytesIn)", "bytes_out": "\(response.payload.count)",
-            ])
+            logger.info(
+                "call",
+                metadata: [
+                    "face": "\(face)", "principal": "\(finalPrincipal)", "method": "\(method)", "status": "\(response.status.code.name)",
+                    "ms": "\(String(format: "%.2f", Double(elapsed) / 1e6))", "request_id": "\(finalRequestID)",
+                    "bytes_in": "\(bytesIn)", "bytes_out": "\(response.payload.count)",
+                ])
             return response
         }
     }
@@ -133,16 +140,19 @@ public final class Gateway: Sendable {
         }
         if rpcError.code == .unauthenticated || rpcError.code == .permissionDenied {
             metrics.recordRefusal(reason: rpcError.code.name)
-            logger.warning("call refused", metadata: [
-                "face": "\(face)", "client": "\(client)", "method": "\(method)", "status": "\(rpcError.code.name)", "why": "\(rpcError.message)",
-            ])
+            logger.warning(
+                "call refused",
+                metadata: [
+                    "face": "\(face)", "client": "\(client)", "method": "\(method)", "status": "\(rpcError.code.name)", "why": "\(rpcError.message)",
+                ])
         } else if rpcError.code == .resourceExhausted {
             metrics.recordRefusal(reason: "RATE_LIMITED")
         }
         return response
     }
 
-    private func route(_ request: Civic_Rpc_V1_RequestEnvelope, service: String, on eventLoop: any EventLoop) -> EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope> {
+    private func route(_ request: Civic_Rpc_V1_RequestEnvelope, service: String, on eventLoop: any EventLoop) -> EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope>
+    {
         if service == Civic_Health_V1_Health.name {
             let promise = eventLoop.makePromise(of: Civic_Rpc_V1_ResponseEnvelope.self)
             promise.completeWithTask { [self] in await answerHealth(request) }
@@ -176,7 +186,9 @@ public final class Gateway: Sendable {
         }
     }
 
-    private func send(_ request: Civic_Rpc_V1_RequestEnvelope, to backend: RoutedBackend, on eventLoop: any EventLoop) -> EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope> {
+    private func send(_ request: Civic_Rpc_V1_RequestEnvelope, to backend: RoutedBackend, on eventLoop: any EventLoop) -> EventLoopFuture<
+        Civic_Rpc_V1_ResponseEnvelope
+    > {
         var request = request
         let maxMillis = UInt64(configuration.maxCallDuration.nanoseconds / 1_000_000)
         let millis = request.deadlineMs == 0 ? maxMillis : min(request.deadlineMs, maxMillis)
@@ -289,9 +301,10 @@ final class RequestIDGenerator: Sendable {
     /// A caller's request id is kept when it is 1–128 of `A-Z a-z 0-9 . _ : -`: it goes into
     /// every log line and into the seal, so nothing that could break a line or a field.
     static func acceptable(_ id: String) -> Bool {
-        (1...128).contains(id.utf8.count) && id.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7a) || byte == 0x2e || byte == 0x5f || byte == 0x3a || byte == 0x2d
-        }
+        (1...128).contains(id.utf8.count)
+            && id.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7a) || byte == 0x2e || byte == 0x5f || byte == 0x3a || byte == 0x2d
+            }
     }
 
     private let prefix = String(UInt32.random(in: 0...UInt32.max), radix: 16)

@@ -1,5 +1,5 @@
-import CivicCatalog
 import ArgumentParser
+import CivicCatalog
 import CivicProtoServices
 import CivicRPC
 import CivicServiceKit
@@ -102,7 +102,9 @@ public struct GatewayConfiguration: Sendable, CustomStringConvertible {
     public var description: String {
         "host=\(host) frames-port=\(framesPort) http-port=\(httpPort) data=\(dataDirectory) max-frame-bytes=\(maxFrameBytes) "
             + "internal-key=\(internalKey == nil ? "none" : "set") admin-token=\(adminToken == nil ? "none" : "set") "
-            + "max-in-flight-per-caller=\(maxInFlightPerCaller) rate-limits=" + rateLimits.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.name):\($0.value.perSecond)/\($0.value.burst)" }.joined(separator: ",") + " "
+            + "max-in-flight-per-caller=\(maxInFlightPerCaller) rate-limits="
+            + rateLimits.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.name):\($0.value.perSecond)/\($0.value.burst)" }.joined(separator: ",")
+            + " "
             + "connections-per-backend=\(connectionsPerBackend) backends=" + backends.map { "\($0.name)@\($0.address)" }.joined(separator: ",")
     }
 }
@@ -115,9 +117,11 @@ public struct GatewayOptions: ParsableArguments, Sendable {
     public var port: Int?
     @Option(help: "Port for HTTP/JSON, /healthz and /metrics. Env: CIVIC_GATEWAY_HTTP_PORT. Default: 8080.")
     public var httpPort: Int?
-    @Option(name: .customLong("backend"), help: ArgumentHelp(
-        "Where a service listens, as NAME=HOST:PORT; repeat for each. Env: CIVIC_<NAME>_ADDR (HOST:PORT). Default: 127.0.0.1 on the service's default port.",
-        valueName: "name=host:port"))
+    @Option(
+        name: .customLong("backend"),
+        help: ArgumentHelp(
+            "Where a service listens, as NAME=HOST:PORT; repeat for each. Env: CIVIC_<NAME>_ADDR (HOST:PORT). Default: 127.0.0.1 on the service's default port.",
+            valueName: "name=host:port"))
     public var backendAddresses: [String] = []
     @Option(help: "Connections kept to each backend. Env: CIVIC_GATEWAY_BACKEND_CONNECTIONS. Default: one per core.")
     public var backendConnections: Int?
@@ -167,14 +171,18 @@ public struct GatewayOptions: ParsableArguments, Sendable {
         for role in Principal.Role.assignable + [.public] {
             let variable = "CIVIC_RATE_\(role.name.uppercased())"
             if let text = env.string(variable) {
-                guard let limit = RateLimiter.Limit(parsing: text) else { throw ValidationError("\(variable)=\(text) is not RATE or RATE:BURST (calls per second)") }
+                guard let limit = RateLimiter.Limit(parsing: text) else {
+                    throw ValidationError("\(variable)=\(text) is not RATE or RATE:BURST (calls per second)")
+                }
                 limits[role] = limit
             }
         }
         let inFlight = try maxInFlight ?? env.int("CIVIC_GATEWAY_MAX_IN_FLIGHT") ?? 256
         guard (1...100_000).contains(inFlight) else { throw ValidationError("max in flight \(inFlight) is outside 1…100000") }
         let connectionsPerClient = try maxConnectionsPerClient ?? env.int("CIVIC_GATEWAY_MAX_CONNECTIONS_PER_CLIENT") ?? 256
-        guard (1...100_000).contains(connectionsPerClient) else { throw ValidationError("max connections per client \(connectionsPerClient) is outside 1…100000") }
+        guard (1...100_000).contains(connectionsPerClient) else {
+            throw ValidationError("max connections per client \(connectionsPerClient) is outside 1…100000")
+        }
         return GatewayConfiguration(
             host: host, framesPort: framesPort, httpPort: httpPort, backends: backends, maxFrameBytes: frame,
             connectionsPerBackend: connections, logLevel: level, dataDirectory: dataDirectory ?? env.string("CIVIC_DATA") ?? "./data",

@@ -30,7 +30,9 @@ public final class GatewayMetrics: Sendable {
         let counter = counters.withLockedValue { cache in
             if let counter = cache[key] { return counter }
             let counter = registry.makeCounter(
-                descriptor: MetricNameDescriptor(namespace: "civic", subsystem: "gateway", metricName: "calls", unitName: "total", helpText: "Calls through the gateway by method, face and status."),
+                descriptor: MetricNameDescriptor(
+                    namespace: "civic", subsystem: "gateway", metricName: "calls", unitName: "total",
+                    helpText: "Calls through the gateway by method, face and status."),
                 labels: [("method", method), ("face", face), ("code", code.name)])
             cache[key] = counter
             return counter
@@ -39,7 +41,9 @@ public final class GatewayMetrics: Sendable {
         let histogram = histograms.withLockedValue { cache in
             if let histogram = cache[method] { return histogram }
             let histogram = registry.makeDurationHistogram(
-                descriptor: MetricNameDescriptor(namespace: "civic", subsystem: "gateway", metricName: "call_duration", unitName: "seconds", helpText: "Time from a call's arrival at the gateway to its answer."),
+                descriptor: MetricNameDescriptor(
+                    namespace: "civic", subsystem: "gateway", metricName: "call_duration", unitName: "seconds",
+                    helpText: "Time from a call's arrival at the gateway to its answer."),
                 labels: [("method", method)], buckets: Self.buckets)
             cache[method] = histogram
             return histogram
@@ -54,7 +58,9 @@ public final class GatewayMetrics: Sendable {
         let counter = refusals.withLockedValue { cache in
             if let counter = cache[reason] { return counter }
             let counter = registry.makeCounter(
-                descriptor: MetricNameDescriptor(namespace: "civic", subsystem: "gateway", metricName: "refused_calls", unitName: "total", helpText: "Calls refused by authentication, authorization or rate limits."),
+                descriptor: MetricNameDescriptor(
+                    namespace: "civic", subsystem: "gateway", metricName: "refused_calls", unitName: "total",
+                    helpText: "Calls refused by authentication, authorization or rate limits."),
                 labels: [("reason", reason)])
             cache[reason] = counter
             return counter

@@ -42,7 +42,8 @@ public enum HTTPFace {
     /// call need no security scheme.
     static func servedOpenAPI() -> Data {
         guard var document = try? JSONSerialization.jsonObject(with: Data(CivicOpenAPI.json.utf8)) as? [String: Any],
-              var paths = document["paths"] as? [String: Any] else { return Data(CivicOpenAPI.json.utf8) }
+            var paths = document["paths"] as? [String: Any]
+        else { return Data(CivicOpenAPI.json.utf8) }
         for method in AccessPolicy.publicMethods {
             let key = "/rpc" + method
             guard var path = paths[key] as? [String: Any], var post = path["post"] as? [String: Any] else { continue }
@@ -65,7 +66,8 @@ public enum HTTPFace {
         do {
             body = try await request.collectBody(upTo: gateway.configuration.maxFrameBytes)
         } catch is NIOTooManyBytesError {
-            var response = errorResponse(RPCError(.resourceExhausted, "request body exceeds \(gateway.configuration.maxFrameBytes) bytes"), requestID: callerRequestID)
+            var response = errorResponse(
+                RPCError(.resourceExhausted, "request body exceeds \(gateway.configuration.maxFrameBytes) bytes"), requestID: callerRequestID)
             response.status = .contentTooLarge
             response.headers[.retryAfter] = nil
             return response
@@ -78,7 +80,8 @@ public enum HTTPFace {
         if let key = request.headers[.idempotencyKey], !key.isEmpty { envelope.metadata[MetadataKey.idempotencyKey] = key }
         if let text = request.headers[.timeoutMillis] {
             guard let millis = UInt64(text), millis > 0 else {
-                return errorResponse(RPCError.invalidArgument("X-Timeout-Ms must be a positive whole number of milliseconds", field: "X-Timeout-Ms"), requestID: callerRequestID)
+                return errorResponse(
+                    RPCError.invalidArgument("X-Timeout-Ms must be a positive whole number of milliseconds", field: "X-Timeout-Ms"), requestID: callerRequestID)
             }
             envelope.deadlineMs = millis
         }
@@ -209,11 +212,12 @@ struct JSONErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as HTTPError {
-            let code: StatusCode = switch error.status.code {
-            case 404, 405: .unimplemented
-            case 400: .invalidArgument
-            default: .internal
-            }
+            let code: StatusCode =
+                switch error.status.code {
+                case 404, 405: .unimplemented
+                case 400: .invalidArgument
+                default: .internal
+                }
             let message = error.status.code == 404 ? "no such endpoint: \(request.method) \(request.uri.path)" : (error.body ?? error.status.reasonPhrase)
             var response = HTTPFace.errorResponse(RPCError(code, message), requestID: nil)
             if error.status.code == 404 { response.status = .notFound }

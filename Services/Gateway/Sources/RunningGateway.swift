@@ -25,7 +25,9 @@ public final class RunningGateway: Sendable {
 
     /// Starts both faces. Without an `authorizer`, access is by API keys kept in
     /// `<data>/gateway.sqlite` (the executable's way); tests of routing pass `OpenAccess()`.
-    public static func start(configuration: GatewayConfiguration, authorizer: (any CallAuthorizer)? = nil, logger: Logger = Logger(label: "civic.gateway")) async throws -> RunningGateway {
+    public static func start(configuration: GatewayConfiguration, authorizer: (any CallAuthorizer)? = nil, logger: Logger = Logger(label: "civic.gateway"))
+        async throws -> RunningGateway
+    {
         let keys = try KeyStore.open(dataDirectory: configuration.dataDirectory)
         try await keys.ensureAdmin(dataDirectory: configuration.dataDirectory, environmentToken: configuration.adminToken, logger: logger)
         let gateway = try Gateway(
@@ -60,9 +62,11 @@ public final class RunningGateway: Sendable {
             if case .failure(let error) = await task.result { throw error }
             throw GatewayStartError.httpNotStarted
         }
-        logger.notice("gateway listening", metadata: [
-            "frames": "\(configuration.host):\(framesAddress.port ?? 0)", "http": "\(configuration.host):\(httpPort)",
-        ])
+        logger.notice(
+            "gateway listening",
+            metadata: [
+                "frames": "\(configuration.host):\(framesAddress.port ?? 0)", "http": "\(configuration.host):\(httpPort)",
+            ])
         return RunningGateway(gateway: gateway, frames: frames, framesPort: framesAddress.port ?? 0, httpPort: httpPort, httpGroup: group, httpTask: task)
     }
 

@@ -83,7 +83,9 @@ public struct AnnualReport: Sendable, Equatable {
     /// The report's role columns: 主办 (独办 + 分办), 协办/会办, 参阅. Items not yet assigned
     /// count in the totals only.
     public enum RoleColumn: String, Sendable, CaseIterable {
-        case lead, coHandling = "co_handling", reference
+        case lead
+        case coHandling = "co_handling"
+        case reference
 
         init?(_ role: HandlingRole?) {
             guard let role else { return nil }
@@ -171,15 +173,24 @@ public struct AnnualReport: Sendable, Equatable {
     ) {
         self.year = year
         self.previousTotal = previousTotal ?? previous?.total
-        var total = 0, returned = 0
+        var total = 0
+        var returned = 0
         var byKind: [ItemKind: Int] = [:]
         var roleCounts: [RoleColumn: Int] = [:]
         var kindRole: [ItemKind: [RoleColumn: Int]] = [:]
         var topicTotals: [String: Int] = [:]
         var topicRole: [String: [RoleColumn: Int]] = [:]
         var key = 0
-        var handled = 0, answeredCount = 0, onTimeCount = 0, met = 0
-        var feedback = 0, satisfied = 0, leadReplied = 0, leadSatisfied = 0, published = 0, publishedOnTime = 0
+        var handled = 0
+        var answeredCount = 0
+        var onTimeCount = 0
+        var met = 0
+        var feedback = 0
+        var satisfied = 0
+        var leadReplied = 0
+        var leadSatisfied = 0
+        var published = 0
+        var publishedOnTime = 0
         var results: [ReplyResult: Int] = [:]
         var adoption: [Adoption: Int] = [:]
         for group in groups {
@@ -223,15 +234,17 @@ public struct AnnualReport: Sendable, Equatable {
         self.total = total
         self.returned = returned
         self.byKind = byKind
-        self.byRole = Dictionary(uniqueKeysWithValues: RoleColumn.allCases.map { ($0, Share(count: roleCounts[$0] ?? 0, percent: Percentage(roleCounts[$0] ?? 0, of: total))) })
+        self.byRole = Dictionary(
+            uniqueKeysWithValues: RoleColumn.allCases.map { ($0, Share(count: roleCounts[$0] ?? 0, percent: Percentage(roleCounts[$0] ?? 0, of: total))) })
         self.byKindAndRole = kindRole
         self.topics = topicTotals.keys.sorted { (topicTotals[$0]!, $1) > (topicTotals[$1]!, $0) }.map { topic in
             TopicLine(
                 topic: topic, total: Share(count: topicTotals[topic]!, percent: Percentage(topicTotals[topic]!, of: total)),
-                byRole: Dictionary(uniqueKeysWithValues: RoleColumn.allCases.map { column in
-                    let n = topicRole[topic]?[column] ?? 0
-                    return (column, Share(count: n, percent: Percentage(n, of: roleCounts[column] ?? 0)))
-                }))
+                byRole: Dictionary(
+                    uniqueKeysWithValues: RoleColumn.allCases.map { column in
+                        let n = topicRole[topic]?[column] ?? 0
+                        return (column, Share(count: n, percent: Percentage(n, of: roleCounts[column] ?? 0)))
+                    }))
         }
         self.keySupervised = key
         self.keySupervisedUnits = keySupervisedUnits ?? key
@@ -250,9 +263,11 @@ public struct AnnualReport: Sendable, Equatable {
 
     /// The rates, named as the answer and the CSV name them.
     public var rates: [(name: String, rate: Rate)] {
-        [("on_time", onTime), ("face_to_face", faceToFace), ("answered", answered),
-         ("satisfaction_of_feedback", satisfactionOfFeedback), ("satisfaction_of_replies", satisfactionOfReplies),
-         ("publication", publication), ("publication_on_time", publicationOnTime)]
+        [
+            ("on_time", onTime), ("face_to_face", faceToFace), ("answered", answered),
+            ("satisfaction_of_feedback", satisfactionOfFeedback), ("satisfaction_of_replies", satisfactionOfReplies),
+            ("publication", publication), ("publication_on_time", publicationOnTime),
+        ]
     }
 
     /// Each count and rate of this report against `previous` (the year before).
@@ -302,9 +317,11 @@ public struct AnnualReport: Sendable, Equatable {
         line("key_supervised", "重点督办(件)", keySupervised)
         line("key_supervised", "重点督办(项)", keySupervisedUnits)
         line("overdue", "overdue_unanswered 逾期未答复", overdueUnanswered)
-        let labels = ["on_time": "on_time", "face_to_face": "face_to_face 见面率", "answered": "answered 答复率",
-                      "satisfaction_of_feedback": "satisfaction_of_feedback 满意率(反馈)", "satisfaction_of_replies": "satisfaction_of_replies 满意率(答复)",
-                      "publication": "publication 公开率", "publication_on_time": "publication_on_time 按期公开率"]
+        let labels = [
+            "on_time": "on_time", "face_to_face": "face_to_face 见面率", "answered": "answered 答复率",
+            "satisfaction_of_feedback": "satisfaction_of_feedback 满意率(反馈)", "satisfaction_of_replies": "satisfaction_of_replies 满意率(答复)",
+            "publication": "publication 公开率", "publication_on_time": "publication_on_time 按期公开率",
+        ]
         for (name, rate) in rates { share("rate", labels[name] ?? name, rate.numerator, of: rate.denominator) }
         for result in ReplyResult.allCases { line("lead_result", result.rawValue, leadResults[result] ?? 0) }
         for a in Adoption.allCases { line("lead_adoption", a.rawValue, leadAdoption[a] ?? 0) }

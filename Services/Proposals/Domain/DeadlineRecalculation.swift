@@ -34,15 +34,20 @@ public enum DeadlineRecalculation {
         }
         // The answer (reply or opinion), from the assignment or the latest 不满意 — also when
         // it is out, so its on-time flag follows.
-        if var change = check("answer_due", stored: item.answerDue, rule: { calendar in
-            if let reopenedOn { return rules.reReplyDue(feedbackOn: reopenedOn, calendar: calendar) }
-            return rules.answerDue(assignedOn: assigned, role: role, complex: item.complex, calendar: calendar)
-        }) {
+        if var change = check(
+            "answer_due", stored: item.answerDue,
+            rule: { calendar in
+                if let reopenedOn { return rules.reReplyDue(feedbackOn: reopenedOn, calendar: calendar) }
+                return rules.answerDue(assignedOn: assigned, role: role, complex: item.complex, calendar: calendar)
+            })
+        {
             let answered = role.isLead ? [.replied, .implementing, .published].contains(item.state) : item.state == .reported
             if answered, let replied = item.repliedOn { change.answeredOnTime = replied <= change.to }
             changes.append(change)
         }
-        if item.state == .assigned, let change = check("return_window_ends", stored: item.returnWindowEnds, rule: { rules.returnWindowEnds(assignedOn: assigned, calendar: $0) }) {
+        if item.state == .assigned,
+            let change = check("return_window_ends", stored: item.returnWindowEnds, rule: { rules.returnWindowEnds(assignedOn: assigned, calendar: $0) })
+        {
             changes.append(change)
         }
         // Every co-handling unit's opinion date, given or not: whether it came on time follows it.
@@ -52,7 +57,8 @@ public enum DeadlineRecalculation {
             }
         }
         if [.replied, .implementing, .published].contains(item.state), let replied = item.repliedOn,
-           let change = check("publication_due", stored: item.publicationDue, rule: { rules.publicationDue(repliedOn: replied, calendar: $0) }) {
+            let change = check("publication_due", stored: item.publicationDue, rule: { rules.publicationDue(repliedOn: replied, calendar: $0) })
+        {
             changes.append(change)
         }
         return changes

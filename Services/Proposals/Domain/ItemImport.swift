@@ -57,9 +57,13 @@ public enum ItemImport {
             case "npc_suggestion", "NPC_SUGGESTION", "代表建议", "建议": registration.kind = .npcSuggestion
             case "cppcc_proposal", "CPPCC_PROPOSAL", "政协提案", "提案": registration.kind = .cppccProposal
             case "": break
-            case let other: problems.add("line \(row.line): kind", "UNKNOWN", "line \(row.line): kind \"\(other)\" is neither npc_suggestion (代表建议) nor cppcc_proposal (政协提案)")
+            case let other:
+                problems.add(
+                    "line \(row.line): kind", "UNKNOWN", "line \(row.line): kind \"\(other)\" is neither npc_suggestion (代表建议) nor cppcc_proposal (政协提案)")
             }
-            if let year = Int(value["year"] ?? "") { registration.year = year } else {
+            if let year = Int(value["year"] ?? "") {
+                registration.year = year
+            } else {
                 problems.add("line \(row.line): year", "INVALID", "line \(row.line): year \"\(value["year"] ?? "")\" is not a number")
             }
             registration.session = value["session"] ?? ""
@@ -72,9 +76,11 @@ public enum ItemImport {
             case "true", "1", "是", "yes": registration.keySupervised = true
             case let other: problems.add("line \(row.line): key_supervised", "INVALID", "line \(row.line): key_supervised \"\(other)\" is not true/false (是/否)")
             }
-            registration.proposers = [Proposer(
-                name: value["lead_name"] ?? "", lead: true, delegation: value["lead_delegation"] ?? "",
-                contact: value["lead_contact"] ?? "", memberID: value["lead_member_id"] ?? "")]
+            registration.proposers = [
+                Proposer(
+                    name: value["lead_name"] ?? "", lead: true, delegation: value["lead_delegation"] ?? "",
+                    contact: value["lead_contact"] ?? "", memberID: value["lead_member_id"] ?? "")
+            ]
             for name in (value["co_signers"] ?? "").split(whereSeparator: { $0 == ";" || $0 == "、" || $0 == "；" }) {
                 let trimmed = name.trimmingCharacters(in: .whitespaces)
                 if !trimmed.isEmpty { registration.proposers.append(Proposer(name: trimmed, lead: false)) }

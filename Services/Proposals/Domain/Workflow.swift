@@ -17,7 +17,9 @@ public enum HandlingRole: String, Sendable, CaseIterable, Codable {
 
 /// 办理结果: A solved or adopted; B being solved / in the plan; C cannot be solved now / kept for reference.
 public enum ReplyResult: String, Sendable, CaseIterable, Codable {
-    case a = "A", b = "B", c = "C"
+    case a = "A"
+    case b = "B"
+    case c = "C"
 }
 
 /// 采纳情况.
@@ -165,7 +167,7 @@ public enum ItemWorkflow {
         case (.recordContact, let s) where [.handling, .drafted, .sectionSigned, .signedOff, .reported, .replied, .implementing, .published].contains(s):
             return s  // 办中/办后 contacts
         case (.urge, let s) where open.contains(s), (.extendDeadline, let s) where open.contains(s),
-             (.unitOpinion, let s) where open.contains(s):
+            (.unitOpinion, let s) where open.contains(s):
             guard role != .reference else { throw refuse("参阅 (reference) items owe nothing: nothing is urged, extended or co-handled") }
             return s
         case (.urge, .reported) where role?.isLead == true:

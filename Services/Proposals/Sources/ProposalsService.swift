@@ -22,7 +22,8 @@ public enum ProposalsService {
     public static func parts(settings: ProposalsSettings, database: any DatabaseWriter, logger: Logger) -> ServiceParts {
         let store = ProposalStore(database: database)
         let warnings = settings.warnings(for: store)
-        let jobs: [ServiceParts.BackgroundJob] = settings.dailyUrging ? [{ await settings.dailyUrging(store: store, logger: logger, warnings: warnings).run() }] : []
+        let jobs: [ServiceParts.BackgroundJob] =
+            settings.dailyUrging ? [{ await settings.dailyUrging(store: store, logger: logger, warnings: warnings).run() }] : []
         return ServiceParts(handlers: settings.handler(store).rpcHandlers, jobs: jobs, warnings: warnings)
     }
 }
@@ -108,7 +109,9 @@ public struct ProposalsSettings: Sendable, CustomStringConvertible {
         let unknown = topicsInUse.filter { !topics.contains($0) }.sorted()
         if !unknown.isEmpty {
             // The list's file path stays out: health answers are public.
-            warnings.append("stored items use topics missing from the configured topic list: \(unknown.joined(separator: ", ")); add them back (as retired) so reports name them")
+            warnings.append(
+                "stored items use topics missing from the configured topic list: \(unknown.joined(separator: ", ")); add them back (as retired) so reports name them"
+            )
         }
         return warnings
     }

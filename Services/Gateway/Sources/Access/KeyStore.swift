@@ -89,7 +89,7 @@ public final class KeyStore: Sendable {
                 t.column("revoked_at", .double)
                 t.column("revoked_reason", .text).notNull().defaults(to: "")
             }
-        },
+        }
     ]
 
     /// The short names of the services a key can be scoped to.
@@ -132,14 +132,17 @@ public final class KeyStore: Sendable {
         try await database.write { db in
             try db.execute(
                 sql: """
-                INSERT INTO api_keys (id, name, secret_hash, roles, services, division, subject, expires_at, created_at, created_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                arguments: [record.id, record.name, record.secretHash, record.roles.map(\.name).joined(separator: ","),
-                            record.services.joined(separator: ","), record.division, record.subject,
-                            record.expiresAt?.timeIntervalSince1970, now.timeIntervalSince1970, actor])
-            try Audit.record(db, actor: actor, action: "create-key", entity: "api_key", entityID: record.id,
-                             detail: "roles=\(record.roles.map(\.name).joined(separator: ",")) services=\(record.services.joined(separator: ","))", at: now)
+                    INSERT INTO api_keys (id, name, secret_hash, roles, services, division, subject, expires_at, created_at, created_by)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    record.id, record.name, record.secretHash, record.roles.map(\.name).joined(separator: ","),
+                    record.services.joined(separator: ","), record.division, record.subject,
+                    record.expiresAt?.timeIntervalSince1970, now.timeIntervalSince1970, actor,
+                ])
+            try Audit.record(
+                db, actor: actor, action: "create-key", entity: "api_key", entityID: record.id,
+                detail: "roles=\(record.roles.map(\.name).joined(separator: ",")) services=\(record.services.joined(separator: ","))", at: now)
         }
         byHash.withLockedValue { $0[record.secretHash] = record }
         return (record, token)
@@ -166,8 +169,9 @@ public final class KeyStore: Sendable {
         record.revokedReason = reason
         let revoked = record
         try await database.write { db in
-            try db.execute(sql: "UPDATE api_keys SET revoked_at = ?, revoked_reason = ? WHERE id = ?",
-                           arguments: [now.timeIntervalSince1970, reason, id])
+            try db.execute(
+                sql: "UPDATE api_keys SET revoked_at = ?, revoked_reason = ? WHERE id = ?",
+                arguments: [now.timeIntervalSince1970, reason, id])
             try Audit.record(db, actor: actor, action: "revoke-key", entity: "api_key", entityID: id, reason: reason, at: now)
         }
         byHash.withLockedValue { $0[revoked.secretHash] = revoked }
@@ -198,7 +202,8 @@ public final class KeyStore: Sendable {
         let path = (dataDirectory as NSString).appendingPathComponent("admin.token")
         FileManager.default.createFile(atPath: path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-        logger.notice("no admin key existed: created one; its token is in the file named here (mode 0600)", metadata: ["key": "\(record.id)", "file": "\(path)"])
+        logger.notice(
+            "no admin key existed: created one; its token is in the file named here (mode 0600)", metadata: ["key": "\(record.id)", "file": "\(path)"])
         return path
     }
 
@@ -240,7 +245,8 @@ public final class KeyStore: Sendable {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
             if let start = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-               calendar.component(.day, from: start) == parts[2] {
+                calendar.component(.day, from: start) == parts[2]
+            {
                 return calendar.date(byAdding: .day, value: 1, to: start)
             }
         }
@@ -261,7 +267,8 @@ public final class KeyStore: Sendable {
 
     static func newToken() -> String {
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        let text = bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let text = bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+            of: "=", with: "")
         return "civic_" + text
     }
 

@@ -80,8 +80,9 @@ public struct RateLimited: Error, RPCErrorConvertible, Equatable {
     public let retryAfterMillis: Int
     public init(retryAfterMillis: Int) { self.retryAfterMillis = retryAfterMillis }
     public var rpcError: RPCError {
-        RPCError(.resourceExhausted, "rate limit exceeded; retry after \(retryAfterMillis) ms",
-                 details: [ErrorDetail(field: "", reason: "RATE_LIMITED", description: "retry-after-ms=\(retryAfterMillis)")])
+        RPCError(
+            .resourceExhausted, "rate limit exceeded; retry after \(retryAfterMillis) ms",
+            details: [ErrorDetail(field: "", reason: "RATE_LIMITED", description: "retry-after-ms=\(retryAfterMillis)")])
     }
 }
 

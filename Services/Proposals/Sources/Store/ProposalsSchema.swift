@@ -8,7 +8,8 @@ public enum ProposalsSchema {
     /// Items whose answer is owed: open, or a 主办 item reported upward and not yet replied.
     /// The partial index of migration 012 and the query that uses it share this text, as
     /// SQLite uses a partial index only for a query that repeats its condition.
-    public static let awaitingAnswer = "(state IN ('assigned', 'handling', 'drafted', 'section_signed', 'signed_off', 'reopened') OR (state = 'reported' AND role IN ('lead_sole', 'lead_split')))"
+    public static let awaitingAnswer =
+        "(state IN ('assigned', 'handling', 'drafted', 'section_signed', 'signed_off', 'reopened') OR (state = 'reported' AND role IN ('lead_sole', 'lead_split')))"
 
     public static let migrations: [DatabaseMigration] = [
         DatabaseMigration("proposals-001-items") { db in
@@ -98,10 +99,12 @@ public enum ProposalsSchema {
             }
             // The annual report groups a year's items by these columns; the index covers them
             // so the report reads the index alone.
-            try db.create(index: "items_report", on: "items", columns: [
-                "year", "kind", "role", "topic", "key_supervised", "state", "answered_on_time", "met_face_to_face",
-                "result", "adoption", "satisfaction",
-            ])
+            try db.create(
+                index: "items_report", on: "items",
+                columns: [
+                    "year", "kind", "role", "topic", "key_supervised", "state", "answered_on_time", "met_face_to_face",
+                    "result", "adoption", "satisfaction",
+                ])
             try db.create(index: "items_open_due", on: "items", columns: ["state", "answer_due"])
         },
         DatabaseMigration("proposals-004-report-counts") { db in
@@ -166,13 +169,14 @@ public enum ProposalsSchema {
             // One row per deadline urged by an urging run on a day: a second run that day
             // (by hand, or again after a failed run) does not urge it twice. Runs before this
             // migration are in the audit trail only.
-            try db.execute(sql: """
-                CREATE TABLE item_urgings (
-                  item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
-                  deadline TEXT NOT NULL, unit TEXT NOT NULL, day TEXT NOT NULL, urgency TEXT NOT NULL,
-                  PRIMARY KEY (item_id, deadline, unit, day)
-                ) WITHOUT ROWID
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE item_urgings (
+                      item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+                      deadline TEXT NOT NULL, unit TEXT NOT NULL, day TEXT NOT NULL, urgency TEXT NOT NULL,
+                      PRIMARY KEY (item_id, deadline, unit, day)
+                    ) WITHOUT ROWID
+                    """)
         },
         DatabaseMigration("proposals-012-report-publication-and-overdue") { db in
             // The report counts publications (公开) and whether each came within its limit:
@@ -186,10 +190,11 @@ public enum ProposalsSchema {
         DatabaseMigration("proposals-013-daily-urging-in-job-runs") { db in
             // The daily urging is a DailyJob now, recorded in the shared job_runs table: the
             // days already run carry over, so the upgrade day is not urged twice.
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO job_runs (job, day, outcome, finished_at)
-                SELECT 'daily-urging', day, 'urged ' || urged, '' FROM urging_runs
-                """)
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO job_runs (job, day, outcome, finished_at)
+                    SELECT 'daily-urging', day, 'urged ' || urged, '' FROM urging_runs
+                    """)
             try db.drop(table: "urging_runs")
         },
     ]

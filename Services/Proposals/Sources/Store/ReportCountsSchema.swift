@@ -31,22 +31,24 @@ enum ReportCountsSchema {
     ]
 
     /// proposals-012 adds whether the reply was published within its limit (公开按期).
-    static let withPublication = original + [
-        Dimension(
-            column: "published_on_time", type: "INTEGER",
-            value: { "coalesce(\($0).published_on <= \($0).publication_due, 0)" }, inputs: ["published_on", "publication_due"]),
-    ]
+    static let withPublication =
+        original + [
+            Dimension(
+                column: "published_on_time", type: "INTEGER",
+                value: { "coalesce(\($0).published_on <= \($0).publication_due, 0)" }, inputs: ["published_on", "publication_due"])
+        ]
 
     /// Creates the table and its triggers and fills it from the items already stored.
     static func install(_ db: Database, _ dimensions: [Dimension]) throws {
         let key = dimensions.map(\.column).joined(separator: ", ")
-        try db.execute(sql: """
-            CREATE TABLE report_counts (
-              \(dimensions.map { "\($0.column) \($0.type) NOT NULL" }.joined(separator: ", ")),
-              n INTEGER NOT NULL,
-              PRIMARY KEY (\(key))
-            ) WITHOUT ROWID
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE report_counts (
+                  \(dimensions.map { "\($0.column) \($0.type) NOT NULL" }.joined(separator: ", ")),
+                  n INTEGER NOT NULL,
+                  PRIMARY KEY (\(key))
+                ) WITHOUT ROWID
+                """)
         func values(_ row: String) -> String { dimensions.map { $0.value(row) }.joined(separator: ", ") }
         let add = "INSERT INTO report_counts (\(key), n) VALUES (\(values("NEW")), 1) ON CONFLICT (\(key)) DO UPDATE SET n = n + 1;"
         let remove = "UPDATE report_counts SET n = n - 1 WHERE (\(key)) = (\(values("OLD")));"
@@ -56,11 +58,12 @@ enum ReportCountsSchema {
         try db.execute(sql: "CREATE TRIGGER items_report_delete AFTER DELETE ON items BEGIN \(remove) END")
         try db.execute(sql: "CREATE TRIGGER items_report_update AFTER UPDATE OF \(inputs.joined(separator: ", ")) ON items BEGIN \(remove) \(add) END")
         let grouping = (1...dimensions.count).map(String.init).joined(separator: ", ")
-        try db.execute(sql: """
-            INSERT INTO report_counts (\(key), n)
-            SELECT \(dimensions.map { $0.value("items") }.joined(separator: ", ")), COUNT(*)
-            FROM items GROUP BY \(grouping)
-            """)
+        try db.execute(
+            sql: """
+                INSERT INTO report_counts (\(key), n)
+                SELECT \(dimensions.map { $0.value("items") }.joined(separator: ", ")), COUNT(*)
+                FROM items GROUP BY \(grouping)
+                """)
     }
 
     /// Replaces the table and triggers with ones over `dimensions`, counted afresh.

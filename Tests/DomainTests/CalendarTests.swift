@@ -363,3 +363,34 @@ struct WorkingCalendarTests {
         #expect(try WorkingCalendar.schedules(file: file.path)[1] == StatutoryHolidays.schedule(forYear: 2027))
     }
 }
+
+@Suite("Deadlines recalculated when a notice is loaded")
+struct DeadlineRecalculatorTests {
+    /// A made-up 2027 notice: the statutory holidays, Monday 25 January off, Saturday 9
+    /// January a working day.
+    let notice = WorkingCalendar.YearSchedule(
+        year: 2027, holidays: StatutoryHolidays.schedule(forYear: 2027).holidays + ["2027-01-25"], workdays: ["2027-01-09"])
+
+    @Test func onlyDatesCountedWithoutTheNoticeAreCorrected() throws {
+        let loaded = try WorkingCalendar.standard.loading([notice])
+        let recalculator = DeadlineRecalculator(calendar: loaded, loadedYears: [2027], today: CivilDate("2026-12-28")!)
+        #expect(recalculator.before.isProvisional(year: 2027) && !recalculator.calendar.isProvisional(year: 2027))
+        let fiveWorkingDays = { (calendar: WorkingCalendar) in calendar.adding(workingDays: 5, to: CivilDate("2027-01-04")!) }
+        // Provisionally Mon 2027-01-11; with the notice, the working Saturday the 9th is the fifth.
+        #expect(fiveWorkingDays(WorkingCalendar.standard) == CivilDate("2027-01-11"))
+        #expect(
+            recalculator.check("due", stored: CivilDate("2027-01-11"), rule: fiveWorkingDays)
+                == DeadlineCorrection(deadline: "due", unit: "", from: CivilDate("2027-01-11")!, to: CivilDate("2027-01-09")!))
+        // Set by hand (neither rule's date): left alone. Already right: nothing to do.
+        #expect(recalculator.check("due", stored: CivilDate("2027-01-20"), rule: fiveWorkingDays) == nil)
+        #expect(recalculator.check("due", stored: CivilDate("2027-01-09"), rule: fiveWorkingDays) == nil)
+        #expect(recalculator.check("due", stored: nil, rule: fiveWorkingDays) == nil)
+    }
+
+    @Test func anEarlierDateAlreadyPastIsKept() throws {
+        let loaded = try WorkingCalendar.standard.loading([notice])
+        let late = DeadlineRecalculator(calendar: loaded, loadedYears: [2027], today: CivilDate("2027-01-10")!)
+        let change = late.check("due", unit: "社会救助科", stored: CivilDate("2027-01-11")) { $0.adding(workingDays: 5, to: CivilDate("2027-01-04")!) }
+        #expect(change?.kept == true && change?.unit == "社会救助科")
+    }
+}

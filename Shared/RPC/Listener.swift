@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 
 /// What a framed-RPC listener (a service's `RPCServer`, the gateway's frame face) keeps for
 /// a graceful drain: its listening channel, its open connections and the calls in flight.
@@ -18,6 +19,31 @@ public final class ListenerDrain: Sendable {
     public init() {}
 
     public func listening(on channel: Channel) { state.withLockedValue { $0.listener = channel } }
+
+    /// Binds a framed-RPC listener the way every Civic process does (a service's
+    /// RPCServer, the gateway's frame face): frames checked against `maxFrameSize` from the
+    /// 4-byte header, then `connectionHandler` for each accepted connection, which is
+    /// tracked for the drain. Returns the bound address.
+    public func bind(
+        group: any EventLoopGroup, host: String, port: Int, maxFrameSize: Int,
+        connectionHandler: @escaping @Sendable (Channel) -> any ChannelHandler
+    ) async throws -> SocketAddress {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: maxFrameSize)))
+                    try channel.pipeline.syncOperations.addHandler(connectionHandler(channel))
+                    self.track(channel)
+                }
+            }
+        let channel = try await bootstrap.bind(host: host, port: port).get()
+        listening(on: channel)
+        return channel.localAddress!
+    }
 
     public var localAddress: SocketAddress? { state.withLockedValue { $0.listener?.localAddress } }
     public var isDraining: Bool { state.withLockedValue { $0.draining } }

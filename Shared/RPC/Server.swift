@@ -64,22 +64,9 @@ public final class RPCServer: Sendable {
     /// Binds and starts accepting connections; returns the bound address.
     @discardableResult
     public func start() async throws -> SocketAddress {
-        let maxFrameSize = configuration.maxFrameSize
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.backlog, value: 256)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
-            .childChannelInitializer { [self] channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: maxFrameSize)))
-                    try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(server: self))
-                    self.listener.track(channel)
-                }
-            }
-        let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
-        listener.listening(on: channel)
-        return channel.localAddress!
+        try await listener.bind(group: group, host: configuration.host, port: configuration.port, maxFrameSize: configuration.maxFrameSize) { _ in
+            ServerConnectionHandler(server: self)
+        }
     }
 
     /// The bound address, once started.

@@ -37,21 +37,11 @@ public final class GatewayFrameServer: Sendable {
     @discardableResult
     public func start() async throws -> SocketAddress {
         let configuration = gateway.configuration
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(ChannelOptions.backlog, value: 256)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
-            .childChannelInitializer { [self] channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: configuration.maxFrameBytes)))
-                    try channel.pipeline.syncOperations.addHandler(GatewayConnectionHandler(server: self))
-                    self.listener.track(channel)
-                }
-            }
-        let channel = try await bootstrap.bind(host: configuration.host, port: configuration.framesPort).get()
-        listener.listening(on: channel)
-        return channel.localAddress!
+        return try await listener.bind(
+            group: MultiThreadedEventLoopGroup.singleton, host: configuration.host, port: configuration.framesPort, maxFrameSize: configuration.maxFrameBytes
+        ) { _ in
+            GatewayConnectionHandler(server: self)
+        }
     }
 
     public var localAddress: SocketAddress? { listener.localAddress }

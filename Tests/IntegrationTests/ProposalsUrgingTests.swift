@@ -1,3 +1,4 @@
+import CivicCatalog
 import CivicDomain
 import CivicProtoServices
 import CivicProtos
@@ -148,7 +149,7 @@ struct ProposalsUrgingTests {
         // deadlines' reach, if any), and each other service about its calendar, as the
         // gateway passes them on (sorted).
         let today = CivilDate.today()
-        let others = ["assistance", "eldercare", "organizations", "enforcement"].flatMap { name in
+        let others = ServiceCatalog.serviceNames.filter { $0 != "proposals" }.flatMap { name in
             CalendarWarning.warnings(.standard, today: today).map { "\(name): \($0)" }
         }
         let expected = (try ProposalsSettings.fromEnvironment([:]).warnings(today: today, topicsInUse: []).map { "proposals: \($0)" } + others).sorted()

@@ -5,7 +5,7 @@ import CivicServiceKit
 @main
 struct AssistanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "assistance",
+        commandName: AssistanceService.definition.name,
         abstract: "Civic assistance service: social assistance (社会救助).")
 
     @OptionGroup var options: ServiceOptions

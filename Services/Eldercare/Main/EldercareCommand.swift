@@ -5,7 +5,7 @@ import EldercareService
 @main
 struct EldercareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "eldercare",
+        commandName: EldercareService.definition.name,
         abstract: "Civic eldercare service: eldercare services (养老服务).")
 
     @OptionGroup var options: ServiceOptions

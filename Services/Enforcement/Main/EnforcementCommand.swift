@@ -5,7 +5,7 @@ import EnforcementService
 @main
 struct EnforcementCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "enforcement",
+        commandName: EnforcementService.definition.name,
         abstract: "Civic enforcement service: administrative law enforcement (民政综合执法).")
 
     @OptionGroup var options: ServiceOptions

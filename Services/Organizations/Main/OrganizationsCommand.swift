@@ -5,7 +5,7 @@ import OrganizationsService
 @main
 struct OrganizationsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "organizations",
+        commandName: OrganizationsService.definition.name,
         abstract: "Civic organizations service: social organizations (社会组织).")
 
     @OptionGroup var options: ServiceOptions

@@ -5,7 +5,7 @@ import ProposalsService
 @main
 struct ProposalsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "proposals",
+        commandName: ProposalsService.definition.name,
         abstract: "Civic proposals service: deputies' suggestions and members' proposals (建议提案办理).")
 
     @OptionGroup var options: ServiceOptions

@@ -29,24 +29,30 @@ public struct DeadlineCorrection: Sendable, Equatable {
 /// Decides, deadline by deadline, what loading `loadedYears` into `calendar` changes. A
 /// stored date is corrected only when it is what the rule gives without those years'
 /// notices and not what it gives with them: a date set by hand (an extension), or counted
-/// with the notice already, matches neither and is left alone.
+/// with the notice already, matches neither and is left alone. "Without the notice" is
+/// either count a stored date may come from: the provisional one (weekends and statutory
+/// holidays, since 2026-12) or weekends alone (what releases before then counted).
 public struct DeadlineRecalculator: Sendable {
     /// The calendar with the notices loaded.
     public let calendar: WorkingCalendar
     /// The same calendar with those years provisional, as the stored dates were counted.
     public let before: WorkingCalendar
+    /// The same calendar with those years counted by weekends alone (earlier releases).
+    public let weekendsOnly: WorkingCalendar
     public let today: CivilDate
 
     public init(calendar: WorkingCalendar, loadedYears: Set<Int>, today: CivilDate) {
         self.calendar = calendar
         self.before = loadedYears.reduce(calendar) { $0.without(year: $1) }
+        // An official schedule with no holidays and no 调休 is weekends alone.
+        self.weekendsOnly = (try? calendar.loading(loadedYears.map { WorkingCalendar.YearSchedule(year: $0, holidays: [], workdays: []) })) ?? before
         self.today = today
     }
 
     /// The correction of one stored deadline, or nil when it stays. `rule` computes the
     /// deadline from its base date with a given calendar.
     public func check(_ deadline: String, unit: String = "", stored: CivilDate?, rule: (WorkingCalendar) -> CivilDate?) -> DeadlineCorrection? {
-        guard let stored, let now = rule(calendar), now != stored, rule(before) == stored else { return nil }
+        guard let stored, let now = rule(calendar), now != stored, rule(before) == stored || rule(weekendsOnly) == stored else { return nil }
         return DeadlineCorrection(deadline: deadline, unit: unit, from: stored, to: now, kept: now < stored && now < today)
     }
 }

@@ -66,6 +66,16 @@ public enum CivicDatabase {
                 t.primaryKey(["job", "day"])
             }
         },
+        // The years the service has counted its deadlines with an official holiday notice
+        // (CalendarYears): a year that becomes official (a notice loaded) is recalculated
+        // once, at the next start.
+        DatabaseMigration("civic-005-calendar-years") { db in
+            try db.create(table: "calendar_years") { t in
+                t.primaryKey("year", .integer)
+                t.column("recorded_at", .text).notNull()
+                t.column("outcome", .text).notNull().defaults(to: "")
+            }
+        },
     ]
 
     /// Opens (creating if needed) the database at `path` and migrates it.

@@ -394,3 +394,21 @@ struct DeadlineRecalculatorTests {
         #expect(change?.kept == true && change?.unit == "社会救助科")
     }
 }
+
+@Suite("Deadlines stored by earlier releases")
+struct LegacyDeadlineTests {
+    @Test func aDateCountedByWeekendsAloneIsCorrectedToo() throws {
+        // Before 2026-12 a year without a schedule counted weekends only, and 2025 was not
+        // built in. Assigned Tue 2025-07-01, three months: Wed 2025-10-01 then (国庆 not
+        // known), 2025-10-09 with the official notice (国庆 and 中秋 1–8 October).
+        let threeMonths = { (calendar: WorkingCalendar) in calendar.onOrNextWorkingDay(CivilDate("2025-07-01")!.adding(months: 3)) }
+        #expect(threeMonths(WorkingCalendar.standard) == CivilDate("2025-10-09"))
+        let recalculator = DeadlineRecalculator(calendar: .standard, loadedYears: [2025], today: CivilDate("2026-12-02")!)
+        #expect(threeMonths(recalculator.weekendsOnly) == CivilDate("2025-10-01"))
+        let change = recalculator.check("answer_due", stored: CivilDate("2025-10-01"), rule: threeMonths)
+        #expect(change?.from == CivilDate("2025-10-01") && change?.to == CivilDate("2025-10-09") && change?.kept == false)
+        // The provisional count (2025-10-07: statutory 1–3 and 6 October, no 调休) is corrected as well.
+        #expect(threeMonths(recalculator.before) == CivilDate("2025-10-07"))
+        #expect(recalculator.check("answer_due", stored: CivilDate("2025-10-07"), rule: threeMonths)?.to == CivilDate("2025-10-09"))
+    }
+}

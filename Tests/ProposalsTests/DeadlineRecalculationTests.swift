@@ -198,3 +198,46 @@ struct DeadlineRecalculationTests {
         #expect(try await loaded.recalculateDeadlines(.with { $0.years = [2027] }, context: context).changes.isEmpty)
     }
 }
+
+@Suite("Deadlines recalculated at start once a notice is loaded")
+struct NoticeRecalculationAtStartTests {
+    @Test func theItemsHistoryNotesTheAutomaticRecalculation() async throws {
+        let store = try makeStore()
+        let context = RPCContext(method: "", metadata: [:], deadline: nil, logger: Logger(label: "test"))
+        let today: @Sendable () -> CivilDate = { d("2026-12-28") }
+        let handler = ProposalsHandler(store: store, calendar: .standard, today: today)
+        var request = Civic_Proposals_V1_RegisterItemRequest()
+        request.kind = .npcSuggestion; request.year = 2026; request.number = "第26-902号"; request.title = "t"; request.topic = "elderly_care"
+        request.proposers = [
+            .with {
+                $0.name = "李四"; $0.lead = true
+            }
+        ]
+        let id = try await handler.registerItem(request, context: context).item.id
+        _ = try await handler.assignItem(
+            .with {
+                $0.id = id; $0.role = .leadSole; $0.on = "2026-12-24"
+                $0.units = [
+                    .with {
+                        $0.unit = "养老服务科"; $0.role = .leadSole
+                    },
+                    .with {
+                        $0.unit = "社会救助科"; $0.role = .coHandling
+                    },
+                ]
+            }, context: context)
+        // The service ran with the built-in years: recorded at its start, nothing to change.
+        var settings = ProposalsSettings()
+        #expect(try await settings.noticeRecalculation(store: store, logger: Logger(label: "test"), today: today).runOnce() == [2025, 2026])
+        // Restarted with the 2027 notice: the opinion due on its extra holiday moves, noted.
+        settings.calendar = try WorkingCalendar.standard.loading([test2027])
+        #expect(try await settings.noticeRecalculation(store: store, logger: Logger(label: "test"), today: today).runOnce() == [2027])
+        #expect(try await store.item(id: id).units[1].opinionDue == d("2027-01-26"))
+        let last = try await store.auditTrail(itemID: id).last
+        #expect(last?.action == "recalculate-deadlines" && last?.actor == "system:calendar")
+        #expect(last?.reason == "2027年节假日安排已载入（启动时自动重算期限）")
+        #expect(last?.detail == "opinion_due(社会救助科) 2027-01-25 → 2027-01-26")
+        // Another start with the same notice changes nothing more.
+        #expect(try await settings.noticeRecalculation(store: store, logger: Logger(label: "test"), today: today).runOnce() == [])
+    }
+}

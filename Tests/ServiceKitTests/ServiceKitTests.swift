@@ -127,3 +127,43 @@ struct DailyJobTests {
         #expect(try await fixed.runIfDue(now: thursday(9, dayOffset: 0)) == .ran("ok"))
     }
 }
+
+@Suite("Recalculation when a notice is loaded")
+struct NoticeRecalculationTests {
+    final class Calls: @unchecked Sendable {
+        private let lock = NSLock()
+        private var calls: [(Set<Int>, String)] = []
+        func add(_ years: Set<Int>, _ note: String) { lock.withLock { calls.append((years, note)) } }
+        var all: [(Set<Int>, String)] { lock.withLock { calls } }
+    }
+
+    @Test func eachNewlyOfficialYearIsRecalculatedOnceAndRecorded() async throws {
+        let database = try CivicDatabase.inMemory(migrations: [])
+        let calls = Calls()
+        func job(_ calendar: WorkingCalendar) -> NoticeRecalculation {
+            NoticeRecalculation(calendar: calendar, years: CalendarYears(database: database), logger: Logger(label: "test")) { years, note in
+                calls.add(years, note)
+                return years.count
+            }
+        }
+        // First start: the built-in years, never recorded before.
+        #expect(try await job(.standard).runOnce() == [2025, 2026])
+        #expect(try await job(.standard).runOnce() == [])
+        // The 2027 notice loaded: 2027 alone, once.
+        let loaded = try WorkingCalendar.standard.loading([.init(year: 2027, holidays: ["2027-01-01"], workdays: [])])
+        #expect(try await job(loaded).runOnce() == [2027])
+        #expect(try await job(loaded).runOnce() == [])
+        #expect(calls.all.map(\.0) == [[2025, 2026], [2027]])
+        #expect(calls.all.last?.1 == "2027年节假日安排已载入（启动时自动重算期限）")
+        #expect(try await CalendarYears(database: database).recorded() == [2025, 2026, 2027])
+    }
+
+    @Test func aFailedRecalculationIsNotRecordedAndRunsAgain() async throws {
+        let database = try CivicDatabase.inMemory(migrations: [])
+        struct Broken: Error {}
+        let failing = NoticeRecalculation(calendar: .standard, years: CalendarYears(database: database), logger: Logger(label: "test")) { _, _ in throw Broken()
+        }
+        await #expect(throws: Broken.self) { try await failing.runOnce() }
+        #expect(try await CalendarYears(database: database).recorded() == [])
+    }
+}

@@ -27,11 +27,11 @@ struct DatabaseTests {
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
             #expect(try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2)  // FULL
             #expect(try Int.fetchOne(db, sql: "PRAGMA foreign_keys") == 1)
-            for table in ["audit_log", "outbox", "inbox", "job_runs", "widget"] {
+            for table in ["audit_log", "outbox", "inbox", "job_runs", "calendar_years", "widget"] {
                 #expect(try db.tableExists(table), "missing table \(table)")
             }
             let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
-            #expect(applied == ["civic-001-audit-log", "civic-002-outbox", "civic-003-inbox", "civic-004-job-runs", "widgets-001"])
+            #expect(applied == ["civic-001-audit-log", "civic-002-outbox", "civic-003-inbox", "civic-004-job-runs", "civic-005-calendar-years", "widgets-001"])
         }
     }
 

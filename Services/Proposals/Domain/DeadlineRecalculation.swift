@@ -14,8 +14,12 @@ public enum DeadlineRecalculation {
     public static func changes(
         for item: Item, reopenedOn: CivilDate?, rules: ReplyDeadlines, calendar: WorkingCalendar, loadedYears: Set<Int>, today: CivilDate
     ) -> [Change] {
+        changes(for: item, reopenedOn: reopenedOn, rules: rules, recalculator: DeadlineRecalculator(calendar: calendar, loadedYears: loadedYears, today: today))
+    }
+
+    /// The same with the recalculator built once for a whole run (it holds three calendars).
+    public static func changes(for item: Item, reopenedOn: CivilDate?, rules: ReplyDeadlines, recalculator: DeadlineRecalculator) -> [Change] {
         guard let assigned = item.assignedOn, let role = item.role, item.state != .returned, item.state != .acknowledged else { return [] }
-        let recalculator = DeadlineRecalculator(calendar: calendar, loadedYears: loadedYears, today: today)
         var changes: [Change] = []
         // The answer (reply or opinion), from the assignment or the latest 不满意 — also when
         // it is out, so its on-time flag follows.

@@ -123,3 +123,20 @@ extension ProposalsSettings {
         }
     }
 }
+
+extension ProposalsSettings {
+    /// At start: the deadlines of every year that became official since the last start (a
+    /// notice loaded with CIVIC_CALENDAR_FILE, or built into a new release) recalculated
+    /// once, as RecalculateDeadlines with `apply` does, each item's history noting it.
+    public func noticeRecalculation(store: ProposalStore, logger: Logger, today: @escaping @Sendable () -> CivilDate = { CivilDate.today() })
+        -> NoticeRecalculation
+    {
+        let rules = deadlines
+        let calendar = calendar
+        return NoticeRecalculation(calendar: calendar, years: CalendarYears(database: store.database), logger: logger) { years, note in
+            let found = try await store.recalculateDeadlines(
+                apply: true, note: note, rules: rules, calendar: calendar, loadedYears: years, today: today(), by: .system("calendar"))
+            return found.filter { _, changes in changes.contains { !$0.kept } }.count
+        }
+    }
+}

@@ -64,10 +64,8 @@ extension ProposalsHandler {
         }
         let note =
             request.apply ? try RequestFields.required(request.note, field: "note", what: "a note saying why (e.g. which year's schedule was loaded)") : ""
-        let (rules, calendar, today) = (deadlines, calendar, today())
-        let found = try await store.recalculateDeadlines(apply: request.apply, note: note, by: context.auditActor) { item, reopenedOn in
-            DeadlineRecalculation.changes(for: item, reopenedOn: reopenedOn, rules: rules, calendar: calendar, loadedYears: years, today: today)
-        }
+        let found = try await store.recalculateDeadlines(
+            apply: request.apply, note: note, rules: deadlines, calendar: calendar, loadedYears: years, today: today(), by: context.auditActor)
         var response = Civic_Proposals_V1_RecalculateDeadlinesResponse()
         response.applied = request.apply
         response.changes = found.flatMap { item, changes in changes.map { Civic_Proposals_V1_DeadlineChange(item, $0) } }

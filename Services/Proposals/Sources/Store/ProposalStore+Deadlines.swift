@@ -9,6 +9,19 @@ extension ProposalStore {
     /// Recomputes the deadlines of every item that may still owe one (`changes` decides,
     /// given the item and the date of the 不满意 that reopened it), in one transaction; with
     /// `apply`, writes them with an audit row per item. Returns the changes by item.
+    /// Recalculates every item's deadlines once `loadedYears`' notices are in `calendar`
+    /// (DeadlineRecalculation, on the shared DeadlineRecalculator); with `apply`, writes
+    /// them with `note` in each item's history. Returns the changes by item.
+    public func recalculateDeadlines(
+        apply: Bool, note: String, rules: ReplyDeadlines, calendar: WorkingCalendar, loadedYears: Set<Int>, today: CivilDate,
+        by actor: Actor, now: Date = Date()
+    ) async throws -> [(Item, [DeadlineRecalculation.Change])] {
+        let recalculator = DeadlineRecalculator(calendar: calendar, loadedYears: loadedYears, today: today)
+        return try await recalculateDeadlines(apply: apply, note: note, by: actor, now: now) { item, reopenedOn in
+            DeadlineRecalculation.changes(for: item, reopenedOn: reopenedOn, rules: rules, recalculator: recalculator)
+        }
+    }
+
     public func recalculateDeadlines(
         apply: Bool, note: String, by actor: Actor, now: Date = Date(),
         changes: @escaping @Sendable (Item, CivilDate?) -> [DeadlineRecalculation.Change]

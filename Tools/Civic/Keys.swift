@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicCatalog
 import CivicProtoServices
 import CivicProtos
 import CivicRPC
@@ -33,7 +34,7 @@ struct Keys: AsyncParsableCommand {
 
         @Option(help: "Who or what holds the key.") var name: String
         @Option(help: "admin, staff, leader, deputy, department or service (repeatable).") var role: [String]
-        @Option(help: "Service the key may act on: proposals, assistance, eldercare, organizations, enforcement (repeatable; staff keys need one).")
+        @Option(help: ArgumentHelp("Service the key may act on: \(ServiceCatalog.serviceNames.joined(separator: ", ")) (repeatable; staff keys need one)."))
         var service: [String] = []
         @Option(help: "6-digit administrative division code the key is limited to.") var division: String = ""
         @Option(help: "A deputy's member id, or a department's name.") var subject: String = ""

@@ -6,12 +6,12 @@ import CivicServiceKit
 import Foundation
 import NIOCore
 
-/// `civic up`: starts the five services and the gateway as child processes on one
+/// `civic up`: starts the catalog's services and the gateway as child processes on one
 /// machine, waits until each answers health, prints where each listens, and stops them
 /// all (gateway first, so no new calls reach a draining service) on Ctrl-C or SIGTERM.
 /// A child that dies is reported and takes the suite down: nothing restarts silently.
 struct Up: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the whole suite: five services and the gateway.")
+    static let configuration = CommandConfiguration(abstract: "Run the whole suite: every service in the catalog and the gateway.")
 
     @Option(name: .customLong("data"), help: "Folder for the SQLite databases. Env: CIVIC_DATA. Default: ./data.")
     var dataDirectory: String?

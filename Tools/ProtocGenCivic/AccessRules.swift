@@ -58,7 +58,8 @@ struct AccessRule {
     func swift(keyScope: String?) -> String {
         let roles = self.roles.compactMap { Self.roleNames[$0] }.map { "." + $0 }.joined(separator: ", ")
         let limits = self.limits.compactMap { Self.limitNames[$0] }.map { "." + $0 }.joined(separator: ", ")
-        let scope = keyScope.map { "\"\($0)\"" } ?? "nil"
+        // A short service name goes into a Swift string literal: only letters, digits, - and _.
+        let scope = keyScope.map { "\"\($0.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })\"" } ?? "nil"
         return "MethodAccess(roles: [\(roles)], limits: [\(limits)], keyScope: \(scope))"
     }
 }
@@ -96,7 +97,7 @@ enum WireFields {
         }
 
         mutating func skip(_ count: Int) throws -> Range<Int> {
-            guard count >= 0, i + count <= bytes.count else { throw Truncated() }
+            guard count >= 0, count <= bytes.count - i else { throw Truncated() }
             defer { i += count }
             return i..<(i + count)
         }
@@ -112,7 +113,9 @@ enum WireFields {
             case 0: fields.append((field, .varint(try reader.varint())))
             case 1: _ = try reader.skip(8); fields.append((field, .fixed))
             case 2:
-                let range = try reader.skip(Int(try reader.varint()))
+                let length = try reader.varint()
+                guard length <= UInt64(Int.max) else { throw Truncated() }
+                let range = try reader.skip(Int(length))
                 fields.append((field, .bytes(Data(reader.bytes[range]))))
             case 5: _ = try reader.skip(4); fields.append((field, .fixed))
             default: throw Truncated()

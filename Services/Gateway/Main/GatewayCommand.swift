@@ -7,7 +7,7 @@ import Logging
 struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway",
-        abstract: "Civic gateway: routes framed RPC and HTTP/JSON calls to the five services; /healthz, /metrics.")
+        abstract: "Civic gateway: routes framed RPC and HTTP/JSON calls to the services; /healthz, /metrics.")
 
     @OptionGroup var options: GatewayOptions
 

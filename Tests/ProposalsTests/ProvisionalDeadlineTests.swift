@@ -56,6 +56,10 @@ struct ProvisionalDeadlineTests {
         // (due 2027-03-01) due soon: the urging list marks the second only.
         let due = try await handler.listDueItems(.with { $0.today = "2027-02-24" }, context: context).items
         #expect(due.map { "\($0.deadline) \($0.due) \($0.dueProvisional)" } == ["unit_opinion 2026-12-30 false", "reply 2027-03-01 true"])
+        // The ledger names it in its last column, 暂定期限.
+        let ledger = try await handler.exportItems(.init(), context: context).csv.split(separator: "\n").map(String.init)
+        #expect(ledger.first?.hasSuffix(",公开期限,公开日期,暂定期限") == true)
+        #expect(ledger[1].hasSuffix(",2027-03-01,0,,,,,,,,答复期限"))
     }
 
     @Test func nothingIsProvisionalOnceTheNoticeIsLoaded() async throws {

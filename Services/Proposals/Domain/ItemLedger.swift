@@ -1,15 +1,19 @@
+import CivicDomain
+
 /// 办理台账: the items as the proposals office keeps them in a spreadsheet, one row each,
 /// headed and labelled in Chinese. Contact details stay out: a ledger leaves the system.
 public enum ItemLedger {
     public static let columns = [
         "年度", "类别", "届次", "编号", "标题", "领衔人", "代表团/界别", "附议人数", "议题", "重点督办", "承办方式", "承办科室",
         "状态", "交办日期", "答复期限", "催办次数", "答复日期", "按期答复", "办理结果", "采纳情况", "满意度", "公开期限", "公开日期",
+        "暂定期限",
     ]
 
     /// The ledger as CSV (UTF-8 with a byte-order mark, header row, `\n` line ends); topics
     /// by their names. The mark is for spreadsheet software set to Chinese, which reads a
-    /// CSV without it as GBK and garbles every header.
-    public static func csv(_ items: [Item], topicNames: [String: String]) -> String {
+    /// CSV without it as GBK and garbles every header. 暂定期限 names the row's deadlines
+    /// that fall in a provisional year of `calendar` (答复期限, 公开期限), which may still move.
+    public static func csv(_ items: [Item], topicNames: [String: String], calendar: WorkingCalendar) -> String {
         var lines = ["\u{FEFF}" + columns.joined(separator: ",")]
         for item in items {
             let lead = item.proposers.first(where: \.lead)
@@ -22,10 +26,19 @@ public enum ItemLedger {
                 item.repliedOn?.description ?? "", item.repliedOn == nil ? "" : (item.answeredOnTime ? "是" : "否"),
                 item.result?.rawValue ?? "", item.adoption?.label ?? "", item.satisfaction?.label ?? "",
                 item.publicationDue?.description ?? "", item.publishedOn?.description ?? "",
+                provisionalColumns(item, calendar).joined(separator: "；"),
             ]
             lines.append(fields.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension ItemLedger {
+    /// The ledger's own names of the item's provisional deadlines, in column order.
+    static func provisionalColumns(_ item: Item, _ calendar: WorkingCalendar) -> [String] {
+        let names = ["answer_due": "答复期限", "publication_due": "公开期限"]
+        return item.provisionalDeadlines(calendar).compactMap { names[$0] }
     }
 }
 

@@ -68,7 +68,7 @@ extension ProposalsHandler {
                 "\(total) items match; an export holds at most \(Self.exportLimit): narrow it (by year, kind, state, …)", reason: "TOO_MANY")
         }
         var response = Civic_Proposals_V1_ExportItemsResponse()
-        response.csv = ItemLedger.csv(items, topicNames: validator.topics.codes)
+        response.csv = ItemLedger.csv(items, topicNames: validator.topics.codes, calendar: calendar)
         response.count = Int32(items.count)
         // Long titles and unit lists can make fewer rows too big for one answer (4 MiB frames).
         guard response.csv.utf8.count <= 3_500_000 else {

@@ -39,11 +39,11 @@ extension ProposalsHandler {
         case ReplyDeadlines.Urgency.overdue.rawValue: urgency = .overdue
         default: throw DomainError.invalid("urgency must be due_soon, overdue or empty", field: "urgency", reason: "UNKNOWN")
         }
-        let unit = context.scope.unit
+        let view = ItemVisibility(context.scope)  // own_unit: a unit's staff see their unit's items
         var response = Civic_Proposals_V1_ListDueItemsResponse()
         for (item, deadline) in try await store.dueDeadlines(on: day, rules: deadlines, calendar: calendar) where urgency == nil || deadline.urgency == urgency
         {
-            guard unit == nil || item.units.contains(where: { $0.unit == unit }) else { continue }
+            guard view.allows(item) else { continue }
             response.items.append(Civic_Proposals_V1_UrgedItem(item, deadline, calendar: calendar))
         }
         return response

@@ -133,6 +133,7 @@ let package = Package(
 
             // Tests
             .testTarget(name: "DomainTests", dependencies: ["CivicDomain"], path: "Tests/DomainTests"),
+            .testTarget(name: "AssistanceTests", dependencies: ["AssistanceDomain", "CivicDomain"], path: "Tests/AssistanceTests"),
             .testTarget(
                 name: "ServiceKitTests", dependencies: ["CivicServiceKit", "CivicDomain", "CivicRPC", "CivicStorage", grdb, log], path: "Tests/ServiceKitTests"),
             .testTarget(

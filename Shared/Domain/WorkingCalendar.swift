@@ -111,9 +111,6 @@ public struct WorkingCalendar: Sendable {
     /// The years given a day, as one bit per day of the year (1 = working day).
     private let givenYears: [Int: YearDays]
 
-    /// The official years (the name from before provisional years were computed).
-    public var knownYears: Set<Int> { officialYears }
-
     /// `holidays` and `adjustedWorkingDays` are taken as given in any year; `officialYears`
     /// rest on them alone, other years also on their statutory holidays.
     public init(holidays: Set<CivilDate>, adjustedWorkingDays: Set<CivilDate>, officialYears: Set<Int>) {
@@ -129,11 +126,6 @@ public struct WorkingCalendar: Sendable {
             years[year] = YearDays(year: year, official: officialYears.contains(year), holidays: given.holidays, workdays: given.workdays)
         }
         givenYears = years
-    }
-
-    /// The same as `init(holidays:adjustedWorkingDays:officialYears:)`.
-    public init(holidays: Set<CivilDate>, adjustedWorkingDays: Set<CivilDate>, knownYears: Set<Int>) {
-        self.init(holidays: holidays, adjustedWorkingDays: adjustedWorkingDays, officialYears: knownYears)
     }
 
     /// A table lookup: no lunar arithmetic, cheap enough for day-by-day loops.
@@ -194,12 +186,6 @@ public struct WorkingCalendar: Sendable {
     public func provisionalYears(from: CivilDate, through: CivilDate) -> [Int] {
         guard through >= from else { return [] }
         return (from.year...through.year).filter { isProvisional(year: $0) }
-    }
-
-    /// The same as `provisionalYears(from:through:)` (the name from before provisional years
-    /// were computed: the years without an official schedule).
-    public func missingYears(from: CivilDate, through: CivilDate) -> [Int] {
-        provisionalYears(from: from, through: through)
     }
 
     /// The schedule this calendar counts `year` by: the official one as loaded, or the

@@ -152,7 +152,7 @@ struct ProposalsUrgingTests {
         let others = ServiceCatalog.serviceNames.filter { $0 != "proposals" }.flatMap { name in
             CalendarWarning.warnings(.standard, today: today).map { "\(name): \($0)" }
         }
-        let expected = (try ProposalsSettings.fromEnvironment([:]).warnings(today: today, topicsInUse: []).map { "proposals: \($0)" } + others).sorted()
+        let expected = (try ProposalsSettings(environment: [:]).warnings(today: today, topicsInUse: []).map { "proposals: \($0)" } + others).sorted()
         let health = try await Civic_Health_V1_HealthClient(suite.gatewayClient()).check(.init())
         #expect(health.status == .serving)
         #expect(health.warnings == expected)

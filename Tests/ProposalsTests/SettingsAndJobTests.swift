@@ -13,24 +13,24 @@ import Testing
 @Suite("Proposals settings and the daily urging job")
 struct SettingsAndJobTests {
     @Test func settingsComeFromTheEnvironmentAndBadOnesAreRefused() throws {
-        let defaults = try ProposalsSettings.fromEnvironment([:])
+        let defaults = try ProposalsSettings(environment: [:])
         #expect(defaults.deadlines == ReplyDeadlines())
         #expect(defaults.urgingHour == 8)
-        let custom = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_REPLY_MONTHS": "2", "CIVIC_PROPOSALS_URGING_HOUR": "9"])
+        let custom = try ProposalsSettings(environment: ["CIVIC_PROPOSALS_REPLY_MONTHS": "2", "CIVIC_PROPOSALS_URGING_HOUR": "9"])
         #expect(custom.deadlines.replyMonths == 2)
         #expect(custom.urgingHour == 9)
-        #expect(throws: RPCError.self) { _ = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_REPLY_MONTHS": "40"]) }
-        #expect(throws: (any Error).self) { _ = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_REPLY_MONTHS": "three"]) }
-        #expect(throws: RPCError.self) { _ = try ProposalsSettings.fromEnvironment(["CIVIC_CALENDAR_FILE": "/nonexistent.json"]) }
-        #expect(try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_DAILY_URGING": "off"]).dailyUrging == false)
-        #expect(throws: RPCError.self) { _ = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_DAILY_URGING": "sometimes"]) }
+        #expect(throws: RPCError.self) { _ = try ProposalsSettings(environment: ["CIVIC_PROPOSALS_REPLY_MONTHS": "40"]) }
+        #expect(throws: (any Error).self) { _ = try ProposalsSettings(environment: ["CIVIC_PROPOSALS_REPLY_MONTHS": "three"]) }
+        #expect(throws: RPCError.self) { _ = try ProposalsSettings(environment: ["CIVIC_CALENDAR_FILE": "/nonexistent.json"]) }
+        #expect(try ProposalsSettings(environment: ["CIVIC_PROPOSALS_DAILY_URGING": "off"]).dailyUrging == false)
+        #expect(throws: RPCError.self) { _ = try ProposalsSettings(environment: ["CIVIC_PROPOSALS_DAILY_URGING": "sometimes"]) }
     }
 
     @Test func aCalendarFileReplacesTheBuiltInSchedule() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("civic-cal-\(UUID().uuidString).json")
         try Data(#"[{"year": 2027, "holidays": ["2027-01-01"], "workdays": ["2027-01-09"]}]"#.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let settings = try ProposalsSettings.fromEnvironment(["CIVIC_CALENDAR_FILE": file.path])
+        let settings = try ProposalsSettings(environment: ["CIVIC_CALENDAR_FILE": file.path])
         #expect(!settings.calendar.isWorkingDay(CivilDate("2027-01-01")!))
         #expect(settings.calendar.isWorkingDay(CivilDate("2027-01-09")!))  // a Saturday made a working day
         #expect(settings.calendarSource == "\(file.path) + built-in")

@@ -238,14 +238,14 @@ struct TopicFileTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let good = folder.appendingPathComponent("topics.csv")
         try Data("elderly_care,养老服务\ncommunity,社区建设\n".utf8).write(to: good)
-        let settings = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_TOPICS_FILE": good.path])
+        let settings = try ProposalsSettings(environment: ["CIVIC_PROPOSALS_TOPICS_FILE": good.path])
         #expect(settings.topics.activeCodes == ["elderly_care", "community"])
         #expect(settings.topicsSource == good.path)
         let bad = folder.appendingPathComponent("bad.csv")
         try Data("Bad Code,名称\n".utf8).write(to: bad)
-        #expect(throws: (any Error).self) { _ = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_TOPICS_FILE": bad.path]) }
+        #expect(throws: (any Error).self) { _ = try ProposalsSettings(environment: ["CIVIC_PROPOSALS_TOPICS_FILE": bad.path]) }
         #expect(throws: (any Error).self) {
-            _ = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_TOPICS_FILE": folder.appendingPathComponent("none.csv").path])
+            _ = try ProposalsSettings(environment: ["CIVIC_PROPOSALS_TOPICS_FILE": folder.appendingPathComponent("none.csv").path])
         }
         // Stored items under a topic the file dropped are named in the warnings.
         #expect(
@@ -261,7 +261,7 @@ struct TopicFileTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("topics.csv")
         try Data("social_assistance,社会救助\n".utf8).write(to: file)
-        let settings = try ProposalsSettings.fromEnvironment(["CIVIC_PROPOSALS_TOPICS_FILE": file.path])
+        let settings = try ProposalsSettings(environment: ["CIVIC_PROPOSALS_TOPICS_FILE": file.path])
         let store = try makeStore()
         _ = try await store.register(validRegistration(), by: staff)  // filed under elderly_care, which the file lacks
         let warnings = await settings.warnings(for: store)()
@@ -271,7 +271,7 @@ struct TopicFileTests {
     }
 
     @Test func aMissingHolidayScheduleWithinReachIsAWarning() throws {
-        let settings = try ProposalsSettings.fromEnvironment([:])
+        let settings = try ProposalsSettings(environment: [:])
         // 2025: this year and the next have their official notices built in.
         #expect(settings.warnings(today: d("2025-03-05"), topicsInUse: []) == [])
         // Early 2026: the next year, 2027, is provisional (warned while the current or next is).
@@ -281,7 +281,7 @@ struct TopicFileTests {
             settings.warnings(today: d("2026-06-01"), topicsInUse: []) == [
                 CalendarWarning.provisionalYear(2027)
             ])
-        #expect(WorkingCalendar.standard.missingYears(from: d("2026-11-25"), through: d("2028-01-01")) == [2027, 2028])
-        #expect(WorkingCalendar.standard.missingYears(from: d("2026-11-25"), through: d("2026-01-01")) == [])
+        #expect(WorkingCalendar.standard.provisionalYears(from: d("2026-11-25"), through: d("2028-01-01")) == [2027, 2028])
+        #expect(WorkingCalendar.standard.provisionalYears(from: d("2026-11-25"), through: d("2026-01-01")) == [])
     }
 }

@@ -24,10 +24,6 @@ public struct ProposalsSettings: Sendable, CustomStringConvertible {
 
     public init() {}
 
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ProposalsSettings {
-        try ProposalsSettings(environment: environment)
-    }
-
     /// Reads every setting from `environment` (the process's at start; tests pass a
     /// dictionary). Anything malformed throws, naming the variable.
     public init(environment: [String: String]) throws {

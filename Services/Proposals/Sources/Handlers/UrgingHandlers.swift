@@ -58,7 +58,7 @@ extension ProposalsHandler {
         guard !years.isEmpty else {
             throw DomainError.invalid("years is required: the years whose holiday schedules were just loaded", field: "years", reason: "REQUIRED")
         }
-        let known = calendar.knownYears
+        let known = calendar.officialYears
         if let missing = years.sorted().first(where: { !known.contains($0) }) {
             throw DomainError.invalid("\(missing) has no holiday schedule loaded (CIVIC_CALENDAR_FILE)", field: "years", reason: "NO_SCHEDULE")
         }

@@ -97,3 +97,15 @@ public struct DivisionCode: Sendable, Hashable, Comparable, CustomStringConverti
         return .success(DivisionCode(checked: input))
     }
 }
+
+/// Encoded as its six digits (snapshots stored as JSON); decoding checks it again.
+extension DivisionCode: Codable {
+    public init(from decoder: any Decoder) throws {
+        try self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

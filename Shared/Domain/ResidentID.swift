@@ -136,3 +136,15 @@ public struct ResidentID: Sendable, Hashable, CustomStringConvertible {
         text.utf8.dropFirst(start).prefix(count).reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
     }
 }
+
+/// Encoded as its 18 characters (snapshots stored as JSON); decoding checks it again.
+extension ResidentID: Codable {
+    public init(from decoder: any Decoder) throws {
+        try self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -344,3 +344,19 @@ public struct WorkingCalendar: Sendable {
     /// The default calendar: the shipped schedules official, every other year provisional.
     public static let standard = try! WorkingCalendar(schedules: builtIn)
 }
+
+/// Encoded as "YYYY-MM-DD" (snapshots stored as JSON).
+extension CivilDate: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = CivilDate(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date YYYY-MM-DD"))
+        }
+        self = date
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -15,12 +15,13 @@ import Testing
 /// Roles: admin, staff of proposals, staff of another service, leader, deputy, department,
 /// service, and a caller with no key.
 enum Caller: String, CaseIterable, Sendable {
-    case admin, proposalsStaff, eldercareStaff, leader, deputy, department, service, noKey
+    case admin, proposalsStaff, assistanceStaff, eldercareStaff, leader, deputy, department, service, noKey
 
     var key: NewKey? {
         switch self {
         case .admin: NewKey(name: "admin 2", roles: [.admin])
         case .proposalsStaff: NewKey(name: "提案办 王芳", roles: [.staff], services: ["proposals"])
+        case .assistanceStaff: NewKey(name: "救助科 陈静", roles: [.staff], services: ["assistance"], division: "431227", subject: "陈静")
         case .eldercareStaff: NewKey(name: "养老科 赵敏", roles: [.staff], services: ["eldercare"])
         case .leader: NewKey(name: "局长", roles: [.leader])
         case .deputy: NewKey(name: "代表 李四", roles: [.deputy], subject: "NPC-0042")
@@ -73,6 +74,32 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.proposals.v1.ProposalService/RecordUnitOpinion": [.admin, .proposalsStaff],
     "/civic.proposals.v1.ProposalService/ListReplyTemplates": [.admin, .proposalsStaff, .leader],
     "/civic.proposals.v1.ProposalService/ListPublishedReplies": Set(Caller.allCases),
+    "/civic.assistance.v1.AssistanceService/PutStandardVersion": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/RegisterHousehold": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/UpdateHousehold": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/ImportHouseholds": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/FileApplication": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/RecordAuthorization": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/AcceptApplication": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/StartInvestigation": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/RecordTownshipOpinion": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/StartNotice": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/RecordObjection": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/ExtendApplication": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/WithdrawApplication": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/CompletePaperwork": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/GetHousehold": [.admin, .assistanceStaff, .leader],
+    "/civic.assistance.v1.AssistanceService/ListHouseholds": [.admin, .assistanceStaff, .leader],
+    "/civic.assistance.v1.AssistanceService/FindPerson": [.admin, .assistanceStaff, .leader],
+    "/civic.assistance.v1.AssistanceService/ComputeBenefit": [.admin, .assistanceStaff, .leader],
+    "/civic.assistance.v1.AssistanceService/GetApplication": [.admin, .assistanceStaff, .leader],
+    "/civic.assistance.v1.AssistanceService/ListApplications": [.admin, .assistanceStaff, .leader],
+    "/civic.assistance.v1.AssistanceService/ApproveApplication": [.admin, .assistanceStaff, .leader],
+    "/civic.assistance.v1.AssistanceService/RejectApplication": [.admin, .assistanceStaff, .leader],
+    "/civic.assistance.v1.AssistanceService/PayFirst": [.admin, .assistanceStaff, .leader],
+    "/civic.assistance.v1.AssistanceService/GetHistory": [.admin, .assistanceStaff, .leader],
+    "/civic.assistance.v1.AssistanceService/ListStandardVersions": Set(Caller.allCases),
+    "/civic.assistance.v1.AssistanceService/ListPublicNotices": Set(Caller.allCases),
 ]
 
 @Suite("Access control", .serialized)

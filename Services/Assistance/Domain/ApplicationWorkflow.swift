@@ -1,7 +1,7 @@
 import CivicDomain
 
 /// The four paid programs an application is for.
-public enum Program: String, Sendable, Hashable, CaseIterable {
+public enum Program: String, Sendable, Hashable, CaseIterable, Codable {
     /// 低保
     case minimumLiving = "minimum_living"
     /// 特困
@@ -13,7 +13,7 @@ public enum Program: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Where an application stands (RULES.md §1(b)).
-public enum ApplicationState: String, Sendable, Hashable, CaseIterable {
+public enum ApplicationState: String, Sendable, Hashable, CaseIterable, Codable {
     /// 申请: filed at any window (一门受理), by the household or on its behalf (村居).
     case applied
     /// 受理: the township accepted it; the case clock starts.

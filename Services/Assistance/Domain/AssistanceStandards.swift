@@ -1,13 +1,13 @@
 import CivicDomain
 
 /// Urban or rural (城市 / 农村): standards, and so benefits, differ by area.
-public enum Area: String, Sendable, Hashable, CaseIterable {
+public enum Area: String, Sendable, Hashable, CaseIterable, Codable {
     case urban
     case rural
 }
 
 /// A benefit month (待遇月份): benefits are computed and paid per calendar month.
-public struct BenefitMonth: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct BenefitMonth: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     public let year: Int
     public let month: Int
 
@@ -33,7 +33,7 @@ public struct BenefitMonth: Sendable, Hashable, Comparable, CustomStringConverti
 /// The 低保 standard S (最低生活保障标准): per person per month, or — as many rural areas publish
 /// it — per person per year. A yearly standard is never pre-converted to a monthly one: each
 /// computation divides by 12 once, at its last step.
-public enum LivingStandard: Sendable, Hashable, CustomStringConvertible {
+public enum LivingStandard: Sendable, Hashable, CustomStringConvertible, Codable {
     /// 元/人·月, in fen.
     case monthly(Fen)
     /// 元/人·年, in fen (rural areas only).
@@ -69,7 +69,7 @@ public enum LivingStandard: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Whether a 特困 person is supported in an institution (集中供养) or at home (分散供养).
-public enum SupportSetting: String, Sendable, Hashable, CaseIterable {
+public enum SupportSetting: String, Sendable, Hashable, CaseIterable, Codable {
     /// 集中供养.
     case centralized
     /// 分散供养.
@@ -78,7 +78,7 @@ public enum SupportSetting: String, Sendable, Hashable, CaseIterable {
 
 /// The 特困 care amount (照料护理费) as fractions of the minimum monthly wage W, by self-care level,
 /// for one setting (Changsha: 1/10, 1/6, 1/3; Anhui 集中: 4 %, 30 %, 50 %).
-public struct CareFractions: Sendable, Hashable {
+public struct CareFractions: Sendable, Hashable, Codable {
     /// 全自理.
     public var selfCaring: Ratio
     /// 半护理 (部分丧失).
@@ -105,7 +105,7 @@ public struct CareFractions: Sendable, Hashable {
 /// and factor the computations read. A version applies from `effective` until the next version
 /// for the same division and area. Computations assume a version that passed `StandardTable`'s
 /// validation (a zero denominator there would trap in `Fen.scaled`).
-public struct StandardVersion: Sendable, Hashable {
+public struct StandardVersion: Sendable, Hashable, Codable {
     /// A stable id the computations cite ("430000-rural-2026-07").
     public var id: String
     /// The document it comes from, for people ("湘民发〔2026〕5号").

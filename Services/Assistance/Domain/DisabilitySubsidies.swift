@@ -1,7 +1,7 @@
 import CivicDomain
 
 /// The kind of disability on a disability card (残疾人证).
-public enum DisabilityCategory: String, Sendable, Hashable, CaseIterable {
+public enum DisabilityCategory: String, Sendable, Hashable, CaseIterable, Codable {
     /// 视力.
     case visual
     /// 听力.
@@ -19,7 +19,7 @@ public enum DisabilityCategory: String, Sendable, Hashable, CaseIterable {
 }
 
 /// A disability card: category and grade 1 (most severe) to 4.
-public struct DisabilityCard: Sendable, Hashable {
+public struct DisabilityCard: Sendable, Hashable, Codable {
     public var category: DisabilityCategory
     public var grade: Int
 

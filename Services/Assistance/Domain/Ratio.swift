@@ -2,7 +2,7 @@ import CivicDomain
 
 /// A non-negative rational factor such as 13/10 (1.3·S) or 1/6 (of a wage): kept as two integers
 /// so that amounts are multiplied exactly and rounded once, at the last step (RULES.md §0.4).
-public struct Ratio: Sendable, Hashable, CustomStringConvertible {
+public struct Ratio: Sendable, Hashable, CustomStringConvertible, Codable {
     public let numerator: Int
     public let denominator: Int
 

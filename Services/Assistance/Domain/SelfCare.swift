@@ -1,7 +1,7 @@
 import CivicDomain
 
 /// Self-care ability (生活自理能力) as 特困 support rates it.
-public enum SelfCareLevel: String, Sendable, Hashable, CaseIterable {
+public enum SelfCareLevel: String, Sendable, Hashable, CaseIterable, Codable {
     /// 具备生活自理能力: all six items met (全自理).
     case selfCaring = "self_caring"
     /// 部分丧失生活自理能力: one to three items failed (半护理).
@@ -21,7 +21,7 @@ public enum SelfCareLevel: String, Sendable, Hashable, CaseIterable {
 
 /// The six activities of daily living (ADL) a home visit checks (豫民〔2021〕7号; Guizhou): `true`
 /// means the person manages the item alone.
-public struct SelfCareAssessment: Sendable, Hashable {
+public struct SelfCareAssessment: Sendable, Hashable, Codable {
     /// 吃饭.
     public var eating: Bool
     /// 穿衣.

@@ -1,7 +1,7 @@
 import CivicDomain
 
 /// The two kinds of 临时救助.
-public enum TemporaryAssistanceKind: String, Sendable, Hashable, CaseIterable {
+public enum TemporaryAssistanceKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// 急难型: sudden hardship; paid first, the paperwork completed within 5 working days (先行救助).
     case emergency
     /// 支出型: hardship from necessary spending (medical, education) beyond the household's means.

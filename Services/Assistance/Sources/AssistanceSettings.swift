@@ -1,17 +1,42 @@
+import AssistanceDomain
 import CivicDomain
+import CivicRPC
 import CivicServiceKit
 
 /// The assistance service's local policy values, read once at start from the environment
-/// (docs/OPERATIONS.md); anything malformed stops the service, naming the variable. Tests
-/// construct settings directly.
+/// (docs/OPERATIONS.md, docs/ASSISTANCE.md); anything malformed stops the service, naming the
+/// variable. Tests construct settings directly.
 public struct AssistanceSettings: Sendable, CustomStringConvertible {
     /// The working-day calendar its time limits count with (CIVIC_CALENDAR_FILE).
     public var calendar = CalendarSettings()
+    /// The application clocks: CIVIC_ASSISTANCE_CASE_WORKING_DAYS (30),
+    /// CIVIC_ASSISTANCE_EXTENDED_CASE_WORKING_DAYS (45), CIVIC_ASSISTANCE_NOTICE_DAYS (7).
+    public var limits = ApplicationTimeLimits()
+    /// 低保 local options: CIVIC_ASSISTANCE_PER_PERSON_FLOOR=on for the 20 % floor.
+    public var options = MinimumLivingOptions()
 
     public init() {}
 
     public init(environment: [String: String]) throws {
         calendar = try CalendarSettings(environment: environment)
+        let env = EnvironmentSettings(environment)
+        func days(_ name: String, _ keyPath: WritableKeyPath<ApplicationTimeLimits, Int>, _ range: ClosedRange<Int>) throws {
+            let variable = "CIVIC_ASSISTANCE_\(name)"
+            guard let value = try env.int(variable) else { return }
+            guard range.contains(value) else { throw RPCError(.invalidArgument, "\(variable)=\(value) is outside \(range.lowerBound)…\(range.upperBound)") }
+            limits[keyPath: keyPath] = value
+        }
+        try days("CASE_WORKING_DAYS", \.caseWorkingDays, 5...90)
+        try days("EXTENDED_CASE_WORKING_DAYS", \.extendedCaseWorkingDays, 5...120)
+        try days("NOTICE_DAYS", \.noticeCalendarDays, 7...30)
+        guard limits.extendedCaseWorkingDays >= limits.caseWorkingDays else {
+            throw RPCError(.invalidArgument, "CIVIC_ASSISTANCE_EXTENDED_CASE_WORKING_DAYS is shorter than CIVIC_ASSISTANCE_CASE_WORKING_DAYS")
+        }
+        switch env.string("CIVIC_ASSISTANCE_PER_PERSON_FLOOR")?.lowercased() {
+        case nil, "off", "false", "0": options.perPersonFloor = false
+        case "on", "true", "1": options.perPersonFloor = true
+        case let other?: throw RPCError(.invalidArgument, "CIVIC_ASSISTANCE_PER_PERSON_FLOOR=\(other) is neither on nor off")
+        }
     }
 
     /// What an operator should fix, as health checks report it.
@@ -19,5 +44,10 @@ public struct AssistanceSettings: Sendable, CustomStringConvertible {
         CalendarWarning.warnings(calendar.calendar, today: today)
     }
 
-    public var description: String { "\(calendar)" }
+    /// The application clocks on this calendar.
+    public var clock: ApplicationClock { ApplicationClock(calendar: calendar.calendar, limits: limits) }
+
+    public var description: String {
+        "\(calendar); case \(limits.caseWorkingDays)/\(limits.extendedCaseWorkingDays) working days; 公示 \(limits.noticeCalendarDays) days; per-person floor \(options.perPersonFloor ? "on" : "off")"
+    }
 }

@@ -18,6 +18,1207 @@ public enum CivicOpenAPI {
       }
     },
     "schemas" : {
+      "civic.assistance.v1.Application" : {
+        "properties" : {
+          "acceptedOn" : {
+            "type" : "string"
+          },
+          "amountFen" : {
+            "description" : "The amount the 公示 shows and the decision grants (fen a month; 临时救助: once).",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "appliedOn" : {
+            "type" : "string"
+          },
+          "authorizationSignedOn" : {
+            "description" : "The written authorization (授权书) for the economic check, signed on.",
+            "type" : "string"
+          },
+          "caseDue" : {
+            "description" : "The whole case's last day: 30 working days from acceptance, 45 when extended.",
+            "type" : "string"
+          },
+          "caseDueProvisional" : {
+            "description" : "True when case_due falls in a year without the official holiday schedule.",
+            "type" : "boolean"
+          },
+          "caseStatus" : {
+            "enum" : [
+              "DEADLINE_STATUS_UNSPECIFIED",
+              "ON_TIME",
+              "DUE_SOON",
+              "OVERDUE"
+            ],
+            "type" : "string"
+          },
+          "channel" : {
+            "enum" : [
+              "CHANNEL_UNSPECIFIED",
+              "WINDOW",
+              "ONLINE",
+              "PROXY",
+              "DISCOVERED"
+            ],
+            "type" : "string"
+          },
+          "decidedBy" : {
+            "type" : "string"
+          },
+          "decidedOn" : {
+            "type" : "string"
+          },
+          "emergencyPaidOn" : {
+            "type" : "string"
+          },
+          "extended" : {
+            "type" : "boolean"
+          },
+          "extensionReason" : {
+            "type" : "string"
+          },
+          "formula" : {
+            "type" : "string"
+          },
+          "householdId" : {
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "investigationMethods" : {
+            "items" : {
+              "enum" : [
+                "INVESTIGATION_METHOD_UNSPECIFIED",
+                "HOME_VISIT",
+                "NEIGHBOUR_INTERVIEW",
+                "LETTER",
+                "COMMUNITY_REVIEW",
+                "DATA_CHECK"
+              ],
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "investigationNotes" : {
+            "type" : "string"
+          },
+          "investigator" : {
+            "type" : "string"
+          },
+          "memberResidentId" : {
+            "description" : "The person (特困, 两项补贴, 单人保); masked like every resident ID.",
+            "type" : "string"
+          },
+          "notice" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.PublicNotice"
+          },
+          "objections" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.assistance.v1.Objection"
+            },
+            "type" : "array"
+          },
+          "paperworkDue" : {
+            "type" : "string"
+          },
+          "program" : {
+            "enum" : [
+              "PROGRAM_UNSPECIFIED",
+              "MINIMUM_LIVING",
+              "DESTITUTE",
+              "TEMPORARY",
+              "DISABILITY_SUBSIDY"
+            ],
+            "type" : "string"
+          },
+          "rejectionNoticeDue" : {
+            "description" : "The written rejection's last day (3 working days after the decision).",
+            "type" : "string"
+          },
+          "rejectionReason" : {
+            "type" : "string"
+          },
+          "relatedToOfficial" : {
+            "description" : "近亲属申明: the applicant is related to a case worker or village official.",
+            "type" : "boolean"
+          },
+          "requestedFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "setting" : {
+            "enum" : [
+              "SUPPORT_SETTING_UNSPECIFIED",
+              "CENTRALIZED",
+              "DISPERSED"
+            ],
+            "type" : "string"
+          },
+          "singlePerson" : {
+            "type" : "boolean"
+          },
+          "standardVersionId" : {
+            "type" : "string"
+          },
+          "startMonth" : {
+            "type" : "string"
+          },
+          "state" : {
+            "enum" : [
+              "APPLICATION_STATE_UNSPECIFIED",
+              "APPLIED",
+              "ACCEPTED",
+              "INVESTIGATING",
+              "TOWNSHIP_REVIEWED",
+              "PUBLIC_NOTICE",
+              "EMERGENCY_PAID",
+              "APPROVED",
+              "REJECTED",
+              "WITHDRAWN"
+            ],
+            "type" : "string"
+          },
+          "temporaryKind" : {
+            "enum" : [
+              "TEMPORARY_KIND_UNSPECIFIED",
+              "EMERGENCY",
+              "EXPENDITURE"
+            ],
+            "type" : "string"
+          },
+          "townshipOpinion" : {
+            "type" : "string"
+          },
+          "townshipOpinionOn" : {
+            "type" : "string"
+          },
+          "withdrawnReason" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ApplicationResponse" : {
+        "properties" : {
+          "application" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.Application"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ApplicationStepRequest" : {
+        "description" : "A step on an application. `on` is the day it happened (today when empty, never ahead).",
+        "properties" : {
+          "amountFen" : {
+            "description" : "Pay first (临时救助 急难型): the amount.",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "methods" : {
+            "items" : {
+              "enum" : [
+                "INVESTIGATION_METHOD_UNSPECIFIED",
+                "HOME_VISIT",
+                "NEIGHBOUR_INTERVIEW",
+                "LETTER",
+                "COMMUNITY_REVIEW",
+                "DATA_CHECK"
+              ],
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "signedOn" : {
+            "description" : "Record authorization: the day it was signed.",
+            "type" : "string"
+          },
+          "startMonth" : {
+            "description" : "Approve: the first paid month (\"YYYY-MM\"); the one the rules give when empty.",
+            "type" : "string"
+          },
+          "text" : {
+            "description" : "What the step needs: reasons for an extension, withdrawal or rejection; the township's opinion; notes of the investigation.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.Asset" : {
+        "properties" : {
+          "description" : {
+            "type" : "string"
+          },
+          "memberResidentId" : {
+            "type" : "string"
+          },
+          "ruleApplied" : {
+            "type" : "string"
+          },
+          "type" : {
+            "enum" : [
+              "ASSET_TYPE_UNSPECIFIED",
+              "DEPOSIT",
+              "HOUSE",
+              "VEHICLE",
+              "SECURITIES",
+              "COMPANY_SHARE"
+            ],
+            "type" : "string"
+          },
+          "valueFen" : {
+            "format" : "int64",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.BenefitComputation" : {
+        "description" : "A computation's answer: the amount, the formula with the numbers filled in, the standard.",
+        "properties" : {
+          "amountFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "eligible" : {
+            "description" : "False when the income test fails (低保) or nothing is due.",
+            "type" : "boolean"
+          },
+          "formula" : {
+            "type" : "string"
+          },
+          "householdIncomeFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "householdSize" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "marginalFormula" : {
+            "type" : "string"
+          },
+          "marginalLowIncome" : {
+            "description" : "低收入 monitoring: 低保边缘 (income type), with its comparison.",
+            "type" : "boolean"
+          },
+          "month" : {
+            "type" : "string"
+          },
+          "program" : {
+            "enum" : [
+              "PROGRAM_UNSPECIFIED",
+              "MINIMUM_LIVING",
+              "DESTITUTE",
+              "TEMPORARY",
+              "DISABILITY_SUBSIDY"
+            ],
+            "type" : "string"
+          },
+          "selfCareLevel" : {
+            "enum" : [
+              "SELF_CARE_LEVEL_UNSPECIFIED",
+              "SELF_CARING",
+              "PARTIALLY_DEPENDENT",
+              "FULLY_DEPENDENT"
+            ],
+            "type" : "string"
+          },
+          "standardVersionId" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.CareFractions" : {
+        "properties" : {
+          "fullyDependent" : {
+            "type" : "string"
+          },
+          "partiallyDependent" : {
+            "type" : "string"
+          },
+          "selfCaring" : {
+            "description" : "Fractions of the minimum monthly wage as \"numerator/denominator\" (\"1/6\").",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ComputeBenefitRequest" : {
+        "properties" : {
+          "householdId" : {
+            "type" : "string"
+          },
+          "memberResidentId" : {
+            "description" : "For 特困 and 两项补贴 (and 单人保): the person.",
+            "type" : "string"
+          },
+          "month" : {
+            "description" : "The benefit month (\"2026-07\"); the current month when empty.",
+            "type" : "string"
+          },
+          "program" : {
+            "enum" : [
+              "PROGRAM_UNSPECIFIED",
+              "MINIMUM_LIVING",
+              "DESTITUTE",
+              "TEMPORARY",
+              "DISABILITY_SUBSIDY"
+            ],
+            "type" : "string"
+          },
+          "requestedFen" : {
+            "description" : "临时救助: the amount asked for, checked against the cap.",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "setting" : {
+            "description" : "特困: 集中 or 分散 (分散 when unspecified).",
+            "enum" : [
+              "SUPPORT_SETTING_UNSPECIFIED",
+              "CENTRALIZED",
+              "DISPERSED"
+            ],
+            "type" : "string"
+          },
+          "singlePerson" : {
+            "description" : "低保 单人保: assist the member alone.",
+            "type" : "boolean"
+          },
+          "temporaryKind" : {
+            "enum" : [
+              "TEMPORARY_KIND_UNSPECIFIED",
+              "EMERGENCY",
+              "EXPENDITURE"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.DisabilityCard" : {
+        "properties" : {
+          "cardNumber" : {
+            "type" : "string"
+          },
+          "category" : {
+            "enum" : [
+              "DISABILITY_CATEGORY_UNSPECIFIED",
+              "VISUAL",
+              "HEARING",
+              "SPEECH",
+              "PHYSICAL",
+              "INTELLECTUAL",
+              "MENTAL",
+              "MULTIPLE"
+            ],
+            "type" : "string"
+          },
+          "grade" : {
+            "description" : "1 (most severe) to 4.",
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.FileApplicationRequest" : {
+        "properties" : {
+          "appliedOn" : {
+            "description" : "The day it was filed; today when empty; never in the future.",
+            "type" : "string"
+          },
+          "authorizationSignedOn" : {
+            "type" : "string"
+          },
+          "channel" : {
+            "enum" : [
+              "CHANNEL_UNSPECIFIED",
+              "WINDOW",
+              "ONLINE",
+              "PROXY",
+              "DISCOVERED"
+            ],
+            "type" : "string"
+          },
+          "householdId" : {
+            "type" : "string"
+          },
+          "memberResidentId" : {
+            "type" : "string"
+          },
+          "program" : {
+            "enum" : [
+              "PROGRAM_UNSPECIFIED",
+              "MINIMUM_LIVING",
+              "DESTITUTE",
+              "TEMPORARY",
+              "DISABILITY_SUBSIDY"
+            ],
+            "type" : "string"
+          },
+          "relatedToOfficial" : {
+            "type" : "boolean"
+          },
+          "requestedFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "setting" : {
+            "enum" : [
+              "SUPPORT_SETTING_UNSPECIFIED",
+              "CENTRALIZED",
+              "DISPERSED"
+            ],
+            "type" : "string"
+          },
+          "singlePerson" : {
+            "type" : "boolean"
+          },
+          "temporaryKind" : {
+            "enum" : [
+              "TEMPORARY_KIND_UNSPECIFIED",
+              "EMERGENCY",
+              "EXPENDITURE"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.FindPersonRequest" : {
+        "properties" : {
+          "residentId" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.FindPersonResponse" : {
+        "properties" : {
+          "householdId" : {
+            "type" : "string"
+          },
+          "member" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.Member"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.GetApplicationRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.GetHistoryRequest" : {
+        "properties" : {
+          "entity" : {
+            "description" : "\"household\" or \"application\".",
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.GetHistoryResponse" : {
+        "properties" : {
+          "entries" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.common.v1.AuditEntry"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.GetHouseholdRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.Household" : {
+        "properties" : {
+          "actualAddress" : {
+            "type" : "string"
+          },
+          "area" : {
+            "enum" : [
+              "AREA_UNSPECIFIED",
+              "URBAN",
+              "RURAL"
+            ],
+            "type" : "string"
+          },
+          "assets" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.assistance.v1.Asset"
+            },
+            "type" : "array"
+          },
+          "bankAccount" : {
+            "description" : "Digits only (spaces allowed on input); answered masked except to the case worker.",
+            "type" : "string"
+          },
+          "cardHeldByOfficial" : {
+            "type" : "boolean"
+          },
+          "caseWorker" : {
+            "description" : "The case worker (经办人): the subject of a staff key.",
+            "type" : "string"
+          },
+          "custodyAgreementOnFile" : {
+            "type" : "boolean"
+          },
+          "division" : {
+            "type" : "string"
+          },
+          "hukouAddress" : {
+            "type" : "string"
+          },
+          "id" : {
+            "description" : "Assigned at registration (\"H000001\"); ignored on input.",
+            "type" : "string"
+          },
+          "incomes" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.assistance.v1.IncomeLine"
+            },
+            "type" : "array"
+          },
+          "members" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.assistance.v1.Member"
+            },
+            "type" : "array"
+          },
+          "unstableIncome" : {
+            "type" : "boolean"
+          },
+          "updatedAt" : {
+            "description" : "Output only: RFC 3339 of the last change.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.HouseholdResponse" : {
+        "properties" : {
+          "household" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.Household"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.HouseholdSummary" : {
+        "properties" : {
+          "area" : {
+            "enum" : [
+              "AREA_UNSPECIFIED",
+              "URBAN",
+              "RURAL"
+            ],
+            "type" : "string"
+          },
+          "caseWorker" : {
+            "type" : "string"
+          },
+          "division" : {
+            "type" : "string"
+          },
+          "headName" : {
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "members" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ImportHouseholdsRequest" : {
+        "description" : "An existing register as CSV (docs/ASSISTANCE.md §4 gives the columns): one row per member, rows of a household share its household_ref. All or nothing.",
+        "properties" : {
+          "csv" : {
+            "type" : "string"
+          },
+          "dryRun" : {
+            "description" : "Check only: report the problems, store nothing.",
+            "type" : "boolean"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ImportHouseholdsResponse" : {
+        "properties" : {
+          "householdIds" : {
+            "description" : "The ids given, in the order of the file's household_ref values.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "households" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "members" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "problems" : {
+            "description" : "Empty unless dry_run found problems (otherwise problems are INVALID_ARGUMENT).",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.assistance.v1.ImportProblem"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ImportProblem" : {
+        "properties" : {
+          "description" : {
+            "type" : "string"
+          },
+          "field" : {
+            "type" : "string"
+          },
+          "line" : {
+            "description" : "1-based line of the CSV.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "reason" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.IncomeLine" : {
+        "properties" : {
+          "category" : {
+            "enum" : [
+              "INCOME_CATEGORY_UNSPECIFIED",
+              "WAGE",
+              "BUSINESS",
+              "PROPERTY",
+              "TRANSFER",
+              "OTHER_INCOME"
+            ],
+            "type" : "string"
+          },
+          "excluded" : {
+            "type" : "boolean"
+          },
+          "excludedReason" : {
+            "type" : "string"
+          },
+          "memberResidentId" : {
+            "description" : "The member's resident ID; empty for household income.",
+            "type" : "string"
+          },
+          "monthlyFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "period" : {
+            "type" : "string"
+          },
+          "source" : {
+            "enum" : [
+              "INCOME_SOURCE_UNSPECIFIED",
+              "DECLARED",
+              "VERIFIED"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ListApplicationsRequest" : {
+        "properties" : {
+          "caseStatus" : {
+            "description" : "Only open cases whose clock is OVERDUE / DUE_SOON.",
+            "enum" : [
+              "DEADLINE_STATUS_UNSPECIFIED",
+              "ON_TIME",
+              "DUE_SOON",
+              "OVERDUE"
+            ],
+            "type" : "string"
+          },
+          "division" : {
+            "type" : "string"
+          },
+          "householdId" : {
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "program" : {
+            "enum" : [
+              "PROGRAM_UNSPECIFIED",
+              "MINIMUM_LIVING",
+              "DESTITUTE",
+              "TEMPORARY",
+              "DISABILITY_SUBSIDY"
+            ],
+            "type" : "string"
+          },
+          "state" : {
+            "enum" : [
+              "APPLICATION_STATE_UNSPECIFIED",
+              "APPLIED",
+              "ACCEPTED",
+              "INVESTIGATING",
+              "TOWNSHIP_REVIEWED",
+              "PUBLIC_NOTICE",
+              "EMERGENCY_PAID",
+              "APPROVED",
+              "REJECTED",
+              "WITHDRAWN"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ListApplicationsResponse" : {
+        "properties" : {
+          "applications" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.assistance.v1.Application"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ListHouseholdsRequest" : {
+        "properties" : {
+          "area" : {
+            "enum" : [
+              "AREA_UNSPECIFIED",
+              "URBAN",
+              "RURAL"
+            ],
+            "type" : "string"
+          },
+          "division" : {
+            "description" : "A county, prefecture or province code: households within it.",
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "query" : {
+            "description" : "A name or address fragment (≤ 50 characters).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ListHouseholdsResponse" : {
+        "properties" : {
+          "households" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.assistance.v1.HouseholdSummary"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ListPublicNoticesRequest" : {
+        "properties" : {
+          "division" : {
+            "description" : "A division code (county or wider); every division when empty.",
+            "type" : "string"
+          },
+          "on" : {
+            "description" : "Only notices running on this day (\"YYYY-MM-DD\"); every published one when empty.",
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ListPublicNoticesResponse" : {
+        "properties" : {
+          "notices" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.assistance.v1.PublicNotice"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ListStandardVersionsRequest" : {
+        "properties" : {
+          "area" : {
+            "enum" : [
+              "AREA_UNSPECIFIED",
+              "URBAN",
+              "RURAL"
+            ],
+            "type" : "string"
+          },
+          "division" : {
+            "description" : "Optional filters.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ListStandardVersionsResponse" : {
+        "properties" : {
+          "versions" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.assistance.v1.StandardVersion"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.Member" : {
+        "properties" : {
+          "age" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "birthDate" : {
+            "type" : "string"
+          },
+          "deceasedOn" : {
+            "description" : "Recorded death, \"\" when alive.",
+            "type" : "string"
+          },
+          "disability" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.DisabilityCard"
+          },
+          "employment" : {
+            "type" : "string"
+          },
+          "minor" : {
+            "description" : "Output only.",
+            "type" : "boolean"
+          },
+          "name" : {
+            "type" : "string"
+          },
+          "notCounted" : {
+            "description" : "计入共同生活的家庭成员. On input, not_counted = true means not counted.",
+            "type" : "boolean"
+          },
+          "notCountedNote" : {
+            "type" : "string"
+          },
+          "notCountedReason" : {
+            "enum" : [
+              "NOT_COUNTED_REASON_UNSPECIFIED",
+              "RELIGIOUS_CLERIC",
+              "IN_PRISON",
+              "DRUG_REHABILITATION",
+              "DECLARED_MISSING",
+              "OTHER_REASON"
+            ],
+            "type" : "string"
+          },
+          "relation" : {
+            "enum" : [
+              "RELATION_UNSPECIFIED",
+              "HEAD",
+              "SPOUSE",
+              "CHILD",
+              "PARENT",
+              "GRANDCHILD",
+              "GRANDPARENT",
+              "SIBLING",
+              "OTHER_RELATION"
+            ],
+            "type" : "string"
+          },
+          "residentId" : {
+            "description" : "18 characters; answered masked except to the household's case worker.",
+            "type" : "string"
+          },
+          "selfCare" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.SelfCareAssessment"
+          },
+          "selfCareLevel" : {
+            "enum" : [
+              "SELF_CARE_LEVEL_UNSPECIFIED",
+              "SELF_CARING",
+              "PARTIALLY_DEPENDENT",
+              "FULLY_DEPENDENT"
+            ],
+            "type" : "string"
+          },
+          "seriousIllness" : {
+            "type" : "boolean"
+          },
+          "sex" : {
+            "description" : "Derived from the ID. On input optional: when given they must match the ID (MISMATCH_ID).",
+            "type" : "string"
+          },
+          "workAbility" : {
+            "enum" : [
+              "WORK_ABILITY_UNSPECIFIED",
+              "ABLE",
+              "PARTIAL",
+              "UNABLE"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.Objection" : {
+        "properties" : {
+          "by" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "recordedBy" : {
+            "description" : "Who recorded it (the key id).",
+            "type" : "string"
+          },
+          "text" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.PublicNotice" : {
+        "description" : "The 公示 as published: name of the applicant, household size, amount; nothing else.",
+        "properties" : {
+          "amountFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "applicationId" : {
+            "type" : "string"
+          },
+          "division" : {
+            "type" : "string"
+          },
+          "endsOn" : {
+            "description" : "Last day of the 7 calendar days (moved to the next working day if it falls on a rest day).",
+            "type" : "string"
+          },
+          "householdSize" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "name" : {
+            "description" : "The applicant's name (an adult's: a minor's name is never published).",
+            "type" : "string"
+          },
+          "program" : {
+            "enum" : [
+              "PROGRAM_UNSPECIFIED",
+              "MINIMUM_LIVING",
+              "DESTITUTE",
+              "TEMPORARY",
+              "DISABILITY_SUBSIDY"
+            ],
+            "type" : "string"
+          },
+          "startsOn" : {
+            "type" : "string"
+          },
+          "text" : {
+            "description" : "The text as posted.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.PutStandardVersionRequest" : {
+        "properties" : {
+          "version" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.StandardVersion"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.RecordObjectionRequest" : {
+        "properties" : {
+          "by" : {
+            "description" : "Who objects (a name or \"匿名\").",
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "text" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.RegisterHouseholdRequest" : {
+        "properties" : {
+          "household" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.Household"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.SelfCareAssessment" : {
+        "description" : "The six ADL items: true = manages alone.",
+        "properties" : {
+          "bathing" : {
+            "type" : "boolean"
+          },
+          "dressing" : {
+            "type" : "boolean"
+          },
+          "eating" : {
+            "type" : "boolean"
+          },
+          "gettingInOutOfBed" : {
+            "type" : "boolean"
+          },
+          "toilet" : {
+            "type" : "boolean"
+          },
+          "walkingIndoors" : {
+            "type" : "boolean"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.StandardVersion" : {
+        "description" : "One dated version of the standards for a division and area (标准版本).",
+        "properties" : {
+          "area" : {
+            "enum" : [
+              "AREA_UNSPECIFIED",
+              "URBAN",
+              "RURAL"
+            ],
+            "type" : "string"
+          },
+          "careCentralized" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.CareFractions"
+          },
+          "careDispersed" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.CareFractions"
+          },
+          "destituteMultiple" : {
+            "description" : "特困 basic living as a multiple of S (\"13/10\"); at least 1.3 by policy. Default \"13/10\".",
+            "type" : "string"
+          },
+          "division" : {
+            "description" : "County division code (6 digits).",
+            "type" : "string"
+          },
+          "effective" : {
+            "description" : "The first day it applies (a benefit month uses the version in force on its 1st).",
+            "type" : "string"
+          },
+          "id" : {
+            "description" : "Stable id the computations cite (\"431227-rural-2026-07\"). Required.",
+            "type" : "string"
+          },
+          "label" : {
+            "description" : "The document it comes from (\"新民发〔2026〕5号\").",
+            "type" : "string"
+          },
+          "livingSubsidyFen" : {
+            "description" : "两项补贴 per month, each ≥ 7 000 fen.",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "lowIncomeMultiple" : {
+            "description" : "低保边缘 multiple of S (\"3/2\" when empty); 刚性支出 ratio (\"4/5\" when empty).",
+            "type" : "string"
+          },
+          "minimumLivingMonthlyFen" : {
+            "description" : "S: the 低保 standard per person, monthly; or yearly (rural areas only).",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "minimumLivingYearlyFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "minimumWageFen" : {
+            "description" : "W: the minimum monthly wage the care fractions apply to.",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "nursingIncludesGrade3IntellectualMental" : {
+            "type" : "boolean"
+          },
+          "nursingSubsidyFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "rigidExpenseRatio" : {
+            "type" : "string"
+          },
+          "temporaryCapMultiple" : {
+            "description" : "临时救助 cap: k × monthly S. Default 10 when 0.",
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.UpdateHouseholdRequest" : {
+        "properties" : {
+          "household" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.Household"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "reason" : {
+            "description" : "Why it changed (audited). Required.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.common.v1.AuditEntry" : {
         "description" : "One row of an audit trail (全过程记录): who did what, when and why.",
         "properties" : {
@@ -1833,6 +3034,890 @@ public enum CivicOpenAPI {
 
         ],
         "summary" : "This document"
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/AcceptApplication" : {
+      "post" : {
+        "operationId" : "AssistanceService_AcceptApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "AssistanceService.AcceptApplication",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/ApproveApplication" : {
+      "post" : {
+        "operationId" : "AssistanceService_ApproveApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "County decision after a clean 公示: the amount is recomputed and frozen with the household as decided (the decision snapshot). The investigator cannot approve (PERMISSION_DENIED).",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/CompletePaperwork" : {
+      "post" : {
+        "operationId" : "AssistanceService_CompletePaperwork",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "AssistanceService.CompletePaperwork",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/ComputeBenefit" : {
+      "post" : {
+        "operationId" : "AssistanceService_ComputeBenefit",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ComputeBenefitRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.BenefitComputation"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The means test and benefit for a household as registered now, under the standard in force for the month: nothing is stored.",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/ExtendApplication" : {
+      "post" : {
+        "operationId" : "AssistanceService_ExtendApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Extends the case clock to 45 working days (reason required; once).",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/FileApplication" : {
+      "post" : {
+        "operationId" : "AssistanceService_FileApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.FileApplicationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "AssistanceService.FileApplication",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/FindPerson" : {
+      "post" : {
+        "operationId" : "AssistanceService_FindPerson",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.FindPersonRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.FindPersonResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Which household a person is in (NOT_FOUND when none the caller may see).",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/GetApplication" : {
+      "post" : {
+        "operationId" : "AssistanceService_GetApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.GetApplicationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "AssistanceService.GetApplication",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/GetHistory" : {
+      "post" : {
+        "operationId" : "AssistanceService_GetHistory",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.GetHistoryRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.GetHistoryResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The audit trail of a household or an application.",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/GetHousehold" : {
+      "post" : {
+        "operationId" : "AssistanceService_GetHousehold",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.GetHouseholdRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.HouseholdResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "AssistanceService.GetHousehold",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/ImportHouseholds" : {
+      "post" : {
+        "operationId" : "AssistanceService_ImportHouseholds",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ImportHouseholdsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ImportHouseholdsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "AssistanceService.ImportHouseholds",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/ListApplications" : {
+      "post" : {
+        "operationId" : "AssistanceService_ListApplications",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ListApplicationsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ListApplicationsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "AssistanceService.ListApplications",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/ListHouseholds" : {
+      "post" : {
+        "operationId" : "AssistanceService_ListHouseholds",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ListHouseholdsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ListHouseholdsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "AssistanceService.ListHouseholds",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/ListPublicNotices" : {
+      "post" : {
+        "operationId" : "AssistanceService_ListPublicNotices",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ListPublicNoticesRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ListPublicNoticesResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Published 公示 only: name, household size, amount.",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/ListStandardVersions" : {
+      "post" : {
+        "operationId" : "AssistanceService_ListStandardVersions",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ListStandardVersionsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ListStandardVersionsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The standards are public (社会救助标准向社会公布).",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/PayFirst" : {
+      "post" : {
+        "operationId" : "AssistanceService_PayFirst",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "临时救助 急难型: pay first (amount_fen, within the cap).",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/PutStandardVersion" : {
+      "post" : {
+        "operationId" : "AssistanceService_PutStandardVersion",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.PutStandardVersionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.StandardVersion"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Adds a dated version of the standards (标准). INVALID_ARGUMENT with every problem; ALREADY_EXISTS for a used id or a second version on the same day, division and area.",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/RecordAuthorization" : {
+      "post" : {
+        "operationId" : "AssistanceService_RecordAuthorization",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Records the written authorization for the economic check (signed_on).",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/RecordObjection" : {
+      "post" : {
+        "operationId" : "AssistanceService_RecordObjection",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.RecordObjectionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "An objection during 公示 sends the application back to investigation.",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/RecordTownshipOpinion" : {
+      "post" : {
+        "operationId" : "AssistanceService_RecordTownshipOpinion",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The township's opinion (text required); computes the amount from the registry as it stands.",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/RegisterHousehold" : {
+      "post" : {
+        "operationId" : "AssistanceService_RegisterHousehold",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.RegisterHouseholdRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.HouseholdResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Registers a household. ALREADY_EXISTS when a member is in another household (naming it).",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/RejectApplication" : {
+      "post" : {
+        "operationId" : "AssistanceService_RejectApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Rejection with written reasons (text).",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/StartInvestigation" : {
+      "post" : {
+        "operationId" : "AssistanceService_StartInvestigation",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Starts the economic check and home visit; the caller is the investigator. Needs the authorization on file (FAILED_PRECONDITION NO_AUTHORIZATION).",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/StartNotice" : {
+      "post" : {
+        "operationId" : "AssistanceService_StartNotice",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Posts the 公示 (7 calendar days).",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/UpdateHousehold" : {
+      "post" : {
+        "operationId" : "AssistanceService_UpdateHousehold",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.UpdateHouseholdRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.HouseholdResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "AssistanceService.UpdateHousehold",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/WithdrawApplication" : {
+      "post" : {
+        "operationId" : "AssistanceService_WithdrawApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "AssistanceService.WithdrawApplication",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
       }
     },
     "/rpc/civic.gateway.v1.KeyService/CreateKey" : {

@@ -5,23 +5,227 @@ import CivicProtos
 import CivicRPC
 import Foundation
 
+/// Staff keys for this service carry the county (or wider) division they work in (OWN_DIVISION);
+/// a staff key's subject is the case worker (经办人) it belongs to.
 public enum Civic_Assistance_V1_AssistanceService {
     public static let name = "civic.assistance.v1.AssistanceService"
 
     public enum Method {
+        public static let putStandardVersion = RPCMethod(
+            service: name, name: "PutStandardVersion", requestType: Civic_Assistance_V1_PutStandardVersionRequest.self, responseType: Civic_Assistance_V1_StandardVersion.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let listStandardVersions = RPCMethod(
+            service: name, name: "ListStandardVersions", requestType: Civic_Assistance_V1_ListStandardVersionsRequest.self, responseType: Civic_Assistance_V1_ListStandardVersionsResponse.self,
+            access: MethodAccess(roles: [.public], limits: [], keyScope: "assistance"))
+        public static let registerHousehold = RPCMethod(
+            service: name, name: "RegisterHousehold", requestType: Civic_Assistance_V1_RegisterHouseholdRequest.self, responseType: Civic_Assistance_V1_HouseholdResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let updateHousehold = RPCMethod(
+            service: name, name: "UpdateHousehold", requestType: Civic_Assistance_V1_UpdateHouseholdRequest.self, responseType: Civic_Assistance_V1_HouseholdResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let getHousehold = RPCMethod(
+            service: name, name: "GetHousehold", requestType: Civic_Assistance_V1_GetHouseholdRequest.self, responseType: Civic_Assistance_V1_HouseholdResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
+        public static let listHouseholds = RPCMethod(
+            service: name, name: "ListHouseholds", requestType: Civic_Assistance_V1_ListHouseholdsRequest.self, responseType: Civic_Assistance_V1_ListHouseholdsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
+        public static let findPerson = RPCMethod(
+            service: name, name: "FindPerson", requestType: Civic_Assistance_V1_FindPersonRequest.self, responseType: Civic_Assistance_V1_FindPersonResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
+        public static let importHouseholds = RPCMethod(
+            service: name, name: "ImportHouseholds", requestType: Civic_Assistance_V1_ImportHouseholdsRequest.self, responseType: Civic_Assistance_V1_ImportHouseholdsResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let computeBenefit = RPCMethod(
+            service: name, name: "ComputeBenefit", requestType: Civic_Assistance_V1_ComputeBenefitRequest.self, responseType: Civic_Assistance_V1_BenefitComputation.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
+        public static let fileApplication = RPCMethod(
+            service: name, name: "FileApplication", requestType: Civic_Assistance_V1_FileApplicationRequest.self, responseType: Civic_Assistance_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let getApplication = RPCMethod(
+            service: name, name: "GetApplication", requestType: Civic_Assistance_V1_GetApplicationRequest.self, responseType: Civic_Assistance_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
+        public static let listApplications = RPCMethod(
+            service: name, name: "ListApplications", requestType: Civic_Assistance_V1_ListApplicationsRequest.self, responseType: Civic_Assistance_V1_ListApplicationsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
+        public static let recordAuthorization = RPCMethod(
+            service: name, name: "RecordAuthorization", requestType: Civic_Assistance_V1_ApplicationStepRequest.self, responseType: Civic_Assistance_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let acceptApplication = RPCMethod(
+            service: name, name: "AcceptApplication", requestType: Civic_Assistance_V1_ApplicationStepRequest.self, responseType: Civic_Assistance_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let startInvestigation = RPCMethod(
+            service: name, name: "StartInvestigation", requestType: Civic_Assistance_V1_ApplicationStepRequest.self, responseType: Civic_Assistance_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let recordTownshipOpinion = RPCMethod(
+            service: name, name: "RecordTownshipOpinion", requestType: Civic_Assistance_V1_ApplicationStepRequest.self, responseType: Civic_Assistance_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let startNotice = RPCMethod(
+            service: name, name: "StartNotice", requestType: Civic_Assistance_V1_ApplicationStepRequest.self, responseType: Civic_Assistance_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let recordObjection = RPCMethod(
+            service: name, name: "RecordObjection", requestType: Civic_Assistance_V1_RecordObjectionRequest.self, responseType: Civic_Assistance_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let extendApplication = RPCMethod(
+            service: name, name: "ExtendApplication", requestType: Civic_Assistance_V1_ApplicationStepRequest.self, responseType: Civic_Assistance_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let approveApplication = RPCMethod(
+            service: name, name: "ApproveApplication", requestType: Civic_Assistance_V1_ApplicationStepRequest.self, responseType: Civic_Assistance_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
+        public static let rejectApplication = RPCMethod(
+            service: name, name: "RejectApplication", requestType: Civic_Assistance_V1_ApplicationStepRequest.self, responseType: Civic_Assistance_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
+        public static let withdrawApplication = RPCMethod(
+            service: name, name: "WithdrawApplication", requestType: Civic_Assistance_V1_ApplicationStepRequest.self, responseType: Civic_Assistance_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let payFirst = RPCMethod(
+            service: name, name: "PayFirst", requestType: Civic_Assistance_V1_ApplicationStepRequest.self, responseType: Civic_Assistance_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
+        public static let completePaperwork = RPCMethod(
+            service: name, name: "CompletePaperwork", requestType: Civic_Assistance_V1_ApplicationStepRequest.self, responseType: Civic_Assistance_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let listPublicNotices = RPCMethod(
+            service: name, name: "ListPublicNotices", requestType: Civic_Assistance_V1_ListPublicNoticesRequest.self, responseType: Civic_Assistance_V1_ListPublicNoticesResponse.self,
+            access: MethodAccess(roles: [.public], limits: [], keyScope: "assistance"))
+        public static let getHistory = RPCMethod(
+            service: name, name: "GetHistory", requestType: Civic_Assistance_V1_GetHistoryRequest.self, responseType: Civic_Assistance_V1_GetHistoryResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
     }
 
-    public static let methods: [RPCMethod] = []
+    public static let methods: [RPCMethod] = [Method.putStandardVersion, Method.listStandardVersions, Method.registerHousehold, Method.updateHousehold, Method.getHousehold, Method.listHouseholds, Method.findPerson, Method.importHouseholds, Method.computeBenefit, Method.fileApplication, Method.getApplication, Method.listApplications, Method.recordAuthorization, Method.acceptApplication, Method.startInvestigation, Method.recordTownshipOpinion, Method.startNotice, Method.recordObjection, Method.extendApplication, Method.approveApplication, Method.rejectApplication, Method.withdrawApplication, Method.payFirst, Method.completePaperwork, Method.listPublicNotices, Method.getHistory]
 }
 
 /// What a server of civic.assistance.v1.AssistanceService implements.
 public protocol Civic_Assistance_V1_AssistanceServiceHandler: Sendable {
+    /// Adds a dated version of the standards (标准). INVALID_ARGUMENT with every problem;
+    /// ALREADY_EXISTS for a used id or a second version on the same day, division and area.
+    func putStandardVersion(_ request: Civic_Assistance_V1_PutStandardVersionRequest, context: RPCContext) async throws -> Civic_Assistance_V1_StandardVersion
+    /// The standards are public (社会救助标准向社会公布).
+    func listStandardVersions(_ request: Civic_Assistance_V1_ListStandardVersionsRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ListStandardVersionsResponse
+    /// Registers a household. ALREADY_EXISTS when a member is in another household (naming it).
+    func registerHousehold(_ request: Civic_Assistance_V1_RegisterHouseholdRequest, context: RPCContext) async throws -> Civic_Assistance_V1_HouseholdResponse
+    func updateHousehold(_ request: Civic_Assistance_V1_UpdateHouseholdRequest, context: RPCContext) async throws -> Civic_Assistance_V1_HouseholdResponse
+    func getHousehold(_ request: Civic_Assistance_V1_GetHouseholdRequest, context: RPCContext) async throws -> Civic_Assistance_V1_HouseholdResponse
+    func listHouseholds(_ request: Civic_Assistance_V1_ListHouseholdsRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ListHouseholdsResponse
+    /// Which household a person is in (NOT_FOUND when none the caller may see).
+    func findPerson(_ request: Civic_Assistance_V1_FindPersonRequest, context: RPCContext) async throws -> Civic_Assistance_V1_FindPersonResponse
+    func importHouseholds(_ request: Civic_Assistance_V1_ImportHouseholdsRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ImportHouseholdsResponse
+    /// The means test and benefit for a household as registered now, under the standard in force
+    /// for the month: nothing is stored.
+    func computeBenefit(_ request: Civic_Assistance_V1_ComputeBenefitRequest, context: RPCContext) async throws -> Civic_Assistance_V1_BenefitComputation
+    func fileApplication(_ request: Civic_Assistance_V1_FileApplicationRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ApplicationResponse
+    func getApplication(_ request: Civic_Assistance_V1_GetApplicationRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ApplicationResponse
+    func listApplications(_ request: Civic_Assistance_V1_ListApplicationsRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ListApplicationsResponse
+    /// Records the written authorization for the economic check (signed_on).
+    func recordAuthorization(_ request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ApplicationResponse
+    func acceptApplication(_ request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ApplicationResponse
+    /// Starts the economic check and home visit; the caller is the investigator. Needs the
+    /// authorization on file (FAILED_PRECONDITION NO_AUTHORIZATION).
+    func startInvestigation(_ request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ApplicationResponse
+    /// The township's opinion (text required); computes the amount from the registry as it stands.
+    func recordTownshipOpinion(_ request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ApplicationResponse
+    /// Posts the 公示 (7 calendar days).
+    func startNotice(_ request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ApplicationResponse
+    /// An objection during 公示 sends the application back to investigation.
+    func recordObjection(_ request: Civic_Assistance_V1_RecordObjectionRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ApplicationResponse
+    /// Extends the case clock to 45 working days (reason required; once).
+    func extendApplication(_ request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ApplicationResponse
+    /// County decision after a clean 公示: the amount is recomputed and frozen with the household
+    /// as decided (the decision snapshot). The investigator cannot approve (PERMISSION_DENIED).
+    func approveApplication(_ request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ApplicationResponse
+    /// Rejection with written reasons (text).
+    func rejectApplication(_ request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ApplicationResponse
+    func withdrawApplication(_ request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ApplicationResponse
+    /// 临时救助 急难型: pay first (amount_fen, within the cap).
+    func payFirst(_ request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ApplicationResponse
+    func completePaperwork(_ request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ApplicationResponse
+    /// Published 公示 only: name, household size, amount.
+    func listPublicNotices(_ request: Civic_Assistance_V1_ListPublicNoticesRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ListPublicNoticesResponse
+    /// The audit trail of a household or an application.
+    func getHistory(_ request: Civic_Assistance_V1_GetHistoryRequest, context: RPCContext) async throws -> Civic_Assistance_V1_GetHistoryResponse
 }
 
 extension Civic_Assistance_V1_AssistanceServiceHandler {
     /// The handlers to register with an `RPCServer`.
     public var rpcHandlers: [RPCHandler] {
         [
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.putStandardVersion) { (request: Civic_Assistance_V1_PutStandardVersionRequest, context: RPCContext) in
+                try await self.putStandardVersion(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.listStandardVersions) { (request: Civic_Assistance_V1_ListStandardVersionsRequest, context: RPCContext) in
+                try await self.listStandardVersions(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.registerHousehold) { (request: Civic_Assistance_V1_RegisterHouseholdRequest, context: RPCContext) in
+                try await self.registerHousehold(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.updateHousehold) { (request: Civic_Assistance_V1_UpdateHouseholdRequest, context: RPCContext) in
+                try await self.updateHousehold(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.getHousehold) { (request: Civic_Assistance_V1_GetHouseholdRequest, context: RPCContext) in
+                try await self.getHousehold(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.listHouseholds) { (request: Civic_Assistance_V1_ListHouseholdsRequest, context: RPCContext) in
+                try await self.listHouseholds(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.findPerson) { (request: Civic_Assistance_V1_FindPersonRequest, context: RPCContext) in
+                try await self.findPerson(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.importHouseholds) { (request: Civic_Assistance_V1_ImportHouseholdsRequest, context: RPCContext) in
+                try await self.importHouseholds(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.computeBenefit) { (request: Civic_Assistance_V1_ComputeBenefitRequest, context: RPCContext) in
+                try await self.computeBenefit(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.fileApplication) { (request: Civic_Assistance_V1_FileApplicationRequest, context: RPCContext) in
+                try await self.fileApplication(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.getApplication) { (request: Civic_Assistance_V1_GetApplicationRequest, context: RPCContext) in
+                try await self.getApplication(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.listApplications) { (request: Civic_Assistance_V1_ListApplicationsRequest, context: RPCContext) in
+                try await self.listApplications(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.recordAuthorization) { (request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) in
+                try await self.recordAuthorization(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.acceptApplication) { (request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) in
+                try await self.acceptApplication(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.startInvestigation) { (request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) in
+                try await self.startInvestigation(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.recordTownshipOpinion) { (request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) in
+                try await self.recordTownshipOpinion(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.startNotice) { (request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) in
+                try await self.startNotice(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.recordObjection) { (request: Civic_Assistance_V1_RecordObjectionRequest, context: RPCContext) in
+                try await self.recordObjection(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.extendApplication) { (request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) in
+                try await self.extendApplication(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.approveApplication) { (request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) in
+                try await self.approveApplication(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.rejectApplication) { (request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) in
+                try await self.rejectApplication(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.withdrawApplication) { (request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) in
+                try await self.withdrawApplication(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.payFirst) { (request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) in
+                try await self.payFirst(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.completePaperwork) { (request: Civic_Assistance_V1_ApplicationStepRequest, context: RPCContext) in
+                try await self.completePaperwork(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.listPublicNotices) { (request: Civic_Assistance_V1_ListPublicNoticesRequest, context: RPCContext) in
+                try await self.listPublicNotices(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.getHistory) { (request: Civic_Assistance_V1_GetHistoryRequest, context: RPCContext) in
+                try await self.getHistory(request, context: context)
+            },
         ]
     }
 }
@@ -32,5 +236,129 @@ public struct Civic_Assistance_V1_AssistanceServiceClient: Sendable {
 
     public init(_ caller: any RPCCaller) {
         self.caller = caller
+    }
+
+    /// Adds a dated version of the standards (标准). INVALID_ARGUMENT with every problem;
+    /// ALREADY_EXISTS for a used id or a second version on the same day, division and area.
+    public func putStandardVersion(_ request: Civic_Assistance_V1_PutStandardVersionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_StandardVersion {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.putStandardVersion, request, options: options)
+    }
+
+    /// The standards are public (社会救助标准向社会公布).
+    public func listStandardVersions(_ request: Civic_Assistance_V1_ListStandardVersionsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ListStandardVersionsResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.listStandardVersions, request, options: options)
+    }
+
+    /// Registers a household. ALREADY_EXISTS when a member is in another household (naming it).
+    public func registerHousehold(_ request: Civic_Assistance_V1_RegisterHouseholdRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_HouseholdResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.registerHousehold, request, options: options)
+    }
+
+    public func updateHousehold(_ request: Civic_Assistance_V1_UpdateHouseholdRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_HouseholdResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.updateHousehold, request, options: options)
+    }
+
+    public func getHousehold(_ request: Civic_Assistance_V1_GetHouseholdRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_HouseholdResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.getHousehold, request, options: options)
+    }
+
+    public func listHouseholds(_ request: Civic_Assistance_V1_ListHouseholdsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ListHouseholdsResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.listHouseholds, request, options: options)
+    }
+
+    /// Which household a person is in (NOT_FOUND when none the caller may see).
+    public func findPerson(_ request: Civic_Assistance_V1_FindPersonRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_FindPersonResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.findPerson, request, options: options)
+    }
+
+    public func importHouseholds(_ request: Civic_Assistance_V1_ImportHouseholdsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ImportHouseholdsResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.importHouseholds, request, options: options)
+    }
+
+    /// The means test and benefit for a household as registered now, under the standard in force
+    /// for the month: nothing is stored.
+    public func computeBenefit(_ request: Civic_Assistance_V1_ComputeBenefitRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_BenefitComputation {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.computeBenefit, request, options: options)
+    }
+
+    public func fileApplication(_ request: Civic_Assistance_V1_FileApplicationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ApplicationResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.fileApplication, request, options: options)
+    }
+
+    public func getApplication(_ request: Civic_Assistance_V1_GetApplicationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ApplicationResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.getApplication, request, options: options)
+    }
+
+    public func listApplications(_ request: Civic_Assistance_V1_ListApplicationsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ListApplicationsResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.listApplications, request, options: options)
+    }
+
+    /// Records the written authorization for the economic check (signed_on).
+    public func recordAuthorization(_ request: Civic_Assistance_V1_ApplicationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ApplicationResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.recordAuthorization, request, options: options)
+    }
+
+    public func acceptApplication(_ request: Civic_Assistance_V1_ApplicationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ApplicationResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.acceptApplication, request, options: options)
+    }
+
+    /// Starts the economic check and home visit; the caller is the investigator. Needs the
+    /// authorization on file (FAILED_PRECONDITION NO_AUTHORIZATION).
+    public func startInvestigation(_ request: Civic_Assistance_V1_ApplicationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ApplicationResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.startInvestigation, request, options: options)
+    }
+
+    /// The township's opinion (text required); computes the amount from the registry as it stands.
+    public func recordTownshipOpinion(_ request: Civic_Assistance_V1_ApplicationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ApplicationResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.recordTownshipOpinion, request, options: options)
+    }
+
+    /// Posts the 公示 (7 calendar days).
+    public func startNotice(_ request: Civic_Assistance_V1_ApplicationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ApplicationResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.startNotice, request, options: options)
+    }
+
+    /// An objection during 公示 sends the application back to investigation.
+    public func recordObjection(_ request: Civic_Assistance_V1_RecordObjectionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ApplicationResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.recordObjection, request, options: options)
+    }
+
+    /// Extends the case clock to 45 working days (reason required; once).
+    public func extendApplication(_ request: Civic_Assistance_V1_ApplicationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ApplicationResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.extendApplication, request, options: options)
+    }
+
+    /// County decision after a clean 公示: the amount is recomputed and frozen with the household
+    /// as decided (the decision snapshot). The investigator cannot approve (PERMISSION_DENIED).
+    public func approveApplication(_ request: Civic_Assistance_V1_ApplicationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ApplicationResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.approveApplication, request, options: options)
+    }
+
+    /// Rejection with written reasons (text).
+    public func rejectApplication(_ request: Civic_Assistance_V1_ApplicationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ApplicationResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.rejectApplication, request, options: options)
+    }
+
+    public func withdrawApplication(_ request: Civic_Assistance_V1_ApplicationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ApplicationResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.withdrawApplication, request, options: options)
+    }
+
+    /// 临时救助 急难型: pay first (amount_fen, within the cap).
+    public func payFirst(_ request: Civic_Assistance_V1_ApplicationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ApplicationResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.payFirst, request, options: options)
+    }
+
+    public func completePaperwork(_ request: Civic_Assistance_V1_ApplicationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ApplicationResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.completePaperwork, request, options: options)
+    }
+
+    /// Published 公示 only: name, household size, amount.
+    public func listPublicNotices(_ request: Civic_Assistance_V1_ListPublicNoticesRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ListPublicNoticesResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.listPublicNotices, request, options: options)
+    }
+
+    /// The audit trail of a household or an application.
+    public func getHistory(_ request: Civic_Assistance_V1_GetHistoryRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_GetHistoryResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.getHistory, request, options: options)
     }
 }

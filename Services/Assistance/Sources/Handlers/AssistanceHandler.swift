@@ -1,10 +1,14 @@
+import AssistanceDomain
 import CivicDomain
 import CivicProtoServices
+import CivicProtos
 import CivicRPC
+import CivicServiceKit
+import CivicStorage
+import Foundation
 
 /// Translates civic.assistance.v1 messages to the domain and back: each method parses its
-/// request (RequestFields), calls one domain or store operation and maps the answer. No
-/// rules live here.
+/// request, calls one domain or store operation and maps the answer. No rules live here.
 public struct AssistanceHandler: Civic_Assistance_V1_AssistanceServiceHandler {
     let store: AssistanceStore
     let settings: AssistanceSettings
@@ -14,5 +18,102 @@ public struct AssistanceHandler: Civic_Assistance_V1_AssistanceServiceHandler {
         self.store = store
         self.settings = settings
         self.today = today
+    }
+
+    var calendar: WorkingCalendar { settings.calendar.calendar }
+}
+
+/// Who reaches which records (docs/ACCESS.md, OWN_DIVISION): a key with a division code reaches
+/// the households and applications of that division and the divisions in it; ID numbers and bank
+/// accounts are shown in full only to the case worker on the household's file (a staff key
+/// whose subject is the household's case worker).
+struct AssistanceAccess {
+    let scope: CallerScope
+    /// The caller's division; nil for all divisions.
+    let division: DivisionCode?
+
+    init(_ context: RPCContext) throws {
+        scope = context.scope
+        if let text = scope.division {
+            guard let code = try? DivisionCode(text) else {
+                throw DomainError.permissionDenied("the key's division \(text) is not a division code")
+            }
+            division = code
+        } else {
+            division = nil
+        }
+    }
+
+    /// PERMISSION_DENIED for a record outside the caller's division.
+    func check(_ recordDivision: DivisionCode, _ what: String) throws {
+        if let division, !division.contains(recordDivision) {
+            throw DomainError.permissionDenied("\(what) is in division \(recordDivision), outside this key's \(division)")
+        }
+    }
+
+    /// An optional division filter: nil when empty, INVALID_ARGUMENT (field `field`) when malformed.
+    static func division(_ text: String, field: String = "division") throws -> DivisionCode? {
+        guard !text.isEmpty else { return nil }
+        do {
+            return try DivisionCode(text)
+        } catch let error as DomainError {
+            throw DomainError.invalid(error.message, field: field, reason: error.reason)
+        }
+    }
+
+    /// The division a list reaches: the one requested (which must lie within the caller's), or the caller's.
+    func listing(requested text: String, field: String = "division") throws -> DivisionCode? {
+        guard let requested = try Self.division(text, field: field) else { return division }
+        guard let division else { return requested }
+        if division.contains(requested) { return requested }
+        if requested.contains(division) { return division }
+        throw DomainError.permissionDenied("division \(requested) is outside this key's \(division)")
+    }
+
+    /// The case worker on the file sees identifiers in full; everyone else masked.
+    func view(of household: Household) -> RecordView {
+        RecordView(fullIdentifiers: !household.caseWorker.isEmpty && scope.unit == household.caseWorker)
+    }
+
+    /// Who acts, for maker-checker: the key's subject (the case worker) or else its id.
+    static func person(_ context: RPCContext) -> String {
+        context.scope.unit ?? context.auditActor.id
+    }
+}
+
+extension AssistanceHandler {
+    /// A benefit month "YYYY-MM"; the current month when empty.
+    func month(_ text: String, field: String = "month") throws -> BenefitMonth {
+        if text.isEmpty {
+            let day = today()
+            return BenefitMonth(year: day.year, month: day.month)!
+        }
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let y = Int(parts[0]), let m = Int(parts[1]),
+            let month = BenefitMonth(year: y, month: m)
+        else {
+            throw DomainError.invalid("\(field) must be a month YYYY-MM", field: field, reason: "INVALID")
+        }
+        return month
+    }
+
+    func history(_ request: Civic_Assistance_V1_GetHistoryRequest, _ context: RPCContext) async throws -> [AuditEntry] {
+        let access = try AssistanceAccess(context)
+        try RequestFields.requireID(request.id)
+        switch request.entity {
+        case "household":
+            try access.check(try await store.household(id: request.id).division, "household \(request.id)")
+        case "application":
+            try access.check(try await store.application(id: request.id).division, "application \(request.id)")
+        default:
+            throw DomainError.invalid("entity is household or application", field: "entity", reason: "UNKNOWN")
+        }
+        return try await store.history(entity: request.entity, id: request.id)
+    }
+
+    public func getHistory(_ request: Civic_Assistance_V1_GetHistoryRequest, context: RPCContext) async throws -> Civic_Assistance_V1_GetHistoryResponse {
+        var response = Civic_Assistance_V1_GetHistoryResponse()
+        response.entries = try await history(request, context).map(Civic_Common_V1_AuditEntry.init)
+        return response
     }
 }

@@ -198,26 +198,3 @@ extension Civic_Proposals_V1_Topic {
         retired = topic.retired
     }
 }
-
-extension Civic_Common_V1_AuditEntry {
-    init(_ entry: AuditEntry) {
-        self.init()
-        id = entry.id ?? 0
-        actor = entry.actor
-        action = entry.action
-        entity = entry.entity
-        entityID = entry.entityID
-        reason = entry.reason
-        at = entry.at
-        detail = entry.detail
-        requestID = entry.requestID
-    }
-}
-
-extension Civic_Common_V1_PageInfo {
-    init<T>(_ page: Page<T>) {
-        self.init()
-        nextPageToken = page.nextPageToken
-        totalCount = Int64(page.totalCount)
-    }
-}

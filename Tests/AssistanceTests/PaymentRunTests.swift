@@ -227,7 +227,23 @@ struct PaymentRunTests {
         #expect(error?.kind == .invalid)
         #expect(error?.reason == "DUPLICATE_CASE")
         #expect(error?.problems.map(\.field) == ["dues[2].case_id"])
-        #expect(error?.message == "case c1 is due twice (dues[0] too)")
+        #expect(error?.message == "case c1 is due twice for 2026-07 (dues[0] too)")
+    }
+
+    @Test func arrearsAreDuesForEarlierMonthsOncePerMonth() throws {
+        var arrears = Self.due("c1", amount: 42000)
+        arrears.forMonth = Self.july
+        let paidJuly = PaymentKey(caseID: "c2", forMonth: Self.july)
+        var paidArrears = Self.due("c2", amount: 7)
+        paidArrears.forMonth = Self.july
+        let plan = try Self.plan("R", Self.august, [Self.due("c1", amount: 42000), arrears, paidArrears], paid: [paidJuly])
+        #expect(plan.lines.map(\.forMonth) == [Self.july, Self.august])
+        #expect(plan.lines.map(\.month) == [Self.august, Self.august])
+        #expect(plan.skipped.map(\.reason) == ["ALREADY_PAID"])
+        var later = Self.due("c3", amount: 1)
+        later.forMonth = BenefitMonth(year: 2026, month: 9)
+        let error = #expect(throws: DomainError.self) { try Self.plan("R", Self.august, [later]) }
+        #expect(error?.problems.map(\.reason) == ["AFTER_RUN_MONTH"])
     }
 
     @Test func everyProgrammingErrorAtOnce() {

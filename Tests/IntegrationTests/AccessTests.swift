@@ -100,6 +100,17 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.assistance.v1.AssistanceService/GetHistory": [.admin, .assistanceStaff, .leader],
     "/civic.assistance.v1.AssistanceService/ListStandardVersions": Set(Caller.allCases),
     "/civic.assistance.v1.AssistanceService/ListPublicNotices": Set(Caller.allCases),
+    "/civic.assistance.v1.AssistanceService/RunPayments": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/ExportBankFile": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/ReconcilePayments": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/RecordReview": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/HandleAlert": [.admin, .assistanceStaff],
+    "/civic.assistance.v1.AssistanceService/GetPaymentRun": [.admin, .assistanceStaff, .leader],
+    "/civic.assistance.v1.AssistanceService/ListPaymentLines": [.admin, .assistanceStaff, .leader],
+    "/civic.assistance.v1.AssistanceService/ListDueReviews": [.admin, .assistanceStaff, .leader],
+    "/civic.assistance.v1.AssistanceService/ListAlerts": [.admin, .assistanceStaff, .leader],
+    "/civic.assistance.v1.AssistanceService/GetReport": [.admin, .assistanceStaff, .leader],
+    "/civic.assistance.v1.AssistanceService/ReportPersonEvent": [.admin, .department],
 ]
 
 @Suite("Access control", .serialized)

@@ -24,6 +24,9 @@ public struct BenefitMonth: Sendable, Hashable, Comparable, CustomStringConverti
     /// The month after this one.
     public var next: BenefitMonth { month == 12 ? BenefitMonth(year: year + 1, month: 1)! : BenefitMonth(year: year, month: month + 1)! }
 
+    /// The month before this one.
+    public var previous: BenefitMonth { month == 1 ? BenefitMonth(year: year - 1, month: 12)! : BenefitMonth(year: year, month: month - 1)! }
+
     /// "2026-07".
     public var description: String { "\(year)-\(month < 10 ? "0" : "")\(month)" }
 

@@ -154,11 +154,15 @@ public struct PaymentDue: Sendable, Hashable {
     public var amount: Fen
     public var formula: String
     public var standardVersionID: String
+    /// The benefit month this due pays: the run's month when nil; an earlier month for arrears
+    /// (补发: a case approved after the run of its start month).
+    public var forMonth: BenefitMonth?
 
     public init(
         caseID: String, householdID: String, program: Program, payeeName: String, bankAccount: String, amount: Fen, formula: String,
-        standardVersionID: String
+        standardVersionID: String, forMonth: BenefitMonth? = nil
     ) {
+        self.forMonth = forMonth
         self.caseID = caseID
         self.householdID = householdID
         self.program = program
@@ -259,14 +263,18 @@ public enum PaymentRunPlanner {
         if !isValidRunID(runID) {
             errors.add("run_id", "BAD_RUN_ID", "a run id is 1–64 letters, digits, '-', '_' or '.', starting with a letter or digit")
         }
-        var firstDue: [String: Int] = [:]
+        var firstDue: [PaymentKey: Int] = [:]
         for (i, due) in dues.enumerated() {
+            let key = PaymentKey(caseID: due.caseID, forMonth: due.forMonth ?? month)
             if due.caseID.isEmpty {
                 errors.add("dues[\(i)].case_id", "REQUIRED", "a due needs its case id")
-            } else if let first = firstDue[due.caseID] {
-                errors.add("dues[\(i)].case_id", "DUPLICATE_CASE", "case \(due.caseID) is due twice (dues[\(first)] too)")
+            } else if let first = firstDue[key] {
+                errors.add("dues[\(i)].case_id", "DUPLICATE_CASE", "case \(due.caseID) is due twice for \(key.forMonth) (dues[\(first)] too)")
             } else {
-                firstDue[due.caseID] = i
+                firstDue[key] = i
+            }
+            if let forMonth = due.forMonth, forMonth > month {
+                errors.add("dues[\(i)].for_month", "AFTER_RUN_MONTH", "\(forMonth) is after the run's month \(month)")
             }
             if due.payeeName.allSatisfy(\.isWhitespace) { errors.add("dues[\(i)].payee_name", "REQUIRED", "a due needs its payee's name") }
             if due.amount < .zero { errors.add("dues[\(i)].amount", "NEGATIVE", "a due of \(due.amount.fen) fen cannot be paid") }
@@ -300,8 +308,8 @@ public enum PaymentRunPlanner {
         func nextID() -> String { "\(runID)-\(lines.count + 1)" }
         // A failed line being re-issued holds its key too, even if the caller's set missed it.
         let taken = alreadyPaid.union(failedKeys.keys)
-        for due in dues.sorted(by: { $0.caseID < $1.caseID }) {
-            let key = PaymentKey(caseID: due.caseID, forMonth: month)
+        for due in dues.sorted(by: { ($0.caseID, $0.forMonth ?? month) < ($1.caseID, $1.forMonth ?? month) }) {
+            let key = PaymentKey(caseID: due.caseID, forMonth: due.forMonth ?? month)
             if taken.contains(key) {
                 skipped.append(SkippedDue(due: due, reason: "ALREADY_PAID", description: "\(key) already has a line in an earlier run"))
             } else if due.amount == .zero {
@@ -310,7 +318,7 @@ public enum PaymentRunPlanner {
                 lines.append(
                     PaymentLine(
                         lineID: nextID(), runID: runID, caseID: due.caseID, householdID: due.householdID, program: program, month: month,
-                        payeeName: due.payeeName, bankAccount: account.digits, amount: due.amount, formula: due.formula,
+                        forMonth: key.forMonth, payeeName: due.payeeName, bankAccount: account.digits, amount: due.amount, formula: due.formula,
                         standardVersionID: due.standardVersionID))
             } else {
                 skipped.append(SkippedDue(due: due, reason: "INVALID_BANK_ACCOUNT", description: "\(key): the bank account is not 12–30 digits"))
@@ -325,7 +333,7 @@ public enum PaymentRunPlanner {
             line.state = .pending
             line.failureReason = ""
             line.reissueOf = failed.lineID
-            if let i = firstDue[failed.caseID], let account = try? BankAccount(dues[i].bankAccount) {
+            if let i = dues.firstIndex(where: { $0.caseID == failed.caseID }), let account = try? BankAccount(dues[i].bankAccount) {
                 line.payeeName = dues[i].payeeName
                 line.bankAccount = account.digits
             }

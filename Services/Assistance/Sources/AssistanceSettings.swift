@@ -14,6 +14,9 @@ public struct AssistanceSettings: Sendable, CustomStringConvertible {
     public var limits = ApplicationTimeLimits()
     /// 低保 local options: CIVIC_ASSISTANCE_PER_PERSON_FLOOR=on for the 20 % floor.
     public var options = MinimumLivingOptions()
+    /// Alert check limits: CIVIC_ASSISTANCE_ALERT_HIGH_DAYS (5), _MEDIUM_DAYS (10), _LOW_DAYS (20)
+    /// working days; CIVIC_ASSISTANCE_LARGE_MEDICAL_COST_FEN (2 000 000).
+    public var alerts = AlertTimeLimits()
 
     public init() {}
 
@@ -31,6 +34,19 @@ public struct AssistanceSettings: Sendable, CustomStringConvertible {
         try days("NOTICE_DAYS", \.noticeCalendarDays, 7...30)
         guard limits.extendedCaseWorkingDays >= limits.caseWorkingDays else {
             throw RPCError(.invalidArgument, "CIVIC_ASSISTANCE_EXTENDED_CASE_WORKING_DAYS is shorter than CIVIC_ASSISTANCE_CASE_WORKING_DAYS")
+        }
+        func alertDays(_ name: String, _ keyPath: WritableKeyPath<AlertTimeLimits, Int>) throws {
+            let variable = "CIVIC_ASSISTANCE_ALERT_\(name)_DAYS"
+            guard let value = try env.int(variable) else { return }
+            guard (1...60).contains(value) else { throw RPCError(.invalidArgument, "\(variable)=\(value) is outside 1…60") }
+            alerts[keyPath: keyPath] = value
+        }
+        try alertDays("HIGH", \.highWorkingDays)
+        try alertDays("MEDIUM", \.mediumWorkingDays)
+        try alertDays("LOW", \.lowWorkingDays)
+        if let cost = try env.int("CIVIC_ASSISTANCE_LARGE_MEDICAL_COST_FEN") {
+            guard cost > 0 else { throw RPCError(.invalidArgument, "CIVIC_ASSISTANCE_LARGE_MEDICAL_COST_FEN=\(cost) is not positive") }
+            alerts.largeMedicalCost = Fen(cost)
         }
         switch env.string("CIVIC_ASSISTANCE_PER_PERSON_FLOOR")?.lowercased() {
         case nil, "off", "false", "0": options.perPersonFloor = false

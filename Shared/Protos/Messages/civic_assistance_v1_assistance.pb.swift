@@ -838,6 +838,378 @@ public nonisolated enum Civic_Assistance_V1_InvestigationMethod: SwiftProtobuf.E
 
 }
 
+public nonisolated enum Civic_Assistance_V1_PaymentLineState: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// In a run, not yet in a bank file.
+  case paymentPending // = 1
+
+  /// In a bank file handed to the bank.
+  case paymentSent // = 2
+
+  /// The bank's return says paid. Final.
+  case paymentPaid // = 3
+
+  /// The bank's return says failed (with its reason); re-issued by the next run.
+  case paymentFailed // = 4
+
+  /// A failed line whose amount a later run carries. Final.
+  case paymentReissued // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .paymentPending
+    case 2: self = .paymentSent
+    case 3: self = .paymentPaid
+    case 4: self = .paymentFailed
+    case 5: self = .paymentReissued
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .paymentPending: return 1
+    case .paymentSent: return 2
+    case .paymentPaid: return 3
+    case .paymentFailed: return 4
+    case .paymentReissued: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Assistance_V1_PaymentLineState] = [
+    .unspecified,
+    .paymentPending,
+    .paymentSent,
+    .paymentPaid,
+    .paymentFailed,
+    .paymentReissued,
+  ]
+
+}
+
+public nonisolated enum Civic_Assistance_V1_ReviewOutcome: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 维持: the amount stays.
+  case keep // = 1
+
+  /// 增发.
+  case raise // = 2
+
+  /// 减发.
+  case lower // = 3
+
+  /// 停发.
+  case stop // = 4
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .keep
+    case 2: self = .raise
+    case 3: self = .lower
+    case 4: self = .stop
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .keep: return 1
+    case .raise: return 2
+    case .lower: return 3
+    case .stop: return 4
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Assistance_V1_ReviewOutcome] = [
+    .unspecified,
+    .keep,
+    .raise,
+    .lower,
+    .stop,
+  ]
+
+}
+
+public nonisolated enum Civic_Assistance_V1_PersonEventType: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case death // = 1
+
+  /// amount_fen: the cost.
+  case hospitalisation // = 2
+
+  /// amount_fen: the monthly wage.
+  case employment // = 3
+  case businessRegistration // = 4
+  case vehiclePurchase // = 5
+  case propertyPurchase // = 6
+  case birth // = 7
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .death
+    case 2: self = .hospitalisation
+    case 3: self = .employment
+    case 4: self = .businessRegistration
+    case 5: self = .vehiclePurchase
+    case 6: self = .propertyPurchase
+    case 7: self = .birth
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .death: return 1
+    case .hospitalisation: return 2
+    case .employment: return 3
+    case .businessRegistration: return 4
+    case .vehiclePurchase: return 5
+    case .propertyPurchase: return 6
+    case .birth: return 7
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Assistance_V1_PersonEventType] = [
+    .unspecified,
+    .death,
+    .hospitalisation,
+    .employment,
+    .businessRegistration,
+    .vehiclePurchase,
+    .propertyPurchase,
+    .birth,
+  ]
+
+}
+
+public nonisolated enum Civic_Assistance_V1_PersonEventKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case notification // = 1
+
+  /// Replaces the facts of `corrects_event_id`.
+  case correction // = 2
+
+  /// Withdraws `corrects_event_id`: what it did is reversed, the history kept.
+  case retraction // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .notification
+    case 2: self = .correction
+    case 3: self = .retraction
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .notification: return 1
+    case .correction: return 2
+    case .retraction: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Assistance_V1_PersonEventKind] = [
+    .unspecified,
+    .notification,
+    .correction,
+    .retraction,
+  ]
+
+}
+
+public nonisolated enum Civic_Assistance_V1_AlertSeverity: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Check within 5 working days.
+  case severityHigh // = 1
+
+  /// 10 working days.
+  case severityMedium // = 2
+
+  /// 20 working days.
+  case severityLow // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .severityHigh
+    case 2: self = .severityMedium
+    case 3: self = .severityLow
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .severityHigh: return 1
+    case .severityMedium: return 2
+    case .severityLow: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Assistance_V1_AlertSeverity] = [
+    .unspecified,
+    .severityHigh,
+    .severityMedium,
+    .severityLow,
+  ]
+
+}
+
+public nonisolated enum Civic_Assistance_V1_AlertSuggestion: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case suggestStopBenefit // = 1
+
+  /// 临时救助 or a 支出型 review.
+  case suggestTemporaryAssistance // = 2
+  case suggestReview // = 3
+  case suggestRecompute // = 4
+  case suggestNone // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .suggestStopBenefit
+    case 2: self = .suggestTemporaryAssistance
+    case 3: self = .suggestReview
+    case 4: self = .suggestRecompute
+    case 5: self = .suggestNone
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .suggestStopBenefit: return 1
+    case .suggestTemporaryAssistance: return 2
+    case .suggestReview: return 3
+    case .suggestRecompute: return 4
+    case .suggestNone: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Assistance_V1_AlertSuggestion] = [
+    .unspecified,
+    .suggestStopBenefit,
+    .suggestTemporaryAssistance,
+    .suggestReview,
+    .suggestRecompute,
+    .suggestNone,
+  ]
+
+}
+
+public nonisolated enum Civic_Assistance_V1_AlertCheckStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case alertOpen // = 1
+  case alertOverdue // = 2
+  case handledOnTime // = 3
+  case handledLate // = 4
+  case alertRetracted // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .alertOpen
+    case 2: self = .alertOverdue
+    case 3: self = .handledOnTime
+    case 4: self = .handledLate
+    case 5: self = .alertRetracted
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .alertOpen: return 1
+    case .alertOverdue: return 2
+    case .handledOnTime: return 3
+    case .handledLate: return 4
+    case .alertRetracted: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Assistance_V1_AlertCheckStatus] = [
+    .unspecified,
+    .alertOpen,
+    .alertOverdue,
+    .handledOnTime,
+    .handledLate,
+    .alertRetracted,
+  ]
+
+}
+
 public nonisolated struct Civic_Assistance_V1_CareFractions: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -2076,6 +2448,827 @@ public nonisolated struct Civic_Assistance_V1_GetHistoryResponse: Sendable {
   public init() {}
 }
 
+public nonisolated struct Civic_Assistance_V1_PaymentLine: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "<run id>-<n>".
+  public var lineID: String = String()
+
+  public var runID: String = String()
+
+  /// The application (case) it pays.
+  public var caseID: String = String()
+
+  public var householdID: String = String()
+
+  public var program: Civic_Assistance_V1_Program = .unspecified
+
+  /// The run's month.
+  public var month: String = String()
+
+  /// The benefit month it pays (earlier than `month` for arrears and re-issues).
+  public var forMonth: String = String()
+
+  public var payeeName: String = String()
+
+  /// Masked except to the household's case worker.
+  public var bankAccount: String = String()
+
+  public var amountFen: Int64 = 0
+
+  public var formula: String = String()
+
+  public var standardVersionID: String = String()
+
+  public var state: Civic_Assistance_V1_PaymentLineState = .unspecified
+
+  public var failureReason: String = String()
+
+  /// The failed line this one re-issues.
+  public var reissueOf: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A case the run did not pay, and why: ALREADY_PAID, ZERO_AMOUNT (not eligible this month),
+/// INVALID_BANK_ACCOUNT (fix the registry; the next run pays it), NO_STANDARD.
+public nonisolated struct Civic_Assistance_V1_SkippedPayment: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var caseID: String = String()
+
+  public var forMonth: String = String()
+
+  public var reason: String = String()
+
+  public var description_p: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Assistance_V1_PaymentRun: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "PR-<division>-<YYYY-MM>-<program>".
+  public var id: String = String()
+
+  public var division: String = String()
+
+  public var month: String = String()
+
+  public var program: Civic_Assistance_V1_Program = .unspecified
+
+  public var createdAt: String = String()
+
+  public var createdBy: String = String()
+
+  public var lineCount: Int32 = 0
+
+  public var amountFen: Int64 = 0
+
+  public var reissuedCount: Int32 = 0
+
+  public var reissuedAmountFen: Int64 = 0
+
+  public var skipped: [Civic_Assistance_V1_SkippedPayment] = []
+
+  /// Lines by state now.
+  public var pending: Int32 = 0
+
+  public var sent: Int32 = 0
+
+  public var paid: Int32 = 0
+
+  public var failed: Int32 = 0
+
+  public var paidAmountFen: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Assistance_V1_RunPaymentsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The county (6 digits); the key's own when it is a county's and this is empty.
+  public var division: String = String()
+
+  /// "YYYY-MM".
+  public var month: String = String()
+
+  public var program: Civic_Assistance_V1_Program = .unspecified
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Assistance_V1_RunPaymentsResponse: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var run: Civic_Assistance_V1_PaymentRun {
+    get {_storage._run ?? Civic_Assistance_V1_PaymentRun()}
+    set {_uniqueStorage()._run = newValue}
+  }
+  /// Returns true if `run` has been explicitly set.
+  public var hasRun: Bool {_storage._run != nil}
+  /// Clears the value of `run`. Subsequent reads from it will return its default value.
+  public mutating func clearRun() {_uniqueStorage()._run = nil}
+
+  /// True when the month's run existed already: nothing was added.
+  public var alreadyRan: Bool {
+    get {_storage._alreadyRan}
+    set {_uniqueStorage()._alreadyRan = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Civic_Assistance_V1_GetPaymentRunRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Assistance_V1_ListPaymentLinesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var runID: String = String()
+
+  public var state: Civic_Assistance_V1_PaymentLineState = .unspecified
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Civic_Assistance_V1_ListPaymentLinesResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var lines: [Civic_Assistance_V1_PaymentLine] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
+public nonisolated struct Civic_Assistance_V1_ExportBankFileRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var runID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The bank file (docs/ASSISTANCE.md §11): UTF-8, CRLF, header
+/// line_id,payee_name,bank_account,amount_yuan,benefit_month,program; account numbers in full.
+public nonisolated struct Civic_Assistance_V1_ExportBankFileResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var csv: String = String()
+
+  public var count: Int32 = 0
+
+  public var amountFen: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Assistance_V1_ReconcilePaymentsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var runID: String = String()
+
+  /// The bank's return file: columns line_id,outcome (paid|failed),reason,amount_yuan.
+  public var csv: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Assistance_V1_ReconcilePaymentsResponse: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var paid: Int32 {
+    get {_storage._paid}
+    set {_uniqueStorage()._paid = newValue}
+  }
+
+  public var failed: Int32 {
+    get {_storage._failed}
+    set {_uniqueStorage()._failed = newValue}
+  }
+
+  public var alreadyReconciled: Int32 {
+    get {_storage._alreadyReconciled}
+    set {_uniqueStorage()._alreadyReconciled = newValue}
+  }
+
+  /// Sent lines the file did not mention.
+  public var outstanding: Int32 {
+    get {_storage._outstanding}
+    set {_uniqueStorage()._outstanding = newValue}
+  }
+
+  public var run: Civic_Assistance_V1_PaymentRun {
+    get {_storage._run ?? Civic_Assistance_V1_PaymentRun()}
+    set {_uniqueStorage()._run = newValue}
+  }
+  /// Returns true if `run` has been explicitly set.
+  public var hasRun: Bool {_storage._run != nil}
+  /// Clears the value of `run`. Subsequent reads from it will return its default value.
+  public mutating func clearRun() {_uniqueStorage()._run = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Civic_Assistance_V1_Review: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var applicationID: String = String()
+
+  public var householdID: String = String()
+
+  public var reviewedOn: String = String()
+
+  public var outcome: Civic_Assistance_V1_ReviewOutcome = .unspecified
+
+  public var reason: String = String()
+
+  public var previousAmountFen: Int64 = 0
+
+  public var newAmountFen: Int64 = 0
+
+  /// The first month the outcome applies to (the month after the review).
+  public var effectiveMonth: String = String()
+
+  public var reviewer: String = String()
+
+  public var formula: String = String()
+
+  /// The next review's due day ("" after a stop).
+  public var nextDue: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Assistance_V1_DueReview: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var applicationID: String = String()
+
+  public var householdID: String = String()
+
+  public var program: Civic_Assistance_V1_Program = .unspecified
+
+  public var due: String = String()
+
+  public var status: Civic_Assistance_V1_DeadlineStatus = .unspecified
+
+  /// "yearly" or "half_yearly" (unstable income, or a member of working age able to work).
+  public var frequency: String = String()
+
+  /// Set when an alert brought the review forward.
+  public var alertID: String = String()
+
+  public var amountFen: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Assistance_V1_ListDueReviewsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var division: String = String()
+
+  /// Only OVERDUE or DUE_SOON ones; every active case's next review when unspecified.
+  public var status: Civic_Assistance_V1_DeadlineStatus = .unspecified
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Civic_Assistance_V1_ListDueReviewsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var reviews: [Civic_Assistance_V1_DueReview] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
+public nonisolated struct Civic_Assistance_V1_RecordReviewRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var applicationID: String = String()
+
+  public var on: String = String()
+
+  public var outcome: Civic_Assistance_V1_ReviewOutcome = .unspecified
+
+  /// Written reasons (required for every outcome).
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Assistance_V1_RecordReviewResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var review: Civic_Assistance_V1_Review {
+    get {_review ?? Civic_Assistance_V1_Review()}
+    set {_review = newValue}
+  }
+  /// Returns true if `review` has been explicitly set.
+  public var hasReview: Bool {self._review != nil}
+  /// Clears the value of `review`. Subsequent reads from it will return its default value.
+  public mutating func clearReview() {self._review = nil}
+
+  public var application: Civic_Assistance_V1_Application {
+    get {_application ?? Civic_Assistance_V1_Application()}
+    set {_application = newValue}
+  }
+  /// Returns true if `application` has been explicitly set.
+  public var hasApplication: Bool {self._application != nil}
+  /// Clears the value of `application`. Subsequent reads from it will return its default value.
+  public mutating func clearApplication() {self._application = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _review: Civic_Assistance_V1_Review? = nil
+  fileprivate var _application: Civic_Assistance_V1_Application? = nil
+}
+
+/// One event about a person from another department's system (主动发现).
+public nonisolated struct Civic_Assistance_V1_ReportPersonEventRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The department's own id for the event: the same id again changes nothing.
+  public var eventID: String = String()
+
+  public var kind: Civic_Assistance_V1_PersonEventKind = .unspecified
+
+  public var type: Civic_Assistance_V1_PersonEventType = .unspecified
+
+  public var residentID: String = String()
+
+  public var occurredOn: String = String()
+
+  public var amountFen: Int64 = 0
+
+  /// For a correction or retraction: the event it refers to.
+  public var correctsEventID: String = String()
+
+  public var note: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// What the department learns: that the event was received. Whether the person is assisted is
+/// not disclosed.
+public nonisolated struct Civic_Assistance_V1_ReportPersonEventResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var eventID: String = String()
+
+  public var receivedAt: String = String()
+
+  /// True when this event id had been received before (nothing was done again).
+  public var duplicate: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Assistance_V1_Alert: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
+
+  public var eventID: String {
+    get {_storage._eventID}
+    set {_uniqueStorage()._eventID = newValue}
+  }
+
+  public var department: String {
+    get {_storage._department}
+    set {_uniqueStorage()._department = newValue}
+  }
+
+  public var type: Civic_Assistance_V1_PersonEventType {
+    get {_storage._type}
+    set {_uniqueStorage()._type = newValue}
+  }
+
+  public var kind: Civic_Assistance_V1_PersonEventKind {
+    get {_storage._kind}
+    set {_uniqueStorage()._kind = newValue}
+  }
+
+  public var severity: Civic_Assistance_V1_AlertSeverity {
+    get {_storage._severity}
+    set {_uniqueStorage()._severity = newValue}
+  }
+
+  public var suggestion: Civic_Assistance_V1_AlertSuggestion {
+    get {_storage._suggestion}
+    set {_uniqueStorage()._suggestion = newValue}
+  }
+
+  public var reason: String {
+    get {_storage._reason}
+    set {_uniqueStorage()._reason = newValue}
+  }
+
+  public var householdID: String {
+    get {_storage._householdID}
+    set {_uniqueStorage()._householdID = newValue}
+  }
+
+  /// Masked except to the household's case worker.
+  public var residentID: String {
+    get {_storage._residentID}
+    set {_uniqueStorage()._residentID = newValue}
+  }
+
+  public var occurredOn: String {
+    get {_storage._occurredOn}
+    set {_uniqueStorage()._occurredOn = newValue}
+  }
+
+  public var amountFen: Int64 {
+    get {_storage._amountFen}
+    set {_uniqueStorage()._amountFen = newValue}
+  }
+
+  public var raisedOn: String {
+    get {_storage._raisedOn}
+    set {_uniqueStorage()._raisedOn = newValue}
+  }
+
+  public var checkDue: String {
+    get {_storage._checkDue}
+    set {_uniqueStorage()._checkDue = newValue}
+  }
+
+  public var status: Civic_Assistance_V1_AlertCheckStatus {
+    get {_storage._status}
+    set {_uniqueStorage()._status = newValue}
+  }
+
+  public var handledOn: String {
+    get {_storage._handledOn}
+    set {_uniqueStorage()._handledOn = newValue}
+  }
+
+  public var handledBy: String {
+    get {_storage._handledBy}
+    set {_uniqueStorage()._handledBy = newValue}
+  }
+
+  public var outcome: String {
+    get {_storage._outcome}
+    set {_uniqueStorage()._outcome = newValue}
+  }
+
+  /// What the service did by itself ("death recorded; A000001 stops from 2026-09").
+  public var effects: String {
+    get {_storage._effects}
+    set {_uniqueStorage()._effects = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Civic_Assistance_V1_ListAlertsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var division: String = String()
+
+  /// Filter by check status (OPEN includes OVERDUE ones only when asked for OPEN).
+  public var status: Civic_Assistance_V1_AlertCheckStatus = .unspecified
+
+  public var department: String = String()
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Civic_Assistance_V1_ListAlertsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var alerts: [Civic_Assistance_V1_Alert] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
+public nonisolated struct Civic_Assistance_V1_HandleAlertRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var on: String = String()
+
+  /// What the check found and did (required).
+  public var outcome: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Assistance_V1_AlertResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var alert: Civic_Assistance_V1_Alert {
+    get {_alert ?? Civic_Assistance_V1_Alert()}
+    set {_alert = newValue}
+  }
+  /// Returns true if `alert` has been explicitly set.
+  public var hasAlert: Bool {self._alert != nil}
+  /// Clears the value of `alert`. Subsequent reads from it will return its default value.
+  public mutating func clearAlert() {self._alert = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _alert: Civic_Assistance_V1_Alert? = nil
+}
+
+public nonisolated struct Civic_Assistance_V1_RecipientRow: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var program: Civic_Assistance_V1_Program = .unspecified
+
+  public var area: Civic_Assistance_V1_Area = .unspecified
+
+  public var households: Int32 = 0
+
+  public var persons: Int32 = 0
+
+  public var amountPaidFen: Int64 = 0
+
+  /// amount ÷ persons ÷ months, half-up; 0 when no persons.
+  public var monthlyPerPersonFen: Int64 = 0
+
+  /// 低保 only: 37 400 urban, 22 900 rural (seed 004).
+  public var floorFen: Int64 = 0
+
+  public var belowFloor: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Assistance_V1_DepartmentAlerts: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var department: String = String()
+
+  public var raised: Int32 = 0
+
+  public var handledOnTime: Int32 = 0
+
+  public var handledLate: Int32 = 0
+
+  public var openOverdue: Int32 = 0
+
+  public var `open`: Int32 = 0
+
+  public var retracted: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Assistance_V1_GetReportRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "YYYY-MM" for a month, "YYYY" for a year.
+  public var period: String = String()
+
+  public var division: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Assistance_V1_Report: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var period: String = String()
+
+  public var months: Int32 = 0
+
+  public var recipients: [Civic_Assistance_V1_RecipientRow] = []
+
+  /// 集中供养率 of 特困 people unable to care for themselves (target ≥ 50 %).
+  public var destituteUnableToSelfCare: Int32 = 0
+
+  public var destituteCentralized: Int32 = 0
+
+  /// One decimal, half-up ("50.0").
+  public var centralizedRate: String = String()
+
+  public var centralizedTargetMet: Bool = false
+
+  public var applicationsDecided: Int32 = 0
+
+  public var applicationsOnTime: Int32 = 0
+
+  public var applicationsOnTimeRate: String = String()
+
+  public var reviewsDue: Int32 = 0
+
+  public var reviewsDone: Int32 = 0
+
+  public var reviewsOverdue: Int32 = 0
+
+  public var alerts: [Civic_Assistance_V1_DepartmentAlerts] = []
+
+  /// The whole report as CSV (UTF-8, LF).
+  public var csv: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "civic.assistance.v1"
@@ -2142,6 +3335,34 @@ nonisolated extension Civic_Assistance_V1_DeadlineStatus: SwiftProtobuf._ProtoNa
 
 nonisolated extension Civic_Assistance_V1_InvestigationMethod: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0INVESTIGATION_METHOD_UNSPECIFIED\0\u{1}HOME_VISIT\0\u{1}NEIGHBOUR_INTERVIEW\0\u{1}LETTER\0\u{1}COMMUNITY_REVIEW\0\u{1}DATA_CHECK\0")
+}
+
+nonisolated extension Civic_Assistance_V1_PaymentLineState: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PAYMENT_LINE_STATE_UNSPECIFIED\0\u{1}PAYMENT_PENDING\0\u{1}PAYMENT_SENT\0\u{1}PAYMENT_PAID\0\u{1}PAYMENT_FAILED\0\u{1}PAYMENT_REISSUED\0")
+}
+
+nonisolated extension Civic_Assistance_V1_ReviewOutcome: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0REVIEW_OUTCOME_UNSPECIFIED\0\u{1}KEEP\0\u{1}RAISE\0\u{1}LOWER\0\u{1}STOP\0")
+}
+
+nonisolated extension Civic_Assistance_V1_PersonEventType: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PERSON_EVENT_TYPE_UNSPECIFIED\0\u{1}DEATH\0\u{1}HOSPITALISATION\0\u{1}EMPLOYMENT\0\u{1}BUSINESS_REGISTRATION\0\u{1}VEHICLE_PURCHASE\0\u{1}PROPERTY_PURCHASE\0\u{1}BIRTH\0")
+}
+
+nonisolated extension Civic_Assistance_V1_PersonEventKind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PERSON_EVENT_KIND_UNSPECIFIED\0\u{1}NOTIFICATION\0\u{1}CORRECTION\0\u{1}RETRACTION\0")
+}
+
+nonisolated extension Civic_Assistance_V1_AlertSeverity: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ALERT_SEVERITY_UNSPECIFIED\0\u{1}SEVERITY_HIGH\0\u{1}SEVERITY_MEDIUM\0\u{1}SEVERITY_LOW\0")
+}
+
+nonisolated extension Civic_Assistance_V1_AlertSuggestion: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ALERT_SUGGESTION_UNSPECIFIED\0\u{1}SUGGEST_STOP_BENEFIT\0\u{1}SUGGEST_TEMPORARY_ASSISTANCE\0\u{1}SUGGEST_REVIEW\0\u{1}SUGGEST_RECOMPUTE\0\u{1}SUGGEST_NONE\0")
+}
+
+nonisolated extension Civic_Assistance_V1_AlertCheckStatus: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ALERT_CHECK_STATUS_UNSPECIFIED\0\u{1}ALERT_OPEN\0\u{1}ALERT_OVERDUE\0\u{1}HANDLED_ON_TIME\0\u{1}HANDLED_LATE\0\u{1}ALERT_RETRACTED\0")
 }
 
 nonisolated extension Civic_Assistance_V1_CareFractions: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -4498,6 +5719,1725 @@ nonisolated extension Civic_Assistance_V1_GetHistoryResponse: SwiftProtobuf.Mess
 
   public static func ==(lhs: Civic_Assistance_V1_GetHistoryResponse, rhs: Civic_Assistance_V1_GetHistoryResponse) -> Bool {
     if lhs.entries != rhs.entries {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_PaymentLine: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PaymentLine"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}line_id\0\u{3}run_id\0\u{3}case_id\0\u{3}household_id\0\u{1}program\0\u{1}month\0\u{3}for_month\0\u{3}payee_name\0\u{3}bank_account\0\u{3}amount_fen\0\u{1}formula\0\u{3}standard_version_id\0\u{1}state\0\u{3}failure_reason\0\u{3}reissue_of\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.lineID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.runID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.householdID) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.program) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.month) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.forMonth) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.payeeName) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.bankAccount) }()
+      case 10: try { try decoder.decodeSingularInt64Field(value: &self.amountFen) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self.formula) }()
+      case 12: try { try decoder.decodeSingularStringField(value: &self.standardVersionID) }()
+      case 13: try { try decoder.decodeSingularEnumField(value: &self.state) }()
+      case 14: try { try decoder.decodeSingularStringField(value: &self.failureReason) }()
+      case 15: try { try decoder.decodeSingularStringField(value: &self.reissueOf) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.lineID.isEmpty {
+      try visitor.visitSingularStringField(value: self.lineID, fieldNumber: 1)
+    }
+    if !self.runID.isEmpty {
+      try visitor.visitSingularStringField(value: self.runID, fieldNumber: 2)
+    }
+    if !self.caseID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 3)
+    }
+    if !self.householdID.isEmpty {
+      try visitor.visitSingularStringField(value: self.householdID, fieldNumber: 4)
+    }
+    if self.program != .unspecified {
+      try visitor.visitSingularEnumField(value: self.program, fieldNumber: 5)
+    }
+    if !self.month.isEmpty {
+      try visitor.visitSingularStringField(value: self.month, fieldNumber: 6)
+    }
+    if !self.forMonth.isEmpty {
+      try visitor.visitSingularStringField(value: self.forMonth, fieldNumber: 7)
+    }
+    if !self.payeeName.isEmpty {
+      try visitor.visitSingularStringField(value: self.payeeName, fieldNumber: 8)
+    }
+    if !self.bankAccount.isEmpty {
+      try visitor.visitSingularStringField(value: self.bankAccount, fieldNumber: 9)
+    }
+    if self.amountFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.amountFen, fieldNumber: 10)
+    }
+    if !self.formula.isEmpty {
+      try visitor.visitSingularStringField(value: self.formula, fieldNumber: 11)
+    }
+    if !self.standardVersionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.standardVersionID, fieldNumber: 12)
+    }
+    if self.state != .unspecified {
+      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 13)
+    }
+    if !self.failureReason.isEmpty {
+      try visitor.visitSingularStringField(value: self.failureReason, fieldNumber: 14)
+    }
+    if !self.reissueOf.isEmpty {
+      try visitor.visitSingularStringField(value: self.reissueOf, fieldNumber: 15)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_PaymentLine, rhs: Civic_Assistance_V1_PaymentLine) -> Bool {
+    if lhs.lineID != rhs.lineID {return false}
+    if lhs.runID != rhs.runID {return false}
+    if lhs.caseID != rhs.caseID {return false}
+    if lhs.householdID != rhs.householdID {return false}
+    if lhs.program != rhs.program {return false}
+    if lhs.month != rhs.month {return false}
+    if lhs.forMonth != rhs.forMonth {return false}
+    if lhs.payeeName != rhs.payeeName {return false}
+    if lhs.bankAccount != rhs.bankAccount {return false}
+    if lhs.amountFen != rhs.amountFen {return false}
+    if lhs.formula != rhs.formula {return false}
+    if lhs.standardVersionID != rhs.standardVersionID {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs.failureReason != rhs.failureReason {return false}
+    if lhs.reissueOf != rhs.reissueOf {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_SkippedPayment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SkippedPayment"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{3}for_month\0\u{1}reason\0\u{1}description\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.forMonth) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.description_p) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.caseID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 1)
+    }
+    if !self.forMonth.isEmpty {
+      try visitor.visitSingularStringField(value: self.forMonth, fieldNumber: 2)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 3)
+    }
+    if !self.description_p.isEmpty {
+      try visitor.visitSingularStringField(value: self.description_p, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_SkippedPayment, rhs: Civic_Assistance_V1_SkippedPayment) -> Bool {
+    if lhs.caseID != rhs.caseID {return false}
+    if lhs.forMonth != rhs.forMonth {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.description_p != rhs.description_p {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_PaymentRun: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PaymentRun"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}division\0\u{1}month\0\u{1}program\0\u{3}created_at\0\u{3}created_by\0\u{3}line_count\0\u{3}amount_fen\0\u{3}reissued_count\0\u{3}reissued_amount_fen\0\u{1}skipped\0\u{1}pending\0\u{1}sent\0\u{1}paid\0\u{1}failed\0\u{3}paid_amount_fen\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.division) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.month) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.program) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.createdAt) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.createdBy) }()
+      case 7: try { try decoder.decodeSingularInt32Field(value: &self.lineCount) }()
+      case 8: try { try decoder.decodeSingularInt64Field(value: &self.amountFen) }()
+      case 9: try { try decoder.decodeSingularInt32Field(value: &self.reissuedCount) }()
+      case 10: try { try decoder.decodeSingularInt64Field(value: &self.reissuedAmountFen) }()
+      case 11: try { try decoder.decodeRepeatedMessageField(value: &self.skipped) }()
+      case 12: try { try decoder.decodeSingularInt32Field(value: &self.pending) }()
+      case 13: try { try decoder.decodeSingularInt32Field(value: &self.sent) }()
+      case 14: try { try decoder.decodeSingularInt32Field(value: &self.paid) }()
+      case 15: try { try decoder.decodeSingularInt32Field(value: &self.failed) }()
+      case 16: try { try decoder.decodeSingularInt64Field(value: &self.paidAmountFen) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.division.isEmpty {
+      try visitor.visitSingularStringField(value: self.division, fieldNumber: 2)
+    }
+    if !self.month.isEmpty {
+      try visitor.visitSingularStringField(value: self.month, fieldNumber: 3)
+    }
+    if self.program != .unspecified {
+      try visitor.visitSingularEnumField(value: self.program, fieldNumber: 4)
+    }
+    if !self.createdAt.isEmpty {
+      try visitor.visitSingularStringField(value: self.createdAt, fieldNumber: 5)
+    }
+    if !self.createdBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.createdBy, fieldNumber: 6)
+    }
+    if self.lineCount != 0 {
+      try visitor.visitSingularInt32Field(value: self.lineCount, fieldNumber: 7)
+    }
+    if self.amountFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.amountFen, fieldNumber: 8)
+    }
+    if self.reissuedCount != 0 {
+      try visitor.visitSingularInt32Field(value: self.reissuedCount, fieldNumber: 9)
+    }
+    if self.reissuedAmountFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.reissuedAmountFen, fieldNumber: 10)
+    }
+    if !self.skipped.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.skipped, fieldNumber: 11)
+    }
+    if self.pending != 0 {
+      try visitor.visitSingularInt32Field(value: self.pending, fieldNumber: 12)
+    }
+    if self.sent != 0 {
+      try visitor.visitSingularInt32Field(value: self.sent, fieldNumber: 13)
+    }
+    if self.paid != 0 {
+      try visitor.visitSingularInt32Field(value: self.paid, fieldNumber: 14)
+    }
+    if self.failed != 0 {
+      try visitor.visitSingularInt32Field(value: self.failed, fieldNumber: 15)
+    }
+    if self.paidAmountFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.paidAmountFen, fieldNumber: 16)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_PaymentRun, rhs: Civic_Assistance_V1_PaymentRun) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.division != rhs.division {return false}
+    if lhs.month != rhs.month {return false}
+    if lhs.program != rhs.program {return false}
+    if lhs.createdAt != rhs.createdAt {return false}
+    if lhs.createdBy != rhs.createdBy {return false}
+    if lhs.lineCount != rhs.lineCount {return false}
+    if lhs.amountFen != rhs.amountFen {return false}
+    if lhs.reissuedCount != rhs.reissuedCount {return false}
+    if lhs.reissuedAmountFen != rhs.reissuedAmountFen {return false}
+    if lhs.skipped != rhs.skipped {return false}
+    if lhs.pending != rhs.pending {return false}
+    if lhs.sent != rhs.sent {return false}
+    if lhs.paid != rhs.paid {return false}
+    if lhs.failed != rhs.failed {return false}
+    if lhs.paidAmountFen != rhs.paidAmountFen {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_RunPaymentsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RunPaymentsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}division\0\u{1}month\0\u{1}program\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.division) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.month) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.program) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.division.isEmpty {
+      try visitor.visitSingularStringField(value: self.division, fieldNumber: 1)
+    }
+    if !self.month.isEmpty {
+      try visitor.visitSingularStringField(value: self.month, fieldNumber: 2)
+    }
+    if self.program != .unspecified {
+      try visitor.visitSingularEnumField(value: self.program, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_RunPaymentsRequest, rhs: Civic_Assistance_V1_RunPaymentsRequest) -> Bool {
+    if lhs.division != rhs.division {return false}
+    if lhs.month != rhs.month {return false}
+    if lhs.program != rhs.program {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_RunPaymentsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RunPaymentsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}run\0\u{3}already_ran\0")
+
+  fileprivate class _StorageClass {
+    var _run: Civic_Assistance_V1_PaymentRun? = nil
+    var _alreadyRan: Bool = false
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _run = source._run
+      _alreadyRan = source._alreadyRan
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._run) }()
+        case 2: try { try decoder.decodeSingularBoolField(value: &_storage._alreadyRan) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._run {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      if _storage._alreadyRan != false {
+        try visitor.visitSingularBoolField(value: _storage._alreadyRan, fieldNumber: 2)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_RunPaymentsResponse, rhs: Civic_Assistance_V1_RunPaymentsResponse) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._run != rhs_storage._run {return false}
+        if _storage._alreadyRan != rhs_storage._alreadyRan {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_GetPaymentRunRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetPaymentRunRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_GetPaymentRunRequest, rhs: Civic_Assistance_V1_GetPaymentRunRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_ListPaymentLinesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListPaymentLinesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0\u{1}state\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.runID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.state) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.runID.isEmpty {
+      try visitor.visitSingularStringField(value: self.runID, fieldNumber: 1)
+    }
+    if self.state != .unspecified {
+      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 2)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_ListPaymentLinesRequest, rhs: Civic_Assistance_V1_ListPaymentLinesRequest) -> Bool {
+    if lhs.runID != rhs.runID {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_ListPaymentLinesResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListPaymentLinesResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}lines\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.lines) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.lines.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.lines, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_ListPaymentLinesResponse, rhs: Civic_Assistance_V1_ListPaymentLinesResponse) -> Bool {
+    if lhs.lines != rhs.lines {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_ExportBankFileRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ExportBankFileRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.runID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.runID.isEmpty {
+      try visitor.visitSingularStringField(value: self.runID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_ExportBankFileRequest, rhs: Civic_Assistance_V1_ExportBankFileRequest) -> Bool {
+    if lhs.runID != rhs.runID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_ExportBankFileResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ExportBankFileResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}csv\0\u{1}count\0\u{3}amount_fen\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.csv) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.count) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.amountFen) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.csv.isEmpty {
+      try visitor.visitSingularStringField(value: self.csv, fieldNumber: 1)
+    }
+    if self.count != 0 {
+      try visitor.visitSingularInt32Field(value: self.count, fieldNumber: 2)
+    }
+    if self.amountFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.amountFen, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_ExportBankFileResponse, rhs: Civic_Assistance_V1_ExportBankFileResponse) -> Bool {
+    if lhs.csv != rhs.csv {return false}
+    if lhs.count != rhs.count {return false}
+    if lhs.amountFen != rhs.amountFen {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_ReconcilePaymentsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReconcilePaymentsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0\u{1}csv\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.runID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.csv) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.runID.isEmpty {
+      try visitor.visitSingularStringField(value: self.runID, fieldNumber: 1)
+    }
+    if !self.csv.isEmpty {
+      try visitor.visitSingularStringField(value: self.csv, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_ReconcilePaymentsRequest, rhs: Civic_Assistance_V1_ReconcilePaymentsRequest) -> Bool {
+    if lhs.runID != rhs.runID {return false}
+    if lhs.csv != rhs.csv {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_ReconcilePaymentsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReconcilePaymentsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}paid\0\u{1}failed\0\u{3}already_reconciled\0\u{1}outstanding\0\u{1}run\0")
+
+  fileprivate class _StorageClass {
+    var _paid: Int32 = 0
+    var _failed: Int32 = 0
+    var _alreadyReconciled: Int32 = 0
+    var _outstanding: Int32 = 0
+    var _run: Civic_Assistance_V1_PaymentRun? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _paid = source._paid
+      _failed = source._failed
+      _alreadyReconciled = source._alreadyReconciled
+      _outstanding = source._outstanding
+      _run = source._run
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularInt32Field(value: &_storage._paid) }()
+        case 2: try { try decoder.decodeSingularInt32Field(value: &_storage._failed) }()
+        case 3: try { try decoder.decodeSingularInt32Field(value: &_storage._alreadyReconciled) }()
+        case 4: try { try decoder.decodeSingularInt32Field(value: &_storage._outstanding) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._run) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if _storage._paid != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._paid, fieldNumber: 1)
+      }
+      if _storage._failed != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._failed, fieldNumber: 2)
+      }
+      if _storage._alreadyReconciled != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._alreadyReconciled, fieldNumber: 3)
+      }
+      if _storage._outstanding != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._outstanding, fieldNumber: 4)
+      }
+      try { if let v = _storage._run {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_ReconcilePaymentsResponse, rhs: Civic_Assistance_V1_ReconcilePaymentsResponse) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._paid != rhs_storage._paid {return false}
+        if _storage._failed != rhs_storage._failed {return false}
+        if _storage._alreadyReconciled != rhs_storage._alreadyReconciled {return false}
+        if _storage._outstanding != rhs_storage._outstanding {return false}
+        if _storage._run != rhs_storage._run {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_Review: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Review"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}application_id\0\u{3}household_id\0\u{3}reviewed_on\0\u{1}outcome\0\u{1}reason\0\u{3}previous_amount_fen\0\u{3}new_amount_fen\0\u{3}effective_month\0\u{1}reviewer\0\u{1}formula\0\u{3}next_due\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.applicationID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.householdID) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.reviewedOn) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.previousAmountFen) }()
+      case 8: try { try decoder.decodeSingularInt64Field(value: &self.newAmountFen) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.effectiveMonth) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.reviewer) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self.formula) }()
+      case 12: try { try decoder.decodeSingularStringField(value: &self.nextDue) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.applicationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.applicationID, fieldNumber: 2)
+    }
+    if !self.householdID.isEmpty {
+      try visitor.visitSingularStringField(value: self.householdID, fieldNumber: 3)
+    }
+    if !self.reviewedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.reviewedOn, fieldNumber: 4)
+    }
+    if self.outcome != .unspecified {
+      try visitor.visitSingularEnumField(value: self.outcome, fieldNumber: 5)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 6)
+    }
+    if self.previousAmountFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.previousAmountFen, fieldNumber: 7)
+    }
+    if self.newAmountFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.newAmountFen, fieldNumber: 8)
+    }
+    if !self.effectiveMonth.isEmpty {
+      try visitor.visitSingularStringField(value: self.effectiveMonth, fieldNumber: 9)
+    }
+    if !self.reviewer.isEmpty {
+      try visitor.visitSingularStringField(value: self.reviewer, fieldNumber: 10)
+    }
+    if !self.formula.isEmpty {
+      try visitor.visitSingularStringField(value: self.formula, fieldNumber: 11)
+    }
+    if !self.nextDue.isEmpty {
+      try visitor.visitSingularStringField(value: self.nextDue, fieldNumber: 12)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_Review, rhs: Civic_Assistance_V1_Review) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.applicationID != rhs.applicationID {return false}
+    if lhs.householdID != rhs.householdID {return false}
+    if lhs.reviewedOn != rhs.reviewedOn {return false}
+    if lhs.outcome != rhs.outcome {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.previousAmountFen != rhs.previousAmountFen {return false}
+    if lhs.newAmountFen != rhs.newAmountFen {return false}
+    if lhs.effectiveMonth != rhs.effectiveMonth {return false}
+    if lhs.reviewer != rhs.reviewer {return false}
+    if lhs.formula != rhs.formula {return false}
+    if lhs.nextDue != rhs.nextDue {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_DueReview: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DueReview"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}application_id\0\u{3}household_id\0\u{1}program\0\u{1}due\0\u{1}status\0\u{1}frequency\0\u{3}alert_id\0\u{3}amount_fen\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.applicationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.householdID) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.program) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.due) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.frequency) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.alertID) }()
+      case 8: try { try decoder.decodeSingularInt64Field(value: &self.amountFen) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.applicationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.applicationID, fieldNumber: 1)
+    }
+    if !self.householdID.isEmpty {
+      try visitor.visitSingularStringField(value: self.householdID, fieldNumber: 2)
+    }
+    if self.program != .unspecified {
+      try visitor.visitSingularEnumField(value: self.program, fieldNumber: 3)
+    }
+    if !self.due.isEmpty {
+      try visitor.visitSingularStringField(value: self.due, fieldNumber: 4)
+    }
+    if self.status != .unspecified {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 5)
+    }
+    if !self.frequency.isEmpty {
+      try visitor.visitSingularStringField(value: self.frequency, fieldNumber: 6)
+    }
+    if !self.alertID.isEmpty {
+      try visitor.visitSingularStringField(value: self.alertID, fieldNumber: 7)
+    }
+    if self.amountFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.amountFen, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_DueReview, rhs: Civic_Assistance_V1_DueReview) -> Bool {
+    if lhs.applicationID != rhs.applicationID {return false}
+    if lhs.householdID != rhs.householdID {return false}
+    if lhs.program != rhs.program {return false}
+    if lhs.due != rhs.due {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.frequency != rhs.frequency {return false}
+    if lhs.alertID != rhs.alertID {return false}
+    if lhs.amountFen != rhs.amountFen {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_ListDueReviewsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListDueReviewsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}division\0\u{1}status\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.division) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.division.isEmpty {
+      try visitor.visitSingularStringField(value: self.division, fieldNumber: 1)
+    }
+    if self.status != .unspecified {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 2)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_ListDueReviewsRequest, rhs: Civic_Assistance_V1_ListDueReviewsRequest) -> Bool {
+    if lhs.division != rhs.division {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_ListDueReviewsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListDueReviewsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}reviews\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.reviews) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.reviews.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.reviews, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_ListDueReviewsResponse, rhs: Civic_Assistance_V1_ListDueReviewsResponse) -> Bool {
+    if lhs.reviews != rhs.reviews {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_RecordReviewRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordReviewRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}application_id\0\u{1}on\0\u{1}outcome\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.applicationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.applicationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.applicationID, fieldNumber: 1)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 2)
+    }
+    if self.outcome != .unspecified {
+      try visitor.visitSingularEnumField(value: self.outcome, fieldNumber: 3)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_RecordReviewRequest, rhs: Civic_Assistance_V1_RecordReviewRequest) -> Bool {
+    if lhs.applicationID != rhs.applicationID {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.outcome != rhs.outcome {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_RecordReviewResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordReviewResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}review\0\u{1}application\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._review) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._application) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._review {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try { if let v = self._application {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_RecordReviewResponse, rhs: Civic_Assistance_V1_RecordReviewResponse) -> Bool {
+    if lhs._review != rhs._review {return false}
+    if lhs._application != rhs._application {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_ReportPersonEventRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReportPersonEventRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}event_id\0\u{1}kind\0\u{1}type\0\u{3}resident_id\0\u{3}occurred_on\0\u{3}amount_fen\0\u{3}corrects_event_id\0\u{1}note\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.eventID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.type) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.residentID) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.occurredOn) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.amountFen) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.correctsEventID) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.eventID.isEmpty {
+      try visitor.visitSingularStringField(value: self.eventID, fieldNumber: 1)
+    }
+    if self.kind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 2)
+    }
+    if self.type != .unspecified {
+      try visitor.visitSingularEnumField(value: self.type, fieldNumber: 3)
+    }
+    if !self.residentID.isEmpty {
+      try visitor.visitSingularStringField(value: self.residentID, fieldNumber: 4)
+    }
+    if !self.occurredOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.occurredOn, fieldNumber: 5)
+    }
+    if self.amountFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.amountFen, fieldNumber: 6)
+    }
+    if !self.correctsEventID.isEmpty {
+      try visitor.visitSingularStringField(value: self.correctsEventID, fieldNumber: 7)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_ReportPersonEventRequest, rhs: Civic_Assistance_V1_ReportPersonEventRequest) -> Bool {
+    if lhs.eventID != rhs.eventID {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.type != rhs.type {return false}
+    if lhs.residentID != rhs.residentID {return false}
+    if lhs.occurredOn != rhs.occurredOn {return false}
+    if lhs.amountFen != rhs.amountFen {return false}
+    if lhs.correctsEventID != rhs.correctsEventID {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_ReportPersonEventResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReportPersonEventResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}event_id\0\u{3}received_at\0\u{1}duplicate\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.eventID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.receivedAt) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.duplicate) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.eventID.isEmpty {
+      try visitor.visitSingularStringField(value: self.eventID, fieldNumber: 1)
+    }
+    if !self.receivedAt.isEmpty {
+      try visitor.visitSingularStringField(value: self.receivedAt, fieldNumber: 2)
+    }
+    if self.duplicate != false {
+      try visitor.visitSingularBoolField(value: self.duplicate, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_ReportPersonEventResponse, rhs: Civic_Assistance_V1_ReportPersonEventResponse) -> Bool {
+    if lhs.eventID != rhs.eventID {return false}
+    if lhs.receivedAt != rhs.receivedAt {return false}
+    if lhs.duplicate != rhs.duplicate {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_Alert: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Alert"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}event_id\0\u{1}department\0\u{1}type\0\u{1}kind\0\u{1}severity\0\u{1}suggestion\0\u{1}reason\0\u{3}household_id\0\u{3}resident_id\0\u{3}occurred_on\0\u{3}amount_fen\0\u{3}raised_on\0\u{3}check_due\0\u{1}status\0\u{3}handled_on\0\u{3}handled_by\0\u{1}outcome\0\u{1}effects\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _eventID: String = String()
+    var _department: String = String()
+    var _type: Civic_Assistance_V1_PersonEventType = .unspecified
+    var _kind: Civic_Assistance_V1_PersonEventKind = .unspecified
+    var _severity: Civic_Assistance_V1_AlertSeverity = .unspecified
+    var _suggestion: Civic_Assistance_V1_AlertSuggestion = .unspecified
+    var _reason: String = String()
+    var _householdID: String = String()
+    var _residentID: String = String()
+    var _occurredOn: String = String()
+    var _amountFen: Int64 = 0
+    var _raisedOn: String = String()
+    var _checkDue: String = String()
+    var _status: Civic_Assistance_V1_AlertCheckStatus = .unspecified
+    var _handledOn: String = String()
+    var _handledBy: String = String()
+    var _outcome: String = String()
+    var _effects: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _eventID = source._eventID
+      _department = source._department
+      _type = source._type
+      _kind = source._kind
+      _severity = source._severity
+      _suggestion = source._suggestion
+      _reason = source._reason
+      _householdID = source._householdID
+      _residentID = source._residentID
+      _occurredOn = source._occurredOn
+      _amountFen = source._amountFen
+      _raisedOn = source._raisedOn
+      _checkDue = source._checkDue
+      _status = source._status
+      _handledOn = source._handledOn
+      _handledBy = source._handledBy
+      _outcome = source._outcome
+      _effects = source._effects
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._eventID) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._department) }()
+        case 4: try { try decoder.decodeSingularEnumField(value: &_storage._type) }()
+        case 5: try { try decoder.decodeSingularEnumField(value: &_storage._kind) }()
+        case 6: try { try decoder.decodeSingularEnumField(value: &_storage._severity) }()
+        case 7: try { try decoder.decodeSingularEnumField(value: &_storage._suggestion) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._reason) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._householdID) }()
+        case 10: try { try decoder.decodeSingularStringField(value: &_storage._residentID) }()
+        case 11: try { try decoder.decodeSingularStringField(value: &_storage._occurredOn) }()
+        case 12: try { try decoder.decodeSingularInt64Field(value: &_storage._amountFen) }()
+        case 13: try { try decoder.decodeSingularStringField(value: &_storage._raisedOn) }()
+        case 14: try { try decoder.decodeSingularStringField(value: &_storage._checkDue) }()
+        case 15: try { try decoder.decodeSingularEnumField(value: &_storage._status) }()
+        case 16: try { try decoder.decodeSingularStringField(value: &_storage._handledOn) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._handledBy) }()
+        case 18: try { try decoder.decodeSingularStringField(value: &_storage._outcome) }()
+        case 19: try { try decoder.decodeSingularStringField(value: &_storage._effects) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      if !_storage._eventID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._eventID, fieldNumber: 2)
+      }
+      if !_storage._department.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._department, fieldNumber: 3)
+      }
+      if _storage._type != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._type, fieldNumber: 4)
+      }
+      if _storage._kind != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._kind, fieldNumber: 5)
+      }
+      if _storage._severity != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._severity, fieldNumber: 6)
+      }
+      if _storage._suggestion != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._suggestion, fieldNumber: 7)
+      }
+      if !_storage._reason.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._reason, fieldNumber: 8)
+      }
+      if !_storage._householdID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._householdID, fieldNumber: 9)
+      }
+      if !_storage._residentID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._residentID, fieldNumber: 10)
+      }
+      if !_storage._occurredOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._occurredOn, fieldNumber: 11)
+      }
+      if _storage._amountFen != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._amountFen, fieldNumber: 12)
+      }
+      if !_storage._raisedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._raisedOn, fieldNumber: 13)
+      }
+      if !_storage._checkDue.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._checkDue, fieldNumber: 14)
+      }
+      if _storage._status != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._status, fieldNumber: 15)
+      }
+      if !_storage._handledOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._handledOn, fieldNumber: 16)
+      }
+      if !_storage._handledBy.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._handledBy, fieldNumber: 17)
+      }
+      if !_storage._outcome.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._outcome, fieldNumber: 18)
+      }
+      if !_storage._effects.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._effects, fieldNumber: 19)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_Alert, rhs: Civic_Assistance_V1_Alert) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._eventID != rhs_storage._eventID {return false}
+        if _storage._department != rhs_storage._department {return false}
+        if _storage._type != rhs_storage._type {return false}
+        if _storage._kind != rhs_storage._kind {return false}
+        if _storage._severity != rhs_storage._severity {return false}
+        if _storage._suggestion != rhs_storage._suggestion {return false}
+        if _storage._reason != rhs_storage._reason {return false}
+        if _storage._householdID != rhs_storage._householdID {return false}
+        if _storage._residentID != rhs_storage._residentID {return false}
+        if _storage._occurredOn != rhs_storage._occurredOn {return false}
+        if _storage._amountFen != rhs_storage._amountFen {return false}
+        if _storage._raisedOn != rhs_storage._raisedOn {return false}
+        if _storage._checkDue != rhs_storage._checkDue {return false}
+        if _storage._status != rhs_storage._status {return false}
+        if _storage._handledOn != rhs_storage._handledOn {return false}
+        if _storage._handledBy != rhs_storage._handledBy {return false}
+        if _storage._outcome != rhs_storage._outcome {return false}
+        if _storage._effects != rhs_storage._effects {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_ListAlertsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListAlertsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}division\0\u{1}status\0\u{1}department\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.division) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.department) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.division.isEmpty {
+      try visitor.visitSingularStringField(value: self.division, fieldNumber: 1)
+    }
+    if self.status != .unspecified {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 2)
+    }
+    if !self.department.isEmpty {
+      try visitor.visitSingularStringField(value: self.department, fieldNumber: 3)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_ListAlertsRequest, rhs: Civic_Assistance_V1_ListAlertsRequest) -> Bool {
+    if lhs.division != rhs.division {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.department != rhs.department {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_ListAlertsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListAlertsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}alerts\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.alerts) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.alerts.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.alerts, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_ListAlertsResponse, rhs: Civic_Assistance_V1_ListAlertsResponse) -> Bool {
+    if lhs.alerts != rhs.alerts {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_HandleAlertRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".HandleAlertRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}on\0\u{1}outcome\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.outcome) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 2)
+    }
+    if !self.outcome.isEmpty {
+      try visitor.visitSingularStringField(value: self.outcome, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_HandleAlertRequest, rhs: Civic_Assistance_V1_HandleAlertRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.outcome != rhs.outcome {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_AlertResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AlertResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}alert\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._alert) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._alert {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_AlertResponse, rhs: Civic_Assistance_V1_AlertResponse) -> Bool {
+    if lhs._alert != rhs._alert {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_RecipientRow: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecipientRow"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}program\0\u{1}area\0\u{1}households\0\u{1}persons\0\u{3}amount_paid_fen\0\u{3}monthly_per_person_fen\0\u{3}floor_fen\0\u{3}below_floor\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.program) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.area) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.households) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.persons) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.amountPaidFen) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.monthlyPerPersonFen) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.floorFen) }()
+      case 8: try { try decoder.decodeSingularBoolField(value: &self.belowFloor) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.program != .unspecified {
+      try visitor.visitSingularEnumField(value: self.program, fieldNumber: 1)
+    }
+    if self.area != .unspecified {
+      try visitor.visitSingularEnumField(value: self.area, fieldNumber: 2)
+    }
+    if self.households != 0 {
+      try visitor.visitSingularInt32Field(value: self.households, fieldNumber: 3)
+    }
+    if self.persons != 0 {
+      try visitor.visitSingularInt32Field(value: self.persons, fieldNumber: 4)
+    }
+    if self.amountPaidFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.amountPaidFen, fieldNumber: 5)
+    }
+    if self.monthlyPerPersonFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.monthlyPerPersonFen, fieldNumber: 6)
+    }
+    if self.floorFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.floorFen, fieldNumber: 7)
+    }
+    if self.belowFloor != false {
+      try visitor.visitSingularBoolField(value: self.belowFloor, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_RecipientRow, rhs: Civic_Assistance_V1_RecipientRow) -> Bool {
+    if lhs.program != rhs.program {return false}
+    if lhs.area != rhs.area {return false}
+    if lhs.households != rhs.households {return false}
+    if lhs.persons != rhs.persons {return false}
+    if lhs.amountPaidFen != rhs.amountPaidFen {return false}
+    if lhs.monthlyPerPersonFen != rhs.monthlyPerPersonFen {return false}
+    if lhs.floorFen != rhs.floorFen {return false}
+    if lhs.belowFloor != rhs.belowFloor {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_DepartmentAlerts: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DepartmentAlerts"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}department\0\u{1}raised\0\u{3}handled_on_time\0\u{3}handled_late\0\u{3}open_overdue\0\u{1}open\0\u{1}retracted\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.department) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.raised) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.handledOnTime) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.handledLate) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.openOverdue) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.`open`) }()
+      case 7: try { try decoder.decodeSingularInt32Field(value: &self.retracted) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.department.isEmpty {
+      try visitor.visitSingularStringField(value: self.department, fieldNumber: 1)
+    }
+    if self.raised != 0 {
+      try visitor.visitSingularInt32Field(value: self.raised, fieldNumber: 2)
+    }
+    if self.handledOnTime != 0 {
+      try visitor.visitSingularInt32Field(value: self.handledOnTime, fieldNumber: 3)
+    }
+    if self.handledLate != 0 {
+      try visitor.visitSingularInt32Field(value: self.handledLate, fieldNumber: 4)
+    }
+    if self.openOverdue != 0 {
+      try visitor.visitSingularInt32Field(value: self.openOverdue, fieldNumber: 5)
+    }
+    if self.`open` != 0 {
+      try visitor.visitSingularInt32Field(value: self.`open`, fieldNumber: 6)
+    }
+    if self.retracted != 0 {
+      try visitor.visitSingularInt32Field(value: self.retracted, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_DepartmentAlerts, rhs: Civic_Assistance_V1_DepartmentAlerts) -> Bool {
+    if lhs.department != rhs.department {return false}
+    if lhs.raised != rhs.raised {return false}
+    if lhs.handledOnTime != rhs.handledOnTime {return false}
+    if lhs.handledLate != rhs.handledLate {return false}
+    if lhs.openOverdue != rhs.openOverdue {return false}
+    if lhs.`open` != rhs.`open` {return false}
+    if lhs.retracted != rhs.retracted {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_GetReportRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetReportRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}period\0\u{1}division\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.period) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.division) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.period.isEmpty {
+      try visitor.visitSingularStringField(value: self.period, fieldNumber: 1)
+    }
+    if !self.division.isEmpty {
+      try visitor.visitSingularStringField(value: self.division, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_GetReportRequest, rhs: Civic_Assistance_V1_GetReportRequest) -> Bool {
+    if lhs.period != rhs.period {return false}
+    if lhs.division != rhs.division {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_Report: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Report"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}period\0\u{1}months\0\u{1}recipients\0\u{3}destitute_unable_to_self_care\0\u{3}destitute_centralized\0\u{3}centralized_rate\0\u{3}centralized_target_met\0\u{3}applications_decided\0\u{3}applications_on_time\0\u{3}applications_on_time_rate\0\u{3}reviews_due\0\u{3}reviews_done\0\u{3}reviews_overdue\0\u{1}alerts\0\u{1}csv\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.period) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.months) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.recipients) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.destituteUnableToSelfCare) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.destituteCentralized) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.centralizedRate) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.centralizedTargetMet) }()
+      case 8: try { try decoder.decodeSingularInt32Field(value: &self.applicationsDecided) }()
+      case 9: try { try decoder.decodeSingularInt32Field(value: &self.applicationsOnTime) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.applicationsOnTimeRate) }()
+      case 11: try { try decoder.decodeSingularInt32Field(value: &self.reviewsDue) }()
+      case 12: try { try decoder.decodeSingularInt32Field(value: &self.reviewsDone) }()
+      case 13: try { try decoder.decodeSingularInt32Field(value: &self.reviewsOverdue) }()
+      case 14: try { try decoder.decodeRepeatedMessageField(value: &self.alerts) }()
+      case 15: try { try decoder.decodeSingularStringField(value: &self.csv) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.period.isEmpty {
+      try visitor.visitSingularStringField(value: self.period, fieldNumber: 1)
+    }
+    if self.months != 0 {
+      try visitor.visitSingularInt32Field(value: self.months, fieldNumber: 2)
+    }
+    if !self.recipients.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.recipients, fieldNumber: 3)
+    }
+    if self.destituteUnableToSelfCare != 0 {
+      try visitor.visitSingularInt32Field(value: self.destituteUnableToSelfCare, fieldNumber: 4)
+    }
+    if self.destituteCentralized != 0 {
+      try visitor.visitSingularInt32Field(value: self.destituteCentralized, fieldNumber: 5)
+    }
+    if !self.centralizedRate.isEmpty {
+      try visitor.visitSingularStringField(value: self.centralizedRate, fieldNumber: 6)
+    }
+    if self.centralizedTargetMet != false {
+      try visitor.visitSingularBoolField(value: self.centralizedTargetMet, fieldNumber: 7)
+    }
+    if self.applicationsDecided != 0 {
+      try visitor.visitSingularInt32Field(value: self.applicationsDecided, fieldNumber: 8)
+    }
+    if self.applicationsOnTime != 0 {
+      try visitor.visitSingularInt32Field(value: self.applicationsOnTime, fieldNumber: 9)
+    }
+    if !self.applicationsOnTimeRate.isEmpty {
+      try visitor.visitSingularStringField(value: self.applicationsOnTimeRate, fieldNumber: 10)
+    }
+    if self.reviewsDue != 0 {
+      try visitor.visitSingularInt32Field(value: self.reviewsDue, fieldNumber: 11)
+    }
+    if self.reviewsDone != 0 {
+      try visitor.visitSingularInt32Field(value: self.reviewsDone, fieldNumber: 12)
+    }
+    if self.reviewsOverdue != 0 {
+      try visitor.visitSingularInt32Field(value: self.reviewsOverdue, fieldNumber: 13)
+    }
+    if !self.alerts.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.alerts, fieldNumber: 14)
+    }
+    if !self.csv.isEmpty {
+      try visitor.visitSingularStringField(value: self.csv, fieldNumber: 15)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_Report, rhs: Civic_Assistance_V1_Report) -> Bool {
+    if lhs.period != rhs.period {return false}
+    if lhs.months != rhs.months {return false}
+    if lhs.recipients != rhs.recipients {return false}
+    if lhs.destituteUnableToSelfCare != rhs.destituteUnableToSelfCare {return false}
+    if lhs.destituteCentralized != rhs.destituteCentralized {return false}
+    if lhs.centralizedRate != rhs.centralizedRate {return false}
+    if lhs.centralizedTargetMet != rhs.centralizedTargetMet {return false}
+    if lhs.applicationsDecided != rhs.applicationsDecided {return false}
+    if lhs.applicationsOnTime != rhs.applicationsOnTime {return false}
+    if lhs.applicationsOnTimeRate != rhs.applicationsOnTimeRate {return false}
+    if lhs.reviewsDue != rhs.reviewsDue {return false}
+    if lhs.reviewsDone != rhs.reviewsDone {return false}
+    if lhs.reviewsOverdue != rhs.reviewsOverdue {return false}
+    if lhs.alerts != rhs.alerts {return false}
+    if lhs.csv != rhs.csv {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -18,6 +18,117 @@ public enum CivicOpenAPI {
       }
     },
     "schemas" : {
+      "civic.assistance.v1.Alert" : {
+        "properties" : {
+          "amountFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "checkDue" : {
+            "type" : "string"
+          },
+          "department" : {
+            "type" : "string"
+          },
+          "effects" : {
+            "description" : "What the service did by itself (\"death recorded; A000001 stops from 2026-09\").",
+            "type" : "string"
+          },
+          "eventId" : {
+            "type" : "string"
+          },
+          "handledBy" : {
+            "type" : "string"
+          },
+          "handledOn" : {
+            "type" : "string"
+          },
+          "householdId" : {
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "kind" : {
+            "enum" : [
+              "PERSON_EVENT_KIND_UNSPECIFIED",
+              "NOTIFICATION",
+              "CORRECTION",
+              "RETRACTION"
+            ],
+            "type" : "string"
+          },
+          "occurredOn" : {
+            "type" : "string"
+          },
+          "outcome" : {
+            "type" : "string"
+          },
+          "raisedOn" : {
+            "type" : "string"
+          },
+          "reason" : {
+            "type" : "string"
+          },
+          "residentId" : {
+            "description" : "Masked except to the household's case worker.",
+            "type" : "string"
+          },
+          "severity" : {
+            "enum" : [
+              "ALERT_SEVERITY_UNSPECIFIED",
+              "SEVERITY_HIGH",
+              "SEVERITY_MEDIUM",
+              "SEVERITY_LOW"
+            ],
+            "type" : "string"
+          },
+          "status" : {
+            "enum" : [
+              "ALERT_CHECK_STATUS_UNSPECIFIED",
+              "ALERT_OPEN",
+              "ALERT_OVERDUE",
+              "HANDLED_ON_TIME",
+              "HANDLED_LATE",
+              "ALERT_RETRACTED"
+            ],
+            "type" : "string"
+          },
+          "suggestion" : {
+            "enum" : [
+              "ALERT_SUGGESTION_UNSPECIFIED",
+              "SUGGEST_STOP_BENEFIT",
+              "SUGGEST_TEMPORARY_ASSISTANCE",
+              "SUGGEST_REVIEW",
+              "SUGGEST_RECOMPUTE",
+              "SUGGEST_NONE"
+            ],
+            "type" : "string"
+          },
+          "type" : {
+            "enum" : [
+              "PERSON_EVENT_TYPE_UNSPECIFIED",
+              "DEATH",
+              "HOSPITALISATION",
+              "EMPLOYMENT",
+              "BUSINESS_REGISTRATION",
+              "VEHICLE_PURCHASE",
+              "PROPERTY_PURCHASE",
+              "BIRTH"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.AlertResponse" : {
+        "properties" : {
+          "alert" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.Alert"
+          }
+        },
+        "type" : "object"
+      },
       "civic.assistance.v1.Application" : {
         "properties" : {
           "acceptedOn" : {
@@ -403,6 +514,38 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.assistance.v1.DepartmentAlerts" : {
+        "properties" : {
+          "department" : {
+            "type" : "string"
+          },
+          "handledLate" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "handledOnTime" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "open" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "openOverdue" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "raised" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "retracted" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
       "civic.assistance.v1.DisabilityCard" : {
         "properties" : {
           "cardNumber" : {
@@ -425,6 +568,76 @@ public enum CivicOpenAPI {
             "description" : "1 (most severe) to 4.",
             "format" : "int32",
             "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.DueReview" : {
+        "properties" : {
+          "alertId" : {
+            "description" : "Set when an alert brought the review forward.",
+            "type" : "string"
+          },
+          "amountFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "applicationId" : {
+            "type" : "string"
+          },
+          "due" : {
+            "type" : "string"
+          },
+          "frequency" : {
+            "description" : "\"yearly\" or \"half_yearly\" (unstable income, or a member of working age able to work).",
+            "type" : "string"
+          },
+          "householdId" : {
+            "type" : "string"
+          },
+          "program" : {
+            "enum" : [
+              "PROGRAM_UNSPECIFIED",
+              "MINIMUM_LIVING",
+              "DESTITUTE",
+              "TEMPORARY",
+              "DISABILITY_SUBSIDY"
+            ],
+            "type" : "string"
+          },
+          "status" : {
+            "enum" : [
+              "DEADLINE_STATUS_UNSPECIFIED",
+              "ON_TIME",
+              "DUE_SOON",
+              "OVERDUE"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ExportBankFileRequest" : {
+        "properties" : {
+          "runId" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ExportBankFileResponse" : {
+        "description" : "The bank file (docs/ASSISTANCE.md §11): UTF-8, CRLF, header line_id,payee_name,bank_account,amount_yuan,benefit_month,program; account numbers in full.",
+        "properties" : {
+          "amountFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "count" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "csv" : {
+            "type" : "string"
           }
         },
         "type" : "object"
@@ -546,6 +759,41 @@ public enum CivicOpenAPI {
       "civic.assistance.v1.GetHouseholdRequest" : {
         "properties" : {
           "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.GetPaymentRunRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.GetReportRequest" : {
+        "properties" : {
+          "division" : {
+            "type" : "string"
+          },
+          "period" : {
+            "description" : "\"YYYY-MM\" for a month, \"YYYY\" for a year.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.HandleAlertRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "outcome" : {
+            "description" : "What the check found and did (required).",
             "type" : "string"
           }
         },
@@ -753,6 +1001,46 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.assistance.v1.ListAlertsRequest" : {
+        "properties" : {
+          "department" : {
+            "type" : "string"
+          },
+          "division" : {
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "status" : {
+            "description" : "Filter by check status (OPEN includes OVERDUE ones only when asked for OPEN).",
+            "enum" : [
+              "ALERT_CHECK_STATUS_UNSPECIFIED",
+              "ALERT_OPEN",
+              "ALERT_OVERDUE",
+              "HANDLED_ON_TIME",
+              "HANDLED_LATE",
+              "ALERT_RETRACTED"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ListAlertsResponse" : {
+        "properties" : {
+          "alerts" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.assistance.v1.Alert"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
       "civic.assistance.v1.ListApplicationsRequest" : {
         "properties" : {
           "caseStatus" : {
@@ -816,6 +1104,41 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.assistance.v1.ListDueReviewsRequest" : {
+        "properties" : {
+          "division" : {
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "status" : {
+            "description" : "Only OVERDUE or DUE_SOON ones; every active case's next review when unspecified.",
+            "enum" : [
+              "DEADLINE_STATUS_UNSPECIFIED",
+              "ON_TIME",
+              "DUE_SOON",
+              "OVERDUE"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ListDueReviewsResponse" : {
+        "properties" : {
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          },
+          "reviews" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.assistance.v1.DueReview"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
       "civic.assistance.v1.ListHouseholdsRequest" : {
         "properties" : {
           "area" : {
@@ -845,6 +1168,42 @@ public enum CivicOpenAPI {
           "households" : {
             "items" : {
               "$ref" : "#/components/schemas/civic.assistance.v1.HouseholdSummary"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ListPaymentLinesRequest" : {
+        "properties" : {
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "runId" : {
+            "type" : "string"
+          },
+          "state" : {
+            "enum" : [
+              "PAYMENT_LINE_STATE_UNSPECIFIED",
+              "PAYMENT_PENDING",
+              "PAYMENT_SENT",
+              "PAYMENT_PAID",
+              "PAYMENT_FAILED",
+              "PAYMENT_REISSUED"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ListPaymentLinesResponse" : {
+        "properties" : {
+          "lines" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.assistance.v1.PaymentLine"
             },
             "type" : "array"
           },
@@ -1023,6 +1382,152 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.assistance.v1.PaymentLine" : {
+        "properties" : {
+          "amountFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "bankAccount" : {
+            "description" : "Masked except to the household's case worker.",
+            "type" : "string"
+          },
+          "caseId" : {
+            "description" : "The application (case) it pays.",
+            "type" : "string"
+          },
+          "failureReason" : {
+            "type" : "string"
+          },
+          "forMonth" : {
+            "description" : "The benefit month it pays (earlier than `month` for arrears and re-issues).",
+            "type" : "string"
+          },
+          "formula" : {
+            "type" : "string"
+          },
+          "householdId" : {
+            "type" : "string"
+          },
+          "lineId" : {
+            "description" : "\"<run id>-<n>\".",
+            "type" : "string"
+          },
+          "month" : {
+            "description" : "The run's month.",
+            "type" : "string"
+          },
+          "payeeName" : {
+            "type" : "string"
+          },
+          "program" : {
+            "enum" : [
+              "PROGRAM_UNSPECIFIED",
+              "MINIMUM_LIVING",
+              "DESTITUTE",
+              "TEMPORARY",
+              "DISABILITY_SUBSIDY"
+            ],
+            "type" : "string"
+          },
+          "reissueOf" : {
+            "description" : "The failed line this one re-issues.",
+            "type" : "string"
+          },
+          "runId" : {
+            "type" : "string"
+          },
+          "standardVersionId" : {
+            "type" : "string"
+          },
+          "state" : {
+            "enum" : [
+              "PAYMENT_LINE_STATE_UNSPECIFIED",
+              "PAYMENT_PENDING",
+              "PAYMENT_SENT",
+              "PAYMENT_PAID",
+              "PAYMENT_FAILED",
+              "PAYMENT_REISSUED"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.PaymentRun" : {
+        "properties" : {
+          "amountFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "createdAt" : {
+            "type" : "string"
+          },
+          "createdBy" : {
+            "type" : "string"
+          },
+          "division" : {
+            "type" : "string"
+          },
+          "failed" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "id" : {
+            "description" : "\"PR-<division>-<YYYY-MM>-<program>\".",
+            "type" : "string"
+          },
+          "lineCount" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "month" : {
+            "type" : "string"
+          },
+          "paid" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "paidAmountFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "pending" : {
+            "description" : "Lines by state now.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "program" : {
+            "enum" : [
+              "PROGRAM_UNSPECIFIED",
+              "MINIMUM_LIVING",
+              "DESTITUTE",
+              "TEMPORARY",
+              "DISABILITY_SUBSIDY"
+            ],
+            "type" : "string"
+          },
+          "reissuedAmountFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "reissuedCount" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "sent" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "skipped" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.assistance.v1.SkippedPayment"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
       "civic.assistance.v1.PublicNotice" : {
         "description" : "The 公示 as published: name of the applicant, household size, amount; nothing else.",
         "properties" : {
@@ -1076,6 +1581,91 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.assistance.v1.RecipientRow" : {
+        "properties" : {
+          "amountPaidFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "area" : {
+            "enum" : [
+              "AREA_UNSPECIFIED",
+              "URBAN",
+              "RURAL"
+            ],
+            "type" : "string"
+          },
+          "belowFloor" : {
+            "type" : "boolean"
+          },
+          "floorFen" : {
+            "description" : "低保 only: 37 400 urban, 22 900 rural (seed 004).",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "households" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "monthlyPerPersonFen" : {
+            "description" : "amount ÷ persons ÷ months, half-up; 0 when no persons.",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "persons" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "program" : {
+            "enum" : [
+              "PROGRAM_UNSPECIFIED",
+              "MINIMUM_LIVING",
+              "DESTITUTE",
+              "TEMPORARY",
+              "DISABILITY_SUBSIDY"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ReconcilePaymentsRequest" : {
+        "properties" : {
+          "csv" : {
+            "description" : "The bank's return file: columns line_id,outcome (paid|failed),reason,amount_yuan.",
+            "type" : "string"
+          },
+          "runId" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ReconcilePaymentsResponse" : {
+        "properties" : {
+          "alreadyReconciled" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "failed" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "outstanding" : {
+            "description" : "Sent lines the file did not mention.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "paid" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "run" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.PaymentRun"
+          }
+        },
+        "type" : "object"
+      },
       "civic.assistance.v1.RecordObjectionRequest" : {
         "properties" : {
           "by" : {
@@ -1094,10 +1684,265 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.assistance.v1.RecordReviewRequest" : {
+        "properties" : {
+          "applicationId" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "outcome" : {
+            "enum" : [
+              "REVIEW_OUTCOME_UNSPECIFIED",
+              "KEEP",
+              "RAISE",
+              "LOWER",
+              "STOP"
+            ],
+            "type" : "string"
+          },
+          "reason" : {
+            "description" : "Written reasons (required for every outcome).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.RecordReviewResponse" : {
+        "properties" : {
+          "application" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.Application"
+          },
+          "review" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.Review"
+          }
+        },
+        "type" : "object"
+      },
       "civic.assistance.v1.RegisterHouseholdRequest" : {
         "properties" : {
           "household" : {
             "$ref" : "#/components/schemas/civic.assistance.v1.Household"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.Report" : {
+        "properties" : {
+          "alerts" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.assistance.v1.DepartmentAlerts"
+            },
+            "type" : "array"
+          },
+          "applicationsDecided" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "applicationsOnTime" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "applicationsOnTimeRate" : {
+            "type" : "string"
+          },
+          "centralizedRate" : {
+            "description" : "One decimal, half-up (\"50.0\").",
+            "type" : "string"
+          },
+          "centralizedTargetMet" : {
+            "type" : "boolean"
+          },
+          "csv" : {
+            "description" : "The whole report as CSV (UTF-8, LF).",
+            "type" : "string"
+          },
+          "destituteCentralized" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "destituteUnableToSelfCare" : {
+            "description" : "集中供养率 of 特困 people unable to care for themselves (target ≥ 50 %).",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "months" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "period" : {
+            "type" : "string"
+          },
+          "recipients" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.assistance.v1.RecipientRow"
+            },
+            "type" : "array"
+          },
+          "reviewsDone" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "reviewsDue" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "reviewsOverdue" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ReportPersonEventRequest" : {
+        "description" : "One event about a person from another department's system (主动发现).",
+        "properties" : {
+          "amountFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "correctsEventId" : {
+            "description" : "For a correction or retraction: the event it refers to.",
+            "type" : "string"
+          },
+          "eventId" : {
+            "description" : "The department's own id for the event: the same id again changes nothing.",
+            "type" : "string"
+          },
+          "kind" : {
+            "enum" : [
+              "PERSON_EVENT_KIND_UNSPECIFIED",
+              "NOTIFICATION",
+              "CORRECTION",
+              "RETRACTION"
+            ],
+            "type" : "string"
+          },
+          "note" : {
+            "type" : "string"
+          },
+          "occurredOn" : {
+            "type" : "string"
+          },
+          "residentId" : {
+            "type" : "string"
+          },
+          "type" : {
+            "enum" : [
+              "PERSON_EVENT_TYPE_UNSPECIFIED",
+              "DEATH",
+              "HOSPITALISATION",
+              "EMPLOYMENT",
+              "BUSINESS_REGISTRATION",
+              "VEHICLE_PURCHASE",
+              "PROPERTY_PURCHASE",
+              "BIRTH"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.ReportPersonEventResponse" : {
+        "description" : "What the department learns: that the event was received. Whether the person is assisted is not disclosed.",
+        "properties" : {
+          "duplicate" : {
+            "description" : "True when this event id had been received before (nothing was done again).",
+            "type" : "boolean"
+          },
+          "eventId" : {
+            "type" : "string"
+          },
+          "receivedAt" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.Review" : {
+        "properties" : {
+          "applicationId" : {
+            "type" : "string"
+          },
+          "effectiveMonth" : {
+            "description" : "The first month the outcome applies to (the month after the review).",
+            "type" : "string"
+          },
+          "formula" : {
+            "type" : "string"
+          },
+          "householdId" : {
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "newAmountFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "nextDue" : {
+            "description" : "The next review's due day (\"\" after a stop).",
+            "type" : "string"
+          },
+          "outcome" : {
+            "enum" : [
+              "REVIEW_OUTCOME_UNSPECIFIED",
+              "KEEP",
+              "RAISE",
+              "LOWER",
+              "STOP"
+            ],
+            "type" : "string"
+          },
+          "previousAmountFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "reason" : {
+            "type" : "string"
+          },
+          "reviewedOn" : {
+            "type" : "string"
+          },
+          "reviewer" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.RunPaymentsRequest" : {
+        "properties" : {
+          "division" : {
+            "description" : "The county (6 digits); the key's own when it is a county's and this is empty.",
+            "type" : "string"
+          },
+          "month" : {
+            "description" : "\"YYYY-MM\".",
+            "type" : "string"
+          },
+          "program" : {
+            "enum" : [
+              "PROGRAM_UNSPECIFIED",
+              "MINIMUM_LIVING",
+              "DESTITUTE",
+              "TEMPORARY",
+              "DISABILITY_SUBSIDY"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.RunPaymentsResponse" : {
+        "properties" : {
+          "alreadyRan" : {
+            "description" : "True when the month's run existed already: nothing was added.",
+            "type" : "boolean"
+          },
+          "run" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.PaymentRun"
           }
         },
         "type" : "object"
@@ -1122,6 +1967,24 @@ public enum CivicOpenAPI {
           },
           "walkingIndoors" : {
             "type" : "boolean"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.SkippedPayment" : {
+        "description" : "A case the run did not pay, and why: ALREADY_PAID, ZERO_AMOUNT (not eligible this month), INVALID_BANK_ACCOUNT (fix the registry; the next run pays it), NO_STANDARD.",
+        "properties" : {
+          "caseId" : {
+            "type" : "string"
+          },
+          "description" : {
+            "type" : "string"
+          },
+          "forMonth" : {
+            "type" : "string"
+          },
+          "reason" : {
+            "type" : "string"
           }
         },
         "type" : "object"
@@ -3172,6 +4035,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.assistance.v1.AssistanceService/ExportBankFile" : {
+      "post" : {
+        "operationId" : "AssistanceService_ExportBankFile",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ExportBankFileRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ExportBankFileResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The bank file of a run's pending and sent lines; pending lines become sent.",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
     "/rpc/civic.assistance.v1.AssistanceService/ExtendApplication" : {
       "post" : {
         "operationId" : "AssistanceService_ExtendApplication",
@@ -3376,6 +4273,108 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.assistance.v1.AssistanceService/GetPaymentRun" : {
+      "post" : {
+        "operationId" : "AssistanceService_GetPaymentRun",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.GetPaymentRunRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.PaymentRun"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "AssistanceService.GetPaymentRun",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/GetReport" : {
+      "post" : {
+        "operationId" : "AssistanceService_GetReport",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.GetReportRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.Report"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The month's or year's figures (DOMAIN.md §2), with a CSV export.",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/HandleAlert" : {
+      "post" : {
+        "operationId" : "AssistanceService_HandleAlert",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.HandleAlertRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.AlertResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "AssistanceService.HandleAlert",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
     "/rpc/civic.assistance.v1.AssistanceService/ImportHouseholds" : {
       "post" : {
         "operationId" : "AssistanceService_ImportHouseholds",
@@ -3405,6 +4404,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "AssistanceService.ImportHouseholds",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/ListAlerts" : {
+      "post" : {
+        "operationId" : "AssistanceService_ListAlerts",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ListAlertsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ListAlertsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "AssistanceService.ListAlerts",
         "tags" : [
           "civic.assistance.v1.AssistanceService"
         ]
@@ -3444,6 +4477,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.assistance.v1.AssistanceService/ListDueReviews" : {
+      "post" : {
+        "operationId" : "AssistanceService_ListDueReviews",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ListDueReviewsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ListDueReviewsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "AssistanceService.ListDueReviews",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
     "/rpc/civic.assistance.v1.AssistanceService/ListHouseholds" : {
       "post" : {
         "operationId" : "AssistanceService_ListHouseholds",
@@ -3473,6 +4540,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "AssistanceService.ListHouseholds",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/ListPaymentLines" : {
+      "post" : {
+        "operationId" : "AssistanceService_ListPaymentLines",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ListPaymentLinesRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ListPaymentLinesResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "AssistanceService.ListPaymentLines",
         "tags" : [
           "civic.assistance.v1.AssistanceService"
         ]
@@ -3614,6 +4715,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.assistance.v1.AssistanceService/ReconcilePayments" : {
+      "post" : {
+        "operationId" : "AssistanceService_ReconcilePayments",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ReconcilePaymentsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ReconcilePaymentsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The bank's return file: each line paid or failed, all or nothing.",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
     "/rpc/civic.assistance.v1.AssistanceService/RecordAuthorization" : {
       "post" : {
         "operationId" : "AssistanceService_RecordAuthorization",
@@ -3677,6 +4812,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "An objection during 公示 sends the application back to investigation.",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/RecordReview" : {
+      "post" : {
+        "operationId" : "AssistanceService_RecordReview",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.RecordReviewRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.RecordReviewResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "复核: keep, raise or lower (recomputed from the registry as it stands), or stop.",
         "tags" : [
           "civic.assistance.v1.AssistanceService"
         ]
@@ -3779,6 +4948,74 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "Rejection with written reasons (text).",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/ReportPersonEvent" : {
+      "post" : {
+        "operationId" : "AssistanceService_ReportPersonEvent",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.ReportPersonEventRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.ReportPersonEventResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Another department's event about a person. Idempotent by (department, event_id).",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/RunPayments" : {
+      "post" : {
+        "operationId" : "AssistanceService_RunPayments",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.RunPaymentsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.RunPaymentsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Computes the month's payments for every active case of a program in a county from the decision snapshots (arrears for months not yet paid, failed lines re-issued). Once per county, month and program: a second call answers the run with already_ran.",
         "tags" : [
           "civic.assistance.v1.AssistanceService"
         ]

@@ -89,9 +89,42 @@ public enum Civic_Assistance_V1_AssistanceService {
         public static let getHistory = RPCMethod(
             service: name, name: "GetHistory", requestType: Civic_Assistance_V1_GetHistoryRequest.self, responseType: Civic_Assistance_V1_GetHistoryResponse.self,
             access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
+        public static let runPayments = RPCMethod(
+            service: name, name: "RunPayments", requestType: Civic_Assistance_V1_RunPaymentsRequest.self, responseType: Civic_Assistance_V1_RunPaymentsResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let getPaymentRun = RPCMethod(
+            service: name, name: "GetPaymentRun", requestType: Civic_Assistance_V1_GetPaymentRunRequest.self, responseType: Civic_Assistance_V1_PaymentRun.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
+        public static let listPaymentLines = RPCMethod(
+            service: name, name: "ListPaymentLines", requestType: Civic_Assistance_V1_ListPaymentLinesRequest.self, responseType: Civic_Assistance_V1_ListPaymentLinesResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
+        public static let exportBankFile = RPCMethod(
+            service: name, name: "ExportBankFile", requestType: Civic_Assistance_V1_ExportBankFileRequest.self, responseType: Civic_Assistance_V1_ExportBankFileResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let reconcilePayments = RPCMethod(
+            service: name, name: "ReconcilePayments", requestType: Civic_Assistance_V1_ReconcilePaymentsRequest.self, responseType: Civic_Assistance_V1_ReconcilePaymentsResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let listDueReviews = RPCMethod(
+            service: name, name: "ListDueReviews", requestType: Civic_Assistance_V1_ListDueReviewsRequest.self, responseType: Civic_Assistance_V1_ListDueReviewsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
+        public static let recordReview = RPCMethod(
+            service: name, name: "RecordReview", requestType: Civic_Assistance_V1_RecordReviewRequest.self, responseType: Civic_Assistance_V1_RecordReviewResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let reportPersonEvent = RPCMethod(
+            service: name, name: "ReportPersonEvent", requestType: Civic_Assistance_V1_ReportPersonEventRequest.self, responseType: Civic_Assistance_V1_ReportPersonEventResponse.self,
+            access: MethodAccess(roles: [.department], limits: [.ownRecords], keyScope: "assistance"))
+        public static let listAlerts = RPCMethod(
+            service: name, name: "ListAlerts", requestType: Civic_Assistance_V1_ListAlertsRequest.self, responseType: Civic_Assistance_V1_ListAlertsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
+        public static let handleAlert = RPCMethod(
+            service: name, name: "HandleAlert", requestType: Civic_Assistance_V1_HandleAlertRequest.self, responseType: Civic_Assistance_V1_AlertResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
+        public static let getReport = RPCMethod(
+            service: name, name: "GetReport", requestType: Civic_Assistance_V1_GetReportRequest.self, responseType: Civic_Assistance_V1_Report.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
     }
 
-    public static let methods: [RPCMethod] = [Method.putStandardVersion, Method.listStandardVersions, Method.registerHousehold, Method.updateHousehold, Method.getHousehold, Method.listHouseholds, Method.findPerson, Method.importHouseholds, Method.computeBenefit, Method.fileApplication, Method.getApplication, Method.listApplications, Method.recordAuthorization, Method.acceptApplication, Method.startInvestigation, Method.recordTownshipOpinion, Method.startNotice, Method.recordObjection, Method.extendApplication, Method.approveApplication, Method.rejectApplication, Method.withdrawApplication, Method.payFirst, Method.completePaperwork, Method.listPublicNotices, Method.getHistory]
+    public static let methods: [RPCMethod] = [Method.putStandardVersion, Method.listStandardVersions, Method.registerHousehold, Method.updateHousehold, Method.getHousehold, Method.listHouseholds, Method.findPerson, Method.importHouseholds, Method.computeBenefit, Method.fileApplication, Method.getApplication, Method.listApplications, Method.recordAuthorization, Method.acceptApplication, Method.startInvestigation, Method.recordTownshipOpinion, Method.startNotice, Method.recordObjection, Method.extendApplication, Method.approveApplication, Method.rejectApplication, Method.withdrawApplication, Method.payFirst, Method.completePaperwork, Method.listPublicNotices, Method.getHistory, Method.runPayments, Method.getPaymentRun, Method.listPaymentLines, Method.exportBankFile, Method.reconcilePayments, Method.listDueReviews, Method.recordReview, Method.reportPersonEvent, Method.listAlerts, Method.handleAlert, Method.getReport]
 }
 
 /// What a server of civic.assistance.v1.AssistanceService implements.
@@ -142,6 +175,25 @@ public protocol Civic_Assistance_V1_AssistanceServiceHandler: Sendable {
     func listPublicNotices(_ request: Civic_Assistance_V1_ListPublicNoticesRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ListPublicNoticesResponse
     /// The audit trail of a household or an application.
     func getHistory(_ request: Civic_Assistance_V1_GetHistoryRequest, context: RPCContext) async throws -> Civic_Assistance_V1_GetHistoryResponse
+    /// Computes the month's payments for every active case of a program in a county from the
+    /// decision snapshots (arrears for months not yet paid, failed lines re-issued). Once per
+    /// county, month and program: a second call answers the run with already_ran.
+    func runPayments(_ request: Civic_Assistance_V1_RunPaymentsRequest, context: RPCContext) async throws -> Civic_Assistance_V1_RunPaymentsResponse
+    func getPaymentRun(_ request: Civic_Assistance_V1_GetPaymentRunRequest, context: RPCContext) async throws -> Civic_Assistance_V1_PaymentRun
+    func listPaymentLines(_ request: Civic_Assistance_V1_ListPaymentLinesRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ListPaymentLinesResponse
+    /// The bank file of a run's pending and sent lines; pending lines become sent.
+    func exportBankFile(_ request: Civic_Assistance_V1_ExportBankFileRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ExportBankFileResponse
+    /// The bank's return file: each line paid or failed, all or nothing.
+    func reconcilePayments(_ request: Civic_Assistance_V1_ReconcilePaymentsRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ReconcilePaymentsResponse
+    func listDueReviews(_ request: Civic_Assistance_V1_ListDueReviewsRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ListDueReviewsResponse
+    /// 复核: keep, raise or lower (recomputed from the registry as it stands), or stop.
+    func recordReview(_ request: Civic_Assistance_V1_RecordReviewRequest, context: RPCContext) async throws -> Civic_Assistance_V1_RecordReviewResponse
+    /// Another department's event about a person. Idempotent by (department, event_id).
+    func reportPersonEvent(_ request: Civic_Assistance_V1_ReportPersonEventRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ReportPersonEventResponse
+    func listAlerts(_ request: Civic_Assistance_V1_ListAlertsRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ListAlertsResponse
+    func handleAlert(_ request: Civic_Assistance_V1_HandleAlertRequest, context: RPCContext) async throws -> Civic_Assistance_V1_AlertResponse
+    /// The month's or year's figures (DOMAIN.md §2), with a CSV export.
+    func getReport(_ request: Civic_Assistance_V1_GetReportRequest, context: RPCContext) async throws -> Civic_Assistance_V1_Report
 }
 
 extension Civic_Assistance_V1_AssistanceServiceHandler {
@@ -225,6 +277,39 @@ extension Civic_Assistance_V1_AssistanceServiceHandler {
             },
             RPCHandler(Civic_Assistance_V1_AssistanceService.Method.getHistory) { (request: Civic_Assistance_V1_GetHistoryRequest, context: RPCContext) in
                 try await self.getHistory(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.runPayments) { (request: Civic_Assistance_V1_RunPaymentsRequest, context: RPCContext) in
+                try await self.runPayments(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.getPaymentRun) { (request: Civic_Assistance_V1_GetPaymentRunRequest, context: RPCContext) in
+                try await self.getPaymentRun(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.listPaymentLines) { (request: Civic_Assistance_V1_ListPaymentLinesRequest, context: RPCContext) in
+                try await self.listPaymentLines(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.exportBankFile) { (request: Civic_Assistance_V1_ExportBankFileRequest, context: RPCContext) in
+                try await self.exportBankFile(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.reconcilePayments) { (request: Civic_Assistance_V1_ReconcilePaymentsRequest, context: RPCContext) in
+                try await self.reconcilePayments(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.listDueReviews) { (request: Civic_Assistance_V1_ListDueReviewsRequest, context: RPCContext) in
+                try await self.listDueReviews(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.recordReview) { (request: Civic_Assistance_V1_RecordReviewRequest, context: RPCContext) in
+                try await self.recordReview(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.reportPersonEvent) { (request: Civic_Assistance_V1_ReportPersonEventRequest, context: RPCContext) in
+                try await self.reportPersonEvent(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.listAlerts) { (request: Civic_Assistance_V1_ListAlertsRequest, context: RPCContext) in
+                try await self.listAlerts(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.handleAlert) { (request: Civic_Assistance_V1_HandleAlertRequest, context: RPCContext) in
+                try await self.handleAlert(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.getReport) { (request: Civic_Assistance_V1_GetReportRequest, context: RPCContext) in
+                try await self.getReport(request, context: context)
             },
         ]
     }
@@ -360,5 +445,57 @@ public struct Civic_Assistance_V1_AssistanceServiceClient: Sendable {
     /// The audit trail of a household or an application.
     public func getHistory(_ request: Civic_Assistance_V1_GetHistoryRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_GetHistoryResponse {
         try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.getHistory, request, options: options)
+    }
+
+    /// Computes the month's payments for every active case of a program in a county from the
+    /// decision snapshots (arrears for months not yet paid, failed lines re-issued). Once per
+    /// county, month and program: a second call answers the run with already_ran.
+    public func runPayments(_ request: Civic_Assistance_V1_RunPaymentsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_RunPaymentsResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.runPayments, request, options: options)
+    }
+
+    public func getPaymentRun(_ request: Civic_Assistance_V1_GetPaymentRunRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_PaymentRun {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.getPaymentRun, request, options: options)
+    }
+
+    public func listPaymentLines(_ request: Civic_Assistance_V1_ListPaymentLinesRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ListPaymentLinesResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.listPaymentLines, request, options: options)
+    }
+
+    /// The bank file of a run's pending and sent lines; pending lines become sent.
+    public func exportBankFile(_ request: Civic_Assistance_V1_ExportBankFileRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ExportBankFileResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.exportBankFile, request, options: options)
+    }
+
+    /// The bank's return file: each line paid or failed, all or nothing.
+    public func reconcilePayments(_ request: Civic_Assistance_V1_ReconcilePaymentsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ReconcilePaymentsResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.reconcilePayments, request, options: options)
+    }
+
+    public func listDueReviews(_ request: Civic_Assistance_V1_ListDueReviewsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ListDueReviewsResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.listDueReviews, request, options: options)
+    }
+
+    /// 复核: keep, raise or lower (recomputed from the registry as it stands), or stop.
+    public func recordReview(_ request: Civic_Assistance_V1_RecordReviewRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_RecordReviewResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.recordReview, request, options: options)
+    }
+
+    /// Another department's event about a person. Idempotent by (department, event_id).
+    public func reportPersonEvent(_ request: Civic_Assistance_V1_ReportPersonEventRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ReportPersonEventResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.reportPersonEvent, request, options: options)
+    }
+
+    public func listAlerts(_ request: Civic_Assistance_V1_ListAlertsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ListAlertsResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.listAlerts, request, options: options)
+    }
+
+    public func handleAlert(_ request: Civic_Assistance_V1_HandleAlertRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_AlertResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.handleAlert, request, options: options)
+    }
+
+    /// The month's or year's figures (DOMAIN.md §2), with a CSV export.
+    public func getReport(_ request: Civic_Assistance_V1_GetReportRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_Report {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.getReport, request, options: options)
     }
 }

@@ -164,8 +164,12 @@ extension AssistanceHandler {
             let snapshot = DecisionSnapshot(
                 household: inputs.household, terms: application.terms, decidedOn: on, effectiveFrom: start, amount: decided.amount,
                 standardVersionID: decided.standardVersionID)
+            let recurring = application.program != .temporary
+            let frequency = ReviewFrequency.for(
+                unstableIncome: inputs.household.unstableIncome, membersAbleToWork: inputs.household.hasMemberAbleToWork(on: on))
             return .init(
                 step: .approve(by: approver, on: on, decided: decided, startMonth: start), snapshot: snapshot,
+                reviewDue: recurring ? ReviewSchedule.nextDue(after: on, frequency: frequency) : nil,
                 detail: "\(decided.amount.fen) fen from \(start): \(decided.formula)")
         }
     }

@@ -77,5 +77,135 @@ public enum AssistanceSchema {
             }
             try db.create(index: "public_notices_by_division", on: "public_notices", columns: ["division", "starts_on"])
         },
+        DatabaseMigration("assistance-004-benefits") { db in
+            // An approved case's first paid month and next review; the changes since its decision.
+            try db.alter(table: "applications") { t in
+                t.add(column: "start_month", .text)
+                t.add(column: "next_review_due", .text)
+                t.add(column: "review_alert_id", .text)
+            }
+            try db.create(index: "applications_active", on: "applications", columns: ["state", "division", "program", "start_month"])
+            // The payee's account as a column, so a payment run reads no household documents.
+            try db.alter(table: "households") { t in t.add(column: "bank_account", .text).notNull().defaults(to: "") }
+            try db.execute(sql: "UPDATE households SET bank_account = COALESCE(json_extract(record, '$.bankAccount'), '')")
+            // A review's or an event's change to a case from a month on: a new snapshot ('adjust')
+            // or a stop. The latest one not retracted, effective on or before a month, decides it.
+            try db.create(table: "benefit_changes") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("application_id", .text).notNull().references("applications")
+                t.column("effective_from", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("snapshot", .text)
+                t.column("amount_fen", .integer).notNull()
+                t.column("reason", .text).notNull()
+                t.column("source", .text).notNull()
+                t.column("created_at", .text).notNull()
+                t.column("retracted_at", .text)
+            }
+            try db.create(index: "benefit_changes_by_application", on: "benefit_changes", columns: ["application_id", "effective_from"])
+            try db.create(index: "benefit_changes_by_source", on: "benefit_changes", columns: ["source"])
+        },
+        DatabaseMigration("assistance-005-payments") { db in
+            try db.create(table: "payment_runs") { t in
+                t.primaryKey("id", .text)
+                t.column("division", .text).notNull()
+                t.column("month", .text).notNull()
+                t.column("program", .text).notNull()
+                t.column("created_at", .text).notNull()
+                t.column("created_by", .text).notNull()
+                t.column("skipped", .text).notNull()
+                t.uniqueKey(["division", "month", "program"])
+            }
+            try db.create(table: "payment_lines") { t in
+                t.primaryKey("line_id", .text)
+                t.column("run_id", .text).notNull().references("payment_runs")
+                t.column("case_id", .text).notNull()
+                t.column("household_id", .text).notNull()
+                t.column("program", .text).notNull()
+                t.column("division", .text).notNull()
+                t.column("area", .text).notNull()
+                // Persons the line covers (低保: the counted household; a person's program: 1).
+                t.column("persons", .integer).notNull()
+                t.column("month", .text).notNull()
+                t.column("for_month", .text).notNull()
+                t.column("payee_name", .text).notNull()
+                t.column("bank_account", .text).notNull()
+                t.column("amount_fen", .integer).notNull()
+                t.column("formula", .text).notNull()
+                t.column("standard_version_id", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("failure_reason", .text).notNull()
+                t.column("reissue_of", .text)
+            }
+            // A case's month is paid by one line at most (a re-issued line hands it on).
+            try db.execute(sql: "CREATE UNIQUE INDEX payment_lines_once ON payment_lines (case_id, for_month) WHERE state <> 'reissued'")
+            try db.create(index: "payment_lines_by_run", on: "payment_lines", columns: ["run_id", "state"])
+            try db.create(index: "payment_lines_for_report", on: "payment_lines", columns: ["division", "month", "state"])
+        },
+        DatabaseMigration("assistance-006-reviews") { db in
+            try db.create(table: "reviews") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("application_id", .text).notNull().references("applications")
+                t.column("household_id", .text).notNull()
+                t.column("division", .text).notNull()
+                t.column("due_on", .text)
+                t.column("reviewed_on", .text).notNull()
+                t.column("outcome", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("previous_amount_fen", .integer).notNull()
+                t.column("new_amount_fen", .integer).notNull()
+                t.column("effective_month", .text).notNull()
+                t.column("reviewer", .text).notNull()
+                t.column("formula", .text).notNull()
+                t.column("next_due", .text)
+            }
+            try db.create(index: "reviews_by_division", on: "reviews", columns: ["division", "reviewed_on"])
+        },
+        DatabaseMigration("assistance-007-monitoring") { db in
+            // Every event received, by the sending department's own id: the same id twice is one event.
+            try db.create(table: "person_events") { t in
+                t.column("department", .text).notNull()
+                t.column("event_id", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("type", .text).notNull()
+                t.column("resident_id", .text).notNull()
+                t.column("occurred_on", .text).notNull()
+                t.column("amount_fen", .integer).notNull()
+                t.column("corrects_event_id", .text)
+                t.column("note", .text).notNull()
+                t.column("received_at", .text).notNull()
+                t.column("alert_id", .text)
+                t.primaryKey(["department", "event_id"])
+            }
+            try db.create(table: "alerts") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("department", .text).notNull()
+                t.column("event_id", .text).notNull()
+                t.column("type", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("severity", .text).notNull()
+                t.column("suggestion", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("household_id", .text).notNull()
+                t.column("division", .text).notNull()
+                t.column("resident_id", .text).notNull()
+                t.column("occurred_on", .text).notNull()
+                t.column("amount_fen", .integer).notNull()
+                t.column("raised_on", .text).notNull()
+                t.column("check_due", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("handled_on", .text)
+                t.column("handled_by", .text)
+                t.column("outcome", .text).notNull()
+                t.column("effects", .text).notNull()
+                // Reviews this alert brought forward: {application id: the due day before}.
+                t.column("moved_reviews", .text).notNull()
+                t.column("retracted_on", .text)
+            }
+            try db.create(index: "alerts_by_division", on: "alerts", columns: ["division", "status", "check_due"])
+            try db.create(index: "alerts_by_event", on: "alerts", columns: ["department", "event_id"])
+        },
     ]
 }

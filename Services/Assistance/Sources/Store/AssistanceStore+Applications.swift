@@ -38,12 +38,17 @@ extension AssistanceStore {
         public var step: ApplicationStep
         public var notice: PublicNoticeText?
         public var snapshot: DecisionSnapshot?
+        /// An approved recurring benefit's first review.
+        public var reviewDue: CivilDate?
         public var detail: String
 
-        public init(step: ApplicationStep, notice: PublicNoticeText? = nil, snapshot: DecisionSnapshot? = nil, detail: String = "") {
+        public init(
+            step: ApplicationStep, notice: PublicNoticeText? = nil, snapshot: DecisionSnapshot? = nil, reviewDue: CivilDate? = nil, detail: String = ""
+        ) {
             self.step = step
             self.notice = notice
             self.snapshot = snapshot
+            self.reviewDue = reviewDue
             self.detail = detail
         }
     }
@@ -131,10 +136,14 @@ extension AssistanceStore {
             }
             try db.execute(
                 sql:
-                    "UPDATE applications SET state = ?, accepted_on = ?, decided_on = ?, record = ?, snapshot = COALESCE(?, snapshot), updated_at = ? WHERE id = ?",
+                    """
+                    UPDATE applications SET state = ?, accepted_on = ?, decided_on = ?, record = ?, snapshot = COALESCE(?, snapshot),
+                      start_month = COALESCE(?, start_month), next_review_due = COALESCE(?, next_review_due), updated_at = ? WHERE id = ?
+                    """,
                 arguments: [
                     application.state.rawValue, application.acceptedOn?.description, application.decidedOn?.description, try Self.encode(application),
-                    try outcome.snapshot.map { try Self.encode($0) }, Self.timestamp(now), id,
+                    try outcome.snapshot.map { try Self.encode($0) }, (application.startMonth ?? outcome.snapshot?.effectiveFrom)?.description,
+                    outcome.reviewDue?.description, Self.timestamp(now), id,
                 ])
             let detail = "→ \(application.state.rawValue)" + (outcome.detail.isEmpty ? "" : "; \(outcome.detail)")
             try Audit.record(db, by: actor, action: outcome.step.action, entity: "application", entityID: id, reason: reason, detail: detail, at: now)

@@ -78,11 +78,11 @@ extension AssistanceStore {
             try db.execute(
                 sql: """
                     UPDATE households SET division = ?, area = ?, head_name = ?, member_count = ?, case_worker = ?, search_text = ?, record = ?,
-                      updated_at = ? WHERE id = ?
+                      bank_account = ?, updated_at = ? WHERE id = ?
                     """,
                 arguments: [
                     updated.division.description, updated.area.rawValue, updated.head?.name ?? "", updated.members.count, updated.caseWorker,
-                    Self.searchText(updated), try Self.encode(updated), Self.timestamp(now), id,
+                    Self.searchText(updated), try Self.encode(updated), updated.bankAccount, Self.timestamp(now), id,
                 ])
             try Audit.record(
                 db, by: actor, action: "update", entity: "household", entityID: id, reason: reason, detail: Self.changes(current, updated), at: now)
@@ -133,12 +133,12 @@ extension AssistanceStore {
         stored.id = code("H", seq)
         try db.execute(
             sql: """
-                INSERT INTO households (id, seq, division, area, head_name, member_count, case_worker, search_text, record, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO households (id, seq, division, area, head_name, member_count, case_worker, search_text, record, bank_account, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 stored.id, seq, stored.division.description, stored.area.rawValue, stored.head?.name ?? "", stored.members.count, stored.caseWorker,
-                searchText(stored), try encode(stored), timestamp(now), timestamp(now),
+                searchText(stored), try encode(stored), stored.bankAccount, timestamp(now), timestamp(now),
             ])
         try claimMembers(stored, db)
         try Audit.record(

@@ -1,0 +1,323 @@
+import AssistanceDomain
+import CivicDomain
+import CivicStorage
+import Foundation
+import GRDB
+
+/// 主动发现: events from other departments, matched by resident ID, become alerts with a check
+/// deadline; a death stops the benefit and recomputes the household by itself. The same event
+/// twice changes nothing; a retraction reverses what its event did, the history kept.
+extension AssistanceStore {
+    public struct EventReceipt: Sendable, Equatable {
+        public var eventID: String
+        public var receivedAt: String
+        public var duplicate: Bool
+        /// The alert raised or changed (nil: no assisted person matched). Not shown to departments.
+        public var alertID: String?
+    }
+
+    public struct StoredAlert: Sendable, Equatable {
+        public var id: String
+        public var department: String
+        public var eventID: String
+        public var type: PersonEventType
+        public var kind: PersonEventKind
+        public var severity: AlertSeverity
+        public var suggestion: AlertSuggestion
+        public var reason: String
+        public var householdID: String
+        public var division: String
+        public var residentID: ResidentID
+        public var occurredOn: CivilDate
+        public var amount: Fen
+        public var raisedOn: CivilDate
+        public var checkDue: CivilDate
+        public var progress: AlertProgress
+        public var handledBy: String
+        public var outcome: String
+        public var effects: String
+    }
+
+    public struct AlertFilter: Sendable {
+        public var within: DivisionCode?
+        public var department: String?
+
+        public init(within: DivisionCode? = nil, department: String? = nil) {
+            self.within = within
+            self.department = department
+        }
+    }
+
+    /// Receives one event in one transaction (see the type's comment). Throws INVALID_ARGUMENT
+    /// for a malformed event (`PersonEvent.problems`), FAILED_PRECONDITION UNKNOWN_EVENT for a
+    /// correction or retraction of an event this department never sent.
+    public func receive(
+        _ event: PersonEvent, receivedOn: CivilDate, calendar: WorkingCalendar, limits: AlertTimeLimits, by actor: AuditActor, now: Date = Date()
+    ) async throws -> EventReceipt {
+        try await database.write { db in
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT received_at, alert_id FROM person_events WHERE department = ? AND event_id = ?", arguments: [event.department, event.eventID])
+            {
+                return EventReceipt(eventID: event.eventID, receivedAt: row["received_at"], duplicate: true, alertID: row["alert_id"])
+            }
+            let action = try AlertRules.action(for: event, receivedOn: receivedOn, calendar: calendar, limits: limits)
+            var alertID: String?
+            switch action {
+            case .raise(let assessment):
+                if let householdID = try String.fetchOne(
+                    db, sql: "SELECT household_id FROM household_members WHERE resident_id = ?", arguments: [event.residentID.description])
+                {
+                    alertID = try Self.raise(db, event: event, assessment: assessment, householdID: householdID, receivedOn: receivedOn, by: actor, now: now)
+                }
+            case .reassess(let original, let assessment):
+                alertID = try Self.originalAlert(db, department: event.department, eventID: original)
+                if let id = alertID {
+                    try Self.reverseEffects(db, alertID: id, now: now)
+                    try Self.reassess(db, alertID: id, event: event, assessment: assessment, receivedOn: receivedOn, by: actor, now: now)
+                }
+            case .retract(let original):
+                alertID = try Self.originalAlert(db, department: event.department, eventID: original)
+                if let id = alertID {
+                    try Self.reverseEffects(db, alertID: id, now: now)
+                    try db.execute(sql: "UPDATE alerts SET status = 'retracted', retracted_on = ? WHERE id = ?", arguments: [receivedOn.description, id])
+                    try Audit.record(
+                        db, by: actor, action: "retract", entity: "alert", entityID: id, detail: "event \(original) retracted by \(event.eventID)", at: now)
+                }
+            }
+            let receivedAt = Self.timestamp(now)
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO person_events (department, event_id, kind, type, resident_id, occurred_on, amount_fen, corrects_event_id, note, received_at, alert_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                event.department, event.eventID, event.kind.rawValue, event.type.rawValue, event.residentID.description, event.occurredOn.description,
+                event.amount.fen, event.correctsEventID, event.note, receivedAt, alertID,
+            ])
+            return EventReceipt(eventID: event.eventID, receivedAt: receivedAt, duplicate: false, alertID: alertID)
+        }
+    }
+
+    /// The alert raised for this department's event `eventID`, following corrections; a
+    /// correction or retraction of an event never received is refused.
+    static func originalAlert(_ db: Database, department: String, eventID: String) throws -> String? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT alert_id FROM person_events WHERE department = ? AND event_id = ?", arguments: [department, eventID])
+        else {
+            throw DomainError.failedPrecondition("no event \(eventID) was received from \(department)", reason: "UNKNOWN_EVENT")
+        }
+        return row["alert_id"]
+    }
+
+    static func raise(
+        _ db: Database, event: PersonEvent, assessment: AlertAssessment, householdID: String, receivedOn: CivilDate, by actor: AuditActor, now: Date
+    ) throws -> String {
+        let household = try loadHousehold(db, id: householdID)
+        let seq = try nextSeq(db, table: "alerts")
+        let id = code("W", seq)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO alerts (id, seq, department, event_id, type, kind, severity, suggestion, reason, household_id, division, resident_id,
+                  occurred_on, amount_fen, raised_on, check_due, status, outcome, effects, moved_reviews)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', '', '', '{}')
+                """
+        ).execute(arguments: [
+            id, seq, event.department, event.eventID, event.type.rawValue, event.kind.rawValue, assessment.severity.rawValue,
+            assessment.suggestion.rawValue, assessment.reason, householdID, household.division.description, event.residentID.description,
+            event.occurredOn.description, event.amount.fen, receivedOn.description, assessment.checkDue.description,
+        ])
+        try applyEffects(
+            db, alertID: id, source: "event:\(event.department)/\(event.eventID)", event: event, assessment: assessment, household: household, now: now)
+        try Audit.record(
+            db, by: actor, action: "raise", entity: "alert", entityID: id,
+            detail: "\(event.type.rawValue) \(assessment.severity.rawValue), check by \(assessment.checkDue)", at: now)
+        return id
+    }
+
+    static func reassess(
+        _ db: Database, alertID: String, event: PersonEvent, assessment: AlertAssessment, receivedOn: CivilDate, by actor: AuditActor, now: Date
+    ) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT department, event_id, household_id FROM alerts WHERE id = ?", arguments: [alertID]) else { return }
+        try db.execute(
+            sql: """
+                UPDATE alerts SET type = ?, kind = 'correction', severity = ?, suggestion = ?, reason = ?, resident_id = ?, occurred_on = ?,
+                  amount_fen = ?, check_due = ?, status = 'open', handled_on = NULL, handled_by = NULL, outcome = '', retracted_on = NULL WHERE id = ?
+                """,
+            arguments: [
+                event.type.rawValue, assessment.severity.rawValue, assessment.suggestion.rawValue, assessment.reason, event.residentID.description,
+                event.occurredOn.description, event.amount.fen, assessment.checkDue.description, alertID,
+            ])
+        let household = try loadHousehold(db, id: row["household_id"])
+        let source = "event:\(row["department"] as String)/\(row["event_id"] as String)"
+        try applyEffects(db, alertID: alertID, source: source, event: event, assessment: assessment, household: household, now: now)
+        try Audit.record(
+            db, by: actor, action: "reassess", entity: "alert", entityID: alertID,
+            detail: "corrected by \(event.eventID): \(event.type.rawValue) \(assessment.severity.rawValue), check by \(assessment.checkDue)", at: now)
+    }
+
+    /// What the service does by itself for an alert: a death is recorded in the registry and
+    /// stops or recomputes the household's cases from the month after; an event suggesting a
+    /// review brings the cases' next review forward to the check deadline.
+    static func applyEffects(
+        _ db: Database, alertID: String, source: String, event: PersonEvent, assessment: AlertAssessment, household: Household, now: Date
+    ) throws {
+        var effects: [String] = []
+        var moved: [String: String] = [:]
+        let cases = try Row.fetchAll(
+            db, sql: "SELECT id, program, next_review_due FROM applications WHERE household_id = ? AND state = 'approved'", arguments: [household.id])
+        switch assessment.suggestion {
+        case .stopBenefit where event.type == .death:
+            var updated = household
+            if let i = updated.members.firstIndex(where: { $0.residentID == event.residentID }) {
+                updated.members[i].deceasedOn = event.occurredOn
+                try db.execute(
+                    sql: "UPDATE households SET record = ?, updated_at = ? WHERE id = ?", arguments: [try encode(updated), timestamp(now), household.id])
+                effects.append("death recorded on \(event.occurredOn)")
+            }
+            let stop = BenefitStop(diedOn: event.occurredOn)
+            for row in cases {
+                let id: String = row["id"]
+                guard let timeline = try timeline(db, applicationID: id), var snapshot = timeline.snapshot(for: max(stop.stopMonth, timeline.startMonth))
+                else { continue }
+                guard let i = snapshot.household.members.firstIndex(where: { $0.residentID == event.residentID }) else { continue }
+                snapshot.household.members[i].deceasedOn = event.occurredOn
+                let program = snapshot.terms.program
+                // The person's own benefit, or a 低保 household with nobody left to count: stopped.
+                let ownBenefit = program != .minimumLiving && snapshot.terms.member == event.residentID
+                let nobodyLeft = program == .minimumLiving && !snapshot.household.members.contains { $0.isCounted(in: stop.stopMonth) }
+                if ownBenefit || nobodyLeft {
+                    try addChange(
+                        db, applicationID: id, from: stop.stopMonth, kind: .stop, snapshot: nil, amount: .zero, reason: "死亡 \(event.occurredOn)",
+                        source: source, now: now)
+                    effects.append("\(id) stops from \(stop.stopMonth)")
+                } else if program == .minimumLiving {
+                    snapshot.effectiveFrom = stop.stopMonth
+                    try addChange(
+                        db, applicationID: id, from: stop.stopMonth, kind: .adjust, snapshot: snapshot, amount: snapshot.amount,
+                        reason: "家庭成员死亡 \(event.occurredOn)", source: source, now: now)
+                    effects.append("\(id) recomputed from \(stop.stopMonth)")
+                }
+            }
+        case .review:
+            for row in cases where (row["program"] as String) != Program.temporary.rawValue {
+                let id: String = row["id"]
+                let current: String? = row["next_review_due"]
+                if current.flatMap(CivilDate.init).map({ $0 > assessment.checkDue }) ?? true {
+                    moved[id] = current ?? ""
+                    try db.execute(
+                        sql: "UPDATE applications SET next_review_due = ?, review_alert_id = ? WHERE id = ?",
+                        arguments: [assessment.checkDue.description, alertID, id])
+                    effects.append("\(id) review due \(assessment.checkDue)")
+                }
+            }
+        default:
+            break
+        }
+        try db.execute(
+            sql: "UPDATE alerts SET effects = ?, moved_reviews = ? WHERE id = ?",
+            arguments: [effects.joined(separator: "; "), try encode(moved), alertID])
+    }
+
+    /// Undoes what `applyEffects` did for an alert: its benefit changes retracted (kept, marked),
+    /// a death it recorded cleared, the reviews it brought forward put back.
+    static func reverseEffects(_ db: Database, alertID: String, now: Date) throws {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT department, event_id, type, household_id, resident_id, occurred_on, moved_reviews FROM alerts WHERE id = ?",
+                arguments: [alertID])
+        else { return }
+        let source = "event:\(row["department"] as String)/\(row["event_id"] as String)"
+        try db.execute(
+            sql: "UPDATE benefit_changes SET retracted_at = ? WHERE source = ? AND retracted_at IS NULL", arguments: [timestamp(now), source])
+        if (row["type"] as String) == PersonEventType.death.rawValue {
+            var household = try loadHousehold(db, id: row["household_id"])
+            if let i = household.members.firstIndex(where: { $0.residentID.description == (row["resident_id"] as String) }),
+                household.members[i].deceasedOn?.description == (row["occurred_on"] as String)
+            {
+                household.members[i].deceasedOn = nil
+                try db.execute(
+                    sql: "UPDATE households SET record = ?, updated_at = ? WHERE id = ?", arguments: [try encode(household), timestamp(now), household.id])
+            }
+        }
+        let moved = try decode([String: String].self, row["moved_reviews"])
+        for (applicationID, previous) in moved {
+            try db.execute(
+                sql: "UPDATE applications SET next_review_due = ?, review_alert_id = NULL WHERE id = ? AND review_alert_id = ?",
+                arguments: [previous.isEmpty ? nil : previous, applicationID, alertID])
+        }
+        try db.execute(sql: "UPDATE alerts SET effects = '', moved_reviews = '{}' WHERE id = ?", arguments: [alertID])
+    }
+
+    public func alerts(_ filter: AlertFilter, status: AlertCheckStatus?, on day: CivilDate, pageSize: Int, pageToken: String) async throws -> Page<StoredAlert>
+    {
+        let offset = try Paging.offset(fromToken: pageToken)
+        var sql = Filter()
+        sql.within(filter.within)
+        sql.add(filter.department, "department = ?") { $0 }
+        switch status {
+        case .open?: sql.add("status = 'open' AND check_due >= ?", [day.description])
+        case .overdue?: sql.add("status = 'open' AND check_due < ?", [day.description])
+        case .handledOnTime?: sql.add("status = 'handled' AND handled_on <= check_due", [])
+        case .handledLate?: sql.add("status = 'handled' AND handled_on > check_due", [])
+        case .retracted?: sql.add("status = 'retracted'", [])
+        case nil: break
+        }
+        let whereClause = sql.whereClause
+        let args = sql.statementArguments
+        return try await database.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM alerts \(whereClause)", arguments: args) ?? 0
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM alerts \(whereClause) ORDER BY check_due, seq LIMIT ? OFFSET ?", arguments: args + [pageSize, offset])
+            return Page(items: try rows.map(Self.alert), offset: offset, total: total)
+        }
+    }
+
+    public func alert(id: String) async throws -> StoredAlert {
+        try await database.read { db in try Self.loadAlert(db, id: id) }
+    }
+
+    /// Records the check of an open alert (FAILED_PRECONDITION ALREADY_HANDLED / RETRACTED otherwise).
+    public func handle(alertID id: String, on day: CivilDate, outcome: String, by actor: AuditActor, handler: String, now: Date = Date()) async throws
+        -> StoredAlert
+    {
+        try await database.write { db in
+            let alert = try Self.loadAlert(db, id: id)
+            switch alert.progress {
+            case .handled: throw DomainError.failedPrecondition("alert \(id) was handled already", reason: "ALREADY_HANDLED")
+            case .retracted: throw DomainError.failedPrecondition("alert \(id) was retracted by its department", reason: "RETRACTED")
+            case .open: break
+            }
+            guard day >= alert.raisedOn else {
+                throw DomainError.invalid("\(day) is before the alert was raised (\(alert.raisedOn))", field: "on", reason: "BEFORE_RAISED")
+            }
+            try db.execute(
+                sql: "UPDATE alerts SET status = 'handled', handled_on = ?, handled_by = ?, outcome = ? WHERE id = ?",
+                arguments: [day.description, handler, outcome, id])
+            try Audit.record(db, by: actor, action: "handle", entity: "alert", entityID: id, reason: outcome, detail: "handled on \(day)", at: now)
+            return try Self.loadAlert(db, id: id)
+        }
+    }
+
+    static func loadAlert(_ db: Database, id: String) throws -> StoredAlert {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM alerts WHERE id = ?", arguments: [id]) else {
+            throw DomainError.notFound("no alert with id \(id)")
+        }
+        return try alert(row)
+    }
+
+    static func alert(_ row: Row) throws -> StoredAlert {
+        let status: String = row["status"]
+        let progress: AlertProgress =
+            switch status {
+            case "handled": .handled(on: CivilDate(row["handled_on"] as String)!)
+            case "retracted": .retracted(on: CivilDate(row["retracted_on"] as String)!)
+            default: .open
+            }
+        return StoredAlert(
+            id: row["id"], department: row["department"], eventID: row["event_id"], type: PersonEventType(rawValue: row["type"]) ?? .death,
+            kind: PersonEventKind(rawValue: row["kind"]) ?? .notification, severity: AlertSeverity(rawValue: row["severity"]) ?? .low,
+            suggestion: AlertSuggestion(rawValue: row["suggestion"]) ?? .none, reason: row["reason"], householdID: row["household_id"],
+            division: row["division"], residentID: try ResidentID(row["resident_id"]), occurredOn: CivilDate(row["occurred_on"] as String)!,
+            amount: Fen(row["amount_fen"]), raisedOn: CivilDate(row["raised_on"] as String)!, checkDue: CivilDate(row["check_due"] as String)!,
+            progress: progress, handledBy: row["handled_by"] ?? "", outcome: row["outcome"], effects: row["effects"])
+    }
+}

@@ -1,0 +1,148 @@
+import AssistanceDomain
+import CivicDomain
+import CivicStorage
+import Foundation
+import GRDB
+
+/// 复核: the due list and the reviews recorded.
+extension AssistanceStore {
+    public struct StoredReview: Sendable, Equatable {
+        public var id: String
+        public var applicationID: String
+        public var householdID: String
+        public var reviewedOn: CivilDate
+        public var outcome: ReviewOutcome
+        public var reason: String
+        public var previousAmount: Fen
+        public var newAmount: Fen
+        public var effectiveMonth: BenefitMonth
+        public var reviewer: String
+        public var formula: String
+        public var nextDue: CivilDate?
+    }
+
+    /// An active case's next review.
+    public struct ReviewDue: Sendable, Equatable {
+        public var applicationID: String
+        public var householdID: String
+        public var program: Program
+        public var due: CivilDate
+        public var alertID: String?
+    }
+
+    /// What a review decides, made from the case's snapshot in force and the household now.
+    public struct ReviewInputs: Sendable {
+        public var application: ApplicationCase
+        public var household: Household
+        /// The snapshot paying the month of the review (nil: stopped).
+        public var current: DecisionSnapshot?
+        public var currentAmount: Fen
+        public var standards: StandardTable
+        public var inMinimumLivingFamily: Bool
+        public var dueOn: CivilDate?
+    }
+
+    /// What the review records: the decision, the new snapshot (raise or lower), the next due day.
+    public struct ReviewRecord: Sendable {
+        public var decision: ReviewDecision
+        public var snapshot: DecisionSnapshot?
+        public var formula: String
+        public var nextDue: CivilDate?
+
+        public init(decision: ReviewDecision, snapshot: DecisionSnapshot?, formula: String, nextDue: CivilDate?) {
+            self.decision = decision
+            self.snapshot = snapshot
+            self.formula = formula
+            self.nextDue = nextDue
+        }
+    }
+
+    /// Every active case's next review within `within`, soonest first (bounded by `limit`).
+    public func dueReviews(within: DivisionCode?, limit: Int) async throws -> [ReviewDue] {
+        var sql = Filter()
+        sql.within(within)
+        let clause = sql.whereClause.isEmpty ? "WHERE" : sql.whereClause + " AND"
+        let args = sql.statementArguments
+        return try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, household_id, program, next_review_due, review_alert_id FROM applications \(clause)
+                    state = 'approved' AND next_review_due IS NOT NULL ORDER BY next_review_due, seq LIMIT ?
+                    """,
+                arguments: args + [limit]
+            ).map { row in
+                ReviewDue(
+                    applicationID: row["id"], householdID: row["household_id"], program: Program(rawValue: row["program"]) ?? .minimumLiving,
+                    due: CivilDate(row["next_review_due"] as String)!, alertID: row["review_alert_id"])
+            }
+        }
+    }
+
+    /// Records a review of application `id` in one transaction: `decide` sees the case and its
+    /// household as they are, and returns the decision; a raise or lower adds the new snapshot
+    /// from the month after, a stop stops the case from then, and the next review is set.
+    public func review(
+        applicationID id: String, on day: CivilDate, by actor: AuditActor, reviewer: String, now: Date = Date(),
+        decide: @escaping @Sendable (ReviewInputs) throws -> ReviewRecord
+    ) async throws -> (StoredReview, ApplicationCase) {
+        try await database.write { db in
+            let application = try Self.loadApplication(db, id: id)
+            guard application.state == .approved, let timeline = try Self.timeline(db, applicationID: id) else {
+                throw DomainError.failedPrecondition(
+                    "only an approved case is reviewed; \(id) is \(application.state.rawValue.uppercased())", reason: "NOT_ACTIVE")
+            }
+            let month = BenefitMonth(year: day.year, month: day.month)!
+            let household = try Self.loadHousehold(db, id: application.householdID)
+            let current = timeline.snapshot(for: max(month, timeline.startMonth))
+            guard current != nil else { throw DomainError.failedPrecondition("case \(id) is stopped", reason: "STOPPED") }
+            let lastPaid = try Int.fetchOne(
+                db, sql: "SELECT amount_fen FROM payment_lines WHERE case_id = ? AND state <> 'reissued' ORDER BY for_month DESC LIMIT 1", arguments: [id])
+            let living =
+                try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM applications WHERE household_id = ? AND program = 'minimum_living' AND state = 'approved')",
+                    arguments: [household.id]) ?? false
+            let due = try String.fetchOne(db, sql: "SELECT next_review_due FROM applications WHERE id = ?", arguments: [id]).flatMap(CivilDate.init)
+            let record = try decide(
+                ReviewInputs(
+                    application: application, household: household, current: current, currentAmount: lastPaid.map(Fen.init) ?? application.amount,
+                    standards: try StandardTable(versions: Self.standardVersions(db)), inMinimumLivingFamily: living, dueOn: due))
+            let decision = record.decision
+            let effective = ReviewDecision.effectiveMonth(reviewedOn: day)
+            let seq = try Self.nextSeq(db, table: "reviews")
+            let reviewID = Self.code("R", seq)
+            switch decision.outcome {
+            case .keep: break
+            case .raise, .lower:
+                try Self.addChange(
+                    db, applicationID: id, from: effective, kind: .adjust, snapshot: record.snapshot, amount: decision.newAmount, reason: decision.reason,
+                    source: "review:\(reviewID)", now: now)
+            case .stop:
+                try Self.addChange(
+                    db, applicationID: id, from: effective, kind: .stop, snapshot: nil, amount: .zero, reason: decision.reason, source: "review:\(reviewID)",
+                    now: now)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO reviews (id, seq, application_id, household_id, division, due_on, reviewed_on, outcome, reason, previous_amount_fen,
+                      new_amount_fen, effective_month, reviewer, formula, next_due)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    reviewID, seq, id, household.id, application.division.description, due?.description, day.description, decision.outcome.rawValue,
+                    decision.reason, decision.currentAmount.fen, decision.newAmount.fen, effective.description, reviewer, record.formula,
+                    record.nextDue?.description,
+                ])
+            try db.execute(
+                sql: "UPDATE applications SET next_review_due = ?, review_alert_id = NULL WHERE id = ?", arguments: [record.nextDue?.description, id])
+            try Audit.record(
+                db, by: actor, action: "review", entity: "application", entityID: id, reason: decision.reason,
+                detail: "\(reviewID) \(decision.outcome.rawValue): \(decision.currentAmount.fen) → \(decision.newAmount.fen) fen from \(effective)", at: now)
+            let review = StoredReview(
+                id: reviewID, applicationID: id, householdID: household.id, reviewedOn: day, outcome: decision.outcome, reason: decision.reason,
+                previousAmount: decision.currentAmount, newAmount: decision.newAmount, effectiveMonth: effective, reviewer: reviewer, formula: record.formula,
+                nextDue: record.nextDue)
+            return (review, application)
+        }
+    }
+}

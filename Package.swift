@@ -121,6 +121,13 @@ let package = Package(
                 path: "Tools/Civic"
             ),
             .executableTarget(
+                name: "assistance-bench",
+                dependencies: [
+                    "AssistanceService", "AssistanceDomain", "CivicDomain", "CivicServiceKit", "CivicStorage", "CivicRPC", "CivicProtos", grdb, log,
+                ],
+                path: "Benchmarks/AssistanceBenchmark"
+            ),
+            .executableTarget(
                 name: "proposals-bench",
                 dependencies: ["ProposalsService", "ProposalsDomain", "CivicDomain", "CivicServiceKit", "CivicStorage", "CivicRPC", "CivicProtos", grdb, log],
                 path: "Benchmarks/ProposalsBenchmark"

@@ -201,6 +201,10 @@ struct AssistancePaymentTests {
             _ = try await bureau.handler.getPaymentRun(.with { $0.id = run.id }, context: bureau.context(Bureau.neighbour))
         }
         #expect(neighbour?.kind == .permissionDenied)
+        // Runs are made for this month or the next, never further ahead.
+        let ahead = await domainRefusal { _ = try await AssistanceCases.run(bureau, "2026-11") }
+        #expect(ahead?.problems == ["month TOO_FAR_AHEAD"])
+        #expect(try await AssistanceCases.run(bureau, "2026-10").run.id == "PR-431227-2026-10-minimum_living")
     }
 }
 
@@ -343,7 +347,7 @@ struct AssistanceReviewTests {
     typealias Bureau = AssistanceBureau
 
     @Test func aReviewLowersFromTheNextMonthKeepsOrStopsWithReasons() async throws {
-        let bureau = try Bureau.open(today: "2026-10-15")
+        let bureau = try Bureau.open(today: "2026-11-15")
         let h = bureau.handler
         try await bureau.putStandard()
         _ = try await bureau.register()
@@ -424,6 +428,10 @@ struct AssistanceReviewTests {
         let bad = await domainRefusal { _ = try await h.getReport(.with { $0.period = "2026-13" }, context: bureau.context()) }
         #expect(bad?.problems == ["period INVALID"])
         #expect(august.csv.contains("52"))
+        let year = try await h.getReport(.with { $0.period = "2026" }, context: bureau.context())
+        #expect(year.months == 12)
+        #expect(year.csv.contains("月数(months),12"))
+        #expect(year.recipients.first { $0.program == .minimumLiving && $0.area == .urban }?.amountPaidFen == 210_000)
     }
 }
 

@@ -2473,7 +2473,7 @@ public nonisolated struct Civic_Assistance_V1_PaymentLine: Sendable {
 
   public var payeeName: String = String()
 
-  /// Masked except to the household's case worker.
+  /// Masked (a list spans many households); the bank file has it in full.
   public var bankAccount: String = String()
 
   public var amountFen: Int64 = 0
@@ -3168,13 +3168,16 @@ public nonisolated struct Civic_Assistance_V1_RecipientRow: Sendable {
 
   public var area: Civic_Assistance_V1_Area = .unspecified
 
+  /// Distinct households paid in the period.
   public var households: Int32 = 0
 
+  /// Persons summed over the lines paid (人次): a month without arrears, the persons paid.
   public var persons: Int32 = 0
 
   public var amountPaidFen: Int64 = 0
 
-  /// amount ÷ persons ÷ months, half-up; 0 when no persons.
+  /// amount ÷ persons, half-up (persons are summed over the lines paid: person-months over a
+  /// year); 0 when no persons.
   public var monthlyPerPersonFen: Int64 = 0
 
   /// 低保 only: 37 400 urban, 22 900 rural (seed 004).

@@ -1389,7 +1389,7 @@ public enum CivicOpenAPI {
             "type" : "string"
           },
           "bankAccount" : {
-            "description" : "Masked except to the household's case worker.",
+            "description" : "Masked (a list spans many households); the bank file has it in full.",
             "type" : "string"
           },
           "caseId" : {
@@ -1604,15 +1604,17 @@ public enum CivicOpenAPI {
             "type" : "string"
           },
           "households" : {
+            "description" : "Distinct households paid in the period.",
             "format" : "int32",
             "type" : "integer"
           },
           "monthlyPerPersonFen" : {
-            "description" : "amount ÷ persons ÷ months, half-up; 0 when no persons.",
+            "description" : "amount ÷ persons, half-up (persons are summed over the lines paid: person-months over a year); 0 when no persons.",
             "format" : "int64",
             "type" : "string"
           },
           "persons" : {
+            "description" : "Persons summed over the lines paid (人次): a month without arrears, the persons paid.",
             "format" : "int32",
             "type" : "integer"
           },

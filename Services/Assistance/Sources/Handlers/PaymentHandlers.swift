@@ -12,6 +12,11 @@ extension AssistanceHandler {
         let access = try AssistanceAccess(context)
         let division = try countyOf(request.division, access)
         let month = try month(request.month)
+        // A run is made for this month or, ahead of payday, the next; never further ahead.
+        let current = Self.monthOf(today())
+        guard month <= current.next else {
+            throw DomainError.invalid("\(month) is too far ahead: runs are made for \(current) or \(current.next)", field: "month", reason: "TOO_FAR_AHEAD")
+        }
         let program: Program = try WireEnum.required(request.program, field: "program")
         let options = settings.options
         let (run, already) = try await store.runPayments(division: division, month: month, program: program, by: context.auditActor) {

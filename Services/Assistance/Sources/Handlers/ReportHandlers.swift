@@ -22,9 +22,10 @@ extension AssistanceHandler {
         let through = months.last!.next.firstDay.adding(days: -1)
         let counts = try await store.reportCounts(months: months, from: from, through: through, within: within, today: today(), clock: settings.clock)
         // Persons are summed over the lines paid (人次), so the average divides by them alone.
-        let report = try AssistanceReport(
+        var report = try AssistanceReport(
             period: request.period, months: 1, recipients: counts.recipients, destituteCare: counts.destituteCare, applications: counts.applications,
             reviews: counts.reviews, alerts: counts.alerts)
+        report.months = months.count  // what the period spans, as the CSV prints it
         var p = Civic_Assistance_V1_Report()
         p.period = request.period
         p.months = Int32(months.count)

@@ -221,3 +221,39 @@ extension AssistanceStore {
         return (sql.whereClause, sql.statementArguments)
     }
 }
+
+extension AssistanceStore {
+    /// Cases decided before this system (存量对象, a register taken over from an older one):
+    /// approved applications with their decision snapshots, written in one transaction, with
+    /// their first review due. Each application's household must exist. Answers the ids given.
+    public func importDecidedCases(
+        _ cases: [(application: ApplicationCase, snapshot: DecisionSnapshot, reviewDue: CivilDate?)], by actor: AuditActor, now: Date = Date()
+    ) async throws -> [String] {
+        try await database.write { db in
+            var seq = try Self.nextSeq(db, table: "applications")
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO applications (id, seq, household_id, division, program, state, applied_on, accepted_on, decided_on, record, snapshot,
+                      start_month, next_review_due, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            var ids: [String] = []
+            for (application, snapshot, reviewDue) in cases {
+                guard application.state == .approved, let start = application.startMonth else {
+                    throw DomainError.invalid("a decided case is approved with its start month", field: "state", reason: "NOT_APPROVED")
+                }
+                var stored = application
+                stored.id = Self.code("A", seq)
+                try insert.execute(arguments: [
+                    stored.id, seq, stored.householdID, stored.division.description, stored.program.rawValue, stored.state.rawValue,
+                    stored.appliedOn.description, stored.acceptedOn?.description, stored.decidedOn?.description, try Self.encode(stored),
+                    try Self.encode(snapshot), start.description, reviewDue?.description, Self.timestamp(now),
+                ])
+                ids.append(stored.id)
+                seq += 1
+            }
+            try Audit.record(db, by: actor, action: "import_decided", entity: "application", entityID: ids.first ?? "", detail: "\(ids.count) cases", at: now)
+            return ids
+        }
+    }
+}

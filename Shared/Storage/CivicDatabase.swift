@@ -125,9 +125,51 @@ public enum CivicDatabase {
 
 /// Timestamps as stored: RFC 3339 in UTC with milliseconds, sortable as text.
 public enum StorageTime {
+    /// "2026-12-02T08:16:09.123Z": computed from the milliseconds since 1970 with integer
+    /// arithmetic (every write stamps its audit row; Foundation's formatter cost more than the
+    /// row's insert). StorageTimeTests checks it against `Date.ISO8601FormatStyle`.
     public static func string(_ date: Date) -> String {
-        var style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        style.timeZone = TimeZone(identifier: "UTC")!
-        return date.formatted(style)
+        // Whole seconds, then the fraction truncated to milliseconds, as Foundation's style does.
+        let interval = date.timeIntervalSince1970
+        let seconds = interval.rounded(.down)
+        let milliseconds = Int(seconds) * 1000 + Int(((interval - seconds) * 1000).rounded(.down))
+        var days = milliseconds / 86_400_000
+        var rest = milliseconds % 86_400_000
+        if rest < 0 {
+            rest += 86_400_000
+            days -= 1
+        }
+        // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        var out = ""
+        out.reserveCapacity(24)
+        func pad(_ value: Int, _ width: Int) {
+            let digits = String(value)
+            if digits.count < width { out += String(repeating: "0", count: width - digits.count) }
+            out += digits
+        }
+        pad(year, 4)
+        out += "-"
+        pad(month, 2)
+        out += "-"
+        pad(day, 2)
+        out += "T"
+        pad(rest / 3_600_000, 2)
+        out += ":"
+        pad(rest / 60_000 % 60, 2)
+        out += ":"
+        pad(rest / 1000 % 60, 2)
+        out += "."
+        pad(rest % 1000, 3)
+        out += "Z"
+        return out
     }
 }

@@ -529,3 +529,73 @@ struct AssistanceApplicationTests {
         #expect(noPerson?.problems == ["member_resident_id REQUIRED"])
     }
 }
+
+@Suite("Assistance: import and local options")
+struct AssistanceImportTests {
+    typealias Bureau = AssistanceBureau
+
+    static let file = """
+        household_ref,division,area,hukou_address,bank_account,case_worker,name,resident_id,relation,wage_fen
+        OLD-1,431227,urban,城关镇 7 号,6217000011112222,陈静,赵一,\(Bureau.id("43122719700101007")),户主,120000
+        OLD-1,,,,,,赵二,\(Bureau.id("43122719720202008")),配偶,
+        OLD-2,431227,rural,芋头村 1 组,,陈静,钱三,\(Bureau.head),户主,
+
+        """
+
+    @Test func aRegisterIsImportedWholeOrNotAtAll() async throws {
+        let bureau = try Bureau.open()
+        _ = try await bureau.register()  // 张伟 (Bureau.head) is already in H000001
+        let dry = try await bureau.handler.importHouseholds(
+            .with {
+                $0.csv = Self.file; $0.dryRun = true
+            }, context: bureau.context())
+        #expect(dry.problems.isEmpty)
+        #expect((dry.households, dry.members) == (2, 3))
+        let refused = await domainRefusal { _ = try await bureau.handler.importHouseholds(.with { $0.csv = Self.file }, context: bureau.context()) }
+        #expect(refused?.kind == .alreadyExists)
+        #expect(refused?.problems == ["line 4: resident_id IN_ANOTHER_HOUSEHOLD"])
+        #expect(try await bureau.handler.listHouseholds(.init(), context: bureau.context()).page.totalCount == 1)
+
+        let bad = Self.file.replacingOccurrences(of: "户主,120000", with: "户主,12.5")
+        let badDry = try await bureau.handler.importHouseholds(
+            .with {
+                $0.csv = bad; $0.dryRun = true
+            }, context: bureau.context())
+        #expect(badDry.problems.map { "\($0.line) \($0.field) \($0.reason)" } == ["2 line 2: wage_fen INVALID"])
+
+        let fixed = Self.file.replacingOccurrences(of: Bureau.head, with: Bureau.id("43122719900909009"))
+        let imported = try await bureau.handler.importHouseholds(.with { $0.csv = fixed }, context: bureau.context())
+        #expect(imported.householdIds == ["H000002", "H000003"])
+        #expect((imported.households, imported.members) == (2, 3))
+        let zhao = try await bureau.handler.getHousehold(.with { $0.id = "H000002" }, context: bureau.context()).household
+        #expect(zhao.members.map(\.name) == ["赵一", "赵二"])
+        #expect(zhao.incomes.map(\.monthlyFen) == [120_000])
+        // A neighbouring county's key cannot import into this county.
+        let foreign = await domainRefusal {
+            _ = try await bureau.handler.importHouseholds(.with { $0.csv = fixed }, context: bureau.context(Bureau.neighbour))
+        }
+        #expect(foreign?.kind == .permissionDenied)
+    }
+
+    @Test func classifiedAdditionsAreALocalSettingAddedToTheBenefit() async throws {
+        var settings = try AssistanceSettings(environment: ["CIVIC_ASSISTANCE_CLASSIFIED_ADDITIONS": "elderly=5000, severely_disabled=1/10"])
+        #expect(settings.options.classifiedAdditions == [.elderly: .fixed(Fen(5000)), .severelyDisabled: .fractionOfStandard(Ratio(1, 10))])
+        for bad in ["elderly", "aged=5000", "elderly=5000,elderly=1", "elderly=-1", "elderly=1/0"] {
+            #expect(throws: (any Error).self) { _ = try AssistanceSettings(environment: ["CIVIC_ASSISTANCE_CLASSIFIED_ADDITIONS": bad]) }
+        }
+        settings.options.perPersonFloor = false
+        let bureau = try Bureau.open(settings: settings)
+        try await bureau.putStandard()
+        _ = try await bureau.register(
+            .with {
+                $0.division = Bureau.county; $0.area = .urban; $0.hukouAddress = "城关镇 3 号"; $0.caseWorker = "陈静"
+                $0.members = [Bureau.member("王芳", Bureau.elder, .head)]
+            })
+        let benefit = try await bureau.handler.computeBenefit(
+            .with {
+                $0.householdID = "H000001"; $0.program = .minimumLiving; $0.month = "2026-08"
+            }, context: bureau.context())
+        #expect(benefit.amountFen == 95_000)
+        #expect(benefit.formula == "1 × 90000 − 0 = 90000; 分类施保 5000 = 5000; 90000 + 5000 = 95000")
+    }
+}

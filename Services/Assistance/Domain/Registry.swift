@@ -391,3 +391,110 @@ public enum Registry {
         }
     }
 }
+
+// Stored records (the registry, decision snapshots) leave out every field at its default, and
+// read a missing field as its default: a snapshot is decoded for every case a payment run
+// computes, and most members carry only a name, an ID and a relation.
+extension Member {
+    enum CodingKeys: String, CodingKey {
+        case name, residentID, relation, counted, notCountedReason, notCountedNote, disability, disabilityCardNumber, seriousIllness, workAbility,
+            selfCare, employment, deceasedOn
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try c.decode(String.self, forKey: .name), residentID: try c.decode(ResidentID.self, forKey: .residentID),
+            relation: try c.decode(Relation.self, forKey: .relation), counted: try c.decodeIfPresent(Bool.self, forKey: .counted) ?? true,
+            notCountedReason: try c.decodeIfPresent(NotCountedReason.self, forKey: .notCountedReason),
+            notCountedNote: try c.decodeIfPresent(String.self, forKey: .notCountedNote) ?? "",
+            disability: try c.decodeIfPresent(DisabilityCard.self, forKey: .disability),
+            disabilityCardNumber: try c.decodeIfPresent(String.self, forKey: .disabilityCardNumber) ?? "",
+            seriousIllness: try c.decodeIfPresent(Bool.self, forKey: .seriousIllness) ?? false,
+            workAbility: try c.decodeIfPresent(WorkAbility.self, forKey: .workAbility) ?? .unable,
+            selfCare: try c.decodeIfPresent(SelfCareAssessment.self, forKey: .selfCare),
+            employment: try c.decodeIfPresent(String.self, forKey: .employment) ?? "", deceasedOn: try c.decodeIfPresent(CivilDate.self, forKey: .deceasedOn))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(residentID, forKey: .residentID)
+        try c.encode(relation, forKey: .relation)
+        if !counted { try c.encode(counted, forKey: .counted) }
+        try c.encodeIfPresent(notCountedReason, forKey: .notCountedReason)
+        if !notCountedNote.isEmpty { try c.encode(notCountedNote, forKey: .notCountedNote) }
+        try c.encodeIfPresent(disability, forKey: .disability)
+        if !disabilityCardNumber.isEmpty { try c.encode(disabilityCardNumber, forKey: .disabilityCardNumber) }
+        if seriousIllness { try c.encode(seriousIllness, forKey: .seriousIllness) }
+        if workAbility != .unable { try c.encode(workAbility, forKey: .workAbility) }
+        try c.encodeIfPresent(selfCare, forKey: .selfCare)
+        if !employment.isEmpty { try c.encode(employment, forKey: .employment) }
+        try c.encodeIfPresent(deceasedOn, forKey: .deceasedOn)
+    }
+}
+
+extension IncomeLine {
+    enum CodingKeys: String, CodingKey {
+        case member, category, monthly, period, source, excluded, excludedReason
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            member: try c.decodeIfPresent(ResidentID.self, forKey: .member), category: try c.decode(IncomeCategory.self, forKey: .category),
+            monthly: try c.decode(Fen.self, forKey: .monthly), period: try c.decodeIfPresent(String.self, forKey: .period) ?? "",
+            source: try c.decodeIfPresent(IncomeSource.self, forKey: .source) ?? .declared,
+            excluded: try c.decodeIfPresent(Bool.self, forKey: .excluded) ?? false,
+            excludedReason: try c.decodeIfPresent(String.self, forKey: .excludedReason) ?? "")
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(member, forKey: .member)
+        try c.encode(category, forKey: .category)
+        try c.encode(monthly, forKey: .monthly)
+        if !period.isEmpty { try c.encode(period, forKey: .period) }
+        if source != .declared { try c.encode(source, forKey: .source) }
+        if excluded { try c.encode(excluded, forKey: .excluded) }
+        if !excludedReason.isEmpty { try c.encode(excludedReason, forKey: .excludedReason) }
+    }
+}
+
+extension Household {
+    enum CodingKeys: String, CodingKey {
+        case id, division, area, hukouAddress, actualAddress, bankAccount, cardHeldByOfficial, custodyAgreementOnFile, unstableIncome, caseWorker, members,
+            incomes, assets
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decodeIfPresent(String.self, forKey: .id) ?? "", division: try c.decode(DivisionCode.self, forKey: .division),
+            area: try c.decode(Area.self, forKey: .area), hukouAddress: try c.decode(String.self, forKey: .hukouAddress),
+            actualAddress: try c.decodeIfPresent(String.self, forKey: .actualAddress) ?? "",
+            bankAccount: try c.decodeIfPresent(String.self, forKey: .bankAccount) ?? "",
+            cardHeldByOfficial: try c.decodeIfPresent(Bool.self, forKey: .cardHeldByOfficial) ?? false,
+            custodyAgreementOnFile: try c.decodeIfPresent(Bool.self, forKey: .custodyAgreementOnFile) ?? false,
+            unstableIncome: try c.decodeIfPresent(Bool.self, forKey: .unstableIncome) ?? false,
+            caseWorker: try c.decodeIfPresent(String.self, forKey: .caseWorker) ?? "", members: try c.decode([Member].self, forKey: .members),
+            incomes: try c.decodeIfPresent([IncomeLine].self, forKey: .incomes) ?? [], assets: try c.decodeIfPresent([Asset].self, forKey: .assets) ?? [])
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        if !id.isEmpty { try c.encode(id, forKey: .id) }
+        try c.encode(division, forKey: .division)
+        try c.encode(area, forKey: .area)
+        try c.encode(hukouAddress, forKey: .hukouAddress)
+        if !actualAddress.isEmpty { try c.encode(actualAddress, forKey: .actualAddress) }
+        if !bankAccount.isEmpty { try c.encode(bankAccount, forKey: .bankAccount) }
+        if cardHeldByOfficial { try c.encode(cardHeldByOfficial, forKey: .cardHeldByOfficial) }
+        if custodyAgreementOnFile { try c.encode(custodyAgreementOnFile, forKey: .custodyAgreementOnFile) }
+        if unstableIncome { try c.encode(unstableIncome, forKey: .unstableIncome) }
+        if !caseWorker.isEmpty { try c.encode(caseWorker, forKey: .caseWorker) }
+        try c.encode(members, forKey: .members)
+        if !incomes.isEmpty { try c.encode(incomes, forKey: .incomes) }
+        if !assets.isEmpty { try c.encode(assets, forKey: .assets) }
+    }
+}

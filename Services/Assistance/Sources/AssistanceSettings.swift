@@ -12,7 +12,9 @@ public struct AssistanceSettings: Sendable, CustomStringConvertible {
     /// The application clocks: CIVIC_ASSISTANCE_CASE_WORKING_DAYS (30),
     /// CIVIC_ASSISTANCE_EXTENDED_CASE_WORKING_DAYS (45), CIVIC_ASSISTANCE_NOTICE_DAYS (7).
     public var limits = ApplicationTimeLimits()
-    /// 低保 local options: CIVIC_ASSISTANCE_PER_PERSON_FLOOR=on for the 20 % floor.
+    /// 低保 local options: CIVIC_ASSISTANCE_PER_PERSON_FLOOR=on for the 20 % floor;
+    /// CIVIC_ASSISTANCE_CLASSIFIED_ADDITIONS for 分类施保 ("elderly=5000,severely_disabled=1/10":
+    /// per category, fixed fen or a fraction of the monthly standard).
     public var options = MinimumLivingOptions()
     /// Alert check limits: CIVIC_ASSISTANCE_ALERT_HIGH_DAYS (5), _MEDIUM_DAYS (10), _LOW_DAYS (20)
     /// working days; CIVIC_ASSISTANCE_LARGE_MEDICAL_COST_FEN (2 000 000).
@@ -48,11 +50,39 @@ public struct AssistanceSettings: Sendable, CustomStringConvertible {
             guard cost > 0 else { throw RPCError(.invalidArgument, "CIVIC_ASSISTANCE_LARGE_MEDICAL_COST_FEN=\(cost) is not positive") }
             alerts.largeMedicalCost = Fen(cost)
         }
+        if let text = env.string("CIVIC_ASSISTANCE_CLASSIFIED_ADDITIONS") {
+            options.classifiedAdditions = try Self.classifiedAdditions(text)
+        }
         switch env.string("CIVIC_ASSISTANCE_PER_PERSON_FLOOR")?.lowercased() {
         case nil, "off", "false", "0": options.perPersonFloor = false
         case "on", "true", "1": options.perPersonFloor = true
         case let other?: throw RPCError(.invalidArgument, "CIVIC_ASSISTANCE_PER_PERSON_FLOOR=\(other) is neither on nor off")
         }
+    }
+
+    /// "elderly=5000,severely_disabled=1/10" → the 分类施保 additions; anything else stops the
+    /// service naming the variable and the entry.
+    static func classifiedAdditions(_ text: String) throws -> [MemberCategory: ClassifiedAddition] {
+        var additions: [MemberCategory: ClassifiedAddition] = [:]
+        for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
+            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            func refuse(_ why: String) -> RPCError {
+                RPCError(.invalidArgument, "CIVIC_ASSISTANCE_CLASSIFIED_ADDITIONS: \(entry): \(why)")
+            }
+            guard parts.count == 2, let category = MemberCategory(rawValue: parts[0]) else {
+                throw refuse("expected <category>=<fen or n/d>, the category one of \(MemberCategory.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard additions[category] == nil else { throw refuse("\(category.rawValue) is given twice") }
+            let ratio = parts[1].split(separator: "/").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            if ratio.count == 2, let n = ratio[0], let d = ratio[1], n >= 0, d > 0 {
+                additions[category] = .fractionOfStandard(Ratio(n, d))
+            } else if let fen = Int(parts[1]), fen >= 0 {
+                additions[category] = .fixed(Fen(fen))
+            } else {
+                throw refuse("the amount is whole fen or a fraction n/d of the standard")
+            }
+        }
+        return additions
     }
 
     /// What an operator should fix, as health checks report it.
@@ -64,6 +94,6 @@ public struct AssistanceSettings: Sendable, CustomStringConvertible {
     public var clock: ApplicationClock { ApplicationClock(calendar: calendar.calendar, limits: limits) }
 
     public var description: String {
-        "\(calendar); case \(limits.caseWorkingDays)/\(limits.extendedCaseWorkingDays) working days; 公示 \(limits.noticeCalendarDays) days; per-person floor \(options.perPersonFloor ? "on" : "off")"
+        "\(calendar); case \(limits.caseWorkingDays)/\(limits.extendedCaseWorkingDays) working days; 公示 \(limits.noticeCalendarDays) days; per-person floor \(options.perPersonFloor ? "on" : "off"); 分类施保 \(options.classifiedAdditions.count) categories"
     }
 }

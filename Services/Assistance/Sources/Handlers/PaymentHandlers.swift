@@ -19,7 +19,11 @@ extension AssistanceHandler {
         }
         let program: Program = try WireEnum.required(request.program, field: "program")
         let options = settings.options
-        let (run, already) = try await store.runPayments(division: division, month: month, program: program, by: context.auditActor) {
+        // Ages move by month, so with 分类施保 (which depends on them) every case is computed afresh.
+        let optionsKey = options.classifiedAdditions.isEmpty ? "floor=\(options.perPersonFloor)" : nil
+        let (run, already) = try await store.runPayments(
+            division: division, month: month, program: program, optionsKey: optionsKey, by: context.auditActor
+        ) {
             snapshot, month, standards, living in
             let household = snapshot.household
             let standard = try standards.inForce(division: household.division, area: household.area, month: month)

@@ -207,5 +207,22 @@ public enum AssistanceSchema {
             try db.create(index: "alerts_by_division", on: "alerts", columns: ["division", "status", "check_due"])
             try db.create(index: "alerts_by_event", on: "alerts", columns: ["department", "event_id"])
         },
+        DatabaseMigration("assistance-008-report-indexes") { db in
+            // The report reads only indexes: the paid lines by month with every figure it sums,
+            // the reviews due, the applications decided and the alerts raised in a period.
+            try db.drop(index: "payment_lines_for_report")
+            try db.create(
+                index: "payment_lines_report", on: "payment_lines",
+                columns: ["division", "month", "state", "program", "area", "household_id", "persons", "amount_fen"])
+            try db.create(index: "applications_review_due", on: "applications", columns: ["division", "state", "next_review_due"])
+            try db.create(index: "applications_decided", on: "applications", columns: ["division", "decided_on"])
+            try db.create(index: "reviews_due", on: "reviews", columns: ["division", "due_on"])
+            try db.create(index: "alerts_raised", on: "alerts", columns: ["division", "raised_on"])
+            // What a line was computed from (snapshot version, options): the next month's run
+            // carries an unchanged case forward instead of decoding its snapshot again.
+            try db.alter(table: "payment_lines") { t in t.add(column: "basis", .text).notNull().defaults(to: "") }
+            // A payment run's "already paid" set, from the index alone.
+            try db.create(index: "payment_lines_paid", on: "payment_lines", columns: ["division", "program", "for_month", "state", "case_id"])
+        },
     ]
 }

@@ -15,17 +15,34 @@ extension AssistanceStore {
     }
 
     /// One case's timeline: the decision's snapshot and the changes not retracted, oldest first.
+    /// Snapshots stay JSON text until a month needs one decoded (`snapshot(for:)`): a payment run
+    /// carries most cases forward without decoding them.
     struct BenefitTimeline: Sendable {
-        var applicationID: String
-        var startMonth: BenefitMonth
-        var decision: DecisionSnapshot
-        var changes: [(from: BenefitMonth, kind: BenefitChangeKind, snapshot: DecisionSnapshot?)]
+        struct Change: Sendable {
+            var from: BenefitMonth
+            var kind: BenefitChangeKind
+            var id: Int64
+            var snapshot: String?
+        }
 
-        /// The snapshot that pays `month`, or nil when the case is stopped by then (or not started).
-        func snapshot(for month: BenefitMonth) -> DecisionSnapshot? {
+        var applicationID: String
+        var householdID: String
+        var startMonth: BenefitMonth
+        var decision: String
+        var changes: [Change]
+
+        /// The snapshot paying `month` — a version key ("d" the decision's, "c<id>" a change's) and
+        /// its JSON — or nil when the case is stopped by then (or not started).
+        func basis(for month: BenefitMonth) -> (version: String, text: String)? {
             guard month >= startMonth else { return nil }
-            guard let change = changes.last(where: { $0.from <= month }) else { return decision }
-            return change.kind == .stop ? nil : change.snapshot ?? decision
+            guard let change = changes.last(where: { $0.from <= month }) else { return ("d", decision) }
+            if change.kind == .stop { return nil }
+            return change.snapshot.map { ("c\(change.id)", $0) } ?? ("d", decision)
+        }
+
+        /// The snapshot that pays `month`, decoded, or nil when the case is stopped by then (or not started).
+        func snapshot(for month: BenefitMonth) throws -> DecisionSnapshot? {
+            try basis(for: month).map { try decode(DecisionSnapshot.self, $0.text) }
         }
     }
 
@@ -36,32 +53,51 @@ extension AssistanceStore {
 
     /// The timelines of approved cases, keyed by application id. `scope` restricts the
     /// applications ("division = ? AND program = ?"); only changes effective by `through` count.
-    static func timelines(_ db: Database, where scope: String, _ arguments: StatementArguments, through: BenefitMonth) throws -> [String: BenefitTimeline] {
+    /// With `texts: false` the snapshots' JSON is not read (every text is ""): `snapshotText`
+    /// reads the one a basis names when it is needed.
+    static func timelines(
+        _ db: Database, where scope: String, _ arguments: StatementArguments, through: BenefitMonth, texts: Bool = true
+    ) throws -> [String: BenefitTimeline] {
         var timelines: [String: BenefitTimeline] = [:]
+        // Columns by position: a run reads a row per case.
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT id, start_month, snapshot FROM applications WHERE state = 'approved' AND snapshot IS NOT NULL AND \(scope)",
+            db,
+            sql:
+                "SELECT id, start_month, \(texts ? "snapshot" : "''"), household_id FROM applications WHERE state = 'approved' AND snapshot IS NOT NULL AND \(scope)",
             arguments: arguments)
         while let row = try rows.next() {
-            let id: String = row["id"]
-            guard let start = month(row["start_month"]), let text: String = row["snapshot"] else { continue }
-            timelines[id] = BenefitTimeline(applicationID: id, startMonth: start, decision: try decode(DecisionSnapshot.self, text), changes: [])
+            let id: String = row[0]
+            guard let start = month(row[1]), let text: String = row[2] else { continue }
+            timelines[id] = BenefitTimeline(applicationID: id, householdID: row[3], startMonth: start, decision: text, changes: [])
         }
         let changes = try Row.fetchCursor(
             db,
             sql: """
-                SELECT application_id, effective_from, kind, snapshot FROM benefit_changes
+                SELECT application_id, effective_from, kind, \(texts ? "snapshot" : "CASE WHEN snapshot IS NULL THEN NULL ELSE '' END"), id FROM benefit_changes
                 WHERE retracted_at IS NULL AND effective_from <= ?
                   AND application_id IN (SELECT id FROM applications WHERE state = 'approved' AND \(scope))
                 ORDER BY application_id, effective_from, id
                 """,
             arguments: [through.description] + arguments)
         while let row = try changes.next() {
-            let id: String = row["application_id"]
-            guard let from = month(row["effective_from"]), let kind = BenefitChangeKind(rawValue: row["kind"]) else { continue }
-            let snapshot = try (row["snapshot"] as String?).map { try decode(DecisionSnapshot.self, $0) }
-            timelines[id]?.changes.append((from, kind, snapshot))
+            let id: String = row[0]
+            guard let from = month(row[1]), let kind = BenefitChangeKind(rawValue: row[2]) else { continue }
+            timelines[id]?.changes.append(BenefitTimeline.Change(from: from, kind: kind, id: row[4], snapshot: row[3]))
         }
         return timelines
+    }
+
+    /// The JSON of the snapshot a basis version names ("d": the decision's, "c<id>": a change's).
+    static func snapshotText(_ db: Database, applicationID: String, version: String) throws -> String {
+        let text: String?
+        if version == "d" {
+            text = try String.fetchOne(db.cachedStatement(sql: "SELECT snapshot FROM applications WHERE id = ?"), arguments: [applicationID])
+        } else {
+            text = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT snapshot FROM benefit_changes WHERE id = ?"), arguments: [Int64(version.dropFirst()) ?? 0])
+        }
+        guard let text else { throw DomainError.failedPrecondition("case \(applicationID): its snapshot \(version) is missing", reason: "NO_SNAPSHOT") }
+        return text
     }
 
     /// One approved case's timeline (nil for a case not approved).

@@ -56,7 +56,8 @@ extension AssistanceStore {
     ) async throws -> EventReceipt {
         try await database.write { db in
             if let row = try Row.fetchOne(
-                db, sql: "SELECT received_at, alert_id FROM person_events WHERE department = ? AND event_id = ?", arguments: [event.department, event.eventID])
+                db.cachedStatement(sql: "SELECT received_at, alert_id FROM person_events WHERE department = ? AND event_id = ?"),
+                arguments: [event.department, event.eventID])
             {
                 return EventReceipt(eventID: event.eventID, receivedAt: row["received_at"], duplicate: true, alertID: row["alert_id"])
             }
@@ -65,7 +66,7 @@ extension AssistanceStore {
             switch action {
             case .raise(let assessment):
                 if let householdID = try String.fetchOne(
-                    db, sql: "SELECT household_id FROM household_members WHERE resident_id = ?", arguments: [event.residentID.description])
+                    db.cachedStatement(sql: "SELECT household_id FROM household_members WHERE resident_id = ?"), arguments: [event.residentID.description])
                 {
                     alertID = try Self.raise(db, event: event, assessment: assessment, householdID: householdID, receivedOn: receivedOn, by: actor, now: now)
                 }
@@ -111,7 +112,7 @@ extension AssistanceStore {
     static func raise(
         _ db: Database, event: PersonEvent, assessment: AlertAssessment, householdID: String, receivedOn: CivilDate, by actor: AuditActor, now: Date
     ) throws -> String {
-        let household = try loadHousehold(db, id: householdID)
+        let division = try String.fetchOne(db.cachedStatement(sql: "SELECT division FROM households WHERE id = ?"), arguments: [householdID]) ?? ""
         let seq = try nextSeq(db, table: "alerts")
         let id = code("W", seq)
         try db.cachedStatement(
@@ -122,11 +123,12 @@ extension AssistanceStore {
                 """
         ).execute(arguments: [
             id, seq, event.department, event.eventID, event.type.rawValue, event.kind.rawValue, assessment.severity.rawValue,
-            assessment.suggestion.rawValue, assessment.reason, householdID, household.division.description, event.residentID.description,
+            assessment.suggestion.rawValue, assessment.reason, householdID, division, event.residentID.description,
             event.occurredOn.description, event.amount.fen, receivedOn.description, assessment.checkDue.description,
         ])
         try applyEffects(
-            db, alertID: id, source: "event:\(event.department)/\(event.eventID)", event: event, assessment: assessment, household: household, now: now)
+            db, alertID: id, source: "event:\(event.department)/\(event.eventID)", event: event, assessment: assessment, householdID: householdID,
+            now: now)
         try Audit.record(
             db, by: actor, action: "raise", entity: "alert", entityID: id,
             detail: "\(event.type.rawValue) \(assessment.severity.rawValue), check by \(assessment.checkDue)", at: now)
@@ -146,9 +148,8 @@ extension AssistanceStore {
                 event.type.rawValue, assessment.severity.rawValue, assessment.suggestion.rawValue, assessment.reason, event.residentID.description,
                 event.occurredOn.description, event.amount.fen, assessment.checkDue.description, alertID,
             ])
-        let household = try loadHousehold(db, id: row["household_id"])
         let source = "event:\(row["department"] as String)/\(row["event_id"] as String)"
-        try applyEffects(db, alertID: alertID, source: source, event: event, assessment: assessment, household: household, now: now)
+        try applyEffects(db, alertID: alertID, source: source, event: event, assessment: assessment, householdID: row["household_id"], now: now)
         try Audit.record(
             db, by: actor, action: "reassess", entity: "alert", entityID: alertID,
             detail: "corrected by \(event.eventID): \(event.type.rawValue) \(assessment.severity.rawValue), check by \(assessment.checkDue)", at: now)
@@ -158,14 +159,16 @@ extension AssistanceStore {
     /// stops or recomputes the household's cases from the month after; an event suggesting a
     /// review brings the cases' next review forward to the check deadline.
     static func applyEffects(
-        _ db: Database, alertID: String, source: String, event: PersonEvent, assessment: AlertAssessment, household: Household, now: Date
+        _ db: Database, alertID: String, source: String, event: PersonEvent, assessment: AlertAssessment, householdID: String, now: Date
     ) throws {
         var effects: [String] = []
         var moved: [String: String] = [:]
         let cases = try Row.fetchAll(
-            db, sql: "SELECT id, program, next_review_due FROM applications WHERE household_id = ? AND state = 'approved'", arguments: [household.id])
+            db.cachedStatement(sql: "SELECT id, program, next_review_due FROM applications WHERE household_id = ? AND state = 'approved'"),
+            arguments: [householdID])
         switch assessment.suggestion {
         case .stopBenefit where event.type == .death:
+            let household = try loadHousehold(db, id: householdID)
             var updated = household
             if let i = updated.members.firstIndex(where: { $0.residentID == event.residentID }) {
                 updated.members[i].deceasedOn = event.occurredOn
@@ -176,7 +179,7 @@ extension AssistanceStore {
             let stop = BenefitStop(diedOn: event.occurredOn)
             for row in cases {
                 let id: String = row["id"]
-                guard let timeline = try timeline(db, applicationID: id), var snapshot = timeline.snapshot(for: max(stop.stopMonth, timeline.startMonth))
+                guard let timeline = try timeline(db, applicationID: id), var snapshot = try timeline.snapshot(for: max(stop.stopMonth, timeline.startMonth))
                 else { continue }
                 guard let i = snapshot.household.members.firstIndex(where: { $0.residentID == event.residentID }) else { continue }
                 snapshot.household.members[i].deceasedOn = event.occurredOn
@@ -203,8 +206,7 @@ extension AssistanceStore {
                 let current: String? = row["next_review_due"]
                 if current.flatMap(CivilDate.init).map({ $0 > assessment.checkDue }) ?? true {
                     moved[id] = current ?? ""
-                    try db.execute(
-                        sql: "UPDATE applications SET next_review_due = ?, review_alert_id = ? WHERE id = ?",
+                    try db.cachedStatement(sql: "UPDATE applications SET next_review_due = ?, review_alert_id = ? WHERE id = ?").execute(
                         arguments: [assessment.checkDue.description, alertID, id])
                     effects.append("\(id) review due \(assessment.checkDue)")
                 }
@@ -212,9 +214,8 @@ extension AssistanceStore {
         default:
             break
         }
-        try db.execute(
-            sql: "UPDATE alerts SET effects = ?, moved_reviews = ? WHERE id = ?",
-            arguments: [effects.joined(separator: "; "), try encode(moved), alertID])
+        try db.cachedStatement(sql: "UPDATE alerts SET effects = ?, moved_reviews = ? WHERE id = ?").execute(
+            arguments: [effects.joined(separator: "; "), moved.isEmpty ? "{}" : try encode(moved), alertID])
     }
 
     /// Undoes what `applyEffects` did for an alert: its benefit changes retracted (kept, marked),

@@ -41,8 +41,14 @@ extension AssistanceStore {
     /// The run of `program` for `month` in `division`: made once (every active case's dues from
     /// its snapshot, arrears, failed lines re-issued — `PaymentRunPlanner`), then answered as is
     /// (`alreadyRan`). One transaction.
+    ///
+    /// `optionsKey` names the local options the computation uses; a case whose snapshot, options
+    /// and standard version are those of last month's line is carried forward with that line's
+    /// amount and formula instead of being computed again (nil: compute every case — the
+    /// options depend on ages, which move by month). The rest are computed on both cores.
     public func runPayments(
-        division: DivisionCode, month: BenefitMonth, program: Program, by actor: AuditActor, now: Date = Date(), compute: @escaping Computation
+        division: DivisionCode, month: BenefitMonth, program: Program, optionsKey: String?, by actor: AuditActor, now: Date = Date(),
+        compute: @escaping Computation
     ) async throws -> (run: StoredRun, alreadyRan: Bool) {
         let runID = "PR-\(division)-\(month)-\(program.rawValue)"
         return try await database.write { db in
@@ -58,7 +64,7 @@ extension AssistanceStore {
             for _ in 1..<Self.arrearsMonths where earliest > firstRun { earliest = earliest.previous }
             let timelines = try Self.timelines(
                 db, where: "division = ? AND program = ? AND start_month <= ? AND json_extract(record, '$.emergencyPaidOn') IS NULL",
-                [division.description, program.rawValue, month.description], through: month)
+                [division.description, program.rawValue, month.description], through: month, texts: false)
             var paid = Set<PaymentKey>()
             let paidRows = try Row.fetchCursor(
                 db,
@@ -76,33 +82,91 @@ extension AssistanceStore {
                     db, sql: "SELECT DISTINCT household_id FROM applications WHERE program = 'minimum_living' AND state = 'approved' AND division = ?",
                     arguments: [division.description]))
 
-            var dues: [PaymentDue] = []
-            var skipped: [Skipped] = []
-            var extra: [PaymentKey: (area: Area, persons: Int)] = [:]
-            for timeline in timelines.values {
+            // Last month's lines, to carry unchanged cases forward.
+            var previous: [String: Carried] = [:]
+            let carriedRows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT case_id, basis, area, persons, amount_fen, formula, standard_version_id FROM payment_lines
+                    WHERE division = ? AND program = ? AND for_month = ? AND state <> 'reissued' AND reissue_of IS NULL AND basis <> ''
+                    """, arguments: [division.description, program.rawValue, month.previous.description])
+            while let row = try carriedRows.next() {
+                previous[row[0]] = Carried(
+                    basis: row[1], area: Area(rawValue: row[2]) ?? .urban, persons: row[3], amount: Fen(row[4]), formula: row[5], standardVersionID: row[6])
+            }
+            var computed: [Computed?] = []
+            var work: [Work] = []
+            for timeline in timelines.values.sorted(by: { $0.applicationID < $1.applicationID }) {
                 var m = max(earliest, timeline.startMonth)
                 // 临时救助 is one grant, paid for its start month only.
                 let last = program == .temporary ? timeline.startMonth : month
                 while m <= last {
                     defer { m = m.next }
                     let key = PaymentKey(caseID: timeline.applicationID, forMonth: m)
-                    guard !paid.contains(key), let snapshot = timeline.snapshot(for: m) else { continue }
-                    let household = snapshot.household
-                    let result: EntitlementResult
-                    do {
-                        result = try compute(snapshot, m, standards, minimumLiving.contains(household.id))
-                    } catch let error as DomainError {
-                        skipped.append(Skipped(caseID: key.caseID, forMonth: m.description, reason: error.reason, description: error.message))
-                        continue
+                    guard !paid.contains(key), let basis = timeline.basis(for: m) else { continue }
+                    let living = minimumLiving.contains(timeline.householdID)
+                    let basisKey = optionsKey.map { "\(basis.version)|\($0)|\(living ? "L" : "-")" } ?? ""
+                    if !basisKey.isEmpty, m == month, program != .temporary, let carried = previous[key.caseID], carried.basis == basisKey,
+                        let standard = try? standards.inForce(division: division, area: carried.area, month: m), standard.id == carried.standardVersionID
+                    {
+                        computed.append(
+                            Computed(
+                                key: key, householdID: timeline.householdID, amount: carried.amount, formula: carried.formula,
+                                standardVersionID: standard.id, area: carried.area, persons: carried.persons, basis: basisKey))
+                    } else {
+                        computed.append(nil)
+                        let text = try Self.snapshotText(db, applicationID: key.caseID, version: basis.version)
+                        work.append(Work(index: computed.count - 1, key: key, householdID: timeline.householdID, text: text, living: living, basis: basisKey))
                     }
-                    let payee = payees[household.id] ?? (household.head?.name ?? "", household.bankAccount)
-                    dues.append(
-                        PaymentDue(
-                            caseID: key.caseID, householdID: household.id, program: program, payeeName: payee.name, bankAccount: payee.account,
-                            amount: result.eligible ? result.amount : .zero, formula: result.formula, standardVersionID: result.standardVersionID,
-                            forMonth: m == month ? nil : m))
-                    extra[key] = (household.area, program == .minimumLiving ? result.householdSize : 1)
                 }
+            }
+            // Decoding snapshots is most of a computation: both cores share it.
+            let items = work
+            let slots = Slots<Result<Computed, DomainError>>(count: items.count)
+            let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, items.count / 500))
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let decoder = JSONDecoder()
+                var i = chunk
+                while i < items.count {
+                    let item = items[i]
+                    do {
+                        let snapshot = try decoder.decode(DecisionSnapshot.self, from: Data(item.text.utf8))
+                        let result = try compute(snapshot, item.key.forMonth, standards, item.living)
+                        slots.set(
+                            i,
+                            .success(
+                                Computed(
+                                    key: item.key, householdID: item.householdID, amount: result.eligible ? result.amount : .zero, formula: result.formula,
+                                    standardVersionID: result.standardVersionID, area: snapshot.household.area,
+                                    persons: program == .minimumLiving ? result.householdSize : 1, basis: item.basis)))
+                    } catch let error as DomainError {
+                        slots.set(i, .failure(error))
+                    } catch {
+                        slots.set(i, .failure(DomainError(.failedPrecondition, "case \(item.key.caseID): \(error)")))
+                    }
+                    i += chunks
+                }
+            }
+            let outcomes = slots.values
+            var skipped: [Skipped] = []
+            for (item, outcome) in zip(work, outcomes) {
+                switch outcome {
+                case .success(let value)?: computed[item.index] = value
+                case .failure(let error)?:
+                    skipped.append(Skipped(caseID: item.key.caseID, forMonth: item.key.forMonth.description, reason: error.reason, description: error.message))
+                case nil: break
+                }
+            }
+            var dues: [PaymentDue] = []
+            var extra: [PaymentKey: Computed] = [:]
+            for case let due? in computed {
+                let payee = payees[due.householdID] ?? ("", "")
+                dues.append(
+                    PaymentDue(
+                        caseID: due.key.caseID, householdID: due.householdID, program: program, payeeName: payee.name, bankAccount: payee.account,
+                        amount: due.amount, formula: due.formula, standardVersionID: due.standardVersionID,
+                        forMonth: due.key.forMonth == month ? nil : due.key.forMonth))
+                extra[due.key] = due
             }
             let failed = try Self.lines(db, where: "division = ? AND program = ? AND state = 'failed'", [division.description, program.rawValue])
             let plan = try PaymentRunPlanner.plan(runID: runID, month: month, program: program, dues: dues, alreadyPaid: paid, failedToReissue: failed)
@@ -115,19 +179,20 @@ extension AssistanceStore {
             for original in plan.reissuedOriginals {
                 try db.execute(sql: "UPDATE payment_lines SET state = ? WHERE line_id = ?", arguments: [original.state.rawValue, original.lineID])
             }
-            let areas = try Self.reissueExtras(db, plan.lines.compactMap(\.reissueOf))
+            let reissued = try Self.reissueExtras(db, plan.lines.compactMap(\.reissueOf))
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO payment_lines (line_id, run_id, case_id, household_id, program, division, area, persons, month, for_month, payee_name,
-                      bank_account, amount_fen, formula, standard_version_id, state, failure_reason, reissue_of)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      bank_account, amount_fen, formula, standard_version_id, state, failure_reason, reissue_of, basis)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             for line in plan.lines {
-                let facts = line.reissueOf.flatMap { areas[$0] } ?? extra[line.key] ?? (.urban, 1)
+                let due = line.reissueOf == nil ? extra[line.key] : nil
+                let facts = line.reissueOf.flatMap { reissued[$0] } ?? due.map { ($0.area, $0.persons) } ?? (.urban, 1)
                 try insert.execute(arguments: [
                     line.lineID, runID, line.caseID, line.householdID, program.rawValue, division.description, facts.area.rawValue, facts.persons,
                     month.description, line.forMonth.description, line.payeeName, line.bankAccount, line.amount.fen, line.formula,
-                    line.standardVersionID, line.state.rawValue, line.failureReason, line.reissueOf,
+                    line.standardVersionID, line.state.rawValue, line.failureReason, line.reissueOf, due?.basis ?? "",
                 ])
             }
             try Audit.record(
@@ -135,6 +200,57 @@ extension AssistanceStore {
                 detail: "\(plan.totals.count) lines, \(plan.totals.amount.fen) fen; \(plan.totals.reissuedCount) re-issued; \(skipped.count) skipped", at: now)
             return (try Self.loadRun(db, id: runID), false)
         }
+    }
+
+    /// One result slot per work item, each written by exactly one worker of a concurrentPerform
+    /// and read after it returns.
+    final class Slots<Value: Sendable>: @unchecked Sendable {
+        private let buffer: UnsafeMutableBufferPointer<Value?>
+
+        init(count: Int) {
+            buffer = .allocate(capacity: count)
+            buffer.initialize(repeating: nil)
+        }
+
+        deinit {
+            buffer.baseAddress?.deinitialize(count: buffer.count)
+            buffer.deallocate()
+        }
+
+        func set(_ index: Int, _ value: Value) { buffer[index] = value }
+        var values: [Value?] { Array(buffer) }
+    }
+
+    /// Last month's line of a case, as a run may carry it forward.
+    struct Carried {
+        var basis: String
+        var area: Area
+        var persons: Int
+        var amount: Fen
+        var formula: String
+        var standardVersionID: String
+    }
+
+    /// A case's month to compute (its snapshot still JSON).
+    struct Work: Sendable {
+        var index: Int
+        var key: PaymentKey
+        var householdID: String
+        var text: String
+        var living: Bool
+        var basis: String
+    }
+
+    /// A case's month computed or carried.
+    struct Computed: Sendable {
+        var key: PaymentKey
+        var householdID: String
+        var amount: Fen
+        var formula: String
+        var standardVersionID: String
+        var area: Area
+        var persons: Int
+        var basis: String
     }
 
     /// The area and persons of the failed lines being re-issued.

@@ -49,7 +49,7 @@ extension AssistanceStore {
             let destitute = try Self.timelines(
                 db, where: "\(divisionClause) program = 'destitute' AND start_month <= ?", args + [last.description], through: last)
             for timeline in destitute.values {
-                guard let snapshot = timeline.snapshot(for: last), let person = snapshot.terms.member.flatMap({ snapshot.household.member($0) }),
+                guard let snapshot = try timeline.snapshot(for: last), let person = snapshot.terms.member.flatMap({ snapshot.household.member($0) }),
                     let level = person.selfCare?.level, level != .selfCaring
                 else { continue }
                 care.unableToSelfCare += 1

@@ -94,7 +94,7 @@ extension AssistanceStore {
             }
             let month = BenefitMonth(year: day.year, month: day.month)!
             let household = try Self.loadHousehold(db, id: application.householdID)
-            let current = timeline.snapshot(for: max(month, timeline.startMonth))
+            let current = try timeline.snapshot(for: max(month, timeline.startMonth))
             guard current != nil else { throw DomainError.failedPrecondition("case \(id) is stopped", reason: "STOPPED") }
             let lastPaid = try Int.fetchOne(
                 db, sql: "SELECT amount_fen FROM payment_lines WHERE case_id = ? AND state <> 'reissued' ORDER BY for_month DESC LIMIT 1", arguments: [id])

@@ -25,12 +25,12 @@ public struct AssistanceStore: Sendable {
     }
 
     static func timestamp(_ date: Date) -> String {
-        date.formatted(.iso8601)
+        StorageTime.string(date)
     }
 
     /// The next number of a sequence column ("H000001", "A000001"), inside the write transaction.
     static func nextSeq(_ db: Database, table: String) throws -> Int {
-        (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM \(table)") ?? 0) + 1
+        (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM \(table)")) ?? 0) + 1
     }
 
     static func code(_ prefix: String, _ seq: Int) -> String {

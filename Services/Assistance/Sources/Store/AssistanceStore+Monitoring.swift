@@ -115,20 +115,20 @@ extension AssistanceStore {
         let division = try String.fetchOne(db.cachedStatement(sql: "SELECT division FROM households WHERE id = ?"), arguments: [householdID]) ?? ""
         let seq = try nextSeq(db, table: "alerts")
         let id = code("W", seq)
+        let done = try applyEffects(
+            db, alertID: id, source: "event:\(event.department)/\(event.eventID)", event: event, assessment: assessment, householdID: householdID,
+            now: now)
         try db.cachedStatement(
             sql: """
                 INSERT INTO alerts (id, seq, department, event_id, type, kind, severity, suggestion, reason, household_id, division, resident_id,
                   occurred_on, amount_fen, raised_on, check_due, status, outcome, effects, moved_reviews)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', '', '', '{}')
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', '', ?, ?)
                 """
         ).execute(arguments: [
             id, seq, event.department, event.eventID, event.type.rawValue, event.kind.rawValue, assessment.severity.rawValue,
             assessment.suggestion.rawValue, assessment.reason, householdID, division, event.residentID.description,
-            event.occurredOn.description, event.amount.fen, receivedOn.description, assessment.checkDue.description,
+            event.occurredOn.description, event.amount.fen, receivedOn.description, assessment.checkDue.description, done.effects, done.moved,
         ])
-        try applyEffects(
-            db, alertID: id, source: "event:\(event.department)/\(event.eventID)", event: event, assessment: assessment, householdID: householdID,
-            now: now)
         try Audit.record(
             db, by: actor, action: "raise", entity: "alert", entityID: id,
             detail: "\(event.type.rawValue) \(assessment.severity.rawValue), check by \(assessment.checkDue)", at: now)
@@ -149,18 +149,20 @@ extension AssistanceStore {
                 event.occurredOn.description, event.amount.fen, assessment.checkDue.description, alertID,
             ])
         let source = "event:\(row["department"] as String)/\(row["event_id"] as String)"
-        try applyEffects(db, alertID: alertID, source: source, event: event, assessment: assessment, householdID: row["household_id"], now: now)
+        let done = try applyEffects(db, alertID: alertID, source: source, event: event, assessment: assessment, householdID: row["household_id"], now: now)
+        try db.execute(sql: "UPDATE alerts SET effects = ?, moved_reviews = ? WHERE id = ?", arguments: [done.effects, done.moved, alertID])
         try Audit.record(
             db, by: actor, action: "reassess", entity: "alert", entityID: alertID,
             detail: "corrected by \(event.eventID): \(event.type.rawValue) \(assessment.severity.rawValue), check by \(assessment.checkDue)", at: now)
     }
 
-    /// What the service does by itself for an alert: a death is recorded in the registry and
+    /// What the service does by itself for an alert (answered for the alert's `effects` and
+    /// `moved_reviews`): a death is recorded in the registry and
     /// stops or recomputes the household's cases from the month after; an event suggesting a
     /// review brings the cases' next review forward to the check deadline.
     static func applyEffects(
         _ db: Database, alertID: String, source: String, event: PersonEvent, assessment: AlertAssessment, householdID: String, now: Date
-    ) throws {
+    ) throws -> (effects: String, moved: String) {
         var effects: [String] = []
         var moved: [String: String] = [:]
         let cases = try Row.fetchAll(
@@ -214,8 +216,7 @@ extension AssistanceStore {
         default:
             break
         }
-        try db.cachedStatement(sql: "UPDATE alerts SET effects = ?, moved_reviews = ? WHERE id = ?").execute(
-            arguments: [effects.joined(separator: "; "), moved.isEmpty ? "{}" : try encode(moved), alertID])
+        return (effects.joined(separator: "; "), moved.isEmpty ? "{}" : try encode(moved))
     }
 
     /// Undoes what `applyEffects` did for an alert: its benefit changes retracted (kept, marked),

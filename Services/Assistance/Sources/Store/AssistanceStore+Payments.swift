@@ -177,7 +177,9 @@ extension AssistanceStore {
                 sql: "INSERT INTO payment_runs (id, division, month, program, created_at, created_by, skipped) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [runID, division.description, month.description, program.rawValue, Self.timestamp(now), actor.id, try Self.encode(skipped)])
             for original in plan.reissuedOriginals {
-                try db.execute(sql: "UPDATE payment_lines SET state = ? WHERE line_id = ?", arguments: [original.state.rawValue, original.lineID])
+                try db.cachedStatement(sql: "UPDATE payment_lines SET state = ? WHERE line_id = ?").execute(arguments: [
+                    original.state.rawValue, original.lineID,
+                ])
             }
             let reissued = try Self.reissueExtras(db, plan.lines.compactMap(\.reissueOf))
             let insert = try db.cachedStatement(
@@ -302,10 +304,9 @@ extension AssistanceStore {
             let lines = try Self.lines(db, where: "run_id = ? ORDER BY rowid", [runID])
             let result = Reconciliation.apply(returns: returns, to: lines)
             try result.check()
+            let update = try db.cachedStatement(sql: "UPDATE payment_lines SET state = ?, failure_reason = ? WHERE line_id = ?")
             for line in result.changed {
-                try db.execute(
-                    sql: "UPDATE payment_lines SET state = ?, failure_reason = ? WHERE line_id = ?",
-                    arguments: [line.state.rawValue, line.failureReason, line.lineID])
+                try update.execute(arguments: [line.state.rawValue, line.failureReason, line.lineID])
             }
             try Audit.record(
                 db, by: actor, action: "reconcile", entity: "payment_run", entityID: runID,
@@ -315,13 +316,18 @@ extension AssistanceStore {
     }
 
     static func lines(_ db: Database, where clause: String, _ arguments: StatementArguments) throws -> [PaymentLine] {
-        try Row.fetchAll(db, sql: "SELECT * FROM payment_lines WHERE \(clause)", arguments: arguments).map { row in
+        // Columns by position: a run's file and return read every line of it.
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT line_id, run_id, case_id, household_id, program, month, for_month, payee_name, bank_account, amount_fen, formula,
+                  standard_version_id, state, failure_reason, reissue_of FROM payment_lines WHERE \(clause)
+                """, arguments: arguments
+        ).map { row in
             PaymentLine(
-                lineID: row["line_id"], runID: row["run_id"], caseID: row["case_id"], householdID: row["household_id"],
-                program: Program(rawValue: row["program"]) ?? .minimumLiving, month: month(row["month"])!, forMonth: month(row["for_month"]),
-                payeeName: row["payee_name"], bankAccount: row["bank_account"], amount: Fen(row["amount_fen"]), formula: row["formula"],
-                standardVersionID: row["standard_version_id"], state: PaymentLineState(rawValue: row["state"]) ?? .pending,
-                failureReason: row["failure_reason"], reissueOf: row["reissue_of"])
+                lineID: row[0], runID: row[1], caseID: row[2], householdID: row[3], program: Program(rawValue: row[4]) ?? .minimumLiving,
+                month: month(row[5])!, forMonth: month(row[6]), payeeName: row[7], bankAccount: row[8], amount: Fen(row[9]), formula: row[10],
+                standardVersionID: row[11], state: PaymentLineState(rawValue: row[12]) ?? .pending, failureReason: row[13], reissueOf: row[14])
         }
     }
 

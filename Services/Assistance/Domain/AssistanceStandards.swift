@@ -7,7 +7,7 @@ public enum Area: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// A benefit month (待遇月份): benefits are computed and paid per calendar month.
-public struct BenefitMonth: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+public struct BenefitMonth: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let year: Int
     public let month: Int
 
@@ -31,6 +31,32 @@ public struct BenefitMonth: Sendable, Hashable, Comparable, CustomStringConverti
     public var description: String { "\(year)-\(month < 10 ? "0" : "")\(month)" }
 
     public static func < (a: BenefitMonth, b: BenefitMonth) -> Bool { (a.year, a.month) < (b.year, b.month) }
+}
+
+/// Stored as "2026-07"; a record from before (an object of year and month) still reads.
+extension BenefitMonth: Codable {
+    private enum CodingKeys: String, CodingKey { case year, month }
+
+    public init(from decoder: any Decoder) throws {
+        if let text = try? decoder.singleValueContainer().decode(String.self) {
+            let parts = text.split(separator: "-")
+            guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), let month = BenefitMonth(year: y, month: m) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a month YYYY-MM"))
+            }
+            self = month
+            return
+        }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard let month = BenefitMonth(year: try c.decode(Int.self, forKey: .year), month: try c.decode(Int.self, forKey: .month)) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a month"))
+        }
+        self = month
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
 }
 
 /// The 低保 standard S (最低生活保障标准): per person per month, or — as many rural areas publish

@@ -162,3 +162,30 @@ public struct DecisionSnapshot: Sendable, Hashable, Codable {
         self.standardVersionID = standardVersionID
     }
 }
+
+// Stored with the snapshot of every case: fields at their default are left out (see Member).
+extension EntitlementTerms {
+    enum CodingKeys: String, CodingKey {
+        case program, member, setting, singlePerson, temporaryKind, requested
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            program: try c.decode(Program.self, forKey: .program), member: try c.decodeIfPresent(ResidentID.self, forKey: .member),
+            setting: try c.decodeIfPresent(SupportSetting.self, forKey: .setting) ?? .dispersed,
+            singlePerson: try c.decodeIfPresent(Bool.self, forKey: .singlePerson) ?? false,
+            temporaryKind: try c.decodeIfPresent(TemporaryAssistanceKind.self, forKey: .temporaryKind) ?? .expenditure,
+            requested: try c.decodeIfPresent(Fen.self, forKey: .requested) ?? .zero)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(program, forKey: .program)
+        try c.encodeIfPresent(member, forKey: .member)
+        if setting != .dispersed { try c.encode(setting, forKey: .setting) }
+        if singlePerson { try c.encode(singlePerson, forKey: .singlePerson) }
+        if temporaryKind != .expenditure { try c.encode(temporaryKind, forKey: .temporaryKind) }
+        if requested != .zero { try c.encode(requested, forKey: .requested) }
+    }
+}

@@ -224,5 +224,10 @@ public enum AssistanceSchema {
             // A payment run's "already paid" set, from the index alone.
             try db.create(index: "payment_lines_paid", on: "payment_lines", columns: ["division", "program", "for_month", "state", "case_id"])
         },
+        DatabaseMigration("assistance-009-payees-index") { db in
+            // A payment run's payees (head and account per household) from the index alone, not
+            // from every household's document.
+            try db.create(index: "households_payees", on: "households", columns: ["division", "id", "head_name", "bank_account"])
+        },
     ]
 }

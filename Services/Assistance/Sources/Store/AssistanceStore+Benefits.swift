@@ -53,18 +53,24 @@ extension AssistanceStore {
 
     /// The timelines of approved cases, keyed by application id. `scope` restricts the
     /// applications ("division = ? AND program = ?"); only changes effective by `through` count.
-    /// With `texts: false` the snapshots' JSON is not read (every text is ""): `snapshotText`
-    /// reads the one a basis names when it is needed.
+    /// With `textsUnlessPaid` set, a decision's JSON is read only for cases without a line for
+    /// that month (the rest read "", as changes always do): `snapshotText` reads the one a basis
+    /// names when it is needed after all.
     static func timelines(
-        _ db: Database, where scope: String, _ arguments: StatementArguments, through: BenefitMonth, texts: Bool = true
+        _ db: Database, where scope: String, _ arguments: StatementArguments, through: BenefitMonth, textsUnlessPaid: BenefitMonth? = nil
     ) throws -> [String: BenefitTimeline] {
+        let texts = textsUnlessPaid == nil
+        let decision =
+            texts
+            ? "snapshot"
+            : "CASE WHEN EXISTS (SELECT 1 FROM payment_lines p WHERE p.case_id = applications.id AND p.for_month = ? AND p.state <> 'reissued') THEN '' ELSE snapshot END"
         var timelines: [String: BenefitTimeline] = [:]
         // Columns by position: a run reads a row per case.
         let rows = try Row.fetchCursor(
             db,
             sql:
-                "SELECT id, start_month, \(texts ? "snapshot" : "''"), household_id FROM applications WHERE state = 'approved' AND snapshot IS NOT NULL AND \(scope)",
-            arguments: arguments)
+                "SELECT id, start_month, \(decision), household_id FROM applications WHERE state = 'approved' AND snapshot IS NOT NULL AND \(scope)",
+            arguments: StatementArguments(textsUnlessPaid.map { [$0.description] } ?? []) + arguments)
         while let row = try rows.next() {
             let id: String = row[0]
             guard let start = month(row[1]), let text: String = row[2] else { continue }
@@ -88,8 +94,9 @@ extension AssistanceStore {
     }
 
     /// The JSON of the snapshot a basis version names ("d": the decision's, "c<id>": a change's).
-    static func snapshotText(_ db: Database, applicationID: String, version: String) throws -> String {
+    static func snapshotText(_ db: Database, applicationID: String, version: String, known: String? = nil) throws -> String {
         let text: String?
+        if let known, !known.isEmpty { return known }
         if version == "d" {
             text = try String.fetchOne(db.cachedStatement(sql: "SELECT snapshot FROM applications WHERE id = ?"), arguments: [applicationID])
         } else {

@@ -63,19 +63,22 @@ extension AssistanceStore {
             var earliest = month
             for _ in 1..<Self.arrearsMonths where earliest > firstRun { earliest = earliest.previous }
             let timelines = try Self.timelines(
-                db, where: "division = ? AND program = ? AND start_month <= ? AND json_extract(record, '$.emergencyPaidOn') IS NULL",
-                [division.description, program.rawValue, month.description], through: month, texts: false)
+                db,
+                // Only 临时救助 can have been paid first; the JSON test costs a document read per case.
+                where: "division = ? AND program = ? AND start_month <= ?"
+                    + (program == .temporary ? " AND json_extract(record, '$.emergencyPaidOn') IS NULL" : ""),
+                [division.description, program.rawValue, month.description], through: month, textsUnlessPaid: month.previous)
             var paid = Set<PaymentKey>()
             let paidRows = try Row.fetchCursor(
                 db,
                 sql: "SELECT case_id, for_month FROM payment_lines WHERE division = ? AND program = ? AND state <> 'reissued' AND for_month >= ?",
                 arguments: [division.description, program.rawValue, earliest.description])
             while let row = try paidRows.next() {
-                if let m = Self.month(row["for_month"]) { paid.insert(PaymentKey(caseID: row["case_id"], forMonth: m)) }
+                if let m = Self.month(row[1]) { paid.insert(PaymentKey(caseID: row[0], forMonth: m)) }
             }
             var payees: [String: (name: String, account: String)] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, head_name, bank_account FROM households WHERE division = ?", arguments: [division.description]) {
-                payees[row["id"]] = (row["head_name"], row["bank_account"])
+                payees[row[0]] = (row[1], row[2])
             }
             let minimumLiving = Set(
                 try String.fetchAll(
@@ -115,7 +118,7 @@ extension AssistanceStore {
                                 standardVersionID: standard.id, area: carried.area, persons: carried.persons, basis: basisKey))
                     } else {
                         computed.append(nil)
-                        let text = try Self.snapshotText(db, applicationID: key.caseID, version: basis.version)
+                        let text = try Self.snapshotText(db, applicationID: key.caseID, version: basis.version, known: basis.text)
                         work.append(Work(index: computed.count - 1, key: key, householdID: timeline.householdID, text: text, living: living, basis: basisKey))
                     }
                 }

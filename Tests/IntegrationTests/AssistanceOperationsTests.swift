@@ -472,3 +472,101 @@ struct AssistanceEnumMappingTests {
         #expect(!pairsUp(Civic_Assistance_V1_Area.self, Program.self))
     }
 }
+
+/// What a review found on the code: deaths and stops that later changes must not undo, one
+/// running case per program, masked birth dates, the first run as a floor.
+@Suite("Assistance: money rules after review")
+struct AssistanceMoneyRuleTests {
+    typealias Bureau = AssistanceBureau
+
+    @Test func aStopIsFinalEvenBehindALaterChange() async throws {
+        let bureau = try Bureau.open(today: "2026-09-10")
+        let h = bureau.handler
+        try await bureau.putStandard()
+        _ = try await bureau.register()
+        try await AssistanceCases.second(bureau)
+        let id = try await AssistanceCases.approvedMinimumLiving(bureau, household: "H000002")
+        _ = try await AssistanceCases.run(bureau, "2026-08")
+        // 王芳 now has a pension of 300 元: lowered from October ...
+        var update = Civic_Assistance_V1_Household.with {
+            $0.division = Bureau.county; $0.area = .urban; $0.hukouAddress = "城关镇 3 号"; $0.caseWorker = "陈静"; $0.bankAccount = "6217000099998888"
+            $0.members = [Bureau.member("王芳", Bureau.elder, .head)]
+        }
+        update.incomes = [
+            .with {
+                $0.memberResidentID = Bureau.elder; $0.category = .transfer; $0.monthlyFen = 30_000
+            }
+        ]
+        _ = try await h.updateHousehold(
+            .with {
+                $0.id = "H000002"; $0.household = update; $0.reason = "养老金"
+            }, context: bureau.context())
+        _ = try await h.recordReview(
+            .with {
+                $0.applicationID = id; $0.on = "2026-09-05"; $0.outcome = .lower; $0.reason = "养老金 300 元"
+            }, context: bureau.context())
+        // ... but she had died on 20 August, reported late: nothing is paid from September on.
+        _ = try await h.reportPersonEvent(
+            AssistanceCases.event("GA-7", .death, Bureau.elder, on: "2026-08-20"), context: bureau.context(AssistanceCases.civilRegistry))
+        #expect(try await AssistanceCases.lines(bureau, try await AssistanceCases.run(bureau, "2026-09").run.id).isEmpty)
+        #expect(try await AssistanceCases.lines(bureau, try await AssistanceCases.run(bureau, "2026-10").run.id).isEmpty)
+    }
+
+    @Test func aMonthBeforeADeathIsNotCarriedPastIt() async throws {
+        let bureau = try Bureau.open(today: "2026-09-10")
+        let h = bureau.handler
+        try await bureau.putStandard()
+        _ = try await bureau.register()
+        // The registry learns of 李梅's death on 10 August before the county decides.
+        var family = Bureau.family()
+        family.members[1].deceasedOn = "2026-08-10"
+        _ = try await h.updateHousehold(
+            .with {
+                $0.id = "H000001"; $0.household = family; $0.reason = "死亡"
+            }, context: bureau.context())
+        _ = try await AssistanceCases.approvedMinimumLiving(bureau)
+        // August still counts her (alive on the 1st); September does not, and is computed, not carried.
+        #expect(try await AssistanceCases.lines(bureau, try await AssistanceCases.run(bureau, "2026-08").run.id).map(\.amountFen) == [120_000])
+        #expect(try await AssistanceCases.lines(bureau, try await AssistanceCases.run(bureau, "2026-09").run.id).map(\.amountFen) == [30_000])
+        var ahead = family
+        ahead.members[1].deceasedOn = "2026-09-11"
+        let future = await domainRefusal {
+            _ = try await h.updateHousehold(
+                .with {
+                    $0.id = "H000001"; $0.household = ahead; $0.reason = "x"
+                }, context: bureau.context())
+        }
+        #expect(future?.problems == ["household.members[1].deceased_on IN_THE_FUTURE"])
+    }
+
+    @Test func oneRunningCasePerProgramAndNoRunBeforeTheFirst() async throws {
+        let bureau = try Bureau.open(today: "2026-09-10")
+        try await bureau.putStandard()
+        _ = try await bureau.register()
+        _ = try await AssistanceCases.approvedMinimumLiving(bureau)
+        let second = await domainRefusal { _ = try await AssistanceCases.approvedMinimumLiving(bureau) }
+        #expect(second?.kind == .failedPrecondition)
+        #expect(second?.problems == [" ALREADY_ASSISTED"])
+        _ = try await AssistanceCases.run(bureau, "2026-09")
+        let before = await domainRefusal { _ = try await AssistanceCases.run(bureau, "2026-08") }
+        #expect(before?.problems == ["month BEFORE_FIRST_RUN"])
+    }
+
+    @Test func aMaskedMemberShowsNeitherBirthDateNorCardNumber() async throws {
+        let bureau = try Bureau.open()
+        var family = Bureau.family()
+        family.members[0].disability = .with {
+            $0.category = .physical; $0.grade = 2; $0.cardNumber = Bureau.head + "42"
+        }
+        _ = try await bureau.register(family)
+        let masked = try await bureau.handler.getHousehold(.with { $0.id = "H000001" }, context: bureau.context(Bureau.li)).household.members[0]
+        #expect(masked.birthDate == "")
+        let card = Bureau.head + "42"
+        let maskedCard = String(card.prefix(6)) + String(repeating: "*", count: 10) + String(card.suffix(4))
+        #expect(masked.disability.cardNumber == maskedCard)
+        #expect(masked.age == 46)
+        let full = try await bureau.handler.getHousehold(.with { $0.id = "H000001" }, context: bureau.context()).household.members[0]
+        #expect(full.birthDate == "1980-01-01")
+        #expect(full.disability.cardNumber == Bureau.head + "42")
+    }
+}

@@ -325,6 +325,9 @@ public enum Registry {
             if let birth = member.birthDate, birth > today {
                 errors.add("\(field).resident_id", "BORN_IN_FUTURE", "the birth date in the ID number is after today")
             }
+            if let died = member.deceasedOn, died > today {
+                errors.add("\(field).deceased_on", "IN_THE_FUTURE", "a death is recorded once it happened, not ahead")
+            }
             if member.counted, member.notCountedReason != nil {
                 errors.add("\(field).not_counted_reason", "NOT_ALLOWED", "a counted member has no reason for not being counted")
             }

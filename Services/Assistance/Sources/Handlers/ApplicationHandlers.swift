@@ -114,7 +114,9 @@ extension AssistanceHandler {
         let options = settings.options
         return try await step(request.id, context) { inputs in
             let proposal = try Self.entitlement(inputs, month: Self.monthOf(on).next, options: options)
-            return .init(step: .townshipOpinion(on: on, text: text, proposal: proposal), detail: "proposed \(proposal.amount.fen) fen: \(proposal.formula)")
+            // The audit detail holds the amount and the standard, never the incomes in the formula.
+            return .init(
+                step: .townshipOpinion(on: on, text: text, proposal: proposal), detail: "proposed \(proposal.amount.fen) fen (\(proposal.standardVersionID))")
         }
     }
 
@@ -170,7 +172,7 @@ extension AssistanceHandler {
             return .init(
                 step: .approve(by: approver, on: on, decided: decided, startMonth: start), snapshot: snapshot,
                 reviewDue: recurring ? ReviewSchedule.nextDue(after: on, frequency: frequency) : nil,
-                detail: "\(decided.amount.fen) fen from \(start): \(decided.formula)")
+                detail: "\(decided.amount.fen) fen from \(start) (\(decided.standardVersionID))")
         }
     }
 
@@ -276,7 +278,7 @@ extension AssistanceHandler {
         let application = try await store.step(id, by: context.auditActor, limits: settings.limits, calendar: calendar, reason: reason) {
             inputs in
             if let division, !division.contains(inputs.application.division) {
-                throw DomainError.permissionDenied("application \(id) is in division \(inputs.application.division), outside this key's \(division)")
+                throw DomainError.permissionDenied("application \(id) is outside this key's division \(division)")
             }
             return try make(inputs)
         }

@@ -47,7 +47,8 @@ struct AssistanceAccess {
     /// PERMISSION_DENIED for a record outside the caller's division.
     func check(_ recordDivision: DivisionCode, _ what: String) throws {
         if let division, !division.contains(recordDivision) {
-            throw DomainError.permissionDenied("\(what) is in division \(recordDivision), outside this key's \(division)")
+            // The record's own division is not named: it would tell where a person is registered.
+            throw DomainError.permissionDenied("\(what) is outside this key's division \(division)")
         }
     }
 
@@ -70,6 +71,9 @@ struct AssistanceAccess {
         throw DomainError.permissionDenied("division \(requested) is outside this key's \(division)")
     }
 
+    /// Whether a record in `recordDivision` is within the caller's reach.
+    func reaches(_ recordDivision: DivisionCode) -> Bool { division.map { $0.contains(recordDivision) } ?? true }
+
     /// The case worker on the file sees identifiers in full; everyone else masked.
     func view(of household: Household) -> RecordView {
         RecordView(fullIdentifiers: !household.caseWorker.isEmpty && scope.unit == household.caseWorker)
@@ -77,7 +81,8 @@ struct AssistanceAccess {
 
     /// Who acts, for maker-checker: the key's subject (the case worker) or else its id.
     static func person(_ context: RPCContext) -> String {
-        context.scope.unit ?? context.auditActor.id
+        if let subject = context.principal?.subject, !subject.isEmpty { return subject }
+        return context.auditActor.id
     }
 }
 

@@ -34,7 +34,7 @@ extension AssistanceHandler {
         guard request.hasHousehold else { throw DomainError.invalid("household is required", field: "household", reason: "REQUIRED") }
         let household = try HouseholdInput.parse(request.household, today: today())
         try access.check(household.division, "the household")
-        return respond(try await store.register(household, by: context.auditActor), access)
+        return respond(try await store.register(household, by: context.auditActor, visible: access.reaches), access)
     }
 
     public func updateHousehold(_ request: Civic_Assistance_V1_UpdateHouseholdRequest, context: RPCContext) async throws
@@ -48,7 +48,7 @@ extension AssistanceHandler {
         try access.check(household.division, "the household")
         let id = request.id
         // The record is sent whole, ID numbers in full: a caller who sees them masked types them.
-        household = try await store.update(id: id, to: household, reason: reason, by: context.auditActor) { current in
+        household = try await store.update(id: id, to: household, reason: reason, by: context.auditActor, visible: access.reaches) { current in
             try access.check(current.division, "household \(id)")
         }
         return respond(household, access)
@@ -194,7 +194,8 @@ extension AssistanceHandler {
         for imported in parsed {
             try access.check(imported.household.division, "line \(imported.firstLine)'s household")
         }
-        let stored = try await store.importHouseholds(parsed.map(\.household), by: context.auditActor, lines: parsed.map(\.memberLines))
+        let stored = try await store.importHouseholds(
+            parsed.map(\.household), by: context.auditActor, lines: parsed.map(\.memberLines), visible: access.reaches)
         response.households = Int32(stored.count)
         response.members = Int32(stored.reduce(0) { $0 + $1.members.count })
         response.householdIds = stored.map(\.id)

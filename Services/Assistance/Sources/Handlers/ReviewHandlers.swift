@@ -52,7 +52,7 @@ extension AssistanceHandler {
         let options = settings.options
         let division = access.division
         let (review, application) = try await store.review(
-            applicationID: request.applicationID, on: on, by: context.auditActor, reviewer: AssistanceAccess.person(context)
+            applicationID: request.applicationID, on: on, by: context.auditActor, reviewer: AssistanceAccess.person(context), within: access.division
         ) { inputs in
             if let division, !division.contains(inputs.application.division) {
                 throw DomainError.permissionDenied("application \(inputs.application.id) is outside this key's \(division)")

@@ -9,6 +9,12 @@ struct RecordView: Sendable {
 
     func residentID(_ id: ResidentID) -> String { fullIdentifiers ? id.description : id.masked }
 
+    /// A card number masked like an ID: first 6 and last 4 characters.
+    func cardNumber(_ number: String) -> String {
+        guard number.count > 10 else { return String(repeating: "*", count: number.count) }
+        return number.prefix(6) + String(repeating: "*", count: number.count - 10) + number.suffix(4)
+    }
+
     func bankAccount(_ account: String) -> String {
         guard !fullIdentifiers, account.count > 4 else { return account }
         return String(repeating: "*", count: account.count - 4) + account.suffix(4)
@@ -177,7 +183,8 @@ extension Civic_Assistance_V1_Member {
         name = member.name
         residentID = view.residentID(member.residentID)
         sex = member.sex.rawValue
-        birthDate = member.birthDate?.description ?? ""
+        // A masked ID hides exactly the birth date: the date is shown only with the full number.
+        birthDate = view.fullIdentifiers ? member.birthDate?.description ?? "" : ""
         relation = WireEnum.wire(member.relation)
         notCounted = !member.counted
         if let reason = member.notCountedReason { notCountedReason = WireEnum.wire(reason) }
@@ -185,7 +192,8 @@ extension Civic_Assistance_V1_Member {
         if let card = member.disability {
             disability.category = WireEnum.wire(card.category)
             disability.grade = Int32(card.grade)
-            disability.cardNumber = member.disabilityCardNumber
+            // The 残疾人证号 begins with the resident ID: masked like it.
+            disability.cardNumber = view.fullIdentifiers ? member.disabilityCardNumber : view.cardNumber(member.disabilityCardNumber)
         }
         seriousIllness = member.seriousIllness
         workAbility = WireEnum.wire(member.workAbility)

@@ -119,6 +119,9 @@ extension AssistanceStore {
                     application: application, household: household, standards: try StandardTable(versions: Self.standardVersions(db)),
                     inMinimumLivingFamily: living))
             try application.apply(outcome.step, limits: limits, calendar: calendar)
+            if application.state == .approved, application.program != .temporary {
+                try Self.refuseSecondCase(db, application)
+            }
             if let notice = outcome.notice {
                 try db.execute(
                     sql: """
@@ -203,6 +206,26 @@ extension AssistanceStore {
             applicationID: row["application_id"], division: row["division"], program: Program(rawValue: row["program"]) ?? .minimumLiving,
             name: row["name"], householdSize: row["household_size"], amount: Fen(row["amount_fen"]),
             startsOn: CivilDate(row["starts_on"] as String)!, endsOn: CivilDate(row["ends_on"] as String)!, text: row["text"])
+    }
+
+    /// One running case per household and program (per person for 特困, 两项补贴 and 单人保): a
+    /// second approval would pay the same months twice. A stopped case does not count.
+    static func refuseSecondCase(_ db: Database, _ application: ApplicationCase) throws {
+        let others = try String.fetchAll(
+            db,
+            sql: """
+                SELECT record FROM applications WHERE household_id = ? AND program = ? AND state = 'approved' AND id <> ?
+                  AND NOT EXISTS (SELECT 1 FROM benefit_changes c WHERE c.application_id = applications.id AND c.kind = 'stop' AND c.retracted_at IS NULL)
+                """, arguments: [application.householdID, application.program.rawValue, application.id])
+        for record in others {
+            let other = try decode(ApplicationCase.self, record)
+            let samePerson = application.terms.member == nil || other.terms.member == nil || other.terms.member == application.terms.member
+            if samePerson {
+                throw DomainError.failedPrecondition(
+                    "\(other.id) already pays \(application.program.rawValue) to this \(application.terms.member == nil ? "household" : "person"): stop it first",
+                    reason: "ALREADY_ASSISTED")
+            }
+        }
     }
 
     static func loadApplication(_ db: Database, id: String) throws -> ApplicationCase {

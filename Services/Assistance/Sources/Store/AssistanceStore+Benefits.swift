@@ -35,8 +35,10 @@ extension AssistanceStore {
         /// its JSON — or nil when the case is stopped by then (or not started).
         func basis(for month: BenefitMonth) -> (version: String, text: String)? {
             guard month >= startMonth else { return nil }
+            // A stop is final (until retracted): a change dated later, made before the stop was
+            // known, does not resume the payments.
+            if changes.contains(where: { $0.kind == .stop && $0.from <= month }) { return nil }
             guard let change = changes.last(where: { $0.from <= month }) else { return ("d", decision) }
-            if change.kind == .stop { return nil }
             return change.snapshot.map { ("c\(change.id)", $0) } ?? ("d", decision)
         }
 

@@ -200,13 +200,24 @@ extension AssistanceStore {
                         db, applicationID: id, from: stop.stopMonth, kind: .adjust, snapshot: snapshot, amount: snapshot.amount,
                         reason: "家庭成员死亡 \(event.occurredOn)", source: source, now: now)
                     effects.append("\(id) recomputed from \(stop.stopMonth)")
+                    // Changes dated later were made without the death: each gets a copy with it.
+                    for later in timeline.changes where later.kind == .adjust && later.from > stop.stopMonth {
+                        guard let text = later.snapshot, var copy = try? decode(DecisionSnapshot.self, text),
+                            let j = copy.household.members.firstIndex(where: { $0.residentID == event.residentID })
+                        else { continue }
+                        copy.household.members[j].deceasedOn = event.occurredOn
+                        try addChange(
+                            db, applicationID: id, from: later.from, kind: .adjust, snapshot: copy, amount: copy.amount,
+                            reason: "家庭成员死亡 \(event.occurredOn)", source: source, now: now)
+                    }
                 }
             }
         case .review:
             for row in cases where (row["program"] as String) != Program.temporary.rawValue {
                 let id: String = row["id"]
                 let current: String? = row["next_review_due"]
-                if current.flatMap(CivilDate.init).map({ $0 > assessment.checkDue }) ?? true {
+                // A case without a next review (stopped) is not brought back to the due list.
+                if current.flatMap(CivilDate.init).map({ $0 > assessment.checkDue }) ?? false {
                     moved[id] = current ?? ""
                     try db.cachedStatement(sql: "UPDATE applications SET next_review_due = ?, review_alert_id = ? WHERE id = ?").execute(
                         arguments: [assessment.checkDue.description, alertID, id])

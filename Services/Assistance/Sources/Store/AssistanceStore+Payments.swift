@@ -56,10 +56,17 @@ extension AssistanceStore {
                 return (try Self.loadRun(db, id: runID), true)
             }
             let standards = try StandardTable(versions: Self.standardVersions(db))
+            // The county's first run of the program, as made (not the earliest month run since):
+            // no run pays a month before it, so a register taken over starts clean.
             let firstRun =
                 try String.fetchOne(
-                    db, sql: "SELECT MIN(month) FROM payment_runs WHERE division = ? AND program = ?", arguments: [division.description, program.rawValue]
+                    db, sql: "SELECT month FROM payment_runs WHERE division = ? AND program = ? ORDER BY created_at, id LIMIT 1",
+                    arguments: [division.description, program.rawValue]
                 ).flatMap(Self.month) ?? month
+            guard month >= firstRun else {
+                throw DomainError.invalid(
+                    "\(month) is before the first \(program.rawValue) run in \(division) (\(firstRun))", field: "month", reason: "BEFORE_FIRST_RUN")
+            }
             var earliest = month
             for _ in 1..<Self.arrearsMonths where earliest > firstRun { earliest = earliest.previous }
             let timelines = try Self.timelines(
@@ -82,8 +89,12 @@ extension AssistanceStore {
             }
             let minimumLiving = Set(
                 try String.fetchAll(
-                    db, sql: "SELECT DISTINCT household_id FROM applications WHERE program = 'minimum_living' AND state = 'approved' AND division = ?",
-                    arguments: [division.description]))
+                    db,
+                    sql: """
+                        SELECT DISTINCT household_id FROM applications WHERE program = 'minimum_living' AND state = 'approved' AND division = ?
+                          AND start_month <= ? AND NOT EXISTS (SELECT 1 FROM benefit_changes c WHERE c.application_id = applications.id
+                            AND c.kind = 'stop' AND c.retracted_at IS NULL AND c.effective_from <= ?)
+                        """, arguments: [division.description, month.description, month.description]))
 
             // Last month's lines, to carry unchanged cases forward.
             var previous: [String: Carried] = [:]
@@ -135,13 +146,16 @@ extension AssistanceStore {
                     do {
                         let snapshot = try decoder.decode(DecisionSnapshot.self, from: Data(item.text.utf8))
                         let result = try compute(snapshot, item.key.forMonth, standards, item.living)
+                        // A death on or after the month's 1st changes a later month's count: such a
+                        // line is not carried forward.
+                        let settled = !snapshot.household.members.contains { $0.deceasedOn.map { $0 >= item.key.forMonth.firstDay } ?? false }
                         slots.set(
                             i,
                             .success(
                                 Computed(
                                     key: item.key, householdID: item.householdID, amount: result.eligible ? result.amount : .zero, formula: result.formula,
                                     standardVersionID: result.standardVersionID, area: snapshot.household.area,
-                                    persons: program == .minimumLiving ? result.householdSize : 1, basis: item.basis)))
+                                    persons: program == .minimumLiving ? result.householdSize : 1, basis: settled ? item.basis : "")))
                     } catch let error as DomainError {
                         slots.set(i, .failure(error))
                     } catch {
@@ -163,7 +177,13 @@ extension AssistanceStore {
             var dues: [PaymentDue] = []
             var extra: [PaymentKey: Computed] = [:]
             for case let due? in computed {
-                let payee = payees[due.householdID] ?? ("", "")
+                guard let payee = payees[due.householdID] else {
+                    skipped.append(
+                        Skipped(
+                            caseID: due.key.caseID, forMonth: due.key.forMonth.description, reason: "NO_PAYEE",
+                            description: "household \(due.householdID) is not registered in \(division)"))
+                    continue
+                }
                 dues.append(
                     PaymentDue(
                         caseID: due.key.caseID, householdID: due.householdID, program: program, payeeName: payee.name, bankAccount: payee.account,
@@ -171,7 +191,16 @@ extension AssistanceStore {
                         forMonth: due.key.forMonth == month ? nil : due.key.forMonth))
                 extra[due.key] = due
             }
-            let failed = try Self.lines(db, where: "division = ? AND program = ? AND state = 'failed'", [division.description, program.rawValue])
+            // A re-issue goes to the account the registry holds now (the failed one may be closed).
+            let failed = try Self.lines(db, where: "division = ? AND program = ? AND state = 'failed'", [division.description, program.rawValue]).map {
+                line -> PaymentLine in
+                var line = line
+                if let payee = payees[line.householdID], (try? BankAccount(payee.account)) != nil {
+                    line.payeeName = payee.name
+                    line.bankAccount = payee.account
+                }
+                return line
+            }
             let plan = try PaymentRunPlanner.plan(runID: runID, month: month, program: program, dues: dues, alreadyPaid: paid, failedToReissue: failed)
             skipped += plan.skipped.map {
                 Skipped(caseID: $0.due.caseID, forMonth: ($0.due.forMonth ?? month).description, reason: $0.reason, description: $0.description)

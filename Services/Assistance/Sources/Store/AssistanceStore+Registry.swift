@@ -31,14 +31,22 @@ extension AssistanceStore {
     /// Registers `household` (its id assigned here). ALREADY_EXISTS, reason IN_ANOTHER_HOUSEHOLD,
     /// naming the household and the member's position, when a member is registered in another
     /// household: one person, one household.
-    public func register(_ household: Household, by actor: AuditActor, now: Date = Date()) async throws -> Household {
-        try await database.write { db in try Self.insert(household, db, by: actor, now: now) }
+    /// `visible` says whether the caller may learn of a household in a division: the other
+    /// household is named only then (where a person is registered is not told otherwise).
+    public typealias Visibility = @Sendable (DivisionCode) -> Bool
+
+    public func register(_ household: Household, by actor: AuditActor, visible: @escaping Visibility = { _ in true }, now: Date = Date()) async throws
+        -> Household
+    {
+        try await database.write { db in try Self.insert(household, db, by: actor, visible: visible, now: now) }
     }
 
     /// Registers all of `households` in one transaction, or none. `lines` gives each household's
     /// member lines in the import file: every member already registered elsewhere is refused at
     /// once, ALREADY_EXISTS with "line N: resident_id" IN_ANOTHER_HOUSEHOLD per member.
-    public func importHouseholds(_ households: [Household], by actor: AuditActor, lines: [[Int]], now: Date = Date()) async throws -> [Household] {
+    public func importHouseholds(
+        _ households: [Household], by actor: AuditActor, lines: [[Int]], visible: @escaping Visibility = { _ in true }, now: Date = Date()
+    ) async throws -> [Household] {
         try await database.write { db in
             var conflicts: [FieldProblem] = []
             for (h, household) in households.enumerated() {
@@ -47,10 +55,11 @@ extension AssistanceStore {
                         db, sql: "SELECT household_id FROM household_members WHERE resident_id = ?", arguments: [member.residentID.description])
                     {
                         let line = lines.indices.contains(h) && lines[h].indices.contains(i) ? lines[h][i] : 0
+                        let name = try Self.nameIfVisible(db, other, visible)
                         conflicts.append(
                             FieldProblem(
                                 field: "line \(line): resident_id", reason: "IN_ANOTHER_HOUSEHOLD",
-                                description: "line \(line): registered in household \(other)"))
+                                description: "line \(line): registered in \(name)"))
                     }
                 }
             }
@@ -59,14 +68,14 @@ extension AssistanceStore {
                     .alreadyExists, "\(conflicts.count) people in the file are already registered in other households: nothing was imported",
                     problems: conflicts)
             }
-            return try households.map { try Self.insert($0, db, by: actor, now: now, action: "import") }
+            return try households.map { try Self.insert($0, db, by: actor, visible: visible, now: now, action: "import") }
         }
     }
 
     /// Replaces household `id`'s record with `household` (the id kept), with the reason audited.
     /// `check` sees the current record first (to refuse a change the caller may not make).
     public func update(
-        id: String, to household: Household, reason: String, by actor: AuditActor, now: Date = Date(),
+        id: String, to household: Household, reason: String, by actor: AuditActor, visible: @escaping Visibility = { _ in true }, now: Date = Date(),
         check: @escaping @Sendable (Household) throws -> Void = { _ in }
     ) async throws -> Household {
         try await database.write { db in
@@ -74,7 +83,14 @@ extension AssistanceStore {
             try check(current)
             var updated = household
             updated.id = id
-            try Self.claimMembers(updated, db)
+            // Its cases are paid and seen by division: a household with an approved case moves only after they end.
+            if updated.division != current.division,
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM applications WHERE household_id = ? AND state = 'approved')", arguments: [id]) == true
+            {
+                throw DomainError.failedPrecondition(
+                    "household \(id) has approved cases: it cannot move to another division while they run", reason: "ACTIVE_CASES")
+            }
+            try Self.claimMembers(updated, db, visible: visible)
             try db.execute(
                 sql: """
                     UPDATE households SET division = ?, area = ?, head_name = ?, member_count = ?, case_worker = ?, search_text = ?, record = ?,
@@ -127,7 +143,9 @@ extension AssistanceStore {
 
     // MARK: - SQL
 
-    static func insert(_ household: Household, _ db: Database, by actor: AuditActor, now: Date, action: String = "register") throws -> Household {
+    static func insert(
+        _ household: Household, _ db: Database, by actor: AuditActor, visible: Visibility = { _ in true }, now: Date, action: String = "register"
+    ) throws -> Household {
         var stored = household
         let seq = try nextSeq(db, table: "households")
         stored.id = code("H", seq)
@@ -140,7 +158,7 @@ extension AssistanceStore {
                 stored.id, seq, stored.division.description, stored.area.rawValue, stored.head?.name ?? "", stored.members.count, stored.caseWorker,
                 searchText(stored), try encode(stored), stored.bankAccount, timestamp(now), timestamp(now),
             ])
-        try claimMembers(stored, db)
+        try claimMembers(stored, db, visible: visible)
         try Audit.record(
             db, by: actor, action: action, entity: "household", entityID: stored.id,
             detail: "\(stored.division) \(stored.area.rawValue), \(stored.members.count) members", at: now)
@@ -149,17 +167,24 @@ extension AssistanceStore {
 
     /// Makes the index say exactly `household`'s members belong to it; a member indexed under
     /// another household is refused.
-    static func claimMembers(_ household: Household, _ db: Database) throws {
+    /// "household H000001", or "another household" when the caller may not learn of it.
+    static func nameIfVisible(_ db: Database, _ id: String, _ visible: Visibility) throws -> String {
+        let division = try String.fetchOne(db, sql: "SELECT division FROM households WHERE id = ?", arguments: [id]).flatMap { try? DivisionCode($0) }
+        return division.map(visible) ?? false ? "household \(id)" : "another household (outside this key's division)"
+    }
+
+    static func claimMembers(_ household: Household, _ db: Database, visible: Visibility = { _ in true }) throws {
         for (i, member) in household.members.enumerated() {
             if let other = try String.fetchOne(
                 db, sql: "SELECT household_id FROM household_members WHERE resident_id = ?", arguments: [member.residentID.description]),
                 other != household.id
             {
                 throw DomainError(
-                    .alreadyExists, "members[\(i)] is already registered in household \(other): one person is in one household at a time",
+                    .alreadyExists, "members[\(i)] is already registered in \(try nameIfVisible(db, other, visible)): one person is in one household at a time",
                     problems: [
                         FieldProblem(
-                            field: "household.members[\(i)].resident_id", reason: "IN_ANOTHER_HOUSEHOLD", description: "registered in household \(other)")
+                            field: "household.members[\(i)].resident_id", reason: "IN_ANOTHER_HOUSEHOLD",
+                            description: "registered in \(try nameIfVisible(db, other, visible))")
                     ])
             }
         }

@@ -83,19 +83,29 @@ extension AssistanceStore {
     /// household as they are, and returns the decision; a raise or lower adds the new snapshot
     /// from the month after, a stop stops the case from then, and the next review is set.
     public func review(
-        applicationID id: String, on day: CivilDate, by actor: AuditActor, reviewer: String, now: Date = Date(),
+        applicationID id: String, on day: CivilDate, by actor: AuditActor, reviewer: String, within: DivisionCode? = nil, now: Date = Date(),
         decide: @escaping @Sendable (ReviewInputs) throws -> ReviewRecord
     ) async throws -> (StoredReview, ApplicationCase) {
         try await database.write { db in
             let application = try Self.loadApplication(db, id: id)
+            if let within, !within.contains(application.division) {
+                throw DomainError.permissionDenied("application \(id) is outside this key's division \(within)")
+            }
             guard application.state == .approved, let timeline = try Self.timeline(db, applicationID: id) else {
                 throw DomainError.failedPrecondition(
                     "only an approved case is reviewed; \(id) is \(application.state.rawValue.uppercased())", reason: "NOT_ACTIVE")
             }
             let month = BenefitMonth(year: day.year, month: day.month)!
             let household = try Self.loadHousehold(db, id: application.householdID)
+            if let decided = application.decidedOn, day < decided {
+                throw DomainError.invalid("\(day) is before the decision (\(decided))", field: "on", reason: "BEFORE_DECISION")
+            }
+            // Stopped by the month the review would change: a review does not resume a stopped case.
+            let effectiveMonth = ReviewDecision.effectiveMonth(reviewedOn: day)
             let current = try timeline.snapshot(for: max(month, timeline.startMonth))
-            guard current != nil else { throw DomainError.failedPrecondition("case \(id) is stopped", reason: "STOPPED") }
+            guard current != nil, try timeline.snapshot(for: max(effectiveMonth, timeline.startMonth)) != nil else {
+                throw DomainError.failedPrecondition("case \(id) is stopped", reason: "STOPPED")
+            }
             let lastPaid = try Int.fetchOne(
                 db, sql: "SELECT amount_fen FROM payment_lines WHERE case_id = ? AND state <> 'reissued' ORDER BY for_month DESC LIMIT 1", arguments: [id])
             let living =

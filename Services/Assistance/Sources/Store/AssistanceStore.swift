@@ -53,11 +53,17 @@ public struct AssistanceStore: Sendable {
         /// Matches `column` to the divisions within `division` (a province, prefecture or county).
         mutating func within(_ division: DivisionCode?, column: String = "division") {
             guard let division else { return }
+            // A range on the code (not LIKE, which cannot use an index on a text column).
+            let prefix: String
             switch division.level {
-            case .province: add(division, "\(column) LIKE ?") { String($0.description.prefix(2)) + "%" }
-            case .prefecture: add(division, "\(column) LIKE ?") { String($0.description.prefix(4)) + "%" }
-            case .county: add(division, "\(column) = ?") { $0.description }
+            case .province: prefix = String(division.description.prefix(2))
+            case .prefecture: prefix = String(division.description.prefix(4))
+            case .county:
+                add(division, "\(column) = ?") { $0.description }
+                return
             }
+            let upper = String(prefix.dropLast()) + String(UnicodeScalar(prefix.unicodeScalars.last!.value + 1)!)
+            add("\(column) >= ? AND \(column) < ?", [prefix, upper])
         }
 
         mutating func add(_ sql: String, _ values: [(any DatabaseValueConvertible)?]) {

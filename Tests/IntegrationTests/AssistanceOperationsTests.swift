@@ -275,6 +275,8 @@ struct AssistanceAlertTests {
                 == "death recorded on 2026-09-01; \(id) stops from 2026-10")
         #expect(try await AssistanceCases.lines(bureau, try await AssistanceCases.run(bureau, "2026-09").run.id).count == 1)
         #expect(try await AssistanceCases.lines(bureau, try await AssistanceCases.run(bureau, "2026-10").run.id).isEmpty)
+        // A stopped case leaves the review list.
+        #expect(try await bureau.handler.listDueReviews(.init(), context: bureau.context()).reviews.isEmpty)
     }
 
     @Test func eventsAboutPeopleNotAssistedRaiseNothingAndTellTheDepartmentNothing() async throws {

@@ -201,7 +201,7 @@ extension AssistanceHandler {
         let amount = Fen(Int(request.amountFen))
         return try await step(request.id, context) { inputs in
             let (application, household) = (inputs.application, inputs.household)
-            guard application.program == .temporary else {
+            guard application.program == .temporary, application.terms.temporaryKind == .emergency else {
                 throw ApplicationWorkflow.illegalTransition(application.state, event: "pay first on", why: "only 临时救助 急难型 is paid before the paperwork")
             }
             let standard = try inputs.standards.inForce(division: household.division, area: household.area, month: Self.monthOf(on))

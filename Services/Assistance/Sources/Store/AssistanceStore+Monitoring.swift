@@ -193,6 +193,10 @@ extension AssistanceStore {
                     try addChange(
                         db, applicationID: id, from: stop.stopMonth, kind: .stop, snapshot: nil, amount: .zero, reason: "死亡 \(event.occurredOn)",
                         source: source, now: now)
+                    // A stopped case has no next review; a retraction puts it back (moved reviews).
+                    moved[id] = (row["next_review_due"] as String?) ?? ""
+                    try db.execute(
+                        sql: "UPDATE applications SET next_review_due = NULL, review_alert_id = ? WHERE id = ?", arguments: [alertID, id])
                     effects.append("\(id) stops from \(stop.stopMonth)")
                 } else if program == .minimumLiving {
                     snapshot.effectiveFrom = stop.stopMonth

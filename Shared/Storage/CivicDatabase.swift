@@ -1,3 +1,4 @@
+import CivicDomain
 import Foundation
 import GRDB
 import Logging
@@ -139,37 +140,12 @@ public enum StorageTime {
             rest += 86_400_000
             days -= 1
         }
-        // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        var out = ""
-        out.reserveCapacity(24)
-        func pad(_ value: Int, _ width: Int) {
+        func padded(_ value: Int, _ width: Int) -> String {
             let digits = String(value)
-            if digits.count < width { out += String(repeating: "0", count: width - digits.count) }
-            out += digits
+            return digits.count < width ? String(repeating: "0", count: width - digits.count) + digits : digits
         }
-        pad(year, 4)
-        out += "-"
-        pad(month, 2)
-        out += "-"
-        pad(day, 2)
-        out += "T"
-        pad(rest / 3_600_000, 2)
-        out += ":"
-        pad(rest / 60_000 % 60, 2)
-        out += ":"
-        pad(rest / 1000 % 60, 2)
-        out += "."
-        pad(rest % 1000, 3)
-        out += "Z"
-        return out
+        // The date part is CivicDomain's civil date from days since 1970-01-01.
+        return "\(CivilDate(dayNumber: days))T\(padded(rest / 3_600_000, 2)):\(padded(rest / 60_000 % 60, 2)):\(padded(rest / 1000 % 60, 2))."
+            + "\(padded(rest % 1000, 3))Z"
     }
 }

@@ -69,8 +69,8 @@ public struct ApplicationClock: Sendable {
     /// The first paid month: the month after approval ("作出确认同意决定之日下月起", RULES.md §1(b));
     /// 两项补贴 from the month of application (§1(b) 两项补贴).
     public static func paymentStart(program: Program, appliedOn: CivilDate, approvedOn: CivilDate) -> BenefitMonth {
-        if program == .disabilitySubsidy { return BenefitMonth(year: appliedOn.year, month: appliedOn.month)! }
-        return BenefitMonth(year: approvedOn.year, month: approvedOn.month)!.next
+        if program == .disabilitySubsidy { return BenefitMonth(containing: appliedOn) }
+        return BenefitMonth(containing: approvedOn).next
     }
 
     /// Overdue after the due day; due soon when it is at most `dueSoonWorkingDays` working days away

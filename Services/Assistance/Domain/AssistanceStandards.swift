@@ -18,6 +18,18 @@ public struct BenefitMonth: Sendable, Hashable, Comparable, CustomStringConverti
         self.month = month
     }
 
+    /// The month `day` falls in.
+    public init(containing day: CivilDate) {
+        self.init(year: day.year, month: day.month)!
+    }
+
+    /// "2026-07" (four digits, a dash, two digits); nil for anything else.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let y = Int(parts[0]), let m = Int(parts[1]) else { return nil }
+        self.init(year: y, month: m)
+    }
+
     /// The 1st of the month: the day whose standard applies to the whole month.
     public var firstDay: CivilDate { CivilDate(year: year, month: month, day: 1)! }
 
@@ -39,8 +51,7 @@ extension BenefitMonth: Codable {
 
     public init(from decoder: any Decoder) throws {
         if let text = try? decoder.singleValueContainer().decode(String.self) {
-            let parts = text.split(separator: "-")
-            guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), let month = BenefitMonth(year: y, month: m) else {
+            guard let month = BenefitMonth(text) else {
                 throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a month YYYY-MM"))
             }
             self = month

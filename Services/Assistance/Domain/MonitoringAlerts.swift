@@ -326,7 +326,7 @@ public struct BenefitStop: Sendable, Hashable {
 
     public init(diedOn: CivilDate) {
         self.diedOn = diedOn
-        stopMonth = BenefitMonth(year: diedOn.year, month: diedOn.month)!.next
+        stopMonth = BenefitMonth(containing: diedOn).next
     }
 
     /// The months already paid that the stop covers, from `stopMonth` through `paidThrough`,

@@ -250,7 +250,7 @@ public struct Household: Sendable, Hashable, Codable {
     /// A member able (or partly able) to work, of working age (16–59) on `day`: reviews every 6 months.
     public func hasMemberAbleToWork(on day: CivilDate) -> Bool {
         members.contains {
-            $0.isCounted(in: BenefitMonth(year: day.year, month: day.month)!) && $0.workAbility != .unable && (16..<60).contains($0.age(on: day))
+            $0.isCounted(in: BenefitMonth(containing: day)) && $0.workAbility != .unable && (16..<60).contains($0.age(on: day))
         }
     }
 

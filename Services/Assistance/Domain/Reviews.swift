@@ -127,7 +127,7 @@ public struct ReviewDecision: Sendable, Hashable {
     /// The first month at the new amount: the month after the review (the month of the review is
     /// paid as before; December → January of the next year).
     public static func effectiveMonth(reviewedOn: CivilDate) -> BenefitMonth {
-        BenefitMonth(year: reviewedOn.year, month: reviewedOn.month)!.next
+        BenefitMonth(containing: reviewedOn).next
     }
 
     /// The next review after this one on `reviewedOn`, or nil after a stop (nothing left to review).

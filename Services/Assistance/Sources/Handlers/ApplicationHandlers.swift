@@ -113,7 +113,7 @@ extension AssistanceHandler {
         let text = try limited(request.text, field: "text")
         let options = settings.options
         return try await step(request.id, context) { inputs in
-            let proposal = try Self.entitlement(inputs, month: Self.monthOf(on).next, options: options)
+            let proposal = try Self.entitlement(inputs, month: BenefitMonth(containing: on).next, options: options)
             // The audit detail holds the amount and the standard, never the incomes in the formula.
             return .init(
                 step: .townshipOpinion(on: on, text: text, proposal: proposal), detail: "proposed \(proposal.amount.fen) fen (\(proposal.standardVersionID))")
@@ -204,13 +204,13 @@ extension AssistanceHandler {
             guard application.program == .temporary, application.terms.temporaryKind == .emergency else {
                 throw ApplicationWorkflow.illegalTransition(application.state, event: "pay first on", why: "only 临时救助 急难型 is paid before the paperwork")
             }
-            let standard = try inputs.standards.inForce(division: household.division, area: household.area, month: Self.monthOf(on))
+            let standard = try inputs.standards.inForce(division: household.division, area: household.area, month: BenefitMonth(containing: on))
             var terms = application.terms
             terms.requested = amount
             terms.temporaryKind = .emergency
-            let grant = try Entitlement.compute(household: household, terms: terms, month: Self.monthOf(on), standard: standard)
+            let grant = try Entitlement.compute(household: household, terms: terms, month: BenefitMonth(containing: on), standard: standard)
             let snapshot = DecisionSnapshot(
-                household: household, terms: terms, decidedOn: on, effectiveFrom: Self.monthOf(on), amount: grant.amount,
+                household: household, terms: terms, decidedOn: on, effectiveFrom: BenefitMonth(containing: on), amount: grant.amount,
                 standardVersionID: grant.standardVersionID)
             return .init(step: .payFirst(by: by, on: on, grant: grant), snapshot: snapshot, detail: "\(grant.amount.fen) fen: \(grant.formula)")
         }
@@ -254,8 +254,6 @@ extension AssistanceHandler {
     func eventDay(_ text: String) throws -> CivilDate {
         try RequestFields.date(text, field: "on", today: today(), notAfterToday: true)
     }
-
-    static func monthOf(_ day: CivilDate) -> BenefitMonth { BenefitMonth(year: day.year, month: day.month)! }
 
     /// The application's entitlement for `month` from the registry as it stands in the step's transaction.
     static func entitlement(_ inputs: AssistanceStore.StepInputs, month: BenefitMonth, options: MinimumLivingOptions) throws -> EntitlementResult {

@@ -89,14 +89,8 @@ struct AssistanceAccess {
 extension AssistanceHandler {
     /// A benefit month "YYYY-MM"; the current month when empty.
     func month(_ text: String, field: String = "month") throws -> BenefitMonth {
-        if text.isEmpty {
-            let day = today()
-            return BenefitMonth(year: day.year, month: day.month)!
-        }
-        let parts = text.split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let y = Int(parts[0]), let m = Int(parts[1]),
-            let month = BenefitMonth(year: y, month: m)
-        else {
+        if text.isEmpty { return BenefitMonth(containing: today()) }
+        guard let month = BenefitMonth(text) else {
             throw DomainError.invalid("\(field) must be a month YYYY-MM", field: field, reason: "INVALID")
         }
         return month

@@ -13,7 +13,7 @@ extension AssistanceHandler {
         let division = try countyOf(request.division, access)
         let month = try month(request.month)
         // A run is made for this month or, ahead of payday, the next; never further ahead.
-        let current = Self.monthOf(today())
+        let current = BenefitMonth(containing: today())
         guard month <= current.next else {
             throw DomainError.invalid("\(month) is too far ahead: runs are made for \(current) or \(current.next)", field: "month", reason: "TOO_FAR_AHEAD")
         }

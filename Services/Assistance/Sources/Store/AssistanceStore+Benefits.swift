@@ -48,10 +48,7 @@ extension AssistanceStore {
         }
     }
 
-    static func month(_ text: String?) -> BenefitMonth? {
-        guard let text, text.count == 7, let y = Int(text.prefix(4)), let m = Int(text.suffix(2)) else { return nil }
-        return BenefitMonth(year: y, month: m)
-    }
+    static func month(_ text: String?) -> BenefitMonth? { text.flatMap(BenefitMonth.init) }
 
     /// The timelines of approved cases, keyed by application id. `scope` restricts the
     /// applications ("division = ? AND program = ?"); only changes effective by `through` count.

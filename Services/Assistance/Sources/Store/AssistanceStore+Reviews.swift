@@ -95,7 +95,7 @@ extension AssistanceStore {
                 throw DomainError.failedPrecondition(
                     "only an approved case is reviewed; \(id) is \(application.state.rawValue.uppercased())", reason: "NOT_ACTIVE")
             }
-            let month = BenefitMonth(year: day.year, month: day.month)!
+            let month = BenefitMonth(containing: day)
             let household = try Self.loadHousehold(db, id: application.householdID)
             if let decided = application.decidedOn, day < decided {
                 throw DomainError.invalid("\(day) is before the decision (\(decided))", field: "on", reason: "BEFORE_DECISION")

@@ -18,11 +18,8 @@ extension AssistanceStore {
                 throw DomainError.alreadyExists(
                     "version \(same.id) already takes effect on \(version.effective) for \(version.division) \(version.area.rawValue)", reason: "DUPLICATE")
             }
-            do {
-                _ = try StandardTable(versions: [version])
-            } catch let errors as ValidationErrors {
-                throw ValidationErrors.unprefixed(errors, "versions[0].")
-            }
+            // The table every computation reads must stay valid whoever calls.
+            try version.problems().check()
             try db.execute(
                 sql: "INSERT INTO standard_versions (id, division, area, effective, label, record, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
@@ -54,18 +51,5 @@ extension AssistanceStore {
         try String.fetchAll(db, sql: "SELECT record FROM standard_versions ORDER BY division, area, effective").map {
             try decode(StandardVersion.self, $0)
         }
-    }
-}
-
-extension ValidationErrors {
-    /// The same problems with `prefix` taken off each field.
-    static func unprefixed(_ errors: ValidationErrors, _ prefix: String) -> ValidationErrors {
-        var out = ValidationErrors()
-        for problem in errors.details {
-            var p = problem
-            if p.field.hasPrefix(prefix) { p.field.removeFirst(prefix.count) }
-            out.add(p)
-        }
-        return out
     }
 }

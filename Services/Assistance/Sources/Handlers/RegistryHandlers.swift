@@ -124,15 +124,8 @@ extension AssistanceHandler {
         let standard = try await store.standardTable().inForce(division: household.division, area: household.area, month: month)
         let result = try Entitlement.compute(
             household: household, terms: terms, month: month, standard: standard, options: settings.options,
-            inMinimumLivingFamily: try await inMinimumLivingFamily(household.id))
+            inMinimumLivingFamily: try await store.inMinimumLivingFamily(householdID: household.id, month: month))
         return Civic_Assistance_V1_BenefitComputation(result)
-    }
-
-    /// Whether the household has an approved 低保 (for the 两项补贴 living subsidy).
-    func inMinimumLivingFamily(_ householdID: String) async throws -> Bool {
-        try await store.applications(
-            .init(program: .minimumLiving, state: .approved, householdID: householdID), pageSize: 1, pageToken: ""
-        ).totalCount > 0
     }
 
     func respond(_ household: Household, _ access: AssistanceAccess) -> Civic_Assistance_V1_HouseholdResponse {

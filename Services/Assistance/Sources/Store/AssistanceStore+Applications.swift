@@ -110,10 +110,7 @@ extension AssistanceStore {
         try await database.write { db in
             var application = try Self.loadApplication(db, id: id)
             let household = try Self.loadHousehold(db, id: application.householdID)
-            let living =
-                try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM applications WHERE household_id = ? AND program = 'minimum_living' AND state = 'approved')",
-                    arguments: [household.id]) ?? false
+            let living = try Self.inMinimumLivingFamily(db, householdID: household.id)
             let outcome = try make(
                 StepInputs(
                     application: application, household: household, standards: try StandardTable(versions: Self.standardVersions(db)),

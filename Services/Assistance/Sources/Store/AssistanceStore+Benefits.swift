@@ -50,6 +50,31 @@ extension AssistanceStore {
 
     static func month(_ text: String?) -> BenefitMonth? { text.flatMap(BenefitMonth.init) }
 
+    /// The 低保 cases running in `month` (started by then, no stop in force), as a condition on
+    /// `applications`; with no month, those approved and never stopped. The 两项补贴 living subsidy
+    /// is paid to members of such a household.
+    static func runningMinimumLiving(in month: BenefitMonth?) -> (sql: String, arguments: StatementArguments) {
+        let stop = "c.kind = 'stop' AND c.retracted_at IS NULL" + (month == nil ? "" : " AND c.effective_from <= ?")
+        let sql = """
+            program = 'minimum_living' AND state = 'approved'\(month == nil ? "" : " AND start_month <= ?")
+              AND NOT EXISTS (SELECT 1 FROM benefit_changes c WHERE c.application_id = applications.id AND \(stop))
+            """
+        return (sql, month.map { [$0.description, $0.description] } ?? [])
+    }
+
+    /// Whether the household is a 低保 family: in `month`, or (nil) with a case approved and not stopped.
+    static func inMinimumLivingFamily(_ db: Database, householdID: String, month: BenefitMonth? = nil) throws -> Bool {
+        let running = runningMinimumLiving(in: month)
+        return try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM applications WHERE household_id = ? AND \(running.sql))", arguments: [householdID] + running.arguments)
+            ?? false
+    }
+
+    /// `inMinimumLivingFamily` for a preview.
+    public func inMinimumLivingFamily(householdID: String, month: BenefitMonth) async throws -> Bool {
+        try await database.read { db in try Self.inMinimumLivingFamily(db, householdID: householdID, month: month) }
+    }
+
     /// The timelines of approved cases, keyed by application id. `scope` restricts the
     /// applications ("division = ? AND program = ?"); only changes effective by `through` count.
     /// With `textsUnlessPaid` set, a decision's JSON is read only for cases without a line for

@@ -87,14 +87,11 @@ extension AssistanceStore {
             for row in try Row.fetchAll(db, sql: "SELECT id, head_name, bank_account FROM households WHERE division = ?", arguments: [division.description]) {
                 payees[row[0]] = (row[1], row[2])
             }
+            let running = Self.runningMinimumLiving(in: month)
             let minimumLiving = Set(
                 try String.fetchAll(
-                    db,
-                    sql: """
-                        SELECT DISTINCT household_id FROM applications WHERE program = 'minimum_living' AND state = 'approved' AND division = ?
-                          AND start_month <= ? AND NOT EXISTS (SELECT 1 FROM benefit_changes c WHERE c.application_id = applications.id
-                            AND c.kind = 'stop' AND c.retracted_at IS NULL AND c.effective_from <= ?)
-                        """, arguments: [division.description, month.description, month.description]))
+                    db, sql: "SELECT DISTINCT household_id FROM applications WHERE division = ? AND \(running.sql)",
+                    arguments: [division.description] + running.arguments))
 
             // Last month's lines, to carry unchanged cases forward.
             var previous: [String: Carried] = [:]

@@ -108,10 +108,7 @@ extension AssistanceStore {
             }
             let lastPaid = try Int.fetchOne(
                 db, sql: "SELECT amount_fen FROM payment_lines WHERE case_id = ? AND state <> 'reissued' ORDER BY for_month DESC LIMIT 1", arguments: [id])
-            let living =
-                try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM applications WHERE household_id = ? AND program = 'minimum_living' AND state = 'approved')",
-                    arguments: [household.id]) ?? false
+            let living = try Self.inMinimumLivingFamily(db, householdID: household.id)
             let due = try String.fetchOne(db, sql: "SELECT next_review_due FROM applications WHERE id = ?", arguments: [id]).flatMap(CivilDate.init)
             let record = try decide(
                 ReviewInputs(

@@ -189,6 +189,14 @@ extension AssistanceStore {
                 extra[due.key] = due
             }
             // A re-issue goes to the account the registry holds now (the failed one may be closed).
+            // The area and persons a re-issue carries over from its failed line.
+            var reissued: [String: (area: Area, persons: Int)] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT line_id, area, persons FROM payment_lines WHERE division = ? AND program = ? AND state = 'failed'",
+                arguments: [division.description, program.rawValue])
+            {
+                reissued[row[0]] = (Area(rawValue: row[1]) ?? .urban, row[2])
+            }
             let failed = try Self.lines(db, where: "division = ? AND program = ? AND state = 'failed'", [division.description, program.rawValue]).map {
                 line -> PaymentLine in
                 var line = line
@@ -210,7 +218,6 @@ extension AssistanceStore {
                     original.state.rawValue, original.lineID,
                 ])
             }
-            let reissued = try Self.reissueExtras(db, plan.lines.compactMap(\.reissueOf))
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO payment_lines (line_id, run_id, case_id, household_id, program, division, area, persons, month, for_month, payee_name,
@@ -282,17 +289,6 @@ extension AssistanceStore {
         var area: Area
         var persons: Int
         var basis: String
-    }
-
-    /// The area and persons of the failed lines being re-issued.
-    static func reissueExtras(_ db: Database, _ lineIDs: [String]) throws -> [String: (area: Area, persons: Int)] {
-        var out: [String: (area: Area, persons: Int)] = [:]
-        for id in lineIDs {
-            if let row = try Row.fetchOne(db, sql: "SELECT area, persons FROM payment_lines WHERE line_id = ?", arguments: [id]) {
-                out[id] = (Area(rawValue: row["area"]) ?? .urban, row["persons"])
-            }
-        }
-        return out
     }
 
     public func run(id: String) async throws -> StoredRun {

@@ -28,6 +28,14 @@ public enum ReviewFrequency: String, Sendable, Hashable, CaseIterable {
 /// day past the end of the month becomes its last day, so 2026-08-31 + 6 months = 2027-02-28.
 /// Chained from each review that clamp sticks (2027-02-28 + 6 months = 2027-08-28); counted from
 /// a fixed anchor (`due(anchor:frequency:cycle:)`) it does not (2026-08-31 + 12 months = 2027-08-31).
+extension Household {
+    /// How often this household is reviewed as it stands on `day`: every 6 months with unstable
+    /// income or a member of working age able to work, otherwise yearly.
+    public func reviewFrequency(on day: CivilDate) -> ReviewFrequency {
+        .for(unstableIncome: unstableIncome, membersAbleToWork: hasMemberAbleToWork(on: day))
+    }
+}
+
 public struct ReviewSchedule: Sendable {
     public var calendar: WorkingCalendar
     /// A review due this many working days away or fewer is due soon (default 10).

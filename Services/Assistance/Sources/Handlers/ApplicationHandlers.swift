@@ -167,8 +167,7 @@ extension AssistanceHandler {
                 household: inputs.household, terms: application.terms, decidedOn: on, effectiveFrom: start, amount: decided.amount,
                 standardVersionID: decided.standardVersionID)
             let recurring = application.program != .temporary
-            let frequency = ReviewFrequency.for(
-                unstableIncome: inputs.household.unstableIncome, membersAbleToWork: inputs.household.hasMemberAbleToWork(on: on))
+            let frequency = inputs.household.reviewFrequency(on: on)
             return .init(
                 step: .approve(by: approver, on: on, decided: decided, startMonth: start), snapshot: snapshot,
                 reviewDue: recurring ? ReviewSchedule.nextDue(after: on, frequency: frequency) : nil,

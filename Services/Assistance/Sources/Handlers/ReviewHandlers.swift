@@ -34,7 +34,7 @@ extension AssistanceHandler {
             p.program = WireEnum.wire(item.program)
             p.due = item.due.description
             p.status = WireEnum.wire(schedule.status(due: item.due, on: day))
-            p.frequency = ReviewFrequency.for(unstableIncome: household.unstableIncome, membersAbleToWork: household.hasMemberAbleToWork(on: day)).rawValue
+            p.frequency = household.reviewFrequency(on: day).rawValue
             p.alertID = item.alertID ?? ""
             p.amountFen = Int64(try await store.application(id: item.applicationID).amount.fen)
             response.reviews.append(p)
@@ -82,7 +82,7 @@ extension AssistanceHandler {
                     standardVersionID: result.standardVersionID)
             }
             let decision = try ReviewDecision.validate(outcome: outcome, currentAmount: inputs.currentAmount, newAmount: newAmount, reason: reason)
-            let frequency = ReviewFrequency.for(unstableIncome: household.unstableIncome, membersAbleToWork: household.hasMemberAbleToWork(on: on))
+            let frequency = household.reviewFrequency(on: on)
             return .init(decision: decision, snapshot: snapshot, formula: formula, nextDue: decision.nextReviewDue(reviewedOn: on, frequency: frequency))
         }
         var response = Civic_Assistance_V1_RecordReviewResponse()

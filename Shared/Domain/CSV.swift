@@ -53,6 +53,31 @@ public enum CSV {
         return reading.rows
     }
 
+    /// An import file's header and its data rows (blank rows dropped), or the problem that stops
+    /// the whole file under the field "content": the parse's own (UNCLOSED_QUOTE), EMPTY, or
+    /// TOO_MANY with more than `limit` data rows (`rows` names them: "member rows").
+    public static func importTable(_ text: String, limit: Int, rows noun: String = "rows") -> Result<(header: Row, rows: [Row]), ValidationErrors> {
+        func content(_ reason: String, _ description: String) -> ValidationErrors {
+            var errors = ValidationErrors()
+            errors.add("content", reason, description)
+            return errors
+        }
+        let rows: [Row]
+        do {
+            rows = try parse(text)
+        } catch let error as DomainError {
+            var errors = ValidationErrors()
+            for problem in error.problems { errors.add(problem) }
+            return .failure(errors)
+        } catch {
+            return .failure(content("INVALID", "the file cannot be read: \(error)"))
+        }
+        guard let header = rows.first else { return .failure(content("EMPTY", "the file is empty")) }
+        let data = rows.dropFirst().filter { !$0.fields.allSatisfy { $0.allSatisfy(\.isWhitespace) } }
+        if data.count > limit { return .failure(content("TOO_MANY", "the file has \(data.count) \(noun), more than \(limit) in one file")) }
+        return .success((header, Array(data)))
+    }
+
     /// The records of `text` without throwing: a byte-order mark skipped; CRLF, LF or a bare CR
     /// ends a line (inside a quoted field too, for the line numbers); an unclosed quote is reported
     /// in `unclosedQuoteLine` after the records before it.

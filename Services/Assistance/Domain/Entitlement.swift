@@ -163,6 +163,18 @@ public struct DecisionSnapshot: Sendable, Hashable, Codable {
     }
 }
 
+extension DecisionSnapshot {
+    /// What this snapshot pays for `month`: its household and terms under the standard in force on
+    /// the month's first day. The payment run and a review's "current amount" both ask this.
+    public func entitlement(
+        for month: BenefitMonth, standards: StandardTable, options: MinimumLivingOptions, inMinimumLivingFamily: Bool
+    ) throws -> EntitlementResult {
+        let standard = try standards.inForce(division: household.division, area: household.area, month: month)
+        return try Entitlement.compute(
+            household: household, terms: terms, month: month, standard: standard, options: options, inMinimumLivingFamily: inMinimumLivingFamily)
+    }
+}
+
 // Stored with the snapshot of every case: fields at their default are left out (see Member).
 extension EntitlementTerms {
     enum CodingKeys: String, CodingKey {

@@ -223,20 +223,11 @@ public enum HouseholdImport {
     }
 
     static func read(_ csv: String, today: CivilDate, limit: Int) -> (households: [ImportedHousehold], problems: ValidationErrors) {
-        let rows: [CSV.Row]
-        do {
-            rows = try CSV.parse(csv)
-        } catch let error as DomainError {
-            var errors = ValidationErrors()
-            for problem in error.problems { errors.add(problem) }
-            return ([], errors)
-        } catch {
-            return ([], content("INVALID", "the file cannot be read: \(error)"))
-        }
-        guard let headerRow = rows.first else { return ([], content("EMPTY", "the file is empty")) }
-        let dataRows = rows.dropFirst().filter { !$0.fields.allSatisfy { trim($0).isEmpty } }
-        if dataRows.count > limit {
-            return ([], content("TOO_MANY", "the file has \(dataRows.count) member rows, more than \(limit) in one file"))
+        let headerRow: CSV.Row
+        let dataRows: [CSV.Row]
+        switch CSV.importTable(csv, limit: limit, rows: "member rows") {
+        case .success(let table): (headerRow, dataRows) = table
+        case .failure(let problems): return ([], problems)
         }
 
         var problems = Problems()

@@ -25,10 +25,7 @@ extension AssistanceHandler {
             division: division, month: month, program: program, optionsKey: optionsKey, by: context.auditActor
         ) {
             snapshot, month, standards, living in
-            let household = snapshot.household
-            let standard = try standards.inForce(division: household.division, area: household.area, month: month)
-            return try Entitlement.compute(
-                household: household, terms: snapshot.terms, month: month, standard: standard, options: options, inMinimumLivingFamily: living)
+            try snapshot.entitlement(for: month, standards: standards, options: options, inMinimumLivingFamily: living)
         }
         var response = Civic_Assistance_V1_RunPaymentsResponse()
         response.run = Civic_Assistance_V1_PaymentRun(run)

@@ -57,15 +57,20 @@ extension AssistanceHandler {
             if let division, !division.contains(inputs.application.division) {
                 throw DomainError.permissionDenied("application \(inputs.application.id) is outside this key's \(division)")
             }
-            let effective = ReviewDecision.effectiveMonth(reviewedOn: on)
+            let effective = inputs.effectiveMonth
             let household = inputs.household
+            // Compared with what the case pays for that month as it stands (a raised standard or a
+            // death since the last run included), not with the last line paid.
+            let standing = try inputs.current?.entitlement(
+                for: effective, standards: inputs.standards, options: options, inMinimumLivingFamily: inputs.inMinimumLivingFamily)
+            let currentAmount = standing.map { $0.eligible ? $0.amount : .zero } ?? .zero
             var newAmount = Fen.zero
             var formula = ""
             var snapshot: DecisionSnapshot?
             switch outcome {
             case .keep:
-                newAmount = inputs.currentAmount
-                formula = "维持 \(inputs.currentAmount.fen)"
+                newAmount = currentAmount
+                formula = "维持 \(currentAmount.fen)"
             case .stop:
                 formula = "停发"
             case .raise, .lower:
@@ -81,7 +86,7 @@ extension AssistanceHandler {
                     household: household, terms: terms, decidedOn: on, effectiveFrom: effective, amount: newAmount,
                     standardVersionID: result.standardVersionID)
             }
-            let decision = try ReviewDecision.validate(outcome: outcome, currentAmount: inputs.currentAmount, newAmount: newAmount, reason: reason)
+            let decision = try ReviewDecision.validate(outcome: outcome, currentAmount: currentAmount, newAmount: newAmount, reason: reason)
             let frequency = household.reviewFrequency(on: on)
             return .init(decision: decision, snapshot: snapshot, formula: formula, nextDue: decision.nextReviewDue(reviewedOn: on, frequency: frequency))
         }

@@ -229,5 +229,34 @@ public enum AssistanceSchema {
             // from every household's document.
             try db.create(index: "households_payees", on: "households", columns: ["division", "id", "head_name", "bank_account"])
         },
+        DatabaseMigration("assistance-010-review-advances") { db in
+            // A case's next review is its scheduled one (set by the decision or the last review)
+            // or, earlier, the check day of an alert in force that brought it forward: each alert's
+            // advance is kept, so retracting one leaves the others standing.
+            try db.alter(table: "applications") { t in t.add(column: "review_scheduled_due", .text) }
+            try db.execute(
+                sql: """
+                    UPDATE applications SET review_scheduled_due = COALESCE(
+                      (SELECT json_extract(a.moved_reviews, '$."' || applications.id || '"') FROM alerts a WHERE a.id = applications.review_alert_id),
+                      next_review_due)
+                    """)
+            try db.execute(sql: "UPDATE applications SET review_scheduled_due = NULL WHERE review_scheduled_due = ''")
+            try db.create(table: "review_advances") { t in
+                t.column("application_id", .text).notNull()
+                t.column("alert_id", .text).notNull()
+                t.column("due", .text).notNull()
+                t.primaryKey(["application_id", "alert_id"])
+            }
+            try db.create(index: "review_advances_by_alert", on: "review_advances", columns: ["alert_id"])
+            // Advances in force: the alert now holding each review (the earlier ones were not kept).
+            try db.execute(
+                sql: """
+                    INSERT INTO review_advances (application_id, alert_id, due)
+                    SELECT id, review_alert_id, next_review_due FROM applications
+                    WHERE review_alert_id IS NOT NULL AND next_review_due IS NOT NULL AND next_review_due < COALESCE(review_scheduled_due, '9999')
+                    """)
+            // Alerts keep only the reviews a death stopped (to restore them on retraction).
+            try db.execute(sql: "UPDATE alerts SET moved_reviews = '{}' WHERE suggestion = 'review'")
+        },
     ]
 }

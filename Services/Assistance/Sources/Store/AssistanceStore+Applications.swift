@@ -92,9 +92,7 @@ extension AssistanceStore {
     /// The decision snapshot of an approved application.
     public func snapshot(applicationID: String) async throws -> DecisionSnapshot? {
         try await database.read { db in
-            try String.fetchOne(db, sql: "SELECT snapshot FROM applications WHERE id = ?", arguments: [applicationID]).map {
-                try Self.decode(DecisionSnapshot.self, $0)
-            }
+            try Data.fetchOne(db, sql: "SELECT snapshot FROM applications WHERE id = ?", arguments: [applicationID]).map(StoredSnapshot.decode)
         }
     }
 
@@ -138,12 +136,13 @@ extension AssistanceStore {
                 sql:
                     """
                     UPDATE applications SET state = ?, accepted_on = ?, decided_on = ?, record = ?, snapshot = COALESCE(?, snapshot),
-                      start_month = COALESCE(?, start_month), next_review_due = COALESCE(?, next_review_due), updated_at = ? WHERE id = ?
+                      start_month = COALESCE(?, start_month), next_review_due = COALESCE(?, next_review_due),
+                      review_scheduled_due = COALESCE(?, review_scheduled_due), updated_at = ? WHERE id = ?
                     """,
                 arguments: [
                     application.state.rawValue, application.acceptedOn?.description, application.decidedOn?.description, try Self.encode(application),
-                    try outcome.snapshot.map { try Self.encode($0) }, (application.startMonth ?? outcome.snapshot?.effectiveFrom)?.description,
-                    outcome.reviewDue?.description, Self.timestamp(now), id,
+                    try outcome.snapshot.map { try StoredSnapshot.encode($0) }, (application.startMonth ?? outcome.snapshot?.effectiveFrom)?.description,
+                    outcome.reviewDue?.description, outcome.reviewDue?.description, Self.timestamp(now), id,
                 ])
             let detail = "→ \(application.state.rawValue)" + (outcome.detail.isEmpty ? "" : "; \(outcome.detail)")
             try Audit.record(db, by: actor, action: outcome.step.action, entity: "application", entityID: id, reason: reason, detail: detail, at: now)
@@ -254,8 +253,8 @@ extension AssistanceStore {
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO applications (id, seq, household_id, division, program, state, applied_on, accepted_on, decided_on, record, snapshot,
-                      start_month, next_review_due, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      start_month, next_review_due, review_scheduled_due, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             var ids: [String] = []
             for (application, snapshot, reviewDue) in cases {
@@ -267,7 +266,7 @@ extension AssistanceStore {
                 try insert.execute(arguments: [
                     stored.id, seq, stored.householdID, stored.division.description, stored.program.rawValue, stored.state.rawValue,
                     stored.appliedOn.description, stored.acceptedOn?.description, stored.decidedOn?.description, try Self.encode(stored),
-                    try Self.encode(snapshot), start.description, reviewDue?.description, Self.timestamp(now),
+                    try StoredSnapshot.encode(snapshot), start.description, reviewDue?.description, reviewDue?.description, Self.timestamp(now),
                 ])
                 ids.append(stored.id)
                 seq += 1

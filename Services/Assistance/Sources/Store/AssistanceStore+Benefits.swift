@@ -15,25 +15,25 @@ extension AssistanceStore {
     }
 
     /// One case's timeline: the decision's snapshot and the changes not retracted, oldest first.
-    /// Snapshots stay JSON text until a month needs one decoded (`snapshot(for:)`): a payment run
-    /// carries most cases forward without decoding them.
+    /// Snapshots stay stored bytes (`StoredSnapshot`) until a month needs one decoded
+    /// (`snapshot(for:)`): a payment run carries most cases forward without decoding them.
     struct BenefitTimeline: Sendable {
         struct Change: Sendable {
             var from: BenefitMonth
             var kind: BenefitChangeKind
             var id: Int64
-            var snapshot: String?
+            var snapshot: Data?
         }
 
         var applicationID: String
         var householdID: String
         var startMonth: BenefitMonth
-        var decision: String
+        var decision: Data
         var changes: [Change]
 
         /// The snapshot paying `month` — a version key ("d" the decision's, "c<id>" a change's) and
-        /// its JSON — or nil when the case is stopped by then (or not started).
-        func basis(for month: BenefitMonth) -> (version: String, text: String)? {
+        /// its stored bytes — or nil when the case is stopped by then (or not started).
+        func basis(for month: BenefitMonth) -> (version: String, stored: Data)? {
             guard month >= startMonth else { return nil }
             // A stop is final (until retracted): a change dated later, made before the stop was
             // known, does not resume the payments.
@@ -44,7 +44,7 @@ extension AssistanceStore {
 
         /// The snapshot that pays `month`, decoded, or nil when the case is stopped by then (or not started).
         func snapshot(for month: BenefitMonth) throws -> DecisionSnapshot? {
-            try basis(for: month).map { try decode(DecisionSnapshot.self, $0.text) }
+            try basis(for: month).map { try StoredSnapshot.decode($0.stored) }
         }
     }
 
@@ -77,9 +77,9 @@ extension AssistanceStore {
 
     /// The timelines of approved cases, keyed by application id. `scope` restricts the
     /// applications ("division = ? AND program = ?"); only changes effective by `through` count.
-    /// With `textsUnlessPaid` set, a decision's JSON is read only for cases without a line for
-    /// that month (the rest read "", as changes always do): `snapshotText` reads the one a basis
-    /// names when it is needed after all.
+    /// With `textsUnlessPaid` set, a decision's snapshot is read only for cases without a line for
+    /// that month (the rest read empty, as changes always do): `storedSnapshot` reads the one a
+    /// basis names when it is needed after all.
     static func timelines(
         _ db: Database, where scope: String, _ arguments: StatementArguments, through: BenefitMonth, textsUnlessPaid: BenefitMonth? = nil
     ) throws -> [String: BenefitTimeline] {
@@ -97,8 +97,8 @@ extension AssistanceStore {
             arguments: StatementArguments(textsUnlessPaid.map { [$0.description] } ?? []) + arguments)
         while let row = try rows.next() {
             let id: String = row[0]
-            guard let start = month(row[1]), let text: String = row[2] else { continue }
-            timelines[id] = BenefitTimeline(applicationID: id, householdID: row[3], startMonth: start, decision: text, changes: [])
+            guard let start = month(row[1]), let stored: Data = row[2] else { continue }
+            timelines[id] = BenefitTimeline(applicationID: id, householdID: row[3], startMonth: start, decision: stored, changes: [])
         }
         let changes = try Row.fetchCursor(
             db,
@@ -117,18 +117,20 @@ extension AssistanceStore {
         return timelines
     }
 
-    /// The JSON of the snapshot a basis version names ("d": the decision's, "c<id>": a change's).
-    static func snapshotText(_ db: Database, applicationID: String, version: String, known: String? = nil) throws -> String {
-        let text: String?
+    /// The stored snapshot a basis version names ("d": the decision's, "c<id>": a change's).
+    static func storedSnapshot(_ db: Database, applicationID: String, version: String, known: Data? = nil) throws -> Data {
+        let stored: Data?
         if let known, !known.isEmpty { return known }
         if version == "d" {
-            text = try String.fetchOne(db.cachedStatement(sql: "SELECT snapshot FROM applications WHERE id = ?"), arguments: [applicationID])
+            stored = try Data.fetchOne(db.cachedStatement(sql: "SELECT snapshot FROM applications WHERE id = ?"), arguments: [applicationID])
         } else {
-            text = try String.fetchOne(
+            stored = try Data.fetchOne(
                 db.cachedStatement(sql: "SELECT snapshot FROM benefit_changes WHERE id = ?"), arguments: [Int64(version.dropFirst()) ?? 0])
         }
-        guard let text else { throw DomainError.failedPrecondition("case \(applicationID): its snapshot \(version) is missing", reason: "NO_SNAPSHOT") }
-        return text
+        guard let stored else {
+            throw DomainError.failedPrecondition("case \(applicationID): its snapshot \(version) is missing", reason: "NO_SNAPSHOT")
+        }
+        return stored
     }
 
     /// One approved case's timeline (nil for a case not approved).
@@ -146,6 +148,8 @@ extension AssistanceStore {
                 INSERT INTO benefit_changes (application_id, effective_from, kind, snapshot, amount_fen, reason, source, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [applicationID, from.description, kind.rawValue, try snapshot.map { try encode($0) }, amount.fen, reason, source, timestamp(now)])
+            arguments: [
+                applicationID, from.description, kind.rawValue, try snapshot.map { try StoredSnapshot.encode($0) }, amount.fen, reason, source, timestamp(now),
+            ])
     }
 }

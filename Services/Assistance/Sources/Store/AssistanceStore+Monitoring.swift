@@ -65,16 +65,34 @@ extension AssistanceStore {
             var alertID: String?
             switch action {
             case .raise(let assessment):
-                if let householdID = try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT household_id FROM household_members WHERE resident_id = ?"), arguments: [event.residentID.description])
-                {
+                if let householdID = try Self.householdOf(db, event.residentID) {
                     alertID = try Self.raise(db, event: event, assessment: assessment, householdID: householdID, receivedOn: receivedOn, by: actor, now: now)
                 }
             case .reassess(let original, let assessment):
+                // The correction may name another person: matched again, as a notification would be.
+                let householdID = try Self.householdOf(db, event.residentID)
                 alertID = try Self.originalAlert(db, department: event.department, eventID: original)
                 if let id = alertID {
                     try Self.reverseEffects(db, alertID: id, now: now)
-                    try Self.reassess(db, alertID: id, event: event, assessment: assessment, receivedOn: receivedOn, by: actor, now: now)
+                    if let householdID {
+                        try Self.reassess(
+                            db, alertID: id, event: event, assessment: assessment, householdID: householdID, receivedOn: receivedOn, by: actor, now: now)
+                    } else {
+                        // Corrected to someone not assisted here: the alert concerns nobody any more.
+                        try db.execute(
+                            sql: "UPDATE alerts SET kind = 'correction', resident_id = ?, status = 'retracted', retracted_on = ? WHERE id = ?",
+                            arguments: [event.residentID.description, receivedOn.description, id])
+                        try Audit.record(
+                            db, by: actor, action: "retract", entity: "alert", entityID: id,
+                            detail: "corrected by \(event.eventID) to a person not assisted here", at: now)
+                    }
+                } else if let householdID {
+                    // The event first matched nobody; corrected, it does: raised now, and found
+                    // through the first event by a later correction or retraction naming that one.
+                    let id = try Self.raise(db, event: event, assessment: assessment, householdID: householdID, receivedOn: receivedOn, by: actor, now: now)
+                    try db.execute(
+                        sql: "UPDATE person_events SET alert_id = ? WHERE department = ? AND event_id = ?", arguments: [id, event.department, original])
+                    alertID = id
                 }
             case .retract(let original):
                 alertID = try Self.originalAlert(db, department: event.department, eventID: original)
@@ -97,6 +115,12 @@ extension AssistanceStore {
             ])
             return EventReceipt(eventID: event.eventID, receivedAt: receivedAt, duplicate: false, alertID: alertID)
         }
+    }
+
+    /// The household the person is a member of, if any (one person, one household).
+    static func householdOf(_ db: Database, _ person: ResidentID) throws -> String? {
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT household_id FROM household_members WHERE resident_id = ?"), arguments: [person.description])
     }
 
     /// The alert raised for this department's event `eventID`, following corrections; a
@@ -136,20 +160,23 @@ extension AssistanceStore {
     }
 
     static func reassess(
-        _ db: Database, alertID: String, event: PersonEvent, assessment: AlertAssessment, receivedOn: CivilDate, by actor: AuditActor, now: Date
+        _ db: Database, alertID: String, event: PersonEvent, assessment: AlertAssessment, householdID: String, receivedOn: CivilDate, by actor: AuditActor,
+        now: Date
     ) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT department, event_id, household_id FROM alerts WHERE id = ?", arguments: [alertID]) else { return }
+        guard let row = try Row.fetchOne(db, sql: "SELECT department, event_id FROM alerts WHERE id = ?", arguments: [alertID]) else { return }
+        let division = try String.fetchOne(db.cachedStatement(sql: "SELECT division FROM households WHERE id = ?"), arguments: [householdID]) ?? ""
         try db.execute(
             sql: """
-                UPDATE alerts SET type = ?, kind = 'correction', severity = ?, suggestion = ?, reason = ?, resident_id = ?, occurred_on = ?,
-                  amount_fen = ?, check_due = ?, status = 'open', handled_on = NULL, handled_by = NULL, outcome = '', retracted_on = NULL WHERE id = ?
+                UPDATE alerts SET type = ?, kind = 'correction', severity = ?, suggestion = ?, reason = ?, household_id = ?, division = ?, resident_id = ?,
+                  occurred_on = ?, amount_fen = ?, check_due = ?, status = 'open', handled_on = NULL, handled_by = NULL, outcome = '', retracted_on = NULL
+                WHERE id = ?
                 """,
             arguments: [
-                event.type.rawValue, assessment.severity.rawValue, assessment.suggestion.rawValue, assessment.reason, event.residentID.description,
-                event.occurredOn.description, event.amount.fen, assessment.checkDue.description, alertID,
+                event.type.rawValue, assessment.severity.rawValue, assessment.suggestion.rawValue, assessment.reason, householdID, division,
+                event.residentID.description, event.occurredOn.description, event.amount.fen, assessment.checkDue.description, alertID,
             ])
         let source = "event:\(row["department"] as String)/\(row["event_id"] as String)"
-        let done = try applyEffects(db, alertID: alertID, source: source, event: event, assessment: assessment, householdID: row["household_id"], now: now)
+        let done = try applyEffects(db, alertID: alertID, source: source, event: event, assessment: assessment, householdID: householdID, now: now)
         try db.execute(sql: "UPDATE alerts SET effects = ?, moved_reviews = ? WHERE id = ?", arguments: [done.effects, done.moved, alertID])
         try Audit.record(
             db, by: actor, action: "reassess", entity: "alert", entityID: alertID,
@@ -158,15 +185,20 @@ extension AssistanceStore {
 
     /// What the service does by itself for an alert (answered for the alert's `effects` and
     /// `moved_reviews`): a death is recorded in the registry and
-    /// stops or recomputes the household's cases from the month after; an event suggesting a
-    /// review brings the cases' next review forward to the check deadline.
+    /// stops or recomputes the household's cases from the month after (`moved_reviews` keeps the
+    /// review a stop removed); an event suggesting a review brings the cases' next review forward
+    /// to the check deadline (an advance in `review_advances`).
     static func applyEffects(
         _ db: Database, alertID: String, source: String, event: PersonEvent, assessment: AlertAssessment, householdID: String, now: Date
     ) throws -> (effects: String, moved: String) {
         var effects: [String] = []
         var moved: [String: String] = [:]
         let cases = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT id, program, next_review_due FROM applications WHERE household_id = ? AND state = 'approved'"),
+            db.cachedStatement(
+                sql: """
+                    SELECT id, program, next_review_due, COALESCE(review_scheduled_due, next_review_due) AS scheduled FROM applications
+                    WHERE household_id = ? AND state = 'approved'
+                    """),
             arguments: [householdID])
         switch assessment.suggestion {
         case .stopBenefit where event.type == .death:
@@ -206,7 +238,7 @@ extension AssistanceStore {
                     effects.append("\(id) recomputed from \(stop.stopMonth)")
                     // Changes dated later were made without the death: each gets a copy with it.
                     for later in timeline.changes where later.kind == .adjust && later.from > stop.stopMonth {
-                        guard let text = later.snapshot, var copy = try? decode(DecisionSnapshot.self, text),
+                        guard let stored = later.snapshot, var copy = try? StoredSnapshot.decode(stored),
                             let j = copy.household.members.firstIndex(where: { $0.residentID == event.residentID })
                         else { continue }
                         copy.household.members[j].deceasedOn = event.occurredOn
@@ -219,14 +251,14 @@ extension AssistanceStore {
         case .review:
             for row in cases where (row["program"] as String) != Program.temporary.rawValue {
                 let id: String = row["id"]
-                let current: String? = row["next_review_due"]
                 // A case without a next review (stopped) is not brought back to the due list.
-                if current.flatMap(CivilDate.init).map({ $0 > assessment.checkDue }) ?? false {
-                    moved[id] = current ?? ""
-                    try db.cachedStatement(sql: "UPDATE applications SET next_review_due = ?, review_alert_id = ? WHERE id = ?").execute(
-                        arguments: [assessment.checkDue.description, alertID, id])
-                    effects.append("\(id) review due \(assessment.checkDue)")
-                }
+                guard (row["next_review_due"] as String?) != nil, let scheduled = (row["scheduled"] as String?).flatMap(CivilDate.init),
+                    assessment.checkDue < scheduled
+                else { continue }
+                try db.cachedStatement(sql: "INSERT OR REPLACE INTO review_advances (application_id, alert_id, due) VALUES (?, ?, ?)").execute(
+                    arguments: [id, alertID, assessment.checkDue.description])
+                try refreshReviewDue(db, applicationID: id)
+                effects.append("\(id) review due \(assessment.checkDue)")
             }
         default:
             break
@@ -255,13 +287,40 @@ extension AssistanceStore {
                     sql: "UPDATE households SET record = ?, updated_at = ? WHERE id = ?", arguments: [try encode(household), timestamp(now), household.id])
             }
         }
+        // Reviews a death stopped come back; the advances this alert made go, the others stand.
         let moved = try decode([String: String].self, row["moved_reviews"])
         for (applicationID, previous) in moved {
             try db.execute(
-                sql: "UPDATE applications SET next_review_due = ?, review_alert_id = NULL WHERE id = ? AND review_alert_id = ?",
+                sql: """
+                    UPDATE applications SET next_review_due = COALESCE(review_scheduled_due, ?), review_alert_id = NULL
+                    WHERE id = ? AND review_alert_id = ? AND next_review_due IS NULL
+                    """,
                 arguments: [previous.isEmpty ? nil : previous, applicationID, alertID])
         }
+        let advanced = try String.fetchAll(db, sql: "SELECT application_id FROM review_advances WHERE alert_id = ?", arguments: [alertID])
+        try db.execute(sql: "DELETE FROM review_advances WHERE alert_id = ?", arguments: [alertID])
+        for applicationID in Set(advanced).union(moved.keys).sorted() {
+            try refreshReviewDue(db, applicationID: applicationID)
+        }
         try db.execute(sql: "UPDATE alerts SET effects = '', moved_reviews = '{}' WHERE id = ?", arguments: [alertID])
+    }
+
+    /// A case's next review: the earliest of its schedule and the advances of the alerts in force,
+    /// held by the alert with the earliest (`review_alert_id`). A stopped case (no next review)
+    /// stays without one.
+    static func refreshReviewDue(_ db: Database, applicationID id: String) throws {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT review_scheduled_due, next_review_due FROM applications WHERE id = ?"), arguments: [id]),
+            let current = (row[1] as String?).flatMap(CivilDate.init)
+        else { return }
+        let scheduled = (row[0] as String?).flatMap(CivilDate.init) ?? current
+        let earliest = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT due, alert_id FROM review_advances WHERE application_id = ? ORDER BY due, alert_id LIMIT 1"), arguments: [id])
+        let advance = earliest.flatMap { r in CivilDate(r[0] as String).map { (due: $0, alert: r[1] as String) } }.flatMap { $0.due < scheduled ? $0 : nil }
+        try db.cachedStatement(sql: "UPDATE applications SET next_review_due = ?, review_alert_id = ? WHERE id = ?").execute(arguments: [
+            (advance?.due ?? scheduled).description, advance?.alert, id,
+        ])
     }
 
     public func alerts(_ filter: AlertFilter, status: AlertCheckStatus?, on day: CivilDate, pageSize: Int, pageToken: String) async throws -> Page<StoredAlert>

@@ -126,8 +126,9 @@ extension AssistanceStore {
                                 standardVersionID: standard.id, area: carried.area, persons: carried.persons, basis: basisKey))
                     } else {
                         computed.append(nil)
-                        let text = try Self.snapshotText(db, applicationID: key.caseID, version: basis.version, known: basis.text)
-                        work.append(Work(index: computed.count - 1, key: key, householdID: timeline.householdID, text: text, living: living, basis: basisKey))
+                        let stored = try Self.storedSnapshot(db, applicationID: key.caseID, version: basis.version, known: basis.stored)
+                        work.append(
+                            Work(index: computed.count - 1, key: key, householdID: timeline.householdID, stored: stored, living: living, basis: basisKey))
                     }
                 }
             }
@@ -136,12 +137,11 @@ extension AssistanceStore {
             let slots = Slots<Result<Computed, DomainError>>(count: items.count)
             let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, items.count / 500))
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let decoder = JSONDecoder()
                 var i = chunk
                 while i < items.count {
                     let item = items[i]
                     do {
-                        let snapshot = try decoder.decode(DecisionSnapshot.self, from: Data(item.text.utf8))
+                        let snapshot = try StoredSnapshot.decode(item.stored)
                         let result = try compute(snapshot, item.key.forMonth, standards, item.living)
                         // A death on or after the month's 1st changes a later month's count: such a
                         // line is not carried forward.
@@ -269,12 +269,12 @@ extension AssistanceStore {
         var standardVersionID: String
     }
 
-    /// A case's month to compute (its snapshot still JSON).
+    /// A case's month to compute (its snapshot still stored bytes).
     struct Work: Sendable {
         var index: Int
         var key: PaymentKey
         var householdID: String
-        var text: String
+        var stored: Data
         var living: Bool
         var basis: String
     }

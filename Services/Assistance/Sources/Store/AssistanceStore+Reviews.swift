@@ -34,9 +34,10 @@ extension AssistanceStore {
     public struct ReviewInputs: Sendable {
         public var application: ApplicationCase
         public var household: Household
-        /// The snapshot paying the month of the review (nil: stopped).
+        /// The snapshot paying the month the review changes, `effectiveMonth` (nil: stopped).
         public var current: DecisionSnapshot?
-        public var currentAmount: Fen
+        /// The month the review changes (the month after it, or the case's first month).
+        public var effectiveMonth: BenefitMonth
         public var standards: StandardTable
         public var inMinimumLivingFamily: Bool
         public var dueOn: CivilDate?
@@ -102,17 +103,16 @@ extension AssistanceStore {
             }
             // Stopped by the month the review would change: a review does not resume a stopped case.
             let effectiveMonth = ReviewDecision.effectiveMonth(reviewedOn: day)
-            let current = try timeline.snapshot(for: max(month, timeline.startMonth))
-            guard current != nil, try timeline.snapshot(for: max(effectiveMonth, timeline.startMonth)) != nil else {
+            guard try timeline.snapshot(for: max(month, timeline.startMonth)) != nil,
+                let current = try timeline.snapshot(for: max(effectiveMonth, timeline.startMonth))
+            else {
                 throw DomainError.failedPrecondition("case \(id) is stopped", reason: "STOPPED")
             }
-            let lastPaid = try Int.fetchOne(
-                db, sql: "SELECT amount_fen FROM payment_lines WHERE case_id = ? AND state <> 'reissued' ORDER BY for_month DESC LIMIT 1", arguments: [id])
             let living = try Self.inMinimumLivingFamily(db, householdID: household.id)
             let due = try String.fetchOne(db, sql: "SELECT next_review_due FROM applications WHERE id = ?", arguments: [id]).flatMap(CivilDate.init)
             let record = try decide(
                 ReviewInputs(
-                    application: application, household: household, current: current, currentAmount: lastPaid.map(Fen.init) ?? application.amount,
+                    application: application, household: household, current: current, effectiveMonth: max(effectiveMonth, timeline.startMonth),
                     standards: try StandardTable(versions: Self.standardVersions(db)), inMinimumLivingFamily: living, dueOn: due))
             let decision = record.decision
             let effective = ReviewDecision.effectiveMonth(reviewedOn: day)
@@ -140,8 +140,11 @@ extension AssistanceStore {
                     decision.reason, decision.currentAmount.fen, decision.newAmount.fen, effective.description, reviewer, record.formula,
                     record.nextDue?.description,
                 ])
+            // A review answers the alerts that brought it forward: the schedule starts again from it.
             try db.execute(
-                sql: "UPDATE applications SET next_review_due = ?, review_alert_id = NULL WHERE id = ?", arguments: [record.nextDue?.description, id])
+                sql: "UPDATE applications SET next_review_due = ?, review_scheduled_due = ?, review_alert_id = NULL WHERE id = ?",
+                arguments: [record.nextDue?.description, record.nextDue?.description, id])
+            try db.execute(sql: "DELETE FROM review_advances WHERE application_id = ?", arguments: [id])
             try Audit.record(
                 db, by: actor, action: "review", entity: "application", entityID: id, reason: decision.reason,
                 detail: "\(reviewID) \(decision.outcome.rawValue): \(decision.currentAmount.fen) → \(decision.newAmount.fen) fen from \(effective)", at: now)

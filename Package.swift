@@ -141,6 +141,7 @@ let package = Package(
             // Tests
             .testTarget(name: "DomainTests", dependencies: ["CivicDomain"], path: "Tests/DomainTests"),
             .testTarget(name: "AssistanceTests", dependencies: ["AssistanceDomain", "CivicDomain"], path: "Tests/AssistanceTests"),
+            .testTarget(name: "EldercareTests", dependencies: ["EldercareDomain", "CivicDomain"], path: "Tests/EldercareTests"),
             .testTarget(
                 name: "ServiceKitTests", dependencies: ["CivicServiceKit", "CivicDomain", "CivicRPC", "CivicStorage", grdb, log], path: "Tests/ServiceKitTests"),
             .testTarget(

@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "CivicServiceKit",
             dependencies: nio + [
-                "CivicCatalog", "CivicDomain", "CivicRPC", "CivicProtos", "CivicProtoServices", "CivicStorage", log, argumentParser,
+                "CivicCatalog", "CivicDomain", "CivicRPC", "CivicProtos", "CivicProtoServices", "CivicStorage", protobuf, log, argumentParser,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared/ServiceKit"
@@ -159,7 +159,8 @@ let package = Package(
                 name: "IntegrationTests",
                 dependencies: nio + [
                     "GatewayService", "ProposalsService", "AssistanceService", "EldercareService", "OrganizationsService",
-                    "EnforcementService", "ProposalsDomain", "CivicCatalog", "CivicDomain", "CivicServiceKit", "CivicRPC", "CivicProtos", "CivicProtoServices",
+                    "EnforcementService", "ProposalsDomain", "AssistanceDomain", "EldercareDomain", "CivicCatalog", "CivicDomain", "CivicServiceKit",
+                    "CivicRPC", "CivicProtos", "CivicProtoServices",
                     protobuf,
                 ],
                 path: "Tests/IntegrationTests"

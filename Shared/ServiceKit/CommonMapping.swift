@@ -1,3 +1,4 @@
+import CivicDomain
 import CivicProtos
 import CivicStorage
 
@@ -23,5 +24,17 @@ extension Civic_Common_V1_PageInfo {
         self.init()
         nextPageToken = page.nextPageToken
         totalCount = Int64(page.totalCount)
+    }
+}
+
+extension Civic_Common_V1_ImportProblem {
+    /// A problem of an imported file whose field names its line ("line 7: beds"); line 0 for the file as a whole.
+    public init(_ problem: FieldProblem) {
+        self.init()
+        let digits = problem.field.hasPrefix("line ") ? problem.field.dropFirst(5).prefix { $0.isNumber } : ""
+        line = Int32(digits) ?? 0
+        field = problem.field
+        reason = problem.reason
+        description_p = problem.description
     }
 }

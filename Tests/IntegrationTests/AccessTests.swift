@@ -111,6 +111,16 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.assistance.v1.AssistanceService/ListAlerts": [.admin, .assistanceStaff, .leader],
     "/civic.assistance.v1.AssistanceService/GetReport": [.admin, .assistanceStaff, .leader],
     "/civic.assistance.v1.AssistanceService/ReportPersonEvent": [.admin, .department],
+    "/civic.eldercare.v1.EldercareService/LoadDivisions": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/ListDivisions": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/RegisterInstitution": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/UpdateInstitution": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/GetInstitution": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/ListInstitutions": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/ChangeInstitutionStatus": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/ChangeOperator": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/ImportInstitutions": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/GetHistory": [.admin, .eldercareStaff, .leader],
 ]
 
 @Suite("Access control", .serialized)

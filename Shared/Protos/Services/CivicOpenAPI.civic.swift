@@ -2121,6 +2121,27 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.common.v1.ImportProblem" : {
+        "description" : "One problem of an imported file (CSV), by line: what a dry run answers (a real import answers INVALID_ARGUMENT with the same problems and stores nothing).",
+        "properties" : {
+          "description" : {
+            "type" : "string"
+          },
+          "field" : {
+            "description" : "\"line 7: beds\", or \"content\" for the whole file.",
+            "type" : "string"
+          },
+          "line" : {
+            "description" : "1-based line of the file; 0 for the file as a whole.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "reason" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.common.v1.PageInfo" : {
         "properties" : {
           "nextPageToken" : {
@@ -2144,6 +2165,489 @@ public enum CivicOpenAPI {
             "type" : "integer"
           },
           "pageToken" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ChangeInstitutionStatusRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "description" : "The day it took effect; today when empty.",
+            "type" : "string"
+          },
+          "reason" : {
+            "type" : "string"
+          },
+          "status" : {
+            "enum" : [
+              "INSTITUTION_STATUS_UNSPECIFIED",
+              "OPERATING",
+              "SUSPENDED",
+              "CLOSING",
+              "CLOSED"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ChangeOperatorRequest" : {
+        "properties" : {
+          "chain" : {
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "description" : "The new operator's first day; today when empty.",
+            "type" : "string"
+          },
+          "operatorCreditCode" : {
+            "type" : "string"
+          },
+          "operatorName" : {
+            "type" : "string"
+          },
+          "reason" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.Division" : {
+        "properties" : {
+          "code" : {
+            "description" : "9 digits for a street or township, 12 for a community or village.",
+            "type" : "string"
+          },
+          "county" : {
+            "description" : "Answered: the county it lies in.",
+            "type" : "string"
+          },
+          "level" : {
+            "enum" : [
+              "DIVISION_LEVEL_UNSPECIFIED",
+              "STREET",
+              "TOWNSHIP",
+              "COMMUNITY",
+              "VILLAGE"
+            ],
+            "type" : "string"
+          },
+          "name" : {
+            "type" : "string"
+          },
+          "parent" : {
+            "description" : "A street's or township's county (6 digits); a community's or village's street or township (9).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.GetHistoryRequest" : {
+        "properties" : {
+          "entity" : {
+            "description" : "\"institution\".",
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.GetHistoryResponse" : {
+        "properties" : {
+          "entries" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.common.v1.AuditEntry"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.GetInstitutionRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ImportInstitutionsRequest" : {
+        "properties" : {
+          "csv" : {
+            "description" : "Header row of column names (docs/ELDERCARE.md §4); at most 10,000 rows and 8 MiB.",
+            "type" : "string"
+          },
+          "dryRun" : {
+            "description" : "Check only: report the problems, store nothing.",
+            "type" : "boolean"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ImportInstitutionsResponse" : {
+        "properties" : {
+          "institutionIds" : {
+            "description" : "The ids given, in the file's order.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "institutions" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "problems" : {
+            "description" : "Empty unless dry_run found problems (otherwise problems are INVALID_ARGUMENT).",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.common.v1.ImportProblem"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.Institution" : {
+        "properties" : {
+          "address" : {
+            "type" : "string"
+          },
+          "beds" : {
+            "description" : "At least 10 (CIVIC_ELDERCARE_MINIMUM_BEDS) unless closed: smaller places are community facilities.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "chain" : {
+            "description" : "连锁品牌.",
+            "type" : "string"
+          },
+          "community" : {
+            "description" : "12 digits, within the street.",
+            "type" : "string"
+          },
+          "county" : {
+            "type" : "string"
+          },
+          "creditCode" : {
+            "description" : "统一社会信用代码 (18 characters, checked; answered upper-case).",
+            "type" : "string"
+          },
+          "filedOn" : {
+            "description" : "备案 with the county 民政; empty until filed.",
+            "type" : "string"
+          },
+          "fireSafety" : {
+            "enum" : [
+              "FIRE_SAFETY_STATUS_UNSPECIFIED",
+              "NOT_ASSESSED",
+              "PASSED",
+              "RECTIFYING",
+              "FAILED"
+            ],
+            "type" : "string"
+          },
+          "grade" : {
+            "description" : "GB/T 37276 grade 1–5; 0 for none.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "gradeValidUntil" : {
+            "type" : "string"
+          },
+          "id" : {
+            "description" : "Answered: \"I000001\". Ignored on registration.",
+            "type" : "string"
+          },
+          "insurance" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.LiabilityInsurance"
+          },
+          "medicalCare" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.MedicalCareAgreement"
+          },
+          "name" : {
+            "type" : "string"
+          },
+          "nature" : {
+            "enum" : [
+              "PROFIT_NATURE_UNSPECIFIED",
+              "NON_PROFIT",
+              "FOR_PROFIT"
+            ],
+            "type" : "string"
+          },
+          "nursingBeds" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "openedOn" : {
+            "type" : "string"
+          },
+          "operatorCreditCode" : {
+            "type" : "string"
+          },
+          "operatorHistory" : {
+            "description" : "Answered: the operators in date order, the current one last.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.OperatorPeriod"
+            },
+            "type" : "array"
+          },
+          "operatorName" : {
+            "description" : "The current operator; required for 公建民营. Changed by ChangeOperator only.",
+            "type" : "string"
+          },
+          "ownership" : {
+            "enum" : [
+              "OWNERSHIP_UNSPECIFIED",
+              "PUBLIC_RUN",
+              "PUBLIC_BUILT_PRIVATELY_RUN",
+              "PRIVATELY_RUN"
+            ],
+            "type" : "string"
+          },
+          "residents" : {
+            "description" : "在住老人数.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "status" : {
+            "description" : "Changed by ChangeInstitutionStatus only; OPERATING at registration unless given.",
+            "enum" : [
+              "INSTITUTION_STATUS_UNSPECIFIED",
+              "OPERATING",
+              "SUSPENDED",
+              "CLOSING",
+              "CLOSED"
+            ],
+            "type" : "string"
+          },
+          "street" : {
+            "description" : "9 digits.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.InstitutionResponse" : {
+        "properties" : {
+          "institution" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.Institution"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.LiabilityInsurance" : {
+        "description" : "责任保险.",
+        "properties" : {
+          "insurer" : {
+            "type" : "string"
+          },
+          "policyNumber" : {
+            "type" : "string"
+          },
+          "validFrom" : {
+            "type" : "string"
+          },
+          "validUntil" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListDivisionsRequest" : {
+        "properties" : {
+          "level" : {
+            "enum" : [
+              "DIVISION_LEVEL_UNSPECIFIED",
+              "STREET",
+              "TOWNSHIP",
+              "COMMUNITY",
+              "VILLAGE"
+            ],
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "within" : {
+            "description" : "A county, street or township code: the divisions in it. Empty: the key's division (all for none).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListDivisionsResponse" : {
+        "properties" : {
+          "divisions" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.Division"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListInstitutionsRequest" : {
+        "properties" : {
+          "nameContains" : {
+            "description" : "Part of the name.",
+            "type" : "string"
+          },
+          "ownership" : {
+            "enum" : [
+              "OWNERSHIP_UNSPECIFIED",
+              "PUBLIC_RUN",
+              "PUBLIC_BUILT_PRIVATELY_RUN",
+              "PRIVATELY_RUN"
+            ],
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "status" : {
+            "enum" : [
+              "INSTITUTION_STATUS_UNSPECIFIED",
+              "OPERATING",
+              "SUSPENDED",
+              "CLOSING",
+              "CLOSED"
+            ],
+            "type" : "string"
+          },
+          "within" : {
+            "description" : "A county, street or community code: the institutions in it. Empty: the key's division.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListInstitutionsResponse" : {
+        "properties" : {
+          "institutions" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.Institution"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.LoadDivisionsRequest" : {
+        "properties" : {
+          "divisions" : {
+            "description" : "The whole table of one or more counties: each county named here has its rows replaced.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.Division"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.LoadDivisionsResponse" : {
+        "properties" : {
+          "communities" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "counties" : {
+            "description" : "The counties whose rows were replaced.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "loaded" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "streets" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "townships" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "villages" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.MedicalCareAgreement" : {
+        "description" : "医养结合: the agreement with a medical partner.",
+        "properties" : {
+          "expiresOn" : {
+            "description" : "Empty: open-ended.",
+            "type" : "string"
+          },
+          "partner" : {
+            "type" : "string"
+          },
+          "signedOn" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.OperatorPeriod" : {
+        "description" : "One operator's period (运营方); the current one has no `until`.",
+        "properties" : {
+          "chain" : {
+            "type" : "string"
+          },
+          "from" : {
+            "description" : "Empty when unknown (a record taken over without history).",
+            "type" : "string"
+          },
+          "operatorCreditCode" : {
+            "type" : "string"
+          },
+          "operatorName" : {
+            "type" : "string"
+          },
+          "until" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.RegisterInstitutionRequest" : {
+        "properties" : {
+          "institution" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.Institution"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.UpdateInstitutionRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "institution" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.Institution"
+          },
+          "reason" : {
+            "description" : "Why (audited); required.",
             "type" : "string"
           }
         },
@@ -5156,6 +5660,346 @@ public enum CivicOpenAPI {
         "summary" : "AssistanceService.WithdrawApplication",
         "tags" : [
           "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/ChangeInstitutionStatus" : {
+      "post" : {
+        "operationId" : "EldercareService_ChangeInstitutionStatus",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ChangeInstitutionStatusRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.InstitutionResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "FAILED_PRECONDITION ILLEGAL_TRANSITION for a move the status does not allow, NOT_RESETTLED for closing with residents in.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/ChangeOperator" : {
+      "post" : {
+        "operationId" : "EldercareService_ChangeOperator",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ChangeOperatorRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.InstitutionResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The institution keeps its id, grade and 备案; the outgoing operator's period ends the day before.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/GetHistory" : {
+      "post" : {
+        "operationId" : "EldercareService_GetHistory",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.GetHistoryRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.GetHistoryResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.GetHistory",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/GetInstitution" : {
+      "post" : {
+        "operationId" : "EldercareService_GetInstitution",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.GetInstitutionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.InstitutionResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.GetInstitution",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/ImportInstitutions" : {
+      "post" : {
+        "operationId" : "EldercareService_ImportInstitutions",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ImportInstitutionsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.ImportInstitutionsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "All or nothing: every problem by line.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/ListDivisions" : {
+      "post" : {
+        "operationId" : "EldercareService_ListDivisions",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ListDivisionsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.ListDivisionsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.ListDivisions",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/ListInstitutions" : {
+      "post" : {
+        "operationId" : "EldercareService_ListInstitutions",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ListInstitutionsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.ListInstitutionsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.ListInstitutions",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/LoadDivisions" : {
+      "post" : {
+        "operationId" : "EldercareService_LoadDivisions",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.LoadDivisionsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.LoadDivisionsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Replaces the divisions table of the counties in the request, checked whole: INVALID_ARGUMENT with every problem (\"divisions[3].parent UNKNOWN_PARENT\"), nothing stored.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/RegisterInstitution" : {
+      "post" : {
+        "operationId" : "EldercareService_RegisterInstitution",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.RegisterInstitutionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.InstitutionResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "INVALID_ARGUMENT with every problem; ALREADY_EXISTS for a credit code already registered (naming the institution).",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/UpdateInstitution" : {
+      "post" : {
+        "operationId" : "EldercareService_UpdateInstitution",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.UpdateInstitutionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.InstitutionResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.UpdateInstitution",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
         ]
       }
     },

@@ -9,19 +9,97 @@ public enum Civic_Eldercare_V1_EldercareService {
     public static let name = "civic.eldercare.v1.EldercareService"
 
     public enum Method {
+        public static let loadDivisions = RPCMethod(
+            service: name, name: "LoadDivisions", requestType: Civic_Eldercare_V1_LoadDivisionsRequest.self, responseType: Civic_Eldercare_V1_LoadDivisionsResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let listDivisions = RPCMethod(
+            service: name, name: "ListDivisions", requestType: Civic_Eldercare_V1_ListDivisionsRequest.self, responseType: Civic_Eldercare_V1_ListDivisionsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let registerInstitution = RPCMethod(
+            service: name, name: "RegisterInstitution", requestType: Civic_Eldercare_V1_RegisterInstitutionRequest.self, responseType: Civic_Eldercare_V1_InstitutionResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let updateInstitution = RPCMethod(
+            service: name, name: "UpdateInstitution", requestType: Civic_Eldercare_V1_UpdateInstitutionRequest.self, responseType: Civic_Eldercare_V1_InstitutionResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let getInstitution = RPCMethod(
+            service: name, name: "GetInstitution", requestType: Civic_Eldercare_V1_GetInstitutionRequest.self, responseType: Civic_Eldercare_V1_InstitutionResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let listInstitutions = RPCMethod(
+            service: name, name: "ListInstitutions", requestType: Civic_Eldercare_V1_ListInstitutionsRequest.self, responseType: Civic_Eldercare_V1_ListInstitutionsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let changeInstitutionStatus = RPCMethod(
+            service: name, name: "ChangeInstitutionStatus", requestType: Civic_Eldercare_V1_ChangeInstitutionStatusRequest.self, responseType: Civic_Eldercare_V1_InstitutionResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let changeOperator = RPCMethod(
+            service: name, name: "ChangeOperator", requestType: Civic_Eldercare_V1_ChangeOperatorRequest.self, responseType: Civic_Eldercare_V1_InstitutionResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let importInstitutions = RPCMethod(
+            service: name, name: "ImportInstitutions", requestType: Civic_Eldercare_V1_ImportInstitutionsRequest.self, responseType: Civic_Eldercare_V1_ImportInstitutionsResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let getHistory = RPCMethod(
+            service: name, name: "GetHistory", requestType: Civic_Eldercare_V1_GetHistoryRequest.self, responseType: Civic_Eldercare_V1_GetHistoryResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
     }
 
-    public static let methods: [RPCMethod] = []
+    public static let methods: [RPCMethod] = [Method.loadDivisions, Method.listDivisions, Method.registerInstitution, Method.updateInstitution, Method.getInstitution, Method.listInstitutions, Method.changeInstitutionStatus, Method.changeOperator, Method.importInstitutions, Method.getHistory]
 }
 
 /// What a server of civic.eldercare.v1.EldercareService implements.
 public protocol Civic_Eldercare_V1_EldercareServiceHandler: Sendable {
+    /// Replaces the divisions table of the counties in the request, checked whole: INVALID_ARGUMENT
+    /// with every problem ("divisions[3].parent UNKNOWN_PARENT"), nothing stored.
+    func loadDivisions(_ request: Civic_Eldercare_V1_LoadDivisionsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_LoadDivisionsResponse
+    func listDivisions(_ request: Civic_Eldercare_V1_ListDivisionsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListDivisionsResponse
+    /// INVALID_ARGUMENT with every problem; ALREADY_EXISTS for a credit code already registered
+    /// (naming the institution).
+    func registerInstitution(_ request: Civic_Eldercare_V1_RegisterInstitutionRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InstitutionResponse
+    func updateInstitution(_ request: Civic_Eldercare_V1_UpdateInstitutionRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InstitutionResponse
+    func getInstitution(_ request: Civic_Eldercare_V1_GetInstitutionRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InstitutionResponse
+    func listInstitutions(_ request: Civic_Eldercare_V1_ListInstitutionsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListInstitutionsResponse
+    /// FAILED_PRECONDITION ILLEGAL_TRANSITION for a move the status does not allow, NOT_RESETTLED
+    /// for closing with residents in.
+    func changeInstitutionStatus(_ request: Civic_Eldercare_V1_ChangeInstitutionStatusRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InstitutionResponse
+    /// The institution keeps its id, grade and 备案; the outgoing operator's period ends the day before.
+    func changeOperator(_ request: Civic_Eldercare_V1_ChangeOperatorRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InstitutionResponse
+    /// All or nothing: every problem by line.
+    func importInstitutions(_ request: Civic_Eldercare_V1_ImportInstitutionsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ImportInstitutionsResponse
+    func getHistory(_ request: Civic_Eldercare_V1_GetHistoryRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_GetHistoryResponse
 }
 
 extension Civic_Eldercare_V1_EldercareServiceHandler {
     /// The handlers to register with an `RPCServer`.
     public var rpcHandlers: [RPCHandler] {
         [
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.loadDivisions) { (request: Civic_Eldercare_V1_LoadDivisionsRequest, context: RPCContext) in
+                try await self.loadDivisions(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.listDivisions) { (request: Civic_Eldercare_V1_ListDivisionsRequest, context: RPCContext) in
+                try await self.listDivisions(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.registerInstitution) { (request: Civic_Eldercare_V1_RegisterInstitutionRequest, context: RPCContext) in
+                try await self.registerInstitution(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.updateInstitution) { (request: Civic_Eldercare_V1_UpdateInstitutionRequest, context: RPCContext) in
+                try await self.updateInstitution(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.getInstitution) { (request: Civic_Eldercare_V1_GetInstitutionRequest, context: RPCContext) in
+                try await self.getInstitution(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.listInstitutions) { (request: Civic_Eldercare_V1_ListInstitutionsRequest, context: RPCContext) in
+                try await self.listInstitutions(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.changeInstitutionStatus) { (request: Civic_Eldercare_V1_ChangeInstitutionStatusRequest, context: RPCContext) in
+                try await self.changeInstitutionStatus(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.changeOperator) { (request: Civic_Eldercare_V1_ChangeOperatorRequest, context: RPCContext) in
+                try await self.changeOperator(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.importInstitutions) { (request: Civic_Eldercare_V1_ImportInstitutionsRequest, context: RPCContext) in
+                try await self.importInstitutions(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.getHistory) { (request: Civic_Eldercare_V1_GetHistoryRequest, context: RPCContext) in
+                try await self.getHistory(request, context: context)
+            },
         ]
     }
 }
@@ -32,5 +110,53 @@ public struct Civic_Eldercare_V1_EldercareServiceClient: Sendable {
 
     public init(_ caller: any RPCCaller) {
         self.caller = caller
+    }
+
+    /// Replaces the divisions table of the counties in the request, checked whole: INVALID_ARGUMENT
+    /// with every problem ("divisions[3].parent UNKNOWN_PARENT"), nothing stored.
+    public func loadDivisions(_ request: Civic_Eldercare_V1_LoadDivisionsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_LoadDivisionsResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.loadDivisions, request, options: options)
+    }
+
+    public func listDivisions(_ request: Civic_Eldercare_V1_ListDivisionsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ListDivisionsResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.listDivisions, request, options: options)
+    }
+
+    /// INVALID_ARGUMENT with every problem; ALREADY_EXISTS for a credit code already registered
+    /// (naming the institution).
+    public func registerInstitution(_ request: Civic_Eldercare_V1_RegisterInstitutionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_InstitutionResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.registerInstitution, request, options: options)
+    }
+
+    public func updateInstitution(_ request: Civic_Eldercare_V1_UpdateInstitutionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_InstitutionResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.updateInstitution, request, options: options)
+    }
+
+    public func getInstitution(_ request: Civic_Eldercare_V1_GetInstitutionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_InstitutionResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.getInstitution, request, options: options)
+    }
+
+    public func listInstitutions(_ request: Civic_Eldercare_V1_ListInstitutionsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ListInstitutionsResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.listInstitutions, request, options: options)
+    }
+
+    /// FAILED_PRECONDITION ILLEGAL_TRANSITION for a move the status does not allow, NOT_RESETTLED
+    /// for closing with residents in.
+    public func changeInstitutionStatus(_ request: Civic_Eldercare_V1_ChangeInstitutionStatusRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_InstitutionResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.changeInstitutionStatus, request, options: options)
+    }
+
+    /// The institution keeps its id, grade and 备案; the outgoing operator's period ends the day before.
+    public func changeOperator(_ request: Civic_Eldercare_V1_ChangeOperatorRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_InstitutionResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.changeOperator, request, options: options)
+    }
+
+    /// All or nothing: every problem by line.
+    public func importInstitutions(_ request: Civic_Eldercare_V1_ImportInstitutionsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ImportInstitutionsResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.importInstitutions, request, options: options)
+    }
+
+    public func getHistory(_ request: Civic_Eldercare_V1_GetHistoryRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_GetHistoryResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.getHistory, request, options: options)
     }
 }

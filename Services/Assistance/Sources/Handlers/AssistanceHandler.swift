@@ -29,50 +29,26 @@ public struct AssistanceHandler: Civic_Assistance_V1_AssistanceServiceHandler {
 /// whose subject is the household's case worker).
 struct AssistanceAccess {
     let scope: CallerScope
+    let reach: DivisionReach
     /// The caller's division; nil for all divisions.
-    let division: DivisionCode?
+    var division: DivisionCode? { reach.division }
 
     init(_ context: RPCContext) throws {
         scope = context.scope
-        if let text = scope.division {
-            guard let code = try? DivisionCode(text) else {
-                throw DomainError.permissionDenied("the key's division \(text) is not a division code")
-            }
-            division = code
-        } else {
-            division = nil
-        }
+        reach = try DivisionReach(scope)
     }
 
     /// PERMISSION_DENIED for a record outside the caller's division.
-    func check(_ recordDivision: DivisionCode, _ what: String) throws {
-        if let division, !division.contains(recordDivision) {
-            // The record's own division is not named: it would tell where a person is registered.
-            throw DomainError.permissionDenied("\(what) is outside this key's division \(division)")
-        }
-    }
+    func check(_ recordDivision: DivisionCode, _ what: String) throws { try reach.check(recordDivision, what) }
 
     /// An optional division filter: nil when empty, INVALID_ARGUMENT (field `field`) when malformed.
-    static func division(_ text: String, field: String = "division") throws -> DivisionCode? {
-        guard !text.isEmpty else { return nil }
-        do {
-            return try DivisionCode(text)
-        } catch let error as DomainError {
-            throw DomainError.invalid(error.message, field: field, reason: error.reason)
-        }
-    }
+    static func division(_ text: String, field: String = "division") throws -> DivisionCode? { try DivisionReach.division(text, field: field) }
 
     /// The division a list reaches: the one requested (which must lie within the caller's), or the caller's.
-    func listing(requested text: String, field: String = "division") throws -> DivisionCode? {
-        guard let requested = try Self.division(text, field: field) else { return division }
-        guard let division else { return requested }
-        if division.contains(requested) { return requested }
-        if requested.contains(division) { return division }
-        throw DomainError.permissionDenied("division \(requested) is outside this key's \(division)")
-    }
+    func listing(requested text: String, field: String = "division") throws -> DivisionCode? { try reach.listing(requested: text, field: field) }
 
     /// Whether a record in `recordDivision` is within the caller's reach.
-    func reaches(_ recordDivision: DivisionCode) -> Bool { division.map { $0.contains(recordDivision) } ?? true }
+    func reaches(_ recordDivision: DivisionCode) -> Bool { reach.reaches(recordDivision) }
 
     /// The case worker on the file sees identifiers in full; everyone else masked.
     func view(of household: Household) -> RecordView {

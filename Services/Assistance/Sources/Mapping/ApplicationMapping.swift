@@ -1,6 +1,7 @@
 import AssistanceDomain
 import CivicDomain
 import CivicProtos
+import CivicServiceKit
 
 enum ApplicationInput {
     /// The program's terms from a request's fields.

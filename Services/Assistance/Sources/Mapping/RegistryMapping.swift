@@ -1,6 +1,7 @@
 import AssistanceDomain
 import CivicDomain
 import CivicProtos
+import CivicServiceKit
 
 /// How much of a household's personal data a caller sees: ID numbers and bank accounts in
 /// full only for the case worker on the file; masked for everyone else.

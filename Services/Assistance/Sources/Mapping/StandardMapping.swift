@@ -1,6 +1,7 @@
 import AssistanceDomain
 import CivicDomain
 import CivicProtos
+import CivicServiceKit
 
 enum StandardInput {
     /// The version in a request; problems with the request's field names ("version.minimum_wage_fen").

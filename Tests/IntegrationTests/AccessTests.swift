@@ -121,6 +121,18 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.eldercare.v1.EldercareService/ChangeOperator": [.admin, .eldercareStaff],
     "/civic.eldercare.v1.EldercareService/ImportInstitutions": [.admin, .eldercareStaff],
     "/civic.eldercare.v1.EldercareService/GetHistory": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/RegisterFacility": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/UpdateFacility": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/GetFacility": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/ListFacilities": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/RecordFacilityUsage": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/GetFacilityUsage": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/AdmitResident": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/RecordResidentEvent": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/ListResidents": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/RevealResidentID": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/RecordFiling": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/ListFilings": [.admin, .eldercareStaff, .leader],
 ]
 
 @Suite("Access control", .serialized)

@@ -37,6 +37,9 @@ struct ElderBureau {
 
     static func code(_ first17: String) -> String { first17 + String(UnifiedSocialCreditCode.checkCharacter(for: first17)!) }
 
+    /// A resident ID with its check character.
+    static func residentID(_ first17: String) -> String { first17 + String(ResidentID.checkCharacter(for: first17)!) }
+
     static let yiyang = code("52410502MJ0000011")
     static let beiguan = code("91410502MA0000012")
 

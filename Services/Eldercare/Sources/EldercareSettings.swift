@@ -11,6 +11,10 @@ public struct EldercareSettings: Sendable, CustomStringConvertible {
     public var calendar = CalendarSettings()
     /// CIVIC_ELDERCARE_MINIMUM_BEDS (10): the beds a place needs to count as an institution.
     public var institutions = InstitutionThresholds()
+    /// CIVIC_ELDERCARE_IDLE_PERCENT (30): a facility used below this share of its capacity is idle.
+    public var idle = IdleRule()
+    /// CIVIC_ELDERCARE_FILING_WORKING_DAYS (10): 备案 is due this many working days after the first resident.
+    public var filing = FilingTimeLimits()
 
     public init() {}
 
@@ -21,6 +25,14 @@ public struct EldercareSettings: Sendable, CustomStringConvertible {
             guard (1...500).contains(beds) else { throw RPCError(.invalidArgument, "CIVIC_ELDERCARE_MINIMUM_BEDS=\(beds) is outside 1…500") }
             institutions.minimumBeds = beds
         }
+        if let percent = try env.int("CIVIC_ELDERCARE_IDLE_PERCENT") {
+            guard (1...100).contains(percent) else { throw RPCError(.invalidArgument, "CIVIC_ELDERCARE_IDLE_PERCENT=\(percent) is outside 1…100") }
+            idle.minimumUsagePercent = percent
+        }
+        if let days = try env.int("CIVIC_ELDERCARE_FILING_WORKING_DAYS") {
+            guard (1...60).contains(days) else { throw RPCError(.invalidArgument, "CIVIC_ELDERCARE_FILING_WORKING_DAYS=\(days) is outside 1…60") }
+            filing.filingWorkingDays = days
+        }
     }
 
     /// What an operator should fix, as health checks report it.
@@ -28,5 +40,10 @@ public struct EldercareSettings: Sendable, CustomStringConvertible {
         CalendarWarning.warnings(calendar.calendar, today: today)
     }
 
-    public var description: String { "\(calendar); minimum beds \(institutions.minimumBeds)" }
+    public var description: String {
+        "\(calendar); minimum beds \(institutions.minimumBeds); idle below \(idle.minimumUsagePercent)%; 备案 in \(filing.filingWorkingDays) working days"
+    }
+
+    /// The 备案 clock on the configured calendar.
+    public var filingClock: FilingClock { FilingClock(calendar: calendar.calendar, limits: filing) }
 }

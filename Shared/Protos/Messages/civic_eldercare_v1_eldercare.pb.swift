@@ -281,6 +281,309 @@ public nonisolated enum Civic_Eldercare_V1_InstitutionStatus: SwiftProtobuf.Enum
 
 }
 
+public nonisolated enum Civic_Eldercare_V1_FacilityKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 日间照料中心: covers communities
+  case dayCareCentre // = 1
+
+  /// 街道综合养老服务中心: covers streets
+  case streetCentre // = 2
+
+  /// 乡镇敬老院: covers townships
+  case townshipHome // = 3
+
+  /// 农村互助养老点 (幸福院): covers villages
+  case ruralMutualAidPoint // = 4
+
+  /// 养老服务驿站: covers communities
+  case servicePost // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .dayCareCentre
+    case 2: self = .streetCentre
+    case 3: self = .townshipHome
+    case 4: self = .ruralMutualAidPoint
+    case 5: self = .servicePost
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .dayCareCentre: return 1
+    case .streetCentre: return 2
+    case .townshipHome: return 3
+    case .ruralMutualAidPoint: return 4
+    case .servicePost: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Eldercare_V1_FacilityKind] = [
+    .unspecified,
+    .dayCareCentre,
+    .streetCentre,
+    .townshipHome,
+    .ruralMutualAidPoint,
+    .servicePost,
+  ]
+
+}
+
+public nonisolated enum Civic_Eldercare_V1_CommunityService: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 助餐
+  case meals // = 1
+
+  /// 助洁
+  case cleaning // = 2
+
+  /// 助浴
+  case bathing // = 3
+
+  /// 助医
+  case medical // = 4
+
+  /// 助乐
+  case recreation // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .meals
+    case 2: self = .cleaning
+    case 3: self = .bathing
+    case 4: self = .medical
+    case 5: self = .recreation
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .meals: return 1
+    case .cleaning: return 2
+    case .bathing: return 3
+    case .medical: return 4
+    case .recreation: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Eldercare_V1_CommunityService] = [
+    .unspecified,
+    .meals,
+    .cleaning,
+    .bathing,
+    .medical,
+    .recreation,
+  ]
+
+}
+
+/// 老年人能力等级 (GB/T 42195-2022).
+public nonisolated enum Civic_Eldercare_V1_AbilityLevel: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 能力完好
+  case intact // = 1
+
+  /// 轻度失能
+  case mild // = 2
+
+  /// 中度失能
+  case moderate // = 3
+
+  /// 重度失能
+  case severe // = 4
+
+  /// 完全失能
+  case complete // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .intact
+    case 2: self = .mild
+    case 3: self = .moderate
+    case 4: self = .severe
+    case 5: self = .complete
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .intact: return 1
+    case .mild: return 2
+    case .moderate: return 3
+    case .severe: return 4
+    case .complete: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Eldercare_V1_AbilityLevel] = [
+    .unspecified,
+    .intact,
+    .mild,
+    .moderate,
+    .severe,
+    .complete,
+  ]
+
+}
+
+public nonisolated enum Civic_Eldercare_V1_ResidentEventKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 出院 / 退住 (on)
+  case discharge // = 1
+
+  /// 死亡 (on)
+  case death // = 2
+
+  /// A (re)assessment (ability_level, on)
+  case assess // = 3
+
+  /// The service agreement signed or renewed (agreement)
+  case signAgreement // = 4
+
+  /// Recognised as 特困 (destitute_case_id)
+  case linkDestituteCase // = 5
+
+  /// No longer 特困
+  case unlinkDestituteCase // = 6
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .discharge
+    case 2: self = .death
+    case 3: self = .assess
+    case 4: self = .signAgreement
+    case 5: self = .linkDestituteCase
+    case 6: self = .unlinkDestituteCase
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .discharge: return 1
+    case .death: return 2
+    case .assess: return 3
+    case .signAgreement: return 4
+    case .linkDestituteCase: return 5
+    case .unlinkDestituteCase: return 6
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Eldercare_V1_ResidentEventKind] = [
+    .unspecified,
+    .discharge,
+    .death,
+    .assess,
+    .signAgreement,
+    .linkDestituteCase,
+    .unlinkDestituteCase,
+  ]
+
+}
+
+public nonisolated enum Civic_Eldercare_V1_FilingStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Not filed, due more than 3 working days away
+  case filingOnTime // = 1
+
+  /// Not filed, due within 3 working days
+  case filingDueSoon // = 2
+
+  /// Not filed, past due
+  case filingOverdue // = 3
+  case filed // = 4
+  case filedLate // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .filingOnTime
+    case 2: self = .filingDueSoon
+    case 3: self = .filingOverdue
+    case 4: self = .filed
+    case 5: self = .filedLate
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .filingOnTime: return 1
+    case .filingDueSoon: return 2
+    case .filingOverdue: return 3
+    case .filed: return 4
+    case .filedLate: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Eldercare_V1_FilingStatus] = [
+    .unspecified,
+    .filingOnTime,
+    .filingDueSoon,
+    .filingOverdue,
+    .filed,
+    .filedLate,
+  ]
+
+}
+
 public nonisolated struct Civic_Eldercare_V1_Division: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -838,6 +1141,531 @@ public nonisolated struct Civic_Eldercare_V1_GetHistoryResponse: Sendable {
   public init() {}
 }
 
+public nonisolated struct Civic_Eldercare_V1_Facility: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Answered: "F000001". Ignored on registration.
+  public var id: String = String()
+
+  public var name: String = String()
+
+  public var kind: Civic_Eldercare_V1_FacilityKind = .unspecified
+
+  public var county: String = String()
+
+  /// The divisions it covers, of its kind's level (a day-care centre: 12-digit communities).
+  public var covers: [String] = []
+
+  public var services: [Civic_Eldercare_V1_CommunityService] = []
+
+  /// Places a day (日服务能力), at least 1.
+  public var capacity: Int32 = 0
+
+  public var operatorName: String = String()
+
+  public var openedOn: String = String()
+
+  /// A closed facility is kept and counts nowhere.
+  public var closedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_RegisterFacilityRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var facility: Civic_Eldercare_V1_Facility {
+    get {_facility ?? Civic_Eldercare_V1_Facility()}
+    set {_facility = newValue}
+  }
+  /// Returns true if `facility` has been explicitly set.
+  public var hasFacility: Bool {self._facility != nil}
+  /// Clears the value of `facility`. Subsequent reads from it will return its default value.
+  public mutating func clearFacility() {self._facility = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _facility: Civic_Eldercare_V1_Facility? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_UpdateFacilityRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var facility: Civic_Eldercare_V1_Facility {
+    get {_facility ?? Civic_Eldercare_V1_Facility()}
+    set {_facility = newValue}
+  }
+  /// Returns true if `facility` has been explicitly set.
+  public var hasFacility: Bool {self._facility != nil}
+  /// Clears the value of `facility`. Subsequent reads from it will return its default value.
+  public mutating func clearFacility() {self._facility = nil}
+
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _facility: Civic_Eldercare_V1_Facility? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_GetFacilityRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_FacilityResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var facility: Civic_Eldercare_V1_Facility {
+    get {_facility ?? Civic_Eldercare_V1_Facility()}
+    set {_facility = newValue}
+  }
+  /// Returns true if `facility` has been explicitly set.
+  public var hasFacility: Bool {self._facility != nil}
+  /// Clears the value of `facility`. Subsequent reads from it will return its default value.
+  public mutating func clearFacility() {self._facility = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _facility: Civic_Eldercare_V1_Facility? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListFacilitiesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// A county (or wider) code; a street, township, community or village: the facilities covering it.
+  public var within: String = String()
+
+  public var kind: Civic_Eldercare_V1_FacilityKind = .unspecified
+
+  /// Only those open today.
+  public var openOnly: Bool = false
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListFacilitiesResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var facilities: [Civic_Eldercare_V1_Facility] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_UsageDay: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var day: String = String()
+
+  /// 服务人次 that day.
+  public var visits: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_RecordFacilityUsageRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var facilityID: String = String()
+
+  /// At most 400 days; a day given again replaces its figure. A day without a record is a closed day.
+  public var days: [Civic_Eldercare_V1_UsageDay] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_GetFacilityUsageRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var facilityID: String = String()
+
+  /// The period, both days included; empty: the last 30 days through today.
+  public var from: String = String()
+
+  public var through: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_FacilityUsage: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var facilityID: String = String()
+
+  public var from: String = String()
+
+  public var through: String = String()
+
+  public var openDays: Int32 = 0
+
+  public var visits: Int32 = 0
+
+  /// capacity × open days.
+  public var capacityDays: Int32 = 0
+
+  /// visits ÷ capacity days, one decimal ("27.5").
+  public var usagePercent: String = String()
+
+  /// Below CIVIC_ELDERCARE_IDLE_PERCENT (30) of capacity, or no record in the period (空置).
+  public var idle: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_ServiceAgreement: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var number: String = String()
+
+  public var signedOn: String = String()
+
+  /// Empty: open-ended.
+  public var validUntil: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_Resident: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Answered: "R000001". Ignored on admission.
+  public var id: String = String()
+
+  public var institutionID: String = String()
+
+  /// The bureau's own reference for the person (档案号), the same across institutions.
+  public var personRef: String = String()
+
+  /// 公民身份号码: given in full on admission; always answered masked ("410502********0012").
+  /// RevealResidentID answers it in full, audited with its reason.
+  public var residentID: String = String()
+
+  public var admittedOn: String = String()
+
+  public var dischargedOn: String = String()
+
+  public var diedOn: String = String()
+
+  public var abilityLevel: Civic_Eldercare_V1_AbilityLevel = .unspecified
+
+  public var assessedOn: String = String()
+
+  public var agreement: Civic_Eldercare_V1_ServiceAgreement {
+    get {_agreement ?? Civic_Eldercare_V1_ServiceAgreement()}
+    set {_agreement = newValue}
+  }
+  /// Returns true if `agreement` has been explicitly set.
+  public var hasAgreement: Bool {self._agreement != nil}
+  /// Clears the value of `agreement`. Subsequent reads from it will return its default value.
+  public mutating func clearAgreement() {self._agreement = nil}
+
+  /// A 特困 person (集中供养): the assistance service's case id.
+  public var destituteCaseID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _agreement: Civic_Eldercare_V1_ServiceAgreement? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_AdmitResidentRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var resident: Civic_Eldercare_V1_Resident {
+    get {_resident ?? Civic_Eldercare_V1_Resident()}
+    set {_resident = newValue}
+  }
+  /// Returns true if `resident` has been explicitly set.
+  public var hasResident: Bool {self._resident != nil}
+  /// Clears the value of `resident`. Subsequent reads from it will return its default value.
+  public mutating func clearResident() {self._resident = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _resident: Civic_Eldercare_V1_Resident? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_ResidentResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var resident: Civic_Eldercare_V1_Resident {
+    get {_resident ?? Civic_Eldercare_V1_Resident()}
+    set {_resident = newValue}
+  }
+  /// Returns true if `resident` has been explicitly set.
+  public var hasResident: Bool {self._resident != nil}
+  /// Clears the value of `resident`. Subsequent reads from it will return its default value.
+  public mutating func clearResident() {self._resident = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _resident: Civic_Eldercare_V1_Resident? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_RecordResidentEventRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var residentID: String = String()
+
+  public var kind: Civic_Eldercare_V1_ResidentEventKind = .unspecified
+
+  /// The day it happened; today when empty.
+  public var on: String = String()
+
+  public var abilityLevel: Civic_Eldercare_V1_AbilityLevel = .unspecified
+
+  public var agreement: Civic_Eldercare_V1_ServiceAgreement {
+    get {_agreement ?? Civic_Eldercare_V1_ServiceAgreement()}
+    set {_agreement = newValue}
+  }
+  /// Returns true if `agreement` has been explicitly set.
+  public var hasAgreement: Bool {self._agreement != nil}
+  /// Clears the value of `agreement`. Subsequent reads from it will return its default value.
+  public mutating func clearAgreement() {self._agreement = nil}
+
+  public var destituteCaseID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _agreement: Civic_Eldercare_V1_ServiceAgreement? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListResidentsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var institutionID: String = String()
+
+  /// Only those living there today.
+  public var currentOnly: Bool = false
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListResidentsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var residents: [Civic_Eldercare_V1_Resident] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  /// Living there today without a valid service agreement (a compliance list, 养老机构管理办法).
+  public var withoutAgreement: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_RevealResidentIDRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The resident record's id ("R000001").
+  public var id: String = String()
+
+  /// Why the full number is needed (audited); required.
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_RevealResidentIDResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var residentID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_RecordFilingRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var institutionID: String = String()
+
+  /// The day 备案 was made; today when empty.
+  public var filedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_FilingEntry: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var institutionID: String = String()
+
+  public var institutionName: String = String()
+
+  public var firstAdmission: String = String()
+
+  /// 10 working days after the first admission (CIVIC_ELDERCARE_FILING_WORKING_DAYS).
+  public var due: String = String()
+
+  public var status: Civic_Eldercare_V1_FilingStatus = .unspecified
+
+  /// Negative when overdue.
+  public var workingDaysLeft: Int32 = 0
+
+  /// The due day lies in a year without an official holiday schedule.
+  public var provisional: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListFilingsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var within: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListFilingsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Unfiled institutions due soon or overdue: overdue first, then by due day.
+  public var filings: [Civic_Eldercare_V1_FilingEntry] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "civic.eldercare.v1"
@@ -860,6 +1688,26 @@ nonisolated extension Civic_Eldercare_V1_FireSafetyStatus: SwiftProtobuf._ProtoN
 
 nonisolated extension Civic_Eldercare_V1_InstitutionStatus: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0INSTITUTION_STATUS_UNSPECIFIED\0\u{1}OPERATING\0\u{1}SUSPENDED\0\u{1}CLOSING\0\u{1}CLOSED\0")
+}
+
+nonisolated extension Civic_Eldercare_V1_FacilityKind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0FACILITY_KIND_UNSPECIFIED\0\u{1}DAY_CARE_CENTRE\0\u{1}STREET_CENTRE\0\u{1}TOWNSHIP_HOME\0\u{1}RURAL_MUTUAL_AID_POINT\0\u{1}SERVICE_POST\0")
+}
+
+nonisolated extension Civic_Eldercare_V1_CommunityService: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0COMMUNITY_SERVICE_UNSPECIFIED\0\u{1}MEALS\0\u{1}CLEANING\0\u{1}BATHING\0\u{1}MEDICAL\0\u{1}RECREATION\0")
+}
+
+nonisolated extension Civic_Eldercare_V1_AbilityLevel: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ABILITY_LEVEL_UNSPECIFIED\0\u{1}INTACT\0\u{1}MILD\0\u{1}MODERATE\0\u{1}SEVERE\0\u{1}COMPLETE\0")
+}
+
+nonisolated extension Civic_Eldercare_V1_ResidentEventKind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RESIDENT_EVENT_KIND_UNSPECIFIED\0\u{1}DISCHARGE\0\u{1}DEATH\0\u{1}ASSESS\0\u{1}SIGN_AGREEMENT\0\u{1}LINK_DESTITUTE_CASE\0\u{1}UNLINK_DESTITUTE_CASE\0")
+}
+
+nonisolated extension Civic_Eldercare_V1_FilingStatus: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0FILING_STATUS_UNSPECIFIED\0\u{1}FILING_ON_TIME\0\u{1}FILING_DUE_SOON\0\u{1}FILING_OVERDUE\0\u{1}FILED\0\u{1}FILED_LATE\0")
 }
 
 nonisolated extension Civic_Eldercare_V1_Division: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -1916,6 +2764,1045 @@ nonisolated extension Civic_Eldercare_V1_GetHistoryResponse: SwiftProtobuf.Messa
 
   public static func ==(lhs: Civic_Eldercare_V1_GetHistoryResponse, rhs: Civic_Eldercare_V1_GetHistoryResponse) -> Bool {
     if lhs.entries != rhs.entries {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_Facility: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Facility"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}kind\0\u{1}county\0\u{1}covers\0\u{1}services\0\u{1}capacity\0\u{3}operator_name\0\u{3}opened_on\0\u{3}closed_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.county) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.covers) }()
+      case 6: try { try decoder.decodeRepeatedEnumField(value: &self.services) }()
+      case 7: try { try decoder.decodeSingularInt32Field(value: &self.capacity) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.operatorName) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.openedOn) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.closedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    if self.kind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 3)
+    }
+    if !self.county.isEmpty {
+      try visitor.visitSingularStringField(value: self.county, fieldNumber: 4)
+    }
+    if !self.covers.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.covers, fieldNumber: 5)
+    }
+    if !self.services.isEmpty {
+      try visitor.visitPackedEnumField(value: self.services, fieldNumber: 6)
+    }
+    if self.capacity != 0 {
+      try visitor.visitSingularInt32Field(value: self.capacity, fieldNumber: 7)
+    }
+    if !self.operatorName.isEmpty {
+      try visitor.visitSingularStringField(value: self.operatorName, fieldNumber: 8)
+    }
+    if !self.openedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.openedOn, fieldNumber: 9)
+    }
+    if !self.closedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.closedOn, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_Facility, rhs: Civic_Eldercare_V1_Facility) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.county != rhs.county {return false}
+    if lhs.covers != rhs.covers {return false}
+    if lhs.services != rhs.services {return false}
+    if lhs.capacity != rhs.capacity {return false}
+    if lhs.operatorName != rhs.operatorName {return false}
+    if lhs.openedOn != rhs.openedOn {return false}
+    if lhs.closedOn != rhs.closedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_RegisterFacilityRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RegisterFacilityRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}facility\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._facility) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._facility {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_RegisterFacilityRequest, rhs: Civic_Eldercare_V1_RegisterFacilityRequest) -> Bool {
+    if lhs._facility != rhs._facility {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_UpdateFacilityRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UpdateFacilityRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}facility\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._facility) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    try { if let v = self._facility {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_UpdateFacilityRequest, rhs: Civic_Eldercare_V1_UpdateFacilityRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs._facility != rhs._facility {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_GetFacilityRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetFacilityRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_GetFacilityRequest, rhs: Civic_Eldercare_V1_GetFacilityRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_FacilityResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".FacilityResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}facility\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._facility) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._facility {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_FacilityResponse, rhs: Civic_Eldercare_V1_FacilityResponse) -> Bool {
+    if lhs._facility != rhs._facility {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListFacilitiesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListFacilitiesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}within\0\u{1}kind\0\u{3}open_only\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.within) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.openOnly) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.within.isEmpty {
+      try visitor.visitSingularStringField(value: self.within, fieldNumber: 1)
+    }
+    if self.kind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 2)
+    }
+    if self.openOnly != false {
+      try visitor.visitSingularBoolField(value: self.openOnly, fieldNumber: 3)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListFacilitiesRequest, rhs: Civic_Eldercare_V1_ListFacilitiesRequest) -> Bool {
+    if lhs.within != rhs.within {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.openOnly != rhs.openOnly {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListFacilitiesResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListFacilitiesResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}facilities\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.facilities) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.facilities.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.facilities, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListFacilitiesResponse, rhs: Civic_Eldercare_V1_ListFacilitiesResponse) -> Bool {
+    if lhs.facilities != rhs.facilities {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_UsageDay: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UsageDay"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}day\0\u{1}visits\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.day) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.visits) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.day.isEmpty {
+      try visitor.visitSingularStringField(value: self.day, fieldNumber: 1)
+    }
+    if self.visits != 0 {
+      try visitor.visitSingularInt32Field(value: self.visits, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_UsageDay, rhs: Civic_Eldercare_V1_UsageDay) -> Bool {
+    if lhs.day != rhs.day {return false}
+    if lhs.visits != rhs.visits {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_RecordFacilityUsageRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordFacilityUsageRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}facility_id\0\u{1}days\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.facilityID) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.days) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.facilityID.isEmpty {
+      try visitor.visitSingularStringField(value: self.facilityID, fieldNumber: 1)
+    }
+    if !self.days.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.days, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_RecordFacilityUsageRequest, rhs: Civic_Eldercare_V1_RecordFacilityUsageRequest) -> Bool {
+    if lhs.facilityID != rhs.facilityID {return false}
+    if lhs.days != rhs.days {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_GetFacilityUsageRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetFacilityUsageRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}facility_id\0\u{1}from\0\u{1}through\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.facilityID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.from) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.through) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.facilityID.isEmpty {
+      try visitor.visitSingularStringField(value: self.facilityID, fieldNumber: 1)
+    }
+    if !self.from.isEmpty {
+      try visitor.visitSingularStringField(value: self.from, fieldNumber: 2)
+    }
+    if !self.through.isEmpty {
+      try visitor.visitSingularStringField(value: self.through, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_GetFacilityUsageRequest, rhs: Civic_Eldercare_V1_GetFacilityUsageRequest) -> Bool {
+    if lhs.facilityID != rhs.facilityID {return false}
+    if lhs.from != rhs.from {return false}
+    if lhs.through != rhs.through {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_FacilityUsage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".FacilityUsage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}facility_id\0\u{1}from\0\u{1}through\0\u{3}open_days\0\u{1}visits\0\u{3}capacity_days\0\u{3}usage_percent\0\u{1}idle\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.facilityID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.from) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.through) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.openDays) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.visits) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.capacityDays) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.usagePercent) }()
+      case 8: try { try decoder.decodeSingularBoolField(value: &self.idle) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.facilityID.isEmpty {
+      try visitor.visitSingularStringField(value: self.facilityID, fieldNumber: 1)
+    }
+    if !self.from.isEmpty {
+      try visitor.visitSingularStringField(value: self.from, fieldNumber: 2)
+    }
+    if !self.through.isEmpty {
+      try visitor.visitSingularStringField(value: self.through, fieldNumber: 3)
+    }
+    if self.openDays != 0 {
+      try visitor.visitSingularInt32Field(value: self.openDays, fieldNumber: 4)
+    }
+    if self.visits != 0 {
+      try visitor.visitSingularInt32Field(value: self.visits, fieldNumber: 5)
+    }
+    if self.capacityDays != 0 {
+      try visitor.visitSingularInt32Field(value: self.capacityDays, fieldNumber: 6)
+    }
+    if !self.usagePercent.isEmpty {
+      try visitor.visitSingularStringField(value: self.usagePercent, fieldNumber: 7)
+    }
+    if self.idle != false {
+      try visitor.visitSingularBoolField(value: self.idle, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_FacilityUsage, rhs: Civic_Eldercare_V1_FacilityUsage) -> Bool {
+    if lhs.facilityID != rhs.facilityID {return false}
+    if lhs.from != rhs.from {return false}
+    if lhs.through != rhs.through {return false}
+    if lhs.openDays != rhs.openDays {return false}
+    if lhs.visits != rhs.visits {return false}
+    if lhs.capacityDays != rhs.capacityDays {return false}
+    if lhs.usagePercent != rhs.usagePercent {return false}
+    if lhs.idle != rhs.idle {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ServiceAgreement: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ServiceAgreement"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}number\0\u{3}signed_on\0\u{3}valid_until\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.number) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.signedOn) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.validUntil) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.number.isEmpty {
+      try visitor.visitSingularStringField(value: self.number, fieldNumber: 1)
+    }
+    if !self.signedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.signedOn, fieldNumber: 2)
+    }
+    if !self.validUntil.isEmpty {
+      try visitor.visitSingularStringField(value: self.validUntil, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ServiceAgreement, rhs: Civic_Eldercare_V1_ServiceAgreement) -> Bool {
+    if lhs.number != rhs.number {return false}
+    if lhs.signedOn != rhs.signedOn {return false}
+    if lhs.validUntil != rhs.validUntil {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_Resident: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Resident"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}institution_id\0\u{3}person_ref\0\u{3}resident_id\0\u{3}admitted_on\0\u{3}discharged_on\0\u{3}died_on\0\u{3}ability_level\0\u{3}assessed_on\0\u{1}agreement\0\u{3}destitute_case_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.institutionID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.personRef) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.residentID) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.admittedOn) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.dischargedOn) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.diedOn) }()
+      case 8: try { try decoder.decodeSingularEnumField(value: &self.abilityLevel) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.assessedOn) }()
+      case 10: try { try decoder.decodeSingularMessageField(value: &self._agreement) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self.destituteCaseID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.institutionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionID, fieldNumber: 2)
+    }
+    if !self.personRef.isEmpty {
+      try visitor.visitSingularStringField(value: self.personRef, fieldNumber: 3)
+    }
+    if !self.residentID.isEmpty {
+      try visitor.visitSingularStringField(value: self.residentID, fieldNumber: 4)
+    }
+    if !self.admittedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.admittedOn, fieldNumber: 5)
+    }
+    if !self.dischargedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.dischargedOn, fieldNumber: 6)
+    }
+    if !self.diedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.diedOn, fieldNumber: 7)
+    }
+    if self.abilityLevel != .unspecified {
+      try visitor.visitSingularEnumField(value: self.abilityLevel, fieldNumber: 8)
+    }
+    if !self.assessedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.assessedOn, fieldNumber: 9)
+    }
+    try { if let v = self._agreement {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+    } }()
+    if !self.destituteCaseID.isEmpty {
+      try visitor.visitSingularStringField(value: self.destituteCaseID, fieldNumber: 11)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_Resident, rhs: Civic_Eldercare_V1_Resident) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.institutionID != rhs.institutionID {return false}
+    if lhs.personRef != rhs.personRef {return false}
+    if lhs.residentID != rhs.residentID {return false}
+    if lhs.admittedOn != rhs.admittedOn {return false}
+    if lhs.dischargedOn != rhs.dischargedOn {return false}
+    if lhs.diedOn != rhs.diedOn {return false}
+    if lhs.abilityLevel != rhs.abilityLevel {return false}
+    if lhs.assessedOn != rhs.assessedOn {return false}
+    if lhs._agreement != rhs._agreement {return false}
+    if lhs.destituteCaseID != rhs.destituteCaseID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_AdmitResidentRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AdmitResidentRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}resident\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._resident) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._resident {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_AdmitResidentRequest, rhs: Civic_Eldercare_V1_AdmitResidentRequest) -> Bool {
+    if lhs._resident != rhs._resident {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ResidentResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResidentResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}resident\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._resident) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._resident {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ResidentResponse, rhs: Civic_Eldercare_V1_ResidentResponse) -> Bool {
+    if lhs._resident != rhs._resident {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_RecordResidentEventRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordResidentEventRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}resident_id\0\u{1}kind\0\u{1}on\0\u{3}ability_level\0\u{1}agreement\0\u{3}destitute_case_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.residentID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.abilityLevel) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._agreement) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.destituteCaseID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.residentID.isEmpty {
+      try visitor.visitSingularStringField(value: self.residentID, fieldNumber: 1)
+    }
+    if self.kind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 2)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 3)
+    }
+    if self.abilityLevel != .unspecified {
+      try visitor.visitSingularEnumField(value: self.abilityLevel, fieldNumber: 4)
+    }
+    try { if let v = self._agreement {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    if !self.destituteCaseID.isEmpty {
+      try visitor.visitSingularStringField(value: self.destituteCaseID, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_RecordResidentEventRequest, rhs: Civic_Eldercare_V1_RecordResidentEventRequest) -> Bool {
+    if lhs.residentID != rhs.residentID {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.abilityLevel != rhs.abilityLevel {return false}
+    if lhs._agreement != rhs._agreement {return false}
+    if lhs.destituteCaseID != rhs.destituteCaseID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListResidentsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListResidentsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}institution_id\0\u{3}current_only\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.institutionID) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.currentOnly) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.institutionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionID, fieldNumber: 1)
+    }
+    if self.currentOnly != false {
+      try visitor.visitSingularBoolField(value: self.currentOnly, fieldNumber: 2)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListResidentsRequest, rhs: Civic_Eldercare_V1_ListResidentsRequest) -> Bool {
+    if lhs.institutionID != rhs.institutionID {return false}
+    if lhs.currentOnly != rhs.currentOnly {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListResidentsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListResidentsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}residents\0\u{1}page\0\u{3}without_agreement\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.residents) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.withoutAgreement) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.residents.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.residents, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.withoutAgreement.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.withoutAgreement, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListResidentsResponse, rhs: Civic_Eldercare_V1_ListResidentsResponse) -> Bool {
+    if lhs.residents != rhs.residents {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.withoutAgreement != rhs.withoutAgreement {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_RevealResidentIDRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RevealResidentIDRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_RevealResidentIDRequest, rhs: Civic_Eldercare_V1_RevealResidentIDRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_RevealResidentIDResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RevealResidentIDResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}resident_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.residentID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.residentID.isEmpty {
+      try visitor.visitSingularStringField(value: self.residentID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_RevealResidentIDResponse, rhs: Civic_Eldercare_V1_RevealResidentIDResponse) -> Bool {
+    if lhs.residentID != rhs.residentID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_RecordFilingRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordFilingRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}institution_id\0\u{3}filed_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.institutionID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.filedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.institutionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionID, fieldNumber: 1)
+    }
+    if !self.filedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.filedOn, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_RecordFilingRequest, rhs: Civic_Eldercare_V1_RecordFilingRequest) -> Bool {
+    if lhs.institutionID != rhs.institutionID {return false}
+    if lhs.filedOn != rhs.filedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_FilingEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".FilingEntry"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}institution_id\0\u{3}institution_name\0\u{3}first_admission\0\u{1}due\0\u{1}status\0\u{3}working_days_left\0\u{1}provisional\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.institutionID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.institutionName) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.firstAdmission) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.due) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.workingDaysLeft) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.provisional) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.institutionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionID, fieldNumber: 1)
+    }
+    if !self.institutionName.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionName, fieldNumber: 2)
+    }
+    if !self.firstAdmission.isEmpty {
+      try visitor.visitSingularStringField(value: self.firstAdmission, fieldNumber: 3)
+    }
+    if !self.due.isEmpty {
+      try visitor.visitSingularStringField(value: self.due, fieldNumber: 4)
+    }
+    if self.status != .unspecified {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 5)
+    }
+    if self.workingDaysLeft != 0 {
+      try visitor.visitSingularInt32Field(value: self.workingDaysLeft, fieldNumber: 6)
+    }
+    if self.provisional != false {
+      try visitor.visitSingularBoolField(value: self.provisional, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_FilingEntry, rhs: Civic_Eldercare_V1_FilingEntry) -> Bool {
+    if lhs.institutionID != rhs.institutionID {return false}
+    if lhs.institutionName != rhs.institutionName {return false}
+    if lhs.firstAdmission != rhs.firstAdmission {return false}
+    if lhs.due != rhs.due {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.workingDaysLeft != rhs.workingDaysLeft {return false}
+    if lhs.provisional != rhs.provisional {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListFilingsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListFilingsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}within\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.within) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.within.isEmpty {
+      try visitor.visitSingularStringField(value: self.within, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListFilingsRequest, rhs: Civic_Eldercare_V1_ListFilingsRequest) -> Bool {
+    if lhs.within != rhs.within {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListFilingsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListFilingsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}filings\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.filings) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.filings.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.filings, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListFilingsResponse, rhs: Civic_Eldercare_V1_ListFilingsResponse) -> Bool {
+    if lhs.filings != rhs.filings {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

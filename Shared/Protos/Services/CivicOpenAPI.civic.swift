@@ -2170,6 +2170,14 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.AdmitResidentRequest" : {
+        "properties" : {
+          "resident" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.Resident"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.ChangeInstitutionStatusRequest" : {
         "properties" : {
           "id" : {
@@ -2244,6 +2252,172 @@ public enum CivicOpenAPI {
           },
           "parent" : {
             "description" : "A street's or township's county (6 digits); a community's or village's street or township (9).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.Facility" : {
+        "properties" : {
+          "capacity" : {
+            "description" : "Places a day (日服务能力), at least 1.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "closedOn" : {
+            "description" : "A closed facility is kept and counts nowhere.",
+            "type" : "string"
+          },
+          "county" : {
+            "type" : "string"
+          },
+          "covers" : {
+            "description" : "The divisions it covers, of its kind's level (a day-care centre: 12-digit communities).",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "id" : {
+            "description" : "Answered: \"F000001\". Ignored on registration.",
+            "type" : "string"
+          },
+          "kind" : {
+            "enum" : [
+              "FACILITY_KIND_UNSPECIFIED",
+              "DAY_CARE_CENTRE",
+              "STREET_CENTRE",
+              "TOWNSHIP_HOME",
+              "RURAL_MUTUAL_AID_POINT",
+              "SERVICE_POST"
+            ],
+            "type" : "string"
+          },
+          "name" : {
+            "type" : "string"
+          },
+          "openedOn" : {
+            "type" : "string"
+          },
+          "operatorName" : {
+            "type" : "string"
+          },
+          "services" : {
+            "items" : {
+              "enum" : [
+                "COMMUNITY_SERVICE_UNSPECIFIED",
+                "MEALS",
+                "CLEANING",
+                "BATHING",
+                "MEDICAL",
+                "RECREATION"
+              ],
+              "type" : "string"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.FacilityResponse" : {
+        "properties" : {
+          "facility" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.Facility"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.FacilityUsage" : {
+        "properties" : {
+          "capacityDays" : {
+            "description" : "capacity × open days.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "facilityId" : {
+            "type" : "string"
+          },
+          "from" : {
+            "type" : "string"
+          },
+          "idle" : {
+            "description" : "Below CIVIC_ELDERCARE_IDLE_PERCENT (30) of capacity, or no record in the period (空置).",
+            "type" : "boolean"
+          },
+          "openDays" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "through" : {
+            "type" : "string"
+          },
+          "usagePercent" : {
+            "description" : "visits ÷ capacity days, one decimal (\"27.5\").",
+            "type" : "string"
+          },
+          "visits" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.FilingEntry" : {
+        "properties" : {
+          "due" : {
+            "description" : "10 working days after the first admission (CIVIC_ELDERCARE_FILING_WORKING_DAYS).",
+            "type" : "string"
+          },
+          "firstAdmission" : {
+            "type" : "string"
+          },
+          "institutionId" : {
+            "type" : "string"
+          },
+          "institutionName" : {
+            "type" : "string"
+          },
+          "provisional" : {
+            "description" : "The due day lies in a year without an official holiday schedule.",
+            "type" : "boolean"
+          },
+          "status" : {
+            "enum" : [
+              "FILING_STATUS_UNSPECIFIED",
+              "FILING_ON_TIME",
+              "FILING_DUE_SOON",
+              "FILING_OVERDUE",
+              "FILED",
+              "FILED_LATE"
+            ],
+            "type" : "string"
+          },
+          "workingDaysLeft" : {
+            "description" : "Negative when overdue.",
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.GetFacilityRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.GetFacilityUsageRequest" : {
+        "properties" : {
+          "facilityId" : {
+            "type" : "string"
+          },
+          "from" : {
+            "description" : "The period, both days included; empty: the last 30 days through today.",
+            "type" : "string"
+          },
+          "through" : {
             "type" : "string"
           }
         },
@@ -2499,6 +2673,67 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.ListFacilitiesRequest" : {
+        "properties" : {
+          "kind" : {
+            "enum" : [
+              "FACILITY_KIND_UNSPECIFIED",
+              "DAY_CARE_CENTRE",
+              "STREET_CENTRE",
+              "TOWNSHIP_HOME",
+              "RURAL_MUTUAL_AID_POINT",
+              "SERVICE_POST"
+            ],
+            "type" : "string"
+          },
+          "openOnly" : {
+            "description" : "Only those open today.",
+            "type" : "boolean"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "within" : {
+            "description" : "A county (or wider) code; a street, township, community or village: the facilities covering it.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListFacilitiesResponse" : {
+        "properties" : {
+          "facilities" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.Facility"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListFilingsRequest" : {
+        "properties" : {
+          "within" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListFilingsResponse" : {
+        "properties" : {
+          "filings" : {
+            "description" : "Unfiled institutions due soon or overdue: overdue first, then by due day.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.FilingEntry"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.ListInstitutionsRequest" : {
         "properties" : {
           "nameContains" : {
@@ -2544,6 +2779,42 @@ public enum CivicOpenAPI {
           },
           "page" : {
             "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListResidentsRequest" : {
+        "properties" : {
+          "currentOnly" : {
+            "description" : "Only those living there today.",
+            "type" : "boolean"
+          },
+          "institutionId" : {
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListResidentsResponse" : {
+        "properties" : {
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          },
+          "residents" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.Resident"
+            },
+            "type" : "array"
+          },
+          "withoutAgreement" : {
+            "description" : "Living there today without a valid service agreement (a compliance list, 养老机构管理办法).",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
           }
         },
         "type" : "object"
@@ -2630,10 +2901,194 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.RecordFacilityUsageRequest" : {
+        "properties" : {
+          "days" : {
+            "description" : "At most 400 days; a day given again replaces its figure. A day without a record is a closed day.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.UsageDay"
+            },
+            "type" : "array"
+          },
+          "facilityId" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.RecordFilingRequest" : {
+        "properties" : {
+          "filedOn" : {
+            "description" : "The day 备案 was made; today when empty.",
+            "type" : "string"
+          },
+          "institutionId" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.RecordResidentEventRequest" : {
+        "properties" : {
+          "abilityLevel" : {
+            "enum" : [
+              "ABILITY_LEVEL_UNSPECIFIED",
+              "INTACT",
+              "MILD",
+              "MODERATE",
+              "SEVERE",
+              "COMPLETE"
+            ],
+            "type" : "string"
+          },
+          "agreement" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.ServiceAgreement"
+          },
+          "destituteCaseId" : {
+            "type" : "string"
+          },
+          "kind" : {
+            "enum" : [
+              "RESIDENT_EVENT_KIND_UNSPECIFIED",
+              "DISCHARGE",
+              "DEATH",
+              "ASSESS",
+              "SIGN_AGREEMENT",
+              "LINK_DESTITUTE_CASE",
+              "UNLINK_DESTITUTE_CASE"
+            ],
+            "type" : "string"
+          },
+          "on" : {
+            "description" : "The day it happened; today when empty.",
+            "type" : "string"
+          },
+          "residentId" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.RegisterFacilityRequest" : {
+        "properties" : {
+          "facility" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.Facility"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.RegisterInstitutionRequest" : {
         "properties" : {
           "institution" : {
             "$ref" : "#/components/schemas/civic.eldercare.v1.Institution"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.Resident" : {
+        "properties" : {
+          "abilityLevel" : {
+            "enum" : [
+              "ABILITY_LEVEL_UNSPECIFIED",
+              "INTACT",
+              "MILD",
+              "MODERATE",
+              "SEVERE",
+              "COMPLETE"
+            ],
+            "type" : "string"
+          },
+          "admittedOn" : {
+            "type" : "string"
+          },
+          "agreement" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.ServiceAgreement"
+          },
+          "assessedOn" : {
+            "type" : "string"
+          },
+          "destituteCaseId" : {
+            "description" : "A 特困 person (集中供养): the assistance service's case id.",
+            "type" : "string"
+          },
+          "diedOn" : {
+            "type" : "string"
+          },
+          "dischargedOn" : {
+            "type" : "string"
+          },
+          "id" : {
+            "description" : "Answered: \"R000001\". Ignored on admission.",
+            "type" : "string"
+          },
+          "institutionId" : {
+            "type" : "string"
+          },
+          "personRef" : {
+            "description" : "The bureau's own reference for the person (档案号), the same across institutions.",
+            "type" : "string"
+          },
+          "residentId" : {
+            "description" : "公民身份号码: given in full on admission; always answered masked (\"410502********0012\"). RevealResidentID answers it in full, audited with its reason.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ResidentResponse" : {
+        "properties" : {
+          "resident" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.Resident"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.RevealResidentIDRequest" : {
+        "properties" : {
+          "id" : {
+            "description" : "The resident record's id (\"R000001\").",
+            "type" : "string"
+          },
+          "reason" : {
+            "description" : "Why the full number is needed (audited); required.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.RevealResidentIDResponse" : {
+        "properties" : {
+          "residentId" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ServiceAgreement" : {
+        "properties" : {
+          "number" : {
+            "type" : "string"
+          },
+          "signedOn" : {
+            "type" : "string"
+          },
+          "validUntil" : {
+            "description" : "Empty: open-ended.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.UpdateFacilityRequest" : {
+        "properties" : {
+          "facility" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.Facility"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "reason" : {
+            "type" : "string"
           }
         },
         "type" : "object"
@@ -2649,6 +3104,19 @@ public enum CivicOpenAPI {
           "reason" : {
             "description" : "Why (audited); required.",
             "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.UsageDay" : {
+        "properties" : {
+          "day" : {
+            "type" : "string"
+          },
+          "visits" : {
+            "description" : "服务人次 that day.",
+            "format" : "int32",
+            "type" : "integer"
           }
         },
         "type" : "object"
@@ -5663,6 +6131,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.eldercare.v1.EldercareService/AdmitResident" : {
+      "post" : {
+        "operationId" : "EldercareService_AdmitResident",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.AdmitResidentRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.ResidentResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "FAILED_PRECONDITION NOT_OPERATING (the institution is not operating), FULL (every bed taken). The first admission starts the 备案 clock.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
     "/rpc/civic.eldercare.v1.EldercareService/ChangeInstitutionStatus" : {
       "post" : {
         "operationId" : "EldercareService_ChangeInstitutionStatus",
@@ -5726,6 +6228,74 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "The institution keeps its id, grade and 备案; the outgoing operator's period ends the day before.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/GetFacility" : {
+      "post" : {
+        "operationId" : "EldercareService_GetFacility",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.GetFacilityRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.FacilityResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.GetFacility",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/GetFacilityUsage" : {
+      "post" : {
+        "operationId" : "EldercareService_GetFacilityUsage",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.GetFacilityUsageRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.FacilityUsage"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.GetFacilityUsage",
         "tags" : [
           "civic.eldercare.v1.EldercareService"
         ]
@@ -5867,6 +6437,74 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.eldercare.v1.EldercareService/ListFacilities" : {
+      "post" : {
+        "operationId" : "EldercareService_ListFacilities",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ListFacilitiesRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.ListFacilitiesResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.ListFacilities",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/ListFilings" : {
+      "post" : {
+        "operationId" : "EldercareService_ListFilings",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ListFilingsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.ListFilingsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.ListFilings",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
     "/rpc/civic.eldercare.v1.EldercareService/ListInstitutions" : {
       "post" : {
         "operationId" : "EldercareService_ListInstitutions",
@@ -5896,6 +6534,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "EldercareService.ListInstitutions",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/ListResidents" : {
+      "post" : {
+        "operationId" : "EldercareService_ListResidents",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ListResidentsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.ListResidentsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.ListResidents",
         "tags" : [
           "civic.eldercare.v1.EldercareService"
         ]
@@ -5935,6 +6607,142 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.eldercare.v1.EldercareService/RecordFacilityUsage" : {
+      "post" : {
+        "operationId" : "EldercareService_RecordFacilityUsage",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.RecordFacilityUsageRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.FacilityUsage"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.RecordFacilityUsage",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/RecordFiling" : {
+      "post" : {
+        "operationId" : "EldercareService_RecordFiling",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.RecordFilingRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.InstitutionResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "FAILED_PRECONDITION ALREADY_FILED.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/RecordResidentEvent" : {
+      "post" : {
+        "operationId" : "EldercareService_RecordResidentEvent",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.RecordResidentEventRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.ResidentResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "FAILED_PRECONDITION DECEASED / DISCHARGED after the person left.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/RegisterFacility" : {
+      "post" : {
+        "operationId" : "EldercareService_RegisterFacility",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.RegisterFacilityRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.FacilityResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "INVALID_ARGUMENT with every problem (covers of the wrong level, outside the county, not in the loaded divisions table).",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
     "/rpc/civic.eldercare.v1.EldercareService/RegisterInstitution" : {
       "post" : {
         "operationId" : "EldercareService_RegisterInstitution",
@@ -5964,6 +6772,74 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "INVALID_ARGUMENT with every problem; ALREADY_EXISTS for a credit code already registered (naming the institution).",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/RevealResidentID" : {
+      "post" : {
+        "operationId" : "EldercareService_RevealResidentID",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.RevealResidentIDRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.RevealResidentIDResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The full ID number, for staff who need it; the reason is audited.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/UpdateFacility" : {
+      "post" : {
+        "operationId" : "EldercareService_UpdateFacility",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.UpdateFacilityRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.FacilityResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.UpdateFacility",
         "tags" : [
           "civic.eldercare.v1.EldercareService"
         ]

@@ -39,9 +39,45 @@ public enum Civic_Eldercare_V1_EldercareService {
         public static let getHistory = RPCMethod(
             service: name, name: "GetHistory", requestType: Civic_Eldercare_V1_GetHistoryRequest.self, responseType: Civic_Eldercare_V1_GetHistoryResponse.self,
             access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let registerFacility = RPCMethod(
+            service: name, name: "RegisterFacility", requestType: Civic_Eldercare_V1_RegisterFacilityRequest.self, responseType: Civic_Eldercare_V1_FacilityResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let updateFacility = RPCMethod(
+            service: name, name: "UpdateFacility", requestType: Civic_Eldercare_V1_UpdateFacilityRequest.self, responseType: Civic_Eldercare_V1_FacilityResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let getFacility = RPCMethod(
+            service: name, name: "GetFacility", requestType: Civic_Eldercare_V1_GetFacilityRequest.self, responseType: Civic_Eldercare_V1_FacilityResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let listFacilities = RPCMethod(
+            service: name, name: "ListFacilities", requestType: Civic_Eldercare_V1_ListFacilitiesRequest.self, responseType: Civic_Eldercare_V1_ListFacilitiesResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let recordFacilityUsage = RPCMethod(
+            service: name, name: "RecordFacilityUsage", requestType: Civic_Eldercare_V1_RecordFacilityUsageRequest.self, responseType: Civic_Eldercare_V1_FacilityUsage.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let getFacilityUsage = RPCMethod(
+            service: name, name: "GetFacilityUsage", requestType: Civic_Eldercare_V1_GetFacilityUsageRequest.self, responseType: Civic_Eldercare_V1_FacilityUsage.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let admitResident = RPCMethod(
+            service: name, name: "AdmitResident", requestType: Civic_Eldercare_V1_AdmitResidentRequest.self, responseType: Civic_Eldercare_V1_ResidentResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let recordResidentEvent = RPCMethod(
+            service: name, name: "RecordResidentEvent", requestType: Civic_Eldercare_V1_RecordResidentEventRequest.self, responseType: Civic_Eldercare_V1_ResidentResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let listResidents = RPCMethod(
+            service: name, name: "ListResidents", requestType: Civic_Eldercare_V1_ListResidentsRequest.self, responseType: Civic_Eldercare_V1_ListResidentsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let revealResidentID = RPCMethod(
+            service: name, name: "RevealResidentID", requestType: Civic_Eldercare_V1_RevealResidentIDRequest.self, responseType: Civic_Eldercare_V1_RevealResidentIDResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let recordFiling = RPCMethod(
+            service: name, name: "RecordFiling", requestType: Civic_Eldercare_V1_RecordFilingRequest.self, responseType: Civic_Eldercare_V1_InstitutionResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let listFilings = RPCMethod(
+            service: name, name: "ListFilings", requestType: Civic_Eldercare_V1_ListFilingsRequest.self, responseType: Civic_Eldercare_V1_ListFilingsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
     }
 
-    public static let methods: [RPCMethod] = [Method.loadDivisions, Method.listDivisions, Method.registerInstitution, Method.updateInstitution, Method.getInstitution, Method.listInstitutions, Method.changeInstitutionStatus, Method.changeOperator, Method.importInstitutions, Method.getHistory]
+    public static let methods: [RPCMethod] = [Method.loadDivisions, Method.listDivisions, Method.registerInstitution, Method.updateInstitution, Method.getInstitution, Method.listInstitutions, Method.changeInstitutionStatus, Method.changeOperator, Method.importInstitutions, Method.getHistory, Method.registerFacility, Method.updateFacility, Method.getFacility, Method.listFacilities, Method.recordFacilityUsage, Method.getFacilityUsage, Method.admitResident, Method.recordResidentEvent, Method.listResidents, Method.revealResidentID, Method.recordFiling, Method.listFilings]
 }
 
 /// What a server of civic.eldercare.v1.EldercareService implements.
@@ -64,6 +100,25 @@ public protocol Civic_Eldercare_V1_EldercareServiceHandler: Sendable {
     /// All or nothing: every problem by line.
     func importInstitutions(_ request: Civic_Eldercare_V1_ImportInstitutionsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ImportInstitutionsResponse
     func getHistory(_ request: Civic_Eldercare_V1_GetHistoryRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_GetHistoryResponse
+    /// INVALID_ARGUMENT with every problem (covers of the wrong level, outside the county, not in
+    /// the loaded divisions table).
+    func registerFacility(_ request: Civic_Eldercare_V1_RegisterFacilityRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_FacilityResponse
+    func updateFacility(_ request: Civic_Eldercare_V1_UpdateFacilityRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_FacilityResponse
+    func getFacility(_ request: Civic_Eldercare_V1_GetFacilityRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_FacilityResponse
+    func listFacilities(_ request: Civic_Eldercare_V1_ListFacilitiesRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListFacilitiesResponse
+    func recordFacilityUsage(_ request: Civic_Eldercare_V1_RecordFacilityUsageRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_FacilityUsage
+    func getFacilityUsage(_ request: Civic_Eldercare_V1_GetFacilityUsageRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_FacilityUsage
+    /// FAILED_PRECONDITION NOT_OPERATING (the institution is not operating), FULL (every bed taken).
+    /// The first admission starts the 备案 clock.
+    func admitResident(_ request: Civic_Eldercare_V1_AdmitResidentRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ResidentResponse
+    /// FAILED_PRECONDITION DECEASED / DISCHARGED after the person left.
+    func recordResidentEvent(_ request: Civic_Eldercare_V1_RecordResidentEventRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ResidentResponse
+    func listResidents(_ request: Civic_Eldercare_V1_ListResidentsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListResidentsResponse
+    /// The full ID number, for staff who need it; the reason is audited.
+    func revealResidentID(_ request: Civic_Eldercare_V1_RevealResidentIDRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_RevealResidentIDResponse
+    /// FAILED_PRECONDITION ALREADY_FILED.
+    func recordFiling(_ request: Civic_Eldercare_V1_RecordFilingRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InstitutionResponse
+    func listFilings(_ request: Civic_Eldercare_V1_ListFilingsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListFilingsResponse
 }
 
 extension Civic_Eldercare_V1_EldercareServiceHandler {
@@ -99,6 +154,42 @@ extension Civic_Eldercare_V1_EldercareServiceHandler {
             },
             RPCHandler(Civic_Eldercare_V1_EldercareService.Method.getHistory) { (request: Civic_Eldercare_V1_GetHistoryRequest, context: RPCContext) in
                 try await self.getHistory(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.registerFacility) { (request: Civic_Eldercare_V1_RegisterFacilityRequest, context: RPCContext) in
+                try await self.registerFacility(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.updateFacility) { (request: Civic_Eldercare_V1_UpdateFacilityRequest, context: RPCContext) in
+                try await self.updateFacility(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.getFacility) { (request: Civic_Eldercare_V1_GetFacilityRequest, context: RPCContext) in
+                try await self.getFacility(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.listFacilities) { (request: Civic_Eldercare_V1_ListFacilitiesRequest, context: RPCContext) in
+                try await self.listFacilities(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.recordFacilityUsage) { (request: Civic_Eldercare_V1_RecordFacilityUsageRequest, context: RPCContext) in
+                try await self.recordFacilityUsage(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.getFacilityUsage) { (request: Civic_Eldercare_V1_GetFacilityUsageRequest, context: RPCContext) in
+                try await self.getFacilityUsage(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.admitResident) { (request: Civic_Eldercare_V1_AdmitResidentRequest, context: RPCContext) in
+                try await self.admitResident(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.recordResidentEvent) { (request: Civic_Eldercare_V1_RecordResidentEventRequest, context: RPCContext) in
+                try await self.recordResidentEvent(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.listResidents) { (request: Civic_Eldercare_V1_ListResidentsRequest, context: RPCContext) in
+                try await self.listResidents(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.revealResidentID) { (request: Civic_Eldercare_V1_RevealResidentIDRequest, context: RPCContext) in
+                try await self.revealResidentID(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.recordFiling) { (request: Civic_Eldercare_V1_RecordFilingRequest, context: RPCContext) in
+                try await self.recordFiling(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.listFilings) { (request: Civic_Eldercare_V1_ListFilingsRequest, context: RPCContext) in
+                try await self.listFilings(request, context: context)
             },
         ]
     }
@@ -158,5 +249,60 @@ public struct Civic_Eldercare_V1_EldercareServiceClient: Sendable {
 
     public func getHistory(_ request: Civic_Eldercare_V1_GetHistoryRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_GetHistoryResponse {
         try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.getHistory, request, options: options)
+    }
+
+    /// INVALID_ARGUMENT with every problem (covers of the wrong level, outside the county, not in
+    /// the loaded divisions table).
+    public func registerFacility(_ request: Civic_Eldercare_V1_RegisterFacilityRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_FacilityResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.registerFacility, request, options: options)
+    }
+
+    public func updateFacility(_ request: Civic_Eldercare_V1_UpdateFacilityRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_FacilityResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.updateFacility, request, options: options)
+    }
+
+    public func getFacility(_ request: Civic_Eldercare_V1_GetFacilityRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_FacilityResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.getFacility, request, options: options)
+    }
+
+    public func listFacilities(_ request: Civic_Eldercare_V1_ListFacilitiesRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ListFacilitiesResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.listFacilities, request, options: options)
+    }
+
+    public func recordFacilityUsage(_ request: Civic_Eldercare_V1_RecordFacilityUsageRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_FacilityUsage {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.recordFacilityUsage, request, options: options)
+    }
+
+    public func getFacilityUsage(_ request: Civic_Eldercare_V1_GetFacilityUsageRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_FacilityUsage {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.getFacilityUsage, request, options: options)
+    }
+
+    /// FAILED_PRECONDITION NOT_OPERATING (the institution is not operating), FULL (every bed taken).
+    /// The first admission starts the 备案 clock.
+    public func admitResident(_ request: Civic_Eldercare_V1_AdmitResidentRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ResidentResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.admitResident, request, options: options)
+    }
+
+    /// FAILED_PRECONDITION DECEASED / DISCHARGED after the person left.
+    public func recordResidentEvent(_ request: Civic_Eldercare_V1_RecordResidentEventRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ResidentResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.recordResidentEvent, request, options: options)
+    }
+
+    public func listResidents(_ request: Civic_Eldercare_V1_ListResidentsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ListResidentsResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.listResidents, request, options: options)
+    }
+
+    /// The full ID number, for staff who need it; the reason is audited.
+    public func revealResidentID(_ request: Civic_Eldercare_V1_RevealResidentIDRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_RevealResidentIDResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.revealResidentID, request, options: options)
+    }
+
+    /// FAILED_PRECONDITION ALREADY_FILED.
+    public func recordFiling(_ request: Civic_Eldercare_V1_RecordFilingRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_InstitutionResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.recordFiling, request, options: options)
+    }
+
+    public func listFilings(_ request: Civic_Eldercare_V1_ListFilingsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ListFilingsResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.listFilings, request, options: options)
     }
 }

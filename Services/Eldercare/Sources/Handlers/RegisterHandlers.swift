@@ -100,10 +100,12 @@ extension EldercareHandler {
         replacement.chain = current.chain
         replacement.operatorHistory = current.operatorHistory
         replacement.status = current.status
+        // Once residents are recorded one by one, they keep the count.
+        if try await store.hasResidentRecords(institutionID: current.id) { replacement.residents = current.residents }
         let checked = try await validated(replacement)
         let stored = try await store.change(institutionID: request.id, action: "update", reason: reason, by: context.auditActor) { stored in
             // Changed by someone else since it was read: checked again from what is stored.
-            guard stored.operatorHistory == current.operatorHistory, stored.status == current.status else {
+            guard stored.operatorHistory == current.operatorHistory, stored.status == current.status, stored.residents == current.residents else {
                 throw DomainError.failedPrecondition("institution \(request.id) changed while it was updated: try again", reason: "CONFLICT")
             }
             return checked

@@ -33,6 +33,47 @@ public enum EldercareSchema {
             try db.create(index: "institutions_by_county", on: "institutions", columns: ["county", "status", "seq"])
             try db.create(index: "institutions_by_street", on: "institutions", columns: ["street", "seq"])
             try db.create(index: "institutions_by_community", on: "institutions", columns: ["community", "seq"])
-        }
+        },
+        DatabaseMigration("eldercare-002-facilities-residents") { db in
+            // Community facilities; the divisions each covers, one row each, so coverage and
+            // "facilities covering X" read an index.
+            try db.create(table: "facilities") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("county", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("closed_on", .text)
+                t.column("record", .text).notNull()
+            }
+            try db.create(index: "facilities_by_county", on: "facilities", columns: ["county", "kind", "seq"])
+            try db.create(table: "facility_covers") { t in
+                t.column("facility_id", .text).notNull().references("facilities")
+                t.column("division", .text).notNull()
+                t.primaryKey(["facility_id", "division"])
+            }
+            try db.create(index: "facility_covers_by_division", on: "facility_covers", columns: ["division", "facility_id"])
+            // 日服务人次, one row per facility and day.
+            try db.create(table: "facility_usage") { t in
+                t.column("facility_id", .text).notNull().references("facilities")
+                t.column("day", .text).notNull()
+                t.column("visits", .integer).notNull()
+                t.primaryKey(["facility_id", "day"])
+            }
+            // Residents: the record (without the ID number) as JSON; the ID number in its own
+            // column, never in the record, the audit trail or a list answer.
+            try db.create(table: "residents") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("institution_id", .text).notNull().references("institutions")
+                t.column("person_ref", .text).notNull()
+                t.column("resident_id", .text)
+                t.column("admitted_on", .text).notNull()
+                t.column("left_on", .text)
+                t.column("record", .text).notNull()
+            }
+            try db.create(index: "residents_by_institution", on: "residents", columns: ["institution_id", "admitted_on"])
+            try db.execute(sql: "CREATE UNIQUE INDEX residents_living_once ON residents (person_ref) WHERE left_on IS NULL")
+        },
     ]
 }

@@ -133,6 +133,23 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.eldercare.v1.EldercareService/RevealResidentID": [.admin, .eldercareStaff],
     "/civic.eldercare.v1.EldercareService/RecordFiling": [.admin, .eldercareStaff],
     "/civic.eldercare.v1.EldercareService/ListFilings": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/PutInspector": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/ListInspectors": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/LoadChecklist": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/GetChecklist": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/CreateInspectionTask": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/GetInspectionTask": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/StartInspection": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/RecordInspection": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/PublishInspection": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/CancelInspection": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/ListInspections": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/ListFindings": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/ReinspectFinding": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/OrderSuspension": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/RecordResettlement": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/RevokeFinding": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/SweepFindings": [.admin, .eldercareStaff],
 ]
 
 @Suite("Access control", .serialized)

@@ -15,6 +15,8 @@ public struct EldercareSettings: Sendable, CustomStringConvertible {
     public var idle = IdleRule()
     /// CIVIC_ELDERCARE_FILING_WORKING_DAYS (10): 备案 is due this many working days after the first resident.
     public var filing = FilingTimeLimits()
+    /// CIVIC_ELDERCARE_PUBLICATION_WORKING_DAYS (20): inspection results are published within this many working days.
+    public var publicationWorkingDays = 20
 
     public init() {}
 
@@ -33,6 +35,10 @@ public struct EldercareSettings: Sendable, CustomStringConvertible {
             guard (1...60).contains(days) else { throw RPCError(.invalidArgument, "CIVIC_ELDERCARE_FILING_WORKING_DAYS=\(days) is outside 1…60") }
             filing.filingWorkingDays = days
         }
+        if let days = try env.int("CIVIC_ELDERCARE_PUBLICATION_WORKING_DAYS") {
+            guard (1...60).contains(days) else { throw RPCError(.invalidArgument, "CIVIC_ELDERCARE_PUBLICATION_WORKING_DAYS=\(days) is outside 1…60") }
+            publicationWorkingDays = days
+        }
     }
 
     /// What an operator should fix, as health checks report it.
@@ -43,6 +49,9 @@ public struct EldercareSettings: Sendable, CustomStringConvertible {
     public var description: String {
         "\(calendar); minimum beds \(institutions.minimumBeds); idle below \(idle.minimumUsagePercent)%; 备案 in \(filing.filingWorkingDays) working days"
     }
+
+    /// Publication and rectification time limits on the configured calendar.
+    public var inspectionPolicy: InspectionPolicy { InspectionPolicy(calendar: calendar.calendar, publicationWorkingDays: publicationWorkingDays) }
 
     /// The 备案 clock on the configured calendar.
     public var filingClock: FilingClock { FilingClock(calendar: calendar.calendar, limits: filing) }

@@ -584,6 +584,304 @@ public nonisolated enum Civic_Eldercare_V1_FilingStatus: SwiftProtobuf.Enum, Swi
 
 }
 
+/// An institution's risk class for a draw (decision, docs/ELDERCARE.md §11): derived from its
+/// record and findings when the task is made.
+public nonisolated enum Civic_Eldercare_V1_RiskClass: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Fire safety failed, a 重大 finding open, or 备案 overdue
+  case high // = 1
+
+  /// Fire safety being rectified, or any finding open
+  case mediumHigh // = 2
+
+  /// Not graded, or fire safety not assessed
+  case medium // = 3
+  case low // = 4
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .high
+    case 2: self = .mediumHigh
+    case 3: self = .medium
+    case 4: self = .low
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .high: return 1
+    case .mediumHigh: return 2
+    case .medium: return 3
+    case .low: return 4
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Eldercare_V1_RiskClass] = [
+    .unspecified,
+    .high,
+    .mediumHigh,
+    .medium,
+    .low,
+  ]
+
+}
+
+public nonisolated enum Civic_Eldercare_V1_InspectionState: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case planned // = 1
+  case inProgress // = 2
+  case recorded // = 3
+  case published // = 4
+  case cancelled // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .planned
+    case 2: self = .inProgress
+    case 3: self = .recorded
+    case 4: self = .published
+    case 5: self = .cancelled
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .planned: return 1
+    case .inProgress: return 2
+    case .recorded: return 3
+    case .published: return 4
+    case .cancelled: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Eldercare_V1_InspectionState] = [
+    .unspecified,
+    .planned,
+    .inProgress,
+    .recorded,
+    .published,
+    .cancelled,
+  ]
+
+}
+
+public nonisolated enum Civic_Eldercare_V1_ItemOutcome: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case pass // = 1
+  case fail // = 2
+  case notApplicable // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .pass
+    case 2: self = .fail
+    case 3: self = .notApplicable
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .pass: return 1
+    case .fail: return 2
+    case .notApplicable: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Eldercare_V1_ItemOutcome] = [
+    .unspecified,
+    .pass,
+    .fail,
+    .notApplicable,
+  ]
+
+}
+
+public nonisolated enum Civic_Eldercare_V1_HazardLevel: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 一般 (the default)
+  case general // = 1
+
+  /// 重大
+  case major // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .general
+    case 2: self = .major
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .general: return 1
+    case .major: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Eldercare_V1_HazardLevel] = [
+    .unspecified,
+    .general,
+    .major,
+  ]
+
+}
+
+public nonisolated enum Civic_Eldercare_V1_FindingState: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case `open` // = 1
+  case extended // = 2
+
+  /// 逾期未整改
+  case unrectified // = 3
+
+  /// 停业整顿 ordered
+  case findingSuspended // = 4
+  case findingClosed // = 5
+
+  /// Recorded in error
+  case revoked // = 6
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .open
+    case 2: self = .extended
+    case 3: self = .unrectified
+    case 4: self = .findingSuspended
+    case 5: self = .findingClosed
+    case 6: self = .revoked
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .open: return 1
+    case .extended: return 2
+    case .unrectified: return 3
+    case .findingSuspended: return 4
+    case .findingClosed: return 5
+    case .revoked: return 6
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Eldercare_V1_FindingState] = [
+    .unspecified,
+    .open,
+    .extended,
+    .unrectified,
+    .findingSuspended,
+    .findingClosed,
+    .revoked,
+  ]
+
+}
+
+public nonisolated enum Civic_Eldercare_V1_RectificationStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case rectificationOnTime // = 1
+  case rectificationDueSoon // = 2
+  case rectificationOverdue // = 3
+  case rectificationClosed // = 4
+  case rectificationRevoked // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .rectificationOnTime
+    case 2: self = .rectificationDueSoon
+    case 3: self = .rectificationOverdue
+    case 4: self = .rectificationClosed
+    case 5: self = .rectificationRevoked
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .rectificationOnTime: return 1
+    case .rectificationDueSoon: return 2
+    case .rectificationOverdue: return 3
+    case .rectificationClosed: return 4
+    case .rectificationRevoked: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Eldercare_V1_RectificationStatus] = [
+    .unspecified,
+    .rectificationOnTime,
+    .rectificationDueSoon,
+    .rectificationOverdue,
+    .rectificationClosed,
+    .rectificationRevoked,
+  ]
+
+}
+
 public nonisolated struct Civic_Eldercare_V1_Division: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1666,6 +1964,807 @@ public nonisolated struct Civic_Eldercare_V1_ListFilingsResponse: Sendable {
   public init() {}
 }
 
+public nonisolated struct Civic_Eldercare_V1_Inspector: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The inspector's own id (工号); a staff key whose subject is this id sees the inspector's tasks.
+  public var id: String = String()
+
+  public var name: String = String()
+
+  public var active: Bool = false
+
+  /// Institutions the inspector has declared a conflict of interest with (ids).
+  public var conflicts: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_PutInspectorRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var inspector: Civic_Eldercare_V1_Inspector {
+    get {_inspector ?? Civic_Eldercare_V1_Inspector()}
+    set {_inspector = newValue}
+  }
+  /// Returns true if `inspector` has been explicitly set.
+  public var hasInspector: Bool {self._inspector != nil}
+  /// Clears the value of `inspector`. Subsequent reads from it will return its default value.
+  public mutating func clearInspector() {self._inspector = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _inspector: Civic_Eldercare_V1_Inspector? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListInspectorsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListInspectorsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var inspectors: [Civic_Eldercare_V1_Inspector] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_LoadChecklistRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The checklist file (JSON, the shape of deploy/eldercare/checklist-sample.json).
+  public var json: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_ChecklistSummary: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var version: String = String()
+
+  public var title: String = String()
+
+  public var issuer: String = String()
+
+  public var sample: Bool = false
+
+  public var areas: Int32 = 0
+
+  public var subAreas: Int32 = 0
+
+  public var items: Int32 = 0
+
+  public var totalWeight: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_GetChecklistRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Empty: the latest loaded.
+  public var version: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_ChecklistItem: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var code: String = String()
+
+  public var text: String = String()
+
+  public var weight: Int32 = 0
+
+  public var hazardClass: String = String()
+
+  public var legalBasis: String = String()
+
+  public var areaCode: String = String()
+
+  public var subAreaCode: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_GetChecklistResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var summary: Civic_Eldercare_V1_ChecklistSummary {
+    get {_summary ?? Civic_Eldercare_V1_ChecklistSummary()}
+    set {_summary = newValue}
+  }
+  /// Returns true if `summary` has been explicitly set.
+  public var hasSummary: Bool {self._summary != nil}
+  /// Clears the value of `summary`. Subsequent reads from it will return its default value.
+  public mutating func clearSummary() {self._summary = nil}
+
+  public var items: [Civic_Eldercare_V1_ChecklistItem] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _summary: Civic_Eldercare_V1_ChecklistSummary? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_RiskRatio: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var riskClass: Civic_Eldercare_V1_RiskClass = .unspecified
+
+  /// Share of the class drawn, in per mille (1–1000); sample = ceil(ratio × class size), at least 1.
+  public var perMille: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_CreateInspectionTaskRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The county whose operating institutions form the pool.
+  public var county: String = String()
+
+  /// Recorded with the draw so anyone can replay it; required (a public lottery number, a dated
+  /// bulletin number — something nobody could pick to suit).
+  public var seed: String = String()
+
+  /// One ratio per risk class present in the pool.
+  public var ratios: [Civic_Eldercare_V1_RiskRatio] = []
+
+  /// Inspectors per task, at least 2 (default 2).
+  public var inspectorCount: Int32 = 0
+
+  public var plannedOn: String = String()
+
+  /// Empty: the latest checklist loaded.
+  public var checklistVersion: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_DrawTarget: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var institutionID: String = String()
+
+  public var riskClass: Civic_Eldercare_V1_RiskClass = .unspecified
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_DrawExclusion: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var inspectorID: String = String()
+
+  /// "inactive" or "conflict".
+  public var reason: String = String()
+
+  public var institutionIds: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_InspectionTask: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "T000001".
+  public var id: String = String()
+
+  public var county: String = String()
+
+  public var seed: String = String()
+
+  /// "fnv1a64-splitmix64-fisher-yates/1" (docs/ELDERCARE.md §11).
+  public var algorithm: String = String()
+
+  public var ratios: [Civic_Eldercare_V1_RiskRatio] = []
+
+  /// The pool as drawn from, sorted by id, with its class.
+  public var pool: [Civic_Eldercare_V1_DrawTarget] = []
+
+  public var poolFingerprint: String = String()
+
+  public var targets: [Civic_Eldercare_V1_DrawTarget] = []
+
+  public var inspectorIds: [String] = []
+
+  public var exclusions: [Civic_Eldercare_V1_DrawExclusion] = []
+
+  public var plannedOn: String = String()
+
+  public var checklistVersion: String = String()
+
+  /// One per target, "T000001-1"….
+  public var inspectionIds: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_GetInspectionTaskRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_ItemResult: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var itemCode: String = String()
+
+  public var outcome: Civic_Eldercare_V1_ItemOutcome = .unspecified
+
+  /// What the inspector saw: required for a failed item (the finding's evidence).
+  public var note: String = String()
+
+  public var level: Civic_Eldercare_V1_HazardLevel = .unspecified
+
+  /// A deadline set on the spot, after the inspection day; empty: the level's default.
+  public var deadline: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_Inspection: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
+
+  public var taskID: String {
+    get {_storage._taskID}
+    set {_uniqueStorage()._taskID = newValue}
+  }
+
+  public var institutionID: String {
+    get {_storage._institutionID}
+    set {_uniqueStorage()._institutionID = newValue}
+  }
+
+  public var inspectorIds: [String] {
+    get {_storage._inspectorIds}
+    set {_uniqueStorage()._inspectorIds = newValue}
+  }
+
+  public var plannedOn: String {
+    get {_storage._plannedOn}
+    set {_uniqueStorage()._plannedOn = newValue}
+  }
+
+  public var checklistVersion: String {
+    get {_storage._checklistVersion}
+    set {_uniqueStorage()._checklistVersion = newValue}
+  }
+
+  public var state: Civic_Eldercare_V1_InspectionState {
+    get {_storage._state}
+    set {_uniqueStorage()._state = newValue}
+  }
+
+  public var startedOn: String {
+    get {_storage._startedOn}
+    set {_uniqueStorage()._startedOn = newValue}
+  }
+
+  public var inspectedOn: String {
+    get {_storage._inspectedOn}
+    set {_uniqueStorage()._inspectedOn = newValue}
+  }
+
+  public var results: [Civic_Eldercare_V1_ItemResult] {
+    get {_storage._results}
+    set {_uniqueStorage()._results = newValue}
+  }
+
+  /// Out of 100, one decimal: failed weight over applicable weight.
+  public var score: String {
+    get {_storage._score}
+    set {_uniqueStorage()._score = newValue}
+  }
+
+  public var failedItems: Int32 {
+    get {_storage._failedItems}
+    set {_uniqueStorage()._failedItems = newValue}
+  }
+
+  public var findingIds: [String] {
+    get {_storage._findingIds}
+    set {_uniqueStorage()._findingIds = newValue}
+  }
+
+  /// 20 working days after the inspection (CIVIC_ELDERCARE_PUBLICATION_WORKING_DAYS).
+  public var publicationDue: String {
+    get {_storage._publicationDue}
+    set {_uniqueStorage()._publicationDue = newValue}
+  }
+
+  public var publishedOn: String {
+    get {_storage._publishedOn}
+    set {_uniqueStorage()._publishedOn = newValue}
+  }
+
+  public var publishedLate: Bool {
+    get {_storage._publishedLate}
+    set {_uniqueStorage()._publishedLate = newValue}
+  }
+
+  public var cancellationReason: String {
+    get {_storage._cancellationReason}
+    set {_uniqueStorage()._cancellationReason = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Civic_Eldercare_V1_InspectionStepRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  /// Today when empty.
+  public var on: String = String()
+
+  /// RecordInspection: every item of the checklist version, once.
+  public var results: [Civic_Eldercare_V1_ItemResult] = []
+
+  /// CancelInspection: required.
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_InspectionResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var inspection: Civic_Eldercare_V1_Inspection {
+    get {_inspection ?? Civic_Eldercare_V1_Inspection()}
+    set {_inspection = newValue}
+  }
+  /// Returns true if `inspection` has been explicitly set.
+  public var hasInspection: Bool {self._inspection != nil}
+  /// Clears the value of `inspection`. Subsequent reads from it will return its default value.
+  public mutating func clearInspection() {self._inspection = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _inspection: Civic_Eldercare_V1_Inspection? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListInspectionsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var within: String = String()
+
+  public var taskID: String = String()
+
+  public var state: Civic_Eldercare_V1_InspectionState = .unspecified
+
+  /// Only those the calling inspector (the key's subject) was drawn for.
+  public var mine: Bool = false
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListInspectionsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var inspections: [Civic_Eldercare_V1_Inspection] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_Finding: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "<inspection id>/<item code>".
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
+
+  public var inspectionID: String {
+    get {_storage._inspectionID}
+    set {_uniqueStorage()._inspectionID = newValue}
+  }
+
+  public var institutionID: String {
+    get {_storage._institutionID}
+    set {_uniqueStorage()._institutionID = newValue}
+  }
+
+  public var itemCode: String {
+    get {_storage._itemCode}
+    set {_uniqueStorage()._itemCode = newValue}
+  }
+
+  public var itemText: String {
+    get {_storage._itemText}
+    set {_uniqueStorage()._itemText = newValue}
+  }
+
+  public var hazardClass: String {
+    get {_storage._hazardClass}
+    set {_uniqueStorage()._hazardClass = newValue}
+  }
+
+  public var level: Civic_Eldercare_V1_HazardLevel {
+    get {_storage._level}
+    set {_uniqueStorage()._level = newValue}
+  }
+
+  public var legalBasis: String {
+    get {_storage._legalBasis}
+    set {_uniqueStorage()._legalBasis = newValue}
+  }
+
+  public var evidence: String {
+    get {_storage._evidence}
+    set {_uniqueStorage()._evidence = newValue}
+  }
+
+  public var foundOn: String {
+    get {_storage._foundOn}
+    set {_uniqueStorage()._foundOn = newValue}
+  }
+
+  public var deadline: String {
+    get {_storage._deadline}
+    set {_uniqueStorage()._deadline = newValue}
+  }
+
+  public var deadlineProvisional: Bool {
+    get {_storage._deadlineProvisional}
+    set {_uniqueStorage()._deadlineProvisional = newValue}
+  }
+
+  public var state: Civic_Eldercare_V1_FindingState {
+    get {_storage._state}
+    set {_uniqueStorage()._state = newValue}
+  }
+
+  /// On the day asked.
+  public var status: Civic_Eldercare_V1_RectificationStatus {
+    get {_storage._status}
+    set {_uniqueStorage()._status = newValue}
+  }
+
+  public var extensions: Int32 {
+    get {_storage._extensions}
+    set {_uniqueStorage()._extensions = newValue}
+  }
+
+  public var closedOn: String {
+    get {_storage._closedOn}
+    set {_uniqueStorage()._closedOn = newValue}
+  }
+
+  /// Flagged for referral to enforcement (the referral itself comes with the flows between services).
+  public var referralFlagged: Bool {
+    get {_storage._referralFlagged}
+    set {_uniqueStorage()._referralFlagged = newValue}
+  }
+
+  /// "major_hazard", "fire_safety", "illegal_fundraising", "overdue_rectification".
+  public var referralReasons: [String] {
+    get {_storage._referralReasons}
+    set {_uniqueStorage()._referralReasons = newValue}
+  }
+
+  public var suspensionDocument: String {
+    get {_storage._suspensionDocument}
+    set {_uniqueStorage()._suspensionDocument = newValue}
+  }
+
+  public var residentsAffected: Int32 {
+    get {_storage._residentsAffected}
+    set {_uniqueStorage()._residentsAffected = newValue}
+  }
+
+  public var residentsResettled: Int32 {
+    get {_storage._residentsResettled}
+    set {_uniqueStorage()._residentsResettled = newValue}
+  }
+
+  public var revocationReason: String {
+    get {_storage._revocationReason}
+    set {_uniqueStorage()._revocationReason = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListFindingsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var within: String = String()
+
+  public var institutionID: String = String()
+
+  public var status: Civic_Eldercare_V1_RectificationStatus = .unspecified
+
+  public var referralOnly: Bool = false
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListFindingsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var findings: [Civic_Eldercare_V1_Finding] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_ReinspectFindingRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var on: String = String()
+
+  /// At least 2.
+  public var inspectorIds: [String] = []
+
+  public var rectified: Bool = false
+
+  public var note: String = String()
+
+  /// Not rectified, on or before the deadline: extend by this many working days (0: no extension).
+  public var extensionWorkingDays: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_OrderSuspensionRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var findingID: String = String()
+
+  public var orderedOn: String = String()
+
+  /// 责令停业整顿决定书 number.
+  public var documentNumber: String = String()
+
+  public var residentsAffected: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_RecordResettlementRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var findingID: String = String()
+
+  public var on: String = String()
+
+  public var destination: String = String()
+
+  public var residents: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_RevokeFindingRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_FindingResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var finding: Civic_Eldercare_V1_Finding {
+    get {_finding ?? Civic_Eldercare_V1_Finding()}
+    set {_finding = newValue}
+  }
+  /// Returns true if `finding` has been explicitly set.
+  public var hasFinding: Bool {self._finding != nil}
+  /// Clears the value of `finding`. Subsequent reads from it will return its default value.
+  public mutating func clearFinding() {self._finding = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _finding: Civic_Eldercare_V1_Finding? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_SweepFindingsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_SweepFindingsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Findings marked UNRECTIFIED today (their deadline passed), now flagged for referral.
+  public var marked: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "civic.eldercare.v1"
@@ -1708,6 +2807,30 @@ nonisolated extension Civic_Eldercare_V1_ResidentEventKind: SwiftProtobuf._Proto
 
 nonisolated extension Civic_Eldercare_V1_FilingStatus: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0FILING_STATUS_UNSPECIFIED\0\u{1}FILING_ON_TIME\0\u{1}FILING_DUE_SOON\0\u{1}FILING_OVERDUE\0\u{1}FILED\0\u{1}FILED_LATE\0")
+}
+
+nonisolated extension Civic_Eldercare_V1_RiskClass: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RISK_CLASS_UNSPECIFIED\0\u{1}HIGH\0\u{1}MEDIUM_HIGH\0\u{1}MEDIUM\0\u{1}LOW\0")
+}
+
+nonisolated extension Civic_Eldercare_V1_InspectionState: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0INSPECTION_STATE_UNSPECIFIED\0\u{1}PLANNED\0\u{1}IN_PROGRESS\0\u{1}RECORDED\0\u{1}PUBLISHED\0\u{1}CANCELLED\0")
+}
+
+nonisolated extension Civic_Eldercare_V1_ItemOutcome: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ITEM_OUTCOME_UNSPECIFIED\0\u{1}PASS\0\u{1}FAIL\0\u{1}NOT_APPLICABLE\0")
+}
+
+nonisolated extension Civic_Eldercare_V1_HazardLevel: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0HAZARD_LEVEL_UNSPECIFIED\0\u{1}GENERAL\0\u{1}MAJOR\0")
+}
+
+nonisolated extension Civic_Eldercare_V1_FindingState: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0FINDING_STATE_UNSPECIFIED\0\u{1}OPEN\0\u{1}EXTENDED\0\u{1}UNRECTIFIED\0\u{1}FINDING_SUSPENDED\0\u{1}FINDING_CLOSED\0\u{1}REVOKED\0")
+}
+
+nonisolated extension Civic_Eldercare_V1_RectificationStatus: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RECTIFICATION_STATUS_UNSPECIFIED\0\u{1}RECTIFICATION_ON_TIME\0\u{1}RECTIFICATION_DUE_SOON\0\u{1}RECTIFICATION_OVERDUE\0\u{1}RECTIFICATION_CLOSED\0\u{1}RECTIFICATION_REVOKED\0")
 }
 
 nonisolated extension Civic_Eldercare_V1_Division: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -3803,6 +4926,1612 @@ nonisolated extension Civic_Eldercare_V1_ListFilingsResponse: SwiftProtobuf.Mess
 
   public static func ==(lhs: Civic_Eldercare_V1_ListFilingsResponse, rhs: Civic_Eldercare_V1_ListFilingsResponse) -> Bool {
     if lhs.filings != rhs.filings {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_Inspector: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Inspector"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}active\0\u{1}conflicts\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.active) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.conflicts) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    if self.active != false {
+      try visitor.visitSingularBoolField(value: self.active, fieldNumber: 3)
+    }
+    if !self.conflicts.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.conflicts, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_Inspector, rhs: Civic_Eldercare_V1_Inspector) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.active != rhs.active {return false}
+    if lhs.conflicts != rhs.conflicts {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_PutInspectorRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PutInspectorRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}inspector\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._inspector) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._inspector {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_PutInspectorRequest, rhs: Civic_Eldercare_V1_PutInspectorRequest) -> Bool {
+    if lhs._inspector != rhs._inspector {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListInspectorsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListInspectorsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListInspectorsRequest, rhs: Civic_Eldercare_V1_ListInspectorsRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListInspectorsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListInspectorsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}inspectors\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.inspectors) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.inspectors.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.inspectors, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListInspectorsResponse, rhs: Civic_Eldercare_V1_ListInspectorsResponse) -> Bool {
+    if lhs.inspectors != rhs.inspectors {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_LoadChecklistRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LoadChecklistRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}json\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.json) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.json.isEmpty {
+      try visitor.visitSingularStringField(value: self.json, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_LoadChecklistRequest, rhs: Civic_Eldercare_V1_LoadChecklistRequest) -> Bool {
+    if lhs.json != rhs.json {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ChecklistSummary: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ChecklistSummary"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}title\0\u{1}issuer\0\u{1}sample\0\u{1}areas\0\u{3}sub_areas\0\u{1}items\0\u{3}total_weight\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.version) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.issuer) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.sample) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.areas) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.subAreas) }()
+      case 7: try { try decoder.decodeSingularInt32Field(value: &self.items) }()
+      case 8: try { try decoder.decodeSingularInt32Field(value: &self.totalWeight) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.version.isEmpty {
+      try visitor.visitSingularStringField(value: self.version, fieldNumber: 1)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 2)
+    }
+    if !self.issuer.isEmpty {
+      try visitor.visitSingularStringField(value: self.issuer, fieldNumber: 3)
+    }
+    if self.sample != false {
+      try visitor.visitSingularBoolField(value: self.sample, fieldNumber: 4)
+    }
+    if self.areas != 0 {
+      try visitor.visitSingularInt32Field(value: self.areas, fieldNumber: 5)
+    }
+    if self.subAreas != 0 {
+      try visitor.visitSingularInt32Field(value: self.subAreas, fieldNumber: 6)
+    }
+    if self.items != 0 {
+      try visitor.visitSingularInt32Field(value: self.items, fieldNumber: 7)
+    }
+    if self.totalWeight != 0 {
+      try visitor.visitSingularInt32Field(value: self.totalWeight, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ChecklistSummary, rhs: Civic_Eldercare_V1_ChecklistSummary) -> Bool {
+    if lhs.version != rhs.version {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs.issuer != rhs.issuer {return false}
+    if lhs.sample != rhs.sample {return false}
+    if lhs.areas != rhs.areas {return false}
+    if lhs.subAreas != rhs.subAreas {return false}
+    if lhs.items != rhs.items {return false}
+    if lhs.totalWeight != rhs.totalWeight {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_GetChecklistRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetChecklistRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.version) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.version.isEmpty {
+      try visitor.visitSingularStringField(value: self.version, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_GetChecklistRequest, rhs: Civic_Eldercare_V1_GetChecklistRequest) -> Bool {
+    if lhs.version != rhs.version {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ChecklistItem: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ChecklistItem"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}text\0\u{1}weight\0\u{3}hazard_class\0\u{3}legal_basis\0\u{3}area_code\0\u{3}sub_area_code\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.code) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.text) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.weight) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.hazardClass) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.legalBasis) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.areaCode) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.subAreaCode) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.code.isEmpty {
+      try visitor.visitSingularStringField(value: self.code, fieldNumber: 1)
+    }
+    if !self.text.isEmpty {
+      try visitor.visitSingularStringField(value: self.text, fieldNumber: 2)
+    }
+    if self.weight != 0 {
+      try visitor.visitSingularInt32Field(value: self.weight, fieldNumber: 3)
+    }
+    if !self.hazardClass.isEmpty {
+      try visitor.visitSingularStringField(value: self.hazardClass, fieldNumber: 4)
+    }
+    if !self.legalBasis.isEmpty {
+      try visitor.visitSingularStringField(value: self.legalBasis, fieldNumber: 5)
+    }
+    if !self.areaCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.areaCode, fieldNumber: 6)
+    }
+    if !self.subAreaCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.subAreaCode, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ChecklistItem, rhs: Civic_Eldercare_V1_ChecklistItem) -> Bool {
+    if lhs.code != rhs.code {return false}
+    if lhs.text != rhs.text {return false}
+    if lhs.weight != rhs.weight {return false}
+    if lhs.hazardClass != rhs.hazardClass {return false}
+    if lhs.legalBasis != rhs.legalBasis {return false}
+    if lhs.areaCode != rhs.areaCode {return false}
+    if lhs.subAreaCode != rhs.subAreaCode {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_GetChecklistResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetChecklistResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}summary\0\u{1}items\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._summary) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.items) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._summary {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.items.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.items, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_GetChecklistResponse, rhs: Civic_Eldercare_V1_GetChecklistResponse) -> Bool {
+    if lhs._summary != rhs._summary {return false}
+    if lhs.items != rhs.items {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_RiskRatio: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RiskRatio"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}risk_class\0\u{3}per_mille\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.riskClass) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.perMille) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.riskClass != .unspecified {
+      try visitor.visitSingularEnumField(value: self.riskClass, fieldNumber: 1)
+    }
+    if self.perMille != 0 {
+      try visitor.visitSingularInt32Field(value: self.perMille, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_RiskRatio, rhs: Civic_Eldercare_V1_RiskRatio) -> Bool {
+    if lhs.riskClass != rhs.riskClass {return false}
+    if lhs.perMille != rhs.perMille {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_CreateInspectionTaskRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CreateInspectionTaskRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}county\0\u{1}seed\0\u{1}ratios\0\u{3}inspector_count\0\u{3}planned_on\0\u{3}checklist_version\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.county) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.seed) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.ratios) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.inspectorCount) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.plannedOn) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.checklistVersion) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.county.isEmpty {
+      try visitor.visitSingularStringField(value: self.county, fieldNumber: 1)
+    }
+    if !self.seed.isEmpty {
+      try visitor.visitSingularStringField(value: self.seed, fieldNumber: 2)
+    }
+    if !self.ratios.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.ratios, fieldNumber: 3)
+    }
+    if self.inspectorCount != 0 {
+      try visitor.visitSingularInt32Field(value: self.inspectorCount, fieldNumber: 4)
+    }
+    if !self.plannedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.plannedOn, fieldNumber: 5)
+    }
+    if !self.checklistVersion.isEmpty {
+      try visitor.visitSingularStringField(value: self.checklistVersion, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_CreateInspectionTaskRequest, rhs: Civic_Eldercare_V1_CreateInspectionTaskRequest) -> Bool {
+    if lhs.county != rhs.county {return false}
+    if lhs.seed != rhs.seed {return false}
+    if lhs.ratios != rhs.ratios {return false}
+    if lhs.inspectorCount != rhs.inspectorCount {return false}
+    if lhs.plannedOn != rhs.plannedOn {return false}
+    if lhs.checklistVersion != rhs.checklistVersion {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_DrawTarget: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DrawTarget"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}institution_id\0\u{3}risk_class\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.institutionID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.riskClass) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.institutionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionID, fieldNumber: 1)
+    }
+    if self.riskClass != .unspecified {
+      try visitor.visitSingularEnumField(value: self.riskClass, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_DrawTarget, rhs: Civic_Eldercare_V1_DrawTarget) -> Bool {
+    if lhs.institutionID != rhs.institutionID {return false}
+    if lhs.riskClass != rhs.riskClass {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_DrawExclusion: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DrawExclusion"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}inspector_id\0\u{1}reason\0\u{3}institution_ids\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.inspectorID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.institutionIds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.inspectorID.isEmpty {
+      try visitor.visitSingularStringField(value: self.inspectorID, fieldNumber: 1)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
+    }
+    if !self.institutionIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.institutionIds, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_DrawExclusion, rhs: Civic_Eldercare_V1_DrawExclusion) -> Bool {
+    if lhs.inspectorID != rhs.inspectorID {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.institutionIds != rhs.institutionIds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_InspectionTask: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".InspectionTask"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}county\0\u{1}seed\0\u{1}algorithm\0\u{1}ratios\0\u{1}pool\0\u{3}pool_fingerprint\0\u{1}targets\0\u{3}inspector_ids\0\u{1}exclusions\0\u{3}planned_on\0\u{3}checklist_version\0\u{3}inspection_ids\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.county) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.seed) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.algorithm) }()
+      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.ratios) }()
+      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.pool) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.poolFingerprint) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.targets) }()
+      case 9: try { try decoder.decodeRepeatedStringField(value: &self.inspectorIds) }()
+      case 10: try { try decoder.decodeRepeatedMessageField(value: &self.exclusions) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self.plannedOn) }()
+      case 12: try { try decoder.decodeSingularStringField(value: &self.checklistVersion) }()
+      case 13: try { try decoder.decodeRepeatedStringField(value: &self.inspectionIds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.county.isEmpty {
+      try visitor.visitSingularStringField(value: self.county, fieldNumber: 2)
+    }
+    if !self.seed.isEmpty {
+      try visitor.visitSingularStringField(value: self.seed, fieldNumber: 3)
+    }
+    if !self.algorithm.isEmpty {
+      try visitor.visitSingularStringField(value: self.algorithm, fieldNumber: 4)
+    }
+    if !self.ratios.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.ratios, fieldNumber: 5)
+    }
+    if !self.pool.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.pool, fieldNumber: 6)
+    }
+    if !self.poolFingerprint.isEmpty {
+      try visitor.visitSingularStringField(value: self.poolFingerprint, fieldNumber: 7)
+    }
+    if !self.targets.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.targets, fieldNumber: 8)
+    }
+    if !self.inspectorIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.inspectorIds, fieldNumber: 9)
+    }
+    if !self.exclusions.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.exclusions, fieldNumber: 10)
+    }
+    if !self.plannedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.plannedOn, fieldNumber: 11)
+    }
+    if !self.checklistVersion.isEmpty {
+      try visitor.visitSingularStringField(value: self.checklistVersion, fieldNumber: 12)
+    }
+    if !self.inspectionIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.inspectionIds, fieldNumber: 13)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_InspectionTask, rhs: Civic_Eldercare_V1_InspectionTask) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.county != rhs.county {return false}
+    if lhs.seed != rhs.seed {return false}
+    if lhs.algorithm != rhs.algorithm {return false}
+    if lhs.ratios != rhs.ratios {return false}
+    if lhs.pool != rhs.pool {return false}
+    if lhs.poolFingerprint != rhs.poolFingerprint {return false}
+    if lhs.targets != rhs.targets {return false}
+    if lhs.inspectorIds != rhs.inspectorIds {return false}
+    if lhs.exclusions != rhs.exclusions {return false}
+    if lhs.plannedOn != rhs.plannedOn {return false}
+    if lhs.checklistVersion != rhs.checklistVersion {return false}
+    if lhs.inspectionIds != rhs.inspectionIds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_GetInspectionTaskRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetInspectionTaskRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_GetInspectionTaskRequest, rhs: Civic_Eldercare_V1_GetInspectionTaskRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ItemResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ItemResult"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}item_code\0\u{1}outcome\0\u{1}note\0\u{1}level\0\u{1}deadline\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.itemCode) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.level) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.deadline) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.itemCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.itemCode, fieldNumber: 1)
+    }
+    if self.outcome != .unspecified {
+      try visitor.visitSingularEnumField(value: self.outcome, fieldNumber: 2)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 3)
+    }
+    if self.level != .unspecified {
+      try visitor.visitSingularEnumField(value: self.level, fieldNumber: 4)
+    }
+    if !self.deadline.isEmpty {
+      try visitor.visitSingularStringField(value: self.deadline, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ItemResult, rhs: Civic_Eldercare_V1_ItemResult) -> Bool {
+    if lhs.itemCode != rhs.itemCode {return false}
+    if lhs.outcome != rhs.outcome {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.level != rhs.level {return false}
+    if lhs.deadline != rhs.deadline {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_Inspection: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Inspection"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}task_id\0\u{3}institution_id\0\u{3}inspector_ids\0\u{3}planned_on\0\u{3}checklist_version\0\u{1}state\0\u{3}started_on\0\u{3}inspected_on\0\u{1}results\0\u{1}score\0\u{3}failed_items\0\u{3}finding_ids\0\u{3}publication_due\0\u{3}published_on\0\u{3}published_late\0\u{3}cancellation_reason\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _taskID: String = String()
+    var _institutionID: String = String()
+    var _inspectorIds: [String] = []
+    var _plannedOn: String = String()
+    var _checklistVersion: String = String()
+    var _state: Civic_Eldercare_V1_InspectionState = .unspecified
+    var _startedOn: String = String()
+    var _inspectedOn: String = String()
+    var _results: [Civic_Eldercare_V1_ItemResult] = []
+    var _score: String = String()
+    var _failedItems: Int32 = 0
+    var _findingIds: [String] = []
+    var _publicationDue: String = String()
+    var _publishedOn: String = String()
+    var _publishedLate: Bool = false
+    var _cancellationReason: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _taskID = source._taskID
+      _institutionID = source._institutionID
+      _inspectorIds = source._inspectorIds
+      _plannedOn = source._plannedOn
+      _checklistVersion = source._checklistVersion
+      _state = source._state
+      _startedOn = source._startedOn
+      _inspectedOn = source._inspectedOn
+      _results = source._results
+      _score = source._score
+      _failedItems = source._failedItems
+      _findingIds = source._findingIds
+      _publicationDue = source._publicationDue
+      _publishedOn = source._publishedOn
+      _publishedLate = source._publishedLate
+      _cancellationReason = source._cancellationReason
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._taskID) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._institutionID) }()
+        case 4: try { try decoder.decodeRepeatedStringField(value: &_storage._inspectorIds) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._plannedOn) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._checklistVersion) }()
+        case 7: try { try decoder.decodeSingularEnumField(value: &_storage._state) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._startedOn) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._inspectedOn) }()
+        case 10: try { try decoder.decodeRepeatedMessageField(value: &_storage._results) }()
+        case 11: try { try decoder.decodeSingularStringField(value: &_storage._score) }()
+        case 12: try { try decoder.decodeSingularInt32Field(value: &_storage._failedItems) }()
+        case 13: try { try decoder.decodeRepeatedStringField(value: &_storage._findingIds) }()
+        case 14: try { try decoder.decodeSingularStringField(value: &_storage._publicationDue) }()
+        case 15: try { try decoder.decodeSingularStringField(value: &_storage._publishedOn) }()
+        case 16: try { try decoder.decodeSingularBoolField(value: &_storage._publishedLate) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._cancellationReason) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      if !_storage._taskID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._taskID, fieldNumber: 2)
+      }
+      if !_storage._institutionID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._institutionID, fieldNumber: 3)
+      }
+      if !_storage._inspectorIds.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._inspectorIds, fieldNumber: 4)
+      }
+      if !_storage._plannedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._plannedOn, fieldNumber: 5)
+      }
+      if !_storage._checklistVersion.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._checklistVersion, fieldNumber: 6)
+      }
+      if _storage._state != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._state, fieldNumber: 7)
+      }
+      if !_storage._startedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._startedOn, fieldNumber: 8)
+      }
+      if !_storage._inspectedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._inspectedOn, fieldNumber: 9)
+      }
+      if !_storage._results.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._results, fieldNumber: 10)
+      }
+      if !_storage._score.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._score, fieldNumber: 11)
+      }
+      if _storage._failedItems != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._failedItems, fieldNumber: 12)
+      }
+      if !_storage._findingIds.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._findingIds, fieldNumber: 13)
+      }
+      if !_storage._publicationDue.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._publicationDue, fieldNumber: 14)
+      }
+      if !_storage._publishedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._publishedOn, fieldNumber: 15)
+      }
+      if _storage._publishedLate != false {
+        try visitor.visitSingularBoolField(value: _storage._publishedLate, fieldNumber: 16)
+      }
+      if !_storage._cancellationReason.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._cancellationReason, fieldNumber: 17)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_Inspection, rhs: Civic_Eldercare_V1_Inspection) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._taskID != rhs_storage._taskID {return false}
+        if _storage._institutionID != rhs_storage._institutionID {return false}
+        if _storage._inspectorIds != rhs_storage._inspectorIds {return false}
+        if _storage._plannedOn != rhs_storage._plannedOn {return false}
+        if _storage._checklistVersion != rhs_storage._checklistVersion {return false}
+        if _storage._state != rhs_storage._state {return false}
+        if _storage._startedOn != rhs_storage._startedOn {return false}
+        if _storage._inspectedOn != rhs_storage._inspectedOn {return false}
+        if _storage._results != rhs_storage._results {return false}
+        if _storage._score != rhs_storage._score {return false}
+        if _storage._failedItems != rhs_storage._failedItems {return false}
+        if _storage._findingIds != rhs_storage._findingIds {return false}
+        if _storage._publicationDue != rhs_storage._publicationDue {return false}
+        if _storage._publishedOn != rhs_storage._publishedOn {return false}
+        if _storage._publishedLate != rhs_storage._publishedLate {return false}
+        if _storage._cancellationReason != rhs_storage._cancellationReason {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_InspectionStepRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".InspectionStepRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}on\0\u{1}results\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.results) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 2)
+    }
+    if !self.results.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.results, fieldNumber: 3)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_InspectionStepRequest, rhs: Civic_Eldercare_V1_InspectionStepRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.results != rhs.results {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_InspectionResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".InspectionResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}inspection\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._inspection) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._inspection {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_InspectionResponse, rhs: Civic_Eldercare_V1_InspectionResponse) -> Bool {
+    if lhs._inspection != rhs._inspection {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListInspectionsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListInspectionsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}within\0\u{3}task_id\0\u{1}state\0\u{1}mine\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.within) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.taskID) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.state) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.mine) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.within.isEmpty {
+      try visitor.visitSingularStringField(value: self.within, fieldNumber: 1)
+    }
+    if !self.taskID.isEmpty {
+      try visitor.visitSingularStringField(value: self.taskID, fieldNumber: 2)
+    }
+    if self.state != .unspecified {
+      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 3)
+    }
+    if self.mine != false {
+      try visitor.visitSingularBoolField(value: self.mine, fieldNumber: 4)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListInspectionsRequest, rhs: Civic_Eldercare_V1_ListInspectionsRequest) -> Bool {
+    if lhs.within != rhs.within {return false}
+    if lhs.taskID != rhs.taskID {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs.mine != rhs.mine {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListInspectionsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListInspectionsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}inspections\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.inspections) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.inspections.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.inspections, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListInspectionsResponse, rhs: Civic_Eldercare_V1_ListInspectionsResponse) -> Bool {
+    if lhs.inspections != rhs.inspections {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_Finding: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Finding"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}inspection_id\0\u{3}institution_id\0\u{3}item_code\0\u{3}item_text\0\u{3}hazard_class\0\u{1}level\0\u{3}legal_basis\0\u{1}evidence\0\u{3}found_on\0\u{1}deadline\0\u{3}deadline_provisional\0\u{1}state\0\u{1}status\0\u{1}extensions\0\u{3}closed_on\0\u{3}referral_flagged\0\u{3}referral_reasons\0\u{3}suspension_document\0\u{3}residents_affected\0\u{3}residents_resettled\0\u{3}revocation_reason\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _inspectionID: String = String()
+    var _institutionID: String = String()
+    var _itemCode: String = String()
+    var _itemText: String = String()
+    var _hazardClass: String = String()
+    var _level: Civic_Eldercare_V1_HazardLevel = .unspecified
+    var _legalBasis: String = String()
+    var _evidence: String = String()
+    var _foundOn: String = String()
+    var _deadline: String = String()
+    var _deadlineProvisional: Bool = false
+    var _state: Civic_Eldercare_V1_FindingState = .unspecified
+    var _status: Civic_Eldercare_V1_RectificationStatus = .unspecified
+    var _extensions: Int32 = 0
+    var _closedOn: String = String()
+    var _referralFlagged: Bool = false
+    var _referralReasons: [String] = []
+    var _suspensionDocument: String = String()
+    var _residentsAffected: Int32 = 0
+    var _residentsResettled: Int32 = 0
+    var _revocationReason: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _inspectionID = source._inspectionID
+      _institutionID = source._institutionID
+      _itemCode = source._itemCode
+      _itemText = source._itemText
+      _hazardClass = source._hazardClass
+      _level = source._level
+      _legalBasis = source._legalBasis
+      _evidence = source._evidence
+      _foundOn = source._foundOn
+      _deadline = source._deadline
+      _deadlineProvisional = source._deadlineProvisional
+      _state = source._state
+      _status = source._status
+      _extensions = source._extensions
+      _closedOn = source._closedOn
+      _referralFlagged = source._referralFlagged
+      _referralReasons = source._referralReasons
+      _suspensionDocument = source._suspensionDocument
+      _residentsAffected = source._residentsAffected
+      _residentsResettled = source._residentsResettled
+      _revocationReason = source._revocationReason
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._inspectionID) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._institutionID) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._itemCode) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._itemText) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._hazardClass) }()
+        case 7: try { try decoder.decodeSingularEnumField(value: &_storage._level) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._legalBasis) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._evidence) }()
+        case 10: try { try decoder.decodeSingularStringField(value: &_storage._foundOn) }()
+        case 11: try { try decoder.decodeSingularStringField(value: &_storage._deadline) }()
+        case 12: try { try decoder.decodeSingularBoolField(value: &_storage._deadlineProvisional) }()
+        case 13: try { try decoder.decodeSingularEnumField(value: &_storage._state) }()
+        case 14: try { try decoder.decodeSingularEnumField(value: &_storage._status) }()
+        case 15: try { try decoder.decodeSingularInt32Field(value: &_storage._extensions) }()
+        case 16: try { try decoder.decodeSingularStringField(value: &_storage._closedOn) }()
+        case 17: try { try decoder.decodeSingularBoolField(value: &_storage._referralFlagged) }()
+        case 18: try { try decoder.decodeRepeatedStringField(value: &_storage._referralReasons) }()
+        case 19: try { try decoder.decodeSingularStringField(value: &_storage._suspensionDocument) }()
+        case 20: try { try decoder.decodeSingularInt32Field(value: &_storage._residentsAffected) }()
+        case 21: try { try decoder.decodeSingularInt32Field(value: &_storage._residentsResettled) }()
+        case 22: try { try decoder.decodeSingularStringField(value: &_storage._revocationReason) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      if !_storage._inspectionID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._inspectionID, fieldNumber: 2)
+      }
+      if !_storage._institutionID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._institutionID, fieldNumber: 3)
+      }
+      if !_storage._itemCode.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._itemCode, fieldNumber: 4)
+      }
+      if !_storage._itemText.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._itemText, fieldNumber: 5)
+      }
+      if !_storage._hazardClass.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._hazardClass, fieldNumber: 6)
+      }
+      if _storage._level != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._level, fieldNumber: 7)
+      }
+      if !_storage._legalBasis.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._legalBasis, fieldNumber: 8)
+      }
+      if !_storage._evidence.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._evidence, fieldNumber: 9)
+      }
+      if !_storage._foundOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._foundOn, fieldNumber: 10)
+      }
+      if !_storage._deadline.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._deadline, fieldNumber: 11)
+      }
+      if _storage._deadlineProvisional != false {
+        try visitor.visitSingularBoolField(value: _storage._deadlineProvisional, fieldNumber: 12)
+      }
+      if _storage._state != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._state, fieldNumber: 13)
+      }
+      if _storage._status != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._status, fieldNumber: 14)
+      }
+      if _storage._extensions != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._extensions, fieldNumber: 15)
+      }
+      if !_storage._closedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._closedOn, fieldNumber: 16)
+      }
+      if _storage._referralFlagged != false {
+        try visitor.visitSingularBoolField(value: _storage._referralFlagged, fieldNumber: 17)
+      }
+      if !_storage._referralReasons.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._referralReasons, fieldNumber: 18)
+      }
+      if !_storage._suspensionDocument.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._suspensionDocument, fieldNumber: 19)
+      }
+      if _storage._residentsAffected != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._residentsAffected, fieldNumber: 20)
+      }
+      if _storage._residentsResettled != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._residentsResettled, fieldNumber: 21)
+      }
+      if !_storage._revocationReason.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._revocationReason, fieldNumber: 22)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_Finding, rhs: Civic_Eldercare_V1_Finding) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._inspectionID != rhs_storage._inspectionID {return false}
+        if _storage._institutionID != rhs_storage._institutionID {return false}
+        if _storage._itemCode != rhs_storage._itemCode {return false}
+        if _storage._itemText != rhs_storage._itemText {return false}
+        if _storage._hazardClass != rhs_storage._hazardClass {return false}
+        if _storage._level != rhs_storage._level {return false}
+        if _storage._legalBasis != rhs_storage._legalBasis {return false}
+        if _storage._evidence != rhs_storage._evidence {return false}
+        if _storage._foundOn != rhs_storage._foundOn {return false}
+        if _storage._deadline != rhs_storage._deadline {return false}
+        if _storage._deadlineProvisional != rhs_storage._deadlineProvisional {return false}
+        if _storage._state != rhs_storage._state {return false}
+        if _storage._status != rhs_storage._status {return false}
+        if _storage._extensions != rhs_storage._extensions {return false}
+        if _storage._closedOn != rhs_storage._closedOn {return false}
+        if _storage._referralFlagged != rhs_storage._referralFlagged {return false}
+        if _storage._referralReasons != rhs_storage._referralReasons {return false}
+        if _storage._suspensionDocument != rhs_storage._suspensionDocument {return false}
+        if _storage._residentsAffected != rhs_storage._residentsAffected {return false}
+        if _storage._residentsResettled != rhs_storage._residentsResettled {return false}
+        if _storage._revocationReason != rhs_storage._revocationReason {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListFindingsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListFindingsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}within\0\u{3}institution_id\0\u{1}status\0\u{3}referral_only\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.within) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.institutionID) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.referralOnly) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.within.isEmpty {
+      try visitor.visitSingularStringField(value: self.within, fieldNumber: 1)
+    }
+    if !self.institutionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionID, fieldNumber: 2)
+    }
+    if self.status != .unspecified {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 3)
+    }
+    if self.referralOnly != false {
+      try visitor.visitSingularBoolField(value: self.referralOnly, fieldNumber: 4)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListFindingsRequest, rhs: Civic_Eldercare_V1_ListFindingsRequest) -> Bool {
+    if lhs.within != rhs.within {return false}
+    if lhs.institutionID != rhs.institutionID {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.referralOnly != rhs.referralOnly {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListFindingsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListFindingsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}findings\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.findings) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.findings.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.findings, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListFindingsResponse, rhs: Civic_Eldercare_V1_ListFindingsResponse) -> Bool {
+    if lhs.findings != rhs.findings {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ReinspectFindingRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReinspectFindingRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}on\0\u{3}inspector_ids\0\u{1}rectified\0\u{1}note\0\u{3}extension_working_days\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.inspectorIds) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.rectified) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.extensionWorkingDays) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 2)
+    }
+    if !self.inspectorIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.inspectorIds, fieldNumber: 3)
+    }
+    if self.rectified != false {
+      try visitor.visitSingularBoolField(value: self.rectified, fieldNumber: 4)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 5)
+    }
+    if self.extensionWorkingDays != 0 {
+      try visitor.visitSingularInt32Field(value: self.extensionWorkingDays, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ReinspectFindingRequest, rhs: Civic_Eldercare_V1_ReinspectFindingRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.inspectorIds != rhs.inspectorIds {return false}
+    if lhs.rectified != rhs.rectified {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.extensionWorkingDays != rhs.extensionWorkingDays {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_OrderSuspensionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OrderSuspensionRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}finding_id\0\u{3}ordered_on\0\u{3}document_number\0\u{3}residents_affected\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.findingID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.orderedOn) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.documentNumber) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.residentsAffected) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.findingID.isEmpty {
+      try visitor.visitSingularStringField(value: self.findingID, fieldNumber: 1)
+    }
+    if !self.orderedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.orderedOn, fieldNumber: 2)
+    }
+    if !self.documentNumber.isEmpty {
+      try visitor.visitSingularStringField(value: self.documentNumber, fieldNumber: 3)
+    }
+    if self.residentsAffected != 0 {
+      try visitor.visitSingularInt32Field(value: self.residentsAffected, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_OrderSuspensionRequest, rhs: Civic_Eldercare_V1_OrderSuspensionRequest) -> Bool {
+    if lhs.findingID != rhs.findingID {return false}
+    if lhs.orderedOn != rhs.orderedOn {return false}
+    if lhs.documentNumber != rhs.documentNumber {return false}
+    if lhs.residentsAffected != rhs.residentsAffected {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_RecordResettlementRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordResettlementRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}finding_id\0\u{1}on\0\u{1}destination\0\u{1}residents\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.findingID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.destination) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.residents) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.findingID.isEmpty {
+      try visitor.visitSingularStringField(value: self.findingID, fieldNumber: 1)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 2)
+    }
+    if !self.destination.isEmpty {
+      try visitor.visitSingularStringField(value: self.destination, fieldNumber: 3)
+    }
+    if self.residents != 0 {
+      try visitor.visitSingularInt32Field(value: self.residents, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_RecordResettlementRequest, rhs: Civic_Eldercare_V1_RecordResettlementRequest) -> Bool {
+    if lhs.findingID != rhs.findingID {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.destination != rhs.destination {return false}
+    if lhs.residents != rhs.residents {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_RevokeFindingRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RevokeFindingRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_RevokeFindingRequest, rhs: Civic_Eldercare_V1_RevokeFindingRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_FindingResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".FindingResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}finding\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._finding) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._finding {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_FindingResponse, rhs: Civic_Eldercare_V1_FindingResponse) -> Bool {
+    if lhs._finding != rhs._finding {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_SweepFindingsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SweepFindingsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_SweepFindingsRequest, rhs: Civic_Eldercare_V1_SweepFindingsRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_SweepFindingsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SweepFindingsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}marked\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedStringField(value: &self.marked) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.marked.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.marked, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_SweepFindingsResponse, rhs: Civic_Eldercare_V1_SweepFindingsResponse) -> Bool {
+    if lhs.marked != rhs.marked {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

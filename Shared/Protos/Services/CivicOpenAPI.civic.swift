@@ -2227,6 +2227,98 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.ChecklistItem" : {
+        "properties" : {
+          "areaCode" : {
+            "type" : "string"
+          },
+          "code" : {
+            "type" : "string"
+          },
+          "hazardClass" : {
+            "type" : "string"
+          },
+          "legalBasis" : {
+            "type" : "string"
+          },
+          "subAreaCode" : {
+            "type" : "string"
+          },
+          "text" : {
+            "type" : "string"
+          },
+          "weight" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ChecklistSummary" : {
+        "properties" : {
+          "areas" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "issuer" : {
+            "type" : "string"
+          },
+          "items" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "sample" : {
+            "type" : "boolean"
+          },
+          "subAreas" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "title" : {
+            "type" : "string"
+          },
+          "totalWeight" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "version" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.CreateInspectionTaskRequest" : {
+        "properties" : {
+          "checklistVersion" : {
+            "description" : "Empty: the latest checklist loaded.",
+            "type" : "string"
+          },
+          "county" : {
+            "description" : "The county whose operating institutions form the pool.",
+            "type" : "string"
+          },
+          "inspectorCount" : {
+            "description" : "Inspectors per task, at least 2 (default 2).",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "plannedOn" : {
+            "type" : "string"
+          },
+          "ratios" : {
+            "description" : "One ratio per risk class present in the pool.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.RiskRatio"
+            },
+            "type" : "array"
+          },
+          "seed" : {
+            "description" : "Recorded with the draw so anyone can replay it; required (a public lottery number, a dated bulletin number — something nobody could pick to suit).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.Division" : {
         "properties" : {
           "code" : {
@@ -2252,6 +2344,42 @@ public enum CivicOpenAPI {
           },
           "parent" : {
             "description" : "A street's or township's county (6 digits); a community's or village's street or township (9).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.DrawExclusion" : {
+        "properties" : {
+          "inspectorId" : {
+            "type" : "string"
+          },
+          "institutionIds" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "reason" : {
+            "description" : "\"inactive\" or \"conflict\".",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.DrawTarget" : {
+        "properties" : {
+          "institutionId" : {
+            "type" : "string"
+          },
+          "riskClass" : {
+            "enum" : [
+              "RISK_CLASS_UNSPECIFIED",
+              "HIGH",
+              "MEDIUM_HIGH",
+              "MEDIUM",
+              "LOW"
+            ],
             "type" : "string"
           }
         },
@@ -2400,6 +2528,140 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.Finding" : {
+        "properties" : {
+          "closedOn" : {
+            "type" : "string"
+          },
+          "deadline" : {
+            "type" : "string"
+          },
+          "deadlineProvisional" : {
+            "type" : "boolean"
+          },
+          "evidence" : {
+            "type" : "string"
+          },
+          "extensions" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "foundOn" : {
+            "type" : "string"
+          },
+          "hazardClass" : {
+            "type" : "string"
+          },
+          "id" : {
+            "description" : "\"<inspection id>/<item code>\".",
+            "type" : "string"
+          },
+          "inspectionId" : {
+            "type" : "string"
+          },
+          "institutionId" : {
+            "type" : "string"
+          },
+          "itemCode" : {
+            "type" : "string"
+          },
+          "itemText" : {
+            "type" : "string"
+          },
+          "legalBasis" : {
+            "type" : "string"
+          },
+          "level" : {
+            "enum" : [
+              "HAZARD_LEVEL_UNSPECIFIED",
+              "GENERAL",
+              "MAJOR"
+            ],
+            "type" : "string"
+          },
+          "referralFlagged" : {
+            "description" : "Flagged for referral to enforcement (the referral itself comes with the flows between services).",
+            "type" : "boolean"
+          },
+          "referralReasons" : {
+            "description" : "\"major_hazard\", \"fire_safety\", \"illegal_fundraising\", \"overdue_rectification\".",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "residentsAffected" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "residentsResettled" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "revocationReason" : {
+            "type" : "string"
+          },
+          "state" : {
+            "enum" : [
+              "FINDING_STATE_UNSPECIFIED",
+              "OPEN",
+              "EXTENDED",
+              "UNRECTIFIED",
+              "FINDING_SUSPENDED",
+              "FINDING_CLOSED",
+              "REVOKED"
+            ],
+            "type" : "string"
+          },
+          "status" : {
+            "description" : "On the day asked.",
+            "enum" : [
+              "RECTIFICATION_STATUS_UNSPECIFIED",
+              "RECTIFICATION_ON_TIME",
+              "RECTIFICATION_DUE_SOON",
+              "RECTIFICATION_OVERDUE",
+              "RECTIFICATION_CLOSED",
+              "RECTIFICATION_REVOKED"
+            ],
+            "type" : "string"
+          },
+          "suspensionDocument" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.FindingResponse" : {
+        "properties" : {
+          "finding" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.Finding"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.GetChecklistRequest" : {
+        "properties" : {
+          "version" : {
+            "description" : "Empty: the latest loaded.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.GetChecklistResponse" : {
+        "properties" : {
+          "items" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.ChecklistItem"
+            },
+            "type" : "array"
+          },
+          "summary" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.ChecklistSummary"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.GetFacilityRequest" : {
         "properties" : {
           "id" : {
@@ -2446,6 +2708,14 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.GetInspectionTaskRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.GetInstitutionRequest" : {
         "properties" : {
           "id" : {
@@ -2486,6 +2756,201 @@ public enum CivicOpenAPI {
               "$ref" : "#/components/schemas/civic.common.v1.ImportProblem"
             },
             "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.Inspection" : {
+        "properties" : {
+          "cancellationReason" : {
+            "type" : "string"
+          },
+          "checklistVersion" : {
+            "type" : "string"
+          },
+          "failedItems" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "findingIds" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "inspectedOn" : {
+            "type" : "string"
+          },
+          "inspectorIds" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "institutionId" : {
+            "type" : "string"
+          },
+          "plannedOn" : {
+            "type" : "string"
+          },
+          "publicationDue" : {
+            "description" : "20 working days after the inspection (CIVIC_ELDERCARE_PUBLICATION_WORKING_DAYS).",
+            "type" : "string"
+          },
+          "publishedLate" : {
+            "type" : "boolean"
+          },
+          "publishedOn" : {
+            "type" : "string"
+          },
+          "results" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.ItemResult"
+            },
+            "type" : "array"
+          },
+          "score" : {
+            "description" : "Out of 100, one decimal: failed weight over applicable weight.",
+            "type" : "string"
+          },
+          "startedOn" : {
+            "type" : "string"
+          },
+          "state" : {
+            "enum" : [
+              "INSPECTION_STATE_UNSPECIFIED",
+              "PLANNED",
+              "IN_PROGRESS",
+              "RECORDED",
+              "PUBLISHED",
+              "CANCELLED"
+            ],
+            "type" : "string"
+          },
+          "taskId" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.InspectionResponse" : {
+        "properties" : {
+          "inspection" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.Inspection"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.InspectionStepRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "description" : "Today when empty.",
+            "type" : "string"
+          },
+          "reason" : {
+            "description" : "CancelInspection: required.",
+            "type" : "string"
+          },
+          "results" : {
+            "description" : "RecordInspection: every item of the checklist version, once.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.ItemResult"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.InspectionTask" : {
+        "properties" : {
+          "algorithm" : {
+            "description" : "\"fnv1a64-splitmix64-fisher-yates/1\" (docs/ELDERCARE.md §11).",
+            "type" : "string"
+          },
+          "checklistVersion" : {
+            "type" : "string"
+          },
+          "county" : {
+            "type" : "string"
+          },
+          "exclusions" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.DrawExclusion"
+            },
+            "type" : "array"
+          },
+          "id" : {
+            "description" : "\"T000001\".",
+            "type" : "string"
+          },
+          "inspectionIds" : {
+            "description" : "One per target, \"T000001-1\"….",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "inspectorIds" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "plannedOn" : {
+            "type" : "string"
+          },
+          "pool" : {
+            "description" : "The pool as drawn from, sorted by id, with its class.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.DrawTarget"
+            },
+            "type" : "array"
+          },
+          "poolFingerprint" : {
+            "type" : "string"
+          },
+          "ratios" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.RiskRatio"
+            },
+            "type" : "array"
+          },
+          "seed" : {
+            "type" : "string"
+          },
+          "targets" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.DrawTarget"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.Inspector" : {
+        "properties" : {
+          "active" : {
+            "type" : "boolean"
+          },
+          "conflicts" : {
+            "description" : "Institutions the inspector has declared a conflict of interest with (ids).",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "id" : {
+            "description" : "The inspector's own id (工号); a staff key whose subject is this id sees the inspector's tasks.",
+            "type" : "string"
+          },
+          "name" : {
+            "type" : "string"
           }
         },
         "type" : "object"
@@ -2619,6 +3084,39 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.ItemResult" : {
+        "properties" : {
+          "deadline" : {
+            "description" : "A deadline set on the spot, after the inspection day; empty: the level's default.",
+            "type" : "string"
+          },
+          "itemCode" : {
+            "type" : "string"
+          },
+          "level" : {
+            "enum" : [
+              "HAZARD_LEVEL_UNSPECIFIED",
+              "GENERAL",
+              "MAJOR"
+            ],
+            "type" : "string"
+          },
+          "note" : {
+            "description" : "What the inspector saw: required for a failed item (the finding's evidence).",
+            "type" : "string"
+          },
+          "outcome" : {
+            "enum" : [
+              "ITEM_OUTCOME_UNSPECIFIED",
+              "PASS",
+              "FAIL",
+              "NOT_APPLICABLE"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.LiabilityInsurance" : {
         "description" : "责任保险.",
         "properties" : {
@@ -2734,6 +3232,108 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.ListFindingsRequest" : {
+        "properties" : {
+          "institutionId" : {
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "referralOnly" : {
+            "type" : "boolean"
+          },
+          "status" : {
+            "enum" : [
+              "RECTIFICATION_STATUS_UNSPECIFIED",
+              "RECTIFICATION_ON_TIME",
+              "RECTIFICATION_DUE_SOON",
+              "RECTIFICATION_OVERDUE",
+              "RECTIFICATION_CLOSED",
+              "RECTIFICATION_REVOKED"
+            ],
+            "type" : "string"
+          },
+          "within" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListFindingsResponse" : {
+        "properties" : {
+          "findings" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.Finding"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListInspectionsRequest" : {
+        "properties" : {
+          "mine" : {
+            "description" : "Only those the calling inspector (the key's subject) was drawn for.",
+            "type" : "boolean"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "state" : {
+            "enum" : [
+              "INSPECTION_STATE_UNSPECIFIED",
+              "PLANNED",
+              "IN_PROGRESS",
+              "RECORDED",
+              "PUBLISHED",
+              "CANCELLED"
+            ],
+            "type" : "string"
+          },
+          "taskId" : {
+            "type" : "string"
+          },
+          "within" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListInspectionsResponse" : {
+        "properties" : {
+          "inspections" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.Inspection"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListInspectorsRequest" : {
+        "properties" : {
+
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListInspectorsResponse" : {
+        "properties" : {
+          "inspectors" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.Inspector"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.ListInstitutionsRequest" : {
         "properties" : {
           "nameContains" : {
@@ -2815,6 +3415,15 @@ public enum CivicOpenAPI {
               "type" : "string"
             },
             "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.LoadChecklistRequest" : {
+        "properties" : {
+          "json" : {
+            "description" : "The checklist file (JSON, the shape of deploy/eldercare/checklist-sample.json).",
+            "type" : "string"
           }
         },
         "type" : "object"
@@ -2901,6 +3510,33 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.OrderSuspensionRequest" : {
+        "properties" : {
+          "documentNumber" : {
+            "description" : "责令停业整顿决定书 number.",
+            "type" : "string"
+          },
+          "findingId" : {
+            "type" : "string"
+          },
+          "orderedOn" : {
+            "type" : "string"
+          },
+          "residentsAffected" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.PutInspectorRequest" : {
+        "properties" : {
+          "inspector" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.Inspector"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.RecordFacilityUsageRequest" : {
         "properties" : {
           "days" : {
@@ -2924,6 +3560,24 @@ public enum CivicOpenAPI {
           },
           "institutionId" : {
             "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.RecordResettlementRequest" : {
+        "properties" : {
+          "destination" : {
+            "type" : "string"
+          },
+          "findingId" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "residents" : {
+            "format" : "int32",
+            "type" : "integer"
           }
         },
         "type" : "object"
@@ -2981,6 +3635,35 @@ public enum CivicOpenAPI {
         "properties" : {
           "institution" : {
             "$ref" : "#/components/schemas/civic.eldercare.v1.Institution"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ReinspectFindingRequest" : {
+        "properties" : {
+          "extensionWorkingDays" : {
+            "description" : "Not rectified, on or before the deadline: extend by this many working days (0: no extension).",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "inspectorIds" : {
+            "description" : "At least 2.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "note" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "rectified" : {
+            "type" : "boolean"
           }
         },
         "type" : "object"
@@ -3064,6 +3747,37 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.RevokeFindingRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "reason" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.RiskRatio" : {
+        "properties" : {
+          "perMille" : {
+            "description" : "Share of the class drawn, in per mille (1–1000); sample = ceil(ratio × class size), at least 1.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "riskClass" : {
+            "enum" : [
+              "RISK_CLASS_UNSPECIFIED",
+              "HIGH",
+              "MEDIUM_HIGH",
+              "MEDIUM",
+              "LOW"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.ServiceAgreement" : {
         "properties" : {
           "number" : {
@@ -3075,6 +3789,24 @@ public enum CivicOpenAPI {
           "validUntil" : {
             "description" : "Empty: open-ended.",
             "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.SweepFindingsRequest" : {
+        "properties" : {
+
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.SweepFindingsResponse" : {
+        "properties" : {
+          "marked" : {
+            "description" : "Findings marked UNRECTIFIED today (their deadline passed), now flagged for referral.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
           }
         },
         "type" : "object"
@@ -6165,6 +6897,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.eldercare.v1.EldercareService/CancelInspection" : {
+      "post" : {
+        "operationId" : "EldercareService_CancelInspection",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.InspectionStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.InspectionResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.CancelInspection",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
     "/rpc/civic.eldercare.v1.EldercareService/ChangeInstitutionStatus" : {
       "post" : {
         "operationId" : "EldercareService_ChangeInstitutionStatus",
@@ -6228,6 +6994,74 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "The institution keeps its id, grade and 备案; the outgoing operator's period ends the day before.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/CreateInspectionTask" : {
+      "post" : {
+        "operationId" : "EldercareService_CreateInspectionTask",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.CreateInspectionTaskRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.InspectionTask"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Draws targets and inspectors once and freezes the draw; FAILED_PRECONDITION EMPTY_POOL, TOO_FEW_INSPECTORS, NO_CHECKLIST; INVALID_ARGUMENT NO_RATIO for a class without a ratio.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/GetChecklist" : {
+      "post" : {
+        "operationId" : "EldercareService_GetChecklist",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.GetChecklistRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.GetChecklistResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.GetChecklist",
         "tags" : [
           "civic.eldercare.v1.EldercareService"
         ]
@@ -6330,6 +7164,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "EldercareService.GetHistory",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/GetInspectionTask" : {
+      "post" : {
+        "operationId" : "EldercareService_GetInspectionTask",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.GetInspectionTaskRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.InspectionTask"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.GetInspectionTask",
         "tags" : [
           "civic.eldercare.v1.EldercareService"
         ]
@@ -6505,6 +7373,108 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.eldercare.v1.EldercareService/ListFindings" : {
+      "post" : {
+        "operationId" : "EldercareService_ListFindings",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ListFindingsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.ListFindingsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.ListFindings",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/ListInspections" : {
+      "post" : {
+        "operationId" : "EldercareService_ListInspections",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ListInspectionsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.ListInspectionsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.ListInspections",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/ListInspectors" : {
+      "post" : {
+        "operationId" : "EldercareService_ListInspectors",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ListInspectorsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.ListInspectorsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.ListInspectors",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
     "/rpc/civic.eldercare.v1.EldercareService/ListInstitutions" : {
       "post" : {
         "operationId" : "EldercareService_ListInstitutions",
@@ -6573,6 +7543,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.eldercare.v1.EldercareService/LoadChecklist" : {
+      "post" : {
+        "operationId" : "EldercareService_LoadChecklist",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.LoadChecklistRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.ChecklistSummary"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "INVALID_ARGUMENT with every problem of the tree; ALREADY_EXISTS for a version loaded before.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
     "/rpc/civic.eldercare.v1.EldercareService/LoadDivisions" : {
       "post" : {
         "operationId" : "EldercareService_LoadDivisions",
@@ -6602,6 +7606,108 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "Replaces the divisions table of the counties in the request, checked whole: INVALID_ARGUMENT with every problem (\"divisions[3].parent UNKNOWN_PARENT\"), nothing stored.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/OrderSuspension" : {
+      "post" : {
+        "operationId" : "EldercareService_OrderSuspension",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.OrderSuspensionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.FindingResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "责令停业整顿 after an overdue rectification; the institution becomes SUSPENDED.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/PublishInspection" : {
+      "post" : {
+        "operationId" : "EldercareService_PublishInspection",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.InspectionStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.InspectionResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.PublishInspection",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/PutInspector" : {
+      "post" : {
+        "operationId" : "EldercareService_PutInspector",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.PutInspectorRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.Inspector"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.PutInspector",
         "tags" : [
           "civic.eldercare.v1.EldercareService"
         ]
@@ -6670,6 +7776,74 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "FAILED_PRECONDITION ALREADY_FILED.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/RecordInspection" : {
+      "post" : {
+        "operationId" : "EldercareService_RecordInspection",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.InspectionStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.InspectionResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Scores the results and opens a finding per failed item.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/RecordResettlement" : {
+      "post" : {
+        "operationId" : "EldercareService_RecordResettlement",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.RecordResettlementRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.FindingResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.RecordResettlement",
         "tags" : [
           "civic.eldercare.v1.EldercareService"
         ]
@@ -6777,6 +7951,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.eldercare.v1.EldercareService/ReinspectFinding" : {
+      "post" : {
+        "operationId" : "EldercareService_ReinspectFinding",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ReinspectFindingRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.FindingResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "复查: closes a rectified finding, or extends it (once, before the deadline).",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
     "/rpc/civic.eldercare.v1.EldercareService/RevealResidentID" : {
       "post" : {
         "operationId" : "EldercareService_RevealResidentID",
@@ -6806,6 +8014,108 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "The full ID number, for staff who need it; the reason is audited.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/RevokeFinding" : {
+      "post" : {
+        "operationId" : "EldercareService_RevokeFinding",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.RevokeFindingRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.FindingResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.RevokeFinding",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/StartInspection" : {
+      "post" : {
+        "operationId" : "EldercareService_StartInspection",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.InspectionStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.InspectionResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.StartInspection",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/SweepFindings" : {
+      "post" : {
+        "operationId" : "EldercareService_SweepFindings",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.SweepFindingsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.SweepFindingsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Marks every open finding past its deadline UNRECTIFIED and flags it for referral (also run daily).",
         "tags" : [
           "civic.eldercare.v1.EldercareService"
         ]

@@ -75,9 +75,60 @@ public enum Civic_Eldercare_V1_EldercareService {
         public static let listFilings = RPCMethod(
             service: name, name: "ListFilings", requestType: Civic_Eldercare_V1_ListFilingsRequest.self, responseType: Civic_Eldercare_V1_ListFilingsResponse.self,
             access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let putInspector = RPCMethod(
+            service: name, name: "PutInspector", requestType: Civic_Eldercare_V1_PutInspectorRequest.self, responseType: Civic_Eldercare_V1_Inspector.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let listInspectors = RPCMethod(
+            service: name, name: "ListInspectors", requestType: Civic_Eldercare_V1_ListInspectorsRequest.self, responseType: Civic_Eldercare_V1_ListInspectorsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let loadChecklist = RPCMethod(
+            service: name, name: "LoadChecklist", requestType: Civic_Eldercare_V1_LoadChecklistRequest.self, responseType: Civic_Eldercare_V1_ChecklistSummary.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let getChecklist = RPCMethod(
+            service: name, name: "GetChecklist", requestType: Civic_Eldercare_V1_GetChecklistRequest.self, responseType: Civic_Eldercare_V1_GetChecklistResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let createInspectionTask = RPCMethod(
+            service: name, name: "CreateInspectionTask", requestType: Civic_Eldercare_V1_CreateInspectionTaskRequest.self, responseType: Civic_Eldercare_V1_InspectionTask.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let getInspectionTask = RPCMethod(
+            service: name, name: "GetInspectionTask", requestType: Civic_Eldercare_V1_GetInspectionTaskRequest.self, responseType: Civic_Eldercare_V1_InspectionTask.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let startInspection = RPCMethod(
+            service: name, name: "StartInspection", requestType: Civic_Eldercare_V1_InspectionStepRequest.self, responseType: Civic_Eldercare_V1_InspectionResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let recordInspection = RPCMethod(
+            service: name, name: "RecordInspection", requestType: Civic_Eldercare_V1_InspectionStepRequest.self, responseType: Civic_Eldercare_V1_InspectionResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let publishInspection = RPCMethod(
+            service: name, name: "PublishInspection", requestType: Civic_Eldercare_V1_InspectionStepRequest.self, responseType: Civic_Eldercare_V1_InspectionResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let cancelInspection = RPCMethod(
+            service: name, name: "CancelInspection", requestType: Civic_Eldercare_V1_InspectionStepRequest.self, responseType: Civic_Eldercare_V1_InspectionResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let listInspections = RPCMethod(
+            service: name, name: "ListInspections", requestType: Civic_Eldercare_V1_ListInspectionsRequest.self, responseType: Civic_Eldercare_V1_ListInspectionsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let listFindings = RPCMethod(
+            service: name, name: "ListFindings", requestType: Civic_Eldercare_V1_ListFindingsRequest.self, responseType: Civic_Eldercare_V1_ListFindingsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let reinspectFinding = RPCMethod(
+            service: name, name: "ReinspectFinding", requestType: Civic_Eldercare_V1_ReinspectFindingRequest.self, responseType: Civic_Eldercare_V1_FindingResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let orderSuspension = RPCMethod(
+            service: name, name: "OrderSuspension", requestType: Civic_Eldercare_V1_OrderSuspensionRequest.self, responseType: Civic_Eldercare_V1_FindingResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let recordResettlement = RPCMethod(
+            service: name, name: "RecordResettlement", requestType: Civic_Eldercare_V1_RecordResettlementRequest.self, responseType: Civic_Eldercare_V1_FindingResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let revokeFinding = RPCMethod(
+            service: name, name: "RevokeFinding", requestType: Civic_Eldercare_V1_RevokeFindingRequest.self, responseType: Civic_Eldercare_V1_FindingResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let sweepFindings = RPCMethod(
+            service: name, name: "SweepFindings", requestType: Civic_Eldercare_V1_SweepFindingsRequest.self, responseType: Civic_Eldercare_V1_SweepFindingsResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
     }
 
-    public static let methods: [RPCMethod] = [Method.loadDivisions, Method.listDivisions, Method.registerInstitution, Method.updateInstitution, Method.getInstitution, Method.listInstitutions, Method.changeInstitutionStatus, Method.changeOperator, Method.importInstitutions, Method.getHistory, Method.registerFacility, Method.updateFacility, Method.getFacility, Method.listFacilities, Method.recordFacilityUsage, Method.getFacilityUsage, Method.admitResident, Method.recordResidentEvent, Method.listResidents, Method.revealResidentID, Method.recordFiling, Method.listFilings]
+    public static let methods: [RPCMethod] = [Method.loadDivisions, Method.listDivisions, Method.registerInstitution, Method.updateInstitution, Method.getInstitution, Method.listInstitutions, Method.changeInstitutionStatus, Method.changeOperator, Method.importInstitutions, Method.getHistory, Method.registerFacility, Method.updateFacility, Method.getFacility, Method.listFacilities, Method.recordFacilityUsage, Method.getFacilityUsage, Method.admitResident, Method.recordResidentEvent, Method.listResidents, Method.revealResidentID, Method.recordFiling, Method.listFilings, Method.putInspector, Method.listInspectors, Method.loadChecklist, Method.getChecklist, Method.createInspectionTask, Method.getInspectionTask, Method.startInspection, Method.recordInspection, Method.publishInspection, Method.cancelInspection, Method.listInspections, Method.listFindings, Method.reinspectFinding, Method.orderSuspension, Method.recordResettlement, Method.revokeFinding, Method.sweepFindings]
 }
 
 /// What a server of civic.eldercare.v1.EldercareService implements.
@@ -119,6 +170,30 @@ public protocol Civic_Eldercare_V1_EldercareServiceHandler: Sendable {
     /// FAILED_PRECONDITION ALREADY_FILED.
     func recordFiling(_ request: Civic_Eldercare_V1_RecordFilingRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InstitutionResponse
     func listFilings(_ request: Civic_Eldercare_V1_ListFilingsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListFilingsResponse
+    func putInspector(_ request: Civic_Eldercare_V1_PutInspectorRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_Inspector
+    func listInspectors(_ request: Civic_Eldercare_V1_ListInspectorsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListInspectorsResponse
+    /// INVALID_ARGUMENT with every problem of the tree; ALREADY_EXISTS for a version loaded before.
+    func loadChecklist(_ request: Civic_Eldercare_V1_LoadChecklistRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ChecklistSummary
+    func getChecklist(_ request: Civic_Eldercare_V1_GetChecklistRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_GetChecklistResponse
+    /// Draws targets and inspectors once and freezes the draw; FAILED_PRECONDITION EMPTY_POOL,
+    /// TOO_FEW_INSPECTORS, NO_CHECKLIST; INVALID_ARGUMENT NO_RATIO for a class without a ratio.
+    func createInspectionTask(_ request: Civic_Eldercare_V1_CreateInspectionTaskRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InspectionTask
+    func getInspectionTask(_ request: Civic_Eldercare_V1_GetInspectionTaskRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InspectionTask
+    func startInspection(_ request: Civic_Eldercare_V1_InspectionStepRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InspectionResponse
+    /// Scores the results and opens a finding per failed item.
+    func recordInspection(_ request: Civic_Eldercare_V1_InspectionStepRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InspectionResponse
+    func publishInspection(_ request: Civic_Eldercare_V1_InspectionStepRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InspectionResponse
+    func cancelInspection(_ request: Civic_Eldercare_V1_InspectionStepRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InspectionResponse
+    func listInspections(_ request: Civic_Eldercare_V1_ListInspectionsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListInspectionsResponse
+    func listFindings(_ request: Civic_Eldercare_V1_ListFindingsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListFindingsResponse
+    /// 复查: closes a rectified finding, or extends it (once, before the deadline).
+    func reinspectFinding(_ request: Civic_Eldercare_V1_ReinspectFindingRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_FindingResponse
+    /// 责令停业整顿 after an overdue rectification; the institution becomes SUSPENDED.
+    func orderSuspension(_ request: Civic_Eldercare_V1_OrderSuspensionRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_FindingResponse
+    func recordResettlement(_ request: Civic_Eldercare_V1_RecordResettlementRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_FindingResponse
+    func revokeFinding(_ request: Civic_Eldercare_V1_RevokeFindingRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_FindingResponse
+    /// Marks every open finding past its deadline UNRECTIFIED and flags it for referral (also run daily).
+    func sweepFindings(_ request: Civic_Eldercare_V1_SweepFindingsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_SweepFindingsResponse
 }
 
 extension Civic_Eldercare_V1_EldercareServiceHandler {
@@ -190,6 +265,57 @@ extension Civic_Eldercare_V1_EldercareServiceHandler {
             },
             RPCHandler(Civic_Eldercare_V1_EldercareService.Method.listFilings) { (request: Civic_Eldercare_V1_ListFilingsRequest, context: RPCContext) in
                 try await self.listFilings(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.putInspector) { (request: Civic_Eldercare_V1_PutInspectorRequest, context: RPCContext) in
+                try await self.putInspector(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.listInspectors) { (request: Civic_Eldercare_V1_ListInspectorsRequest, context: RPCContext) in
+                try await self.listInspectors(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.loadChecklist) { (request: Civic_Eldercare_V1_LoadChecklistRequest, context: RPCContext) in
+                try await self.loadChecklist(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.getChecklist) { (request: Civic_Eldercare_V1_GetChecklistRequest, context: RPCContext) in
+                try await self.getChecklist(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.createInspectionTask) { (request: Civic_Eldercare_V1_CreateInspectionTaskRequest, context: RPCContext) in
+                try await self.createInspectionTask(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.getInspectionTask) { (request: Civic_Eldercare_V1_GetInspectionTaskRequest, context: RPCContext) in
+                try await self.getInspectionTask(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.startInspection) { (request: Civic_Eldercare_V1_InspectionStepRequest, context: RPCContext) in
+                try await self.startInspection(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.recordInspection) { (request: Civic_Eldercare_V1_InspectionStepRequest, context: RPCContext) in
+                try await self.recordInspection(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.publishInspection) { (request: Civic_Eldercare_V1_InspectionStepRequest, context: RPCContext) in
+                try await self.publishInspection(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.cancelInspection) { (request: Civic_Eldercare_V1_InspectionStepRequest, context: RPCContext) in
+                try await self.cancelInspection(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.listInspections) { (request: Civic_Eldercare_V1_ListInspectionsRequest, context: RPCContext) in
+                try await self.listInspections(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.listFindings) { (request: Civic_Eldercare_V1_ListFindingsRequest, context: RPCContext) in
+                try await self.listFindings(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.reinspectFinding) { (request: Civic_Eldercare_V1_ReinspectFindingRequest, context: RPCContext) in
+                try await self.reinspectFinding(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.orderSuspension) { (request: Civic_Eldercare_V1_OrderSuspensionRequest, context: RPCContext) in
+                try await self.orderSuspension(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.recordResettlement) { (request: Civic_Eldercare_V1_RecordResettlementRequest, context: RPCContext) in
+                try await self.recordResettlement(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.revokeFinding) { (request: Civic_Eldercare_V1_RevokeFindingRequest, context: RPCContext) in
+                try await self.revokeFinding(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.sweepFindings) { (request: Civic_Eldercare_V1_SweepFindingsRequest, context: RPCContext) in
+                try await self.sweepFindings(request, context: context)
             },
         ]
     }
@@ -304,5 +430,80 @@ public struct Civic_Eldercare_V1_EldercareServiceClient: Sendable {
 
     public func listFilings(_ request: Civic_Eldercare_V1_ListFilingsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ListFilingsResponse {
         try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.listFilings, request, options: options)
+    }
+
+    public func putInspector(_ request: Civic_Eldercare_V1_PutInspectorRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_Inspector {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.putInspector, request, options: options)
+    }
+
+    public func listInspectors(_ request: Civic_Eldercare_V1_ListInspectorsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ListInspectorsResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.listInspectors, request, options: options)
+    }
+
+    /// INVALID_ARGUMENT with every problem of the tree; ALREADY_EXISTS for a version loaded before.
+    public func loadChecklist(_ request: Civic_Eldercare_V1_LoadChecklistRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ChecklistSummary {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.loadChecklist, request, options: options)
+    }
+
+    public func getChecklist(_ request: Civic_Eldercare_V1_GetChecklistRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_GetChecklistResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.getChecklist, request, options: options)
+    }
+
+    /// Draws targets and inspectors once and freezes the draw; FAILED_PRECONDITION EMPTY_POOL,
+    /// TOO_FEW_INSPECTORS, NO_CHECKLIST; INVALID_ARGUMENT NO_RATIO for a class without a ratio.
+    public func createInspectionTask(_ request: Civic_Eldercare_V1_CreateInspectionTaskRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_InspectionTask {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.createInspectionTask, request, options: options)
+    }
+
+    public func getInspectionTask(_ request: Civic_Eldercare_V1_GetInspectionTaskRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_InspectionTask {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.getInspectionTask, request, options: options)
+    }
+
+    public func startInspection(_ request: Civic_Eldercare_V1_InspectionStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_InspectionResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.startInspection, request, options: options)
+    }
+
+    /// Scores the results and opens a finding per failed item.
+    public func recordInspection(_ request: Civic_Eldercare_V1_InspectionStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_InspectionResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.recordInspection, request, options: options)
+    }
+
+    public func publishInspection(_ request: Civic_Eldercare_V1_InspectionStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_InspectionResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.publishInspection, request, options: options)
+    }
+
+    public func cancelInspection(_ request: Civic_Eldercare_V1_InspectionStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_InspectionResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.cancelInspection, request, options: options)
+    }
+
+    public func listInspections(_ request: Civic_Eldercare_V1_ListInspectionsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ListInspectionsResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.listInspections, request, options: options)
+    }
+
+    public func listFindings(_ request: Civic_Eldercare_V1_ListFindingsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ListFindingsResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.listFindings, request, options: options)
+    }
+
+    /// 复查: closes a rectified finding, or extends it (once, before the deadline).
+    public func reinspectFinding(_ request: Civic_Eldercare_V1_ReinspectFindingRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_FindingResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.reinspectFinding, request, options: options)
+    }
+
+    /// 责令停业整顿 after an overdue rectification; the institution becomes SUSPENDED.
+    public func orderSuspension(_ request: Civic_Eldercare_V1_OrderSuspensionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_FindingResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.orderSuspension, request, options: options)
+    }
+
+    public func recordResettlement(_ request: Civic_Eldercare_V1_RecordResettlementRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_FindingResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.recordResettlement, request, options: options)
+    }
+
+    public func revokeFinding(_ request: Civic_Eldercare_V1_RevokeFindingRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_FindingResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.revokeFinding, request, options: options)
+    }
+
+    /// Marks every open finding past its deadline UNRECTIFIED and flags it for referral (also run daily).
+    public func sweepFindings(_ request: Civic_Eldercare_V1_SweepFindingsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_SweepFindingsResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.sweepFindings, request, options: options)
     }
 }

@@ -75,5 +75,57 @@ public enum EldercareSchema {
             try db.create(index: "residents_by_institution", on: "residents", columns: ["institution_id", "admitted_on"])
             try db.execute(sql: "CREATE UNIQUE INDEX residents_living_once ON residents (person_ref) WHERE left_on IS NULL")
         },
+        DatabaseMigration("eldercare-003-inspections") { db in
+            try db.create(table: "inspectors") { t in
+                t.primaryKey("id", .text)
+                t.column("record", .text).notNull()
+            }
+            // Checklist versions as loaded (the file's JSON), never changed.
+            try db.create(table: "checklists") { t in
+                t.primaryKey("version", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("document", .text).notNull()
+                t.column("loaded_at", .text).notNull()
+            }
+            // A task's draw, frozen when made: seed, pool with classes, targets, inspectors.
+            try db.create(table: "inspection_tasks") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("county", .text).notNull()
+                t.column("record", .text).notNull()
+                t.column("created_at", .text).notNull()
+            }
+            try db.create(table: "inspections") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("task_id", .text).notNull().references("inspection_tasks")
+                t.column("institution_id", .text).notNull().references("institutions")
+                t.column("county", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("record", .text).notNull()
+            }
+            try db.create(index: "inspections_by_county", on: "inspections", columns: ["county", "state", "seq"])
+            try db.create(index: "inspections_by_task", on: "inspections", columns: ["task_id", "seq"])
+            try db.create(table: "inspection_inspectors") { t in
+                t.column("inspection_id", .text).notNull().references("inspections")
+                t.column("inspector_id", .text).notNull()
+                t.primaryKey(["inspector_id", "inspection_id"])
+            }
+            // Findings live on after their inspection: their own rows, their clock in columns.
+            try db.create(table: "findings") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("inspection_id", .text).notNull().references("inspections")
+                t.column("institution_id", .text).notNull().references("institutions")
+                t.column("county", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("level", .text).notNull()
+                t.column("deadline", .text).notNull()
+                t.column("referral", .boolean).notNull()
+                t.column("record", .text).notNull()
+            }
+            try db.create(index: "findings_by_county", on: "findings", columns: ["county", "state", "deadline"])
+            try db.create(index: "findings_by_institution", on: "findings", columns: ["institution_id", "state"])
+        },
     ]
 }

@@ -1,0 +1,333 @@
+import CivicDomain
+import CivicStorage
+import EldercareDomain
+import Foundation
+import GRDB
+
+/// The inspector roster, checklist versions, 双随机 tasks with their frozen draws, inspections
+/// and the findings they open.
+extension EldercareStore {
+    /// An inspector on the roster.
+    public struct StoredInspector: Sendable, Codable, Equatable {
+        public var id: String
+        public var name: String
+        public var active: Bool
+        public var conflicts: [String]
+
+        public init(id: String, name: String, active: Bool, conflicts: [String]) {
+            self.id = id
+            self.name = name
+            self.active = active
+            self.conflicts = conflicts
+        }
+    }
+
+    /// A task as made: its frozen draw and the inspections planned from it.
+    public struct StoredTask: Sendable, Codable {
+        public var id: String
+        public var county: String
+        public var draw: InspectionDraw
+        public var plannedOn: CivilDate
+        public var checklistVersion: String
+        public var inspectionIDs: [String]
+    }
+
+    /// An institution a draw may pick, with what its risk class is derived from.
+    public struct PoolCandidate: Sendable {
+        public var institution: Institution
+        public var openFindings: [HazardLevel]
+        public var firstAdmission: CivilDate?
+    }
+
+    public struct InspectionFilter: Sendable {
+        public var place: Place
+        public var taskID: String?
+        public var state: InspectionState?
+        public var inspectorID: String?
+
+        public init(place: Place, taskID: String? = nil, state: InspectionState? = nil, inspectorID: String? = nil) {
+            self.place = place
+            self.taskID = taskID
+            self.state = state
+            self.inspectorID = inspectorID
+        }
+    }
+
+    public struct FindingFilter: Sendable {
+        public var place: Place
+        public var institutionID: String?
+        public var referralOnly: Bool
+
+        public init(place: Place, institutionID: String? = nil, referralOnly: Bool = false) {
+            self.place = place
+            self.institutionID = institutionID
+            self.referralOnly = referralOnly
+        }
+    }
+
+    // MARK: - Roster and checklists
+
+    public func putInspector(_ inspector: StoredInspector, by actor: AuditActor, now: Date = Date()) async throws -> StoredInspector {
+        try await database.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO inspectors (id, record) VALUES (?, ?)", arguments: [inspector.id, try StoredRecords.encode(inspector)])
+            try Audit.record(
+                db, by: actor, action: "put_inspector", entity: "inspector", entityID: inspector.id,
+                detail: "\(inspector.active ? "active" : "inactive"); \(inspector.conflicts.count) conflicts", at: now)
+            return inspector
+        }
+    }
+
+    public func inspectors() async throws -> [StoredInspector] {
+        try await database.read { db in
+            try String.fetchAll(db, sql: "SELECT record FROM inspectors ORDER BY id").map { try StoredRecords.decode(StoredInspector.self, $0) }
+        }
+    }
+
+    /// Stores a validated checklist version as its file; ALREADY_EXISTS for a version loaded before.
+    public func loadChecklist(_ checklist: Checklist, document: String, by actor: AuditActor, now: Date = Date()) async throws {
+        try await database.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM checklists WHERE version = ?)", arguments: [checklist.version]) == true {
+                throw DomainError.alreadyExists("checklist version \(checklist.version) is loaded already: give a new version", reason: "VERSION_EXISTS")
+            }
+            try db.execute(
+                sql: "INSERT INTO checklists (version, seq, document, loaded_at) VALUES (?, ?, ?, ?)",
+                arguments: [checklist.version, try StoredRecords.nextSeq(db, table: "checklists"), document, StorageTime.string(now)])
+            try Audit.record(
+                db, by: actor, action: "load_checklist", entity: "checklist", entityID: checklist.version, detail: "\(checklist.counts)", at: now)
+        }
+    }
+
+    /// A checklist version (the latest loaded when nil); nil when none.
+    public func checklist(version: String?) async throws -> Checklist? {
+        try await database.read { db in try Self.loadChecklist(db, version: version) }
+    }
+
+    static func loadChecklist(_ db: Database, version: String?) throws -> Checklist? {
+        let document =
+            try version.map { try String.fetchOne(db, sql: "SELECT document FROM checklists WHERE version = ?", arguments: [$0]) }
+            ?? String.fetchOne(db, sql: "SELECT document FROM checklists ORDER BY seq DESC LIMIT 1")
+        return try document.map { try Checklist(json: Data($0.utf8)) }
+    }
+
+    // MARK: - Tasks and inspections
+
+    /// Makes a task in one transaction: `make` gets the task id and the county's candidates (with
+    /// what their class comes from) and the roster, and returns the draw and the inspections
+    /// planned from it; all is stored, frozen.
+    public func createTask(
+        county: DivisionCode, plannedOn: CivilDate, checklistVersion: String?, by actor: AuditActor, now: Date = Date(),
+        make:
+            @escaping @Sendable (_ taskID: String, _ checklist: Checklist?, _ candidates: [PoolCandidate], _ roster: [StoredInspector]) throws
+            -> (draw: InspectionDraw, inspections: [Inspection])
+    ) async throws -> StoredTask {
+        try await database.write { db in
+            let seq = try StoredRecords.nextSeq(db, table: "inspection_tasks")
+            let taskID = StoredRecords.code("T", seq)
+            let checklist = try Self.loadChecklist(db, version: checklistVersion)
+            var candidates: [PoolCandidate] = []
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.record, (SELECT MIN(r.admitted_on) FROM residents r WHERE r.institution_id = i.id) AS first,
+                      (SELECT group_concat(f.level) FROM findings f WHERE f.institution_id = i.id AND f.state IN ('open', 'extended', 'unrectified', 'suspended'))
+                        AS open
+                    FROM institutions i WHERE i.county = ? ORDER BY i.seq
+                    """, arguments: [county.description])
+            for row in rows {
+                let institution = try StoredRecords.decode(Institution.self, row["record"])
+                let open = ((row["open"] as String?) ?? "").split(separator: ",").compactMap { HazardLevel(rawValue: String($0)) }
+                candidates.append(
+                    PoolCandidate(institution: institution, openFindings: open, firstAdmission: (row["first"] as String?).flatMap(CivilDate.init)))
+            }
+            let roster = try String.fetchAll(db, sql: "SELECT record FROM inspectors ORDER BY id").map { try StoredRecords.decode(StoredInspector.self, $0) }
+            let made = try make(taskID, checklist, candidates, roster)
+            let task = StoredTask(
+                id: taskID, county: county.description, draw: made.draw, plannedOn: plannedOn, checklistVersion: checklist?.version ?? "",
+                inspectionIDs: made.inspections.map(\.id))
+            try db.execute(
+                sql: "INSERT INTO inspection_tasks (id, seq, county, record, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [taskID, seq, county.description, try StoredRecords.encode(task), StorageTime.string(now)])
+            var inspectionSeq = try StoredRecords.nextSeq(db, table: "inspections")
+            for inspection in made.inspections {
+                try db.execute(
+                    sql: "INSERT INTO inspections (id, seq, task_id, institution_id, county, state, record) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        inspection.id, inspectionSeq, taskID, inspection.targetID, county.description, inspection.state.rawValue,
+                        try StoredRecords.encode(inspection),
+                    ])
+                inspectionSeq += 1
+                for inspector in inspection.inspectorIDs {
+                    try db.execute(
+                        sql: "INSERT INTO inspection_inspectors (inspection_id, inspector_id) VALUES (?, ?)", arguments: [inspection.id, inspector])
+                }
+            }
+            try Audit.record(
+                db, by: actor, action: "draw", entity: "inspection_task", entityID: taskID,
+                detail:
+                    "seed \(made.draw.task.seed); \(made.draw.targets.count) of \(made.draw.pool.count); inspectors \(made.draw.inspectorIDs.joined(separator: ","))",
+                at: now)
+            return task
+        }
+    }
+
+    public func task(id: String) async throws -> StoredTask {
+        try await database.read { db in
+            guard let record = try String.fetchOne(db, sql: "SELECT record FROM inspection_tasks WHERE id = ?", arguments: [id]) else {
+                throw DomainError.notFound("no inspection task with id \(id)")
+            }
+            return try StoredRecords.decode(StoredTask.self, record)
+        }
+    }
+
+    public func inspection(id: String) async throws -> (inspection: Inspection, county: DivisionCode) {
+        try await database.read { db in try Self.loadInspection(db, id: id) }
+    }
+
+    /// Moves inspection `id` by `apply` in one transaction (checked by `check` against the county
+    /// first); the findings a recording opens are stored with it.
+    public func stepInspection(
+        id: String, action: String, reason: String = "", by actor: AuditActor, now: Date = Date(), check: @escaping @Sendable (DivisionCode) throws -> Void,
+        apply: @escaping @Sendable (Inspection, Checklist?) throws -> Inspection
+    ) async throws -> Inspection {
+        try await database.write { db in
+            let (current, county) = try Self.loadInspection(db, id: id)
+            try check(county)
+            let updated = try apply(current, try Self.loadChecklist(db, version: current.checklistVersion))
+            try db.execute(
+                sql: "UPDATE inspections SET state = ?, record = ? WHERE id = ?", arguments: [updated.state.rawValue, try StoredRecords.encode(updated), id])
+            if current.findings.isEmpty {
+                var seq = try StoredRecords.nextSeq(db, table: "findings")
+                for finding in updated.findings {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO findings (id, seq, inspection_id, institution_id, county, state, level, deadline, referral, record)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            finding.id, seq, id, finding.targetID, county.description, finding.state.rawValue, finding.level.rawValue,
+                            finding.deadline.description, finding.isFlaggedForReferral, try StoredRecords.encode(finding),
+                        ])
+                    seq += 1
+                }
+            }
+            try Audit.record(
+                db, by: actor, action: action, entity: "inspection", entityID: id, reason: reason,
+                detail: "→ \(updated.state.rawValue)\(updated.findings.isEmpty ? "" : "; \(updated.findings.count) findings")", at: now)
+            return updated
+        }
+    }
+
+    public func inspections(_ filter: InspectionFilter, pageSize: Int, pageToken: String) async throws -> Page<Inspection> {
+        let offset = try Paging.offset(fromToken: pageToken)
+        var sql = SQLFilter()
+        Self.place(filter.place, &sql)
+        sql.add(filter.taskID, "task_id = ?") { $0 }
+        sql.add(filter.state, "state = ?") { $0.rawValue }
+        sql.add(filter.inspectorID, "id IN (SELECT inspection_id FROM inspection_inspectors WHERE inspector_id = ?)") { $0 }
+        let clause = sql.whereClause
+        let arguments = sql.statementArguments
+        return try await database.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inspections \(clause)", arguments: arguments) ?? 0
+            let records = try String.fetchAll(
+                db, sql: "SELECT record FROM inspections \(clause) ORDER BY seq LIMIT ? OFFSET ?", arguments: arguments + [pageSize, offset])
+            return Page(items: try records.map { try StoredRecords.decode(Inspection.self, $0) }, offset: offset, total: total)
+        }
+    }
+
+    // MARK: - Findings
+
+    public func findings(_ filter: FindingFilter, pageSize: Int, pageToken: String) async throws -> Page<Finding> {
+        let offset = try Paging.offset(fromToken: pageToken)
+        var sql = SQLFilter()
+        Self.place(filter.place, &sql)
+        sql.add(filter.institutionID, "institution_id = ?") { $0 }
+        if filter.referralOnly { sql.add("referral = 1", []) }
+        let clause = sql.whereClause
+        let arguments = sql.statementArguments
+        return try await database.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM findings \(clause)", arguments: arguments) ?? 0
+            let records = try String.fetchAll(
+                db, sql: "SELECT record FROM findings \(clause) ORDER BY seq LIMIT ? OFFSET ?", arguments: arguments + [pageSize, offset])
+            return Page(items: try records.map { try StoredRecords.decode(Finding.self, $0) }, offset: offset, total: total)
+        }
+    }
+
+    /// Changes finding `id` by `apply` in one transaction; `institution` (when given) changes the
+    /// finding's institution in the same transaction (a suspension order suspends it).
+    public func changeFinding(
+        id: String, action: String, reason: String = "", by actor: AuditActor, now: Date = Date(), check: @escaping @Sendable (DivisionCode) throws -> Void,
+        apply: @escaping @Sendable (Finding) throws -> Finding, institution: (@Sendable (Institution) throws -> Institution)? = nil
+    ) async throws -> Finding {
+        try await database.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT record, county FROM findings WHERE id = ?", arguments: [id]) else {
+                throw DomainError.notFound("no finding with id \(id)")
+            }
+            try check(try DivisionCode(row["county"] as String))
+            let current = try StoredRecords.decode(Finding.self, row["record"])
+            let updated = try apply(current)
+            try Self.saveFinding(db, updated)
+            if let institution {
+                let stored = try Self.loadInstitution(db, id: current.targetID)
+                let changed = try institution(stored)
+                if changed != stored {
+                    try db.execute(
+                        sql: "UPDATE institutions SET status = ?, record = ?, updated_at = ? WHERE id = ?",
+                        arguments: [changed.status.rawValue, try StoredRecords.encode(changed), StorageTime.string(now), stored.id])
+                    try Audit.record(
+                        db, by: actor, action: "status_\(changed.status.rawValue)", entity: "institution", entityID: stored.id, reason: "finding \(id)",
+                        at: now)
+                }
+            }
+            try Audit.record(db, by: actor, action: action, entity: "finding", entityID: id, reason: reason, detail: "→ \(updated.state.rawValue)", at: now)
+            return updated
+        }
+    }
+
+    /// Applies `apply` to every open or extended finding within `place` whose deadline is before
+    /// `day`; answers the ids changed.
+    public func sweepFindings(
+        _ place: Place, before day: CivilDate, by actor: AuditActor, now: Date = Date(), apply: @escaping @Sendable (Finding) throws -> Finding
+    ) async throws -> [String] {
+        var sql = SQLFilter()
+        Self.place(place, &sql)
+        sql.add("state IN ('open', 'extended') AND deadline < ?", [day.description])
+        let clause = sql.whereClause
+        let arguments = sql.statementArguments
+        return try await database.write { db in
+            var marked: [String] = []
+            for record in try String.fetchAll(db, sql: "SELECT record FROM findings \(clause) ORDER BY seq", arguments: arguments) {
+                let updated = try apply(try StoredRecords.decode(Finding.self, record))
+                try Self.saveFinding(db, updated)
+                try Audit.record(db, by: actor, action: "mark_overdue", entity: "finding", entityID: updated.id, detail: "due \(updated.deadline)", at: now)
+                marked.append(updated.id)
+            }
+            return marked
+        }
+    }
+
+    static func saveFinding(_ db: Database, _ finding: Finding) throws {
+        try db.execute(
+            sql: "UPDATE findings SET state = ?, deadline = ?, referral = ?, record = ? WHERE id = ?",
+            arguments: [
+                finding.state.rawValue, finding.deadline.description, finding.isFlaggedForReferral, try StoredRecords.encode(finding), finding.id,
+            ])
+    }
+
+    static func loadInspection(_ db: Database, id: String) throws -> (inspection: Inspection, county: DivisionCode) {
+        guard let row = try Row.fetchOne(db, sql: "SELECT record, county FROM inspections WHERE id = ?", arguments: [id]) else {
+            throw DomainError.notFound("no inspection with id \(id)")
+        }
+        return (try StoredRecords.decode(Inspection.self, row["record"]), try DivisionCode(row["county"] as String))
+    }
+
+    /// A place as a condition on a table with `county` and `institution_id` columns.
+    static func place(_ place: Place, _ sql: inout SQLFilter) {
+        switch place {
+        case .division(let division): sql.within(division, column: "county")
+        case .local(let code) where code.isTownshipLevel:
+            sql.add(code, "institution_id IN (SELECT id FROM institutions WHERE street = ?)") { $0.description }
+        case .local(let code): sql.add(code, "institution_id IN (SELECT id FROM institutions WHERE community = ?)") { $0.description }
+        }
+    }
+}

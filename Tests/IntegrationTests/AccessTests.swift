@@ -150,6 +150,9 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.eldercare.v1.EldercareService/RecordResettlement": [.admin, .eldercareStaff],
     "/civic.eldercare.v1.EldercareService/RevokeFinding": [.admin, .eldercareStaff],
     "/civic.eldercare.v1.EldercareService/SweepFindings": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/ListRegister": Set(Caller.allCases),
+    "/civic.eldercare.v1.EldercareService/ListRegisterChanges": Set(Caller.allCases),
+    "/civic.eldercare.v1.EldercareService/GetDivisionReport": [.admin, .eldercareStaff, .leader],
 ]
 
 @Suite("Access control", .serialized)

@@ -2765,6 +2765,305 @@ public nonisolated struct Civic_Eldercare_V1_SweepFindingsResponse: Sendable {
   public init() {}
 }
 
+/// What anyone may read about an institution (no personal data).
+public nonisolated struct Civic_Eldercare_V1_RegisterEntry: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var institutionID: String {
+    get {_storage._institutionID}
+    set {_uniqueStorage()._institutionID = newValue}
+  }
+
+  public var name: String {
+    get {_storage._name}
+    set {_uniqueStorage()._name = newValue}
+  }
+
+  public var creditCode: String {
+    get {_storage._creditCode}
+    set {_uniqueStorage()._creditCode = newValue}
+  }
+
+  public var ownership: Civic_Eldercare_V1_Ownership {
+    get {_storage._ownership}
+    set {_uniqueStorage()._ownership = newValue}
+  }
+
+  public var nature: Civic_Eldercare_V1_ProfitNature {
+    get {_storage._nature}
+    set {_uniqueStorage()._nature = newValue}
+  }
+
+  public var county: String {
+    get {_storage._county}
+    set {_uniqueStorage()._county = newValue}
+  }
+
+  public var street: String {
+    get {_storage._street}
+    set {_uniqueStorage()._street = newValue}
+  }
+
+  public var community: String {
+    get {_storage._community}
+    set {_uniqueStorage()._community = newValue}
+  }
+
+  public var address: String {
+    get {_storage._address}
+    set {_uniqueStorage()._address = newValue}
+  }
+
+  public var beds: Int32 {
+    get {_storage._beds}
+    set {_uniqueStorage()._beds = newValue}
+  }
+
+  public var nursingBeds: Int32 {
+    get {_storage._nursingBeds}
+    set {_uniqueStorage()._nursingBeds = newValue}
+  }
+
+  public var status: Civic_Eldercare_V1_InstitutionStatus {
+    get {_storage._status}
+    set {_uniqueStorage()._status = newValue}
+  }
+
+  /// As recorded (0: none); compare grade_valid_until with today.
+  public var grade: Int32 {
+    get {_storage._grade}
+    set {_uniqueStorage()._grade = newValue}
+  }
+
+  public var gradeValidUntil: String {
+    get {_storage._gradeValidUntil}
+    set {_uniqueStorage()._gradeValidUntil = newValue}
+  }
+
+  /// 备案 day; empty when not filed.
+  public var filedOn: String {
+    get {_storage._filedOn}
+    set {_uniqueStorage()._filedOn = newValue}
+  }
+
+  /// 医养结合 partner and the agreement's last day (empty: open-ended or none).
+  public var medicalPartner: String {
+    get {_storage._medicalPartner}
+    set {_uniqueStorage()._medicalPartner = newValue}
+  }
+
+  public var medicalUntil: String {
+    get {_storage._medicalUntil}
+    set {_uniqueStorage()._medicalUntil = newValue}
+  }
+
+  /// The latest published inspection.
+  public var lastInspectedOn: String {
+    get {_storage._lastInspectedOn}
+    set {_uniqueStorage()._lastInspectedOn = newValue}
+  }
+
+  public var lastInspectionScore: String {
+    get {_storage._lastInspectionScore}
+    set {_uniqueStorage()._lastInspectionScore = newValue}
+  }
+
+  /// Findings of published inspections not closed or revoked.
+  public var openFindings: Int32 {
+    get {_storage._openFindings}
+    set {_uniqueStorage()._openFindings = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListRegisterRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// A county (or wider) code; empty: all.
+  public var within: String = String()
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListRegisterResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var entries: [Civic_Eldercare_V1_RegisterEntry] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListRegisterChangesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The cursor of the last change already read; empty: from the start.
+  public var after: String = String()
+
+  /// One county's changes only; empty: all.
+  public var county: String = String()
+
+  /// 1–1000; 0 means 500.
+  public var pageSize: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_RegisterChange: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Pass back as `after` to continue from here.
+  public var cursor: String = String()
+
+  /// RFC 3339, UTC.
+  public var changedAt: String = String()
+
+  /// The entry as it became.
+  public var entry: Civic_Eldercare_V1_RegisterEntry {
+    get {_entry ?? Civic_Eldercare_V1_RegisterEntry()}
+    set {_entry = newValue}
+  }
+  /// Returns true if `entry` has been explicitly set.
+  public var hasEntry: Bool {self._entry != nil}
+  /// Clears the value of `entry`. Subsequent reads from it will return its default value.
+  public mutating func clearEntry() {self._entry = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _entry: Civic_Eldercare_V1_RegisterEntry? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListRegisterChangesResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var changes: [Civic_Eldercare_V1_RegisterChange] = []
+
+  /// The last change's cursor (`after` when none came).
+  public var nextCursor: String = String()
+
+  /// A full page: more may follow.
+  public var more: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_GetDivisionReportRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// A county (or wider) code; empty: the key's division.
+  public var within: String = String()
+
+  /// The day the figures stand on; today when empty.
+  public var asOf: String = String()
+
+  /// Facility usage period; default the month up to as_of.
+  public var usageFrom: String = String()
+
+  public var usageThrough: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_ReportLine: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var section: String = String()
+
+  public var measure: String = String()
+
+  public var value: Int64 = 0
+
+  /// The denominator when the value is a share; empty otherwise.
+  public var whole: String = String()
+
+  /// One decimal, half-up ("48.9"); empty when not a share.
+  public var percent: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_DivisionReport: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var within: String = String()
+
+  public var asOf: String = String()
+
+  public var usageFrom: String = String()
+
+  public var usageThrough: String = String()
+
+  public var lines: [Civic_Eldercare_V1_ReportLine] = []
+
+  /// Idle community facilities over the usage period.
+  public var idle: [Civic_Eldercare_V1_FacilityUsage] = []
+
+  /// The same as CSV: section,measure,value,whole,percent, then idle_facility lines.
+  public var csv: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "civic.eldercare.v1"
@@ -6532,6 +6831,562 @@ nonisolated extension Civic_Eldercare_V1_SweepFindingsResponse: SwiftProtobuf.Me
 
   public static func ==(lhs: Civic_Eldercare_V1_SweepFindingsResponse, rhs: Civic_Eldercare_V1_SweepFindingsResponse) -> Bool {
     if lhs.marked != rhs.marked {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_RegisterEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RegisterEntry"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}institution_id\0\u{1}name\0\u{3}credit_code\0\u{1}ownership\0\u{1}nature\0\u{1}county\0\u{1}street\0\u{1}community\0\u{1}address\0\u{1}beds\0\u{3}nursing_beds\0\u{1}status\0\u{1}grade\0\u{3}grade_valid_until\0\u{3}filed_on\0\u{3}medical_partner\0\u{3}medical_until\0\u{3}last_inspected_on\0\u{3}last_inspection_score\0\u{3}open_findings\0")
+
+  fileprivate class _StorageClass {
+    var _institutionID: String = String()
+    var _name: String = String()
+    var _creditCode: String = String()
+    var _ownership: Civic_Eldercare_V1_Ownership = .unspecified
+    var _nature: Civic_Eldercare_V1_ProfitNature = .unspecified
+    var _county: String = String()
+    var _street: String = String()
+    var _community: String = String()
+    var _address: String = String()
+    var _beds: Int32 = 0
+    var _nursingBeds: Int32 = 0
+    var _status: Civic_Eldercare_V1_InstitutionStatus = .unspecified
+    var _grade: Int32 = 0
+    var _gradeValidUntil: String = String()
+    var _filedOn: String = String()
+    var _medicalPartner: String = String()
+    var _medicalUntil: String = String()
+    var _lastInspectedOn: String = String()
+    var _lastInspectionScore: String = String()
+    var _openFindings: Int32 = 0
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _institutionID = source._institutionID
+      _name = source._name
+      _creditCode = source._creditCode
+      _ownership = source._ownership
+      _nature = source._nature
+      _county = source._county
+      _street = source._street
+      _community = source._community
+      _address = source._address
+      _beds = source._beds
+      _nursingBeds = source._nursingBeds
+      _status = source._status
+      _grade = source._grade
+      _gradeValidUntil = source._gradeValidUntil
+      _filedOn = source._filedOn
+      _medicalPartner = source._medicalPartner
+      _medicalUntil = source._medicalUntil
+      _lastInspectedOn = source._lastInspectedOn
+      _lastInspectionScore = source._lastInspectionScore
+      _openFindings = source._openFindings
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._institutionID) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._name) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._creditCode) }()
+        case 4: try { try decoder.decodeSingularEnumField(value: &_storage._ownership) }()
+        case 5: try { try decoder.decodeSingularEnumField(value: &_storage._nature) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._county) }()
+        case 7: try { try decoder.decodeSingularStringField(value: &_storage._street) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._community) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._address) }()
+        case 10: try { try decoder.decodeSingularInt32Field(value: &_storage._beds) }()
+        case 11: try { try decoder.decodeSingularInt32Field(value: &_storage._nursingBeds) }()
+        case 12: try { try decoder.decodeSingularEnumField(value: &_storage._status) }()
+        case 13: try { try decoder.decodeSingularInt32Field(value: &_storage._grade) }()
+        case 14: try { try decoder.decodeSingularStringField(value: &_storage._gradeValidUntil) }()
+        case 15: try { try decoder.decodeSingularStringField(value: &_storage._filedOn) }()
+        case 16: try { try decoder.decodeSingularStringField(value: &_storage._medicalPartner) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._medicalUntil) }()
+        case 18: try { try decoder.decodeSingularStringField(value: &_storage._lastInspectedOn) }()
+        case 19: try { try decoder.decodeSingularStringField(value: &_storage._lastInspectionScore) }()
+        case 20: try { try decoder.decodeSingularInt32Field(value: &_storage._openFindings) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if !_storage._institutionID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._institutionID, fieldNumber: 1)
+      }
+      if !_storage._name.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._name, fieldNumber: 2)
+      }
+      if !_storage._creditCode.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._creditCode, fieldNumber: 3)
+      }
+      if _storage._ownership != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._ownership, fieldNumber: 4)
+      }
+      if _storage._nature != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._nature, fieldNumber: 5)
+      }
+      if !_storage._county.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._county, fieldNumber: 6)
+      }
+      if !_storage._street.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._street, fieldNumber: 7)
+      }
+      if !_storage._community.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._community, fieldNumber: 8)
+      }
+      if !_storage._address.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._address, fieldNumber: 9)
+      }
+      if _storage._beds != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._beds, fieldNumber: 10)
+      }
+      if _storage._nursingBeds != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._nursingBeds, fieldNumber: 11)
+      }
+      if _storage._status != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._status, fieldNumber: 12)
+      }
+      if _storage._grade != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._grade, fieldNumber: 13)
+      }
+      if !_storage._gradeValidUntil.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._gradeValidUntil, fieldNumber: 14)
+      }
+      if !_storage._filedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._filedOn, fieldNumber: 15)
+      }
+      if !_storage._medicalPartner.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._medicalPartner, fieldNumber: 16)
+      }
+      if !_storage._medicalUntil.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._medicalUntil, fieldNumber: 17)
+      }
+      if !_storage._lastInspectedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._lastInspectedOn, fieldNumber: 18)
+      }
+      if !_storage._lastInspectionScore.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._lastInspectionScore, fieldNumber: 19)
+      }
+      if _storage._openFindings != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._openFindings, fieldNumber: 20)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_RegisterEntry, rhs: Civic_Eldercare_V1_RegisterEntry) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._institutionID != rhs_storage._institutionID {return false}
+        if _storage._name != rhs_storage._name {return false}
+        if _storage._creditCode != rhs_storage._creditCode {return false}
+        if _storage._ownership != rhs_storage._ownership {return false}
+        if _storage._nature != rhs_storage._nature {return false}
+        if _storage._county != rhs_storage._county {return false}
+        if _storage._street != rhs_storage._street {return false}
+        if _storage._community != rhs_storage._community {return false}
+        if _storage._address != rhs_storage._address {return false}
+        if _storage._beds != rhs_storage._beds {return false}
+        if _storage._nursingBeds != rhs_storage._nursingBeds {return false}
+        if _storage._status != rhs_storage._status {return false}
+        if _storage._grade != rhs_storage._grade {return false}
+        if _storage._gradeValidUntil != rhs_storage._gradeValidUntil {return false}
+        if _storage._filedOn != rhs_storage._filedOn {return false}
+        if _storage._medicalPartner != rhs_storage._medicalPartner {return false}
+        if _storage._medicalUntil != rhs_storage._medicalUntil {return false}
+        if _storage._lastInspectedOn != rhs_storage._lastInspectedOn {return false}
+        if _storage._lastInspectionScore != rhs_storage._lastInspectionScore {return false}
+        if _storage._openFindings != rhs_storage._openFindings {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListRegisterRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListRegisterRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}within\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.within) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.within.isEmpty {
+      try visitor.visitSingularStringField(value: self.within, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListRegisterRequest, rhs: Civic_Eldercare_V1_ListRegisterRequest) -> Bool {
+    if lhs.within != rhs.within {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListRegisterResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListRegisterResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}entries\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.entries) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.entries.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.entries, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListRegisterResponse, rhs: Civic_Eldercare_V1_ListRegisterResponse) -> Bool {
+    if lhs.entries != rhs.entries {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListRegisterChangesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListRegisterChangesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}after\0\u{1}county\0\u{3}page_size\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.after) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.county) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.pageSize) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.after.isEmpty {
+      try visitor.visitSingularStringField(value: self.after, fieldNumber: 1)
+    }
+    if !self.county.isEmpty {
+      try visitor.visitSingularStringField(value: self.county, fieldNumber: 2)
+    }
+    if self.pageSize != 0 {
+      try visitor.visitSingularInt32Field(value: self.pageSize, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListRegisterChangesRequest, rhs: Civic_Eldercare_V1_ListRegisterChangesRequest) -> Bool {
+    if lhs.after != rhs.after {return false}
+    if lhs.county != rhs.county {return false}
+    if lhs.pageSize != rhs.pageSize {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_RegisterChange: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RegisterChange"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cursor\0\u{3}changed_at\0\u{1}entry\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.cursor) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.changedAt) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._entry) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.cursor.isEmpty {
+      try visitor.visitSingularStringField(value: self.cursor, fieldNumber: 1)
+    }
+    if !self.changedAt.isEmpty {
+      try visitor.visitSingularStringField(value: self.changedAt, fieldNumber: 2)
+    }
+    try { if let v = self._entry {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_RegisterChange, rhs: Civic_Eldercare_V1_RegisterChange) -> Bool {
+    if lhs.cursor != rhs.cursor {return false}
+    if lhs.changedAt != rhs.changedAt {return false}
+    if lhs._entry != rhs._entry {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListRegisterChangesResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListRegisterChangesResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}changes\0\u{3}next_cursor\0\u{1}more\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.changes) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.nextCursor) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.more) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.changes.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.changes, fieldNumber: 1)
+    }
+    if !self.nextCursor.isEmpty {
+      try visitor.visitSingularStringField(value: self.nextCursor, fieldNumber: 2)
+    }
+    if self.more != false {
+      try visitor.visitSingularBoolField(value: self.more, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListRegisterChangesResponse, rhs: Civic_Eldercare_V1_ListRegisterChangesResponse) -> Bool {
+    if lhs.changes != rhs.changes {return false}
+    if lhs.nextCursor != rhs.nextCursor {return false}
+    if lhs.more != rhs.more {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_GetDivisionReportRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetDivisionReportRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}within\0\u{3}as_of\0\u{3}usage_from\0\u{3}usage_through\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.within) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.asOf) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.usageFrom) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.usageThrough) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.within.isEmpty {
+      try visitor.visitSingularStringField(value: self.within, fieldNumber: 1)
+    }
+    if !self.asOf.isEmpty {
+      try visitor.visitSingularStringField(value: self.asOf, fieldNumber: 2)
+    }
+    if !self.usageFrom.isEmpty {
+      try visitor.visitSingularStringField(value: self.usageFrom, fieldNumber: 3)
+    }
+    if !self.usageThrough.isEmpty {
+      try visitor.visitSingularStringField(value: self.usageThrough, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_GetDivisionReportRequest, rhs: Civic_Eldercare_V1_GetDivisionReportRequest) -> Bool {
+    if lhs.within != rhs.within {return false}
+    if lhs.asOf != rhs.asOf {return false}
+    if lhs.usageFrom != rhs.usageFrom {return false}
+    if lhs.usageThrough != rhs.usageThrough {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ReportLine: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReportLine"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}section\0\u{1}measure\0\u{1}value\0\u{1}whole\0\u{1}percent\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.section) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.measure) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.value) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.whole) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.percent) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.section.isEmpty {
+      try visitor.visitSingularStringField(value: self.section, fieldNumber: 1)
+    }
+    if !self.measure.isEmpty {
+      try visitor.visitSingularStringField(value: self.measure, fieldNumber: 2)
+    }
+    if self.value != 0 {
+      try visitor.visitSingularInt64Field(value: self.value, fieldNumber: 3)
+    }
+    if !self.whole.isEmpty {
+      try visitor.visitSingularStringField(value: self.whole, fieldNumber: 4)
+    }
+    if !self.percent.isEmpty {
+      try visitor.visitSingularStringField(value: self.percent, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ReportLine, rhs: Civic_Eldercare_V1_ReportLine) -> Bool {
+    if lhs.section != rhs.section {return false}
+    if lhs.measure != rhs.measure {return false}
+    if lhs.value != rhs.value {return false}
+    if lhs.whole != rhs.whole {return false}
+    if lhs.percent != rhs.percent {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_DivisionReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DivisionReport"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}within\0\u{3}as_of\0\u{3}usage_from\0\u{3}usage_through\0\u{1}lines\0\u{1}idle\0\u{1}csv\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.within) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.asOf) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.usageFrom) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.usageThrough) }()
+      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.lines) }()
+      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.idle) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.csv) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.within.isEmpty {
+      try visitor.visitSingularStringField(value: self.within, fieldNumber: 1)
+    }
+    if !self.asOf.isEmpty {
+      try visitor.visitSingularStringField(value: self.asOf, fieldNumber: 2)
+    }
+    if !self.usageFrom.isEmpty {
+      try visitor.visitSingularStringField(value: self.usageFrom, fieldNumber: 3)
+    }
+    if !self.usageThrough.isEmpty {
+      try visitor.visitSingularStringField(value: self.usageThrough, fieldNumber: 4)
+    }
+    if !self.lines.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.lines, fieldNumber: 5)
+    }
+    if !self.idle.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.idle, fieldNumber: 6)
+    }
+    if !self.csv.isEmpty {
+      try visitor.visitSingularStringField(value: self.csv, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_DivisionReport, rhs: Civic_Eldercare_V1_DivisionReport) -> Bool {
+    if lhs.within != rhs.within {return false}
+    if lhs.asOf != rhs.asOf {return false}
+    if lhs.usageFrom != rhs.usageFrom {return false}
+    if lhs.usageThrough != rhs.usageThrough {return false}
+    if lhs.lines != rhs.lines {return false}
+    if lhs.idle != rhs.idle {return false}
+    if lhs.csv != rhs.csv {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

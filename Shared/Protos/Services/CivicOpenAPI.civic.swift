@@ -2349,6 +2349,40 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.DivisionReport" : {
+        "properties" : {
+          "asOf" : {
+            "type" : "string"
+          },
+          "csv" : {
+            "description" : "The same as CSV: section,measure,value,whole,percent, then idle_facility lines.",
+            "type" : "string"
+          },
+          "idle" : {
+            "description" : "Idle community facilities over the usage period.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.FacilityUsage"
+            },
+            "type" : "array"
+          },
+          "lines" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.ReportLine"
+            },
+            "type" : "array"
+          },
+          "usageFrom" : {
+            "type" : "string"
+          },
+          "usageThrough" : {
+            "type" : "string"
+          },
+          "within" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.DrawExclusion" : {
         "properties" : {
           "inspectorId" : {
@@ -2658,6 +2692,26 @@ public enum CivicOpenAPI {
           },
           "summary" : {
             "$ref" : "#/components/schemas/civic.eldercare.v1.ChecklistSummary"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.GetDivisionReportRequest" : {
+        "properties" : {
+          "asOf" : {
+            "description" : "The day the figures stand on; today when empty.",
+            "type" : "string"
+          },
+          "usageFrom" : {
+            "description" : "Facility usage period; default the month up to as_of.",
+            "type" : "string"
+          },
+          "usageThrough" : {
+            "type" : "string"
+          },
+          "within" : {
+            "description" : "A county (or wider) code; empty: the key's division.",
+            "type" : "string"
           }
         },
         "type" : "object"
@@ -3383,6 +3437,69 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.ListRegisterChangesRequest" : {
+        "properties" : {
+          "after" : {
+            "description" : "The cursor of the last change already read; empty: from the start.",
+            "type" : "string"
+          },
+          "county" : {
+            "description" : "One county's changes only; empty: all.",
+            "type" : "string"
+          },
+          "pageSize" : {
+            "description" : "1–1000; 0 means 500.",
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListRegisterChangesResponse" : {
+        "properties" : {
+          "changes" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.RegisterChange"
+            },
+            "type" : "array"
+          },
+          "more" : {
+            "description" : "A full page: more may follow.",
+            "type" : "boolean"
+          },
+          "nextCursor" : {
+            "description" : "The last change's cursor (`after` when none came).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListRegisterRequest" : {
+        "properties" : {
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "within" : {
+            "description" : "A county (or wider) code; empty: all.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListRegisterResponse" : {
+        "properties" : {
+          "entries" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.RegisterEntry"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.ListResidentsRequest" : {
         "properties" : {
           "currentOnly" : {
@@ -3623,6 +3740,115 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.RegisterChange" : {
+        "properties" : {
+          "changedAt" : {
+            "description" : "RFC 3339, UTC.",
+            "type" : "string"
+          },
+          "cursor" : {
+            "description" : "Pass back as `after` to continue from here.",
+            "type" : "string"
+          },
+          "entry" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.RegisterEntry"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.RegisterEntry" : {
+        "description" : "What anyone may read about an institution (no personal data).",
+        "properties" : {
+          "address" : {
+            "type" : "string"
+          },
+          "beds" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "community" : {
+            "type" : "string"
+          },
+          "county" : {
+            "type" : "string"
+          },
+          "creditCode" : {
+            "type" : "string"
+          },
+          "filedOn" : {
+            "description" : "备案 day; empty when not filed.",
+            "type" : "string"
+          },
+          "grade" : {
+            "description" : "As recorded (0: none); compare grade_valid_until with today.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "gradeValidUntil" : {
+            "type" : "string"
+          },
+          "institutionId" : {
+            "type" : "string"
+          },
+          "lastInspectedOn" : {
+            "description" : "The latest published inspection.",
+            "type" : "string"
+          },
+          "lastInspectionScore" : {
+            "type" : "string"
+          },
+          "medicalPartner" : {
+            "description" : "医养结合 partner and the agreement's last day (empty: open-ended or none).",
+            "type" : "string"
+          },
+          "medicalUntil" : {
+            "type" : "string"
+          },
+          "name" : {
+            "type" : "string"
+          },
+          "nature" : {
+            "enum" : [
+              "PROFIT_NATURE_UNSPECIFIED",
+              "NON_PROFIT",
+              "FOR_PROFIT"
+            ],
+            "type" : "string"
+          },
+          "nursingBeds" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "openFindings" : {
+            "description" : "Findings of published inspections not closed or revoked.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "ownership" : {
+            "enum" : [
+              "OWNERSHIP_UNSPECIFIED",
+              "PUBLIC_RUN",
+              "PUBLIC_BUILT_PRIVATELY_RUN",
+              "PRIVATELY_RUN"
+            ],
+            "type" : "string"
+          },
+          "status" : {
+            "enum" : [
+              "INSTITUTION_STATUS_UNSPECIFIED",
+              "OPERATING",
+              "SUSPENDED",
+              "CLOSING",
+              "CLOSED"
+            ],
+            "type" : "string"
+          },
+          "street" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.RegisterFacilityRequest" : {
         "properties" : {
           "facility" : {
@@ -3664,6 +3890,29 @@ public enum CivicOpenAPI {
           },
           "rectified" : {
             "type" : "boolean"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ReportLine" : {
+        "properties" : {
+          "measure" : {
+            "type" : "string"
+          },
+          "percent" : {
+            "description" : "One decimal, half-up (\"48.9\"); empty when not a share.",
+            "type" : "string"
+          },
+          "section" : {
+            "type" : "string"
+          },
+          "value" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "whole" : {
+            "description" : "The denominator when the value is a share; empty otherwise.",
+            "type" : "string"
           }
         },
         "type" : "object"
@@ -7067,6 +7316,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.eldercare.v1.EldercareService/GetDivisionReport" : {
+      "post" : {
+        "operationId" : "EldercareService_GetDivisionReport",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.GetDivisionReportRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.DivisionReport"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Coverage, beds, grades, 备案, 签约率, idle facilities and supervision figures for a division.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
     "/rpc/civic.eldercare.v1.EldercareService/GetFacility" : {
       "post" : {
         "operationId" : "EldercareService_GetFacility",
@@ -7504,6 +7787,74 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "EldercareService.ListInstitutions",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/ListRegister" : {
+      "post" : {
+        "operationId" : "EldercareService_ListRegister",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ListRegisterRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.ListRegisterResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The public register: anyone, no key needed.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/ListRegisterChanges" : {
+      "post" : {
+        "operationId" : "EldercareService_ListRegisterChanges",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ListRegisterChangesRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.ListRegisterChangesResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Every change to the register after a cursor, oldest first: a system syncs by passing back next_cursor until `more` is false. INVALID_ARGUMENT for a cursor that is not one.",
         "tags" : [
           "civic.eldercare.v1.EldercareService"
         ]

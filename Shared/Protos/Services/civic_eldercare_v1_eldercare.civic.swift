@@ -126,9 +126,18 @@ public enum Civic_Eldercare_V1_EldercareService {
         public static let sweepFindings = RPCMethod(
             service: name, name: "SweepFindings", requestType: Civic_Eldercare_V1_SweepFindingsRequest.self, responseType: Civic_Eldercare_V1_SweepFindingsResponse.self,
             access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let listRegister = RPCMethod(
+            service: name, name: "ListRegister", requestType: Civic_Eldercare_V1_ListRegisterRequest.self, responseType: Civic_Eldercare_V1_ListRegisterResponse.self,
+            access: MethodAccess(roles: [.public], limits: [], keyScope: "eldercare"))
+        public static let listRegisterChanges = RPCMethod(
+            service: name, name: "ListRegisterChanges", requestType: Civic_Eldercare_V1_ListRegisterChangesRequest.self, responseType: Civic_Eldercare_V1_ListRegisterChangesResponse.self,
+            access: MethodAccess(roles: [.public], limits: [], keyScope: "eldercare"))
+        public static let getDivisionReport = RPCMethod(
+            service: name, name: "GetDivisionReport", requestType: Civic_Eldercare_V1_GetDivisionReportRequest.self, responseType: Civic_Eldercare_V1_DivisionReport.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
     }
 
-    public static let methods: [RPCMethod] = [Method.loadDivisions, Method.listDivisions, Method.registerInstitution, Method.updateInstitution, Method.getInstitution, Method.listInstitutions, Method.changeInstitutionStatus, Method.changeOperator, Method.importInstitutions, Method.getHistory, Method.registerFacility, Method.updateFacility, Method.getFacility, Method.listFacilities, Method.recordFacilityUsage, Method.getFacilityUsage, Method.admitResident, Method.recordResidentEvent, Method.listResidents, Method.revealResidentID, Method.recordFiling, Method.listFilings, Method.putInspector, Method.listInspectors, Method.loadChecklist, Method.getChecklist, Method.createInspectionTask, Method.getInspectionTask, Method.startInspection, Method.recordInspection, Method.publishInspection, Method.cancelInspection, Method.listInspections, Method.listFindings, Method.reinspectFinding, Method.orderSuspension, Method.recordResettlement, Method.revokeFinding, Method.sweepFindings]
+    public static let methods: [RPCMethod] = [Method.loadDivisions, Method.listDivisions, Method.registerInstitution, Method.updateInstitution, Method.getInstitution, Method.listInstitutions, Method.changeInstitutionStatus, Method.changeOperator, Method.importInstitutions, Method.getHistory, Method.registerFacility, Method.updateFacility, Method.getFacility, Method.listFacilities, Method.recordFacilityUsage, Method.getFacilityUsage, Method.admitResident, Method.recordResidentEvent, Method.listResidents, Method.revealResidentID, Method.recordFiling, Method.listFilings, Method.putInspector, Method.listInspectors, Method.loadChecklist, Method.getChecklist, Method.createInspectionTask, Method.getInspectionTask, Method.startInspection, Method.recordInspection, Method.publishInspection, Method.cancelInspection, Method.listInspections, Method.listFindings, Method.reinspectFinding, Method.orderSuspension, Method.recordResettlement, Method.revokeFinding, Method.sweepFindings, Method.listRegister, Method.listRegisterChanges, Method.getDivisionReport]
 }
 
 /// What a server of civic.eldercare.v1.EldercareService implements.
@@ -194,6 +203,13 @@ public protocol Civic_Eldercare_V1_EldercareServiceHandler: Sendable {
     func revokeFinding(_ request: Civic_Eldercare_V1_RevokeFindingRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_FindingResponse
     /// Marks every open finding past its deadline UNRECTIFIED and flags it for referral (also run daily).
     func sweepFindings(_ request: Civic_Eldercare_V1_SweepFindingsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_SweepFindingsResponse
+    /// The public register: anyone, no key needed.
+    func listRegister(_ request: Civic_Eldercare_V1_ListRegisterRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListRegisterResponse
+    /// Every change to the register after a cursor, oldest first: a system syncs by passing back
+    /// next_cursor until `more` is false. INVALID_ARGUMENT for a cursor that is not one.
+    func listRegisterChanges(_ request: Civic_Eldercare_V1_ListRegisterChangesRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListRegisterChangesResponse
+    /// Coverage, beds, grades, 备案, 签约率, idle facilities and supervision figures for a division.
+    func getDivisionReport(_ request: Civic_Eldercare_V1_GetDivisionReportRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_DivisionReport
 }
 
 extension Civic_Eldercare_V1_EldercareServiceHandler {
@@ -316,6 +332,15 @@ extension Civic_Eldercare_V1_EldercareServiceHandler {
             },
             RPCHandler(Civic_Eldercare_V1_EldercareService.Method.sweepFindings) { (request: Civic_Eldercare_V1_SweepFindingsRequest, context: RPCContext) in
                 try await self.sweepFindings(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.listRegister) { (request: Civic_Eldercare_V1_ListRegisterRequest, context: RPCContext) in
+                try await self.listRegister(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.listRegisterChanges) { (request: Civic_Eldercare_V1_ListRegisterChangesRequest, context: RPCContext) in
+                try await self.listRegisterChanges(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.getDivisionReport) { (request: Civic_Eldercare_V1_GetDivisionReportRequest, context: RPCContext) in
+                try await self.getDivisionReport(request, context: context)
             },
         ]
     }
@@ -505,5 +530,21 @@ public struct Civic_Eldercare_V1_EldercareServiceClient: Sendable {
     /// Marks every open finding past its deadline UNRECTIFIED and flags it for referral (also run daily).
     public func sweepFindings(_ request: Civic_Eldercare_V1_SweepFindingsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_SweepFindingsResponse {
         try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.sweepFindings, request, options: options)
+    }
+
+    /// The public register: anyone, no key needed.
+    public func listRegister(_ request: Civic_Eldercare_V1_ListRegisterRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ListRegisterResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.listRegister, request, options: options)
+    }
+
+    /// Every change to the register after a cursor, oldest first: a system syncs by passing back
+    /// next_cursor until `more` is false. INVALID_ARGUMENT for a cursor that is not one.
+    public func listRegisterChanges(_ request: Civic_Eldercare_V1_ListRegisterChangesRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ListRegisterChangesResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.listRegisterChanges, request, options: options)
+    }
+
+    /// Coverage, beds, grades, 备案, 签约率, idle facilities and supervision figures for a division.
+    public func getDivisionReport(_ request: Civic_Eldercare_V1_GetDivisionReportRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_DivisionReport {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.getDivisionReport, request, options: options)
     }
 }

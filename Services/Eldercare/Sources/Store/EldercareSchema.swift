@@ -127,5 +127,49 @@ public enum EldercareSchema {
             try db.create(index: "findings_by_county", on: "findings", columns: ["county", "state", "deadline"])
             try db.create(index: "findings_by_institution", on: "findings", columns: ["institution_id", "state"])
         },
+        DatabaseMigration("eldercare-004-public-register") { db in
+            // The figures the division report sums, as columns: a report over 50,000 institutions
+            // reads an index, not 50,000 documents.
+            try db.alter(table: "institutions") { t in
+                t.add(column: "beds", .integer).notNull().defaults(to: 0)
+                t.add(column: "nursing_beds", .integer).notNull().defaults(to: 0)
+                t.add(column: "residents", .integer).notNull().defaults(to: 0)
+                t.add(column: "grade", .integer)
+                t.add(column: "grade_valid_until", .text)
+                t.add(column: "filed_on", .text)
+                t.add(column: "medical_signed_on", .text)
+                t.add(column: "medical_expires_on", .text)
+            }
+            try db.execute(
+                sql: """
+                    UPDATE institutions SET beds = json_extract(record, '$.beds'), nursing_beds = json_extract(record, '$.nursingBeds'),
+                      residents = json_extract(record, '$.residents'), grade = json_extract(record, '$.grade'),
+                      grade_valid_until = json_extract(record, '$.gradeValidUntil'), filed_on = json_extract(record, '$.filedOn'),
+                      medical_signed_on = json_extract(record, '$.medicalCare.signedOn'), medical_expires_on = json_extract(record, '$.medicalCare.expiresOn')
+                    """)
+            try db.create(
+                index: "institutions_report", on: "institutions",
+                columns: [
+                    "county", "status", "ownership", "beds", "nursing_beds", "residents", "grade", "grade_valid_until", "filed_on", "medical_signed_on",
+                    "medical_expires_on",
+                ])
+            // The public register: one entry per institution, no personal data; every change to an
+            // entry appends to the feed, whose sequence is the sync cursor.
+            try db.create(table: "public_register") { t in
+                t.primaryKey("institution_id", .text)
+                t.column("county", .text).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("entry", .text).notNull()
+            }
+            try db.create(index: "public_register_by_county", on: "public_register", columns: ["county", "seq"])
+            try db.create(table: "register_changes") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("institution_id", .text).notNull()
+                t.column("county", .text).notNull()
+                t.column("entry", .text).notNull()
+                t.column("changed_at", .text).notNull()
+            }
+            try db.create(index: "register_changes_by_county", on: "register_changes", columns: ["county", "seq"])
+        },
     ]
 }

@@ -211,6 +211,9 @@ extension EldercareStore {
                     seq += 1
                 }
             }
+            if updated.state == .published {
+                try Self.refreshRegister(db, institution: try Self.loadInstitution(db, id: updated.targetID), now: now)
+            }
             try Audit.record(
                 db, by: actor, action: action, entity: "inspection", entityID: id, reason: reason,
                 detail: "→ \(updated.state.rawValue)\(updated.findings.isEmpty ? "" : "; \(updated.findings.count) findings")", at: now)
@@ -271,14 +274,13 @@ extension EldercareStore {
                 let stored = try Self.loadInstitution(db, id: current.targetID)
                 let changed = try institution(stored)
                 if changed != stored {
-                    try db.execute(
-                        sql: "UPDATE institutions SET status = ?, record = ?, updated_at = ? WHERE id = ?",
-                        arguments: [changed.status.rawValue, try StoredRecords.encode(changed), StorageTime.string(now), stored.id])
+                    try Self.saveInstitution(db, changed, now: now)
                     try Audit.record(
                         db, by: actor, action: "status_\(changed.status.rawValue)", entity: "institution", entityID: stored.id, reason: "finding \(id)",
                         at: now)
                 }
             }
+            try Self.refreshRegister(db, institution: try Self.loadInstitution(db, id: current.targetID), now: now)
             try Audit.record(db, by: actor, action: action, entity: "finding", entityID: id, reason: reason, detail: "→ \(updated.state.rawValue)", at: now)
             return updated
         }

@@ -171,15 +171,7 @@ extension EldercareStore {
             var updated = try change(current)
             updated.id = id
             try Self.checkCreditCode(db, updated.creditCode, except: id)
-            try db.execute(
-                sql: """
-                    UPDATE institutions SET credit_code = ?, name = ?, county = ?, street = ?, community = ?, status = ?, ownership = ?, record = ?,
-                      updated_at = ? WHERE id = ?
-                    """,
-                arguments: [
-                    updated.creditCode, updated.name, updated.county.description, updated.street?.description, updated.community?.description,
-                    updated.status.rawValue, updated.ownership.rawValue, try StoredRecords.encode(updated), StorageTime.string(now), id,
-                ])
+            try Self.saveInstitution(db, updated, now: now)
             try Audit.record(
                 db, by: actor, action: action, entity: "institution", entityID: id, reason: reason, detail: Self.changes(current, updated), at: now)
             return updated
@@ -198,15 +190,30 @@ extension EldercareStore {
         var stored = institution
         stored.id = StoredRecords.code("I", seq)
         try db.cachedStatement(
+            sql: "INSERT INTO institutions (id, seq, credit_code, name, county, status, ownership, record, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, '{}', '')"
+        )
+        .execute(arguments: [stored.id, seq, stored.creditCode, stored.name, stored.county.description, stored.status.rawValue, stored.ownership.rawValue])
+        try saveInstitution(db, stored, now: now)
+        return stored
+    }
+
+    /// Writes `institution`'s record with the columns lists and the report read, and refreshes its
+    /// public register entry: every write of an institution goes through here.
+    static func saveInstitution(_ db: Database, _ institution: Institution, now: Date) throws {
+        try db.cachedStatement(
             sql: """
-                INSERT INTO institutions (id, seq, credit_code, name, county, street, community, status, ownership, record, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                UPDATE institutions SET credit_code = ?, name = ?, county = ?, street = ?, community = ?, status = ?, ownership = ?, beds = ?,
+                  nursing_beds = ?, residents = ?, grade = ?, grade_valid_until = ?, filed_on = ?, medical_signed_on = ?, medical_expires_on = ?,
+                  record = ?, updated_at = ? WHERE id = ?
                 """
         ).execute(arguments: [
-            stored.id, seq, stored.creditCode, stored.name, stored.county.description, stored.street?.description, stored.community?.description,
-            stored.status.rawValue, stored.ownership.rawValue, try StoredRecords.encode(stored), StorageTime.string(now),
+            institution.creditCode, institution.name, institution.county.description, institution.street?.description,
+            institution.community?.description, institution.status.rawValue, institution.ownership.rawValue, institution.beds, institution.nursingBeds,
+            institution.residents, institution.grade?.level, institution.gradeValidUntil?.description, institution.filedOn?.description,
+            institution.medicalCare?.signedOn.description, institution.medicalCare?.expiresOn?.description, try StoredRecords.encode(institution),
+            StorageTime.string(now), institution.id,
         ])
-        return stored
+        try refreshRegister(db, institution: institution, now: now)
     }
 
     static func checkCreditCode(_ db: Database, _ code: String, except id: String?) throws {

@@ -44,7 +44,7 @@ extension EldercareStore {
                 ])
             if !stored.hasLeft {
                 institution.residents += 1
-                try Self.saveCount(db, institution)
+                try Self.saveInstitution(db, institution, now: now)
             }
             try Audit.record(
                 db, by: actor, action: "admit", entity: "resident", entityID: stored.id, detail: "to \(stored.institutionID) on \(stored.admittedOn)",
@@ -71,7 +71,7 @@ extension EldercareStore {
                 arguments: [left?.description, try StoredRecords.encode(updated.redacted), id])
             if !current.hasLeft && updated.hasLeft {
                 institution.residents = max(0, institution.residents - 1)
-                try Self.saveCount(db, institution)
+                try Self.saveInstitution(db, institution, now: now)
             }
             try Audit.record(db, by: actor, action: action, entity: "resident", entityID: id, detail: "in \(current.institutionID)", at: now)
             return updated
@@ -166,11 +166,6 @@ extension EldercareStore {
                 return (institution, FilingSubject(institutionID: institution.id, firstAdmission: first, filedOn: institution.filedOn))
             }
         }
-    }
-
-    static func saveCount(_ db: Database, _ institution: Institution) throws {
-        try db.execute(
-            sql: "UPDATE institutions SET record = ? WHERE id = ?", arguments: [try StoredRecords.encode(institution), institution.id])
     }
 
     static func loadResident(_ db: Database, id: String) throws -> Resident {

@@ -153,6 +153,14 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.eldercare.v1.EldercareService/ListRegister": Set(Caller.allCases),
     "/civic.eldercare.v1.EldercareService/ListRegisterChanges": Set(Caller.allCases),
     "/civic.eldercare.v1.EldercareService/GetDivisionReport": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/ApplyForGrade": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/ScoreGradeApplication": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/PublishGradeApplication": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/LodgeGradeAppeal": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/DecideGradeAppeal": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/DecideGradeApplication": [.admin, .eldercareStaff],
+    "/civic.eldercare.v1.EldercareService/ListGradeApplications": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/RecordSanction": [.admin, .eldercareStaff],
 ]
 
 @Suite("Access control", .serialized)

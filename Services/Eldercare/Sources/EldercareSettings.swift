@@ -2,6 +2,7 @@ import CivicDomain
 import CivicRPC
 import CivicServiceKit
 import EldercareDomain
+import Foundation
 
 /// The eldercare service's local policy values, read once at start from the environment
 /// (docs/OPERATIONS.md, docs/ELDERCARE.md); anything malformed stops the service, naming the
@@ -17,6 +18,9 @@ public struct EldercareSettings: Sendable, CustomStringConvertible {
     public var filing = FilingTimeLimits()
     /// CIVIC_ELDERCARE_PUBLICATION_WORKING_DAYS (20): inspection results are published within this many working days.
     public var publicationWorkingDays = 20
+    /// CIVIC_ELDERCARE_GRADING_FILE: the grading configuration (part scores, bands, every threshold) as
+    /// JSON; GB/T 37276-shaped defaults when unset. Overlapping or gapped bands stop the service.
+    public var grading = GradingConfiguration()
 
     public init() {}
 
@@ -39,6 +43,25 @@ public struct EldercareSettings: Sendable, CustomStringConvertible {
             guard (1...60).contains(days) else { throw RPCError(.invalidArgument, "CIVIC_ELDERCARE_PUBLICATION_WORKING_DAYS=\(days) is outside 1…60") }
             publicationWorkingDays = days
         }
+        if let file = env.string("CIVIC_ELDERCARE_GRADING_FILE") {
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: file))
+            } catch {
+                throw RPCError(.invalidArgument, "CIVIC_ELDERCARE_GRADING_FILE=\(file) cannot be read: \(error)")
+            }
+            do {
+                grading = try GradingConfiguration.load(json: data)
+            } catch {
+                throw RPCError(.invalidArgument, "CIVIC_ELDERCARE_GRADING_FILE=\(file): \(error)")
+            }
+        }
+        // Checked once at start: a configuration the rules refuse stops the service.
+        do {
+            _ = try GradingRules(configuration: grading, calendar: calendar.calendar)
+        } catch {
+            throw RPCError(.invalidArgument, "the grading configuration is refused: \(error)")
+        }
     }
 
     /// What an operator should fix, as health checks report it.
@@ -52,6 +75,9 @@ public struct EldercareSettings: Sendable, CustomStringConvertible {
 
     /// Publication and rectification time limits on the configured calendar.
     public var inspectionPolicy: InspectionPolicy { InspectionPolicy(calendar: calendar.calendar, publicationWorkingDays: publicationWorkingDays) }
+
+    /// The grading rules on the configured calendar (the configuration was checked at start).
+    public var gradingRules: GradingRules { (try? GradingRules(configuration: grading, calendar: calendar.calendar))! }
 
     /// The 备案 clock on the configured calendar.
     public var filingClock: FilingClock { FilingClock(calendar: calendar.calendar, limits: filing) }

@@ -882,6 +882,126 @@ public nonisolated enum Civic_Eldercare_V1_RectificationStatus: SwiftProtobuf.En
 
 }
 
+public nonisolated enum Civic_Eldercare_V1_GradeApplicationState: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 已受理, eligibility checked
+  case submitted // = 1
+
+  /// 已评分
+  case scored // = 2
+
+  /// 公示中
+  case gradePublicNotice // = 3
+
+  /// 申诉中
+  case appealed // = 4
+
+  /// 评定通过
+  case granted // = 5
+
+  /// 未通过
+  case gradeFailed // = 6
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .submitted
+    case 2: self = .scored
+    case 3: self = .gradePublicNotice
+    case 4: self = .appealed
+    case 5: self = .granted
+    case 6: self = .gradeFailed
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .submitted: return 1
+    case .scored: return 2
+    case .gradePublicNotice: return 3
+    case .appealed: return 4
+    case .granted: return 5
+    case .gradeFailed: return 6
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Eldercare_V1_GradeApplicationState] = [
+    .unspecified,
+    .submitted,
+    .scored,
+    .gradePublicNotice,
+    .appealed,
+    .granted,
+    .gradeFailed,
+  ]
+
+}
+
+public nonisolated enum Civic_Eldercare_V1_SanctionKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// An administrative penalty, coercive measure or criminal penalty (blocks grading for 2 years)
+  case penalty // = 1
+
+  /// Put on a dishonesty list (失信名单)
+  case dishonestyListed // = 2
+
+  /// Taken off it
+  case dishonestyRemoved // = 3
+
+  /// A penalty carried out (执行完毕)
+  case penaltyCarriedOut // = 4
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .penalty
+    case 2: self = .dishonestyListed
+    case 3: self = .dishonestyRemoved
+    case 4: self = .penaltyCarriedOut
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .penalty: return 1
+    case .dishonestyListed: return 2
+    case .dishonestyRemoved: return 3
+    case .penaltyCarriedOut: return 4
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Eldercare_V1_SanctionKind] = [
+    .unspecified,
+    .penalty,
+    .dishonestyListed,
+    .dishonestyRemoved,
+    .penaltyCarriedOut,
+  ]
+
+}
+
 public nonisolated struct Civic_Eldercare_V1_Division: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -3064,6 +3184,299 @@ public nonisolated struct Civic_Eldercare_V1_DivisionReport: Sendable {
   public init() {}
 }
 
+public nonisolated struct Civic_Eldercare_V1_GradeAppeal: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var lodgedOn: String = String()
+
+  public var grounds: String = String()
+
+  public var decidedBy: String = String()
+
+  public var decidedOn: String = String()
+
+  /// The total after the appeal's re-scoring; 0 when the score was kept.
+  public var revisedTotal: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_GradeApplication: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "G000001".
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
+
+  public var institutionID: String {
+    get {_storage._institutionID}
+    set {_uniqueStorage()._institutionID = newValue}
+  }
+
+  /// 1–5.
+  public var requested: Int32 {
+    get {_storage._requested}
+    set {_uniqueStorage()._requested = newValue}
+  }
+
+  public var appliedOn: String {
+    get {_storage._appliedOn}
+    set {_uniqueStorage()._appliedOn = newValue}
+  }
+
+  public var state: Civic_Eldercare_V1_GradeApplicationState {
+    get {_storage._state}
+    set {_uniqueStorage()._state = newValue}
+  }
+
+  public var scorers: [String] {
+    get {_storage._scorers}
+    set {_uniqueStorage()._scorers = newValue}
+  }
+
+  /// By part code (CIVIC_ELDERCARE_GRADING_FILE; by default environment, facilities, management, service).
+  public var partScores: Dictionary<String,Int32> {
+    get {_storage._partScores}
+    set {_uniqueStorage()._partScores = newValue}
+  }
+
+  /// Out of 1000; 0 before scoring.
+  public var total: Int32 {
+    get {_storage._total}
+    set {_uniqueStorage()._total = newValue}
+  }
+
+  /// The grade whose band holds the total (0: below grade 1).
+  public var scoredGrade: Int32 {
+    get {_storage._scoredGrade}
+    set {_uniqueStorage()._scoredGrade = newValue}
+  }
+
+  public var noticeStartedOn: String {
+    get {_storage._noticeStartedOn}
+    set {_uniqueStorage()._noticeStartedOn = newValue}
+  }
+
+  public var noticeEndsOn: String {
+    get {_storage._noticeEndsOn}
+    set {_uniqueStorage()._noticeEndsOn = newValue}
+  }
+
+  public var appeal: Civic_Eldercare_V1_GradeAppeal {
+    get {_storage._appeal ?? Civic_Eldercare_V1_GradeAppeal()}
+    set {_uniqueStorage()._appeal = newValue}
+  }
+  /// Returns true if `appeal` has been explicitly set.
+  public var hasAppeal: Bool {_storage._appeal != nil}
+  /// Clears the value of `appeal`. Subsequent reads from it will return its default value.
+  public mutating func clearAppeal() {_uniqueStorage()._appeal = nil}
+
+  public var decidedOn: String {
+    get {_storage._decidedOn}
+    set {_uniqueStorage()._decidedOn = newValue}
+  }
+
+  /// 0 unless granted.
+  public var granted: Int32 {
+    get {_storage._granted}
+    set {_uniqueStorage()._granted = newValue}
+  }
+
+  public var validUntil: String {
+    get {_storage._validUntil}
+    set {_uniqueStorage()._validUntil = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Civic_Eldercare_V1_ApplyForGradeRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var institutionID: String = String()
+
+  public var requested: Int32 = 0
+
+  public var appliedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_ScoreGradeApplicationRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var partScores: Dictionary<String,Int32> = [:]
+
+  /// At least 2 different people.
+  public var scorers: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_GradeStepRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  /// Today when empty.
+  public var on: String = String()
+
+  /// LodgeGradeAppeal: required.
+  public var grounds: String = String()
+
+  /// DecideGradeAppeal: a re-scoring; empty keeps the score.
+  public var revisedPartScores: Dictionary<String,Int32> = [:]
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_GradeApplicationResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var application: Civic_Eldercare_V1_GradeApplication {
+    get {_application ?? Civic_Eldercare_V1_GradeApplication()}
+    set {_application = newValue}
+  }
+  /// Returns true if `application` has been explicitly set.
+  public var hasApplication: Bool {self._application != nil}
+  /// Clears the value of `application`. Subsequent reads from it will return its default value.
+  public mutating func clearApplication() {self._application = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _application: Civic_Eldercare_V1_GradeApplication? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListGradeApplicationsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var within: String = String()
+
+  public var institutionID: String = String()
+
+  public var state: Civic_Eldercare_V1_GradeApplicationState = .unspecified
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListGradeApplicationsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var applications: [Civic_Eldercare_V1_GradeApplication] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_RecordSanctionRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var institutionID: String = String()
+
+  public var kind: Civic_Eldercare_V1_SanctionKind = .unspecified
+
+  public var on: String = String()
+
+  /// The decision's document number.
+  public var reference: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_Sanction: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var institutionID: String = String()
+
+  public var kind: Civic_Eldercare_V1_SanctionKind = .unspecified
+
+  public var on: String = String()
+
+  public var reference: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_RecordSanctionResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The institution's sanctions, oldest first.
+  public var sanctions: [Civic_Eldercare_V1_Sanction] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "civic.eldercare.v1"
@@ -3130,6 +3543,14 @@ nonisolated extension Civic_Eldercare_V1_FindingState: SwiftProtobuf._ProtoNameP
 
 nonisolated extension Civic_Eldercare_V1_RectificationStatus: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RECTIFICATION_STATUS_UNSPECIFIED\0\u{1}RECTIFICATION_ON_TIME\0\u{1}RECTIFICATION_DUE_SOON\0\u{1}RECTIFICATION_OVERDUE\0\u{1}RECTIFICATION_CLOSED\0\u{1}RECTIFICATION_REVOKED\0")
+}
+
+nonisolated extension Civic_Eldercare_V1_GradeApplicationState: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0GRADE_APPLICATION_STATE_UNSPECIFIED\0\u{1}SUBMITTED\0\u{1}SCORED\0\u{1}GRADE_PUBLIC_NOTICE\0\u{1}APPEALED\0\u{1}GRANTED\0\u{1}GRADE_FAILED\0")
+}
+
+nonisolated extension Civic_Eldercare_V1_SanctionKind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SANCTION_KIND_UNSPECIFIED\0\u{1}PENALTY\0\u{1}DISHONESTY_LISTED\0\u{1}DISHONESTY_REMOVED\0\u{1}PENALTY_CARRIED_OUT\0")
 }
 
 nonisolated extension Civic_Eldercare_V1_Division: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -7387,6 +7808,591 @@ nonisolated extension Civic_Eldercare_V1_DivisionReport: SwiftProtobuf.Message, 
     if lhs.lines != rhs.lines {return false}
     if lhs.idle != rhs.idle {return false}
     if lhs.csv != rhs.csv {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_GradeAppeal: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GradeAppeal"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lodged_on\0\u{1}grounds\0\u{3}decided_by\0\u{3}decided_on\0\u{3}revised_total\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.lodgedOn) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.grounds) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.decidedBy) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.decidedOn) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.revisedTotal) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.lodgedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.lodgedOn, fieldNumber: 1)
+    }
+    if !self.grounds.isEmpty {
+      try visitor.visitSingularStringField(value: self.grounds, fieldNumber: 2)
+    }
+    if !self.decidedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.decidedBy, fieldNumber: 3)
+    }
+    if !self.decidedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.decidedOn, fieldNumber: 4)
+    }
+    if self.revisedTotal != 0 {
+      try visitor.visitSingularInt32Field(value: self.revisedTotal, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_GradeAppeal, rhs: Civic_Eldercare_V1_GradeAppeal) -> Bool {
+    if lhs.lodgedOn != rhs.lodgedOn {return false}
+    if lhs.grounds != rhs.grounds {return false}
+    if lhs.decidedBy != rhs.decidedBy {return false}
+    if lhs.decidedOn != rhs.decidedOn {return false}
+    if lhs.revisedTotal != rhs.revisedTotal {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_GradeApplication: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GradeApplication"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}institution_id\0\u{1}requested\0\u{3}applied_on\0\u{1}state\0\u{1}scorers\0\u{3}part_scores\0\u{1}total\0\u{3}scored_grade\0\u{3}notice_started_on\0\u{3}notice_ends_on\0\u{1}appeal\0\u{3}decided_on\0\u{1}granted\0\u{3}valid_until\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _institutionID: String = String()
+    var _requested: Int32 = 0
+    var _appliedOn: String = String()
+    var _state: Civic_Eldercare_V1_GradeApplicationState = .unspecified
+    var _scorers: [String] = []
+    var _partScores: Dictionary<String,Int32> = [:]
+    var _total: Int32 = 0
+    var _scoredGrade: Int32 = 0
+    var _noticeStartedOn: String = String()
+    var _noticeEndsOn: String = String()
+    var _appeal: Civic_Eldercare_V1_GradeAppeal? = nil
+    var _decidedOn: String = String()
+    var _granted: Int32 = 0
+    var _validUntil: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _institutionID = source._institutionID
+      _requested = source._requested
+      _appliedOn = source._appliedOn
+      _state = source._state
+      _scorers = source._scorers
+      _partScores = source._partScores
+      _total = source._total
+      _scoredGrade = source._scoredGrade
+      _noticeStartedOn = source._noticeStartedOn
+      _noticeEndsOn = source._noticeEndsOn
+      _appeal = source._appeal
+      _decidedOn = source._decidedOn
+      _granted = source._granted
+      _validUntil = source._validUntil
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._institutionID) }()
+        case 3: try { try decoder.decodeSingularInt32Field(value: &_storage._requested) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._appliedOn) }()
+        case 5: try { try decoder.decodeSingularEnumField(value: &_storage._state) }()
+        case 6: try { try decoder.decodeRepeatedStringField(value: &_storage._scorers) }()
+        case 7: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufInt32>.self, value: &_storage._partScores) }()
+        case 8: try { try decoder.decodeSingularInt32Field(value: &_storage._total) }()
+        case 9: try { try decoder.decodeSingularInt32Field(value: &_storage._scoredGrade) }()
+        case 10: try { try decoder.decodeSingularStringField(value: &_storage._noticeStartedOn) }()
+        case 11: try { try decoder.decodeSingularStringField(value: &_storage._noticeEndsOn) }()
+        case 12: try { try decoder.decodeSingularMessageField(value: &_storage._appeal) }()
+        case 13: try { try decoder.decodeSingularStringField(value: &_storage._decidedOn) }()
+        case 14: try { try decoder.decodeSingularInt32Field(value: &_storage._granted) }()
+        case 15: try { try decoder.decodeSingularStringField(value: &_storage._validUntil) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      if !_storage._institutionID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._institutionID, fieldNumber: 2)
+      }
+      if _storage._requested != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._requested, fieldNumber: 3)
+      }
+      if !_storage._appliedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._appliedOn, fieldNumber: 4)
+      }
+      if _storage._state != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._state, fieldNumber: 5)
+      }
+      if !_storage._scorers.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._scorers, fieldNumber: 6)
+      }
+      if !_storage._partScores.isEmpty {
+        try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufInt32>.self, value: _storage._partScores, fieldNumber: 7)
+      }
+      if _storage._total != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._total, fieldNumber: 8)
+      }
+      if _storage._scoredGrade != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._scoredGrade, fieldNumber: 9)
+      }
+      if !_storage._noticeStartedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._noticeStartedOn, fieldNumber: 10)
+      }
+      if !_storage._noticeEndsOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._noticeEndsOn, fieldNumber: 11)
+      }
+      try { if let v = _storage._appeal {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      } }()
+      if !_storage._decidedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._decidedOn, fieldNumber: 13)
+      }
+      if _storage._granted != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._granted, fieldNumber: 14)
+      }
+      if !_storage._validUntil.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._validUntil, fieldNumber: 15)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_GradeApplication, rhs: Civic_Eldercare_V1_GradeApplication) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._institutionID != rhs_storage._institutionID {return false}
+        if _storage._requested != rhs_storage._requested {return false}
+        if _storage._appliedOn != rhs_storage._appliedOn {return false}
+        if _storage._state != rhs_storage._state {return false}
+        if _storage._scorers != rhs_storage._scorers {return false}
+        if _storage._partScores != rhs_storage._partScores {return false}
+        if _storage._total != rhs_storage._total {return false}
+        if _storage._scoredGrade != rhs_storage._scoredGrade {return false}
+        if _storage._noticeStartedOn != rhs_storage._noticeStartedOn {return false}
+        if _storage._noticeEndsOn != rhs_storage._noticeEndsOn {return false}
+        if _storage._appeal != rhs_storage._appeal {return false}
+        if _storage._decidedOn != rhs_storage._decidedOn {return false}
+        if _storage._granted != rhs_storage._granted {return false}
+        if _storage._validUntil != rhs_storage._validUntil {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ApplyForGradeRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ApplyForGradeRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}institution_id\0\u{1}requested\0\u{3}applied_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.institutionID) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.requested) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.appliedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.institutionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionID, fieldNumber: 1)
+    }
+    if self.requested != 0 {
+      try visitor.visitSingularInt32Field(value: self.requested, fieldNumber: 2)
+    }
+    if !self.appliedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.appliedOn, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ApplyForGradeRequest, rhs: Civic_Eldercare_V1_ApplyForGradeRequest) -> Bool {
+    if lhs.institutionID != rhs.institutionID {return false}
+    if lhs.requested != rhs.requested {return false}
+    if lhs.appliedOn != rhs.appliedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ScoreGradeApplicationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ScoreGradeApplicationRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}part_scores\0\u{1}scorers\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufInt32>.self, value: &self.partScores) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.scorers) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.partScores.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufInt32>.self, value: self.partScores, fieldNumber: 2)
+    }
+    if !self.scorers.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.scorers, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ScoreGradeApplicationRequest, rhs: Civic_Eldercare_V1_ScoreGradeApplicationRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.partScores != rhs.partScores {return false}
+    if lhs.scorers != rhs.scorers {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_GradeStepRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GradeStepRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}on\0\u{1}grounds\0\u{3}revised_part_scores\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.grounds) }()
+      case 4: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufInt32>.self, value: &self.revisedPartScores) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 2)
+    }
+    if !self.grounds.isEmpty {
+      try visitor.visitSingularStringField(value: self.grounds, fieldNumber: 3)
+    }
+    if !self.revisedPartScores.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufInt32>.self, value: self.revisedPartScores, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_GradeStepRequest, rhs: Civic_Eldercare_V1_GradeStepRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.grounds != rhs.grounds {return false}
+    if lhs.revisedPartScores != rhs.revisedPartScores {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_GradeApplicationResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GradeApplicationResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}application\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._application) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._application {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_GradeApplicationResponse, rhs: Civic_Eldercare_V1_GradeApplicationResponse) -> Bool {
+    if lhs._application != rhs._application {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListGradeApplicationsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListGradeApplicationsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}within\0\u{3}institution_id\0\u{1}state\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.within) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.institutionID) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.state) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.within.isEmpty {
+      try visitor.visitSingularStringField(value: self.within, fieldNumber: 1)
+    }
+    if !self.institutionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionID, fieldNumber: 2)
+    }
+    if self.state != .unspecified {
+      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 3)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListGradeApplicationsRequest, rhs: Civic_Eldercare_V1_ListGradeApplicationsRequest) -> Bool {
+    if lhs.within != rhs.within {return false}
+    if lhs.institutionID != rhs.institutionID {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListGradeApplicationsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListGradeApplicationsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}applications\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.applications) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.applications.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.applications, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListGradeApplicationsResponse, rhs: Civic_Eldercare_V1_ListGradeApplicationsResponse) -> Bool {
+    if lhs.applications != rhs.applications {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_RecordSanctionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordSanctionRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}institution_id\0\u{1}kind\0\u{1}on\0\u{1}reference\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.institutionID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.reference) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.institutionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionID, fieldNumber: 1)
+    }
+    if self.kind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 2)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 3)
+    }
+    if !self.reference.isEmpty {
+      try visitor.visitSingularStringField(value: self.reference, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_RecordSanctionRequest, rhs: Civic_Eldercare_V1_RecordSanctionRequest) -> Bool {
+    if lhs.institutionID != rhs.institutionID {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.reference != rhs.reference {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_Sanction: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Sanction"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}institution_id\0\u{1}kind\0\u{1}on\0\u{1}reference\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.institutionID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.reference) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.institutionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionID, fieldNumber: 1)
+    }
+    if self.kind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 2)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 3)
+    }
+    if !self.reference.isEmpty {
+      try visitor.visitSingularStringField(value: self.reference, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_Sanction, rhs: Civic_Eldercare_V1_Sanction) -> Bool {
+    if lhs.institutionID != rhs.institutionID {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.reference != rhs.reference {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_RecordSanctionResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordSanctionResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sanctions\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.sanctions) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.sanctions.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.sanctions, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_RecordSanctionResponse, rhs: Civic_Eldercare_V1_RecordSanctionResponse) -> Bool {
+    if lhs.sanctions != rhs.sanctions {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -2178,6 +2178,21 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.ApplyForGradeRequest" : {
+        "properties" : {
+          "appliedOn" : {
+            "type" : "string"
+          },
+          "institutionId" : {
+            "type" : "string"
+          },
+          "requested" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.ChangeInstitutionStatusRequest" : {
         "properties" : {
           "id" : {
@@ -2778,6 +2793,136 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.GradeAppeal" : {
+        "properties" : {
+          "decidedBy" : {
+            "type" : "string"
+          },
+          "decidedOn" : {
+            "type" : "string"
+          },
+          "grounds" : {
+            "type" : "string"
+          },
+          "lodgedOn" : {
+            "type" : "string"
+          },
+          "revisedTotal" : {
+            "description" : "The total after the appeal's re-scoring; 0 when the score was kept.",
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.GradeApplication" : {
+        "properties" : {
+          "appeal" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.GradeAppeal"
+          },
+          "appliedOn" : {
+            "type" : "string"
+          },
+          "decidedOn" : {
+            "type" : "string"
+          },
+          "granted" : {
+            "description" : "0 unless granted.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "id" : {
+            "description" : "\"G000001\".",
+            "type" : "string"
+          },
+          "institutionId" : {
+            "type" : "string"
+          },
+          "noticeEndsOn" : {
+            "type" : "string"
+          },
+          "noticeStartedOn" : {
+            "type" : "string"
+          },
+          "partScores" : {
+            "additionalProperties" : {
+              "format" : "int32",
+              "type" : "integer"
+            },
+            "description" : "By part code (CIVIC_ELDERCARE_GRADING_FILE; by default environment, facilities, management, service).",
+            "type" : "object"
+          },
+          "requested" : {
+            "description" : "1–5.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "scoredGrade" : {
+            "description" : "The grade whose band holds the total (0: below grade 1).",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "scorers" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "state" : {
+            "enum" : [
+              "GRADE_APPLICATION_STATE_UNSPECIFIED",
+              "SUBMITTED",
+              "SCORED",
+              "GRADE_PUBLIC_NOTICE",
+              "APPEALED",
+              "GRANTED",
+              "GRADE_FAILED"
+            ],
+            "type" : "string"
+          },
+          "total" : {
+            "description" : "Out of 1000; 0 before scoring.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "validUntil" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.GradeApplicationResponse" : {
+        "properties" : {
+          "application" : {
+            "$ref" : "#/components/schemas/civic.eldercare.v1.GradeApplication"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.GradeStepRequest" : {
+        "properties" : {
+          "grounds" : {
+            "description" : "LodgeGradeAppeal: required.",
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "description" : "Today when empty.",
+            "type" : "string"
+          },
+          "revisedPartScores" : {
+            "additionalProperties" : {
+              "format" : "int32",
+              "type" : "integer"
+            },
+            "description" : "DecideGradeAppeal: a re-scoring; empty keeps the score.",
+            "type" : "object"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.ImportInstitutionsRequest" : {
         "properties" : {
           "csv" : {
@@ -3328,6 +3473,46 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.ListGradeApplicationsRequest" : {
+        "properties" : {
+          "institutionId" : {
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "state" : {
+            "enum" : [
+              "GRADE_APPLICATION_STATE_UNSPECIFIED",
+              "SUBMITTED",
+              "SCORED",
+              "GRADE_PUBLIC_NOTICE",
+              "APPEALED",
+              "GRANTED",
+              "GRADE_FAILED"
+            ],
+            "type" : "string"
+          },
+          "within" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListGradeApplicationsResponse" : {
+        "properties" : {
+          "applications" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.GradeApplication"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.ListInspectionsRequest" : {
         "properties" : {
           "mine" : {
@@ -3740,6 +3925,43 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.RecordSanctionRequest" : {
+        "properties" : {
+          "institutionId" : {
+            "type" : "string"
+          },
+          "kind" : {
+            "enum" : [
+              "SANCTION_KIND_UNSPECIFIED",
+              "PENALTY",
+              "DISHONESTY_LISTED",
+              "DISHONESTY_REMOVED",
+              "PENALTY_CARRIED_OUT"
+            ],
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "reference" : {
+            "description" : "The decision's document number.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.RecordSanctionResponse" : {
+        "properties" : {
+          "sanctions" : {
+            "description" : "The institution's sanctions, oldest first.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.Sanction"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.RegisterChange" : {
         "properties" : {
           "changedAt" : {
@@ -4023,6 +4245,52 @@ public enum CivicOpenAPI {
               "LOW"
             ],
             "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.Sanction" : {
+        "properties" : {
+          "institutionId" : {
+            "type" : "string"
+          },
+          "kind" : {
+            "enum" : [
+              "SANCTION_KIND_UNSPECIFIED",
+              "PENALTY",
+              "DISHONESTY_LISTED",
+              "DISHONESTY_REMOVED",
+              "PENALTY_CARRIED_OUT"
+            ],
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "reference" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ScoreGradeApplicationRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "partScores" : {
+            "additionalProperties" : {
+              "format" : "int32",
+              "type" : "integer"
+            },
+            "type" : "object"
+          },
+          "scorers" : {
+            "description" : "At least 2 different people.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
           }
         },
         "type" : "object"
@@ -7146,6 +7414,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.eldercare.v1.EldercareService/ApplyForGrade" : {
+      "post" : {
+        "operationId" : "EldercareService_ApplyForGrade",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ApplyForGradeRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.GradeApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "INVALID_ARGUMENT with every eligibility problem (operating under a year, first application above grade 3, a penalty within 2 years or not carried out, a dishonesty list, 备案 not in order, a failed application blocking, re-application too early).",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
     "/rpc/civic.eldercare.v1.EldercareService/CancelInspection" : {
       "post" : {
         "operationId" : "EldercareService_CancelInspection",
@@ -7277,6 +7579,74 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "Draws targets and inspectors once and freezes the draw; FAILED_PRECONDITION EMPTY_POOL, TOO_FEW_INSPECTORS, NO_CHECKLIST; INVALID_ARGUMENT NO_RATIO for a class without a ratio.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/DecideGradeAppeal" : {
+      "post" : {
+        "operationId" : "EldercareService_DecideGradeAppeal",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.GradeStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.GradeApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The caller decides (the key's subject): PERMISSION_DENIED SCORER_CANNOT_DECIDE for a scorer.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/DecideGradeApplication" : {
+      "post" : {
+        "operationId" : "EldercareService_DecideGradeApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.GradeStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.GradeApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Granted: the institution's grade and validity are set in the same transaction.",
         "tags" : [
           "civic.eldercare.v1.EldercareService"
         ]
@@ -7690,6 +8060,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.eldercare.v1.EldercareService/ListGradeApplications" : {
+      "post" : {
+        "operationId" : "EldercareService_ListGradeApplications",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ListGradeApplicationsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.ListGradeApplicationsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.ListGradeApplications",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
     "/rpc/civic.eldercare.v1.EldercareService/ListInspections" : {
       "post" : {
         "operationId" : "EldercareService_ListInspections",
@@ -7962,6 +8366,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.eldercare.v1.EldercareService/LodgeGradeAppeal" : {
+      "post" : {
+        "operationId" : "EldercareService_LodgeGradeAppeal",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.GradeStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.GradeApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.LodgeGradeAppeal",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
     "/rpc/civic.eldercare.v1.EldercareService/OrderSuspension" : {
       "post" : {
         "operationId" : "EldercareService_OrderSuspension",
@@ -7991,6 +8429,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "责令停业整顿 after an overdue rectification; the institution becomes SUSPENDED.",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/PublishGradeApplication" : {
+      "post" : {
+        "operationId" : "EldercareService_PublishGradeApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.GradeStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.GradeApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "公示 for 5 working days.",
         "tags" : [
           "civic.eldercare.v1.EldercareService"
         ]
@@ -8234,6 +8706,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.eldercare.v1.EldercareService/RecordSanction" : {
+      "post" : {
+        "operationId" : "EldercareService_RecordSanction",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.RecordSanctionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.RecordSanctionResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "A penalty or dishonesty listing recorded against an institution (until the flows between the services bring them from enforcement).",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
     "/rpc/civic.eldercare.v1.EldercareService/RegisterFacility" : {
       "post" : {
         "operationId" : "EldercareService_RegisterFacility",
@@ -8399,6 +8905,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "EldercareService.RevokeFinding",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/ScoreGradeApplication" : {
+      "post" : {
+        "operationId" : "EldercareService_ScoreGradeApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ScoreGradeApplicationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.GradeApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EldercareService.ScoreGradeApplication",
         "tags" : [
           "civic.eldercare.v1.EldercareService"
         ]

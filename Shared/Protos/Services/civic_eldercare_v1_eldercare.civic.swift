@@ -135,9 +135,33 @@ public enum Civic_Eldercare_V1_EldercareService {
         public static let getDivisionReport = RPCMethod(
             service: name, name: "GetDivisionReport", requestType: Civic_Eldercare_V1_GetDivisionReportRequest.self, responseType: Civic_Eldercare_V1_DivisionReport.self,
             access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let applyForGrade = RPCMethod(
+            service: name, name: "ApplyForGrade", requestType: Civic_Eldercare_V1_ApplyForGradeRequest.self, responseType: Civic_Eldercare_V1_GradeApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let scoreGradeApplication = RPCMethod(
+            service: name, name: "ScoreGradeApplication", requestType: Civic_Eldercare_V1_ScoreGradeApplicationRequest.self, responseType: Civic_Eldercare_V1_GradeApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let publishGradeApplication = RPCMethod(
+            service: name, name: "PublishGradeApplication", requestType: Civic_Eldercare_V1_GradeStepRequest.self, responseType: Civic_Eldercare_V1_GradeApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let lodgeGradeAppeal = RPCMethod(
+            service: name, name: "LodgeGradeAppeal", requestType: Civic_Eldercare_V1_GradeStepRequest.self, responseType: Civic_Eldercare_V1_GradeApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let decideGradeAppeal = RPCMethod(
+            service: name, name: "DecideGradeAppeal", requestType: Civic_Eldercare_V1_GradeStepRequest.self, responseType: Civic_Eldercare_V1_GradeApplicationResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let decideGradeApplication = RPCMethod(
+            service: name, name: "DecideGradeApplication", requestType: Civic_Eldercare_V1_GradeStepRequest.self, responseType: Civic_Eldercare_V1_GradeApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let listGradeApplications = RPCMethod(
+            service: name, name: "ListGradeApplications", requestType: Civic_Eldercare_V1_ListGradeApplicationsRequest.self, responseType: Civic_Eldercare_V1_ListGradeApplicationsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let recordSanction = RPCMethod(
+            service: name, name: "RecordSanction", requestType: Civic_Eldercare_V1_RecordSanctionRequest.self, responseType: Civic_Eldercare_V1_RecordSanctionResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
     }
 
-    public static let methods: [RPCMethod] = [Method.loadDivisions, Method.listDivisions, Method.registerInstitution, Method.updateInstitution, Method.getInstitution, Method.listInstitutions, Method.changeInstitutionStatus, Method.changeOperator, Method.importInstitutions, Method.getHistory, Method.registerFacility, Method.updateFacility, Method.getFacility, Method.listFacilities, Method.recordFacilityUsage, Method.getFacilityUsage, Method.admitResident, Method.recordResidentEvent, Method.listResidents, Method.revealResidentID, Method.recordFiling, Method.listFilings, Method.putInspector, Method.listInspectors, Method.loadChecklist, Method.getChecklist, Method.createInspectionTask, Method.getInspectionTask, Method.startInspection, Method.recordInspection, Method.publishInspection, Method.cancelInspection, Method.listInspections, Method.listFindings, Method.reinspectFinding, Method.orderSuspension, Method.recordResettlement, Method.revokeFinding, Method.sweepFindings, Method.listRegister, Method.listRegisterChanges, Method.getDivisionReport]
+    public static let methods: [RPCMethod] = [Method.loadDivisions, Method.listDivisions, Method.registerInstitution, Method.updateInstitution, Method.getInstitution, Method.listInstitutions, Method.changeInstitutionStatus, Method.changeOperator, Method.importInstitutions, Method.getHistory, Method.registerFacility, Method.updateFacility, Method.getFacility, Method.listFacilities, Method.recordFacilityUsage, Method.getFacilityUsage, Method.admitResident, Method.recordResidentEvent, Method.listResidents, Method.revealResidentID, Method.recordFiling, Method.listFilings, Method.putInspector, Method.listInspectors, Method.loadChecklist, Method.getChecklist, Method.createInspectionTask, Method.getInspectionTask, Method.startInspection, Method.recordInspection, Method.publishInspection, Method.cancelInspection, Method.listInspections, Method.listFindings, Method.reinspectFinding, Method.orderSuspension, Method.recordResettlement, Method.revokeFinding, Method.sweepFindings, Method.listRegister, Method.listRegisterChanges, Method.getDivisionReport, Method.applyForGrade, Method.scoreGradeApplication, Method.publishGradeApplication, Method.lodgeGradeAppeal, Method.decideGradeAppeal, Method.decideGradeApplication, Method.listGradeApplications, Method.recordSanction]
 }
 
 /// What a server of civic.eldercare.v1.EldercareService implements.
@@ -210,6 +234,22 @@ public protocol Civic_Eldercare_V1_EldercareServiceHandler: Sendable {
     func listRegisterChanges(_ request: Civic_Eldercare_V1_ListRegisterChangesRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListRegisterChangesResponse
     /// Coverage, beds, grades, 备案, 签约率, idle facilities and supervision figures for a division.
     func getDivisionReport(_ request: Civic_Eldercare_V1_GetDivisionReportRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_DivisionReport
+    /// INVALID_ARGUMENT with every eligibility problem (operating under a year, first application above
+    /// grade 3, a penalty within 2 years or not carried out, a dishonesty list, 备案 not in order, a
+    /// failed application blocking, re-application too early).
+    func applyForGrade(_ request: Civic_Eldercare_V1_ApplyForGradeRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_GradeApplicationResponse
+    func scoreGradeApplication(_ request: Civic_Eldercare_V1_ScoreGradeApplicationRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_GradeApplicationResponse
+    /// 公示 for 5 working days.
+    func publishGradeApplication(_ request: Civic_Eldercare_V1_GradeStepRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_GradeApplicationResponse
+    func lodgeGradeAppeal(_ request: Civic_Eldercare_V1_GradeStepRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_GradeApplicationResponse
+    /// The caller decides (the key's subject): PERMISSION_DENIED SCORER_CANNOT_DECIDE for a scorer.
+    func decideGradeAppeal(_ request: Civic_Eldercare_V1_GradeStepRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_GradeApplicationResponse
+    /// Granted: the institution's grade and validity are set in the same transaction.
+    func decideGradeApplication(_ request: Civic_Eldercare_V1_GradeStepRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_GradeApplicationResponse
+    func listGradeApplications(_ request: Civic_Eldercare_V1_ListGradeApplicationsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListGradeApplicationsResponse
+    /// A penalty or dishonesty listing recorded against an institution (until the flows between the
+    /// services bring them from enforcement).
+    func recordSanction(_ request: Civic_Eldercare_V1_RecordSanctionRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_RecordSanctionResponse
 }
 
 extension Civic_Eldercare_V1_EldercareServiceHandler {
@@ -341,6 +381,30 @@ extension Civic_Eldercare_V1_EldercareServiceHandler {
             },
             RPCHandler(Civic_Eldercare_V1_EldercareService.Method.getDivisionReport) { (request: Civic_Eldercare_V1_GetDivisionReportRequest, context: RPCContext) in
                 try await self.getDivisionReport(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.applyForGrade) { (request: Civic_Eldercare_V1_ApplyForGradeRequest, context: RPCContext) in
+                try await self.applyForGrade(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.scoreGradeApplication) { (request: Civic_Eldercare_V1_ScoreGradeApplicationRequest, context: RPCContext) in
+                try await self.scoreGradeApplication(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.publishGradeApplication) { (request: Civic_Eldercare_V1_GradeStepRequest, context: RPCContext) in
+                try await self.publishGradeApplication(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.lodgeGradeAppeal) { (request: Civic_Eldercare_V1_GradeStepRequest, context: RPCContext) in
+                try await self.lodgeGradeAppeal(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.decideGradeAppeal) { (request: Civic_Eldercare_V1_GradeStepRequest, context: RPCContext) in
+                try await self.decideGradeAppeal(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.decideGradeApplication) { (request: Civic_Eldercare_V1_GradeStepRequest, context: RPCContext) in
+                try await self.decideGradeApplication(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.listGradeApplications) { (request: Civic_Eldercare_V1_ListGradeApplicationsRequest, context: RPCContext) in
+                try await self.listGradeApplications(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.recordSanction) { (request: Civic_Eldercare_V1_RecordSanctionRequest, context: RPCContext) in
+                try await self.recordSanction(request, context: context)
             },
         ]
     }
@@ -546,5 +610,45 @@ public struct Civic_Eldercare_V1_EldercareServiceClient: Sendable {
     /// Coverage, beds, grades, 备案, 签约率, idle facilities and supervision figures for a division.
     public func getDivisionReport(_ request: Civic_Eldercare_V1_GetDivisionReportRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_DivisionReport {
         try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.getDivisionReport, request, options: options)
+    }
+
+    /// INVALID_ARGUMENT with every eligibility problem (operating under a year, first application above
+    /// grade 3, a penalty within 2 years or not carried out, a dishonesty list, 备案 not in order, a
+    /// failed application blocking, re-application too early).
+    public func applyForGrade(_ request: Civic_Eldercare_V1_ApplyForGradeRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_GradeApplicationResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.applyForGrade, request, options: options)
+    }
+
+    public func scoreGradeApplication(_ request: Civic_Eldercare_V1_ScoreGradeApplicationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_GradeApplicationResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.scoreGradeApplication, request, options: options)
+    }
+
+    /// 公示 for 5 working days.
+    public func publishGradeApplication(_ request: Civic_Eldercare_V1_GradeStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_GradeApplicationResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.publishGradeApplication, request, options: options)
+    }
+
+    public func lodgeGradeAppeal(_ request: Civic_Eldercare_V1_GradeStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_GradeApplicationResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.lodgeGradeAppeal, request, options: options)
+    }
+
+    /// The caller decides (the key's subject): PERMISSION_DENIED SCORER_CANNOT_DECIDE for a scorer.
+    public func decideGradeAppeal(_ request: Civic_Eldercare_V1_GradeStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_GradeApplicationResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.decideGradeAppeal, request, options: options)
+    }
+
+    /// Granted: the institution's grade and validity are set in the same transaction.
+    public func decideGradeApplication(_ request: Civic_Eldercare_V1_GradeStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_GradeApplicationResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.decideGradeApplication, request, options: options)
+    }
+
+    public func listGradeApplications(_ request: Civic_Eldercare_V1_ListGradeApplicationsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ListGradeApplicationsResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.listGradeApplications, request, options: options)
+    }
+
+    /// A penalty or dishonesty listing recorded against an institution (until the flows between the
+    /// services bring them from enforcement).
+    public func recordSanction(_ request: Civic_Eldercare_V1_RecordSanctionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_RecordSanctionResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.recordSanction, request, options: options)
     }
 }

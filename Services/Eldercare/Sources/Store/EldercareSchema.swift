@@ -171,5 +171,26 @@ public enum EldercareSchema {
             }
             try db.create(index: "register_changes_by_county", on: "register_changes", columns: ["county", "seq"])
         },
+        DatabaseMigration("eldercare-005-grading") { db in
+            try db.create(table: "grade_applications") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("institution_id", .text).notNull().references("institutions")
+                t.column("county", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("record", .text).notNull()
+            }
+            try db.create(index: "grade_applications_by_institution", on: "grade_applications", columns: ["institution_id", "seq"])
+            try db.create(index: "grade_applications_by_county", on: "grade_applications", columns: ["county", "state", "seq"])
+            // Penalties and dishonesty listings against an institution (grading eligibility).
+            try db.create(table: "sanctions") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("institution_id", .text).notNull().references("institutions")
+                t.column("kind", .text).notNull()
+                t.column("on_day", .text).notNull()
+                t.column("reference", .text).notNull()
+            }
+            try db.create(index: "sanctions_by_institution", on: "sanctions", columns: ["institution_id", "seq"])
+        },
     ]
 }

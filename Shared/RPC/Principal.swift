@@ -88,6 +88,7 @@ extension Civic_Access_V1_Role {
         case .department: "department"
         case .service: "service"
         case .public: "public"
+        case .operator: "operator"
         case .unspecified: "unspecified"
         case .UNRECOGNIZED(let n): "role\(n)"
         }
@@ -102,12 +103,13 @@ extension Civic_Access_V1_Role {
         case "department": self = .department
         case "service": self = .service
         case "public": self = .public
+        case "operator": self = .operator
         default: return nil
         }
     }
 
     /// The roles a key can hold.
-    public static let assignable: [Civic_Access_V1_Role] = [.admin, .staff, .leader, .deputy, .department, .service]
+    public static let assignable: [Civic_Access_V1_Role] = [.admin, .staff, .leader, .deputy, .department, .service, .operator]
 }
 
 /// The suite's internal key: the gateway seals every call it forwards, and services accept

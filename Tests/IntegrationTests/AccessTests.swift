@@ -15,7 +15,7 @@ import Testing
 /// Roles: admin, staff of proposals, staff of another service, leader, deputy, department,
 /// service, and a caller with no key.
 enum Caller: String, CaseIterable, Sendable {
-    case admin, proposalsStaff, assistanceStaff, eldercareStaff, leader, deputy, department, service, noKey
+    case admin, proposalsStaff, assistanceStaff, eldercareStaff, leader, deputy, department, service, eldercareOperator, noKey
 
     var key: NewKey? {
         switch self {
@@ -27,6 +27,7 @@ enum Caller: String, CaseIterable, Sendable {
         case .deputy: NewKey(name: "代表 李四", roles: [.deputy], subject: "NPC-0042")
         case .department: NewKey(name: "市场监管局", roles: [.department], subject: "市场监管局")
         case .service: NewKey(name: "enforcement service", roles: [.service])
+        case .eldercareOperator: NewKey(name: "文峰区颐养院", roles: [.operator], subject: "I000001")
         case .noKey: nil
         }
     }
@@ -115,7 +116,7 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.eldercare.v1.EldercareService/ListDivisions": [.admin, .eldercareStaff, .leader],
     "/civic.eldercare.v1.EldercareService/RegisterInstitution": [.admin, .eldercareStaff],
     "/civic.eldercare.v1.EldercareService/UpdateInstitution": [.admin, .eldercareStaff],
-    "/civic.eldercare.v1.EldercareService/GetInstitution": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/GetInstitution": [.admin, .eldercareStaff, .leader, .eldercareOperator],
     "/civic.eldercare.v1.EldercareService/ListInstitutions": [.admin, .eldercareStaff, .leader],
     "/civic.eldercare.v1.EldercareService/ChangeInstitutionStatus": [.admin, .eldercareStaff],
     "/civic.eldercare.v1.EldercareService/ChangeOperator": [.admin, .eldercareStaff],
@@ -144,7 +145,8 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.eldercare.v1.EldercareService/PublishInspection": [.admin, .eldercareStaff],
     "/civic.eldercare.v1.EldercareService/CancelInspection": [.admin, .eldercareStaff],
     "/civic.eldercare.v1.EldercareService/ListInspections": [.admin, .eldercareStaff, .leader],
-    "/civic.eldercare.v1.EldercareService/ListFindings": [.admin, .eldercareStaff, .leader],
+    "/civic.eldercare.v1.EldercareService/ListFindings": [.admin, .eldercareStaff, .leader, .eldercareOperator],
+    "/civic.eldercare.v1.EldercareService/RespondToFinding": [.admin, .eldercareOperator],
     "/civic.eldercare.v1.EldercareService/ReinspectFinding": [.admin, .eldercareStaff],
     "/civic.eldercare.v1.EldercareService/OrderSuspension": [.admin, .eldercareStaff],
     "/civic.eldercare.v1.EldercareService/RecordResettlement": [.admin, .eldercareStaff],

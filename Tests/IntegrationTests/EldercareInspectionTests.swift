@@ -239,3 +239,62 @@ struct EldercareInspectionTests {
         #expect(trail == ["reinspect", "mark_overdue", "order_suspension", "resettle"])
     }
 }
+
+@Suite("Eldercare: an operator's own findings")
+struct EldercareOperatorTests {
+    typealias Bureau = ElderBureau
+
+    @Test func anOperatorReadsAndAnswersOnlyItsOwnPublishedFindings() async throws {
+        let bureau = try Bureau.open(today: "2026-09-22")
+        let h = bureau.handler
+        let places = try await EldercareInspectionTests.county(bureau)
+        _ = try await h.loadChecklist(.with { $0.json = EldercareInspectionTests.sampleChecklist }, context: bureau.context())
+        let task = try await h.createInspectionTask(EldercareInspectionTests.task(), context: bureau.context())
+        let inspection = try #require(
+            try await h.listInspections(.with { $0.taskID = task.id }, context: bureau.context()).inspections.first { $0.institutionID == places.high })
+        let items = try await h.getChecklist(.init(), context: bureau.context()).items
+        _ = try await h.startInspection(.with { $0.id = inspection.id }, context: bureau.context())
+        let results: [Civic_Eldercare_V1_ItemResult] = items.enumerated().map { i, item in
+            .with {
+                $0.itemCode = item.code; $0.outcome = i == 0 ? .fail : .pass; $0.note = i == 0 ? "灭火器过期" : ""
+            }
+        }
+        let recorded = try await h.recordInspection(
+            .with {
+                $0.id = inspection.id; $0.results = results
+            }, context: bureau.context()
+        ).inspection
+        let finding = recorded.findingIds[0]
+
+        let north = Principal(id: "key-north", roles: [.operator], subject: places.high)
+        let other = Principal(id: "key-other", roles: [.operator], subject: places.low)
+        // Before publication the operator sees nothing of it.
+        #expect(try await h.listFindings(.init(), context: bureau.context(north)).findings.isEmpty)
+        _ = try await h.publishInspection(.with { $0.id = inspection.id }, context: bureau.context())
+        #expect(try await h.listFindings(.init(), context: bureau.context(north)).findings.map(\.id) == [finding])
+        #expect(try await h.listFindings(.init(), context: bureau.context(other)).findings.isEmpty)
+        let theirs = await domainRefusal { _ = try await h.listFindings(.with { $0.institutionID = places.high }, context: bureau.context(other)) }
+        #expect(theirs?.kind == .permissionDenied)
+        #expect(try await h.getInstitution(.with { $0.id = places.high }, context: bureau.context(north)).institution.name == "北关老年公寓")
+        let notOwn = await domainRefusal { _ = try await h.getInstitution(.with { $0.id = places.low }, context: bureau.context(north)) }
+        #expect(notOwn?.kind == .permissionDenied)
+
+        // The operator's report is kept on the finding; the finding waits for 复查.
+        let answered = try await h.respondToFinding(
+            .with {
+                $0.id = finding; $0.text = "已更换全部灭火器，附采购单"; $0.on = "2026-09-22"
+            }, context: bureau.context(north)
+        ).finding
+        #expect((answered.state, answered.operatorResponse, answered.respondedOn) == (.open, "已更换全部灭火器，附采购单", "2026-09-22"))
+        #expect(try await h.listFindings(.init(), context: bureau.context()).findings.first?.operatorResponse == "已更换全部灭火器，附采购单")
+        let foreign = await domainRefusal {
+            _ = try await h.respondToFinding(
+                .with {
+                    $0.id = finding; $0.text = "x"
+                }, context: bureau.context(other))
+        }
+        #expect(foreign?.kind == .permissionDenied)
+        let empty = await domainRefusal { _ = try await h.respondToFinding(.with { $0.id = finding }, context: bureau.context(north)) }
+        #expect(empty?.problems == ["text REQUIRED"])
+    }
+}

@@ -33,7 +33,7 @@ struct Keys: AsyncParsableCommand {
                 """)
 
         @Option(help: "Who or what holds the key.") var name: String
-        @Option(help: "admin, staff, leader, deputy, department or service (repeatable).") var role: [String]
+        @Option(help: "admin, staff, leader, deputy, department, service or operator (repeatable).") var role: [String]
         @Option(help: ArgumentHelp("Service the key may act on: \(ServiceCatalog.serviceNames.joined(separator: ", ")) (repeatable; staff keys need one)."))
         var service: [String] = []
         @Option(help: "6-digit administrative division code the key is limited to.") var division: String = ""

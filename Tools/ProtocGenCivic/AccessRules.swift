@@ -14,7 +14,7 @@ struct AccessRule {
     static let ruleField = 51001
     static let keyScopeField = 51002
 
-    static let roleNames = [1: "admin", 2: "staff", 3: "leader", 4: "deputy", 5: "department", 6: "service", 7: "public"]
+    static let roleNames = [1: "admin", 2: "staff", 3: "leader", 4: "deputy", 5: "department", 6: "service", 7: "public", 8: "operator"]
     static let limitNames = [1: "ownUnit", 2: "ownDivision", 3: "ownRecords"]
 
     struct Missing: Error, CustomStringConvertible {

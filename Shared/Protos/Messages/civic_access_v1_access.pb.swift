@@ -51,6 +51,10 @@ public nonisolated enum Civic_Access_V1_Role: SwiftProtobuf.Enum, Swift.CaseIter
 
   /// Anyone, without a key: published information only. Never stored on a key.
   case `public` // = 7
+
+  /// An institution's operator (养老机构): its own institution's records only (OWN_RECORDS;
+  /// the key's subject is the institution's id).
+  case `operator` // = 8
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -67,6 +71,7 @@ public nonisolated enum Civic_Access_V1_Role: SwiftProtobuf.Enum, Swift.CaseIter
     case 5: self = .department
     case 6: self = .service
     case 7: self = .public
+    case 8: self = .operator
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -81,6 +86,7 @@ public nonisolated enum Civic_Access_V1_Role: SwiftProtobuf.Enum, Swift.CaseIter
     case .department: return 5
     case .service: return 6
     case .public: return 7
+    case .operator: return 8
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -95,6 +101,7 @@ public nonisolated enum Civic_Access_V1_Role: SwiftProtobuf.Enum, Swift.CaseIter
     .department,
     .service,
     .public,
+    .operator,
   ]
 
 }
@@ -248,7 +255,7 @@ public nonisolated let Civic_Access_V1_Extensions_key_scope = SwiftProtobuf.Mess
 fileprivate nonisolated let _protobuf_package = "civic.access.v1"
 
 nonisolated extension Civic_Access_V1_Role: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ROLE_UNSPECIFIED\0\u{1}ADMIN\0\u{1}STAFF\0\u{1}LEADER\0\u{1}DEPUTY\0\u{1}DEPARTMENT\0\u{1}SERVICE\0\u{1}PUBLIC\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ROLE_UNSPECIFIED\0\u{1}ADMIN\0\u{1}STAFF\0\u{1}LEADER\0\u{1}DEPUTY\0\u{1}DEPARTMENT\0\u{1}SERVICE\0\u{1}PUBLIC\0\u{1}OPERATOR\0")
 }
 
 nonisolated extension Civic_Access_V1_Limit: SwiftProtobuf._ProtoNameProviding {

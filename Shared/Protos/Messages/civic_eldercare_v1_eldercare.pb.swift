@@ -2707,6 +2707,17 @@ public nonisolated struct Civic_Eldercare_V1_Finding: @unchecked Sendable {
     set {_uniqueStorage()._revocationReason = newValue}
   }
 
+  /// The operator's latest rectification report and its day.
+  public var operatorResponse: String {
+    get {_storage._operatorResponse}
+    set {_uniqueStorage()._operatorResponse = newValue}
+  }
+
+  public var respondedOn: String {
+    get {_storage._respondedOn}
+    set {_uniqueStorage()._respondedOn = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2821,6 +2832,24 @@ public nonisolated struct Civic_Eldercare_V1_RecordResettlementRequest: Sendable
   public var destination: String = String()
 
   public var residents: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_RespondToFindingRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  /// What was done (required, at most 2,000 characters).
+  public var text: String = String()
+
+  /// The day it was done; today when empty.
+  public var on: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -6690,7 +6719,7 @@ nonisolated extension Civic_Eldercare_V1_ListInspectionsResponse: SwiftProtobuf.
 
 nonisolated extension Civic_Eldercare_V1_Finding: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Finding"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}inspection_id\0\u{3}institution_id\0\u{3}item_code\0\u{3}item_text\0\u{3}hazard_class\0\u{1}level\0\u{3}legal_basis\0\u{1}evidence\0\u{3}found_on\0\u{1}deadline\0\u{3}deadline_provisional\0\u{1}state\0\u{1}status\0\u{1}extensions\0\u{3}closed_on\0\u{3}referral_flagged\0\u{3}referral_reasons\0\u{3}suspension_document\0\u{3}residents_affected\0\u{3}residents_resettled\0\u{3}revocation_reason\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}inspection_id\0\u{3}institution_id\0\u{3}item_code\0\u{3}item_text\0\u{3}hazard_class\0\u{1}level\0\u{3}legal_basis\0\u{1}evidence\0\u{3}found_on\0\u{1}deadline\0\u{3}deadline_provisional\0\u{1}state\0\u{1}status\0\u{1}extensions\0\u{3}closed_on\0\u{3}referral_flagged\0\u{3}referral_reasons\0\u{3}suspension_document\0\u{3}residents_affected\0\u{3}residents_resettled\0\u{3}revocation_reason\0\u{3}operator_response\0\u{3}responded_on\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -6715,6 +6744,8 @@ nonisolated extension Civic_Eldercare_V1_Finding: SwiftProtobuf.Message, SwiftPr
     var _residentsAffected: Int32 = 0
     var _residentsResettled: Int32 = 0
     var _revocationReason: String = String()
+    var _operatorResponse: String = String()
+    var _respondedOn: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -6747,6 +6778,8 @@ nonisolated extension Civic_Eldercare_V1_Finding: SwiftProtobuf.Message, SwiftPr
       _residentsAffected = source._residentsAffected
       _residentsResettled = source._residentsResettled
       _revocationReason = source._revocationReason
+      _operatorResponse = source._operatorResponse
+      _respondedOn = source._respondedOn
     }
   }
 
@@ -6787,6 +6820,8 @@ nonisolated extension Civic_Eldercare_V1_Finding: SwiftProtobuf.Message, SwiftPr
         case 20: try { try decoder.decodeSingularInt32Field(value: &_storage._residentsAffected) }()
         case 21: try { try decoder.decodeSingularInt32Field(value: &_storage._residentsResettled) }()
         case 22: try { try decoder.decodeSingularStringField(value: &_storage._revocationReason) }()
+        case 23: try { try decoder.decodeSingularStringField(value: &_storage._operatorResponse) }()
+        case 24: try { try decoder.decodeSingularStringField(value: &_storage._respondedOn) }()
         default: break
         }
       }
@@ -6861,6 +6896,12 @@ nonisolated extension Civic_Eldercare_V1_Finding: SwiftProtobuf.Message, SwiftPr
       if !_storage._revocationReason.isEmpty {
         try visitor.visitSingularStringField(value: _storage._revocationReason, fieldNumber: 22)
       }
+      if !_storage._operatorResponse.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._operatorResponse, fieldNumber: 23)
+      }
+      if !_storage._respondedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._respondedOn, fieldNumber: 24)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -6892,6 +6933,8 @@ nonisolated extension Civic_Eldercare_V1_Finding: SwiftProtobuf.Message, SwiftPr
         if _storage._residentsAffected != rhs_storage._residentsAffected {return false}
         if _storage._residentsResettled != rhs_storage._residentsResettled {return false}
         if _storage._revocationReason != rhs_storage._revocationReason {return false}
+        if _storage._operatorResponse != rhs_storage._operatorResponse {return false}
+        if _storage._respondedOn != rhs_storage._respondedOn {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -7134,6 +7177,46 @@ nonisolated extension Civic_Eldercare_V1_RecordResettlementRequest: SwiftProtobu
     if lhs.on != rhs.on {return false}
     if lhs.destination != rhs.destination {return false}
     if lhs.residents != rhs.residents {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_RespondToFindingRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RespondToFindingRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}text\0\u{1}on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.text) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.text.isEmpty {
+      try visitor.visitSingularStringField(value: self.text, fieldNumber: 2)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_RespondToFindingRequest, rhs: Civic_Eldercare_V1_RespondToFindingRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.text != rhs.text {return false}
+    if lhs.on != rhs.on {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

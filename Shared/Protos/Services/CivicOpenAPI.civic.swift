@@ -2628,6 +2628,10 @@ public enum CivicOpenAPI {
             ],
             "type" : "string"
           },
+          "operatorResponse" : {
+            "description" : "The operator's latest rectification report and its day.",
+            "type" : "string"
+          },
           "referralFlagged" : {
             "description" : "Flagged for referral to enforcement (the referral itself comes with the flows between services).",
             "type" : "boolean"
@@ -2646,6 +2650,9 @@ public enum CivicOpenAPI {
           "residentsResettled" : {
             "format" : "int32",
             "type" : "integer"
+          },
+          "respondedOn" : {
+            "type" : "string"
           },
           "revocationReason" : {
             "type" : "string"
@@ -4197,6 +4204,22 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.RespondToFindingRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "description" : "The day it was done; today when empty.",
+            "type" : "string"
+          },
+          "text" : {
+            "description" : "What was done (required, at most 2,000 characters).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.RevealResidentIDRequest" : {
         "properties" : {
           "id" : {
@@ -4450,7 +4473,8 @@ public enum CivicOpenAPI {
                 "DEPUTY",
                 "DEPARTMENT",
                 "SERVICE",
-                "PUBLIC"
+                "PUBLIC",
+                "OPERATOR"
               ],
               "type" : "string"
             },
@@ -4492,7 +4516,8 @@ public enum CivicOpenAPI {
                 "DEPUTY",
                 "DEPARTMENT",
                 "SERVICE",
-                "PUBLIC"
+                "PUBLIC",
+                "OPERATOR"
               ],
               "type" : "string"
             },
@@ -7884,7 +7909,7 @@ public enum CivicOpenAPI {
             "$ref" : "#/components/responses/Error"
           }
         },
-        "summary" : "EldercareService.GetInstitution",
+        "summary" : "An operator key reads its own institution only.",
         "tags" : [
           "civic.eldercare.v1.EldercareService"
         ]
@@ -8054,7 +8079,7 @@ public enum CivicOpenAPI {
             "$ref" : "#/components/responses/Error"
           }
         },
-        "summary" : "EldercareService.ListFindings",
+        "summary" : "An operator key sees its own institution's findings of published inspections only.",
         "tags" : [
           "civic.eldercare.v1.EldercareService"
         ]
@@ -8837,6 +8862,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "复查: closes a rectified finding, or extends it (once, before the deadline).",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/RespondToFinding" : {
+      "post" : {
+        "operationId" : "EldercareService_RespondToFinding",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.RespondToFindingRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.FindingResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The operator's rectification report on its own finding (整改报告); the finding stays as it is until a 复查. FAILED_PRECONDITION INVALID_STATE for a closed or revoked finding.",
         "tags" : [
           "civic.eldercare.v1.EldercareService"
         ]

@@ -23,7 +23,7 @@ public enum Civic_Eldercare_V1_EldercareService {
             access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
         public static let getInstitution = RPCMethod(
             service: name, name: "GetInstitution", requestType: Civic_Eldercare_V1_GetInstitutionRequest.self, responseType: Civic_Eldercare_V1_InstitutionResponse.self,
-            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+            access: MethodAccess(roles: [.staff, .leader, .operator], limits: [.ownDivision, .ownRecords], keyScope: "eldercare"))
         public static let listInstitutions = RPCMethod(
             service: name, name: "ListInstitutions", requestType: Civic_Eldercare_V1_ListInstitutionsRequest.self, responseType: Civic_Eldercare_V1_ListInstitutionsResponse.self,
             access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
@@ -110,7 +110,10 @@ public enum Civic_Eldercare_V1_EldercareService {
             access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
         public static let listFindings = RPCMethod(
             service: name, name: "ListFindings", requestType: Civic_Eldercare_V1_ListFindingsRequest.self, responseType: Civic_Eldercare_V1_ListFindingsResponse.self,
-            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+            access: MethodAccess(roles: [.staff, .leader, .operator], limits: [.ownDivision, .ownRecords], keyScope: "eldercare"))
+        public static let respondToFinding = RPCMethod(
+            service: name, name: "RespondToFinding", requestType: Civic_Eldercare_V1_RespondToFindingRequest.self, responseType: Civic_Eldercare_V1_FindingResponse.self,
+            access: MethodAccess(roles: [.operator], limits: [.ownRecords], keyScope: "eldercare"))
         public static let reinspectFinding = RPCMethod(
             service: name, name: "ReinspectFinding", requestType: Civic_Eldercare_V1_ReinspectFindingRequest.self, responseType: Civic_Eldercare_V1_FindingResponse.self,
             access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
@@ -161,7 +164,7 @@ public enum Civic_Eldercare_V1_EldercareService {
             access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
     }
 
-    public static let methods: [RPCMethod] = [Method.loadDivisions, Method.listDivisions, Method.registerInstitution, Method.updateInstitution, Method.getInstitution, Method.listInstitutions, Method.changeInstitutionStatus, Method.changeOperator, Method.importInstitutions, Method.getHistory, Method.registerFacility, Method.updateFacility, Method.getFacility, Method.listFacilities, Method.recordFacilityUsage, Method.getFacilityUsage, Method.admitResident, Method.recordResidentEvent, Method.listResidents, Method.revealResidentID, Method.recordFiling, Method.listFilings, Method.putInspector, Method.listInspectors, Method.loadChecklist, Method.getChecklist, Method.createInspectionTask, Method.getInspectionTask, Method.startInspection, Method.recordInspection, Method.publishInspection, Method.cancelInspection, Method.listInspections, Method.listFindings, Method.reinspectFinding, Method.orderSuspension, Method.recordResettlement, Method.revokeFinding, Method.sweepFindings, Method.listRegister, Method.listRegisterChanges, Method.getDivisionReport, Method.applyForGrade, Method.scoreGradeApplication, Method.publishGradeApplication, Method.lodgeGradeAppeal, Method.decideGradeAppeal, Method.decideGradeApplication, Method.listGradeApplications, Method.recordSanction]
+    public static let methods: [RPCMethod] = [Method.loadDivisions, Method.listDivisions, Method.registerInstitution, Method.updateInstitution, Method.getInstitution, Method.listInstitutions, Method.changeInstitutionStatus, Method.changeOperator, Method.importInstitutions, Method.getHistory, Method.registerFacility, Method.updateFacility, Method.getFacility, Method.listFacilities, Method.recordFacilityUsage, Method.getFacilityUsage, Method.admitResident, Method.recordResidentEvent, Method.listResidents, Method.revealResidentID, Method.recordFiling, Method.listFilings, Method.putInspector, Method.listInspectors, Method.loadChecklist, Method.getChecklist, Method.createInspectionTask, Method.getInspectionTask, Method.startInspection, Method.recordInspection, Method.publishInspection, Method.cancelInspection, Method.listInspections, Method.listFindings, Method.respondToFinding, Method.reinspectFinding, Method.orderSuspension, Method.recordResettlement, Method.revokeFinding, Method.sweepFindings, Method.listRegister, Method.listRegisterChanges, Method.getDivisionReport, Method.applyForGrade, Method.scoreGradeApplication, Method.publishGradeApplication, Method.lodgeGradeAppeal, Method.decideGradeAppeal, Method.decideGradeApplication, Method.listGradeApplications, Method.recordSanction]
 }
 
 /// What a server of civic.eldercare.v1.EldercareService implements.
@@ -174,6 +177,7 @@ public protocol Civic_Eldercare_V1_EldercareServiceHandler: Sendable {
     /// (naming the institution).
     func registerInstitution(_ request: Civic_Eldercare_V1_RegisterInstitutionRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InstitutionResponse
     func updateInstitution(_ request: Civic_Eldercare_V1_UpdateInstitutionRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InstitutionResponse
+    /// An operator key reads its own institution only.
     func getInstitution(_ request: Civic_Eldercare_V1_GetInstitutionRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InstitutionResponse
     func listInstitutions(_ request: Civic_Eldercare_V1_ListInstitutionsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListInstitutionsResponse
     /// FAILED_PRECONDITION ILLEGAL_TRANSITION for a move the status does not allow, NOT_RESETTLED
@@ -218,7 +222,11 @@ public protocol Civic_Eldercare_V1_EldercareServiceHandler: Sendable {
     func publishInspection(_ request: Civic_Eldercare_V1_InspectionStepRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InspectionResponse
     func cancelInspection(_ request: Civic_Eldercare_V1_InspectionStepRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_InspectionResponse
     func listInspections(_ request: Civic_Eldercare_V1_ListInspectionsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListInspectionsResponse
+    /// An operator key sees its own institution's findings of published inspections only.
     func listFindings(_ request: Civic_Eldercare_V1_ListFindingsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListFindingsResponse
+    /// The operator's rectification report on its own finding (整改报告); the finding stays as it is
+    /// until a 复查. FAILED_PRECONDITION INVALID_STATE for a closed or revoked finding.
+    func respondToFinding(_ request: Civic_Eldercare_V1_RespondToFindingRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_FindingResponse
     /// 复查: closes a rectified finding, or extends it (once, before the deadline).
     func reinspectFinding(_ request: Civic_Eldercare_V1_ReinspectFindingRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_FindingResponse
     /// 责令停业整顿 after an overdue rectification; the institution becomes SUSPENDED.
@@ -358,6 +366,9 @@ extension Civic_Eldercare_V1_EldercareServiceHandler {
             RPCHandler(Civic_Eldercare_V1_EldercareService.Method.listFindings) { (request: Civic_Eldercare_V1_ListFindingsRequest, context: RPCContext) in
                 try await self.listFindings(request, context: context)
             },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.respondToFinding) { (request: Civic_Eldercare_V1_RespondToFindingRequest, context: RPCContext) in
+                try await self.respondToFinding(request, context: context)
+            },
             RPCHandler(Civic_Eldercare_V1_EldercareService.Method.reinspectFinding) { (request: Civic_Eldercare_V1_ReinspectFindingRequest, context: RPCContext) in
                 try await self.reinspectFinding(request, context: context)
             },
@@ -438,6 +449,7 @@ public struct Civic_Eldercare_V1_EldercareServiceClient: Sendable {
         try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.updateInstitution, request, options: options)
     }
 
+    /// An operator key reads its own institution only.
     public func getInstitution(_ request: Civic_Eldercare_V1_GetInstitutionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_InstitutionResponse {
         try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.getInstitution, request, options: options)
     }
@@ -569,8 +581,15 @@ public struct Civic_Eldercare_V1_EldercareServiceClient: Sendable {
         try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.listInspections, request, options: options)
     }
 
+    /// An operator key sees its own institution's findings of published inspections only.
     public func listFindings(_ request: Civic_Eldercare_V1_ListFindingsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ListFindingsResponse {
         try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.listFindings, request, options: options)
+    }
+
+    /// The operator's rectification report on its own finding (整改报告); the finding stays as it is
+    /// until a 复查. FAILED_PRECONDITION INVALID_STATE for a closed or revoked finding.
+    public func respondToFinding(_ request: Civic_Eldercare_V1_RespondToFindingRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_FindingResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.respondToFinding, request, options: options)
     }
 
     /// 复查: closes a rectified finding, or extends it (once, before the deadline).

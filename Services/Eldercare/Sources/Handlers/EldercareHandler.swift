@@ -41,6 +41,14 @@ public struct EldercareHandler: Civic_Eldercare_V1_EldercareServiceHandler {
         }
     }
 
+    /// The institution an operator key is limited to (its subject); nil for every other caller.
+    /// PERMISSION_DENIED for an operator key without one.
+    static func operatedInstitution(_ context: RPCContext) throws -> String? {
+        guard case .ownRecords(let subject) = context.scope.reach else { return nil }
+        guard !subject.isEmpty else { throw DomainError.permissionDenied("this key names no institution") }
+        return subject
+    }
+
     /// A reason a change must give (audited).
     static func reason(_ text: String, field: String = "reason") throws -> String {
         let reason = text.trimmingCharacters(in: .whitespacesAndNewlines)

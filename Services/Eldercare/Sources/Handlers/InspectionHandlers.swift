@@ -228,9 +228,14 @@ extension EldercareHandler {
     {
         let reach = try DivisionReach(context.scope)
         let status: RectificationStatus? = try WireEnum.optional(request.status, field: "status")
+        // An operator sees its own institution's findings, once their inspection is published.
+        let own = try Self.operatedInstitution(context)
+        if let own, !request.institutionID.isEmpty, request.institutionID != own {
+            throw DomainError.permissionDenied("this key reads institution \(own)'s findings only")
+        }
         let filter = EldercareStore.FindingFilter(
-            place: try place(request.within, reach), institutionID: request.institutionID.isEmpty ? nil : request.institutionID,
-            referralOnly: request.referralOnly)
+            place: try place(request.within, reach), institutionID: own ?? (request.institutionID.isEmpty ? nil : request.institutionID),
+            referralOnly: request.referralOnly, publishedOnly: own != nil)
         let day = today()
         let policy = settings.inspectionPolicy.rectification
         var response = Civic_Eldercare_V1_ListFindingsResponse()
@@ -246,6 +251,13 @@ extension EldercareHandler {
             let page = try await store.findings(filter, pageSize: try Paging.pageSize(request.page.pageSize), pageToken: request.page.pageToken)
             response.findings = page.items.map { .init($0, on: day, policy: policy) }
             response.page = .init(page)
+        }
+        let responses = try await store.latestResponses(findingIDs: response.findings.map(\.id))
+        for i in response.findings.indices {
+            if let latest = responses[response.findings[i].id] {
+                response.findings[i].operatorResponse = latest.text
+                response.findings[i].respondedOn = latest.on
+            }
         }
         return response
     }
@@ -298,6 +310,27 @@ extension EldercareHandler {
         let on = try RequestFields.date(request.on, field: "on", today: today(), notAfterToday: true)
         let move = Resettlement(on: on, destination: request.destination, residents: Int(request.residents))
         return try await changeFinding(request.findingID, context, action: "resettle", reason: request.destination, .recordResettlement(move))
+    }
+
+    public func respondToFinding(_ request: Civic_Eldercare_V1_RespondToFindingRequest, context: RPCContext) async throws
+        -> Civic_Eldercare_V1_FindingResponse
+    {
+        try RequestFields.requireID(request.id)
+        let text = request.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw DomainError.invalid("text is required", field: "text", reason: "REQUIRED") }
+        guard text.count <= 2000 else { throw DomainError.invalid("text has at most 2000 characters", field: "text", reason: "TOO_LONG") }
+        let on = try RequestFields.date(request.on, field: "on", today: today(), notAfterToday: true)
+        let own = try Self.operatedInstitution(context)
+        let finding = try await store.respondToFinding(id: request.id, text: text, on: on, by: context.auditActor) { finding in
+            // Only the operator of the finding's institution answers it (admin keys aside).
+            if let own, finding.targetID != own {
+                throw DomainError.permissionDenied("finding \(request.id) is not about this key's institution")
+            }
+        }
+        var answer = Civic_Eldercare_V1_Finding(finding, on: today(), policy: settings.inspectionPolicy.rectification)
+        answer.operatorResponse = text
+        answer.respondedOn = on.description
+        return .with { $0.finding = answer }
     }
 
     public func revokeFinding(_ request: Civic_Eldercare_V1_RevokeFindingRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_FindingResponse {

@@ -118,6 +118,9 @@ extension EldercareHandler {
     {
         let reach = try DivisionReach(context.scope)
         try RequestFields.requireID(request.id)
+        if let own = try Self.operatedInstitution(context), own != request.id {
+            throw DomainError.permissionDenied("this key reads institution \(own) only")
+        }
         let institution = try await store.institution(id: request.id)
         try reach.check(institution.county, "institution \(request.id)")
         return .with { $0.institution = .init(institution) }

@@ -192,5 +192,16 @@ public enum EldercareSchema {
             }
             try db.create(index: "sanctions_by_institution", on: "sanctions", columns: ["institution_id", "seq"])
         },
+        DatabaseMigration("eldercare-006-finding-responses") { db in
+            // An operator's rectification reports on its findings (整改报告), kept in order.
+            try db.create(table: "finding_responses") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("finding_id", .text).notNull().references("findings")
+                t.column("on_day", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("by", .text).notNull()
+            }
+            try db.create(index: "finding_responses_by_finding", on: "finding_responses", columns: ["finding_id", "seq"])
+        },
     ]
 }

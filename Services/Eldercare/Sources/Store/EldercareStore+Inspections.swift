@@ -57,11 +57,14 @@ extension EldercareStore {
         public var place: Place
         public var institutionID: String?
         public var referralOnly: Bool
+        /// Only findings of published inspections (what an operator sees).
+        public var publishedOnly: Bool
 
-        public init(place: Place, institutionID: String? = nil, referralOnly: Bool = false) {
+        public init(place: Place, institutionID: String? = nil, referralOnly: Bool = false, publishedOnly: Bool = false) {
             self.place = place
             self.institutionID = institutionID
             self.referralOnly = referralOnly
+            self.publishedOnly = publishedOnly
         }
     }
 
@@ -246,6 +249,7 @@ extension EldercareStore {
         Self.place(filter.place, &sql)
         sql.add(filter.institutionID, "institution_id = ?") { $0 }
         if filter.referralOnly { sql.add("referral = 1", []) }
+        if filter.publishedOnly { sql.add("inspection_id IN (SELECT id FROM inspections WHERE state = 'published')", []) }
         let clause = sql.whereClause
         let arguments = sql.statementArguments
         return try await database.read { db in
@@ -305,6 +309,44 @@ extension EldercareStore {
                 marked.append(updated.id)
             }
             return marked
+        }
+    }
+
+    /// Records the operator's rectification report on finding `id` (of a published inspection, not
+    /// closed or revoked); `check` sees the finding first.
+    public func respondToFinding(
+        id: String, text: String, on day: CivilDate, by actor: AuditActor, now: Date = Date(), check: @escaping @Sendable (Finding) throws -> Void
+    ) async throws -> Finding {
+        try await database.write { db in
+            guard
+                let record = try String.fetchOne(
+                    db,
+                    sql: "SELECT f.record FROM findings f JOIN inspections i ON i.id = f.inspection_id WHERE f.id = ? AND i.state = 'published'",
+                    arguments: [id])
+            else { throw DomainError.notFound("no published finding with id \(id)") }
+            let finding = try StoredRecords.decode(Finding.self, record)
+            try check(finding)
+            guard !finding.state.isFinal else { throw Finding.illegalMove(finding.state, event: "respond to") }
+            try db.execute(
+                sql: "INSERT INTO finding_responses (finding_id, on_day, text, by) VALUES (?, ?, ?, ?)", arguments: [id, day.description, text, actor.id])
+            try Audit.record(db, by: actor, action: "respond", entity: "finding", entityID: id, detail: "整改报告 \(day)", at: now)
+            return finding
+        }
+    }
+
+    /// The latest rectification report of each of `ids` that has one.
+    public func latestResponses(findingIDs ids: [String]) async throws -> [String: (text: String, on: String)] {
+        guard !ids.isEmpty else { return [:] }
+        return try await database.read { db in
+            var answer: [String: (text: String, on: String)] = [:]
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            for row in try Row.fetchAll(
+                db, sql: "SELECT finding_id, text, on_day FROM finding_responses WHERE finding_id IN (\(marks)) ORDER BY seq",
+                arguments: StatementArguments(ids))
+            {
+                answer[row[0]] = (row[1], row[2])
+            }
+            return answer
         }
     }
 

@@ -227,6 +227,9 @@ public final class KeyStore: Sendable {
         if key.roles.contains(.deputy) && key.subject.isEmpty {
             errors.add("subject", "REQUIRED", "a deputy key names the deputy's member id")
         }
+        if key.roles.contains(.operator) && key.subject.isEmpty {
+            errors.add("subject", "REQUIRED", "an operator key names its institution's id")
+        }
         if !key.division.isEmpty && !(key.division.count == 6 && key.division.allSatisfy(\.isASCII) && key.division.allSatisfy(\.isNumber)) {
             errors.add("division", "INVALID", "division must be a 6-digit administrative division code")
         }

@@ -31,6 +31,7 @@ public final class RateLimiter: Sendable {
         .leader: Limit(perSecond: 50, burst: 100),
         .deputy: Limit(perSecond: 10, burst: 20),
         .department: Limit(perSecond: 100, burst: 200),
+        .operator: Limit(perSecond: 10, burst: 20),
         .service: Limit(perSecond: 2000, burst: 4000),
         .public: Limit(perSecond: 5, burst: 20),
     ]

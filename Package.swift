@@ -128,6 +128,13 @@ let package = Package(
                 path: "Benchmarks/AssistanceBenchmark"
             ),
             .executableTarget(
+                name: "eldercare-bench",
+                dependencies: [
+                    "EldercareService", "CivicDomain", "CivicServiceKit", "CivicStorage", "CivicRPC", "CivicProtos", grdb, log,
+                ],
+                path: "Benchmarks/EldercareBenchmark"
+            ),
+            .executableTarget(
                 name: "proposals-bench",
                 dependencies: ["ProposalsService", "ProposalsDomain", "CivicDomain", "CivicServiceKit", "CivicStorage", "CivicRPC", "CivicProtos", grdb, log],
                 path: "Benchmarks/ProposalsBenchmark"

@@ -188,6 +188,16 @@ public enum FacilityRules {
         return errors
     }
 
+    /// The usage of `facility` from its totals over a period: open days (days with a record) and
+    /// visits. The same rule as `usage(of:records:…)`, for a store that sums in SQL.
+    public static func usage(of facility: CommunityFacility, openDays: Int, visits: Int, rule: IdleRule = IdleRule()) -> UsageAssessment {
+        let capacityDays = max(0, facility.capacity) * openDays
+        let idle = openDays == 0 || visits * 100 < capacityDays * rule.minimumUsagePercent
+        return UsageAssessment(
+            facilityID: facility.id, openDays: openDays, visits: visits, capacityDays: capacityDays, usage: Percentage(visits, of: capacityDays),
+            idle: idle)
+    }
+
     /// The usage of `facility` from `from` through `through` (both included) from `records` (others' records
     /// and days outside the period are ignored). Idle when visits × 100 < capacity × open days × the rule's
     /// percent, compared in integers; a facility with no record in the period counts as idle (decision: an
@@ -201,10 +211,6 @@ public enum FacilityRules {
             days.insert(record.date)
             visits += max(0, record.visits)
         }
-        let capacityDays = max(0, facility.capacity) * days.count
-        let idle = days.isEmpty || visits * 100 < capacityDays * rule.minimumUsagePercent
-        return UsageAssessment(
-            facilityID: facility.id, openDays: days.count, visits: visits, capacityDays: capacityDays, usage: Percentage(visits, of: capacityDays),
-            idle: idle)
+        return usage(of: facility, openDays: days.count, visits: visits, rule: rule)
     }
 }

@@ -106,7 +106,8 @@ public struct DivisionReport: Sendable, Hashable {
     public static func make(
         scope: DivisionCode, asOf: CivilDate, divisions: DivisionTable, institutions: [Institution], facilities: [CommunityFacility],
         usage: [DailyUsage] = [], usageFrom: CivilDate? = nil, usageThrough: CivilDate? = nil, idleRule: IdleRule = IdleRule(),
-        thresholds: InstitutionThresholds = InstitutionThresholds(), supervision: SupervisionTotals = SupervisionTotals()
+        thresholds: InstitutionThresholds = InstitutionThresholds(), supervision: SupervisionTotals = SupervisionTotals(),
+        usageTotals: [String: (openDays: Int, visits: Int)]? = nil
     ) -> DivisionReport {
         let from = usageFrom ?? asOf.adding(months: -1).adding(days: 1)
         let through = usageThrough ?? asOf
@@ -128,7 +129,18 @@ public struct DivisionReport: Sendable, Hashable {
             byOwnership[Ownership.allCases.firstIndex(of: institution.ownership)!] += 1
             if let grade = institution.validGrade(on: asOf) { grades[grade.level - 1] += 1 } else { ungraded += 1 }
         }
-        let assessed = open.map { FacilityRules.usage(of: $0, records: usage, from: from, through: through, rule: idleRule) }
+        // Each facility's records once (not the whole list per facility: facilities × days), or the
+        // totals a store summed for the period (`usageTotals`, which then replaces `usage`).
+        let assessed: [UsageAssessment]
+        if let usageTotals {
+            assessed = open.map {
+                let total = usageTotals[$0.id] ?? (0, 0)
+                return FacilityRules.usage(of: $0, openDays: total.openDays, visits: total.visits, rule: idleRule)
+            }
+        } else {
+            let byFacility = Dictionary(grouping: usage, by: \.facilityID)
+            assessed = open.map { FacilityRules.usage(of: $0, records: byFacility[$0.id] ?? [], from: from, through: through, rule: idleRule) }
+        }
         return DivisionReport(
             scope: scope, asOf: asOf, usageFrom: from, usageThrough: through, coverage: figures, institutions: counted.count,
             belowMinimumBeds: inScope.count - counted.count, byOwnership: byOwnership, beds: counted.reduce(0) { $0 + $1.beds },

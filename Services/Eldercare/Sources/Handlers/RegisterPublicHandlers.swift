@@ -15,7 +15,7 @@ extension EldercareHandler {
         let within = try DivisionReach.division(request.within, field: "within")
         let page = try await store.registerEntries(within: within, pageSize: try Paging.pageSize(request.page.pageSize), pageToken: request.page.pageToken)
         var response = Civic_Eldercare_V1_ListRegisterResponse()
-        response.entries = page.items.map(Civic_Eldercare_V1_RegisterEntry.init)
+        response.entries = page.items
         response.page = .init(page)
         return response
     }
@@ -43,7 +43,7 @@ extension EldercareHandler {
             .with {
                 $0.cursor = String(change.seq)
                 $0.changedAt = change.changedAt
-                $0.entry = .init(change.entry)
+                $0.entry = change.entry
             }
         }
         response.nextCursor = changes.last.map { String($0.seq) } ?? request.after
@@ -67,8 +67,8 @@ extension EldercareHandler {
         let yearStart = CivilDate(year: asOf.year, month: 1, day: 1)!
         let inputs = try await store.reportInputs(scope: scope, asOf: asOf, usageFrom: from, usageThrough: through, periodFrom: yearStart)
         let report = DivisionReport.make(
-            scope: scope, asOf: asOf, divisions: inputs.divisions, institutions: inputs.institutions, facilities: inputs.facilities, usage: inputs.usage,
-            usageFrom: from, usageThrough: through, idleRule: settings.idle, thresholds: settings.institutions, supervision: inputs.supervision)
+            scope: scope, asOf: asOf, divisions: inputs.divisions, institutions: inputs.institutions, facilities: inputs.facilities, usageFrom: from,
+            usageThrough: through, idleRule: settings.idle, thresholds: settings.institutions, supervision: inputs.supervision, usageTotals: inputs.usage)
         var response = Civic_Eldercare_V1_DivisionReport()
         response.within = scope.description
         response.asOf = asOf.description
@@ -86,31 +86,5 @@ extension EldercareHandler {
         response.idle = report.idle.map { Civic_Eldercare_V1_FacilityUsage($0, from: from, through: through) }
         response.csv = report.csv()
         return response
-    }
-}
-
-extension Civic_Eldercare_V1_RegisterEntry {
-    init(_ e: EldercareStore.RegisterEntry) {
-        self.init()
-        institutionID = e.institutionID
-        name = e.name
-        creditCode = e.creditCode
-        ownership = WireEnum.wire(e.ownership)
-        nature = WireEnum.wire(e.nature)
-        county = e.county
-        street = e.street
-        community = e.community
-        address = e.address
-        beds = Int32(e.beds)
-        nursingBeds = Int32(e.nursingBeds)
-        status = WireEnum.wire(e.status)
-        grade = Int32(e.grade)
-        gradeValidUntil = e.gradeValidUntil
-        filedOn = e.filedOn
-        medicalPartner = e.medicalPartner
-        medicalUntil = e.medicalUntil
-        lastInspectedOn = e.lastInspectedOn
-        lastInspectionScore = e.lastInspectionScore
-        openFindings = Int32(e.openFindings)
     }
 }

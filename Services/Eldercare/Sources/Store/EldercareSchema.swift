@@ -203,5 +203,11 @@ public enum EldercareSchema {
             }
             try db.create(index: "finding_responses_by_finding", on: "finding_responses", columns: ["finding_id", "seq"])
         },
+        DatabaseMigration("eldercare-007-risk-columns") { db in
+            // A draw classifies 50,000 institutions from columns, not documents.
+            try db.alter(table: "institutions") { t in t.add(column: "fire_safety", .text).notNull().defaults(to: "not_assessed") }
+            try db.execute(sql: "UPDATE institutions SET fire_safety = COALESCE(json_extract(record, '$.fireSafety'), 'not_assessed')")
+            try db.create(index: "findings_open", on: "findings", columns: ["state", "institution_id", "level"])
+        },
     ]
 }

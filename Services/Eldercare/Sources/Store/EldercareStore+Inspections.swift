@@ -128,20 +128,42 @@ extension EldercareStore {
             let seq = try StoredRecords.nextSeq(db, table: "inspection_tasks")
             let taskID = StoredRecords.code("T", seq)
             let checklist = try Self.loadChecklist(db, version: checklistVersion)
-            var candidates: [PoolCandidate] = []
-            let rows = try Row.fetchAll(
+            // From columns and two grouped queries: the class needs status, fire safety, grade, 备案,
+            // open findings and the first admission, not the documents.
+            var open: [String: [HazardLevel]] = [:]
+            for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT i.record, (SELECT MIN(r.admitted_on) FROM residents r WHERE r.institution_id = i.id) AS first,
-                      (SELECT group_concat(f.level) FROM findings f WHERE f.institution_id = i.id AND f.state IN ('open', 'extended', 'unrectified', 'suspended'))
-                        AS open
-                    FROM institutions i WHERE i.county = ? ORDER BY i.seq
+                    SELECT institution_id, level FROM findings
+                    WHERE state IN ('open', 'extended', 'unrectified', 'suspended') AND county = ?
                     """, arguments: [county.description])
-            for row in rows {
-                let institution = try StoredRecords.decode(Institution.self, row["record"])
-                let open = ((row["open"] as String?) ?? "").split(separator: ",").compactMap { HazardLevel(rawValue: String($0)) }
-                candidates.append(
-                    PoolCandidate(institution: institution, openFindings: open, firstAdmission: (row["first"] as String?).flatMap(CivilDate.init)))
+            {
+                if let level = HazardLevel(rawValue: row[1]) { open[row[0], default: []].append(level) }
+            }
+            var firstAdmission: [String: CivilDate] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT r.institution_id, MIN(r.admitted_on) FROM residents r JOIN institutions i ON i.id = r.institution_id WHERE i.county = ? GROUP BY r.institution_id",
+                arguments: [county.description])
+            {
+                firstAdmission[row[0]] = CivilDate(row[1] as String)
+            }
+            var candidates: [PoolCandidate] = []
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT id, status, fire_safety, grade, grade_valid_until, filed_on, ownership, beds FROM institutions
+                    WHERE county = ? ORDER BY seq
+                    """, arguments: [county.description])
+            while let row = try rows.next() {
+                let id: String = row[0]
+                let institution = Institution(
+                    id: id, name: "", creditCode: "", ownership: Ownership(rawValue: row[6]) ?? .privatelyRun, nature: .nonProfit, county: county,
+                    beds: row[7], filedOn: (row[5] as String?).flatMap(CivilDate.init), grade: (row[3] as Int?).flatMap(CareGrade.init),
+                    gradeValidUntil: (row[4] as String?).flatMap(CivilDate.init), fireSafety: FireSafetyStatus(rawValue: row[2]) ?? .notAssessed,
+                    status: InstitutionStatus(rawValue: row[1]) ?? .operating)
+                candidates.append(PoolCandidate(institution: institution, openFindings: open[id] ?? [], firstAdmission: firstAdmission[id]))
             }
             let roster = try String.fetchAll(db, sql: "SELECT record FROM inspectors ORDER BY id").map { try StoredRecords.decode(StoredInspector.self, $0) }
             let made = try make(taskID, checklist, candidates, roster)
@@ -152,18 +174,17 @@ extension EldercareStore {
                 sql: "INSERT INTO inspection_tasks (id, seq, county, record, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [taskID, seq, county.description, try StoredRecords.encode(task), StorageTime.string(now)])
             var inspectionSeq = try StoredRecords.nextSeq(db, table: "inspections")
+            let insertInspection = try db.cachedStatement(
+                sql: "INSERT INTO inspections (id, seq, task_id, institution_id, county, state, record) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            let insertInspector = try db.cachedStatement(sql: "INSERT INTO inspection_inspectors (inspection_id, inspector_id) VALUES (?, ?)")
+            let encoder = JSONEncoder()
             for inspection in made.inspections {
-                try db.execute(
-                    sql: "INSERT INTO inspections (id, seq, task_id, institution_id, county, state, record) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    arguments: [
-                        inspection.id, inspectionSeq, taskID, inspection.targetID, county.description, inspection.state.rawValue,
-                        try StoredRecords.encode(inspection),
-                    ])
+                try insertInspection.execute(arguments: [
+                    inspection.id, inspectionSeq, taskID, inspection.targetID, county.description, inspection.state.rawValue,
+                    String(decoding: try encoder.encode(inspection), as: UTF8.self),
+                ])
                 inspectionSeq += 1
-                for inspector in inspection.inspectorIDs {
-                    try db.execute(
-                        sql: "INSERT INTO inspection_inspectors (inspection_id, inspector_id) VALUES (?, ?)", arguments: [inspection.id, inspector])
-                }
+                for inspector in inspection.inspectorIDs { try insertInspector.execute(arguments: [inspection.id, inspector]) }
             }
             try Audit.record(
                 db, by: actor, action: "draw", entity: "inspection_task", entityID: taskID,

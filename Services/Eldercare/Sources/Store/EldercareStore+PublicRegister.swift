@@ -1,4 +1,6 @@
 import CivicDomain
+import CivicProtos
+import CivicServiceKit
 import CivicStorage
 import EldercareDomain
 import Foundation
@@ -6,8 +8,11 @@ import GRDB
 
 /// The public register (养老机构名录): one entry per institution with no personal data, and the
 /// feed of every change to an entry, whose sequence number is the cursor other systems sync by.
+/// Entries are stored as the binary protobuf message the feed answers
+/// (civic.eldercare.v1.RegisterEntry), so paging the feed decodes no JSON; entries written as JSON
+/// before (`RegisterEntry`, starting with "{") are still read.
 extension EldercareStore {
-    /// What anyone may read about an institution.
+    /// An entry as the first release stored it (JSON); read only.
     public struct RegisterEntry: Sendable, Codable, Equatable {
         public var institutionID: String
         public var name: String
@@ -40,7 +45,12 @@ extension EldercareStore {
     public struct RegisterChange: Sendable {
         public var seq: Int64
         public var changedAt: String
-        public var entry: RegisterEntry
+        public var entry: Civic_Eldercare_V1_RegisterEntry
+    }
+
+    static func entry(_ stored: Data) throws -> Civic_Eldercare_V1_RegisterEntry {
+        if stored.first == UInt8(ascii: "{") { return .init(try JSONDecoder().decode(RegisterEntry.self, from: stored)) }
+        return try Civic_Eldercare_V1_RegisterEntry(serializedBytes: stored)
     }
 
     /// Recomputes `institution`'s entry; when it differs from the stored one, stores it and appends
@@ -63,16 +73,29 @@ extension EldercareStore {
                         SELECT COUNT(*) FROM findings WHERE institution_id = ? AND state IN ('open', 'extended', 'unrectified', 'suspended')
                           AND inspection_id IN (SELECT id FROM inspections WHERE institution_id = ? AND state = 'published')
                         """), arguments: [institution.id, institution.id]) ?? 0
-        let entry = RegisterEntry(
-            institutionID: institution.id, name: institution.name, creditCode: institution.creditCode, ownership: institution.ownership,
-            nature: institution.nature, county: institution.county.description, street: institution.street?.description ?? "",
-            community: institution.community?.description ?? "", address: institution.address, beds: institution.beds,
-            nursingBeds: institution.nursingBeds, status: institution.status, grade: institution.grade?.level ?? 0,
-            gradeValidUntil: institution.gradeValidUntil?.description ?? "", filedOn: institution.filedOn?.description ?? "",
-            medicalPartner: institution.medicalCare?.partner ?? "", medicalUntil: institution.medicalCare?.expiresOn?.description ?? "",
-            lastInspectedOn: lastOn, lastInspectionScore: lastScore, openFindings: open)
-        let text = try StoredRecords.encode(entry)
-        let stored = try String.fetchOne(
+        var entry = Civic_Eldercare_V1_RegisterEntry()
+        entry.institutionID = institution.id
+        entry.name = institution.name
+        entry.creditCode = institution.creditCode
+        entry.ownership = WireEnum.wire(institution.ownership)
+        entry.nature = WireEnum.wire(institution.nature)
+        entry.county = institution.county.description
+        entry.street = institution.street?.description ?? ""
+        entry.community = institution.community?.description ?? ""
+        entry.address = institution.address
+        entry.beds = Int32(institution.beds)
+        entry.nursingBeds = Int32(institution.nursingBeds)
+        entry.status = WireEnum.wire(institution.status)
+        entry.grade = Int32(institution.grade?.level ?? 0)
+        entry.gradeValidUntil = institution.gradeValidUntil?.description ?? ""
+        entry.filedOn = institution.filedOn?.description ?? ""
+        entry.medicalPartner = institution.medicalCare?.partner ?? ""
+        entry.medicalUntil = institution.medicalCare?.expiresOn?.description ?? ""
+        entry.lastInspectedOn = lastOn
+        entry.lastInspectionScore = lastScore
+        entry.openFindings = Int32(open)
+        let text: Data = try entry.serializedBytes()
+        let stored = try Data.fetchOne(
             db.cachedStatement(sql: "SELECT entry FROM public_register WHERE institution_id = ?"), arguments: [institution.id])
         guard stored != text else { return }
         try db.cachedStatement(
@@ -85,7 +108,7 @@ extension EldercareStore {
     }
 
     /// The register within `division` (nil: all), in id order.
-    public func registerEntries(within division: DivisionCode?, pageSize: Int, pageToken: String) async throws -> Page<RegisterEntry> {
+    public func registerEntries(within division: DivisionCode?, pageSize: Int, pageToken: String) async throws -> Page<Civic_Eldercare_V1_RegisterEntry> {
         let offset = try Paging.offset(fromToken: pageToken)
         var sql = SQLFilter()
         sql.within(division, column: "county")
@@ -93,9 +116,9 @@ extension EldercareStore {
         let arguments = sql.statementArguments
         return try await database.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM public_register \(clause)", arguments: arguments) ?? 0
-            let entries = try String.fetchAll(
+            let entries = try Data.fetchAll(
                 db, sql: "SELECT entry FROM public_register \(clause) ORDER BY institution_id LIMIT ? OFFSET ?", arguments: arguments + [pageSize, offset])
-            return Page(items: try entries.map { try StoredRecords.decode(RegisterEntry.self, $0) }, offset: offset, total: total)
+            return Page(items: try entries.map(Self.entry), offset: offset, total: total)
         }
     }
 
@@ -113,12 +136,38 @@ extension EldercareStore {
                     arguments: [cursor, limit])
             }
             var changes: [RegisterChange] = []
-            let decoder = JSONDecoder()
+            changes.reserveCapacity(limit)
             while let row = try rows.next() {
-                let text: String = row[2]
-                changes.append(RegisterChange(seq: row[0], changedAt: row[1], entry: try decoder.decode(RegisterEntry.self, from: Data(text.utf8))))
+                changes.append(RegisterChange(seq: row[0], changedAt: row[1], entry: try Self.entry(row[2])))
             }
             return changes
         }
+    }
+}
+
+extension Civic_Eldercare_V1_RegisterEntry {
+    /// An entry stored as JSON by the first release.
+    init(_ e: EldercareStore.RegisterEntry) {
+        self.init()
+        institutionID = e.institutionID
+        name = e.name
+        creditCode = e.creditCode
+        ownership = WireEnum.wire(e.ownership)
+        nature = WireEnum.wire(e.nature)
+        county = e.county
+        street = e.street
+        community = e.community
+        address = e.address
+        beds = Int32(e.beds)
+        nursingBeds = Int32(e.nursingBeds)
+        status = WireEnum.wire(e.status)
+        grade = Int32(e.grade)
+        gradeValidUntil = e.gradeValidUntil
+        filedOn = e.filedOn
+        medicalPartner = e.medicalPartner
+        medicalUntil = e.medicalUntil
+        lastInspectedOn = e.lastInspectedOn
+        lastInspectionScore = e.lastInspectionScore
+        openFindings = Int32(e.openFindings)
     }
 }

@@ -204,13 +204,14 @@ extension EldercareStore {
             sql: """
                 UPDATE institutions SET credit_code = ?, name = ?, county = ?, street = ?, community = ?, status = ?, ownership = ?, beds = ?,
                   nursing_beds = ?, residents = ?, grade = ?, grade_valid_until = ?, filed_on = ?, medical_signed_on = ?, medical_expires_on = ?,
-                  record = ?, updated_at = ? WHERE id = ?
+                  fire_safety = ?, record = ?, updated_at = ? WHERE id = ?
                 """
         ).execute(arguments: [
             institution.creditCode, institution.name, institution.county.description, institution.street?.description,
             institution.community?.description, institution.status.rawValue, institution.ownership.rawValue, institution.beds, institution.nursingBeds,
             institution.residents, institution.grade?.level, institution.gradeValidUntil?.description, institution.filedOn?.description,
-            institution.medicalCare?.signedOn.description, institution.medicalCare?.expiresOn?.description, try StoredRecords.encode(institution),
+            institution.medicalCare?.signedOn.description, institution.medicalCare?.expiresOn?.description, institution.fireSafety.rawValue,
+            try StoredRecords.encode(institution),
             StorageTime.string(now), institution.id,
         ])
         try refreshRegister(db, institution: institution, now: now)

@@ -11,7 +11,8 @@ extension EldercareStore {
         /// Each institution with the figures the report sums (names and codes left out).
         public var institutions: [Institution]
         public var facilities: [CommunityFacility]
-        public var usage: [DailyUsage]
+        /// Open days and visits per facility over the usage period.
+        public var usage: [String: (openDays: Int, visits: Int)]
         public var supervision: SupervisionTotals
     }
 
@@ -59,14 +60,14 @@ extension EldercareStore {
             }
             let facilities = try String.fetchAll(db, sql: "SELECT record FROM facilities \(clause) ORDER BY seq", arguments: arguments)
                 .map { try StoredRecords.decode(CommunityFacility.self, $0) }
-            var usage: [DailyUsage] = []
+            var usage: [String: (openDays: Int, visits: Int)] = [:]
             let usageRows = try Row.fetchCursor(
                 db,
-                sql: "SELECT u.facility_id, u.day, u.visits FROM facility_usage u JOIN facilities f ON f.id = u.facility_id \(usageClause)",
-                arguments: usageArguments)
-            while let row = try usageRows.next() {
-                if let day = CivilDate(row[1] as String) { usage.append(DailyUsage(facilityID: row[0], date: day, visits: row[2])) }
-            }
+                sql: """
+                    SELECT u.facility_id, COUNT(*), SUM(MAX(u.visits, 0)) FROM facility_usage u JOIN facilities f ON f.id = u.facility_id \(usageClause)
+                    GROUP BY u.facility_id
+                    """, arguments: usageArguments)
+            while let row = try usageRows.next() { usage[row[0]] = (row[1], row[2]) }
             let period: StatementArguments = [periodFrom.description, asOf.description]
             let and = clause.isEmpty ? "WHERE" : "\(clause) AND"
             let planned =

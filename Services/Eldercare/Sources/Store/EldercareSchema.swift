@@ -209,5 +209,18 @@ public enum EldercareSchema {
             try db.execute(sql: "UPDATE institutions SET fire_safety = COALESCE(json_extract(record, '$.fireSafety'), 'not_assessed')")
             try db.create(index: "findings_open", on: "findings", columns: ["state", "institution_id", "level"])
         },
+        DatabaseMigration("eldercare-008-supervision-columns") { db in
+            // The report's supervision figures from columns: when an inspection was planned, when a finding was found.
+            try db.alter(table: "inspections") { t in t.add(column: "planned_on", .text).notNull().defaults(to: "") }
+            try db.execute(sql: "UPDATE inspections SET planned_on = COALESCE(json_extract(record, '$.plannedOn'), '')")
+            try db.create(index: "inspections_planned", on: "inspections", columns: ["county", "planned_on", "state"])
+            try db.alter(table: "findings") { t in t.add(column: "found_on", .text).notNull().defaults(to: "") }
+            try db.execute(sql: "UPDATE findings SET found_on = COALESCE(json_extract(record, '$.foundOn'), '')")
+            try db.create(index: "findings_found", on: "findings", columns: ["county", "found_on"])
+            // A draw's pool with what its classes come from, from the index alone.
+            try db.create(
+                index: "institutions_risk", on: "institutions",
+                columns: ["county", "seq", "id", "status", "fire_safety", "grade", "grade_valid_until", "filed_on", "ownership", "beds"])
+        },
     ]
 }

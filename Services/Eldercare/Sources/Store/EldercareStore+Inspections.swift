@@ -175,13 +175,13 @@ extension EldercareStore {
                 arguments: [taskID, seq, county.description, try StoredRecords.encode(task), StorageTime.string(now)])
             var inspectionSeq = try StoredRecords.nextSeq(db, table: "inspections")
             let insertInspection = try db.cachedStatement(
-                sql: "INSERT INTO inspections (id, seq, task_id, institution_id, county, state, record) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                sql: "INSERT INTO inspections (id, seq, task_id, institution_id, county, state, planned_on, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             let insertInspector = try db.cachedStatement(sql: "INSERT INTO inspection_inspectors (inspection_id, inspector_id) VALUES (?, ?)")
             let encoder = JSONEncoder()
             for inspection in made.inspections {
                 try insertInspection.execute(arguments: [
                     inspection.id, inspectionSeq, taskID, inspection.targetID, county.description, inspection.state.rawValue,
-                    String(decoding: try encoder.encode(inspection), as: UTF8.self),
+                    inspection.plannedOn.description, String(decoding: try encoder.encode(inspection), as: UTF8.self),
                 ])
                 inspectionSeq += 1
                 for inspector in inspection.inspectorIDs { try insertInspector.execute(arguments: [inspection.id, inspector]) }
@@ -225,12 +225,12 @@ extension EldercareStore {
                 for finding in updated.findings {
                     try db.execute(
                         sql: """
-                            INSERT INTO findings (id, seq, inspection_id, institution_id, county, state, level, deadline, referral, record)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            INSERT INTO findings (id, seq, inspection_id, institution_id, county, state, level, deadline, referral, found_on, record)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: [
                             finding.id, seq, id, finding.targetID, county.description, finding.state.rawValue, finding.level.rawValue,
-                            finding.deadline.description, finding.isFlaggedForReferral, try StoredRecords.encode(finding),
+                            finding.deadline.description, finding.isFlaggedForReferral, finding.foundOn.description, try StoredRecords.encode(finding),
                         ])
                     seq += 1
                 }

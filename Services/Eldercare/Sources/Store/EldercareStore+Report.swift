@@ -44,19 +44,23 @@ extension EldercareStore {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT id, county, status, ownership, beds, nursing_beds, residents, grade, grade_valid_until, filed_on, medical_signed_on,
+                    SELECT county, status, ownership, beds, nursing_beds, residents, grade, grade_valid_until, filed_on, medical_signed_on,
                       medical_expires_on FROM institutions \(clause)
                     """, arguments: arguments)
+            // Only the covering index is read (no id: the report counts, it names no institution).
+            var counties: [String: DivisionCode] = [:]
             while let row = try rows.next() {
-                let signed = (row[10] as String?).flatMap(CivilDate.init)
+                let countyText: String = row[0]
+                let county = try counties[countyText] ?? DivisionCode(countyText)
+                counties[countyText] = county
+                let signed = (row[9] as String?).flatMap(CivilDate.init)
                 institutions.append(
                     Institution(
-                        id: row[0], name: "", creditCode: "", ownership: Ownership(rawValue: row[3]) ?? .privatelyRun, nature: .nonProfit,
-                        county: try DivisionCode(row[1] as String), beds: row[4], nursingBeds: row[5], residents: row[6],
-                        filedOn: (row[9] as String?).flatMap(CivilDate.init), grade: (row[7] as Int?).flatMap(CareGrade.init),
-                        gradeValidUntil: (row[8] as String?).flatMap(CivilDate.init),
-                        medicalCare: signed.map { MedicalCareAgreement(partner: "", signedOn: $0, expiresOn: (row[11] as String?).flatMap(CivilDate.init)) },
-                        status: InstitutionStatus(rawValue: row[2]) ?? .operating))
+                        name: "", creditCode: "", ownership: Ownership(rawValue: row[2]) ?? .privatelyRun, nature: .nonProfit, county: county,
+                        beds: row[3], nursingBeds: row[4], residents: row[5], filedOn: (row[8] as String?).flatMap(CivilDate.init),
+                        grade: (row[6] as Int?).flatMap(CareGrade.init), gradeValidUntil: (row[7] as String?).flatMap(CivilDate.init),
+                        medicalCare: signed.map { MedicalCareAgreement(partner: "", signedOn: $0, expiresOn: (row[10] as String?).flatMap(CivilDate.init)) },
+                        status: InstitutionStatus(rawValue: row[1]) ?? .operating))
             }
             let facilities = try String.fetchAll(db, sql: "SELECT record FROM facilities \(clause) ORDER BY seq", arguments: arguments)
                 .map { try StoredRecords.decode(CommunityFacility.self, $0) }
@@ -72,17 +76,17 @@ extension EldercareStore {
             let and = clause.isEmpty ? "WHERE" : "\(clause) AND"
             let planned =
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM inspections \(and) json_extract(record, '$.plannedOn') BETWEEN ? AND ? AND state <> 'cancelled'",
+                    db, sql: "SELECT COUNT(*) FROM inspections \(and) planned_on BETWEEN ? AND ? AND state <> 'cancelled'",
                     arguments: arguments + period) ?? 0
             let done =
                 try Int.fetchOne(
                     db,
                     sql: """
-                        SELECT COUNT(*) FROM inspections \(and) json_extract(record, '$.plannedOn') BETWEEN ? AND ? AND state IN ('recorded', 'published')
+                        SELECT COUNT(*) FROM inspections \(and) planned_on BETWEEN ? AND ? AND state IN ('recorded', 'published')
                         """, arguments: arguments + period) ?? 0
             var supervision = SupervisionTotals(inspectionsPlanned: planned, inspectionsDone: done)
             let findings = try String.fetchAll(
-                db, sql: "SELECT record FROM findings \(and) json_extract(record, '$.foundOn') BETWEEN ? AND ? AND state <> 'revoked'",
+                db, sql: "SELECT record FROM findings \(and) found_on BETWEEN ? AND ? AND state <> 'revoked'",
                 arguments: arguments + period)
             for record in findings {
                 let finding = try StoredRecords.decode(Finding.self, record)

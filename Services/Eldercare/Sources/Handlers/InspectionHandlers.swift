@@ -21,12 +21,7 @@ extension EldercareHandler {
         try errors.check()
         let stored = try await store.putInspector(
             .init(id: input.id, name: input.name, active: input.active, conflicts: Array(Set(input.conflicts)).sorted()), by: context.auditActor)
-        return .with {
-            $0.id = stored.id
-            $0.name = stored.name
-            $0.active = stored.active
-            $0.conflicts = stored.conflicts
-        }
+        return .init(stored)
     }
 
     public func listInspectors(_ request: Civic_Eldercare_V1_ListInspectorsRequest, context: RPCContext) async throws
@@ -34,14 +29,7 @@ extension EldercareHandler {
     {
         _ = try DivisionReach(context.scope)
         var response = Civic_Eldercare_V1_ListInspectorsResponse()
-        response.inspectors = try await store.inspectors().map { i in
-            .with {
-                $0.id = i.id
-                $0.name = i.name
-                $0.active = i.active
-                $0.conflicts = i.conflicts
-            }
-        }
+        response.inspectors = try await store.inspectors().map(Civic_Eldercare_V1_Inspector.init)
         return response
     }
 

@@ -66,8 +66,7 @@ enum ResidentInput {
 
 enum ServiceAgreementInput {
     static func parse(_ input: Civic_Eldercare_V1_ServiceAgreement, field prefix: String, _ errors: inout ValidationErrors) -> ServiceAgreement? {
-        if input.signedOn.isEmpty { errors.add("\(prefix).signed_on", "REQUIRED", "\(prefix).signed_on is required") }
-        let signed = Dates.optional(input.signedOn, "\(prefix).signed_on", &errors)
+        let signed = Dates.required(input.signedOn, "\(prefix).signed_on", &errors)
         let until = Dates.optional(input.validUntil, "\(prefix).valid_until", &errors)
         return signed.map { ServiceAgreement(number: input.number, signedOn: $0, validUntil: until) }
     }
@@ -82,6 +81,12 @@ enum Dates {
             return nil
         }
         return date
+    }
+
+    /// A required date field: REQUIRED added when empty, INVALID when malformed.
+    static func required(_ text: String, _ field: String, _ errors: inout ValidationErrors) -> CivilDate? {
+        if text.isEmpty { errors.add(field, "REQUIRED", "\(field) is required") }
+        return optional(text, field, &errors)
     }
 }
 

@@ -4,6 +4,16 @@ import CivicServiceKit
 import EldercareDomain
 import Foundation
 
+extension Civic_Eldercare_V1_Inspector {
+    init(_ i: EldercareStore.StoredInspector) {
+        self.init()
+        id = i.id
+        name = i.name
+        active = i.active
+        conflicts = i.conflicts
+    }
+}
+
 extension Civic_Eldercare_V1_ChecklistSummary {
     init(_ c: Checklist) {
         self.init()

@@ -10,18 +10,8 @@ import Foundation
 enum InstitutionInput {
     static func parse(_ input: Civic_Eldercare_V1_Institution, field prefix: String = "institution") throws -> Institution {
         var errors = ValidationErrors()
-        func date(_ text: String, _ name: String) -> CivilDate? {
-            guard !text.isEmpty else { return nil }
-            guard let value = CivilDate(text) else {
-                errors.add("\(prefix).\(name)", "INVALID", "\(prefix).\(name) must be a date YYYY-MM-DD")
-                return nil
-            }
-            return value
-        }
-        func requiredDate(_ text: String, _ name: String) -> CivilDate? {
-            if text.isEmpty { errors.add("\(prefix).\(name)", "REQUIRED", "\(prefix).\(name) is required") }
-            return date(text, name)
-        }
+        func date(_ text: String, _ name: String) -> CivilDate? { Dates.optional(text, "\(prefix).\(name)", &errors) }
+        func requiredDate(_ text: String, _ name: String) -> CivilDate? { Dates.required(text, "\(prefix).\(name)", &errors) }
         func enumeration<D: CaseIterable>(_ body: () throws -> D?) -> D? {
             do {
                 return try body()

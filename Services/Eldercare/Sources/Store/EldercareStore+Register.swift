@@ -141,11 +141,7 @@ extension EldercareStore {
     public func institutions(_ filter: InstitutionFilter, pageSize: Int, pageToken: String) async throws -> Page<Institution> {
         let offset = try Paging.offset(fromToken: pageToken)
         var sql = SQLFilter()
-        switch filter.place {
-        case .division(let division): sql.within(division, column: "county")
-        case .local(let code) where code.isTownshipLevel: sql.add(code, "street = ?") { $0.description }
-        case .local(let code): sql.add(code, "community = ?") { $0.description }
-        }
+        Self.institutionsAt(filter.place, &sql)
         sql.add(filter.status, "status = ?") { $0.rawValue }
         sql.add(filter.ownership, "ownership = ?") { $0.rawValue }
         sql.add(filter.nameContains, "instr(name, ?) > 0") { $0 }
@@ -182,6 +178,15 @@ extension EldercareStore {
         try await database.read { db in try Audit.trail(db, entity: entity, entityID: id) }
     }
 
+    /// A place as a condition on the institutions table (`table` its alias with the dot, "i.").
+    static func institutionsAt(_ place: Place, _ sql: inout SQLFilter, table: String = "") {
+        switch place {
+        case .division(let division): sql.within(division, column: "\(table)county")
+        case .local(let code) where code.isTownshipLevel: sql.add(code, "\(table)street = ?") { $0.description }
+        case .local(let code): sql.add(code, "\(table)community = ?") { $0.description }
+        }
+    }
+
     // MARK: - Rows
 
     static func insert(_ db: Database, _ institution: Institution, now: Date) throws -> Institution {
@@ -198,8 +203,9 @@ extension EldercareStore {
     }
 
     /// Writes `institution`'s record with the columns lists and the report read, and refreshes its
-    /// public register entry: every write of an institution goes through here.
-    static func saveInstitution(_ db: Database, _ institution: Institution, now: Date) throws {
+    /// public register entry: every write of an institution goes through here. `publicChange`
+    /// false skips the refresh for a write the register does not show (the residents count).
+    static func saveInstitution(_ db: Database, _ institution: Institution, now: Date, publicChange: Bool = true) throws {
         try db.cachedStatement(
             sql: """
                 UPDATE institutions SET credit_code = ?, name = ?, county = ?, street = ?, community = ?, status = ?, ownership = ?, beds = ?,
@@ -214,7 +220,7 @@ extension EldercareStore {
             try StoredRecords.encode(institution),
             StorageTime.string(now), institution.id,
         ])
-        try refreshRegister(db, institution: institution, now: now)
+        if publicChange { try refreshRegister(db, institution: institution, now: now) }
     }
 
     static func checkCreditCode(_ db: Database, _ code: String, except id: String?) throws {

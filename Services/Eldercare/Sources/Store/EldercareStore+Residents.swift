@@ -44,7 +44,7 @@ extension EldercareStore {
                 ])
             if !stored.hasLeft {
                 institution.residents += 1
-                try Self.saveInstitution(db, institution, now: now)
+                try Self.saveInstitution(db, institution, now: now, publicChange: false)
             }
             try Audit.record(
                 db, by: actor, action: "admit", entity: "resident", entityID: stored.id, detail: "to \(stored.institutionID) on \(stored.admittedOn)",
@@ -71,7 +71,7 @@ extension EldercareStore {
                 arguments: [left?.description, try StoredRecords.encode(updated.redacted), id])
             if !current.hasLeft && updated.hasLeft {
                 institution.residents = max(0, institution.residents - 1)
-                try Self.saveInstitution(db, institution, now: now)
+                try Self.saveInstitution(db, institution, now: now, publicChange: false)
             }
             try Audit.record(db, by: actor, action: action, entity: "resident", entityID: id, detail: "in \(current.institutionID)", at: now)
             return updated
@@ -146,11 +146,7 @@ extension EldercareStore {
     /// Every institution within `place` with its first admission and 备案 day, for the 备案 clock.
     public func filingSubjects(_ place: Place) async throws -> [(institution: Institution, subject: FilingSubject)] {
         var sql = SQLFilter()
-        switch place {
-        case .division(let division): sql.within(division, column: "i.county")
-        case .local(let code) where code.isTownshipLevel: sql.add(code, "i.street = ?") { $0.description }
-        case .local(let code): sql.add(code, "i.community = ?") { $0.description }
-        }
+        Self.institutionsAt(place, &sql, table: "i.")
         let clause = sql.whereClause
         let arguments = sql.statementArguments
         return try await database.read { db in

@@ -130,7 +130,7 @@ let package = Package(
             .executableTarget(
                 name: "eldercare-bench",
                 dependencies: [
-                    "EldercareService", "CivicDomain", "CivicServiceKit", "CivicStorage", "CivicRPC", "CivicProtos", grdb, log,
+                    "EldercareService", "EldercareDomain", "CivicDomain", "CivicServiceKit", "CivicStorage", "CivicRPC", "CivicProtos", grdb, log,
                 ],
                 path: "Benchmarks/EldercareBenchmark"
             ),

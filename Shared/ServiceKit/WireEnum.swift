@@ -14,8 +14,9 @@ public enum WireEnum {
     }
 
     /// The wire value of a domain case.
-    public static func wire<P: SwiftProtobuf.Enum, D: CaseIterable & Equatable>(_ value: D, as: P.Type = P.self) -> P {
-        P(rawValue: Array(D.allCases).firstIndex(of: value)! + 1)!
+    @inlinable public static func wire<P: SwiftProtobuf.Enum, D: CaseIterable & Equatable>(_ value: D, as: P.Type = P.self) -> P {
+        let cases = D.allCases
+        return P(rawValue: cases.distance(from: cases.startIndex, to: cases.firstIndex(of: value)!) + 1)!
     }
 
     /// A required enum field: INVALID_ARGUMENT REQUIRED when unspecified, UNKNOWN when out of range.

@@ -86,7 +86,8 @@ struct CoverageTests {
             Self.home("gone", beds: 40, nursing: 10, residents: 0, status: .closed),
             Self.home("elsewhere", beds: 40, nursing: 10, residents: 0, county: try! DivisionCode("410300")),
         ]
-        let report = DivisionReport.make(scope: Self.prefecture, asOf: S.day("2026-06-30"), divisions: Self.table, institutions: institutions, facilities: [])
+        let report = DivisionReport.make(
+            scope: Self.prefecture, asOf: S.day("2026-06-30"), divisions: Self.table, institutions: institutions.map(InstitutionFigures.init), facilities: [])
         #expect(report.institutions == 3 && report.belowMinimumBeds == 1)
         #expect(report.byOwnership == [1, 0, 2])
         #expect(report.beds == 180 && report.nursingBeds == 80 && report.residents == 110)
@@ -97,7 +98,8 @@ struct CoverageTests {
         #expect(report.filed == 3 && report.filingRate.description == "100.0")
         // S004 (Hunan): 5 000 特困 beds, 4 000 of them nursing-type: 80.0%.
         let hunan = DivisionReport.make(
-            scope: S.county, asOf: S.today, divisions: Self.table, institutions: [Self.home("h", beds: 5000, nursing: 4000, residents: 0)], facilities: [])
+            scope: S.county, asOf: S.today, divisions: Self.table, institutions: [InstitutionFigures(Self.home("h", beds: 5000, nursing: 4000, residents: 0))],
+            facilities: [])
         #expect(hunan.nursingBedShare.description == "80.0")
     }
 
@@ -157,7 +159,8 @@ struct CoverageTests {
             inspectionsPlanned: 16, inspectionsDone: 1, generalFindings: 7, majorFindings: 2, rectificationsDue: 8, rectifiedOnTime: 7)
         let report = DivisionReport.make(
             scope: Self.prefecture, asOf: S.day("2026-06-30"), divisions: Self.table,
-            institutions: [Self.home("a", beds: 100, nursing: 60, residents: 80, grade: .three)], facilities: Self.facilities, supervision: supervision)
+            institutions: [InstitutionFigures(Self.home("a", beds: 100, nursing: 60, residents: 80, grade: .three))], facilities: Self.facilities,
+            supervision: supervision)
         #expect(report.inspectionCompletion.description == "6.3")  // 1 / 16 = 6.25, half-up
         #expect(report.rectificationOnTime.description == "87.5")
         let csv = report.csv()

@@ -104,7 +104,7 @@ public struct DivisionReport: Sendable, Hashable {
     /// (institutions `closed`; facilities closed on `asOf`). Usage is read from `usage` for `usageFrom…usageThrough`
     /// for every open facility in scope (`FacilityRules.usage`).
     public static func make(
-        scope: DivisionCode, asOf: CivilDate, divisions: DivisionTable, institutions: [Institution], facilities: [CommunityFacility],
+        scope: DivisionCode, asOf: CivilDate, divisions: DivisionTable, institutions: [InstitutionFigures], facilities: [CommunityFacility],
         usage: [DailyUsage] = [], usageFrom: CivilDate? = nil, usageThrough: CivilDate? = nil, idleRule: IdleRule = IdleRule(),
         thresholds: InstitutionThresholds = InstitutionThresholds(), supervision: SupervisionTotals = SupervisionTotals(),
         usageTotals: [String: (openDays: Int, visits: Int)]? = nil
@@ -120,14 +120,28 @@ public struct DivisionReport: Sendable, Hashable {
             figures.append(CoverageFigure(kind: kind, levels: kind.coveredLevels, units: units.count, covered: covered.count, facilities: ofKind.count))
         }
 
-        let inScope = institutions.filter { scope.contains($0.county) && $0.status != .closed }
-        let counted = inScope.filter { InstitutionRules.countsAsInstitution($0, thresholds: thresholds) }
+        // One pass over the institutions (50,000 in a prefecture): sums, not copies.
+        var inScope = 0
+        var counted = 0
         var byOwnership = Array(repeating: 0, count: Ownership.allCases.count)
         var grades = Array(repeating: 0, count: 5)
         var ungraded = 0
-        for institution in counted {
+        var beds = 0
+        var nursingBeds = 0
+        var residents = 0
+        var filed = 0
+        var medicalCareSigned = 0
+        for institution in institutions where institution.status != .closed && scope.contains(institution.county) {
+            inScope += 1
+            guard InstitutionRules.countsAsInstitution(beds: institution.beds, thresholds: thresholds) else { continue }
+            counted += 1
             byOwnership[Ownership.allCases.firstIndex(of: institution.ownership)!] += 1
             if let grade = institution.validGrade(on: asOf) { grades[grade.level - 1] += 1 } else { ungraded += 1 }
+            beds += institution.beds
+            nursingBeds += institution.nursingBeds
+            residents += institution.residents
+            if let filedOn = institution.filedOn, filedOn <= asOf { filed += 1 }
+            if institution.medicalCare?.isValid(on: asOf) ?? false { medicalCareSigned += 1 }
         }
         // Each facility's records once (not the whole list per facility: facilities × days), or the
         // totals a store summed for the period (`usageTotals`, which then replaces `usage`).
@@ -142,11 +156,9 @@ public struct DivisionReport: Sendable, Hashable {
             assessed = open.map { FacilityRules.usage(of: $0, records: byFacility[$0.id] ?? [], from: from, through: through, rule: idleRule) }
         }
         return DivisionReport(
-            scope: scope, asOf: asOf, usageFrom: from, usageThrough: through, coverage: figures, institutions: counted.count,
-            belowMinimumBeds: inScope.count - counted.count, byOwnership: byOwnership, beds: counted.reduce(0) { $0 + $1.beds },
-            nursingBeds: counted.reduce(0) { $0 + $1.nursingBeds }, residents: counted.reduce(0) { $0 + $1.residents },
-            filed: counted.filter { $0.filedOn.map { $0 <= asOf } ?? false }.count, gradeCounts: grades, ungraded: ungraded,
-            medicalCareSigned: counted.filter { $0.hasMedicalCare(on: asOf) }.count, facilitiesAssessed: assessed.count,
+            scope: scope, asOf: asOf, usageFrom: from, usageThrough: through, coverage: figures, institutions: counted,
+            belowMinimumBeds: inScope - counted, byOwnership: byOwnership, beds: beds, nursingBeds: nursingBeds, residents: residents,
+            filed: filed, gradeCounts: grades, ungraded: ungraded, medicalCareSigned: medicalCareSigned, facilitiesAssessed: assessed.count,
             idle: assessed.filter(\.idle).sorted { $0.facilityID < $1.facilityID }, supervision: supervision)
     }
 
@@ -217,5 +229,48 @@ public struct DivisionReport: Sendable, Hashable {
             out += fields.enumerated().map { CSV.field($0.element, text: $0.offset == 1) }.joined(separator: ",") + "\n"
         }
         return out
+    }
+}
+
+/// What the division report sums of one institution: no name, no id, no personal data.
+public struct InstitutionFigures: Sendable, Hashable {
+    public var county: DivisionCode
+    public var status: InstitutionStatus
+    public var ownership: Ownership
+    public var beds: Int
+    public var nursingBeds: Int
+    public var residents: Int
+    public var filedOn: CivilDate?
+    public var grade: CareGrade?
+    public var gradeValidUntil: CivilDate?
+    public var medicalCare: MedicalCareAgreement?
+
+    public init(
+        county: DivisionCode, status: InstitutionStatus, ownership: Ownership, beds: Int, nursingBeds: Int = 0, residents: Int = 0,
+        filedOn: CivilDate? = nil, grade: CareGrade? = nil, gradeValidUntil: CivilDate? = nil, medicalCare: MedicalCareAgreement? = nil
+    ) {
+        self.county = county
+        self.status = status
+        self.ownership = ownership
+        self.beds = beds
+        self.nursingBeds = nursingBeds
+        self.residents = residents
+        self.filedOn = filedOn
+        self.grade = grade
+        self.gradeValidUntil = gradeValidUntil
+        self.medicalCare = medicalCare
+    }
+
+    public init(_ institution: Institution) {
+        self.init(
+            county: institution.county, status: institution.status, ownership: institution.ownership, beds: institution.beds,
+            nursingBeds: institution.nursingBeds, residents: institution.residents, filedOn: institution.filedOn, grade: institution.grade,
+            gradeValidUntil: institution.gradeValidUntil, medicalCare: institution.medicalCare)
+    }
+
+    /// The grade, while it is valid on `day` (as `Institution.validGrade(on:)`).
+    public func validGrade(on day: CivilDate) -> CareGrade? {
+        guard let grade, let until = gradeValidUntil, day <= until else { return nil }
+        return grade
     }
 }

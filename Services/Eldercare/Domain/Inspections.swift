@@ -130,10 +130,33 @@ public struct Inspection: Sendable, Hashable, Codable {
         guard draw.isDrawn(targetID) else {
             throw DomainError.failedPrecondition("\(targetID) was not drawn in task \(draw.task.taskID)", reason: "NOT_DRAWN")
         }
-        return Inspection(
-            id: id, taskID: draw.task.taskID, targetID: targetID, inspectorIDs: draw.inspectorIDs, plannedOn: plannedOn,
-            checklistVersion: checklistVersion, state: .planned, startedOn: nil, inspectedOn: nil, results: [], score: nil, findings: [],
-            publicationDue: nil, publicationDueProvisional: false, publishedOn: nil, cancellationReason: nil)
+        return planned(
+            id: id, taskID: draw.task.taskID, targetID: targetID, inspectorIDs: draw.inspectorIDs, plannedOn: plannedOn, checklistVersion: checklistVersion)
+    }
+
+    /// One inspection per target of `draw`, in draw order, with ids "<task id>-1", "<task id>-2"….
+    /// Refusal: INVALID_ARGUMENT "checklist_version" REQUIRED.
+    public static func planAll(draw: InspectionDraw, plannedOn: CivilDate, checklistVersion: String) throws -> [Inspection] {
+        if checklistVersion.allSatisfy(\.isWhitespace) {
+            throw DomainError.invalid("the checklist version is required", field: "checklist_version", reason: "REQUIRED")
+        }
+        let taskID = draw.task.taskID
+        return draw.targets.enumerated().map { i, target in
+            planned(
+                id: "\(taskID)-\(i + 1)", taskID: taskID, targetID: target.id, inspectorIDs: draw.inspectorIDs, plannedOn: plannedOn,
+                checklistVersion: checklistVersion)
+        }
+    }
+
+    /// A planned inspection as stored: what a plan made, nothing recorded yet. The store keeps a
+    /// planned inspection as columns alone and rebuilds it here.
+    public static func planned(id: String, taskID: String, targetID: String, inspectorIDs: [String], plannedOn: CivilDate, checklistVersion: String)
+        -> Inspection
+    {
+        Inspection(
+            id: id, taskID: taskID, targetID: targetID, inspectorIDs: inspectorIDs, plannedOn: plannedOn, checklistVersion: checklistVersion,
+            state: .planned, startedOn: nil, inspectedOn: nil, results: [], score: nil, findings: [], publicationDue: nil,
+            publicationDueProvisional: false, publishedOn: nil, cancellationReason: nil)
     }
 
     /// Published after the due day.

@@ -232,7 +232,12 @@ public struct InstitutionThresholds: Sendable, Hashable, Codable {
 public enum InstitutionRules {
     /// Whether `institution` counts as an institution: at least `minimumBeds` beds (10 by default).
     public static func countsAsInstitution(_ institution: Institution, thresholds: InstitutionThresholds = InstitutionThresholds()) -> Bool {
-        institution.beds >= thresholds.minimumBeds
+        countsAsInstitution(beds: institution.beds, thresholds: thresholds)
+    }
+
+    /// Whether a place with `beds` beds counts as an institution.
+    public static func countsAsInstitution(beds: Int, thresholds: InstitutionThresholds = InstitutionThresholds()) -> Bool {
+        beds >= thresholds.minimumBeds
     }
 
     /// Every problem of `institution` on `today`, each with its field and reason:

@@ -101,20 +101,12 @@ extension EldercareHandler {
                 throw DomainError.failedPrecondition(
                     version.map { "no checklist version \($0)" } ?? "no checklist is loaded: load one first", reason: "NO_CHECKLIST")
             }
-            let pool = candidates.filter { RiskClassification.inPool($0.institution) }.map { candidate in
-                let overdue = clock.status(firstAdmission: candidate.firstAdmission, filedOn: candidate.institution.filedOn, on: day) == .overdue
-                return DrawPoolEntry(
-                    id: candidate.institution.id,
-                    riskClass: RiskClassification.classify(candidate.institution, openFindings: candidate.openFindings, filingOverdue: overdue, on: day))
-            }
+            let pool = RiskClassification.pool(candidates, filing: clock, on: day)
             let draw = try InspectionTask(taskID: taskID, seed: seed, ratios: drawRatios, inspectorCount: count).draw(
                 pool: pool, roster: roster.map { RosterInspector(id: $0.id, active: $0.active, conflicts: Set($0.conflicts)) })
-            let inspections = try draw.targets.enumerated().map { i, target in
-                try Inspection.plan(id: "\(taskID)-\(i + 1)", draw: draw, targetID: target.id, plannedOn: plannedOn, checklistVersion: checklist.version)
-            }
-            return (draw, inspections)
+            return (draw, try Inspection.planAll(draw: draw, plannedOn: plannedOn, checklistVersion: checklist.version))
         }
-        return .init(task)
+        return task
     }
 
     public func getInspectionTask(_ request: Civic_Eldercare_V1_GetInspectionTaskRequest, context: RPCContext) async throws
@@ -124,7 +116,7 @@ extension EldercareHandler {
         try RequestFields.requireID(request.id)
         let task = try await store.task(id: request.id)
         try reach.check(try DivisionCode(task.county), "task \(request.id)")
-        return .init(task)
+        return task
     }
 
     func step(

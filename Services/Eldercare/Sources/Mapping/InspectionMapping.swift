@@ -30,34 +30,41 @@ extension Civic_Eldercare_V1_ChecklistSummary {
 }
 
 extension Civic_Eldercare_V1_InspectionTask {
-    init(_ t: EldercareStore.StoredTask) {
+    /// The task as published and stored: the draw, frozen.
+    init(id: String, county: String, draw: InspectionDraw, plannedOn: CivilDate, checklistVersion: String, inspectionIDs: [String]) {
         self.init()
-        id = t.id
-        county = t.county
-        seed = t.draw.task.seed
-        algorithm = t.draw.algorithm
+        self.id = id
+        self.county = county
+        seed = draw.task.seed
+        algorithm = draw.algorithm
         ratios = InspectionRiskClass.allCases.compactMap { risk in
-            t.draw.task.ratios[risk].map { ratio in
+            draw.task.ratios[risk].map { ratio in
                 .with {
                     $0.riskClass = WireEnum.wire(risk)
                     $0.perMille = Int32(ratio.numerator * 1000 / max(1, ratio.denominator))
                 }
             }
         }
-        pool = t.draw.pool.map(Civic_Eldercare_V1_DrawTarget.init)
-        poolFingerprint = t.draw.poolFingerprint
-        targets = t.draw.targets.map(Civic_Eldercare_V1_DrawTarget.init)
-        inspectorIds = t.draw.inspectorIDs
-        exclusions = t.draw.exclusions.map { e in
+        pool = draw.pool.map(Civic_Eldercare_V1_DrawTarget.init)
+        poolFingerprint = draw.poolFingerprint
+        targets = draw.targets.map(Civic_Eldercare_V1_DrawTarget.init)
+        inspectorIds = draw.inspectorIDs
+        exclusions = draw.exclusions.map { e in
             .with {
                 $0.inspectorID = e.inspectorID
                 $0.reason = e.reason.rawValue
                 $0.institutionIds = e.targetIDs
             }
         }
-        plannedOn = t.plannedOn.description
-        checklistVersion = t.checklistVersion
-        inspectionIds = t.inspectionIDs
+        self.plannedOn = plannedOn.description
+        self.checklistVersion = checklistVersion
+        self.inspectionIds = inspectionIDs
+    }
+
+    /// A task stored as JSON by the first release.
+    init(_ t: EldercareStore.StoredTask) {
+        self.init(
+            id: t.id, county: t.county, draw: t.draw, plannedOn: t.plannedOn, checklistVersion: t.checklistVersion, inspectionIDs: t.inspectionIDs)
     }
 }
 

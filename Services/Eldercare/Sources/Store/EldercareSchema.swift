@@ -222,5 +222,30 @@ public enum EldercareSchema {
                 index: "institutions_risk", on: "institutions",
                 columns: ["county", "seq", "id", "status", "fire_safety", "grade", "grade_valid_until", "filed_on", "ownership", "beds"])
         },
+        DatabaseMigration("eldercare-009-planned-inspections") { db in
+            // A planned inspection is stored as columns (record ''), its record written at its first
+            // step; a task is stored as its published message (protobuf): a draw of 5,000 targets
+            // encodes no JSON.
+            try db.alter(table: "inspections") { t in
+                t.add(column: "checklist_version", .text).notNull().defaults(to: "")
+                t.add(column: "inspector_ids", .text).notNull().defaults(to: "[]")
+            }
+            // A draw's inspectors belong to its task (every inspection of a task has the same ones).
+            try db.create(table: "task_inspectors") { t in
+                t.column("task_id", .text).notNull().references("inspection_tasks")
+                t.column("inspector_id", .text).notNull()
+                t.primaryKey(["inspector_id", "task_id"])
+            }
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO task_inspectors (task_id, inspector_id)
+                    SELECT i.task_id, x.inspector_id FROM inspection_inspectors x JOIN inspections i ON i.id = x.inspection_id
+                    """)
+            try db.drop(table: "inspection_inspectors")
+            // A draw's pool in id order (the draw's order) from the index alone.
+            try db.drop(index: "institutions_risk")
+            try db.create(
+                index: "institutions_pool", on: "institutions", columns: ["county", "id", "status", "fire_safety", "grade", "grade_valid_until", "filed_on"])
+        },
     ]
 }

@@ -1,4 +1,5 @@
 import CivicDomain
+import CivicProtos
 import CivicStorage
 import EldercareDomain
 import Foundation
@@ -23,20 +24,15 @@ extension EldercareStore {
     }
 
     /// A task as made: its frozen draw and the inspections planned from it.
-    public struct StoredTask: Sendable, Codable {
+    /// A task as the first release stored it (JSON); read only. Tasks are now stored as the
+    /// published message (civic.eldercare.v1.InspectionTask, binary protobuf).
+    struct StoredTask: Sendable, Codable {
         public var id: String
         public var county: String
         public var draw: InspectionDraw
         public var plannedOn: CivilDate
         public var checklistVersion: String
         public var inspectionIDs: [String]
-    }
-
-    /// An institution a draw may pick, with what its risk class is derived from.
-    public struct PoolCandidate: Sendable {
-        public var institution: Institution
-        public var openFindings: [HazardLevel]
-        public var firstAdmission: CivilDate?
     }
 
     public struct InspectionFilter: Sendable {
@@ -121,70 +117,40 @@ extension EldercareStore {
     public func createTask(
         county: DivisionCode, plannedOn: CivilDate, checklistVersion: String?, by actor: AuditActor, now: Date = Date(),
         make:
-            @escaping @Sendable (_ taskID: String, _ checklist: Checklist?, _ candidates: [PoolCandidate], _ roster: [StoredInspector]) throws
+            @escaping @Sendable (_ taskID: String, _ checklist: Checklist?, _ candidates: [RiskFacts], _ roster: [StoredInspector]) throws
             -> (draw: InspectionDraw, inspections: [Inspection])
-    ) async throws -> StoredTask {
+    ) async throws -> Civic_Eldercare_V1_InspectionTask {
         try await database.write { db in
             let seq = try StoredRecords.nextSeq(db, table: "inspection_tasks")
             let taskID = StoredRecords.code("T", seq)
             let checklist = try Self.loadChecklist(db, version: checklistVersion)
-            // From columns and two grouped queries: the class needs status, fire safety, grade, 备案,
-            // open findings and the first admission, not the documents.
-            var open: [String: [HazardLevel]] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT institution_id, level FROM findings
-                    WHERE state IN ('open', 'extended', 'unrectified', 'suspended') AND county = ?
-                    """, arguments: [county.description])
-            {
-                if let level = HazardLevel(rawValue: row[1]) { open[row[0], default: []].append(level) }
-            }
-            var firstAdmission: [String: CivilDate] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT r.institution_id, MIN(r.admitted_on) FROM residents r JOIN institutions i ON i.id = r.institution_id WHERE i.county = ? GROUP BY r.institution_id",
-                arguments: [county.description])
-            {
-                firstAdmission[row[0]] = CivilDate(row[1] as String)
-            }
-            var candidates: [PoolCandidate] = []
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT id, status, fire_safety, grade, grade_valid_until, filed_on, ownership, beds FROM institutions
-                    WHERE county = ? ORDER BY seq
-                    """, arguments: [county.description])
-            while let row = try rows.next() {
-                let id: String = row[0]
-                let institution = Institution(
-                    id: id, name: "", creditCode: "", ownership: Ownership(rawValue: row[6]) ?? .privatelyRun, nature: .nonProfit, county: county,
-                    beds: row[7], filedOn: (row[5] as String?).flatMap(CivilDate.init), grade: (row[3] as Int?).flatMap(CareGrade.init),
-                    gradeValidUntil: (row[4] as String?).flatMap(CivilDate.init), fireSafety: FireSafetyStatus(rawValue: row[2]) ?? .notAssessed,
-                    status: InstitutionStatus(rawValue: row[1]) ?? .operating)
-                candidates.append(PoolCandidate(institution: institution, openFindings: open[id] ?? [], firstAdmission: firstAdmission[id]))
-            }
+            let candidates = try Self.riskFacts(db, county: county)
             let roster = try String.fetchAll(db, sql: "SELECT record FROM inspectors ORDER BY id").map { try StoredRecords.decode(StoredInspector.self, $0) }
             let made = try make(taskID, checklist, candidates, roster)
-            let task = StoredTask(
+            let task = Civic_Eldercare_V1_InspectionTask(
                 id: taskID, county: county.description, draw: made.draw, plannedOn: plannedOn, checklistVersion: checklist?.version ?? "",
                 inspectionIDs: made.inspections.map(\.id))
             try db.execute(
                 sql: "INSERT INTO inspection_tasks (id, seq, county, record, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [taskID, seq, county.description, try StoredRecords.encode(task), StorageTime.string(now)])
+                arguments: [taskID, seq, county.description, try task.serializedBytes() as Data, StorageTime.string(now)])
+            // The draw's inspectors are the task's: every inspection of a task has the same ones.
+            for inspector in made.draw.inspectorIDs {
+                try db.execute(sql: "INSERT INTO task_inspectors (task_id, inspector_id) VALUES (?, ?)", arguments: [taskID, inspector])
+            }
+            // A planned inspection is its columns alone (record ''): the record is written at its first step.
             var inspectionSeq = try StoredRecords.nextSeq(db, table: "inspections")
             let insertInspection = try db.cachedStatement(
-                sql: "INSERT INTO inspections (id, seq, task_id, institution_id, county, state, planned_on, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            let insertInspector = try db.cachedStatement(sql: "INSERT INTO inspection_inspectors (inspection_id, inspector_id) VALUES (?, ?)")
-            let encoder = JSONEncoder()
+                sql: """
+                    INSERT INTO inspections (id, seq, task_id, institution_id, county, state, planned_on, checklist_version, inspector_ids, record)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '')
+                    """)
+            let inspectorIDs = try Self.inspectorList(made.draw.inspectorIDs)
             for inspection in made.inspections {
                 try insertInspection.execute(arguments: [
                     inspection.id, inspectionSeq, taskID, inspection.targetID, county.description, inspection.state.rawValue,
-                    inspection.plannedOn.description, String(decoding: try encoder.encode(inspection), as: UTF8.self),
+                    inspection.plannedOn.description, inspection.checklistVersion, inspectorIDs,
                 ])
                 inspectionSeq += 1
-                for inspector in inspection.inspectorIDs { try insertInspector.execute(arguments: [inspection.id, inspector]) }
             }
             try Audit.record(
                 db, by: actor, action: "draw", entity: "inspection_task", entityID: taskID,
@@ -195,12 +161,59 @@ extension EldercareStore {
         }
     }
 
-    public func task(id: String) async throws -> StoredTask {
+    /// What each of a county's institutions' risk class comes from, in id order (the draw's
+    /// order): from columns, the covering index `institutions_pool` and two grouped queries — the
+    /// class needs status, fire safety, grade, 备案, open findings and the first admission, not
+    /// the documents.
+    public func riskFacts(county: DivisionCode) async throws -> [RiskFacts] {
+        try await database.read { db in try Self.riskFacts(db, county: county) }
+    }
+
+    static func riskFacts(_ db: Database, county: DivisionCode) throws -> [RiskFacts] {
+        var open: [String: [HazardLevel]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT institution_id, level FROM findings
+                WHERE state IN ('open', 'extended', 'unrectified', 'suspended') AND county = ?
+                """, arguments: [county.description])
+        {
+            if let level = HazardLevel(rawValue: row[1]) { open[row[0], default: []].append(level) }
+        }
+        var firstAdmission: [String: CivilDate] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql:
+                "SELECT r.institution_id, MIN(r.admitted_on) FROM residents r JOIN institutions i ON i.id = r.institution_id WHERE i.county = ? GROUP BY r.institution_id",
+            arguments: [county.description])
+        {
+            firstAdmission[row[0]] = CivilDate(row[1] as String)
+        }
+        var candidates: [RiskFacts] = []
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT id, status, fire_safety, grade, grade_valid_until, filed_on FROM institutions
+                WHERE county = ? ORDER BY id
+                """, arguments: [county.description])
+        while let row = try rows.next() {
+            let id: String = row[0]
+            candidates.append(
+                RiskFacts(
+                    id: id, status: InstitutionStatus(rawValue: row[1]) ?? .operating, fireSafety: FireSafetyStatus(rawValue: row[2]) ?? .notAssessed,
+                    grade: (row[3] as Int?).flatMap(CareGrade.init), gradeValidUntil: (row[4] as String?).flatMap(CivilDate.init),
+                    filedOn: (row[5] as String?).flatMap(CivilDate.init), openFindings: open[id] ?? [], firstAdmission: firstAdmission[id]))
+        }
+        return candidates
+    }
+
+    public func task(id: String) async throws -> Civic_Eldercare_V1_InspectionTask {
         try await database.read { db in
-            guard let record = try String.fetchOne(db, sql: "SELECT record FROM inspection_tasks WHERE id = ?", arguments: [id]) else {
+            guard let record = try Data.fetchOne(db, sql: "SELECT record FROM inspection_tasks WHERE id = ?", arguments: [id]) else {
                 throw DomainError.notFound("no inspection task with id \(id)")
             }
-            return try StoredRecords.decode(StoredTask.self, record)
+            if record.first == UInt8(ascii: "{") { return .init(try JSONDecoder().decode(StoredTask.self, from: record)) }
+            return try Civic_Eldercare_V1_InspectionTask(serializedBytes: record)
         }
     }
 
@@ -251,14 +264,14 @@ extension EldercareStore {
         Self.place(filter.place, &sql)
         sql.add(filter.taskID, "task_id = ?") { $0 }
         sql.add(filter.state, "state = ?") { $0.rawValue }
-        sql.add(filter.inspectorID, "id IN (SELECT inspection_id FROM inspection_inspectors WHERE inspector_id = ?)") { $0 }
+        sql.add(filter.inspectorID, "task_id IN (SELECT task_id FROM task_inspectors WHERE inspector_id = ?)") { $0 }
         let clause = sql.whereClause
         let arguments = sql.statementArguments
         return try await database.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inspections \(clause)", arguments: arguments) ?? 0
-            let records = try String.fetchAll(
-                db, sql: "SELECT record FROM inspections \(clause) ORDER BY seq LIMIT ? OFFSET ?", arguments: arguments + [pageSize, offset])
-            return Page(items: try records.map { try StoredRecords.decode(Inspection.self, $0) }, offset: offset, total: total)
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT \(Self.inspectionColumns) FROM inspections \(clause) ORDER BY seq LIMIT ? OFFSET ?", arguments: arguments + [pageSize, offset])
+            return Page(items: try rows.map(Self.inspection(from:)), offset: offset, total: total)
         }
     }
 
@@ -380,10 +393,32 @@ extension EldercareStore {
     }
 
     static func loadInspection(_ db: Database, id: String) throws -> (inspection: Inspection, county: DivisionCode) {
-        guard let row = try Row.fetchOne(db, sql: "SELECT record, county FROM inspections WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(inspectionColumns), county FROM inspections WHERE id = ?", arguments: [id]) else {
             throw DomainError.notFound("no inspection with id \(id)")
         }
-        return (try StoredRecords.decode(Inspection.self, row["record"]), try DivisionCode(row["county"] as String))
+        return (try inspection(from: row), try DivisionCode(row["county"] as String))
+    }
+
+    static let inspectionColumns = "record, id, task_id, institution_id, planned_on, checklist_version, inspector_ids"
+
+    /// An inspection from a row of `inspectionColumns`: its record, or for a planned one (record
+    /// '') its columns.
+    static func inspection(from row: Row) throws -> Inspection {
+        let record: String = row["record"]
+        if !record.isEmpty { return try StoredRecords.decode(Inspection.self, record) }
+        let id: String = row["id"]
+        guard let plannedOn = CivilDate(row["planned_on"] as String) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "inspection \(id) has no planned day"))
+        }
+        let inspectorIDs = try JSONDecoder().decode([String].self, from: Data((row["inspector_ids"] as String).utf8))
+        return Inspection.planned(
+            id: id, taskID: row["task_id"], targetID: row["institution_id"], inspectorIDs: inspectorIDs, plannedOn: plannedOn,
+            checklistVersion: row["checklist_version"])
+    }
+
+    /// The inspectors of a planned inspection as a JSON array, in draw order.
+    static func inspectorList(_ ids: [String]) throws -> String {
+        String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
     }
 
     /// A place as a condition on a table with `county` and `institution_id` columns.

@@ -9,7 +9,7 @@ extension EldercareStore {
     public struct ReportInputs: Sendable {
         public var divisions: DivisionTable
         /// Each institution with the figures the report sums (names and codes left out).
-        public var institutions: [Institution]
+        public var institutions: [InstitutionFigures]
         public var facilities: [CommunityFacility]
         /// Open days and visits per facility over the usage period.
         public var usage: [String: (openDays: Int, visits: Int)]
@@ -40,7 +40,7 @@ extension EldercareStore {
                     parent: (row["parent"] as String?) ?? row["county"])
             }
             let divisions = try DivisionTable(records)
-            var institutions: [Institution] = []
+            var institutions: [InstitutionFigures] = []
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
@@ -55,12 +55,11 @@ extension EldercareStore {
                 counties[countyText] = county
                 let signed = (row[9] as String?).flatMap(CivilDate.init)
                 institutions.append(
-                    Institution(
-                        name: "", creditCode: "", ownership: Ownership(rawValue: row[2]) ?? .privatelyRun, nature: .nonProfit, county: county,
+                    InstitutionFigures(
+                        county: county, status: InstitutionStatus(rawValue: row[1]) ?? .operating, ownership: Ownership(rawValue: row[2]) ?? .privatelyRun,
                         beds: row[3], nursingBeds: row[4], residents: row[5], filedOn: (row[8] as String?).flatMap(CivilDate.init),
                         grade: (row[6] as Int?).flatMap(CareGrade.init), gradeValidUntil: (row[7] as String?).flatMap(CivilDate.init),
-                        medicalCare: signed.map { MedicalCareAgreement(partner: "", signedOn: $0, expiresOn: (row[10] as String?).flatMap(CivilDate.init)) },
-                        status: InstitutionStatus(rawValue: row[1]) ?? .operating))
+                        medicalCare: signed.map { MedicalCareAgreement(partner: "", signedOn: $0, expiresOn: (row[10] as String?).flatMap(CivilDate.init)) }))
             }
             let facilities = try String.fetchAll(db, sql: "SELECT record FROM facilities \(clause) ORDER BY seq", arguments: arguments)
                 .map { try StoredRecords.decode(CommunityFacility.self, $0) }

@@ -93,6 +93,16 @@ public struct EnvironmentSettings: Sendable {
         guard let value = Int(text) else { throw ValidationError("\(key)=\(text) is not a whole number") }
         return value
     }
+
+    /// An on/off switch: nil when unset; on/true/1 or off/false/0 in any case.
+    public func flag(_ key: String) throws -> Bool? {
+        switch string(key)?.lowercased() {
+        case nil: return nil
+        case "on", "true", "1": return true
+        case "off", "false", "0": return false
+        case let other?: throw ValidationError("\(key)=\(other) is neither on nor off")
+        }
+    }
 }
 
 /// Sends logs to standard error at `level`, once per process.

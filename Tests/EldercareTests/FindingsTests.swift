@@ -320,4 +320,23 @@ struct FindingsTests {
         let again = try JSONDecoder().decode(Finding.self, from: try JSONEncoder().encode(finding))
         #expect(again == finding)
     }
+
+    /// The window a store filters "due soon" by agrees with `Finding.status` for every deadline
+    /// from a week before to six weeks after each day, across 中秋, 国庆 and the make-up days.
+    @Test func theDueSoonWindowAgreesWithTheStatusOnEveryDeadline() throws {
+        let policy = RectificationPolicy()
+        #expect(policy.lastDueSoonDeadline(on: Self.day("2026-09-22")) == Self.day("2026-09-28"))
+        // 国庆 is rest; 10-08, 10-09 and the make-up Saturday 10-10 are the three: Sunday 10-11 is still due soon.
+        #expect(policy.lastDueSoonDeadline(on: Self.day("2026-09-30")) == Self.day("2026-10-11"))
+        for start in ["2026-09-17", "2026-09-19", "2026-09-22", "2026-09-30", "2026-10-06", "2026-10-09"] {
+            let day = Self.day(start)
+            let last = policy.lastDueSoonDeadline(on: day)
+            for offset in -7...42 {
+                let deadline = day.adding(days: offset)
+                let status = try Self.finding(on: "2026-09-01", deadline: deadline).status(on: day, policy: policy)
+                let expected: RectificationStatus = deadline < day ? .overdue : deadline <= last ? .dueSoon : .onTime
+                #expect(status == expected, "deadline \(deadline) on \(day)")
+            }
+        }
+    }
 }

@@ -323,6 +323,34 @@ struct EldercareRegisterTests {
         #expect(outside?.kind != nil)
     }
 
+    /// With the county's divisions table loaded, an import checks each line's street and community
+    /// against it, as a registration does; before, only their form.
+    @Test func anImportChecksStreetsAndCommunitiesAgainstTheLoadedTable() async throws {
+        let bureau = try Bureau.open()
+        let h = bureau.handler
+        let csv = """
+            name,credit_code,ownership,nature,county,street,community,beds,opened_on
+            北关老年公寓,\(Bureau.beiguan),privately_run,for_profit,410502,410502003,,30,2020-05-01
+            高庄敬老院,\(Bureau.code("12410502MB0000013")),公办,公益性,410502,410502100,410502100299,60,2015-01-01
+
+            """
+        let formOnly = try await h.importInstitutions(
+            .with {
+                $0.csv = csv; $0.dryRun = true
+            }, context: bureau.context())
+        #expect(formOnly.problems.isEmpty)
+        #expect(formOnly.institutions == 2)
+        try await bureau.loadDivisions()
+        let checked = try await h.importInstitutions(
+            .with {
+                $0.csv = csv; $0.dryRun = true
+            }, context: bureau.context())
+        #expect(checked.problems.map { "\($0.line) \($0.field) \($0.reason)" } == ["2 line 2: street UNKNOWN", "3 line 3: community UNKNOWN"])
+        let refused = await domainRefusal { _ = try await h.importInstitutions(.with { $0.csv = csv }, context: bureau.context()) }
+        #expect(refused?.kind == .invalid)
+        #expect(try await h.listInstitutions(.init(), context: bureau.context()).page.totalCount == 0)
+    }
+
     @Test func everyWireEnumNamesTheDomainCasesInOrder() {
         func pairsUp<P: SwiftProtobuf.Enum & CaseIterable, D: CaseIterable>(_: P.Type, _: D.Type) -> Bool {
             let wire = P.allCases.filter { $0.rawValue != 0 }.map { "\($0)".lowercased() }

@@ -57,7 +57,7 @@ final class RunningSuite: @unchecked Sendable {
         // The daily urging job would race the tests' own urging checks on the real clock.
         let host = try await ServiceHost.start(
             definition, configuration: ServiceConfiguration(port: ports[definition.name] ?? 0, dataDirectory: dataDirectory, internalKey: internalKey),
-            environment: ["CIVIC_PROPOSALS_DAILY_URGING": "off"])
+            environment: ["CIVIC_PROPOSALS_DAILY_URGING": "off", "CIVIC_ELDERCARE_DAILY_SWEEP": "off"])
         services[definition.name] = host
         ports[definition.name] = host.port
     }

@@ -134,6 +134,20 @@ public struct RectificationPolicy: Sendable {
     public func deadline(level: HazardLevel, foundOn: CivilDate) -> CivilDate {
         calendar.adding(workingDays: workingDays[level] ?? 20, to: foundOn)
     }
+
+    /// The last deadline that is still due soon on `day`: an open finding is due soon on `day`
+    /// exactly when its deadline lies in `day…lastDueSoonDeadline(on: day)`, on time after it, and
+    /// overdue before `day` (`Finding.status(on:policy:)`). Lets a store filter by status in SQL.
+    public func lastDueSoonDeadline(on day: CivilDate) -> CivilDate {
+        var last = day
+        var next = day.adding(days: 1)
+        // Working days to a later date never decrease; a calendar has no run of 60 rest days.
+        while calendar.workingDays(from: day, to: next) <= dueSoonWorkingDays && next <= day.adding(days: 60 + dueSoonWorkingDays * 7) {
+            last = next
+            next = next.adding(days: 1)
+        }
+        return last
+    }
 }
 
 /// One extension granted at a re-inspection (延期).

@@ -57,9 +57,11 @@ public enum InstitutionImport {
     public static let requiredColumns = ["name", "credit_code", "ownership", "nature", "county", "beds"]
 
     /// The institutions of `csv`; throws `ValidationErrors` listing every problem by line when there is any,
-    /// and then nothing is imported. `registered` holds the credit codes already in the register.
+    /// and then nothing is imported. `registered` holds the credit codes already in the register;
+    /// `divisions` each county's divisions table as loaded (a line's street and community are
+    /// checked against its county's table when there is one, as a registration is).
     public static func parse(
-        _ csv: String, today: CivilDate, divisions: DivisionTable? = nil, registered: Set<String> = [], legacyCreditCodes: Set<String> = [],
+        _ csv: String, today: CivilDate, divisions: [DivisionCode: DivisionTable] = [:], registered: Set<String> = [], legacyCreditCodes: Set<String> = [],
         thresholds: InstitutionThresholds = InstitutionThresholds(), limit: Int = maxRows
     ) throws -> [ImportedInstitution] {
         let (institutions, problems) = read(
@@ -70,7 +72,7 @@ public enum InstitutionImport {
 
     /// The problems `parse` would throw, empty for a file that imports (a dry run).
     public static func problems(
-        _ csv: String, today: CivilDate, divisions: DivisionTable? = nil, registered: Set<String> = [], legacyCreditCodes: Set<String> = [],
+        _ csv: String, today: CivilDate, divisions: [DivisionCode: DivisionTable] = [:], registered: Set<String> = [], legacyCreditCodes: Set<String> = [],
         thresholds: InstitutionThresholds = InstitutionThresholds(), limit: Int = maxRows
     ) -> ValidationErrors {
         read(csv, today: today, divisions: divisions, registered: registered, legacyCreditCodes: legacyCreditCodes, thresholds: thresholds, limit: limit)
@@ -113,7 +115,7 @@ public enum InstitutionImport {
     private static let placeholderDate = CivilDate(year: 2000, month: 1, day: 1)!
 
     static func read(
-        _ csv: String, today: CivilDate, divisions: DivisionTable?, registered: Set<String>, legacyCreditCodes: Set<String>,
+        _ csv: String, today: CivilDate, divisions: [DivisionCode: DivisionTable], registered: Set<String>, legacyCreditCodes: Set<String>,
         thresholds: InstitutionThresholds, limit: Int
     ) -> (institutions: [ImportedInstitution], problems: ValidationErrors) {
         let header: CSV.Row
@@ -280,7 +282,7 @@ public enum InstitutionImport {
                 "grade": ["grade_valid_until"], "grade_valid_until": ["grade"],
             ]
             let registerProblems = InstitutionRules.problems(
-                institution, today: today, divisions: divisions, legacyCreditCodes: legacyCreditCodes, thresholds: thresholds)
+                institution, today: today, divisions: divisions[institution.county], legacyCreditCodes: legacyCreditCodes, thresholds: thresholds)
             for detail in registerProblems.details {
                 let column = columnOfField[detail.field] ?? detail.field
                 if bad.contains(column) || (dependsOn[column] ?? []).contains(where: bad.contains) { continue }

@@ -10,17 +10,19 @@ public enum EldercareService {
     public static let definition = ServiceDefinition(ServiceCatalog.eldercare, migrations: EldercareSchema.migrations) { runtime in
         let settings = try EldercareSettings(environment: runtime.environment)
         runtime.logger.info("eldercare settings", metadata: ["settings": "\(settings)"])
-        return parts(settings: settings, database: runtime.database)
+        return parts(settings: settings, database: runtime.database, logger: runtime.logger)
     }
 
-    /// The handlers and operator warnings over `database` with `settings`. Tests build
-    /// them directly, over an in-memory database.
+    /// The handlers, the daily sweep and the operator warnings over `database` with
+    /// `settings`. Tests build them directly, over an in-memory database.
     public static func parts(
-        settings: EldercareSettings, database: any DatabaseWriter, today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }
+        settings: EldercareSettings, database: any DatabaseWriter, today: @escaping @Sendable () -> CivilDate = { CivilDate.today() },
+        logger: Logger = Logger(label: "civic.eldercare")
     ) -> ServiceParts {
         let store = EldercareStore(database: database)
-        return ServiceParts(
-            handlers: EldercareHandler(store: store, settings: settings, today: today).rpcHandlers,
-            warnings: { settings.warnings(today: today()) })
+        let warnings: ServiceParts.Warnings = { settings.warnings(today: today()) }
+        let jobs: [ServiceParts.BackgroundJob] =
+            settings.dailySweep ? [{ await settings.dailySweep(store: store, logger: logger, warnings: warnings).run() }] : []
+        return ServiceParts(handlers: EldercareHandler(store: store, settings: settings, today: today).rpcHandlers, jobs: jobs, warnings: warnings)
     }
 }

@@ -53,11 +53,7 @@ public struct ProposalsSettings: Sendable, CustomStringConvertible {
         try limit("REREPLY_MONTHS", \.reReplyMonths, 1...12)
         try limit("PUBLICATION_WORKING_DAYS", \.publicationWorkingDays, 1...120)
         try limit("DUE_SOON_WORKING_DAYS", \.dueSoonWorkingDays, 0...60)
-        switch env.string("CIVIC_PROPOSALS_DAILY_URGING")?.lowercased() {
-        case nil, "on", "true", "1": settings.dailyUrging = true
-        case "off", "false", "0": settings.dailyUrging = false
-        case let other?: throw RPCError(.invalidArgument, "CIVIC_PROPOSALS_DAILY_URGING=\(other) is neither on nor off")
-        }
+        settings.dailyUrging = try env.flag("CIVIC_PROPOSALS_DAILY_URGING") ?? true
         if let hour = try env.int("CIVIC_PROPOSALS_URGING_HOUR") {
             guard (0...23).contains(hour) else { throw RPCError(.invalidArgument, "CIVIC_PROPOSALS_URGING_HOUR=\(hour) is outside 0…23") }
             settings.urgingHour = hour

@@ -213,25 +213,15 @@ extension EldercareHandler {
         if let own, !request.institutionID.isEmpty, request.institutionID != own {
             throw DomainError.permissionDenied("this key reads institution \(own)'s findings only")
         }
-        let filter = EldercareStore.FindingFilter(
-            place: try place(request.within, reach), institutionID: own ?? (request.institutionID.isEmpty ? nil : request.institutionID),
-            referralOnly: request.referralOnly, publishedOnly: own != nil)
         let day = today()
         let policy = settings.inspectionPolicy.rectification
+        let filter = EldercareStore.FindingFilter(
+            place: try place(request.within, reach), institutionID: own ?? (request.institutionID.isEmpty ? nil : request.institutionID),
+            referralOnly: request.referralOnly, publishedOnly: own != nil, status: status.map { ($0, day, policy.lastDueSoonDeadline(on: day)) })
         var response = Civic_Eldercare_V1_ListFindingsResponse()
-        if let status {
-            // The status is the day's: filtered over every finding of the place, then paged.
-            let all = try await store.findings(filter, pageSize: Int.max, pageToken: "").items.filter { $0.status(on: day, policy: policy) == status }
-            let offset = try Paging.offset(fromToken: request.page.pageToken)
-            let size = try Paging.pageSize(request.page.pageSize)
-            let page = Page(items: Array(all.dropFirst(offset).prefix(size)), offset: offset, total: all.count)
-            response.findings = page.items.map { .init($0, on: day, policy: policy) }
-            response.page = .init(page)
-        } else {
-            let page = try await store.findings(filter, pageSize: try Paging.pageSize(request.page.pageSize), pageToken: request.page.pageToken)
-            response.findings = page.items.map { .init($0, on: day, policy: policy) }
-            response.page = .init(page)
-        }
+        let page = try await store.findings(filter, pageSize: try Paging.pageSize(request.page.pageSize), pageToken: request.page.pageToken)
+        response.findings = page.items.map { .init($0, on: day, policy: policy) }
+        response.page = .init(page)
         let responses = try await store.latestResponses(findingIDs: response.findings.map(\.id))
         for i in response.findings.indices {
             if let latest = responses[response.findings[i].id] {
@@ -325,12 +315,7 @@ extension EldercareHandler {
     {
         let reach = try DivisionReach(context.scope)
         let day = today()
-        let policy = settings.inspectionPolicy.rectification
-        let marked = try await store.sweepFindings(.division(reach.division), before: day, by: context.auditActor) { finding in
-            var copy = finding
-            try copy.apply(.markOverdue(on: day), policy: policy)
-            return copy
-        }
+        let marked = try await store.sweepFindings(.division(reach.division), before: day, by: context.auditActor, apply: settings.markOverdue(on: day))
         return .with { $0.marked = marked }
     }
 }

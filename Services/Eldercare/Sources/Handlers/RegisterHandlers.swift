@@ -186,17 +186,19 @@ extension EldercareHandler {
             throw DomainError.invalid("the file is larger than \(Self.maxImportBytes) bytes: split it", field: "csv", reason: "TOO_LARGE")
         }
         let registered = try await store.creditCodes()
+        let divisions = try await store.divisionTables(within: reach.division)
         let thresholds = settings.institutions
         var response = Civic_Eldercare_V1_ImportInstitutionsResponse()
         if request.dryRun {
-            let problems = InstitutionImport.problems(request.csv, today: today(), registered: registered, thresholds: thresholds)
+            let problems = InstitutionImport.problems(request.csv, today: today(), divisions: divisions, registered: registered, thresholds: thresholds)
             response.problems = problems.details.map(Civic_Common_V1_ImportProblem.init)
             if problems.isEmpty {
-                response.institutions = Int32(try InstitutionImport.parse(request.csv, today: today(), registered: registered, thresholds: thresholds).count)
+                response.institutions = Int32(
+                    try InstitutionImport.parse(request.csv, today: today(), divisions: divisions, registered: registered, thresholds: thresholds).count)
             }
             return response
         }
-        let parsed = try InstitutionImport.parse(request.csv, today: today(), registered: registered, thresholds: thresholds)
+        let parsed = try InstitutionImport.parse(request.csv, today: today(), divisions: divisions, registered: registered, thresholds: thresholds)
         for imported in parsed { try reach.check(imported.institution.county, "line \(imported.line)'s county") }
         let ids = try await store.importInstitutions(
             parsed.map { imported in

@@ -55,12 +55,19 @@ extension EldercareStore {
         public var referralOnly: Bool
         /// Only findings of published inspections (what an operator sees).
         public var publishedOnly: Bool
+        /// Only findings of this status on `day`, whose due-soon deadlines end on `lastDueSoon`
+        /// (`RectificationPolicy.lastDueSoonDeadline`).
+        public var status: (status: RectificationStatus, day: CivilDate, lastDueSoon: CivilDate)?
 
-        public init(place: Place, institutionID: String? = nil, referralOnly: Bool = false, publishedOnly: Bool = false) {
+        public init(
+            place: Place, institutionID: String? = nil, referralOnly: Bool = false, publishedOnly: Bool = false,
+            status: (status: RectificationStatus, day: CivilDate, lastDueSoon: CivilDate)? = nil
+        ) {
             self.place = place
             self.institutionID = institutionID
             self.referralOnly = referralOnly
             self.publishedOnly = publishedOnly
+            self.status = status
         }
     }
 
@@ -284,6 +291,17 @@ extension EldercareStore {
         sql.add(filter.institutionID, "institution_id = ?") { $0 }
         if filter.referralOnly { sql.add("referral = 1", []) }
         if filter.publishedOnly { sql.add("inspection_id IN (SELECT id FROM inspections WHERE state = 'published')", []) }
+        if let (status, day, lastDueSoon) = filter.status {
+            // Finding.status(on:policy:) as conditions on the state and deadline columns.
+            let open = "state IN ('open', 'extended')"
+            switch status {
+            case .closed: sql.add("state = 'closed'", [])
+            case .revoked: sql.add("state = 'revoked'", [])
+            case .overdue: sql.add("(state IN ('unrectified', 'suspended') OR (\(open) AND deadline < ?))", [day.description])
+            case .dueSoon: sql.add("\(open) AND deadline BETWEEN ? AND ?", [day.description, lastDueSoon.description])
+            case .onTime: sql.add("\(open) AND deadline > ?", [lastDueSoon.description])
+            }
+        }
         let clause = sql.whereClause
         let arguments = sql.statementArguments
         return try await database.read { db in

@@ -68,17 +68,28 @@ extension EldercareStore {
 
     /// The county's divisions table as loaded; nil when none was loaded for it.
     public func divisionTable(county: DivisionCode) async throws -> DivisionTable? {
+        try await divisionTables(within: county)[county]
+    }
+
+    /// The divisions tables loaded for the counties within `scope` (everywhere when nil), by county.
+    public func divisionTables(within scope: DivisionCode?) async throws -> [DivisionCode: DivisionTable] {
+        var sql = SQLFilter()
+        if let scope { sql.within(scope, column: "county") }
+        let clause = sql.whereClause
+        let arguments = sql.statementArguments
         let rows = try await database.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT code, name, level, parent, county FROM divisions WHERE county = ? ORDER BY position", arguments: [county.description])
+            try Row.fetchAll(db, sql: "SELECT code, name, level, parent, county FROM divisions \(clause) ORDER BY county, position", arguments: arguments)
         }
-        guard !rows.isEmpty else { return nil }
-        return try DivisionTable(
-            rows.map { row in
-                let level = DivisionLevel(rawValue: row["level"]) ?? .community
-                let parent: String? = row["parent"]
-                return DivisionRecord(code: row["code"], name: row["name"], level: level, parent: parent ?? row["county"])
-            })
+        var records: [String: [DivisionRecord]] = [:]
+        for row in rows {
+            let county: String = row["county"]
+            let parent: String? = row["parent"]
+            records[county, default: []].append(
+                DivisionRecord(code: row["code"], name: row["name"], level: DivisionLevel(rawValue: row["level"]) ?? .community, parent: parent ?? county))
+        }
+        var tables: [DivisionCode: DivisionTable] = [:]
+        for (county, list) in records { tables[try DivisionCode(county)] = try DivisionTable(list) }
+        return tables
     }
 
     public func divisions(_ place: Place, level: DivisionLevel?, pageSize: Int, pageToken: String) async throws -> Page<StoredDivision> {

@@ -149,6 +149,7 @@ let package = Package(
             .testTarget(name: "DomainTests", dependencies: ["CivicDomain"], path: "Tests/DomainTests"),
             .testTarget(name: "AssistanceTests", dependencies: ["AssistanceDomain", "CivicDomain"], path: "Tests/AssistanceTests"),
             .testTarget(name: "EldercareTests", dependencies: ["EldercareDomain", "CivicDomain"], path: "Tests/EldercareTests"),
+            .testTarget(name: "OrganizationsTests", dependencies: ["OrganizationsDomain", "CivicDomain"], path: "Tests/OrganizationsTests"),
             .testTarget(
                 name: "ServiceKitTests", dependencies: ["CivicServiceKit", "CivicDomain", "CivicRPC", "CivicStorage", grdb, log], path: "Tests/ServiceKitTests"),
             .testTarget(
@@ -166,7 +167,8 @@ let package = Package(
                 name: "IntegrationTests",
                 dependencies: nio + [
                     "GatewayService", "ProposalsService", "AssistanceService", "EldercareService", "OrganizationsService",
-                    "EnforcementService", "ProposalsDomain", "AssistanceDomain", "EldercareDomain", "CivicCatalog", "CivicDomain", "CivicServiceKit",
+                    "EnforcementService", "ProposalsDomain", "AssistanceDomain", "EldercareDomain", "OrganizationsDomain", "CivicCatalog", "CivicDomain",
+                    "CivicServiceKit",
                     "CivicRPC", "CivicProtos", "CivicProtoServices",
                     protobuf,
                 ],

@@ -76,6 +76,19 @@ public struct ValidationErrors: Error, Sendable, CustomStringConvertible {
 
     public var isEmpty: Bool { details.isEmpty }
 
+    /// The value `body` reads, or nil with its refusal's problems added here (any other error under
+    /// `field`, INVALID): for reading many fields of a request and reporting every problem at once.
+    public mutating func collect<T>(_ field: String, _ body: () throws -> T?) -> T? {
+        do {
+            return try body()
+        } catch let error as DomainError {
+            for problem in error.problems { add(problem) }
+        } catch {
+            add(field, "INVALID", "\(error)")
+        }
+        return nil
+    }
+
     public mutating func add(_ field: String, _ reason: String, _ description: String) {
         details.append(FieldProblem(field: field, reason: reason, description: description))
     }

@@ -34,4 +34,28 @@ public enum RequestFields {
         guard let date = CivilDate(text) else { throw DomainError.invalid("\(field) must be a date YYYY-MM-DD", field: field, reason: "INVALID") }
         return date
     }
+
+    /// A date field read into a list of problems: nil when empty; INVALID added when malformed.
+    public static func date(_ text: String, field: String, into errors: inout ValidationErrors) -> CivilDate? {
+        guard !text.isEmpty else { return nil }
+        guard let date = CivilDate(text) else {
+            errors.add(field, "INVALID", "\(field) must be a date YYYY-MM-DD")
+            return nil
+        }
+        return date
+    }
+
+    /// A required date field read into a list of problems: REQUIRED added when empty, INVALID when malformed.
+    public static func requiredDate(_ text: String, field: String, into errors: inout ValidationErrors) -> CivilDate? {
+        if text.isEmpty { errors.add(field, "REQUIRED", "\(field) is required") }
+        return date(text, field: field, into: &errors)
+    }
+
+    /// A reason a change must give (audited): REQUIRED when blank, TOO_LONG over 500 characters.
+    public static func reason(_ text: String, field: String = "reason") throws -> String {
+        let reason = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw DomainError.invalid("\(field) is required", field: field, reason: "REQUIRED") }
+        guard reason.count <= 500 else { throw DomainError.invalid("\(field) has at most 500 characters", field: field, reason: "TOO_LONG") }
+        return reason
+    }
 }

@@ -21,6 +21,21 @@ public enum StoredRecords {
         (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM \(table)")) ?? 0) + 1
     }
 
+    /// An audit detail for a change: the fields (by their JSON names) that differ between two
+    /// versions of a record, "changed: a, b", or "no change".
+    public static func changedFields<T: Encodable>(_ before: T, _ after: T) -> String {
+        guard let old = try? JSONSerialization.jsonObject(with: Data(encode(before).utf8)) as? NSDictionary,
+            let new = try? JSONSerialization.jsonObject(with: Data(encode(after).utf8)) as? NSDictionary
+        else { return "" }
+        var changed: [String] = []
+        for case let key as String in old.allKeys + new.allKeys where !changed.contains(key) {
+            let a = old[key] as? NSObject
+            let b = new[key] as? NSObject
+            if a != b { changed.append(key) }
+        }
+        return changed.isEmpty ? "no change" : "changed: " + changed.sorted().joined(separator: ", ")
+    }
+
     /// An id from a prefix and a sequence number: ("H", 1) → "H000001".
     public static func code(_ prefix: String, _ seq: Int) -> String {
         let digits = String(seq)

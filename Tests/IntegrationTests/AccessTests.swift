@@ -15,7 +15,7 @@ import Testing
 /// Roles: admin, staff of proposals, staff of another service, leader, deputy, department,
 /// service, and a caller with no key.
 enum Caller: String, CaseIterable, Sendable {
-    case admin, proposalsStaff, assistanceStaff, eldercareStaff, leader, deputy, department, service, eldercareOperator, noKey
+    case admin, proposalsStaff, assistanceStaff, eldercareStaff, organizationsStaff, leader, deputy, department, service, eldercareOperator, noKey
 
     var key: NewKey? {
         switch self {
@@ -23,6 +23,7 @@ enum Caller: String, CaseIterable, Sendable {
         case .proposalsStaff: NewKey(name: "提案办 王芳", roles: [.staff], services: ["proposals"])
         case .assistanceStaff: NewKey(name: "救助科 陈静", roles: [.staff], services: ["assistance"], division: "431227", subject: "陈静")
         case .eldercareStaff: NewKey(name: "养老科 赵敏", roles: [.staff], services: ["eldercare"])
+        case .organizationsStaff: NewKey(name: "登记科 孙倩", roles: [.staff], services: ["organizations"], division: "410502")
         case .leader: NewKey(name: "局长", roles: [.leader])
         case .deputy: NewKey(name: "代表 李四", roles: [.deputy], subject: "NPC-0042")
         case .department: NewKey(name: "市场监管局", roles: [.department], subject: "市场监管局")
@@ -163,6 +164,32 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.eldercare.v1.EldercareService/DecideGradeApplication": [.admin, .eldercareStaff],
     "/civic.eldercare.v1.EldercareService/ListGradeApplications": [.admin, .eldercareStaff, .leader],
     "/civic.eldercare.v1.EldercareService/RecordSanction": [.admin, .eldercareStaff],
+    "/civic.organizations.v1.OrganizationsService/RegisterOrganization": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/UpdateOrganization": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/GetOrganization": [.admin, .organizationsStaff, .leader, .department, .eldercareOperator],
+    "/civic.organizations.v1.OrganizationsService/ListOrganizations": [.admin, .organizationsStaff, .leader, .department],
+    "/civic.organizations.v1.OrganizationsService/ChangeOrganizationStatus": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/FileChange": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/Deregister": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/ListChangeRecords": [.admin, .organizationsStaff, .leader],
+    "/civic.organizations.v1.OrganizationsService/RevealLegalRepresentativeID": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/GetHistory": [.admin, .organizationsStaff, .leader],
+    "/civic.organizations.v1.OrganizationsService/SubmitApplication": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/GetApplication": [.admin, .organizationsStaff, .leader],
+    "/civic.organizations.v1.OrganizationsService/ListApplications": [.admin, .organizationsStaff, .leader],
+    "/civic.organizations.v1.OrganizationsService/PreReviewApplication": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/ResubmitApplication": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/AcceptApplication": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/SupplyDocuments": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/RecordSponsorApproval": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/ApproveApplication": [.admin, .leader],
+    "/civic.organizations.v1.OrganizationsService/RefuseApplication": [.admin, .leader],
+    "/civic.organizations.v1.OrganizationsService/WithdrawApplication": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/FileCommunityOrganization": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/ListCommunityOrganizations": [.admin, .organizationsStaff, .leader],
+    "/civic.organizations.v1.OrganizationsService/CancelCommunityFiling": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/ListCommunityCategories": Set(Caller.allCases),
+    "/civic.organizations.v1.OrganizationsService/CheckLegitimacy": Set(Caller.allCases),
 ]
 
 @Suite("Access control", .serialized)

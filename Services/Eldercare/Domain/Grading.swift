@@ -222,14 +222,7 @@ public struct GradingConfiguration: Sendable, Hashable, Codable {
     /// `ValidationErrors` for bad bands or thresholds, INVALID "configuration" `UNREADABLE` for bad JSON.
     /// Keys left out keep their defaults.
     public static func load(json data: Data) throws -> GradingConfiguration {
-        let configuration: GradingConfiguration
-        do {
-            configuration = try JSONDecoder().decode(GradingConfiguration.self, from: data)
-        } catch {
-            throw DomainError.invalid("the grading configuration cannot be read: \(error)", field: "configuration", reason: "UNREADABLE")
-        }
-        try configuration.problems().check()
-        return configuration
+        try ConfigurationFile.load(GradingConfiguration.self, json: data, what: "grading configuration") { $0.problems() }
     }
 
     private enum CodingKeys: String, CodingKey {

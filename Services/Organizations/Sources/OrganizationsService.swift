@@ -20,7 +20,7 @@ public enum OrganizationsService {
     ) -> ServiceParts {
         let store = OrganizationsStore(database: database)
         return ServiceParts(
-            handlers: OrganizationsHandler(store: store, settings: settings, today: today).rpcHandlers,
+            handlers: OrganizationsHandler(store: store, settings: settings, today: today, names: LegitimacyIndex(store: store)).rpcHandlers,
             warnings: { settings.warnings(today: today()) })
     }
 }

@@ -1,17 +1,60 @@
 import CivicDomain
+import CivicRPC
 import CivicServiceKit
+import Foundation
+import OrganizationsDomain
 
 /// The organizations service's local policy values, read once at start from the environment
-/// (docs/OPERATIONS.md); anything malformed stops the service, naming the variable. Tests
-/// construct settings directly.
+/// (docs/OPERATIONS.md, docs/ORGANIZATIONS.md §7); anything malformed stops the service, naming
+/// the variable. Tests construct settings directly.
 public struct OrganizationsSettings: Sendable, CustomStringConvertible {
     /// The working-day calendar its time limits count with (CIVIC_CALENDAR_FILE).
     public var calendar = CalendarSettings()
+    /// CIVIC_ORGANIZATIONS_PRE_REVIEW_WORKING_DAYS (2), CIVIC_ORGANIZATIONS_DECISION_DAYS (60): the
+    /// registration clocks; the funds and members conditions are the regulations' (RegistrationLimits).
+    public var registration = RegistrationLimits()
+    /// CIVIC_ORGANIZATIONS_CODE_SERIAL_PREFIX ("MJ"): the characters a new credit code's 主体标识码
+    /// starts with, before its serial number.
+    public var codeSerialPrefix = "MJ"
+    /// CIVIC_ORGANIZATIONS_LEGACY_CREDIT_CODES: codes issued with a wrong check character, kept as issued
+    /// (comma-separated).
+    public var legacyCreditCodes: Set<String> = []
+    /// CIVIC_ORGANIZATIONS_COMMUNITY_CATEGORIES: the categories community organizations are filed in
+    /// (comma-separated; S003's four by default).
+    public var communityCategories = CommunityCategories.standard
 
     public init() {}
 
     public init(environment: [String: String]) throws {
         calendar = try CalendarSettings(environment: environment)
+        let env = EnvironmentSettings(environment)
+        if let days = try env.int("CIVIC_ORGANIZATIONS_PRE_REVIEW_WORKING_DAYS") {
+            guard (1...30).contains(days) else { throw RPCError(.invalidArgument, "CIVIC_ORGANIZATIONS_PRE_REVIEW_WORKING_DAYS=\(days) is outside 1…30") }
+            registration.preReviewWorkingDays = days
+        }
+        if let days = try env.int("CIVIC_ORGANIZATIONS_DECISION_DAYS") {
+            guard (1...365).contains(days) else { throw RPCError(.invalidArgument, "CIVIC_ORGANIZATIONS_DECISION_DAYS=\(days) is outside 1…365") }
+            registration.decisionDays = days
+        }
+        if let prefix = env.string("CIVIC_ORGANIZATIONS_CODE_SERIAL_PREFIX") {
+            do {
+                _ = try CreditCodeIssuer(registrarDivision: try DivisionCode("410502"), serialPrefix: prefix)
+            } catch {
+                throw RPCError(.invalidArgument, "CIVIC_ORGANIZATIONS_CODE_SERIAL_PREFIX=\(prefix): \(error)")
+            }
+            codeSerialPrefix = prefix
+        }
+        if let codes = env.string("CIVIC_ORGANIZATIONS_LEGACY_CREDIT_CODES") {
+            legacyCreditCodes = Set(codes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty })
+        }
+        if let names = env.string("CIVIC_ORGANIZATIONS_COMMUNITY_CATEGORIES") {
+            do {
+                communityCategories = try CommunityCategories(names: names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                    .validated()
+            } catch {
+                throw RPCError(.invalidArgument, "CIVIC_ORGANIZATIONS_COMMUNITY_CATEGORIES=\(names): \(error)")
+            }
+        }
     }
 
     /// What an operator should fix, as health checks report it.
@@ -19,5 +62,8 @@ public struct OrganizationsSettings: Sendable, CustomStringConvertible {
         CalendarWarning.warnings(calendar.calendar, today: today)
     }
 
-    public var description: String { "\(calendar)" }
+    public var description: String {
+        "\(calendar); pre-review \(registration.preReviewWorkingDays) working days; decision \(registration.decisionDays) days; "
+            + "code serial prefix \(codeSerialPrefix); community categories \(communityCategories.names.joined(separator: "/"))"
+    }
 }

@@ -4683,6 +4683,1051 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.AcceptApplicationRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "promisedDocuments" : {
+            "description" : "容缺受理: the minor documents promised in writing, and the day they are due. Empty: every document is in and the decision clock starts.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "promiseDue" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.Application" : {
+        "properties" : {
+          "acceptedOn" : {
+            "type" : "string"
+          },
+          "applicant" : {
+            "description" : "Who applied (发起人 / 经办人) and how to reach them.",
+            "type" : "string"
+          },
+          "businessScope" : {
+            "type" : "string"
+          },
+          "completeOn" : {
+            "description" : "The documents complete: the decision clock's day 0.",
+            "type" : "string"
+          },
+          "creditCode" : {
+            "type" : "string"
+          },
+          "decidedOn" : {
+            "type" : "string"
+          },
+          "decisionDue" : {
+            "type" : "string"
+          },
+          "decisionOverdue" : {
+            "type" : "boolean"
+          },
+          "decisionReasons" : {
+            "description" : "A refusal's or a withdrawal's reasons.",
+            "type" : "string"
+          },
+          "directlyRegistrable" : {
+            "type" : "boolean"
+          },
+          "division" : {
+            "description" : "The county-level division the body will sit in; the registrar is the key's.",
+            "type" : "string"
+          },
+          "domicile" : {
+            "type" : "string"
+          },
+          "foundationKind" : {
+            "enum" : [
+              "FOUNDATION_KIND_UNSPECIFIED",
+              "PUBLIC_FUNDRAISING",
+              "NON_PUBLIC_FUNDRAISING"
+            ],
+            "type" : "string"
+          },
+          "fundsFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "id" : {
+            "description" : "\"A000001\"; answered.",
+            "type" : "string"
+          },
+          "individualMembers" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "legalRepresentative" : {
+            "type" : "string"
+          },
+          "name" : {
+            "description" : "The proposed name.",
+            "type" : "string"
+          },
+          "organizationId" : {
+            "description" : "Once approved: the new body's id and its credit code.",
+            "type" : "string"
+          },
+          "preReviewDue" : {
+            "type" : "string"
+          },
+          "preReviewedOn" : {
+            "type" : "string"
+          },
+          "preReviewNotes" : {
+            "type" : "string"
+          },
+          "preReviewOverdue" : {
+            "type" : "boolean"
+          },
+          "promisedDocuments" : {
+            "description" : "容缺受理's promise.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.PromisedDocument"
+            },
+            "type" : "array"
+          },
+          "promiseDue" : {
+            "type" : "string"
+          },
+          "promiseOverdue" : {
+            "type" : "boolean"
+          },
+          "purpose" : {
+            "type" : "string"
+          },
+          "registrarLevel" : {
+            "enum" : [
+              "REGISTRAR_LEVEL_UNSPECIFIED",
+              "NATIONAL",
+              "PROVINCIAL",
+              "PREFECTURE",
+              "COUNTY"
+            ],
+            "type" : "string"
+          },
+          "sponsor" : {
+            "type" : "string"
+          },
+          "sponsorApprovalReference" : {
+            "type" : "string"
+          },
+          "sponsorApprovedOn" : {
+            "type" : "string"
+          },
+          "state" : {
+            "description" : "Answered from here on.",
+            "enum" : [
+              "APPLICATION_STATE_UNSPECIFIED",
+              "SUBMITTED",
+              "PRE_REVIEWED",
+              "RETURNED",
+              "ACCEPTED",
+              "ACCEPTED_ON_PROMISE",
+              "APPROVED",
+              "REFUSED",
+              "WITHDRAWN"
+            ],
+            "type" : "string"
+          },
+          "submittedOn" : {
+            "type" : "string"
+          },
+          "tradeAssociation" : {
+            "type" : "boolean"
+          },
+          "type" : {
+            "enum" : [
+              "ORGANIZATION_TYPE_UNSPECIFIED",
+              "SOCIAL_GROUP",
+              "PRIVATE_NON_ENTERPRISE",
+              "FOUNDATION"
+            ],
+            "type" : "string"
+          },
+          "unitMembers" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ApplicationResponse" : {
+        "properties" : {
+          "application" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.Application"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ApplicationStepRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "description" : "Empty for today.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ApproveApplicationRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "legalRepresentativeId" : {
+            "description" : "法定代表人's resident ID, kept with the new body.",
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ApproveApplicationResponse" : {
+        "properties" : {
+          "application" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.Application"
+          },
+          "organization" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.Organization"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.CancelCommunityFilingRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "reason" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ChangeOrganizationStatusRequest" : {
+        "properties" : {
+          "document" : {
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "description" : "The day it takes effect; empty for today.",
+            "type" : "string"
+          },
+          "reason" : {
+            "description" : "Required.",
+            "type" : "string"
+          },
+          "status" : {
+            "description" : "ACTIVITIES_SUSPENDED (限期停止活动), REGISTERED (the period served, or a preparing body registered), REVOKED (撤销登记). DEREGISTERED goes through Deregister.",
+            "enum" : [
+              "ORGANIZATION_STATUS_UNSPECIFIED",
+              "PREPARING",
+              "REGISTERED",
+              "ACTIVITIES_SUSPENDED",
+              "REVOKED",
+              "DEREGISTERED"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ChangeRecord" : {
+        "description" : "变更登记 or 注销登记, as recorded.",
+        "properties" : {
+          "changes" : {
+            "description" : "What changed: \"name: 旧名 → 新名\", one a line.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "document" : {
+            "type" : "string"
+          },
+          "filedOn" : {
+            "type" : "string"
+          },
+          "id" : {
+            "description" : "\"G000001\".",
+            "type" : "string"
+          },
+          "kind" : {
+            "enum" : [
+              "KIND_UNSPECIFIED",
+              "CHANGE",
+              "DEREGISTRATION"
+            ],
+            "type" : "string"
+          },
+          "late" : {
+            "description" : "Filed after 30 days from the sponsor's approval (a change) or 15 days after liquidation.",
+            "type" : "boolean"
+          },
+          "liquidationEndedOn" : {
+            "type" : "string"
+          },
+          "organizationId" : {
+            "type" : "string"
+          },
+          "sponsorApprovedOn" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.CheckLegitimacyRequest" : {
+        "properties" : {
+          "query" : {
+            "description" : "A name (full-width characters, spaces and a division prefix are normalized) or an 18-character credit code. At most 100 characters.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.CheckLegitimacyResponse" : {
+        "properties" : {
+          "explanation" : {
+            "description" : "A plain-language answer for the public.",
+            "type" : "string"
+          },
+          "filed" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.CommunityMatch"
+          },
+          "registered" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.RegisterMatch"
+          },
+          "similarFiled" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.CommunityMatch"
+            },
+            "type" : "array"
+          },
+          "similarRegistered" : {
+            "description" : "Registered or filed names one character off, or with the same form and another 字号: a mimic name is a warning sign (中国室内装修协会 / 中国室内装饰协会).",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.RegisterMatch"
+            },
+            "type" : "array"
+          },
+          "verdict" : {
+            "description" : "\"registered\" (an active body: REGISTERED or ACTIVITIES_SUSPENDED), \"filed\" (a community organization), \"revoked\", \"deregistered\", \"preparing\", or \"not_found\" — not on the register: acting under this name is not legal (社团条例 §3).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.CommunityMatch" : {
+        "properties" : {
+          "category" : {
+            "type" : "string"
+          },
+          "community" : {
+            "type" : "string"
+          },
+          "name" : {
+            "type" : "string"
+          },
+          "similarity" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.CommunityOrganization" : {
+        "properties" : {
+          "activities" : {
+            "type" : "string"
+          },
+          "cancelledOn" : {
+            "description" : "备案注销.",
+            "type" : "string"
+          },
+          "category" : {
+            "description" : "One of the configured categories (ListCommunityCategories).",
+            "type" : "string"
+          },
+          "community" : {
+            "description" : "The community or village served (12 digits).",
+            "type" : "string"
+          },
+          "contact" : {
+            "type" : "string"
+          },
+          "county" : {
+            "description" : "Answered: its county.",
+            "type" : "string"
+          },
+          "filedOn" : {
+            "type" : "string"
+          },
+          "id" : {
+            "description" : "\"F000001\"; answered.",
+            "type" : "string"
+          },
+          "members" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "name" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.CommunityOrganizationResponse" : {
+        "properties" : {
+          "communityOrganization" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.CommunityOrganization"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.DeregisterRequest" : {
+        "properties" : {
+          "document" : {
+            "type" : "string"
+          },
+          "filedOn" : {
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "liquidationEndedOn" : {
+            "description" : "清算完毕; required.",
+            "type" : "string"
+          },
+          "sponsorApprovedOn" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.FileChangeRequest" : {
+        "properties" : {
+          "document" : {
+            "type" : "string"
+          },
+          "filedOn" : {
+            "description" : "Empty for today.",
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "organization" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.Organization"
+          },
+          "sponsorApprovedOn" : {
+            "description" : "业务主管单位 approval; required unless directly registrable.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.FileChangeResponse" : {
+        "properties" : {
+          "organization" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.Organization"
+          },
+          "record" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.ChangeRecord"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.FileCommunityOrganizationRequest" : {
+        "properties" : {
+          "communityOrganization" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.CommunityOrganization"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.GetApplicationRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.GetHistoryRequest" : {
+        "properties" : {
+          "id" : {
+            "description" : "An organization, application or filing id.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.GetHistoryResponse" : {
+        "properties" : {
+          "entries" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.common.v1.AuditEntry"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.GetOrganizationRequest" : {
+        "properties" : {
+          "id" : {
+            "description" : "The id (\"O000001\") or the credit code.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListApplicationsRequest" : {
+        "properties" : {
+          "overdueOnly" : {
+            "description" : "Only those whose pre-review, promise or decision is overdue today.",
+            "type" : "boolean"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "state" : {
+            "enum" : [
+              "APPLICATION_STATE_UNSPECIFIED",
+              "SUBMITTED",
+              "PRE_REVIEWED",
+              "RETURNED",
+              "ACCEPTED",
+              "ACCEPTED_ON_PROMISE",
+              "APPROVED",
+              "REFUSED",
+              "WITHDRAWN"
+            ],
+            "type" : "string"
+          },
+          "within" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListApplicationsResponse" : {
+        "properties" : {
+          "applications" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.Application"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListChangeRecordsRequest" : {
+        "properties" : {
+          "organizationId" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListChangeRecordsResponse" : {
+        "properties" : {
+          "records" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.ChangeRecord"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListCommunityCategoriesRequest" : {
+        "properties" : {
+
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListCommunityCategoriesResponse" : {
+        "properties" : {
+          "categories" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListCommunityOrganizationsRequest" : {
+        "properties" : {
+          "category" : {
+            "type" : "string"
+          },
+          "includeCancelled" : {
+            "type" : "boolean"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "within" : {
+            "description" : "A county or community code; empty: the key's division.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListCommunityOrganizationsResponse" : {
+        "properties" : {
+          "communityOrganizations" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.CommunityOrganization"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListOrganizationsRequest" : {
+        "properties" : {
+          "nameContains" : {
+            "description" : "Part of the name.",
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "sponsor" : {
+            "description" : "Bodies with this sponsor unit (exact).",
+            "type" : "string"
+          },
+          "status" : {
+            "enum" : [
+              "ORGANIZATION_STATUS_UNSPECIFIED",
+              "PREPARING",
+              "REGISTERED",
+              "ACTIVITIES_SUSPENDED",
+              "REVOKED",
+              "DEREGISTERED"
+            ],
+            "type" : "string"
+          },
+          "tradeAssociationsOnly" : {
+            "type" : "boolean"
+          },
+          "type" : {
+            "enum" : [
+              "ORGANIZATION_TYPE_UNSPECIFIED",
+              "SOCIAL_GROUP",
+              "PRIVATE_NON_ENTERPRISE",
+              "FOUNDATION"
+            ],
+            "type" : "string"
+          },
+          "within" : {
+            "description" : "A division code: bodies registered by a registrar within it. Empty: the key's division.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListOrganizationsResponse" : {
+        "properties" : {
+          "organizations" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.Organization"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.Organization" : {
+        "properties" : {
+          "activityArea" : {
+            "description" : "活动地域.",
+            "type" : "string"
+          },
+          "businessScope" : {
+            "description" : "业务范围.",
+            "type" : "string"
+          },
+          "creditCode" : {
+            "description" : "统一社会信用代码: 18 characters, starting 5 then 1 (社团), 2 (民非) or 3 (基金会) matching `type`.",
+            "type" : "string"
+          },
+          "directlyRegistrable" : {
+            "type" : "boolean"
+          },
+          "division" : {
+            "description" : "The county-level division the body sits in (6 digits).",
+            "type" : "string"
+          },
+          "domicile" : {
+            "description" : "住所.",
+            "type" : "string"
+          },
+          "foundationKind" : {
+            "description" : "Required for a 基金会, unset otherwise.",
+            "enum" : [
+              "FOUNDATION_KIND_UNSPECIFIED",
+              "PUBLIC_FUNDRAISING",
+              "NON_PUBLIC_FUNDRAISING"
+            ],
+            "type" : "string"
+          },
+          "fundsFen" : {
+            "description" : "活动资金 / 开办资金 / 原始基金, in fen.",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "history" : {
+            "description" : "Answered: every status move, oldest first.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.StatusChange"
+            },
+            "type" : "array"
+          },
+          "id" : {
+            "description" : "\"O000001\"; answered.",
+            "type" : "string"
+          },
+          "individualMembers" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "legalRepresentative" : {
+            "description" : "法定代表人.",
+            "type" : "string"
+          },
+          "legalRepresentativeId" : {
+            "description" : "The legal representative's resident ID: given in full when registering or updating, answered masked (\"410502********1234\"); RevealLegalRepresentativeID gives it in full.",
+            "type" : "string"
+          },
+          "name" : {
+            "type" : "string"
+          },
+          "oldRegistrationNumber" : {
+            "description" : "The old 登记证号, when the body had one.",
+            "type" : "string"
+          },
+          "partyOrganization" : {
+            "description" : "已建立党组织.",
+            "type" : "boolean"
+          },
+          "purpose" : {
+            "description" : "宗旨.",
+            "type" : "string"
+          },
+          "registeredOn" : {
+            "description" : "成立登记 date; empty while preparing.",
+            "type" : "string"
+          },
+          "registrarDivision" : {
+            "description" : "The registrar's division code (6 digits; 100000 for 民政部).",
+            "type" : "string"
+          },
+          "registrarLevel" : {
+            "enum" : [
+              "REGISTRAR_LEVEL_UNSPECIFIED",
+              "NATIONAL",
+              "PROVINCIAL",
+              "PREFECTURE",
+              "COUNTY"
+            ],
+            "type" : "string"
+          },
+          "sponsor" : {
+            "description" : "业务主管单位; empty when directly registrable.",
+            "type" : "string"
+          },
+          "status" : {
+            "description" : "PREPARING or REGISTERED when entered; then moved by ChangeOrganizationStatus and Deregister.",
+            "enum" : [
+              "ORGANIZATION_STATUS_UNSPECIFIED",
+              "PREPARING",
+              "REGISTERED",
+              "ACTIVITIES_SUSPENDED",
+              "REVOKED",
+              "DEREGISTERED"
+            ],
+            "type" : "string"
+          },
+          "tradeAssociation" : {
+            "description" : "行业协会商会 (a 社会团体 only).",
+            "type" : "boolean"
+          },
+          "type" : {
+            "enum" : [
+              "ORGANIZATION_TYPE_UNSPECIFIED",
+              "SOCIAL_GROUP",
+              "PRIVATE_NON_ENTERPRISE",
+              "FOUNDATION"
+            ],
+            "type" : "string"
+          },
+          "unitMembers" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.OrganizationResponse" : {
+        "properties" : {
+          "organization" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.Organization"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.PreReviewApplicationRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "notes" : {
+            "description" : "What to fix; required when not passed.",
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "passed" : {
+            "type" : "boolean"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.PromisedDocument" : {
+        "properties" : {
+          "name" : {
+            "type" : "string"
+          },
+          "suppliedOn" : {
+            "description" : "Empty until it arrives.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.RecordSponsorApprovalRequest" : {
+        "properties" : {
+          "approvedOn" : {
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "reference" : {
+            "description" : "The approval's number (文号).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.RefuseApplicationRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "reasons" : {
+            "description" : "Required.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.RegisterMatch" : {
+        "description" : "A body on the register that the query names or resembles; no personal data.",
+        "properties" : {
+          "creditCode" : {
+            "type" : "string"
+          },
+          "name" : {
+            "type" : "string"
+          },
+          "registrarDivision" : {
+            "type" : "string"
+          },
+          "registrarLevel" : {
+            "enum" : [
+              "REGISTRAR_LEVEL_UNSPECIFIED",
+              "NATIONAL",
+              "PROVINCIAL",
+              "PREFECTURE",
+              "COUNTY"
+            ],
+            "type" : "string"
+          },
+          "similarity" : {
+            "description" : "\"exact\", \"one_character_off\" or \"same_form_other_trade_name\".",
+            "type" : "string"
+          },
+          "status" : {
+            "enum" : [
+              "ORGANIZATION_STATUS_UNSPECIFIED",
+              "PREPARING",
+              "REGISTERED",
+              "ACTIVITIES_SUSPENDED",
+              "REVOKED",
+              "DEREGISTERED"
+            ],
+            "type" : "string"
+          },
+          "type" : {
+            "enum" : [
+              "ORGANIZATION_TYPE_UNSPECIFIED",
+              "SOCIAL_GROUP",
+              "PRIVATE_NON_ENTERPRISE",
+              "FOUNDATION"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.RegisterOrganizationRequest" : {
+        "properties" : {
+          "organization" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.Organization"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.RevealLegalRepresentativeIDRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "reason" : {
+            "description" : "Why the full number is needed (audited); required.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.RevealLegalRepresentativeIDResponse" : {
+        "properties" : {
+          "legalRepresentativeId" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.StatusChange" : {
+        "properties" : {
+          "document" : {
+            "description" : "The decision's number (文号), when there is one.",
+            "type" : "string"
+          },
+          "from" : {
+            "description" : "Empty for the first status.",
+            "enum" : [
+              "ORGANIZATION_STATUS_UNSPECIFIED",
+              "PREPARING",
+              "REGISTERED",
+              "ACTIVITIES_SUSPENDED",
+              "REVOKED",
+              "DEREGISTERED"
+            ],
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "reason" : {
+            "type" : "string"
+          },
+          "to" : {
+            "enum" : [
+              "ORGANIZATION_STATUS_UNSPECIFIED",
+              "PREPARING",
+              "REGISTERED",
+              "ACTIVITIES_SUSPENDED",
+              "REVOKED",
+              "DEREGISTERED"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.SubmitApplicationRequest" : {
+        "properties" : {
+          "application" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.Application"
+          },
+          "submittedOn" : {
+            "description" : "Empty for today.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.SupplyDocumentsRequest" : {
+        "properties" : {
+          "documents" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.UpdateOrganizationRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "organization" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.Organization"
+          },
+          "reason" : {
+            "description" : "Why (audited); required.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.proposals.v1.AnnualReport" : {
         "properties" : {
           "answered" : {
@@ -9312,6 +10357,890 @@ public enum CivicOpenAPI {
         "summary" : "Health.ListMethods",
         "tags" : [
           "civic.health.v1.Health"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/AcceptApplication" : {
+      "post" : {
+        "operationId" : "OrganizationsService_AcceptApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.AcceptApplicationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "受理, or 容缺受理 with promised documents.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/ApproveApplication" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ApproveApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ApproveApplicationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ApproveApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "准予登记: checks the conditions (funds, members, name rules, a same or similar name) and issues the credit code; the body is on the register as REGISTERED. INVALID_ARGUMENT with every unmet condition; FAILED_PRECONDITION PROMISE_OUTSTANDING, SPONSOR_APPROVAL_MISSING.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/CancelCommunityFiling" : {
+      "post" : {
+        "operationId" : "OrganizationsService_CancelCommunityFiling",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.CancelCommunityFilingRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.CommunityOrganizationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.CancelCommunityFiling",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/ChangeOrganizationStatus" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ChangeOrganizationStatus",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ChangeOrganizationStatusRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.OrganizationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "FAILED_PRECONDITION INVALID_STATE for a move the status does not allow.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/CheckLegitimacy" : {
+      "post" : {
+        "operationId" : "OrganizationsService_CheckLegitimacy",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.CheckLegitimacyRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.CheckLegitimacyResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "合法性甄别: anyone, no key needed. No personal data in the answer.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/Deregister" : {
+      "post" : {
+        "operationId" : "OrganizationsService_Deregister",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.DeregisterRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.FileChangeResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "注销登记 after liquidation: the body becomes DEREGISTERED.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/FileChange" : {
+      "post" : {
+        "operationId" : "OrganizationsService_FileChange",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.FileChangeRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.FileChangeResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "变更登记: the changed fields, recorded with the sponsor's approval date (late after 30 days).",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/FileCommunityOrganization" : {
+      "post" : {
+        "operationId" : "OrganizationsService_FileCommunityOrganization",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.FileCommunityOrganizationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.CommunityOrganizationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.FileCommunityOrganization",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/GetApplication" : {
+      "post" : {
+        "operationId" : "OrganizationsService_GetApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.GetApplicationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.GetApplication",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/GetHistory" : {
+      "post" : {
+        "operationId" : "OrganizationsService_GetHistory",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.GetHistoryRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.GetHistoryResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.GetHistory",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/GetOrganization" : {
+      "post" : {
+        "operationId" : "OrganizationsService_GetOrganization",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.GetOrganizationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.OrganizationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Staff of the registrar's division; a sponsor (a department key whose subject is the sponsor unit's name) its own bodies; an organization (an operator key whose subject is its credit code) itself.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/ListApplications" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ListApplications",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ListApplicationsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ListApplicationsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.ListApplications",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/ListChangeRecords" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ListChangeRecords",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ListChangeRecordsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ListChangeRecordsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.ListChangeRecords",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/ListCommunityCategories" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ListCommunityCategories",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ListCommunityCategoriesRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ListCommunityCategoriesResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The configured categories: anyone (the public files through a community).",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/ListCommunityOrganizations" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ListCommunityOrganizations",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ListCommunityOrganizationsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ListCommunityOrganizationsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.ListCommunityOrganizations",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/ListOrganizations" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ListOrganizations",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ListOrganizationsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ListOrganizationsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.ListOrganizations",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/PreReviewApplication" : {
+      "post" : {
+        "operationId" : "OrganizationsService_PreReviewApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.PreReviewApplicationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.PreReviewApplication",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/RecordSponsorApproval" : {
+      "post" : {
+        "operationId" : "OrganizationsService_RecordSponsorApproval",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.RecordSponsorApprovalRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.RecordSponsorApproval",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/RefuseApplication" : {
+      "post" : {
+        "operationId" : "OrganizationsService_RefuseApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.RefuseApplicationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.RefuseApplication",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/RegisterOrganization" : {
+      "post" : {
+        "operationId" : "OrganizationsService_RegisterOrganization",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.RegisterOrganizationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.OrganizationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Enters a body onto the register (one registered before Civic, or from another registrar): INVALID_ARGUMENT with every problem (credit code and its type character, sponsor, funds, division…); ALREADY_EXISTS for a credit code on the register; FAILED_PRECONDITION REPRESENTS_ANOTHER when the legal representative already represents another active 社团 (社团条例 §12… one person, one 社团).",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/ResubmitApplication" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ResubmitApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ApplicationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.ResubmitApplication",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/RevealLegalRepresentativeID" : {
+      "post" : {
+        "operationId" : "OrganizationsService_RevealLegalRepresentativeID",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.RevealLegalRepresentativeIDRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.RevealLegalRepresentativeIDResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.RevealLegalRepresentativeID",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/SubmitApplication" : {
+      "post" : {
+        "operationId" : "OrganizationsService_SubmitApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.SubmitApplicationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "An application submitted online; the pre-review is due in 2 working days.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/SupplyDocuments" : {
+      "post" : {
+        "operationId" : "OrganizationsService_SupplyDocuments",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.SupplyDocumentsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.SupplyDocuments",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/UpdateOrganization" : {
+      "post" : {
+        "operationId" : "OrganizationsService_UpdateOrganization",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.UpdateOrganizationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.OrganizationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.UpdateOrganization",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/WithdrawApplication" : {
+      "post" : {
+        "operationId" : "OrganizationsService_WithdrawApplication",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.RefuseApplicationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ApplicationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.WithdrawApplication",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
         ]
       }
     },

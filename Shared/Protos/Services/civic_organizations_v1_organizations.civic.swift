@@ -9,19 +9,219 @@ public enum Civic_Organizations_V1_OrganizationsService {
     public static let name = "civic.organizations.v1.OrganizationsService"
 
     public enum Method {
+        public static let registerOrganization = RPCMethod(
+            service: name, name: "RegisterOrganization", requestType: Civic_Organizations_V1_RegisterOrganizationRequest.self, responseType: Civic_Organizations_V1_OrganizationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let updateOrganization = RPCMethod(
+            service: name, name: "UpdateOrganization", requestType: Civic_Organizations_V1_UpdateOrganizationRequest.self, responseType: Civic_Organizations_V1_OrganizationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let getOrganization = RPCMethod(
+            service: name, name: "GetOrganization", requestType: Civic_Organizations_V1_GetOrganizationRequest.self, responseType: Civic_Organizations_V1_OrganizationResponse.self,
+            access: MethodAccess(roles: [.staff, .leader, .department, .operator], limits: [.ownDivision, .ownRecords], keyScope: "organizations"))
+        public static let listOrganizations = RPCMethod(
+            service: name, name: "ListOrganizations", requestType: Civic_Organizations_V1_ListOrganizationsRequest.self, responseType: Civic_Organizations_V1_ListOrganizationsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader, .department], limits: [.ownDivision, .ownRecords], keyScope: "organizations"))
+        public static let changeOrganizationStatus = RPCMethod(
+            service: name, name: "ChangeOrganizationStatus", requestType: Civic_Organizations_V1_ChangeOrganizationStatusRequest.self, responseType: Civic_Organizations_V1_OrganizationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let fileChange = RPCMethod(
+            service: name, name: "FileChange", requestType: Civic_Organizations_V1_FileChangeRequest.self, responseType: Civic_Organizations_V1_FileChangeResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let deregister = RPCMethod(
+            service: name, name: "Deregister", requestType: Civic_Organizations_V1_DeregisterRequest.self, responseType: Civic_Organizations_V1_FileChangeResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let listChangeRecords = RPCMethod(
+            service: name, name: "ListChangeRecords", requestType: Civic_Organizations_V1_ListChangeRecordsRequest.self, responseType: Civic_Organizations_V1_ListChangeRecordsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let revealLegalRepresentativeID = RPCMethod(
+            service: name, name: "RevealLegalRepresentativeID", requestType: Civic_Organizations_V1_RevealLegalRepresentativeIDRequest.self, responseType: Civic_Organizations_V1_RevealLegalRepresentativeIDResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let getHistory = RPCMethod(
+            service: name, name: "GetHistory", requestType: Civic_Organizations_V1_GetHistoryRequest.self, responseType: Civic_Organizations_V1_GetHistoryResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let submitApplication = RPCMethod(
+            service: name, name: "SubmitApplication", requestType: Civic_Organizations_V1_SubmitApplicationRequest.self, responseType: Civic_Organizations_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let getApplication = RPCMethod(
+            service: name, name: "GetApplication", requestType: Civic_Organizations_V1_GetApplicationRequest.self, responseType: Civic_Organizations_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let listApplications = RPCMethod(
+            service: name, name: "ListApplications", requestType: Civic_Organizations_V1_ListApplicationsRequest.self, responseType: Civic_Organizations_V1_ListApplicationsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let preReviewApplication = RPCMethod(
+            service: name, name: "PreReviewApplication", requestType: Civic_Organizations_V1_PreReviewApplicationRequest.self, responseType: Civic_Organizations_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let resubmitApplication = RPCMethod(
+            service: name, name: "ResubmitApplication", requestType: Civic_Organizations_V1_ApplicationStepRequest.self, responseType: Civic_Organizations_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let acceptApplication = RPCMethod(
+            service: name, name: "AcceptApplication", requestType: Civic_Organizations_V1_AcceptApplicationRequest.self, responseType: Civic_Organizations_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let supplyDocuments = RPCMethod(
+            service: name, name: "SupplyDocuments", requestType: Civic_Organizations_V1_SupplyDocumentsRequest.self, responseType: Civic_Organizations_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let recordSponsorApproval = RPCMethod(
+            service: name, name: "RecordSponsorApproval", requestType: Civic_Organizations_V1_RecordSponsorApprovalRequest.self, responseType: Civic_Organizations_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let approveApplication = RPCMethod(
+            service: name, name: "ApproveApplication", requestType: Civic_Organizations_V1_ApproveApplicationRequest.self, responseType: Civic_Organizations_V1_ApproveApplicationResponse.self,
+            access: MethodAccess(roles: [.leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let refuseApplication = RPCMethod(
+            service: name, name: "RefuseApplication", requestType: Civic_Organizations_V1_RefuseApplicationRequest.self, responseType: Civic_Organizations_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let withdrawApplication = RPCMethod(
+            service: name, name: "WithdrawApplication", requestType: Civic_Organizations_V1_RefuseApplicationRequest.self, responseType: Civic_Organizations_V1_ApplicationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let fileCommunityOrganization = RPCMethod(
+            service: name, name: "FileCommunityOrganization", requestType: Civic_Organizations_V1_FileCommunityOrganizationRequest.self, responseType: Civic_Organizations_V1_CommunityOrganizationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let listCommunityOrganizations = RPCMethod(
+            service: name, name: "ListCommunityOrganizations", requestType: Civic_Organizations_V1_ListCommunityOrganizationsRequest.self, responseType: Civic_Organizations_V1_ListCommunityOrganizationsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let cancelCommunityFiling = RPCMethod(
+            service: name, name: "CancelCommunityFiling", requestType: Civic_Organizations_V1_CancelCommunityFilingRequest.self, responseType: Civic_Organizations_V1_CommunityOrganizationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let listCommunityCategories = RPCMethod(
+            service: name, name: "ListCommunityCategories", requestType: Civic_Organizations_V1_ListCommunityCategoriesRequest.self, responseType: Civic_Organizations_V1_ListCommunityCategoriesResponse.self,
+            access: MethodAccess(roles: [.public], limits: [], keyScope: "organizations"))
+        public static let checkLegitimacy = RPCMethod(
+            service: name, name: "CheckLegitimacy", requestType: Civic_Organizations_V1_CheckLegitimacyRequest.self, responseType: Civic_Organizations_V1_CheckLegitimacyResponse.self,
+            access: MethodAccess(roles: [.public], limits: [], keyScope: "organizations"))
     }
 
-    public static let methods: [RPCMethod] = []
+    public static let methods: [RPCMethod] = [Method.registerOrganization, Method.updateOrganization, Method.getOrganization, Method.listOrganizations, Method.changeOrganizationStatus, Method.fileChange, Method.deregister, Method.listChangeRecords, Method.revealLegalRepresentativeID, Method.getHistory, Method.submitApplication, Method.getApplication, Method.listApplications, Method.preReviewApplication, Method.resubmitApplication, Method.acceptApplication, Method.supplyDocuments, Method.recordSponsorApproval, Method.approveApplication, Method.refuseApplication, Method.withdrawApplication, Method.fileCommunityOrganization, Method.listCommunityOrganizations, Method.cancelCommunityFiling, Method.listCommunityCategories, Method.checkLegitimacy]
 }
 
 /// What a server of civic.organizations.v1.OrganizationsService implements.
 public protocol Civic_Organizations_V1_OrganizationsServiceHandler: Sendable {
+    /// Enters a body onto the register (one registered before Civic, or from another registrar):
+    /// INVALID_ARGUMENT with every problem (credit code and its type character, sponsor, funds,
+    /// division…); ALREADY_EXISTS for a credit code on the register; FAILED_PRECONDITION
+    /// REPRESENTS_ANOTHER when the legal representative already represents another active 社团
+    /// (社团条例 §12… one person, one 社团).
+    func registerOrganization(_ request: Civic_Organizations_V1_RegisterOrganizationRequest, context: RPCContext) async throws -> Civic_Organizations_V1_OrganizationResponse
+    func updateOrganization(_ request: Civic_Organizations_V1_UpdateOrganizationRequest, context: RPCContext) async throws -> Civic_Organizations_V1_OrganizationResponse
+    /// Staff of the registrar's division; a sponsor (a department key whose subject is the sponsor
+    /// unit's name) its own bodies; an organization (an operator key whose subject is its credit
+    /// code) itself.
+    func getOrganization(_ request: Civic_Organizations_V1_GetOrganizationRequest, context: RPCContext) async throws -> Civic_Organizations_V1_OrganizationResponse
+    func listOrganizations(_ request: Civic_Organizations_V1_ListOrganizationsRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListOrganizationsResponse
+    /// FAILED_PRECONDITION INVALID_STATE for a move the status does not allow.
+    func changeOrganizationStatus(_ request: Civic_Organizations_V1_ChangeOrganizationStatusRequest, context: RPCContext) async throws -> Civic_Organizations_V1_OrganizationResponse
+    /// 变更登记: the changed fields, recorded with the sponsor's approval date (late after 30 days).
+    func fileChange(_ request: Civic_Organizations_V1_FileChangeRequest, context: RPCContext) async throws -> Civic_Organizations_V1_FileChangeResponse
+    /// 注销登记 after liquidation: the body becomes DEREGISTERED.
+    func deregister(_ request: Civic_Organizations_V1_DeregisterRequest, context: RPCContext) async throws -> Civic_Organizations_V1_FileChangeResponse
+    func listChangeRecords(_ request: Civic_Organizations_V1_ListChangeRecordsRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListChangeRecordsResponse
+    func revealLegalRepresentativeID(_ request: Civic_Organizations_V1_RevealLegalRepresentativeIDRequest, context: RPCContext) async throws -> Civic_Organizations_V1_RevealLegalRepresentativeIDResponse
+    func getHistory(_ request: Civic_Organizations_V1_GetHistoryRequest, context: RPCContext) async throws -> Civic_Organizations_V1_GetHistoryResponse
+    /// An application submitted online; the pre-review is due in 2 working days.
+    func submitApplication(_ request: Civic_Organizations_V1_SubmitApplicationRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ApplicationResponse
+    func getApplication(_ request: Civic_Organizations_V1_GetApplicationRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ApplicationResponse
+    func listApplications(_ request: Civic_Organizations_V1_ListApplicationsRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListApplicationsResponse
+    func preReviewApplication(_ request: Civic_Organizations_V1_PreReviewApplicationRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ApplicationResponse
+    func resubmitApplication(_ request: Civic_Organizations_V1_ApplicationStepRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ApplicationResponse
+    /// 受理, or 容缺受理 with promised documents.
+    func acceptApplication(_ request: Civic_Organizations_V1_AcceptApplicationRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ApplicationResponse
+    func supplyDocuments(_ request: Civic_Organizations_V1_SupplyDocumentsRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ApplicationResponse
+    func recordSponsorApproval(_ request: Civic_Organizations_V1_RecordSponsorApprovalRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ApplicationResponse
+    /// 准予登记: checks the conditions (funds, members, name rules, a same or similar name) and
+    /// issues the credit code; the body is on the register as REGISTERED. INVALID_ARGUMENT with every
+    /// unmet condition; FAILED_PRECONDITION PROMISE_OUTSTANDING, SPONSOR_APPROVAL_MISSING.
+    func approveApplication(_ request: Civic_Organizations_V1_ApproveApplicationRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ApproveApplicationResponse
+    func refuseApplication(_ request: Civic_Organizations_V1_RefuseApplicationRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ApplicationResponse
+    func withdrawApplication(_ request: Civic_Organizations_V1_RefuseApplicationRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ApplicationResponse
+    func fileCommunityOrganization(_ request: Civic_Organizations_V1_FileCommunityOrganizationRequest, context: RPCContext) async throws -> Civic_Organizations_V1_CommunityOrganizationResponse
+    func listCommunityOrganizations(_ request: Civic_Organizations_V1_ListCommunityOrganizationsRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListCommunityOrganizationsResponse
+    func cancelCommunityFiling(_ request: Civic_Organizations_V1_CancelCommunityFilingRequest, context: RPCContext) async throws -> Civic_Organizations_V1_CommunityOrganizationResponse
+    /// The configured categories: anyone (the public files through a community).
+    func listCommunityCategories(_ request: Civic_Organizations_V1_ListCommunityCategoriesRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListCommunityCategoriesResponse
+    /// 合法性甄别: anyone, no key needed. No personal data in the answer.
+    func checkLegitimacy(_ request: Civic_Organizations_V1_CheckLegitimacyRequest, context: RPCContext) async throws -> Civic_Organizations_V1_CheckLegitimacyResponse
 }
 
 extension Civic_Organizations_V1_OrganizationsServiceHandler {
     /// The handlers to register with an `RPCServer`.
     public var rpcHandlers: [RPCHandler] {
         [
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.registerOrganization) { (request: Civic_Organizations_V1_RegisterOrganizationRequest, context: RPCContext) in
+                try await self.registerOrganization(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.updateOrganization) { (request: Civic_Organizations_V1_UpdateOrganizationRequest, context: RPCContext) in
+                try await self.updateOrganization(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.getOrganization) { (request: Civic_Organizations_V1_GetOrganizationRequest, context: RPCContext) in
+                try await self.getOrganization(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.listOrganizations) { (request: Civic_Organizations_V1_ListOrganizationsRequest, context: RPCContext) in
+                try await self.listOrganizations(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.changeOrganizationStatus) { (request: Civic_Organizations_V1_ChangeOrganizationStatusRequest, context: RPCContext) in
+                try await self.changeOrganizationStatus(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.fileChange) { (request: Civic_Organizations_V1_FileChangeRequest, context: RPCContext) in
+                try await self.fileChange(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.deregister) { (request: Civic_Organizations_V1_DeregisterRequest, context: RPCContext) in
+                try await self.deregister(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.listChangeRecords) { (request: Civic_Organizations_V1_ListChangeRecordsRequest, context: RPCContext) in
+                try await self.listChangeRecords(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.revealLegalRepresentativeID) { (request: Civic_Organizations_V1_RevealLegalRepresentativeIDRequest, context: RPCContext) in
+                try await self.revealLegalRepresentativeID(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.getHistory) { (request: Civic_Organizations_V1_GetHistoryRequest, context: RPCContext) in
+                try await self.getHistory(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.submitApplication) { (request: Civic_Organizations_V1_SubmitApplicationRequest, context: RPCContext) in
+                try await self.submitApplication(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.getApplication) { (request: Civic_Organizations_V1_GetApplicationRequest, context: RPCContext) in
+                try await self.getApplication(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.listApplications) { (request: Civic_Organizations_V1_ListApplicationsRequest, context: RPCContext) in
+                try await self.listApplications(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.preReviewApplication) { (request: Civic_Organizations_V1_PreReviewApplicationRequest, context: RPCContext) in
+                try await self.preReviewApplication(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.resubmitApplication) { (request: Civic_Organizations_V1_ApplicationStepRequest, context: RPCContext) in
+                try await self.resubmitApplication(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.acceptApplication) { (request: Civic_Organizations_V1_AcceptApplicationRequest, context: RPCContext) in
+                try await self.acceptApplication(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.supplyDocuments) { (request: Civic_Organizations_V1_SupplyDocumentsRequest, context: RPCContext) in
+                try await self.supplyDocuments(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.recordSponsorApproval) { (request: Civic_Organizations_V1_RecordSponsorApprovalRequest, context: RPCContext) in
+                try await self.recordSponsorApproval(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.approveApplication) { (request: Civic_Organizations_V1_ApproveApplicationRequest, context: RPCContext) in
+                try await self.approveApplication(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.refuseApplication) { (request: Civic_Organizations_V1_RefuseApplicationRequest, context: RPCContext) in
+                try await self.refuseApplication(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.withdrawApplication) { (request: Civic_Organizations_V1_RefuseApplicationRequest, context: RPCContext) in
+                try await self.withdrawApplication(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.fileCommunityOrganization) { (request: Civic_Organizations_V1_FileCommunityOrganizationRequest, context: RPCContext) in
+                try await self.fileCommunityOrganization(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.listCommunityOrganizations) { (request: Civic_Organizations_V1_ListCommunityOrganizationsRequest, context: RPCContext) in
+                try await self.listCommunityOrganizations(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.cancelCommunityFiling) { (request: Civic_Organizations_V1_CancelCommunityFilingRequest, context: RPCContext) in
+                try await self.cancelCommunityFiling(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.listCommunityCategories) { (request: Civic_Organizations_V1_ListCommunityCategoriesRequest, context: RPCContext) in
+                try await self.listCommunityCategories(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.checkLegitimacy) { (request: Civic_Organizations_V1_CheckLegitimacyRequest, context: RPCContext) in
+                try await self.checkLegitimacy(request, context: context)
+            },
         ]
     }
 }
@@ -32,5 +232,127 @@ public struct Civic_Organizations_V1_OrganizationsServiceClient: Sendable {
 
     public init(_ caller: any RPCCaller) {
         self.caller = caller
+    }
+
+    /// Enters a body onto the register (one registered before Civic, or from another registrar):
+    /// INVALID_ARGUMENT with every problem (credit code and its type character, sponsor, funds,
+    /// division…); ALREADY_EXISTS for a credit code on the register; FAILED_PRECONDITION
+    /// REPRESENTS_ANOTHER when the legal representative already represents another active 社团
+    /// (社团条例 §12… one person, one 社团).
+    public func registerOrganization(_ request: Civic_Organizations_V1_RegisterOrganizationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_OrganizationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.registerOrganization, request, options: options)
+    }
+
+    public func updateOrganization(_ request: Civic_Organizations_V1_UpdateOrganizationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_OrganizationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.updateOrganization, request, options: options)
+    }
+
+    /// Staff of the registrar's division; a sponsor (a department key whose subject is the sponsor
+    /// unit's name) its own bodies; an organization (an operator key whose subject is its credit
+    /// code) itself.
+    public func getOrganization(_ request: Civic_Organizations_V1_GetOrganizationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_OrganizationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.getOrganization, request, options: options)
+    }
+
+    public func listOrganizations(_ request: Civic_Organizations_V1_ListOrganizationsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ListOrganizationsResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.listOrganizations, request, options: options)
+    }
+
+    /// FAILED_PRECONDITION INVALID_STATE for a move the status does not allow.
+    public func changeOrganizationStatus(_ request: Civic_Organizations_V1_ChangeOrganizationStatusRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_OrganizationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.changeOrganizationStatus, request, options: options)
+    }
+
+    /// 变更登记: the changed fields, recorded with the sponsor's approval date (late after 30 days).
+    public func fileChange(_ request: Civic_Organizations_V1_FileChangeRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_FileChangeResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.fileChange, request, options: options)
+    }
+
+    /// 注销登记 after liquidation: the body becomes DEREGISTERED.
+    public func deregister(_ request: Civic_Organizations_V1_DeregisterRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_FileChangeResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.deregister, request, options: options)
+    }
+
+    public func listChangeRecords(_ request: Civic_Organizations_V1_ListChangeRecordsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ListChangeRecordsResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.listChangeRecords, request, options: options)
+    }
+
+    public func revealLegalRepresentativeID(_ request: Civic_Organizations_V1_RevealLegalRepresentativeIDRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_RevealLegalRepresentativeIDResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.revealLegalRepresentativeID, request, options: options)
+    }
+
+    public func getHistory(_ request: Civic_Organizations_V1_GetHistoryRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_GetHistoryResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.getHistory, request, options: options)
+    }
+
+    /// An application submitted online; the pre-review is due in 2 working days.
+    public func submitApplication(_ request: Civic_Organizations_V1_SubmitApplicationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ApplicationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.submitApplication, request, options: options)
+    }
+
+    public func getApplication(_ request: Civic_Organizations_V1_GetApplicationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ApplicationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.getApplication, request, options: options)
+    }
+
+    public func listApplications(_ request: Civic_Organizations_V1_ListApplicationsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ListApplicationsResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.listApplications, request, options: options)
+    }
+
+    public func preReviewApplication(_ request: Civic_Organizations_V1_PreReviewApplicationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ApplicationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.preReviewApplication, request, options: options)
+    }
+
+    public func resubmitApplication(_ request: Civic_Organizations_V1_ApplicationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ApplicationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.resubmitApplication, request, options: options)
+    }
+
+    /// 受理, or 容缺受理 with promised documents.
+    public func acceptApplication(_ request: Civic_Organizations_V1_AcceptApplicationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ApplicationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.acceptApplication, request, options: options)
+    }
+
+    public func supplyDocuments(_ request: Civic_Organizations_V1_SupplyDocumentsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ApplicationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.supplyDocuments, request, options: options)
+    }
+
+    public func recordSponsorApproval(_ request: Civic_Organizations_V1_RecordSponsorApprovalRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ApplicationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.recordSponsorApproval, request, options: options)
+    }
+
+    /// 准予登记: checks the conditions (funds, members, name rules, a same or similar name) and
+    /// issues the credit code; the body is on the register as REGISTERED. INVALID_ARGUMENT with every
+    /// unmet condition; FAILED_PRECONDITION PROMISE_OUTSTANDING, SPONSOR_APPROVAL_MISSING.
+    public func approveApplication(_ request: Civic_Organizations_V1_ApproveApplicationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ApproveApplicationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.approveApplication, request, options: options)
+    }
+
+    public func refuseApplication(_ request: Civic_Organizations_V1_RefuseApplicationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ApplicationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.refuseApplication, request, options: options)
+    }
+
+    public func withdrawApplication(_ request: Civic_Organizations_V1_RefuseApplicationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ApplicationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.withdrawApplication, request, options: options)
+    }
+
+    public func fileCommunityOrganization(_ request: Civic_Organizations_V1_FileCommunityOrganizationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_CommunityOrganizationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.fileCommunityOrganization, request, options: options)
+    }
+
+    public func listCommunityOrganizations(_ request: Civic_Organizations_V1_ListCommunityOrganizationsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ListCommunityOrganizationsResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.listCommunityOrganizations, request, options: options)
+    }
+
+    public func cancelCommunityFiling(_ request: Civic_Organizations_V1_CancelCommunityFilingRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_CommunityOrganizationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.cancelCommunityFiling, request, options: options)
+    }
+
+    /// The configured categories: anyone (the public files through a community).
+    public func listCommunityCategories(_ request: Civic_Organizations_V1_ListCommunityCategoriesRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ListCommunityCategoriesResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.listCommunityCategories, request, options: options)
+    }
+
+    /// 合法性甄别: anyone, no key needed. No personal data in the answer.
+    public func checkLegitimacy(_ request: Civic_Organizations_V1_CheckLegitimacyRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_CheckLegitimacyResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.checkLegitimacy, request, options: options)
     }
 }

@@ -50,12 +50,7 @@ public struct EldercareHandler: Civic_Eldercare_V1_EldercareServiceHandler {
     }
 
     /// A reason a change must give (audited).
-    static func reason(_ text: String, field: String = "reason") throws -> String {
-        let reason = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { throw DomainError.invalid("\(field) is required", field: field, reason: "REQUIRED") }
-        guard reason.count <= 500 else { throw DomainError.invalid("\(field) has at most 500 characters", field: field, reason: "TOO_LONG") }
-        return reason
-    }
+    static func reason(_ text: String, field: String = "reason") throws -> String { try RequestFields.reason(text, field: field) }
 
     public func getHistory(_ request: Civic_Eldercare_V1_GetHistoryRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_GetHistoryResponse {
         let reach = try DivisionReach(context.scope)

@@ -75,18 +75,12 @@ enum ServiceAgreementInput {
 enum Dates {
     /// A date field: nil when empty; INVALID added when malformed.
     static func optional(_ text: String, _ field: String, _ errors: inout ValidationErrors) -> CivilDate? {
-        guard !text.isEmpty else { return nil }
-        guard let date = CivilDate(text) else {
-            errors.add(field, "INVALID", "\(field) must be a date YYYY-MM-DD")
-            return nil
-        }
-        return date
+        RequestFields.date(text, field: field, into: &errors)
     }
 
     /// A required date field: REQUIRED added when empty, INVALID when malformed.
     static func required(_ text: String, _ field: String, _ errors: inout ValidationErrors) -> CivilDate? {
-        if text.isEmpty { errors.add(field, "REQUIRED", "\(field) is required") }
-        return optional(text, field, &errors)
+        RequestFields.requiredDate(text, field: field, into: &errors)
     }
 }
 

@@ -12,16 +12,7 @@ enum InstitutionInput {
         var errors = ValidationErrors()
         func date(_ text: String, _ name: String) -> CivilDate? { Dates.optional(text, "\(prefix).\(name)", &errors) }
         func requiredDate(_ text: String, _ name: String) -> CivilDate? { Dates.required(text, "\(prefix).\(name)", &errors) }
-        func enumeration<D: CaseIterable>(_ body: () throws -> D?) -> D? {
-            do {
-                return try body()
-            } catch let error as DomainError {
-                for problem in error.problems { errors.add(problem) }
-            } catch {
-                errors.add(prefix, "INVALID", "\(error)")
-            }
-            return nil
-        }
+        func enumeration<D: CaseIterable>(_ body: () throws -> D?) -> D? { errors.collect(prefix, body) }
         let county = DivisionCode.validate(input.county, field: "\(prefix).county", into: &errors)
         let street = input.street.isEmpty ? nil : LocalDivisionCode.validate(input.street, field: "\(prefix).street", into: &errors)
         let community = input.community.isEmpty ? nil : LocalDivisionCode.validate(input.community, field: "\(prefix).community", into: &errors)

@@ -249,16 +249,5 @@ extension EldercareStore {
     }
 
     /// The audit detail of a change: the fields that differ, by their JSON names.
-    static func changes(_ before: Institution, _ after: Institution) -> String {
-        guard let old = try? JSONSerialization.jsonObject(with: Data(StoredRecords.encode(before).utf8)) as? NSDictionary,
-            let new = try? JSONSerialization.jsonObject(with: Data(StoredRecords.encode(after).utf8)) as? NSDictionary
-        else { return "" }
-        var changed: [String] = []
-        for case let key as String in old.allKeys + new.allKeys where !changed.contains(key) {
-            let a = old[key] as? NSObject
-            let b = new[key] as? NSObject
-            if a != b { changed.append(key) }
-        }
-        return changed.isEmpty ? "no change" : "changed: " + changed.sorted().joined(separator: ", ")
-    }
+    static func changes(_ before: Institution, _ after: Institution) -> String { StoredRecords.changedFields(before, after) }
 }

@@ -1,6 +1,9 @@
 import CivicDomain
 import CivicProtoServices
+import CivicProtos
 import CivicRPC
+import CivicServiceKit
+import OrganizationsDomain
 
 /// Translates civic.organizations.v1 messages to the domain and back: each method parses its
 /// request (RequestFields), calls one domain or store operation and maps the answer. No
@@ -9,10 +12,58 @@ public struct OrganizationsHandler: Civic_Organizations_V1_OrganizationsServiceH
     let store: OrganizationsStore
     let settings: OrganizationsSettings
     let today: @Sendable () -> CivilDate
+    /// The names the legitimacy check and approvals compare against.
+    let names: LegitimacyIndex
 
-    public init(store: OrganizationsStore, settings: OrganizationsSettings, today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }) {
+    public init(
+        store: OrganizationsStore, settings: OrganizationsSettings, today: @escaping @Sendable () -> CivilDate = { CivilDate.today() },
+        names: LegitimacyIndex? = nil
+    ) {
         self.store = store
         self.settings = settings
         self.today = today
+        self.names = names ?? LegitimacyIndex(store: store)
+    }
+
+    /// Who is calling, for the register (ACCESS.md §2, ORGANIZATIONS.md §2): staff and leaders of a
+    /// division reach the bodies whose registrar lies within it; a sponsor unit (a department key,
+    /// its subject the unit's name as registered) its own bodies; an organization (an operator key,
+    /// its subject its credit code) itself.
+    enum Caller {
+        case staff(DivisionReach)
+        case sponsor(String)
+        case organization(String)
+
+        init(_ context: RPCContext) throws {
+            let scope = context.scope
+            guard case .ownRecords(let subject) = scope.reach else {
+                self = .staff(try DivisionReach(scope))
+                return
+            }
+            guard !subject.isEmpty else { throw DomainError.permissionDenied("this key names no sponsor unit or organization") }
+            self = context.principal?.has(.operator) == true ? .organization(subject.uppercased()) : .sponsor(subject)
+        }
+
+        /// PERMISSION_DENIED when `organization` is not within reach.
+        func check(_ organization: Organization) throws {
+            switch self {
+            case .staff(let reach): try reach.check(organization.registrarDivision, "organization \(organization.id)")
+            case .sponsor(let unit):
+                if organization.sponsor != unit { throw DomainError.permissionDenied("organization \(organization.id) is not sponsored by \(unit)") }
+            case .organization(let code):
+                if organization.creditCode != code { throw DomainError.permissionDenied("this key reads organization \(code) only") }
+            }
+        }
+
+        /// The division reach of a staff caller; PERMISSION_DENIED for anyone else.
+        func staffReach() throws -> DivisionReach {
+            guard case .staff(let reach) = self else { throw DomainError.permissionDenied("this is for registration staff") }
+            return reach
+        }
+    }
+
+    /// A day a request may leave empty (today) and may not set in the future.
+    func day(_ text: String, field: String = "on") throws -> CivilDate {
+        try RequestFields.date(text, field: field, today: today(), notAfterToday: true)
     }
 }

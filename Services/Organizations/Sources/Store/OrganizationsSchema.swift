@@ -1,8 +1,78 @@
 import CivicStorage
+import GRDB
 
 /// The organizations database's own migrations, after the shared ones (audit log, outbox, inbox,
 /// job runs). Append-only: a released migration is never edited; a change is a new one,
 /// named "organizations-NNN-what".
 public enum OrganizationsSchema {
-    public static let migrations: [DatabaseMigration] = []
+    public static let migrations: [DatabaseMigration] = [
+        DatabaseMigration("organizations-001-register") { db in
+            // The register: each body's domain value as JSON beside the columns lists, the report
+            // and the legitimacy check read. The legal representative's ID number has its own
+            // column, never in the record.
+            try db.create(table: "organizations") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("credit_code", .text).notNull().unique()
+                t.column("name", .text).notNull()
+                t.column("type", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("registrar_division", .text).notNull()
+                t.column("division", .text).notNull()
+                t.column("sponsor", .text).notNull()
+                t.column("trade_association", .boolean).notNull()
+                t.column("party_organization", .boolean).notNull()
+                t.column("registered_on", .text)
+                t.column("legal_representative_id", .text)
+                t.column("record", .text).notNull()
+                t.column("updated_at", .text).notNull()
+            }
+            try db.create(index: "organizations_by_registrar", on: "organizations", columns: ["registrar_division", "seq"])
+            try db.create(index: "organizations_by_sponsor", on: "organizations", columns: ["sponsor", "seq"])
+            try db.create(index: "organizations_by_name", on: "organizations", columns: ["name"])
+            try db.create(index: "organizations_by_representative", on: "organizations", columns: ["legal_representative_id", "type", "status"])
+            // 变更登记 and 注销登记 records.
+            try db.create(table: "change_records") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("organization_id", .text).notNull().references("organizations")
+                t.column("kind", .text).notNull()
+                t.column("filed_on", .text).notNull()
+                t.column("record", .text).notNull()
+            }
+            try db.create(index: "change_records_by_organization", on: "change_records", columns: ["organization_id", "seq"])
+            // Registration applications with their clocks in columns.
+            try db.create(table: "applications") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("registrar_division", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("name", .text).notNull()
+                // The clocks "overdue" lists read: NULL when not running.
+                t.column("pre_review_due", .text)
+                t.column("promise_due", .text)
+                t.column("decision_due", .text)
+                t.column("record", .text).notNull()
+            }
+            try db.create(index: "applications_by_registrar", on: "applications", columns: ["registrar_division", "state", "seq"])
+            // The last serial number issued per credit-code prefix ("51410502MJ").
+            try db.create(table: "credit_code_serials") { t in
+                t.primaryKey("prefix", .text)
+                t.column("last", .integer).notNull()
+            }
+            // 社区社会组织备案.
+            try db.create(table: "community_organizations") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("county", .text).notNull()
+                t.column("community", .text).notNull()
+                t.column("category", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("cancelled_on", .text)
+                t.column("record", .text).notNull()
+            }
+            try db.create(index: "community_organizations_by_county", on: "community_organizations", columns: ["county", "community", "seq"])
+            try db.create(index: "community_organizations_by_name", on: "community_organizations", columns: ["name"])
+        }
+    ]
 }

@@ -1,0 +1,217 @@
+import CivicDomain
+import CivicProtos
+import CivicRPC
+import CivicServiceKit
+import CivicStorage
+import Foundation
+import GRDB
+import Logging
+import OrganizationsDomain
+import OrganizationsService
+import Testing
+
+/// The organizations service's handlers over an in-memory database, called as the gateway would
+/// call them (a sealed principal in the metadata), on a fixed day: the registrar of 文峰区 of 安阳
+/// (410502).
+struct OrgBureau {
+    let handler: OrganizationsHandler
+    let database: any DatabaseWriter
+
+    static let county = "410502"
+    /// 登记科 孙倩 of the county; a worker of the next county; a leader of the county.
+    static let sun = Principal(id: "key-sun", roles: [.staff], services: ["organizations"], division: county, subject: "孙倩")
+    static let neighbour = Principal(id: "key-wu", roles: [.staff], services: ["organizations"], division: "410503", subject: "吴刚")
+    static let leader = Principal(id: "key-leader", roles: [.leader], division: county)
+    /// 文峰区体育局 as a sponsor unit (a department key).
+    static let sports = Principal(id: "key-sports", roles: [.department], services: ["organizations"], subject: "文峰区体育局")
+
+    static func open(today: String = "2026-09-22", settings: OrganizationsSettings = OrganizationsSettings()) throws -> OrgBureau {
+        let database = try CivicDatabase.inMemory(migrations: OrganizationsService.definition.migrations)
+        let day = CivilDate(today)!
+        return OrgBureau(
+            handler: OrganizationsHandler(store: OrganizationsStore(database: database), settings: settings, today: { day }), database: database)
+    }
+
+    func context(_ principal: Principal? = OrgBureau.sun) -> RPCContext {
+        var metadata: [String: String] = [MetadataKey.requestID: "req-test"]
+        if let principal { metadata[MetadataKey.principal] = principal.encoded }
+        return RPCContext(method: "", metadata: metadata, deadline: nil, logger: Logger(label: "test"))
+    }
+
+    static func code(_ first17: String) -> String { first17 + String(UnifiedSocialCreditCode.checkCharacter(for: first17)!) }
+    static func residentID(_ first17: String) -> String { first17 + String(ResidentID.checkCharacter(for: first17)!) }
+
+    /// 安阳市文峰区围棋协会: a 社团 sponsored by 文峰区体育局, 56 members, 3 万 funds.
+    static func goAssociation() -> Civic_Organizations_V1_Organization {
+        .with {
+            $0.creditCode = code("51410502MJ0000101"); $0.name = "安阳市文峰区围棋协会"; $0.type = .socialGroup; $0.sponsor = "文峰区体育局"
+            $0.registrarLevel = .county; $0.registrarDivision = county; $0.division = county; $0.domicile = "文峰区东关街道"
+            $0.purpose = "推广围棋运动"; $0.legalRepresentative = "李明"; $0.legalRepresentativeID = residentID("41050219800101001")
+            $0.fundsFen = 3_000_000; $0.individualMembers = 56; $0.partyOrganization = true; $0.registeredOn = "2020-05-08"
+        }
+    }
+
+    func register(_ organization: Civic_Organizations_V1_Organization = OrgBureau.goAssociation(), as principal: Principal = OrgBureau.sun)
+        async throws -> Civic_Organizations_V1_Organization
+    {
+        try await handler.registerOrganization(.with { $0.organization = organization }, context: context(principal)).organization
+    }
+}
+
+@Suite("Organizations: the register")
+struct OrganizationsRegisterTests {
+    typealias Bureau = OrgBureau
+
+    @Test func aBodyIsEnteredWithItsRepresentativesNumberMaskedAndRevealedOnlyWithAReason() async throws {
+        let bureau = try Bureau.open()
+        let h = bureau.handler
+        let go = try await bureau.register()
+        #expect(go.id == "O000001")
+        #expect(go.status == .registered)
+        #expect(go.legalRepresentativeID == "410502********" + String(Bureau.residentID("41050219800101001").suffix(4)))
+        #expect(go.history.map { "\($0.to) \($0.on)" } == ["registered 2020-05-08"])
+        #expect(try await h.getOrganization(.with { $0.id = go.creditCode.lowercased() }, context: bureau.context()).organization == go)
+        let noReason = await domainRefusal { _ = try await h.revealLegalRepresentativeID(.with { $0.id = go.id }, context: bureau.context()) }
+        #expect(noReason?.problems == ["reason REQUIRED"])
+        let full = try await h.revealLegalRepresentativeID(
+            .with {
+                $0.id = go.id; $0.reason = "核查法定代表人兼职"
+            }, context: bureau.context())
+        #expect(full.legalRepresentativeID == Bureau.residentID("41050219800101001"))
+        let history = try await h.getHistory(.with { $0.id = go.id }, context: bureau.context()).entries
+        #expect(history.map(\.action) == ["register", "reveal_legal_representative_id"])
+        #expect(history.map(\.reason) == ["", "核查法定代表人兼职"])
+        #expect(!history.map(\.detail).joined().contains(Bureau.residentID("41050219800101001")))
+
+        // The same code again; the same person representing a second 社团.
+        let again = await domainRefusal { _ = try await bureau.register() }
+        #expect(again?.kind == .alreadyExists)
+        var chess = Bureau.goAssociation()
+        chess.creditCode = Bureau.code("51410502MJ0000102")
+        chess.name = "安阳市文峰区象棋协会"
+        let twice = await domainRefusal { _ = try await bureau.register(chess) }
+        #expect(twice?.problems == [" REPRESENTS_ANOTHER"])
+        // A 民非 may share a representative with a 社团.
+        var school = chess
+        school.type = .privateNonEnterprise
+        school.creditCode = Bureau.code("52410502MJ0000103")
+        school.name = "安阳市文峰区弈林围棋培训学校"
+        #expect(try await bureau.register(school).id == "O000002")
+        #expect(try await h.listOrganizations(.init(), context: bureau.context()).page.totalCount == 2)
+    }
+
+    @Test func everyProblemAtOnceAndNothingStored() async throws {
+        let bureau = try Bureau.open()
+        var bad = Bureau.goAssociation()
+        bad.creditCode = Bureau.code("53410502MJ0000101")
+        bad.sponsor = ""
+        bad.fundsFen = -1
+        bad.legalRepresentativeID = "410502198001010010"
+        bad.registrarLevel = .unspecified
+        let refused = await domainRefusal { _ = try await bureau.register(bad) }
+        #expect(
+            refused?.problems == [
+                "organization.registrar_level REQUIRED", "organization.legal_representative_id BAD_CHECK_DIGIT", "organization.funds_fen NEGATIVE",
+            ])
+        bad.registrarLevel = .county
+        bad.legalRepresentativeID = ""
+        bad.fundsFen = 0
+        let rules = await domainRefusal { _ = try await bureau.register(bad) }
+        #expect(rules?.problems == ["organization.credit_code TYPE_MISMATCH", "organization.sponsor REQUIRED"])
+        #expect(try await bureau.handler.listOrganizations(.init(), context: bureau.context()).page.totalCount == 0)
+    }
+
+    /// Staff reach the bodies their registrar's division holds; a sponsor unit its own; an
+    /// organization itself.
+    @Test func whoSeesWhat() async throws {
+        let bureau = try Bureau.open()
+        let h = bureau.handler
+        let go = try await bureau.register()
+        var chamber = Bureau.goAssociation()
+        chamber.creditCode = Bureau.code("51410502MJ0000104")
+        chamber.name = "安阳市文峰区餐饮行业协会"
+        chamber.sponsor = ""
+        chamber.directlyRegistrable = true
+        chamber.tradeAssociation = true
+        chamber.legalRepresentativeID = ""
+        let trade = try await bureau.register(chamber)
+        let outside = await domainRefusal { _ = try await h.getOrganization(.with { $0.id = go.id }, context: bureau.context(Bureau.neighbour)) }
+        #expect(outside?.kind == .permissionDenied)
+        #expect(try await h.listOrganizations(.init(), context: bureau.context(Bureau.neighbour)).organizations.isEmpty)
+        let elsewhere = await domainRefusal { _ = try await bureau.register(Bureau.goAssociation(), as: Bureau.neighbour) }
+        #expect(elsewhere?.kind == .permissionDenied)
+
+        #expect(try await h.listOrganizations(.init(), context: bureau.context(Bureau.sports)).organizations.map(\.id) == [go.id])
+        let notTheirs = await domainRefusal { _ = try await h.getOrganization(.with { $0.id = trade.id }, context: bureau.context(Bureau.sports)) }
+        #expect(notTheirs?.kind == .permissionDenied)
+        #expect(try await h.listOrganizations(.with { $0.tradeAssociationsOnly = true }, context: bureau.context()).organizations.map(\.id) == [trade.id])
+
+        let itself = Principal(id: "key-go", roles: [.operator], services: ["organizations"], subject: go.creditCode)
+        #expect(try await h.getOrganization(.with { $0.id = go.id }, context: bureau.context(itself)).organization.name == "安阳市文峰区围棋协会")
+        let another = await domainRefusal { _ = try await h.getOrganization(.with { $0.id = trade.id }, context: bureau.context(itself)) }
+        #expect(another?.kind == .permissionDenied)
+        // Only registration staff change the register.
+        let sponsorWrites = await domainRefusal {
+            _ = try await h.changeOrganizationStatus(
+                .with {
+                    $0.id = go.id; $0.status = .revoked; $0.reason = "x"
+                }, context: bureau.context(Bureau.sports))
+        }
+        #expect(sponsorWrites?.kind == .permissionDenied)
+    }
+
+    /// 变更登记 with its record (late after 30 days), a status move, 注销 after liquidation.
+    @Test func changesStatusMovesAndDeregistration() async throws {
+        let bureau = try Bureau.open()
+        let h = bureau.handler
+        let go = try await bureau.register()
+        var renamed = go
+        renamed.domicile = "文峰区北关街道"
+        renamed.legalRepresentative = "王芳"
+        renamed.legalRepresentativeID = Bureau.residentID("41050219850202002")
+        let change = try await h.fileChange(
+            .with {
+                $0.id = go.id; $0.organization = renamed; $0.sponsorApprovedOn = "2026-08-01"; $0.filedOn = "2026-09-01"; $0.document = "变更〔2026〕1号"
+            }, context: bureau.context())
+        #expect(change.record.changes == ["domicile: 文峰区东关街道 → 文峰区北关街道", "legal_representative: 李明 → 王芳", "legal_representative_id"])
+        #expect(change.record.late)
+        #expect(change.organization.domicile == "文峰区北关街道")
+        #expect(change.organization.legalRepresentativeID.hasSuffix(String(Bureau.residentID("41050219850202002").suffix(4))))
+        let noApproval = await domainRefusal {
+            _ = try await h.fileChange(
+                .with {
+                    $0.id = go.id; $0.organization = renamed
+                }, context: bureau.context())
+        }
+        #expect(noApproval?.problems == ["changes REQUIRED", "sponsor_approved_on REQUIRED"])
+
+        let suspended = try await h.changeOrganizationStatus(
+            .with {
+                $0.id = go.id; $0.status = .activitiesSuspended; $0.on = "2026-09-10"; $0.document = "文民罚〔2026〕3号"; $0.reason = "限期停止活动 3 个月"
+            }, context: bureau.context())
+        #expect(suspended.organization.status == .activitiesSuspended)
+        let noStraightDeregistration = await domainRefusal {
+            _ = try await h.changeOrganizationStatus(
+                .with {
+                    $0.id = go.id; $0.status = .deregistered; $0.reason = "x"
+                }, context: bureau.context())
+        }
+        #expect(noStraightDeregistration?.problems == ["status NOT_ALLOWED"])
+        let noLiquidation = await domainRefusal { _ = try await h.deregister(.with { $0.id = go.id }, context: bureau.context()) }
+        #expect(noLiquidation?.problems == ["liquidation_ended_on REQUIRED"])
+        let gone = try await h.deregister(
+            .with {
+                $0.id = go.id; $0.liquidationEndedOn = "2026-09-15"; $0.filedOn = "2026-09-20"
+            }, context: bureau.context())
+        #expect((gone.organization.status, gone.record.kind, gone.record.late) == (.deregistered, .deregistration, false))
+        let records = try await h.listChangeRecords(.with { $0.organizationID = go.id }, context: bureau.context()).records
+        #expect(records.map(\.id) == ["G000001", "G000002"])
+        let afterwards = await domainRefusal {
+            _ = try await h.changeOrganizationStatus(
+                .with {
+                    $0.id = go.id; $0.status = .registered; $0.reason = "x"
+                }, context: bureau.context())
+        }
+        #expect(afterwards?.problems == ["status INVALID_STATE"])
+    }
+}

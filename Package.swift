@@ -135,6 +135,14 @@ let package = Package(
                 path: "Benchmarks/EldercareBenchmark"
             ),
             .executableTarget(
+                name: "organizations-bench",
+                dependencies: [
+                    "OrganizationsService", "OrganizationsDomain", "GatewayService", "CivicDomain", "CivicServiceKit", "CivicStorage", "CivicRPC",
+                    "CivicProtos", "CivicProtoServices", grdb, log, protobuf,
+                ],
+                path: "Benchmarks/OrganizationsBenchmark"
+            ),
+            .executableTarget(
                 name: "proposals-bench",
                 dependencies: ["ProposalsService", "ProposalsDomain", "CivicDomain", "CivicServiceKit", "CivicStorage", "CivicRPC", "CivicProtos", grdb, log],
                 path: "Benchmarks/ProposalsBenchmark"

@@ -190,6 +190,18 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.organizations.v1.OrganizationsService/CancelCommunityFiling": [.admin, .organizationsStaff],
     "/civic.organizations.v1.OrganizationsService/ListCommunityCategories": Set(Caller.allCases),
     "/civic.organizations.v1.OrganizationsService/CheckLegitimacy": Set(Caller.allCases),
+    "/civic.organizations.v1.OrganizationsService/ImportOrganizations": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/SubmitAnnualReport": [.admin, .organizationsStaff, .eldercareOperator],
+    "/civic.organizations.v1.OrganizationsService/ReviewAnnualReport": [.admin, .department],
+    "/civic.organizations.v1.OrganizationsService/ConcludeAnnualInspection": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/GetAnnualInspection": [.admin, .organizationsStaff, .leader, .department, .eldercareOperator],
+    "/civic.organizations.v1.OrganizationsService/ListAnnualInspections": [.admin, .organizationsStaff, .leader, .department],
+    "/civic.organizations.v1.OrganizationsService/RecordCreditEvent": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/RecordPenalty": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/RecordPenaltyExecution": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/GetCreditStatus": [.admin, .organizationsStaff, .leader, .department, .eldercareOperator],
+    "/civic.organizations.v1.OrganizationsService/ListCreditListings": [.admin, .organizationsStaff, .leader],
+    "/civic.organizations.v1.OrganizationsService/ListPublicCreditListings": Set(Caller.allCases),
 ]
 
 @Suite("Access control", .serialized)

@@ -8,6 +8,7 @@ import GRDB
 import Logging
 import OrganizationsDomain
 import OrganizationsService
+import SwiftProtobuf
 import Testing
 
 /// The organizations service's handlers over an in-memory database, called as the gateway would
@@ -213,5 +214,57 @@ struct OrganizationsRegisterTests {
                 }, context: bureau.context())
         }
         #expect(afterwards?.problems == ["status INVALID_STATE"])
+    }
+
+    @Test func anImportIsWholeOrNothingAndItsBodiesAreChecked() async throws {
+        let bureau = try Bureau.open()
+        let h = bureau.handler
+        _ = try await bureau.register()
+        let header = "name,credit_code,type,sponsor,directly_registrable,registrar_level,registrar_division,division,funds,individual_members,registered_on"
+        let good = """
+            \(header)
+            安阳市文峰区书法家协会,\(Bureau.code("51410502MJ0000201")),社会团体,文峰区文联,否,县级,410502,410502,30000,80,2018-06-01
+            安阳市文峰区育才培训学校,\(Bureau.code("52410502MJ0000202")),民非,文峰区教育局,否,县级,410502,410502,100000.50,0,2019-09-01
+
+            """
+        let dry = try await h.importOrganizations(
+            .with {
+                $0.csv = good; $0.dryRun = true
+            }, context: bureau.context())
+        #expect((dry.problems.isEmpty, dry.organizations) == (true, 2))
+        let bad =
+            good.replacingOccurrences(of: "30000,80", with: "-1,80")
+            + "安阳市文峰区围棋协会,\(Bureau.goAssociation().creditCode),社会团体,x,否,县级,410502,410502,1,1,2020-01-01\n"
+        let refused = await domainRefusal { _ = try await h.importOrganizations(.with { $0.csv = bad }, context: bureau.context()) }
+        #expect(refused?.problems == ["line 2: funds NEGATIVE", "line 4: credit_code ALREADY_REGISTERED"])
+        #expect(try await h.listOrganizations(.init(), context: bureau.context()).page.totalCount == 1)
+        let outside = await domainRefusal { _ = try await h.importOrganizations(.with { $0.csv = good }, context: bureau.context(Bureau.neighbour)) }
+        #expect(outside?.kind == .permissionDenied)
+        let imported = try await h.importOrganizations(.with { $0.csv = good }, context: bureau.context())
+        #expect(imported.organizationIds == ["O000002", "O000003"])
+        let school = try await h.getOrganization(.with { $0.id = "O000003" }, context: bureau.context()).organization
+        #expect((school.type, school.fundsFen, school.registeredOn) == (.privateNonEnterprise, 10_000_050, "2019-09-01"))
+        // Imported names answer the public check at once.
+        #expect(try await h.checkLegitimacy(.with { $0.query = "安阳市文峰区书法家协会" }, context: bureau.context(nil)).verdict == "registered")
+    }
+
+    @Test func everyWireEnumNamesTheDomainCasesInOrder() {
+        func pairsUp<P: SwiftProtobuf.Enum & CaseIterable, D: CaseIterable>(_: P.Type, _: D.Type) -> Bool {
+            let wire = P.allCases.filter { $0.rawValue != 0 }.map { "\($0)".lowercased() }
+            let domain = D.allCases.map { "\($0)".lowercased() }
+            return wire.count == domain.count && zip(wire, domain).allSatisfy { $0.contains($1) || $1.contains($0) }
+        }
+        #expect(pairsUp(Civic_Organizations_V1_OrganizationType.self, OrganizationType.self))
+        #expect(pairsUp(Civic_Organizations_V1_FoundationKind.self, FoundationKind.self))
+        #expect(pairsUp(Civic_Organizations_V1_RegistrarLevel.self, RegistrarLevel.self))
+        #expect(pairsUp(Civic_Organizations_V1_OrganizationStatus.self, OrganizationStatus.self))
+        #expect(pairsUp(Civic_Organizations_V1_ApplicationState.self, ApplicationState.self))
+        #expect(pairsUp(Civic_Organizations_V1_AnnualInspectionResult.self, AnnualInspectionResult.self))
+        #expect(pairsUp(Civic_Organizations_V1_AnnualInspectionStage.self, AnnualInspectionStage.self))
+        #expect(pairsUp(Civic_Organizations_V1_FilingStatus.self, AnnualInspectionFilingStatus.self))
+        #expect(pairsUp(Civic_Organizations_V1_CreditList.self, CreditList.self))
+        #expect(pairsUp(Civic_Organizations_V1_AbnormalGround.self, AbnormalGround.self))
+        #expect(pairsUp(Civic_Organizations_V1_SeriousGround.self, SeriousGround.self))
+        #expect(pairsUp(Civic_Organizations_V1_PenaltyKind.self, PenaltyKind.self))
     }
 }

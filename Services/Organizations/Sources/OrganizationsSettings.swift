@@ -57,6 +57,15 @@ public struct OrganizationsSettings: Sendable, CustomStringConvertible {
         }
     }
 
+    /// The credit lists' thresholds (令60号): the policy's defaults.
+    public var creditPolicy = CreditListPolicy()
+
+    /// The credit-list rules on the configured calendar (the policy is checked at start).
+    public var creditLists: CreditListRules { (try? CreditListRules(policy: creditPolicy, calendar: calendar.calendar))! }
+
+    /// The 年检 rules on the configured calendar.
+    public var annualInspection: AnnualInspectionRules { AnnualInspectionRules(calendar: calendar.calendar) }
+
     /// What an operator should fix, as health checks report it.
     public func warnings(today: CivilDate) -> [String] {
         CalendarWarning.warnings(calendar.calendar, today: today)

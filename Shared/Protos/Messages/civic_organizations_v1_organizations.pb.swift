@@ -307,6 +307,404 @@ public nonisolated enum Civic_Organizations_V1_ApplicationState: SwiftProtobuf.E
 
 }
 
+public nonisolated enum Civic_Organizations_V1_AnnualInspectionResult: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 合格
+  case qualified // = 1
+
+  /// 基本合格
+  case basicallyQualified // = 2
+
+  /// 不合格
+  case unqualified // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .qualified
+    case 2: self = .basicallyQualified
+    case 3: self = .unqualified
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .qualified: return 1
+    case .basicallyQualified: return 2
+    case .unqualified: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Organizations_V1_AnnualInspectionResult] = [
+    .unspecified,
+    .qualified,
+    .basicallyQualified,
+    .unqualified,
+  ]
+
+}
+
+public nonisolated enum Civic_Organizations_V1_AnnualInspectionStage: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 业务主管单位 (初审)
+  case sponsor // = 1
+
+  /// 登记管理机关
+  case registrar // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .sponsor
+    case 2: self = .registrar
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .sponsor: return 1
+    case .registrar: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Organizations_V1_AnnualInspectionStage] = [
+    .unspecified,
+    .sponsor,
+    .registrar,
+  ]
+
+}
+
+/// Where a body's report on a year stands at a stage on the service's day.
+public nonisolated enum Civic_Organizations_V1_FilingStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Owes no report for the year (see `exemption`).
+  case notOwed // = 1
+
+  /// The filing window has not opened (before 1 January of the next year).
+  case notDueYet // = 2
+
+  /// Open and not yet received; the due date not passed.
+  case `open` // = 3
+  case receivedOnTime // = 4
+  case receivedLate // = 5
+
+  /// Owed, missing, past the due date (flagged from 1 April / 1 June).
+  case overdue // = 6
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .notOwed
+    case 2: self = .notDueYet
+    case 3: self = .open
+    case 4: self = .receivedOnTime
+    case 5: self = .receivedLate
+    case 6: self = .overdue
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .notOwed: return 1
+    case .notDueYet: return 2
+    case .open: return 3
+    case .receivedOnTime: return 4
+    case .receivedLate: return 5
+    case .overdue: return 6
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Organizations_V1_FilingStatus] = [
+    .unspecified,
+    .notOwed,
+    .notDueYet,
+    .open,
+    .receivedOnTime,
+    .receivedLate,
+    .overdue,
+  ]
+
+}
+
+public nonisolated enum Civic_Organizations_V1_CreditList: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 活动异常名录
+  case abnormal // = 1
+
+  /// 严重违法失信名单
+  case serious // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .abnormal
+    case 2: self = .serious
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .abnormal: return 1
+    case .serious: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Organizations_V1_CreditList] = [
+    .unspecified,
+    .abnormal,
+    .serious,
+  ]
+
+}
+
+/// The grounds for the abnormal list.
+public nonisolated enum Civic_Organizations_V1_AbnormalGround: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 未按规定报送年度工作报告
+  case noAnnualReport // = 1
+
+  /// 未按规定设立党组织
+  case noPartyOrganization // = 2
+
+  /// 未按要求完成整改
+  case rectificationNotDone // = 3
+
+  /// 通过登记的住所无法联系 (raised by two returned registered letters; may also be recorded)
+  case unreachable // = 4
+
+  /// 受到警告或不满5万元罚款处罚 (raised by RecordPenalty, never recorded by hand)
+  case minorPenalty // = 5
+  case otherAbnormal // = 6
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .noAnnualReport
+    case 2: self = .noPartyOrganization
+    case 3: self = .rectificationNotDone
+    case 4: self = .unreachable
+    case 5: self = .minorPenalty
+    case 6: self = .otherAbnormal
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .noAnnualReport: return 1
+    case .noPartyOrganization: return 2
+    case .rectificationNotDone: return 3
+    case .unreachable: return 4
+    case .minorPenalty: return 5
+    case .otherAbnormal: return 6
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Organizations_V1_AbnormalGround] = [
+    .unspecified,
+    .noAnnualReport,
+    .noPartyOrganization,
+    .rectificationNotDone,
+    .unreachable,
+    .minorPenalty,
+    .otherAbnormal,
+  ]
+
+}
+
+/// The grounds for the serious list staff record by hand (the others follow from the abnormal
+/// list, penalties and revocation).
+public nonisolated enum Civic_Organizations_V1_SeriousGround: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 被列入活动异常名录满2年 (automatic)
+  case abnormalTwoYears // = 1
+
+  /// 弄虚作假办理变更登记
+  case fraudulentChangeRegistration // = 2
+
+  /// 受到限期停止活动处罚 (automatic)
+  case activitiesSuspensionPenalty // = 3
+
+  /// 受到5万元以上罚款处罚 (automatic)
+  case largeFine // = 4
+
+  /// 三年内两次以上受到警告或不满5万元罚款处罚 (automatic)
+  case repeatedPenalties // = 5
+
+  /// 失信被执行人
+  case judgmentDefaulter // = 6
+
+  /// 被撤销登记 (automatic)
+  case revocationGround // = 7
+  case otherSerious // = 8
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .abnormalTwoYears
+    case 2: self = .fraudulentChangeRegistration
+    case 3: self = .activitiesSuspensionPenalty
+    case 4: self = .largeFine
+    case 5: self = .repeatedPenalties
+    case 6: self = .judgmentDefaulter
+    case 7: self = .revocationGround
+    case 8: self = .otherSerious
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .abnormalTwoYears: return 1
+    case .fraudulentChangeRegistration: return 2
+    case .activitiesSuspensionPenalty: return 3
+    case .largeFine: return 4
+    case .repeatedPenalties: return 5
+    case .judgmentDefaulter: return 6
+    case .revocationGround: return 7
+    case .otherSerious: return 8
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Organizations_V1_SeriousGround] = [
+    .unspecified,
+    .abnormalTwoYears,
+    .fraudulentChangeRegistration,
+    .activitiesSuspensionPenalty,
+    .largeFine,
+    .repeatedPenalties,
+    .judgmentDefaulter,
+    .revocationGround,
+    .otherSerious,
+  ]
+
+}
+
+public nonisolated enum Civic_Organizations_V1_PenaltyKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 警告
+  case warning // = 1
+
+  /// 罚款
+  case fine // = 2
+
+  /// 没收
+  case confiscation // = 3
+
+  /// 限期停止活动
+  case activitiesSuspension // = 4
+
+  /// 撤销登记
+  case revocation // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .warning
+    case 2: self = .fine
+    case 3: self = .confiscation
+    case 4: self = .activitiesSuspension
+    case 5: self = .revocation
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .warning: return 1
+    case .fine: return 2
+    case .confiscation: return 3
+    case .activitiesSuspension: return 4
+    case .revocation: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Organizations_V1_PenaltyKind] = [
+    .unspecified,
+    .warning,
+    .fine,
+    .confiscation,
+    .activitiesSuspension,
+    .revocation,
+  ]
+
+}
+
 public nonisolated struct Civic_Organizations_V1_StatusChange: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -852,6 +1250,39 @@ public nonisolated struct Civic_Organizations_V1_RevealLegalRepresentativeIDResp
   // methods supported on all messages.
 
   public var legalRepresentativeID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_ImportOrganizationsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UTF-8 CSV with a header row (docs/ORGANIZATIONS.md §4), at most 10,000 bodies and 8 MiB.
+  public var csv: String = String()
+
+  /// Check only: answer the problems, store nothing.
+  public var dryRun: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_ImportOrganizationsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizations: Int32 = 0
+
+  public var organizationIds: [String] = []
+
+  /// A dry run's problems, by line; empty when the file would import.
+  public var problems: [Civic_Common_V1_ImportProblem] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1629,6 +2060,849 @@ public nonisolated struct Civic_Organizations_V1_CheckLegitimacyResponse: Sendab
   fileprivate var _filed: Civic_Organizations_V1_CommunityMatch? = nil
 }
 
+public nonisolated struct Civic_Organizations_V1_AnnualSubmission: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var submittedOn: String = String()
+
+  /// Who handed it in (the body's contact).
+  public var submittedBy: String = String()
+
+  /// Who took it (staff; "online" for the body's own key).
+  public var receivedBy: String = String()
+
+  public var documents: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_AnnualInspection: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "N000001"; answered.
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
+
+  public var organizationID: String {
+    get {_storage._organizationID}
+    set {_uniqueStorage()._organizationID = newValue}
+  }
+
+  public var organizationName: String {
+    get {_storage._organizationName}
+    set {_uniqueStorage()._organizationName = newValue}
+  }
+
+  /// The year the report covers (filed the next year).
+  public var year: Int32 {
+    get {_storage._year}
+    set {_uniqueStorage()._year = newValue}
+  }
+
+  /// Empty for a body without a sponsor.
+  public var sponsorDueOn: String {
+    get {_storage._sponsorDueOn}
+    set {_uniqueStorage()._sponsorDueOn = newValue}
+  }
+
+  public var registrarDueOn: String {
+    get {_storage._registrarDueOn}
+    set {_uniqueStorage()._registrarDueOn = newValue}
+  }
+
+  public var sponsorSubmission: Civic_Organizations_V1_AnnualSubmission {
+    get {_storage._sponsorSubmission ?? Civic_Organizations_V1_AnnualSubmission()}
+    set {_uniqueStorage()._sponsorSubmission = newValue}
+  }
+  /// Returns true if `sponsorSubmission` has been explicitly set.
+  public var hasSponsorSubmission: Bool {_storage._sponsorSubmission != nil}
+  /// Clears the value of `sponsorSubmission`. Subsequent reads from it will return its default value.
+  public mutating func clearSponsorSubmission() {_uniqueStorage()._sponsorSubmission = nil}
+
+  public var sponsorReviewedOn: String {
+    get {_storage._sponsorReviewedOn}
+    set {_uniqueStorage()._sponsorReviewedOn = newValue}
+  }
+
+  public var sponsorReviewedBy: String {
+    get {_storage._sponsorReviewedBy}
+    set {_uniqueStorage()._sponsorReviewedBy = newValue}
+  }
+
+  public var sponsorOpinion: String {
+    get {_storage._sponsorOpinion}
+    set {_uniqueStorage()._sponsorOpinion = newValue}
+  }
+
+  public var registrarSubmission: Civic_Organizations_V1_AnnualSubmission {
+    get {_storage._registrarSubmission ?? Civic_Organizations_V1_AnnualSubmission()}
+    set {_uniqueStorage()._registrarSubmission = newValue}
+  }
+  /// Returns true if `registrarSubmission` has been explicitly set.
+  public var hasRegistrarSubmission: Bool {_storage._registrarSubmission != nil}
+  /// Clears the value of `registrarSubmission`. Subsequent reads from it will return its default value.
+  public mutating func clearRegistrarSubmission() {_uniqueStorage()._registrarSubmission = nil}
+
+  public var result: Civic_Organizations_V1_AnnualInspectionResult {
+    get {_storage._result}
+    set {_uniqueStorage()._result = newValue}
+  }
+
+  public var concludedOn: String {
+    get {_storage._concludedOn}
+    set {_uniqueStorage()._concludedOn = newValue}
+  }
+
+  public var concludedBy: String {
+    get {_storage._concludedBy}
+    set {_uniqueStorage()._concludedBy = newValue}
+  }
+
+  /// The grounds of 基本合格 / 不合格.
+  public var note: String {
+    get {_storage._note}
+    set {_uniqueStorage()._note = newValue}
+  }
+
+  /// At the registrar, on the service's day.
+  public var status: Civic_Organizations_V1_FilingStatus {
+    get {_storage._status}
+    set {_uniqueStorage()._status = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Civic_Organizations_V1_AnnualInspectionResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var annualInspection: Civic_Organizations_V1_AnnualInspection {
+    get {_annualInspection ?? Civic_Organizations_V1_AnnualInspection()}
+    set {_annualInspection = newValue}
+  }
+  /// Returns true if `annualInspection` has been explicitly set.
+  public var hasAnnualInspection: Bool {self._annualInspection != nil}
+  /// Clears the value of `annualInspection`. Subsequent reads from it will return its default value.
+  public mutating func clearAnnualInspection() {self._annualInspection = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _annualInspection: Civic_Organizations_V1_AnnualInspection? = nil
+}
+
+public nonisolated struct Civic_Organizations_V1_SubmitAnnualReportRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizationID: String = String()
+
+  public var year: Int32 = 0
+
+  /// SPONSOR (报送业务主管单位) or REGISTRAR (报送登记管理机关, after the sponsor's review).
+  public var stage: Civic_Organizations_V1_AnnualInspectionStage = .unspecified
+
+  /// Empty for today.
+  public var submittedOn: String = String()
+
+  public var submittedBy: String = String()
+
+  public var documents: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_ReviewAnnualReportRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizationID: String = String()
+
+  public var year: Int32 = 0
+
+  /// Empty for today.
+  public var reviewedOn: String = String()
+
+  public var opinion: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_ConcludeAnnualInspectionRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizationID: String = String()
+
+  public var year: Int32 = 0
+
+  public var result: Civic_Organizations_V1_AnnualInspectionResult = .unspecified
+
+  public var concludedOn: String = String()
+
+  /// Required for 基本合格 and 不合格.
+  public var note: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_GetAnnualInspectionRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizationID: String = String()
+
+  public var year: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_AnnualInspectionStanding: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizationID: String = String()
+
+  public var organizationName: String = String()
+
+  public var creditCode: String = String()
+
+  public var year: Int32 = 0
+
+  public var stage: Civic_Organizations_V1_AnnualInspectionStage = .unspecified
+
+  public var status: Civic_Organizations_V1_FilingStatus = .unspecified
+
+  /// Why nothing is owed: "not_registered", "registered_after_year", "registered_in_second_half",
+  /// "revoked", "deregistered", "no_sponsor".
+  public var exemption: String = String()
+
+  public var dueOn: String = String()
+
+  public var receivedOn: String = String()
+
+  public var daysPastDue: Int32 = 0
+
+  public var result: Civic_Organizations_V1_AnnualInspectionResult = .unspecified
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_ListAnnualInspectionsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var year: Int32 = 0
+
+  /// A division (registrars within it); empty: the key's.
+  public var within: String = String()
+
+  /// REGISTRAR when unset.
+  public var stage: Civic_Organizations_V1_AnnualInspectionStage = .unspecified
+
+  /// Only this status; unset: every body.
+  public var status: Civic_Organizations_V1_FilingStatus = .unspecified
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Civic_Organizations_V1_AnnualInspectionTally: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var year: Int32 = 0
+
+  public var owed: Int32 = 0
+
+  public var exempt: Int32 = 0
+
+  public var receivedOnTime: Int32 = 0
+
+  public var receivedLate: Int32 = 0
+
+  public var `open`: Int32 = 0
+
+  public var overdue: Int32 = 0
+
+  public var qualified: Int32 = 0
+
+  public var basicallyQualified: Int32 = 0
+
+  public var unqualified: Int32 = 0
+
+  /// Received, no result yet.
+  public var pending: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_ListAnnualInspectionsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var standings: [Civic_Organizations_V1_AnnualInspectionStanding] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  /// The year's figures over every body the list reaches (not only this page), at the registrar.
+  public var tally: Civic_Organizations_V1_AnnualInspectionTally {
+    get {_tally ?? Civic_Organizations_V1_AnnualInspectionTally()}
+    set {_tally = newValue}
+  }
+  /// Returns true if `tally` has been explicitly set.
+  public var hasTally: Bool {self._tally != nil}
+  /// Clears the value of `tally`. Subsequent reads from it will return its default value.
+  public mutating func clearTally() {self._tally = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+  fileprivate var _tally: Civic_Organizations_V1_AnnualInspectionTally? = nil
+}
+
+public nonisolated struct Civic_Organizations_V1_Penalty: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "p1", "p2"… within the body's history; answered.
+  public var id: String = String()
+
+  public var kind: Civic_Organizations_V1_PenaltyKind = .unspecified
+
+  /// A fine's amount (> 0), a confiscation's value; 0 otherwise.
+  public var amountFen: Int64 = 0
+
+  public var decidedOn: String = String()
+
+  /// 处罚决定书文号; required.
+  public var document: String = String()
+
+  /// The deciding authority.
+  public var authority: String = String()
+
+  /// Empty until executed.
+  public var executedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_ListingGround: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  /// The ground's name: an AbnormalGround or SeriousGround value in lower case ("no_annual_report").
+  public var ground: String = String()
+
+  public var raisedOn: String = String()
+
+  /// Staff only: never in the public lists.
+  public var evidence: String = String()
+
+  public var document: String = String()
+
+  public var verifiedOn: String = String()
+
+  /// Still to be put right.
+  public var `open`: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_CreditListing: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var list: Civic_Organizations_V1_CreditList = .unspecified
+
+  /// The first entry of this stay.
+  public var enteredOn: String = String()
+
+  /// The last (re)start of the clock.
+  public var clockStartedOn: String = String()
+
+  public var restartedOn: [String] = []
+
+  public var grounds: [Civic_Organizations_V1_ListingGround] = []
+
+  /// Abnormal list: leaves on this day when nothing remains to fix by then.
+  public var autoRemovalOn: String = String()
+
+  /// Abnormal list: moves to the serious list on this day if something is still open.
+  public var promotionOn: String = String()
+
+  /// Abnormal list: staff must remove the body by this day (5 working days after the last fix).
+  public var removalDue: String = String()
+
+  public var removalOverdue: Bool = false
+
+  /// Serious list: leaves on this day when clean (empty: only on deregistration).
+  public var leaveOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_RegisteredLetter: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var sentOn: String = String()
+
+  public var trackingNumber: String = String()
+
+  public var signedOn: String = String()
+
+  public var returnedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_CreditStatus: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizationID: String {
+    get {_storage._organizationID}
+    set {_uniqueStorage()._organizationID = newValue}
+  }
+
+  public var organizationName: String {
+    get {_storage._organizationName}
+    set {_uniqueStorage()._organizationName = newValue}
+  }
+
+  public var creditCode: String {
+    get {_storage._creditCode}
+    set {_uniqueStorage()._creditCode = newValue}
+  }
+
+  public var asOf: String {
+    get {_storage._asOf}
+    set {_uniqueStorage()._asOf = newValue}
+  }
+
+  /// Unset when not listed.
+  public var abnormal: Civic_Organizations_V1_CreditListing {
+    get {_storage._abnormal ?? Civic_Organizations_V1_CreditListing()}
+    set {_uniqueStorage()._abnormal = newValue}
+  }
+  /// Returns true if `abnormal` has been explicitly set.
+  public var hasAbnormal: Bool {_storage._abnormal != nil}
+  /// Clears the value of `abnormal`. Subsequent reads from it will return its default value.
+  public mutating func clearAbnormal() {_uniqueStorage()._abnormal = nil}
+
+  public var serious: Civic_Organizations_V1_CreditListing {
+    get {_storage._serious ?? Civic_Organizations_V1_CreditListing()}
+    set {_uniqueStorage()._serious = newValue}
+  }
+  /// Returns true if `serious` has been explicitly set.
+  public var hasSerious: Bool {_storage._serious != nil}
+  /// Clears the value of `serious`. Subsequent reads from it will return its default value.
+  public mutating func clearSerious() {_uniqueStorage()._serious = nil}
+
+  public var penalties: [Civic_Organizations_V1_Penalty] {
+    get {_storage._penalties}
+    set {_uniqueStorage()._penalties = newValue}
+  }
+
+  public var letters: [Civic_Organizations_V1_RegisteredLetter] {
+    get {_storage._letters}
+    set {_uniqueStorage()._letters = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Civic_Organizations_V1_CreditStatusResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var status: Civic_Organizations_V1_CreditStatus {
+    get {_status ?? Civic_Organizations_V1_CreditStatus()}
+    set {_status = newValue}
+  }
+  /// Returns true if `status` has been explicitly set.
+  public var hasStatus: Bool {self._status != nil}
+  /// Clears the value of `status`. Subsequent reads from it will return its default value.
+  public mutating func clearStatus() {self._status = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _status: Civic_Organizations_V1_CreditStatus? = nil
+}
+
+public nonisolated struct Civic_Organizations_V1_RecordCreditEventRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizationID: String = String()
+
+  /// The day it takes effect; empty for today.
+  public var on: String = String()
+
+  public var event: Civic_Organizations_V1_RecordCreditEventRequest.OneOf_Event? = nil
+
+  public var abnormalGround: Civic_Organizations_V1_AbnormalGroundEvent {
+    get {
+      if case .abnormalGround(let v)? = event {return v}
+      return Civic_Organizations_V1_AbnormalGroundEvent()
+    }
+    set {event = .abnormalGround(newValue)}
+  }
+
+  public var fixVerified: Civic_Organizations_V1_FixVerifiedEvent {
+    get {
+      if case .fixVerified(let v)? = event {return v}
+      return Civic_Organizations_V1_FixVerifiedEvent()
+    }
+    set {event = .fixVerified(newValue)}
+  }
+
+  public var abnormalRemoved: Civic_Organizations_V1_AbnormalRemovedEvent {
+    get {
+      if case .abnormalRemoved(let v)? = event {return v}
+      return Civic_Organizations_V1_AbnormalRemovedEvent()
+    }
+    set {event = .abnormalRemoved(newValue)}
+  }
+
+  public var seriousGround: Civic_Organizations_V1_SeriousGroundEvent {
+    get {
+      if case .seriousGround(let v)? = event {return v}
+      return Civic_Organizations_V1_SeriousGroundEvent()
+    }
+    set {event = .seriousGround(newValue)}
+  }
+
+  public var letterSent: Civic_Organizations_V1_LetterSentEvent {
+    get {
+      if case .letterSent(let v)? = event {return v}
+      return Civic_Organizations_V1_LetterSentEvent()
+    }
+    set {event = .letterSent(newValue)}
+  }
+
+  /// The letter's id.
+  public var letterSigned: String {
+    get {
+      if case .letterSigned(let v)? = event {return v}
+      return String()
+    }
+    set {event = .letterSigned(newValue)}
+  }
+
+  public var letterReturned: String {
+    get {
+      if case .letterReturned(let v)? = event {return v}
+      return String()
+    }
+    set {event = .letterReturned(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Event: Equatable, Sendable {
+    case abnormalGround(Civic_Organizations_V1_AbnormalGroundEvent)
+    case fixVerified(Civic_Organizations_V1_FixVerifiedEvent)
+    case abnormalRemoved(Civic_Organizations_V1_AbnormalRemovedEvent)
+    case seriousGround(Civic_Organizations_V1_SeriousGroundEvent)
+    case letterSent(Civic_Organizations_V1_LetterSentEvent)
+    /// The letter's id.
+    case letterSigned(String)
+    case letterReturned(String)
+
+  }
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_AbnormalGroundEvent: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var ground: Civic_Organizations_V1_AbnormalGround = .unspecified
+
+  public var evidence: String = String()
+
+  public var document: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_FixVerifiedEvent: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var groundID: String = String()
+
+  public var note: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_AbnormalRemovedEvent: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// 移出决定书.
+  public var document: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_SeriousGroundEvent: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var ground: Civic_Organizations_V1_SeriousGround = .unspecified
+
+  public var evidence: String = String()
+
+  public var document: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_LetterSentEvent: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var trackingNumber: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_RecordPenaltyRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizationID: String = String()
+
+  public var penalty: Civic_Organizations_V1_Penalty {
+    get {_penalty ?? Civic_Organizations_V1_Penalty()}
+    set {_penalty = newValue}
+  }
+  /// Returns true if `penalty` has been explicitly set.
+  public var hasPenalty: Bool {self._penalty != nil}
+  /// Clears the value of `penalty`. Subsequent reads from it will return its default value.
+  public mutating func clearPenalty() {self._penalty = nil}
+
+  /// The day it is recorded (on or after the decision); empty for today.
+  public var on: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _penalty: Civic_Organizations_V1_Penalty? = nil
+}
+
+public nonisolated struct Civic_Organizations_V1_RecordPenaltyExecutionRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizationID: String = String()
+
+  public var penaltyID: String = String()
+
+  public var on: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_GetCreditStatusRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizationID: String = String()
+
+  /// Empty for today; a past day answers as it stood then.
+  public var asOf: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_ListCreditListingsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var list: Civic_Organizations_V1_CreditList = .unspecified
+
+  /// A division (registrars within it); empty: the key's (everyone's for the public list).
+  public var within: String = String()
+
+  public var asOf: String = String()
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Civic_Organizations_V1_ListedOrganization: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizationID: String = String()
+
+  public var organizationName: String = String()
+
+  public var creditCode: String = String()
+
+  public var listing: Civic_Organizations_V1_CreditListing {
+    get {_listing ?? Civic_Organizations_V1_CreditListing()}
+    set {_listing = newValue}
+  }
+  /// Returns true if `listing` has been explicitly set.
+  public var hasListing: Bool {self._listing != nil}
+  /// Clears the value of `listing`. Subsequent reads from it will return its default value.
+  public mutating func clearListing() {self._listing = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _listing: Civic_Organizations_V1_CreditListing? = nil
+}
+
+public nonisolated struct Civic_Organizations_V1_ListCreditListingsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var listed: [Civic_Organizations_V1_ListedOrganization] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "civic.organizations.v1"
@@ -1651,6 +2925,34 @@ nonisolated extension Civic_Organizations_V1_OrganizationStatus: SwiftProtobuf._
 
 nonisolated extension Civic_Organizations_V1_ApplicationState: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0APPLICATION_STATE_UNSPECIFIED\0\u{1}SUBMITTED\0\u{1}PRE_REVIEWED\0\u{1}RETURNED\0\u{1}ACCEPTED\0\u{1}ACCEPTED_ON_PROMISE\0\u{1}APPROVED\0\u{1}REFUSED\0\u{1}WITHDRAWN\0")
+}
+
+nonisolated extension Civic_Organizations_V1_AnnualInspectionResult: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ANNUAL_INSPECTION_RESULT_UNSPECIFIED\0\u{1}QUALIFIED\0\u{1}BASICALLY_QUALIFIED\0\u{1}UNQUALIFIED\0")
+}
+
+nonisolated extension Civic_Organizations_V1_AnnualInspectionStage: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ANNUAL_INSPECTION_STAGE_UNSPECIFIED\0\u{1}SPONSOR\0\u{1}REGISTRAR\0")
+}
+
+nonisolated extension Civic_Organizations_V1_FilingStatus: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0FILING_STATUS_UNSPECIFIED\0\u{1}NOT_OWED\0\u{1}NOT_DUE_YET\0\u{1}OPEN\0\u{1}RECEIVED_ON_TIME\0\u{1}RECEIVED_LATE\0\u{1}OVERDUE\0")
+}
+
+nonisolated extension Civic_Organizations_V1_CreditList: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CREDIT_LIST_UNSPECIFIED\0\u{1}ABNORMAL\0\u{1}SERIOUS\0")
+}
+
+nonisolated extension Civic_Organizations_V1_AbnormalGround: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ABNORMAL_GROUND_UNSPECIFIED\0\u{1}NO_ANNUAL_REPORT\0\u{1}NO_PARTY_ORGANIZATION\0\u{1}RECTIFICATION_NOT_DONE\0\u{1}UNREACHABLE\0\u{1}MINOR_PENALTY\0\u{1}OTHER_ABNORMAL\0")
+}
+
+nonisolated extension Civic_Organizations_V1_SeriousGround: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SERIOUS_GROUND_UNSPECIFIED\0\u{1}ABNORMAL_TWO_YEARS\0\u{1}FRAUDULENT_CHANGE_REGISTRATION\0\u{1}ACTIVITIES_SUSPENSION_PENALTY\0\u{1}LARGE_FINE\0\u{1}REPEATED_PENALTIES\0\u{1}JUDGMENT_DEFAULTER\0\u{1}REVOCATION_GROUND\0\u{1}OTHER_SERIOUS\0")
+}
+
+nonisolated extension Civic_Organizations_V1_PenaltyKind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PENALTY_KIND_UNSPECIFIED\0\u{1}WARNING\0\u{1}FINE\0\u{1}CONFISCATION\0\u{1}ACTIVITIES_SUSPENSION\0\u{1}REVOCATION\0")
 }
 
 nonisolated extension Civic_Organizations_V1_StatusChange: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -2569,6 +3871,81 @@ nonisolated extension Civic_Organizations_V1_RevealLegalRepresentativeIDResponse
 
   public static func ==(lhs: Civic_Organizations_V1_RevealLegalRepresentativeIDResponse, rhs: Civic_Organizations_V1_RevealLegalRepresentativeIDResponse) -> Bool {
     if lhs.legalRepresentativeID != rhs.legalRepresentativeID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ImportOrganizationsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ImportOrganizationsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}csv\0\u{3}dry_run\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.csv) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.dryRun) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.csv.isEmpty {
+      try visitor.visitSingularStringField(value: self.csv, fieldNumber: 1)
+    }
+    if self.dryRun != false {
+      try visitor.visitSingularBoolField(value: self.dryRun, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ImportOrganizationsRequest, rhs: Civic_Organizations_V1_ImportOrganizationsRequest) -> Bool {
+    if lhs.csv != rhs.csv {return false}
+    if lhs.dryRun != rhs.dryRun {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ImportOrganizationsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ImportOrganizationsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}organizations\0\u{3}organization_ids\0\u{1}problems\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.organizations) }()
+      case 2: try { try decoder.decodeRepeatedStringField(value: &self.organizationIds) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.problems) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.organizations != 0 {
+      try visitor.visitSingularInt32Field(value: self.organizations, fieldNumber: 1)
+    }
+    if !self.organizationIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.organizationIds, fieldNumber: 2)
+    }
+    if !self.problems.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.problems, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ImportOrganizationsResponse, rhs: Civic_Organizations_V1_ImportOrganizationsResponse) -> Bool {
+    if lhs.organizations != rhs.organizations {return false}
+    if lhs.organizationIds != rhs.organizationIds {return false}
+    if lhs.problems != rhs.problems {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -4004,6 +5381,1684 @@ nonisolated extension Civic_Organizations_V1_CheckLegitimacyResponse: SwiftProto
     if lhs.similarRegistered != rhs.similarRegistered {return false}
     if lhs.similarFiled != rhs.similarFiled {return false}
     if lhs.explanation != rhs.explanation {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_AnnualSubmission: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AnnualSubmission"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}submitted_on\0\u{3}submitted_by\0\u{3}received_by\0\u{1}documents\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.submittedOn) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.submittedBy) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.receivedBy) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.documents) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.submittedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.submittedOn, fieldNumber: 1)
+    }
+    if !self.submittedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.submittedBy, fieldNumber: 2)
+    }
+    if !self.receivedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.receivedBy, fieldNumber: 3)
+    }
+    if !self.documents.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.documents, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_AnnualSubmission, rhs: Civic_Organizations_V1_AnnualSubmission) -> Bool {
+    if lhs.submittedOn != rhs.submittedOn {return false}
+    if lhs.submittedBy != rhs.submittedBy {return false}
+    if lhs.receivedBy != rhs.receivedBy {return false}
+    if lhs.documents != rhs.documents {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_AnnualInspection: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AnnualInspection"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}organization_id\0\u{3}organization_name\0\u{1}year\0\u{3}sponsor_due_on\0\u{3}registrar_due_on\0\u{3}sponsor_submission\0\u{3}sponsor_reviewed_on\0\u{3}sponsor_reviewed_by\0\u{3}sponsor_opinion\0\u{3}registrar_submission\0\u{1}result\0\u{3}concluded_on\0\u{3}concluded_by\0\u{1}note\0\u{1}status\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _organizationID: String = String()
+    var _organizationName: String = String()
+    var _year: Int32 = 0
+    var _sponsorDueOn: String = String()
+    var _registrarDueOn: String = String()
+    var _sponsorSubmission: Civic_Organizations_V1_AnnualSubmission? = nil
+    var _sponsorReviewedOn: String = String()
+    var _sponsorReviewedBy: String = String()
+    var _sponsorOpinion: String = String()
+    var _registrarSubmission: Civic_Organizations_V1_AnnualSubmission? = nil
+    var _result: Civic_Organizations_V1_AnnualInspectionResult = .unspecified
+    var _concludedOn: String = String()
+    var _concludedBy: String = String()
+    var _note: String = String()
+    var _status: Civic_Organizations_V1_FilingStatus = .unspecified
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _organizationID = source._organizationID
+      _organizationName = source._organizationName
+      _year = source._year
+      _sponsorDueOn = source._sponsorDueOn
+      _registrarDueOn = source._registrarDueOn
+      _sponsorSubmission = source._sponsorSubmission
+      _sponsorReviewedOn = source._sponsorReviewedOn
+      _sponsorReviewedBy = source._sponsorReviewedBy
+      _sponsorOpinion = source._sponsorOpinion
+      _registrarSubmission = source._registrarSubmission
+      _result = source._result
+      _concludedOn = source._concludedOn
+      _concludedBy = source._concludedBy
+      _note = source._note
+      _status = source._status
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._organizationID) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._organizationName) }()
+        case 4: try { try decoder.decodeSingularInt32Field(value: &_storage._year) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._sponsorDueOn) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._registrarDueOn) }()
+        case 7: try { try decoder.decodeSingularMessageField(value: &_storage._sponsorSubmission) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._sponsorReviewedOn) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._sponsorReviewedBy) }()
+        case 10: try { try decoder.decodeSingularStringField(value: &_storage._sponsorOpinion) }()
+        case 11: try { try decoder.decodeSingularMessageField(value: &_storage._registrarSubmission) }()
+        case 12: try { try decoder.decodeSingularEnumField(value: &_storage._result) }()
+        case 13: try { try decoder.decodeSingularStringField(value: &_storage._concludedOn) }()
+        case 14: try { try decoder.decodeSingularStringField(value: &_storage._concludedBy) }()
+        case 15: try { try decoder.decodeSingularStringField(value: &_storage._note) }()
+        case 16: try { try decoder.decodeSingularEnumField(value: &_storage._status) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      if !_storage._organizationID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._organizationID, fieldNumber: 2)
+      }
+      if !_storage._organizationName.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._organizationName, fieldNumber: 3)
+      }
+      if _storage._year != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._year, fieldNumber: 4)
+      }
+      if !_storage._sponsorDueOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._sponsorDueOn, fieldNumber: 5)
+      }
+      if !_storage._registrarDueOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._registrarDueOn, fieldNumber: 6)
+      }
+      try { if let v = _storage._sponsorSubmission {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+      } }()
+      if !_storage._sponsorReviewedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._sponsorReviewedOn, fieldNumber: 8)
+      }
+      if !_storage._sponsorReviewedBy.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._sponsorReviewedBy, fieldNumber: 9)
+      }
+      if !_storage._sponsorOpinion.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._sponsorOpinion, fieldNumber: 10)
+      }
+      try { if let v = _storage._registrarSubmission {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      } }()
+      if _storage._result != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._result, fieldNumber: 12)
+      }
+      if !_storage._concludedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._concludedOn, fieldNumber: 13)
+      }
+      if !_storage._concludedBy.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._concludedBy, fieldNumber: 14)
+      }
+      if !_storage._note.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._note, fieldNumber: 15)
+      }
+      if _storage._status != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._status, fieldNumber: 16)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_AnnualInspection, rhs: Civic_Organizations_V1_AnnualInspection) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._organizationID != rhs_storage._organizationID {return false}
+        if _storage._organizationName != rhs_storage._organizationName {return false}
+        if _storage._year != rhs_storage._year {return false}
+        if _storage._sponsorDueOn != rhs_storage._sponsorDueOn {return false}
+        if _storage._registrarDueOn != rhs_storage._registrarDueOn {return false}
+        if _storage._sponsorSubmission != rhs_storage._sponsorSubmission {return false}
+        if _storage._sponsorReviewedOn != rhs_storage._sponsorReviewedOn {return false}
+        if _storage._sponsorReviewedBy != rhs_storage._sponsorReviewedBy {return false}
+        if _storage._sponsorOpinion != rhs_storage._sponsorOpinion {return false}
+        if _storage._registrarSubmission != rhs_storage._registrarSubmission {return false}
+        if _storage._result != rhs_storage._result {return false}
+        if _storage._concludedOn != rhs_storage._concludedOn {return false}
+        if _storage._concludedBy != rhs_storage._concludedBy {return false}
+        if _storage._note != rhs_storage._note {return false}
+        if _storage._status != rhs_storage._status {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_AnnualInspectionResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AnnualInspectionResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}annual_inspection\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._annualInspection) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._annualInspection {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_AnnualInspectionResponse, rhs: Civic_Organizations_V1_AnnualInspectionResponse) -> Bool {
+    if lhs._annualInspection != rhs._annualInspection {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_SubmitAnnualReportRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SubmitAnnualReportRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{1}year\0\u{1}stage\0\u{3}submitted_on\0\u{3}submitted_by\0\u{1}documents\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.year) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.stage) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.submittedOn) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.submittedBy) }()
+      case 6: try { try decoder.decodeRepeatedStringField(value: &self.documents) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    if self.year != 0 {
+      try visitor.visitSingularInt32Field(value: self.year, fieldNumber: 2)
+    }
+    if self.stage != .unspecified {
+      try visitor.visitSingularEnumField(value: self.stage, fieldNumber: 3)
+    }
+    if !self.submittedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.submittedOn, fieldNumber: 4)
+    }
+    if !self.submittedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.submittedBy, fieldNumber: 5)
+    }
+    if !self.documents.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.documents, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_SubmitAnnualReportRequest, rhs: Civic_Organizations_V1_SubmitAnnualReportRequest) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.year != rhs.year {return false}
+    if lhs.stage != rhs.stage {return false}
+    if lhs.submittedOn != rhs.submittedOn {return false}
+    if lhs.submittedBy != rhs.submittedBy {return false}
+    if lhs.documents != rhs.documents {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ReviewAnnualReportRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReviewAnnualReportRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{1}year\0\u{3}reviewed_on\0\u{1}opinion\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.year) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.reviewedOn) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.opinion) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    if self.year != 0 {
+      try visitor.visitSingularInt32Field(value: self.year, fieldNumber: 2)
+    }
+    if !self.reviewedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.reviewedOn, fieldNumber: 3)
+    }
+    if !self.opinion.isEmpty {
+      try visitor.visitSingularStringField(value: self.opinion, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ReviewAnnualReportRequest, rhs: Civic_Organizations_V1_ReviewAnnualReportRequest) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.year != rhs.year {return false}
+    if lhs.reviewedOn != rhs.reviewedOn {return false}
+    if lhs.opinion != rhs.opinion {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ConcludeAnnualInspectionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ConcludeAnnualInspectionRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{1}year\0\u{1}result\0\u{3}concluded_on\0\u{1}note\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.year) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.result) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.concludedOn) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    if self.year != 0 {
+      try visitor.visitSingularInt32Field(value: self.year, fieldNumber: 2)
+    }
+    if self.result != .unspecified {
+      try visitor.visitSingularEnumField(value: self.result, fieldNumber: 3)
+    }
+    if !self.concludedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.concludedOn, fieldNumber: 4)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ConcludeAnnualInspectionRequest, rhs: Civic_Organizations_V1_ConcludeAnnualInspectionRequest) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.year != rhs.year {return false}
+    if lhs.result != rhs.result {return false}
+    if lhs.concludedOn != rhs.concludedOn {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_GetAnnualInspectionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetAnnualInspectionRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{1}year\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.year) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    if self.year != 0 {
+      try visitor.visitSingularInt32Field(value: self.year, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_GetAnnualInspectionRequest, rhs: Civic_Organizations_V1_GetAnnualInspectionRequest) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.year != rhs.year {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_AnnualInspectionStanding: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AnnualInspectionStanding"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{3}organization_name\0\u{3}credit_code\0\u{1}year\0\u{1}stage\0\u{1}status\0\u{1}exemption\0\u{3}due_on\0\u{3}received_on\0\u{3}days_past_due\0\u{1}result\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.organizationName) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.creditCode) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.year) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.stage) }()
+      case 6: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.exemption) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.dueOn) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.receivedOn) }()
+      case 10: try { try decoder.decodeSingularInt32Field(value: &self.daysPastDue) }()
+      case 11: try { try decoder.decodeSingularEnumField(value: &self.result) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    if !self.organizationName.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationName, fieldNumber: 2)
+    }
+    if !self.creditCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.creditCode, fieldNumber: 3)
+    }
+    if self.year != 0 {
+      try visitor.visitSingularInt32Field(value: self.year, fieldNumber: 4)
+    }
+    if self.stage != .unspecified {
+      try visitor.visitSingularEnumField(value: self.stage, fieldNumber: 5)
+    }
+    if self.status != .unspecified {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 6)
+    }
+    if !self.exemption.isEmpty {
+      try visitor.visitSingularStringField(value: self.exemption, fieldNumber: 7)
+    }
+    if !self.dueOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.dueOn, fieldNumber: 8)
+    }
+    if !self.receivedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.receivedOn, fieldNumber: 9)
+    }
+    if self.daysPastDue != 0 {
+      try visitor.visitSingularInt32Field(value: self.daysPastDue, fieldNumber: 10)
+    }
+    if self.result != .unspecified {
+      try visitor.visitSingularEnumField(value: self.result, fieldNumber: 11)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_AnnualInspectionStanding, rhs: Civic_Organizations_V1_AnnualInspectionStanding) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.organizationName != rhs.organizationName {return false}
+    if lhs.creditCode != rhs.creditCode {return false}
+    if lhs.year != rhs.year {return false}
+    if lhs.stage != rhs.stage {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.exemption != rhs.exemption {return false}
+    if lhs.dueOn != rhs.dueOn {return false}
+    if lhs.receivedOn != rhs.receivedOn {return false}
+    if lhs.daysPastDue != rhs.daysPastDue {return false}
+    if lhs.result != rhs.result {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ListAnnualInspectionsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListAnnualInspectionsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}year\0\u{1}within\0\u{1}stage\0\u{1}status\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.year) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.within) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.stage) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.year != 0 {
+      try visitor.visitSingularInt32Field(value: self.year, fieldNumber: 1)
+    }
+    if !self.within.isEmpty {
+      try visitor.visitSingularStringField(value: self.within, fieldNumber: 2)
+    }
+    if self.stage != .unspecified {
+      try visitor.visitSingularEnumField(value: self.stage, fieldNumber: 3)
+    }
+    if self.status != .unspecified {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 4)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ListAnnualInspectionsRequest, rhs: Civic_Organizations_V1_ListAnnualInspectionsRequest) -> Bool {
+    if lhs.year != rhs.year {return false}
+    if lhs.within != rhs.within {return false}
+    if lhs.stage != rhs.stage {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_AnnualInspectionTally: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AnnualInspectionTally"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}year\0\u{1}owed\0\u{1}exempt\0\u{3}received_on_time\0\u{3}received_late\0\u{1}open\0\u{1}overdue\0\u{1}qualified\0\u{3}basically_qualified\0\u{1}unqualified\0\u{1}pending\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.year) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.owed) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.exempt) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.receivedOnTime) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.receivedLate) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.`open`) }()
+      case 7: try { try decoder.decodeSingularInt32Field(value: &self.overdue) }()
+      case 8: try { try decoder.decodeSingularInt32Field(value: &self.qualified) }()
+      case 9: try { try decoder.decodeSingularInt32Field(value: &self.basicallyQualified) }()
+      case 10: try { try decoder.decodeSingularInt32Field(value: &self.unqualified) }()
+      case 11: try { try decoder.decodeSingularInt32Field(value: &self.pending) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.year != 0 {
+      try visitor.visitSingularInt32Field(value: self.year, fieldNumber: 1)
+    }
+    if self.owed != 0 {
+      try visitor.visitSingularInt32Field(value: self.owed, fieldNumber: 2)
+    }
+    if self.exempt != 0 {
+      try visitor.visitSingularInt32Field(value: self.exempt, fieldNumber: 3)
+    }
+    if self.receivedOnTime != 0 {
+      try visitor.visitSingularInt32Field(value: self.receivedOnTime, fieldNumber: 4)
+    }
+    if self.receivedLate != 0 {
+      try visitor.visitSingularInt32Field(value: self.receivedLate, fieldNumber: 5)
+    }
+    if self.`open` != 0 {
+      try visitor.visitSingularInt32Field(value: self.`open`, fieldNumber: 6)
+    }
+    if self.overdue != 0 {
+      try visitor.visitSingularInt32Field(value: self.overdue, fieldNumber: 7)
+    }
+    if self.qualified != 0 {
+      try visitor.visitSingularInt32Field(value: self.qualified, fieldNumber: 8)
+    }
+    if self.basicallyQualified != 0 {
+      try visitor.visitSingularInt32Field(value: self.basicallyQualified, fieldNumber: 9)
+    }
+    if self.unqualified != 0 {
+      try visitor.visitSingularInt32Field(value: self.unqualified, fieldNumber: 10)
+    }
+    if self.pending != 0 {
+      try visitor.visitSingularInt32Field(value: self.pending, fieldNumber: 11)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_AnnualInspectionTally, rhs: Civic_Organizations_V1_AnnualInspectionTally) -> Bool {
+    if lhs.year != rhs.year {return false}
+    if lhs.owed != rhs.owed {return false}
+    if lhs.exempt != rhs.exempt {return false}
+    if lhs.receivedOnTime != rhs.receivedOnTime {return false}
+    if lhs.receivedLate != rhs.receivedLate {return false}
+    if lhs.`open` != rhs.`open` {return false}
+    if lhs.overdue != rhs.overdue {return false}
+    if lhs.qualified != rhs.qualified {return false}
+    if lhs.basicallyQualified != rhs.basicallyQualified {return false}
+    if lhs.unqualified != rhs.unqualified {return false}
+    if lhs.pending != rhs.pending {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ListAnnualInspectionsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListAnnualInspectionsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}standings\0\u{1}page\0\u{1}tally\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.standings) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._tally) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.standings.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.standings, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try { if let v = self._tally {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ListAnnualInspectionsResponse, rhs: Civic_Organizations_V1_ListAnnualInspectionsResponse) -> Bool {
+    if lhs.standings != rhs.standings {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs._tally != rhs._tally {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_Penalty: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Penalty"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{3}amount_fen\0\u{3}decided_on\0\u{1}document\0\u{1}authority\0\u{3}executed_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.amountFen) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.decidedOn) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.document) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.authority) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.executedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if self.kind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 2)
+    }
+    if self.amountFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.amountFen, fieldNumber: 3)
+    }
+    if !self.decidedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.decidedOn, fieldNumber: 4)
+    }
+    if !self.document.isEmpty {
+      try visitor.visitSingularStringField(value: self.document, fieldNumber: 5)
+    }
+    if !self.authority.isEmpty {
+      try visitor.visitSingularStringField(value: self.authority, fieldNumber: 6)
+    }
+    if !self.executedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.executedOn, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_Penalty, rhs: Civic_Organizations_V1_Penalty) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.amountFen != rhs.amountFen {return false}
+    if lhs.decidedOn != rhs.decidedOn {return false}
+    if lhs.document != rhs.document {return false}
+    if lhs.authority != rhs.authority {return false}
+    if lhs.executedOn != rhs.executedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ListingGround: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListingGround"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}ground\0\u{3}raised_on\0\u{1}evidence\0\u{1}document\0\u{3}verified_on\0\u{1}open\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.ground) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.raisedOn) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.evidence) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.document) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.verifiedOn) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.`open`) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.ground.isEmpty {
+      try visitor.visitSingularStringField(value: self.ground, fieldNumber: 2)
+    }
+    if !self.raisedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.raisedOn, fieldNumber: 3)
+    }
+    if !self.evidence.isEmpty {
+      try visitor.visitSingularStringField(value: self.evidence, fieldNumber: 4)
+    }
+    if !self.document.isEmpty {
+      try visitor.visitSingularStringField(value: self.document, fieldNumber: 5)
+    }
+    if !self.verifiedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.verifiedOn, fieldNumber: 6)
+    }
+    if self.`open` != false {
+      try visitor.visitSingularBoolField(value: self.`open`, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ListingGround, rhs: Civic_Organizations_V1_ListingGround) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.ground != rhs.ground {return false}
+    if lhs.raisedOn != rhs.raisedOn {return false}
+    if lhs.evidence != rhs.evidence {return false}
+    if lhs.document != rhs.document {return false}
+    if lhs.verifiedOn != rhs.verifiedOn {return false}
+    if lhs.`open` != rhs.`open` {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_CreditListing: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CreditListing"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}list\0\u{3}entered_on\0\u{3}clock_started_on\0\u{3}restarted_on\0\u{1}grounds\0\u{3}auto_removal_on\0\u{3}promotion_on\0\u{3}removal_due\0\u{3}removal_overdue\0\u{3}leave_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.list) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.enteredOn) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.clockStartedOn) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.restartedOn) }()
+      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.grounds) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.autoRemovalOn) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.promotionOn) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.removalDue) }()
+      case 9: try { try decoder.decodeSingularBoolField(value: &self.removalOverdue) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.leaveOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.list != .unspecified {
+      try visitor.visitSingularEnumField(value: self.list, fieldNumber: 1)
+    }
+    if !self.enteredOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.enteredOn, fieldNumber: 2)
+    }
+    if !self.clockStartedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.clockStartedOn, fieldNumber: 3)
+    }
+    if !self.restartedOn.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.restartedOn, fieldNumber: 4)
+    }
+    if !self.grounds.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.grounds, fieldNumber: 5)
+    }
+    if !self.autoRemovalOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.autoRemovalOn, fieldNumber: 6)
+    }
+    if !self.promotionOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.promotionOn, fieldNumber: 7)
+    }
+    if !self.removalDue.isEmpty {
+      try visitor.visitSingularStringField(value: self.removalDue, fieldNumber: 8)
+    }
+    if self.removalOverdue != false {
+      try visitor.visitSingularBoolField(value: self.removalOverdue, fieldNumber: 9)
+    }
+    if !self.leaveOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.leaveOn, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_CreditListing, rhs: Civic_Organizations_V1_CreditListing) -> Bool {
+    if lhs.list != rhs.list {return false}
+    if lhs.enteredOn != rhs.enteredOn {return false}
+    if lhs.clockStartedOn != rhs.clockStartedOn {return false}
+    if lhs.restartedOn != rhs.restartedOn {return false}
+    if lhs.grounds != rhs.grounds {return false}
+    if lhs.autoRemovalOn != rhs.autoRemovalOn {return false}
+    if lhs.promotionOn != rhs.promotionOn {return false}
+    if lhs.removalDue != rhs.removalDue {return false}
+    if lhs.removalOverdue != rhs.removalOverdue {return false}
+    if lhs.leaveOn != rhs.leaveOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_RegisteredLetter: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RegisteredLetter"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}sent_on\0\u{3}tracking_number\0\u{3}signed_on\0\u{3}returned_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.sentOn) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.trackingNumber) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.signedOn) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.returnedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.sentOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.sentOn, fieldNumber: 2)
+    }
+    if !self.trackingNumber.isEmpty {
+      try visitor.visitSingularStringField(value: self.trackingNumber, fieldNumber: 3)
+    }
+    if !self.signedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.signedOn, fieldNumber: 4)
+    }
+    if !self.returnedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.returnedOn, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_RegisteredLetter, rhs: Civic_Organizations_V1_RegisteredLetter) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.sentOn != rhs.sentOn {return false}
+    if lhs.trackingNumber != rhs.trackingNumber {return false}
+    if lhs.signedOn != rhs.signedOn {return false}
+    if lhs.returnedOn != rhs.returnedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_CreditStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CreditStatus"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{3}organization_name\0\u{3}credit_code\0\u{3}as_of\0\u{1}abnormal\0\u{1}serious\0\u{1}penalties\0\u{1}letters\0")
+
+  fileprivate class _StorageClass {
+    var _organizationID: String = String()
+    var _organizationName: String = String()
+    var _creditCode: String = String()
+    var _asOf: String = String()
+    var _abnormal: Civic_Organizations_V1_CreditListing? = nil
+    var _serious: Civic_Organizations_V1_CreditListing? = nil
+    var _penalties: [Civic_Organizations_V1_Penalty] = []
+    var _letters: [Civic_Organizations_V1_RegisteredLetter] = []
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _organizationID = source._organizationID
+      _organizationName = source._organizationName
+      _creditCode = source._creditCode
+      _asOf = source._asOf
+      _abnormal = source._abnormal
+      _serious = source._serious
+      _penalties = source._penalties
+      _letters = source._letters
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._organizationID) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._organizationName) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._creditCode) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._asOf) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._abnormal) }()
+        case 6: try { try decoder.decodeSingularMessageField(value: &_storage._serious) }()
+        case 7: try { try decoder.decodeRepeatedMessageField(value: &_storage._penalties) }()
+        case 8: try { try decoder.decodeRepeatedMessageField(value: &_storage._letters) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._organizationID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._organizationID, fieldNumber: 1)
+      }
+      if !_storage._organizationName.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._organizationName, fieldNumber: 2)
+      }
+      if !_storage._creditCode.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._creditCode, fieldNumber: 3)
+      }
+      if !_storage._asOf.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._asOf, fieldNumber: 4)
+      }
+      try { if let v = _storage._abnormal {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+      try { if let v = _storage._serious {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+      } }()
+      if !_storage._penalties.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._penalties, fieldNumber: 7)
+      }
+      if !_storage._letters.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._letters, fieldNumber: 8)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_CreditStatus, rhs: Civic_Organizations_V1_CreditStatus) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._organizationID != rhs_storage._organizationID {return false}
+        if _storage._organizationName != rhs_storage._organizationName {return false}
+        if _storage._creditCode != rhs_storage._creditCode {return false}
+        if _storage._asOf != rhs_storage._asOf {return false}
+        if _storage._abnormal != rhs_storage._abnormal {return false}
+        if _storage._serious != rhs_storage._serious {return false}
+        if _storage._penalties != rhs_storage._penalties {return false}
+        if _storage._letters != rhs_storage._letters {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_CreditStatusResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CreditStatusResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}status\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._status) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._status {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_CreditStatusResponse, rhs: Civic_Organizations_V1_CreditStatusResponse) -> Bool {
+    if lhs._status != rhs._status {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_RecordCreditEventRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordCreditEventRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{1}on\0\u{4}\u{8}abnormal_ground\0\u{3}fix_verified\0\u{3}abnormal_removed\0\u{3}serious_ground\0\u{3}letter_sent\0\u{3}letter_signed\0\u{3}letter_returned\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 10: try {
+        var v: Civic_Organizations_V1_AbnormalGroundEvent?
+        var hadOneofValue = false
+        if let current = self.event {
+          hadOneofValue = true
+          if case .abnormalGround(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.event = .abnormalGround(v)
+        }
+      }()
+      case 11: try {
+        var v: Civic_Organizations_V1_FixVerifiedEvent?
+        var hadOneofValue = false
+        if let current = self.event {
+          hadOneofValue = true
+          if case .fixVerified(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.event = .fixVerified(v)
+        }
+      }()
+      case 12: try {
+        var v: Civic_Organizations_V1_AbnormalRemovedEvent?
+        var hadOneofValue = false
+        if let current = self.event {
+          hadOneofValue = true
+          if case .abnormalRemoved(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.event = .abnormalRemoved(v)
+        }
+      }()
+      case 13: try {
+        var v: Civic_Organizations_V1_SeriousGroundEvent?
+        var hadOneofValue = false
+        if let current = self.event {
+          hadOneofValue = true
+          if case .seriousGround(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.event = .seriousGround(v)
+        }
+      }()
+      case 14: try {
+        var v: Civic_Organizations_V1_LetterSentEvent?
+        var hadOneofValue = false
+        if let current = self.event {
+          hadOneofValue = true
+          if case .letterSent(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.event = .letterSent(v)
+        }
+      }()
+      case 15: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.event != nil {try decoder.handleConflictingOneOf()}
+          self.event = .letterSigned(v)
+        }
+      }()
+      case 16: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.event != nil {try decoder.handleConflictingOneOf()}
+          self.event = .letterReturned(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 2)
+    }
+    switch self.event {
+    case .abnormalGround?: try {
+      guard case .abnormalGround(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+    }()
+    case .fixVerified?: try {
+      guard case .fixVerified(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+    }()
+    case .abnormalRemoved?: try {
+      guard case .abnormalRemoved(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+    }()
+    case .seriousGround?: try {
+      guard case .seriousGround(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
+    }()
+    case .letterSent?: try {
+      guard case .letterSent(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
+    }()
+    case .letterSigned?: try {
+      guard case .letterSigned(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularStringField(value: v, fieldNumber: 15)
+    }()
+    case .letterReturned?: try {
+      guard case .letterReturned(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularStringField(value: v, fieldNumber: 16)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_RecordCreditEventRequest, rhs: Civic_Organizations_V1_RecordCreditEventRequest) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.event != rhs.event {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_AbnormalGroundEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AbnormalGroundEvent"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}ground\0\u{1}evidence\0\u{1}document\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.ground) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.evidence) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.document) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.ground != .unspecified {
+      try visitor.visitSingularEnumField(value: self.ground, fieldNumber: 1)
+    }
+    if !self.evidence.isEmpty {
+      try visitor.visitSingularStringField(value: self.evidence, fieldNumber: 2)
+    }
+    if !self.document.isEmpty {
+      try visitor.visitSingularStringField(value: self.document, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_AbnormalGroundEvent, rhs: Civic_Organizations_V1_AbnormalGroundEvent) -> Bool {
+    if lhs.ground != rhs.ground {return false}
+    if lhs.evidence != rhs.evidence {return false}
+    if lhs.document != rhs.document {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_FixVerifiedEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".FixVerifiedEvent"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}ground_id\0\u{1}note\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.groundID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.groundID.isEmpty {
+      try visitor.visitSingularStringField(value: self.groundID, fieldNumber: 1)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_FixVerifiedEvent, rhs: Civic_Organizations_V1_FixVerifiedEvent) -> Bool {
+    if lhs.groundID != rhs.groundID {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_AbnormalRemovedEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AbnormalRemovedEvent"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}document\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.document) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.document.isEmpty {
+      try visitor.visitSingularStringField(value: self.document, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_AbnormalRemovedEvent, rhs: Civic_Organizations_V1_AbnormalRemovedEvent) -> Bool {
+    if lhs.document != rhs.document {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_SeriousGroundEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SeriousGroundEvent"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}ground\0\u{1}evidence\0\u{1}document\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.ground) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.evidence) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.document) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.ground != .unspecified {
+      try visitor.visitSingularEnumField(value: self.ground, fieldNumber: 1)
+    }
+    if !self.evidence.isEmpty {
+      try visitor.visitSingularStringField(value: self.evidence, fieldNumber: 2)
+    }
+    if !self.document.isEmpty {
+      try visitor.visitSingularStringField(value: self.document, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_SeriousGroundEvent, rhs: Civic_Organizations_V1_SeriousGroundEvent) -> Bool {
+    if lhs.ground != rhs.ground {return false}
+    if lhs.evidence != rhs.evidence {return false}
+    if lhs.document != rhs.document {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_LetterSentEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LetterSentEvent"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tracking_number\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.trackingNumber) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.trackingNumber.isEmpty {
+      try visitor.visitSingularStringField(value: self.trackingNumber, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_LetterSentEvent, rhs: Civic_Organizations_V1_LetterSentEvent) -> Bool {
+    if lhs.trackingNumber != rhs.trackingNumber {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_RecordPenaltyRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordPenaltyRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{1}penalty\0\u{1}on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._penalty) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    try { if let v = self._penalty {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_RecordPenaltyRequest, rhs: Civic_Organizations_V1_RecordPenaltyRequest) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs._penalty != rhs._penalty {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_RecordPenaltyExecutionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordPenaltyExecutionRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{3}penalty_id\0\u{1}on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.penaltyID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    if !self.penaltyID.isEmpty {
+      try visitor.visitSingularStringField(value: self.penaltyID, fieldNumber: 2)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_RecordPenaltyExecutionRequest, rhs: Civic_Organizations_V1_RecordPenaltyExecutionRequest) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.penaltyID != rhs.penaltyID {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_GetCreditStatusRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetCreditStatusRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{3}as_of\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.asOf) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    if !self.asOf.isEmpty {
+      try visitor.visitSingularStringField(value: self.asOf, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_GetCreditStatusRequest, rhs: Civic_Organizations_V1_GetCreditStatusRequest) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.asOf != rhs.asOf {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ListCreditListingsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListCreditListingsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}list\0\u{1}within\0\u{3}as_of\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.list) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.within) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.asOf) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.list != .unspecified {
+      try visitor.visitSingularEnumField(value: self.list, fieldNumber: 1)
+    }
+    if !self.within.isEmpty {
+      try visitor.visitSingularStringField(value: self.within, fieldNumber: 2)
+    }
+    if !self.asOf.isEmpty {
+      try visitor.visitSingularStringField(value: self.asOf, fieldNumber: 3)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ListCreditListingsRequest, rhs: Civic_Organizations_V1_ListCreditListingsRequest) -> Bool {
+    if lhs.list != rhs.list {return false}
+    if lhs.within != rhs.within {return false}
+    if lhs.asOf != rhs.asOf {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ListedOrganization: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListedOrganization"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{3}organization_name\0\u{3}credit_code\0\u{1}listing\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.organizationName) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.creditCode) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._listing) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    if !self.organizationName.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationName, fieldNumber: 2)
+    }
+    if !self.creditCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.creditCode, fieldNumber: 3)
+    }
+    try { if let v = self._listing {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ListedOrganization, rhs: Civic_Organizations_V1_ListedOrganization) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.organizationName != rhs.organizationName {return false}
+    if lhs.creditCode != rhs.creditCode {return false}
+    if lhs._listing != rhs._listing {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ListCreditListingsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListCreditListingsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}listed\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.listed) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.listed.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.listed, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ListCreditListingsResponse, rhs: Civic_Organizations_V1_ListCreditListingsResponse) -> Bool {
+    if lhs.listed != rhs.listed {return false}
+    if lhs._page != rhs._page {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -4683,6 +4683,38 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.AbnormalGroundEvent" : {
+        "properties" : {
+          "document" : {
+            "type" : "string"
+          },
+          "evidence" : {
+            "type" : "string"
+          },
+          "ground" : {
+            "enum" : [
+              "ABNORMAL_GROUND_UNSPECIFIED",
+              "NO_ANNUAL_REPORT",
+              "NO_PARTY_ORGANIZATION",
+              "RECTIFICATION_NOT_DONE",
+              "UNREACHABLE",
+              "MINOR_PENALTY",
+              "OTHER_ABNORMAL"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.AbnormalRemovedEvent" : {
+        "properties" : {
+          "document" : {
+            "description" : "移出决定书.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.AcceptApplicationRequest" : {
         "properties" : {
           "id" : {
@@ -4699,6 +4731,221 @@ public enum CivicOpenAPI {
             "type" : "array"
           },
           "promiseDue" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.AnnualInspection" : {
+        "properties" : {
+          "concludedBy" : {
+            "type" : "string"
+          },
+          "concludedOn" : {
+            "type" : "string"
+          },
+          "id" : {
+            "description" : "\"N000001\"; answered.",
+            "type" : "string"
+          },
+          "note" : {
+            "description" : "The grounds of 基本合格 / 不合格.",
+            "type" : "string"
+          },
+          "organizationId" : {
+            "type" : "string"
+          },
+          "organizationName" : {
+            "type" : "string"
+          },
+          "registrarDueOn" : {
+            "type" : "string"
+          },
+          "registrarSubmission" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.AnnualSubmission"
+          },
+          "result" : {
+            "enum" : [
+              "ANNUAL_INSPECTION_RESULT_UNSPECIFIED",
+              "QUALIFIED",
+              "BASICALLY_QUALIFIED",
+              "UNQUALIFIED"
+            ],
+            "type" : "string"
+          },
+          "sponsorDueOn" : {
+            "description" : "Empty for a body without a sponsor.",
+            "type" : "string"
+          },
+          "sponsorOpinion" : {
+            "type" : "string"
+          },
+          "sponsorReviewedBy" : {
+            "type" : "string"
+          },
+          "sponsorReviewedOn" : {
+            "type" : "string"
+          },
+          "sponsorSubmission" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.AnnualSubmission"
+          },
+          "status" : {
+            "description" : "At the registrar, on the service's day.",
+            "enum" : [
+              "FILING_STATUS_UNSPECIFIED",
+              "NOT_OWED",
+              "NOT_DUE_YET",
+              "OPEN",
+              "RECEIVED_ON_TIME",
+              "RECEIVED_LATE",
+              "OVERDUE"
+            ],
+            "type" : "string"
+          },
+          "year" : {
+            "description" : "The year the report covers (filed the next year).",
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.AnnualInspectionResponse" : {
+        "properties" : {
+          "annualInspection" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.AnnualInspection"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.AnnualInspectionStanding" : {
+        "properties" : {
+          "creditCode" : {
+            "type" : "string"
+          },
+          "daysPastDue" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "dueOn" : {
+            "type" : "string"
+          },
+          "exemption" : {
+            "description" : "Why nothing is owed: \"not_registered\", \"registered_after_year\", \"registered_in_second_half\", \"revoked\", \"deregistered\", \"no_sponsor\".",
+            "type" : "string"
+          },
+          "organizationId" : {
+            "type" : "string"
+          },
+          "organizationName" : {
+            "type" : "string"
+          },
+          "receivedOn" : {
+            "type" : "string"
+          },
+          "result" : {
+            "enum" : [
+              "ANNUAL_INSPECTION_RESULT_UNSPECIFIED",
+              "QUALIFIED",
+              "BASICALLY_QUALIFIED",
+              "UNQUALIFIED"
+            ],
+            "type" : "string"
+          },
+          "stage" : {
+            "enum" : [
+              "ANNUAL_INSPECTION_STAGE_UNSPECIFIED",
+              "SPONSOR",
+              "REGISTRAR"
+            ],
+            "type" : "string"
+          },
+          "status" : {
+            "enum" : [
+              "FILING_STATUS_UNSPECIFIED",
+              "NOT_OWED",
+              "NOT_DUE_YET",
+              "OPEN",
+              "RECEIVED_ON_TIME",
+              "RECEIVED_LATE",
+              "OVERDUE"
+            ],
+            "type" : "string"
+          },
+          "year" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.AnnualInspectionTally" : {
+        "properties" : {
+          "basicallyQualified" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "exempt" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "open" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "overdue" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "owed" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "pending" : {
+            "description" : "Received, no result yet.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "qualified" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "receivedLate" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "receivedOnTime" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "unqualified" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "year" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.AnnualSubmission" : {
+        "properties" : {
+          "documents" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "receivedBy" : {
+            "description" : "Who took it (staff; \"online\" for the body's own key).",
+            "type" : "string"
+          },
+          "submittedBy" : {
+            "description" : "Who handed it in (the body's contact).",
+            "type" : "string"
+          },
+          "submittedOn" : {
             "type" : "string"
           }
         },
@@ -5103,6 +5350,129 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.ConcludeAnnualInspectionRequest" : {
+        "properties" : {
+          "concludedOn" : {
+            "type" : "string"
+          },
+          "note" : {
+            "description" : "Required for 基本合格 and 不合格.",
+            "type" : "string"
+          },
+          "organizationId" : {
+            "type" : "string"
+          },
+          "result" : {
+            "enum" : [
+              "ANNUAL_INSPECTION_RESULT_UNSPECIFIED",
+              "QUALIFIED",
+              "BASICALLY_QUALIFIED",
+              "UNQUALIFIED"
+            ],
+            "type" : "string"
+          },
+          "year" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.CreditListing" : {
+        "properties" : {
+          "autoRemovalOn" : {
+            "description" : "Abnormal list: leaves on this day when nothing remains to fix by then.",
+            "type" : "string"
+          },
+          "clockStartedOn" : {
+            "description" : "The last (re)start of the clock.",
+            "type" : "string"
+          },
+          "enteredOn" : {
+            "description" : "The first entry of this stay.",
+            "type" : "string"
+          },
+          "grounds" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.ListingGround"
+            },
+            "type" : "array"
+          },
+          "leaveOn" : {
+            "description" : "Serious list: leaves on this day when clean (empty: only on deregistration).",
+            "type" : "string"
+          },
+          "list" : {
+            "enum" : [
+              "CREDIT_LIST_UNSPECIFIED",
+              "ABNORMAL",
+              "SERIOUS"
+            ],
+            "type" : "string"
+          },
+          "promotionOn" : {
+            "description" : "Abnormal list: moves to the serious list on this day if something is still open.",
+            "type" : "string"
+          },
+          "removalDue" : {
+            "description" : "Abnormal list: staff must remove the body by this day (5 working days after the last fix).",
+            "type" : "string"
+          },
+          "removalOverdue" : {
+            "type" : "boolean"
+          },
+          "restartedOn" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.CreditStatus" : {
+        "properties" : {
+          "abnormal" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.CreditListing"
+          },
+          "asOf" : {
+            "type" : "string"
+          },
+          "creditCode" : {
+            "type" : "string"
+          },
+          "letters" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.RegisteredLetter"
+            },
+            "type" : "array"
+          },
+          "organizationId" : {
+            "type" : "string"
+          },
+          "organizationName" : {
+            "type" : "string"
+          },
+          "penalties" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.Penalty"
+            },
+            "type" : "array"
+          },
+          "serious" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.CreditListing"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.CreditStatusResponse" : {
+        "properties" : {
+          "status" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.CreditStatus"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.DeregisterRequest" : {
         "properties" : {
           "document" : {
@@ -5165,9 +5535,44 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.FixVerifiedEvent" : {
+        "properties" : {
+          "groundId" : {
+            "type" : "string"
+          },
+          "note" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.GetAnnualInspectionRequest" : {
+        "properties" : {
+          "organizationId" : {
+            "type" : "string"
+          },
+          "year" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.GetApplicationRequest" : {
         "properties" : {
           "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.GetCreditStatusRequest" : {
+        "properties" : {
+          "asOf" : {
+            "description" : "Empty for today; a past day answers as it stood then.",
+            "type" : "string"
+          },
+          "organizationId" : {
             "type" : "string"
           }
         },
@@ -5198,6 +5603,104 @@ public enum CivicOpenAPI {
           "id" : {
             "description" : "The id (\"O000001\") or the credit code.",
             "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ImportOrganizationsRequest" : {
+        "properties" : {
+          "csv" : {
+            "description" : "UTF-8 CSV with a header row (docs/ORGANIZATIONS.md §4), at most 10,000 bodies and 8 MiB.",
+            "type" : "string"
+          },
+          "dryRun" : {
+            "description" : "Check only: answer the problems, store nothing.",
+            "type" : "boolean"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ImportOrganizationsResponse" : {
+        "properties" : {
+          "organizationIds" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "organizations" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "problems" : {
+            "description" : "A dry run's problems, by line; empty when the file would import.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.common.v1.ImportProblem"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.LetterSentEvent" : {
+        "properties" : {
+          "trackingNumber" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListAnnualInspectionsRequest" : {
+        "properties" : {
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "stage" : {
+            "description" : "REGISTRAR when unset.",
+            "enum" : [
+              "ANNUAL_INSPECTION_STAGE_UNSPECIFIED",
+              "SPONSOR",
+              "REGISTRAR"
+            ],
+            "type" : "string"
+          },
+          "status" : {
+            "description" : "Only this status; unset: every body.",
+            "enum" : [
+              "FILING_STATUS_UNSPECIFIED",
+              "NOT_OWED",
+              "NOT_DUE_YET",
+              "OPEN",
+              "RECEIVED_ON_TIME",
+              "RECEIVED_LATE",
+              "OVERDUE"
+            ],
+            "type" : "string"
+          },
+          "within" : {
+            "description" : "A division (registrars within it); empty: the key's.",
+            "type" : "string"
+          },
+          "year" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListAnnualInspectionsResponse" : {
+        "properties" : {
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          },
+          "standings" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.AnnualInspectionStanding"
+            },
+            "type" : "array"
+          },
+          "tally" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.AnnualInspectionTally"
           }
         },
         "type" : "object"
@@ -5309,6 +5812,89 @@ public enum CivicOpenAPI {
           },
           "page" : {
             "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListCreditListingsRequest" : {
+        "properties" : {
+          "asOf" : {
+            "type" : "string"
+          },
+          "list" : {
+            "enum" : [
+              "CREDIT_LIST_UNSPECIFIED",
+              "ABNORMAL",
+              "SERIOUS"
+            ],
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "within" : {
+            "description" : "A division (registrars within it); empty: the key's (everyone's for the public list).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListCreditListingsResponse" : {
+        "properties" : {
+          "listed" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.ListedOrganization"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListedOrganization" : {
+        "properties" : {
+          "creditCode" : {
+            "type" : "string"
+          },
+          "listing" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.CreditListing"
+          },
+          "organizationId" : {
+            "type" : "string"
+          },
+          "organizationName" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListingGround" : {
+        "properties" : {
+          "document" : {
+            "type" : "string"
+          },
+          "evidence" : {
+            "description" : "Staff only: never in the public lists.",
+            "type" : "string"
+          },
+          "ground" : {
+            "description" : "The ground's name: an AbnormalGround or SeriousGround value in lower case (\"no_annual_report\").",
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "open" : {
+            "description" : "Still to be put right.",
+            "type" : "boolean"
+          },
+          "raisedOn" : {
+            "type" : "string"
+          },
+          "verifiedOn" : {
+            "type" : "string"
           }
         },
         "type" : "object"
@@ -5509,6 +6095,46 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.Penalty" : {
+        "properties" : {
+          "amountFen" : {
+            "description" : "A fine's amount (> 0), a confiscation's value; 0 otherwise.",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "authority" : {
+            "description" : "The deciding authority.",
+            "type" : "string"
+          },
+          "decidedOn" : {
+            "type" : "string"
+          },
+          "document" : {
+            "description" : "处罚决定书文号; required.",
+            "type" : "string"
+          },
+          "executedOn" : {
+            "description" : "Empty until executed.",
+            "type" : "string"
+          },
+          "id" : {
+            "description" : "\"p1\", \"p2\"… within the body's history; answered.",
+            "type" : "string"
+          },
+          "kind" : {
+            "enum" : [
+              "PENALTY_KIND_UNSPECIFIED",
+              "WARNING",
+              "FINE",
+              "CONFISCATION",
+              "ACTIVITIES_SUSPENSION",
+              "REVOCATION"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.PreReviewApplicationRequest" : {
         "properties" : {
           "id" : {
@@ -5539,6 +6165,69 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.RecordCreditEventRequest" : {
+        "properties" : {
+          "abnormalGround" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.AbnormalGroundEvent"
+          },
+          "abnormalRemoved" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.AbnormalRemovedEvent"
+          },
+          "fixVerified" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.FixVerifiedEvent"
+          },
+          "letterReturned" : {
+            "type" : "string"
+          },
+          "letterSent" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.LetterSentEvent"
+          },
+          "letterSigned" : {
+            "description" : "The letter's id.",
+            "type" : "string"
+          },
+          "on" : {
+            "description" : "The day it takes effect; empty for today.",
+            "type" : "string"
+          },
+          "organizationId" : {
+            "type" : "string"
+          },
+          "seriousGround" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.SeriousGroundEvent"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.RecordPenaltyExecutionRequest" : {
+        "properties" : {
+          "on" : {
+            "type" : "string"
+          },
+          "organizationId" : {
+            "type" : "string"
+          },
+          "penaltyId" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.RecordPenaltyRequest" : {
+        "properties" : {
+          "on" : {
+            "description" : "The day it is recorded (on or after the decision); empty for today.",
+            "type" : "string"
+          },
+          "organizationId" : {
+            "type" : "string"
+          },
+          "penalty" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.Penalty"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.RecordSponsorApprovalRequest" : {
         "properties" : {
           "approvedOn" : {
@@ -5564,6 +6253,26 @@ public enum CivicOpenAPI {
           },
           "reasons" : {
             "description" : "Required.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.RegisteredLetter" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "returnedOn" : {
+            "type" : "string"
+          },
+          "sentOn" : {
+            "type" : "string"
+          },
+          "signedOn" : {
+            "type" : "string"
+          },
+          "trackingNumber" : {
             "type" : "string"
           }
         },
@@ -5646,6 +6355,50 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.ReviewAnnualReportRequest" : {
+        "properties" : {
+          "opinion" : {
+            "type" : "string"
+          },
+          "organizationId" : {
+            "type" : "string"
+          },
+          "reviewedOn" : {
+            "description" : "Empty for today.",
+            "type" : "string"
+          },
+          "year" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.SeriousGroundEvent" : {
+        "properties" : {
+          "document" : {
+            "type" : "string"
+          },
+          "evidence" : {
+            "type" : "string"
+          },
+          "ground" : {
+            "enum" : [
+              "SERIOUS_GROUND_UNSPECIFIED",
+              "ABNORMAL_TWO_YEARS",
+              "FRAUDULENT_CHANGE_REGISTRATION",
+              "ACTIVITIES_SUSPENSION_PENALTY",
+              "LARGE_FINE",
+              "REPEATED_PENALTIES",
+              "JUDGMENT_DEFAULTER",
+              "REVOCATION_GROUND",
+              "OTHER_SERIOUS"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.StatusChange" : {
         "properties" : {
           "document" : {
@@ -5680,6 +6433,40 @@ public enum CivicOpenAPI {
               "DEREGISTERED"
             ],
             "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.SubmitAnnualReportRequest" : {
+        "properties" : {
+          "documents" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "organizationId" : {
+            "type" : "string"
+          },
+          "stage" : {
+            "description" : "SPONSOR (报送业务主管单位) or REGISTRAR (报送登记管理机关, after the sponsor's review).",
+            "enum" : [
+              "ANNUAL_INSPECTION_STAGE_UNSPECIFIED",
+              "SPONSOR",
+              "REGISTRAR"
+            ],
+            "type" : "string"
+          },
+          "submittedBy" : {
+            "type" : "string"
+          },
+          "submittedOn" : {
+            "description" : "Empty for today.",
+            "type" : "string"
+          },
+          "year" : {
+            "format" : "int32",
+            "type" : "integer"
           }
         },
         "type" : "object"
@@ -10530,6 +11317,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.organizations.v1.OrganizationsService/ConcludeAnnualInspection" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ConcludeAnnualInspection",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ConcludeAnnualInspectionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.AnnualInspectionResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "年检结论. FAILED_PRECONDITION `NOT_RECEIVED`, `ALREADY_CONCLUDED`.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
     "/rpc/civic.organizations.v1.OrganizationsService/Deregister" : {
       "post" : {
         "operationId" : "OrganizationsService_Deregister",
@@ -10632,6 +11453,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.organizations.v1.OrganizationsService/GetAnnualInspection" : {
+      "post" : {
+        "operationId" : "OrganizationsService_GetAnnualInspection",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.GetAnnualInspectionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.AnnualInspectionResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.GetAnnualInspection",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
     "/rpc/civic.organizations.v1.OrganizationsService/GetApplication" : {
       "post" : {
         "operationId" : "OrganizationsService_GetApplication",
@@ -10661,6 +11516,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "OrganizationsService.GetApplication",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/GetCreditStatus" : {
+      "post" : {
+        "operationId" : "OrganizationsService_GetCreditStatus",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.GetCreditStatusRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.CreditStatusResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.GetCreditStatus",
         "tags" : [
           "civic.organizations.v1.OrganizationsService"
         ]
@@ -10729,6 +11618,74 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "Staff of the registrar's division; a sponsor (a department key whose subject is the sponsor unit's name) its own bodies; an organization (an operator key whose subject is its credit code) itself.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/ImportOrganizations" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ImportOrganizations",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ImportOrganizationsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ImportOrganizationsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "All or nothing: INVALID_ARGUMENT with every problem by line; PERMISSION_DENIED for a line whose registrar is outside the key's division; FAILED_PRECONDITION REPRESENTS_ANOTHER against the register.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/ListAnnualInspections" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ListAnnualInspections",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ListAnnualInspectionsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ListAnnualInspectionsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The due, received and overdue lists of a year, with the year's tally.",
         "tags" : [
           "civic.organizations.v1.OrganizationsService"
         ]
@@ -10870,6 +11827,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.organizations.v1.OrganizationsService/ListCreditListings" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ListCreditListings",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ListCreditListingsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ListCreditListingsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.ListCreditListings",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
     "/rpc/civic.organizations.v1.OrganizationsService/ListOrganizations" : {
       "post" : {
         "operationId" : "OrganizationsService_ListOrganizations",
@@ -10904,6 +11895,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.organizations.v1.OrganizationsService/ListPublicCreditListings" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ListPublicCreditListings",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ListCreditListingsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ListCreditListingsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The published lists: anyone; names, codes, dates and grounds, no evidence.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
     "/rpc/civic.organizations.v1.OrganizationsService/PreReviewApplication" : {
       "post" : {
         "operationId" : "OrganizationsService_PreReviewApplication",
@@ -10933,6 +11958,108 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "OrganizationsService.PreReviewApplication",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/RecordCreditEvent" : {
+      "post" : {
+        "operationId" : "OrganizationsService_RecordCreditEvent",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.RecordCreditEventRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.CreditStatusResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "A credit-list event: a ground raised, a fix verified, a removal, a recorded serious ground, a registered letter sent, signed or returned (two returned 20–60 days apart make the body unreachable). INVALID_ARGUMENT for an event the history does not allow on its day (e.g. `ground_id` UNKNOWN, removal with grounds open), with the field and reason.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/RecordPenalty" : {
+      "post" : {
+        "operationId" : "OrganizationsService_RecordPenalty",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.RecordPenaltyRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.CreditStatusResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "A penalty decided (by enforcement or another department), recorded by staff until the flows between the services bring it: it lists the body as the rules say.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/RecordPenaltyExecution" : {
+      "post" : {
+        "operationId" : "OrganizationsService_RecordPenaltyExecution",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.RecordPenaltyExecutionRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.CreditStatusResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.RecordPenaltyExecution",
         "tags" : [
           "civic.organizations.v1.OrganizationsService"
         ]
@@ -11103,6 +12230,74 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "OrganizationsService.RevealLegalRepresentativeID",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/ReviewAnnualReport" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ReviewAnnualReport",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ReviewAnnualReportRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.AnnualInspectionResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The sponsor unit's 初审同意 (a department key whose subject is the sponsor's name).",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/SubmitAnnualReport" : {
+      "post" : {
+        "operationId" : "OrganizationsService_SubmitAnnualReport",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.SubmitAnnualReportRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.AnnualInspectionResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "年检: the report handed to the sponsor or the registrar; an organization's own key may submit its own (received_by \"online\"). FAILED_PRECONDITION `NOT_OWED`, `NO_SPONSOR`, `ALREADY_SUBMITTED`, `ALREADY_RECEIVED`, sponsor_review `REQUIRED`.",
         "tags" : [
           "civic.organizations.v1.OrganizationsService"
         ]

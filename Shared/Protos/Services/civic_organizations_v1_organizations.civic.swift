@@ -36,6 +36,9 @@ public enum Civic_Organizations_V1_OrganizationsService {
         public static let revealLegalRepresentativeID = RPCMethod(
             service: name, name: "RevealLegalRepresentativeID", requestType: Civic_Organizations_V1_RevealLegalRepresentativeIDRequest.self, responseType: Civic_Organizations_V1_RevealLegalRepresentativeIDResponse.self,
             access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let importOrganizations = RPCMethod(
+            service: name, name: "ImportOrganizations", requestType: Civic_Organizations_V1_ImportOrganizationsRequest.self, responseType: Civic_Organizations_V1_ImportOrganizationsResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
         public static let getHistory = RPCMethod(
             service: name, name: "GetHistory", requestType: Civic_Organizations_V1_GetHistoryRequest.self, responseType: Civic_Organizations_V1_GetHistoryResponse.self,
             access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
@@ -87,9 +90,42 @@ public enum Civic_Organizations_V1_OrganizationsService {
         public static let checkLegitimacy = RPCMethod(
             service: name, name: "CheckLegitimacy", requestType: Civic_Organizations_V1_CheckLegitimacyRequest.self, responseType: Civic_Organizations_V1_CheckLegitimacyResponse.self,
             access: MethodAccess(roles: [.public], limits: [], keyScope: "organizations"))
+        public static let submitAnnualReport = RPCMethod(
+            service: name, name: "SubmitAnnualReport", requestType: Civic_Organizations_V1_SubmitAnnualReportRequest.self, responseType: Civic_Organizations_V1_AnnualInspectionResponse.self,
+            access: MethodAccess(roles: [.staff, .operator], limits: [.ownDivision, .ownRecords], keyScope: "organizations"))
+        public static let reviewAnnualReport = RPCMethod(
+            service: name, name: "ReviewAnnualReport", requestType: Civic_Organizations_V1_ReviewAnnualReportRequest.self, responseType: Civic_Organizations_V1_AnnualInspectionResponse.self,
+            access: MethodAccess(roles: [.department], limits: [.ownRecords], keyScope: "organizations"))
+        public static let concludeAnnualInspection = RPCMethod(
+            service: name, name: "ConcludeAnnualInspection", requestType: Civic_Organizations_V1_ConcludeAnnualInspectionRequest.self, responseType: Civic_Organizations_V1_AnnualInspectionResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let getAnnualInspection = RPCMethod(
+            service: name, name: "GetAnnualInspection", requestType: Civic_Organizations_V1_GetAnnualInspectionRequest.self, responseType: Civic_Organizations_V1_AnnualInspectionResponse.self,
+            access: MethodAccess(roles: [.staff, .leader, .department, .operator], limits: [.ownDivision, .ownRecords], keyScope: "organizations"))
+        public static let listAnnualInspections = RPCMethod(
+            service: name, name: "ListAnnualInspections", requestType: Civic_Organizations_V1_ListAnnualInspectionsRequest.self, responseType: Civic_Organizations_V1_ListAnnualInspectionsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader, .department], limits: [.ownDivision, .ownRecords], keyScope: "organizations"))
+        public static let recordCreditEvent = RPCMethod(
+            service: name, name: "RecordCreditEvent", requestType: Civic_Organizations_V1_RecordCreditEventRequest.self, responseType: Civic_Organizations_V1_CreditStatusResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let recordPenalty = RPCMethod(
+            service: name, name: "RecordPenalty", requestType: Civic_Organizations_V1_RecordPenaltyRequest.self, responseType: Civic_Organizations_V1_CreditStatusResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let recordPenaltyExecution = RPCMethod(
+            service: name, name: "RecordPenaltyExecution", requestType: Civic_Organizations_V1_RecordPenaltyExecutionRequest.self, responseType: Civic_Organizations_V1_CreditStatusResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let getCreditStatus = RPCMethod(
+            service: name, name: "GetCreditStatus", requestType: Civic_Organizations_V1_GetCreditStatusRequest.self, responseType: Civic_Organizations_V1_CreditStatusResponse.self,
+            access: MethodAccess(roles: [.staff, .leader, .department, .operator], limits: [.ownDivision, .ownRecords], keyScope: "organizations"))
+        public static let listCreditListings = RPCMethod(
+            service: name, name: "ListCreditListings", requestType: Civic_Organizations_V1_ListCreditListingsRequest.self, responseType: Civic_Organizations_V1_ListCreditListingsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let listPublicCreditListings = RPCMethod(
+            service: name, name: "ListPublicCreditListings", requestType: Civic_Organizations_V1_ListCreditListingsRequest.self, responseType: Civic_Organizations_V1_ListCreditListingsResponse.self,
+            access: MethodAccess(roles: [.public], limits: [], keyScope: "organizations"))
     }
 
-    public static let methods: [RPCMethod] = [Method.registerOrganization, Method.updateOrganization, Method.getOrganization, Method.listOrganizations, Method.changeOrganizationStatus, Method.fileChange, Method.deregister, Method.listChangeRecords, Method.revealLegalRepresentativeID, Method.getHistory, Method.submitApplication, Method.getApplication, Method.listApplications, Method.preReviewApplication, Method.resubmitApplication, Method.acceptApplication, Method.supplyDocuments, Method.recordSponsorApproval, Method.approveApplication, Method.refuseApplication, Method.withdrawApplication, Method.fileCommunityOrganization, Method.listCommunityOrganizations, Method.cancelCommunityFiling, Method.listCommunityCategories, Method.checkLegitimacy]
+    public static let methods: [RPCMethod] = [Method.registerOrganization, Method.updateOrganization, Method.getOrganization, Method.listOrganizations, Method.changeOrganizationStatus, Method.fileChange, Method.deregister, Method.listChangeRecords, Method.revealLegalRepresentativeID, Method.importOrganizations, Method.getHistory, Method.submitApplication, Method.getApplication, Method.listApplications, Method.preReviewApplication, Method.resubmitApplication, Method.acceptApplication, Method.supplyDocuments, Method.recordSponsorApproval, Method.approveApplication, Method.refuseApplication, Method.withdrawApplication, Method.fileCommunityOrganization, Method.listCommunityOrganizations, Method.cancelCommunityFiling, Method.listCommunityCategories, Method.checkLegitimacy, Method.submitAnnualReport, Method.reviewAnnualReport, Method.concludeAnnualInspection, Method.getAnnualInspection, Method.listAnnualInspections, Method.recordCreditEvent, Method.recordPenalty, Method.recordPenaltyExecution, Method.getCreditStatus, Method.listCreditListings, Method.listPublicCreditListings]
 }
 
 /// What a server of civic.organizations.v1.OrganizationsService implements.
@@ -114,6 +150,9 @@ public protocol Civic_Organizations_V1_OrganizationsServiceHandler: Sendable {
     func deregister(_ request: Civic_Organizations_V1_DeregisterRequest, context: RPCContext) async throws -> Civic_Organizations_V1_FileChangeResponse
     func listChangeRecords(_ request: Civic_Organizations_V1_ListChangeRecordsRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListChangeRecordsResponse
     func revealLegalRepresentativeID(_ request: Civic_Organizations_V1_RevealLegalRepresentativeIDRequest, context: RPCContext) async throws -> Civic_Organizations_V1_RevealLegalRepresentativeIDResponse
+    /// All or nothing: INVALID_ARGUMENT with every problem by line; PERMISSION_DENIED for a line whose
+    /// registrar is outside the key's division; FAILED_PRECONDITION REPRESENTS_ANOTHER against the register.
+    func importOrganizations(_ request: Civic_Organizations_V1_ImportOrganizationsRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ImportOrganizationsResponse
     func getHistory(_ request: Civic_Organizations_V1_GetHistoryRequest, context: RPCContext) async throws -> Civic_Organizations_V1_GetHistoryResponse
     /// An application submitted online; the pre-review is due in 2 working days.
     func submitApplication(_ request: Civic_Organizations_V1_SubmitApplicationRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ApplicationResponse
@@ -138,6 +177,30 @@ public protocol Civic_Organizations_V1_OrganizationsServiceHandler: Sendable {
     func listCommunityCategories(_ request: Civic_Organizations_V1_ListCommunityCategoriesRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListCommunityCategoriesResponse
     /// 合法性甄别: anyone, no key needed. No personal data in the answer.
     func checkLegitimacy(_ request: Civic_Organizations_V1_CheckLegitimacyRequest, context: RPCContext) async throws -> Civic_Organizations_V1_CheckLegitimacyResponse
+    /// 年检: the report handed to the sponsor or the registrar; an organization's own key may submit
+    /// its own (received_by "online"). FAILED_PRECONDITION `NOT_OWED`, `NO_SPONSOR`,
+    /// `ALREADY_SUBMITTED`, `ALREADY_RECEIVED`, sponsor_review `REQUIRED`.
+    func submitAnnualReport(_ request: Civic_Organizations_V1_SubmitAnnualReportRequest, context: RPCContext) async throws -> Civic_Organizations_V1_AnnualInspectionResponse
+    /// The sponsor unit's 初审同意 (a department key whose subject is the sponsor's name).
+    func reviewAnnualReport(_ request: Civic_Organizations_V1_ReviewAnnualReportRequest, context: RPCContext) async throws -> Civic_Organizations_V1_AnnualInspectionResponse
+    /// 年检结论. FAILED_PRECONDITION `NOT_RECEIVED`, `ALREADY_CONCLUDED`.
+    func concludeAnnualInspection(_ request: Civic_Organizations_V1_ConcludeAnnualInspectionRequest, context: RPCContext) async throws -> Civic_Organizations_V1_AnnualInspectionResponse
+    func getAnnualInspection(_ request: Civic_Organizations_V1_GetAnnualInspectionRequest, context: RPCContext) async throws -> Civic_Organizations_V1_AnnualInspectionResponse
+    /// The due, received and overdue lists of a year, with the year's tally.
+    func listAnnualInspections(_ request: Civic_Organizations_V1_ListAnnualInspectionsRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListAnnualInspectionsResponse
+    /// A credit-list event: a ground raised, a fix verified, a removal, a recorded serious ground,
+    /// a registered letter sent, signed or returned (two returned 20–60 days apart make the body
+    /// unreachable). INVALID_ARGUMENT for an event the history does not allow on its day (e.g.
+    /// `ground_id` UNKNOWN, removal with grounds open), with the field and reason.
+    func recordCreditEvent(_ request: Civic_Organizations_V1_RecordCreditEventRequest, context: RPCContext) async throws -> Civic_Organizations_V1_CreditStatusResponse
+    /// A penalty decided (by enforcement or another department), recorded by staff until the flows
+    /// between the services bring it: it lists the body as the rules say.
+    func recordPenalty(_ request: Civic_Organizations_V1_RecordPenaltyRequest, context: RPCContext) async throws -> Civic_Organizations_V1_CreditStatusResponse
+    func recordPenaltyExecution(_ request: Civic_Organizations_V1_RecordPenaltyExecutionRequest, context: RPCContext) async throws -> Civic_Organizations_V1_CreditStatusResponse
+    func getCreditStatus(_ request: Civic_Organizations_V1_GetCreditStatusRequest, context: RPCContext) async throws -> Civic_Organizations_V1_CreditStatusResponse
+    func listCreditListings(_ request: Civic_Organizations_V1_ListCreditListingsRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListCreditListingsResponse
+    /// The published lists: anyone; names, codes, dates and grounds, no evidence.
+    func listPublicCreditListings(_ request: Civic_Organizations_V1_ListCreditListingsRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListCreditListingsResponse
 }
 
 extension Civic_Organizations_V1_OrganizationsServiceHandler {
@@ -170,6 +233,9 @@ extension Civic_Organizations_V1_OrganizationsServiceHandler {
             },
             RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.revealLegalRepresentativeID) { (request: Civic_Organizations_V1_RevealLegalRepresentativeIDRequest, context: RPCContext) in
                 try await self.revealLegalRepresentativeID(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.importOrganizations) { (request: Civic_Organizations_V1_ImportOrganizationsRequest, context: RPCContext) in
+                try await self.importOrganizations(request, context: context)
             },
             RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.getHistory) { (request: Civic_Organizations_V1_GetHistoryRequest, context: RPCContext) in
                 try await self.getHistory(request, context: context)
@@ -221,6 +287,39 @@ extension Civic_Organizations_V1_OrganizationsServiceHandler {
             },
             RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.checkLegitimacy) { (request: Civic_Organizations_V1_CheckLegitimacyRequest, context: RPCContext) in
                 try await self.checkLegitimacy(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.submitAnnualReport) { (request: Civic_Organizations_V1_SubmitAnnualReportRequest, context: RPCContext) in
+                try await self.submitAnnualReport(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.reviewAnnualReport) { (request: Civic_Organizations_V1_ReviewAnnualReportRequest, context: RPCContext) in
+                try await self.reviewAnnualReport(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.concludeAnnualInspection) { (request: Civic_Organizations_V1_ConcludeAnnualInspectionRequest, context: RPCContext) in
+                try await self.concludeAnnualInspection(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.getAnnualInspection) { (request: Civic_Organizations_V1_GetAnnualInspectionRequest, context: RPCContext) in
+                try await self.getAnnualInspection(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.listAnnualInspections) { (request: Civic_Organizations_V1_ListAnnualInspectionsRequest, context: RPCContext) in
+                try await self.listAnnualInspections(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.recordCreditEvent) { (request: Civic_Organizations_V1_RecordCreditEventRequest, context: RPCContext) in
+                try await self.recordCreditEvent(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.recordPenalty) { (request: Civic_Organizations_V1_RecordPenaltyRequest, context: RPCContext) in
+                try await self.recordPenalty(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.recordPenaltyExecution) { (request: Civic_Organizations_V1_RecordPenaltyExecutionRequest, context: RPCContext) in
+                try await self.recordPenaltyExecution(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.getCreditStatus) { (request: Civic_Organizations_V1_GetCreditStatusRequest, context: RPCContext) in
+                try await self.getCreditStatus(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.listCreditListings) { (request: Civic_Organizations_V1_ListCreditListingsRequest, context: RPCContext) in
+                try await self.listCreditListings(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.listPublicCreditListings) { (request: Civic_Organizations_V1_ListCreditListingsRequest, context: RPCContext) in
+                try await self.listPublicCreditListings(request, context: context)
             },
         ]
     }
@@ -279,6 +378,12 @@ public struct Civic_Organizations_V1_OrganizationsServiceClient: Sendable {
 
     public func revealLegalRepresentativeID(_ request: Civic_Organizations_V1_RevealLegalRepresentativeIDRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_RevealLegalRepresentativeIDResponse {
         try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.revealLegalRepresentativeID, request, options: options)
+    }
+
+    /// All or nothing: INVALID_ARGUMENT with every problem by line; PERMISSION_DENIED for a line whose
+    /// registrar is outside the key's division; FAILED_PRECONDITION REPRESENTS_ANOTHER against the register.
+    public func importOrganizations(_ request: Civic_Organizations_V1_ImportOrganizationsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ImportOrganizationsResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.importOrganizations, request, options: options)
     }
 
     public func getHistory(_ request: Civic_Organizations_V1_GetHistoryRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_GetHistoryResponse {
@@ -354,5 +459,62 @@ public struct Civic_Organizations_V1_OrganizationsServiceClient: Sendable {
     /// 合法性甄别: anyone, no key needed. No personal data in the answer.
     public func checkLegitimacy(_ request: Civic_Organizations_V1_CheckLegitimacyRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_CheckLegitimacyResponse {
         try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.checkLegitimacy, request, options: options)
+    }
+
+    /// 年检: the report handed to the sponsor or the registrar; an organization's own key may submit
+    /// its own (received_by "online"). FAILED_PRECONDITION `NOT_OWED`, `NO_SPONSOR`,
+    /// `ALREADY_SUBMITTED`, `ALREADY_RECEIVED`, sponsor_review `REQUIRED`.
+    public func submitAnnualReport(_ request: Civic_Organizations_V1_SubmitAnnualReportRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_AnnualInspectionResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.submitAnnualReport, request, options: options)
+    }
+
+    /// The sponsor unit's 初审同意 (a department key whose subject is the sponsor's name).
+    public func reviewAnnualReport(_ request: Civic_Organizations_V1_ReviewAnnualReportRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_AnnualInspectionResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.reviewAnnualReport, request, options: options)
+    }
+
+    /// 年检结论. FAILED_PRECONDITION `NOT_RECEIVED`, `ALREADY_CONCLUDED`.
+    public func concludeAnnualInspection(_ request: Civic_Organizations_V1_ConcludeAnnualInspectionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_AnnualInspectionResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.concludeAnnualInspection, request, options: options)
+    }
+
+    public func getAnnualInspection(_ request: Civic_Organizations_V1_GetAnnualInspectionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_AnnualInspectionResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.getAnnualInspection, request, options: options)
+    }
+
+    /// The due, received and overdue lists of a year, with the year's tally.
+    public func listAnnualInspections(_ request: Civic_Organizations_V1_ListAnnualInspectionsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ListAnnualInspectionsResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.listAnnualInspections, request, options: options)
+    }
+
+    /// A credit-list event: a ground raised, a fix verified, a removal, a recorded serious ground,
+    /// a registered letter sent, signed or returned (two returned 20–60 days apart make the body
+    /// unreachable). INVALID_ARGUMENT for an event the history does not allow on its day (e.g.
+    /// `ground_id` UNKNOWN, removal with grounds open), with the field and reason.
+    public func recordCreditEvent(_ request: Civic_Organizations_V1_RecordCreditEventRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_CreditStatusResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.recordCreditEvent, request, options: options)
+    }
+
+    /// A penalty decided (by enforcement or another department), recorded by staff until the flows
+    /// between the services bring it: it lists the body as the rules say.
+    public func recordPenalty(_ request: Civic_Organizations_V1_RecordPenaltyRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_CreditStatusResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.recordPenalty, request, options: options)
+    }
+
+    public func recordPenaltyExecution(_ request: Civic_Organizations_V1_RecordPenaltyExecutionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_CreditStatusResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.recordPenaltyExecution, request, options: options)
+    }
+
+    public func getCreditStatus(_ request: Civic_Organizations_V1_GetCreditStatusRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_CreditStatusResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.getCreditStatus, request, options: options)
+    }
+
+    public func listCreditListings(_ request: Civic_Organizations_V1_ListCreditListingsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ListCreditListingsResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.listCreditListings, request, options: options)
+    }
+
+    /// The published lists: anyone; names, codes, dates and grounds, no evidence.
+    public func listPublicCreditListings(_ request: Civic_Organizations_V1_ListCreditListingsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ListCreditListingsResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.listPublicCreditListings, request, options: options)
     }
 }

@@ -266,3 +266,38 @@ extension OrganizationsHandler {
         return .with { $0.entries = entries.map(Civic_Common_V1_AuditEntry.init) }
     }
 }
+
+extension OrganizationsHandler {
+    /// The largest import file taken (8 MiB, as eldercare's).
+    static let maxImportBytes = 8 << 20
+
+    public func importOrganizations(_ request: Civic_Organizations_V1_ImportOrganizationsRequest, context: RPCContext) async throws
+        -> Civic_Organizations_V1_ImportOrganizationsResponse
+    {
+        let reach = try Caller(context).staffReach()
+        guard request.csv.utf8.count <= Self.maxImportBytes else {
+            throw DomainError.invalid("the file is larger than \(Self.maxImportBytes) bytes: split it", field: "csv", reason: "TOO_LARGE")
+        }
+        let registered = try await store.creditCodes()
+        let legacy = settings.legacyCreditCodes
+        var response = Civic_Organizations_V1_ImportOrganizationsResponse()
+        if request.dryRun {
+            let problems = OrganizationImport.problems(request.csv, today: today(), registered: registered, legacyCreditCodes: legacy)
+            response.problems = problems.details.map(Civic_Common_V1_ImportProblem.init)
+            if problems.isEmpty {
+                response.organizations = Int32(
+                    try OrganizationImport.parse(request.csv, today: today(), registered: registered, legacyCreditCodes: legacy).count)
+            }
+            return response
+        }
+        let parsed = try OrganizationImport.parse(request.csv, today: today(), registered: registered, legacyCreditCodes: legacy)
+        for imported in parsed {
+            try reach.check(imported.organization.registrarDivision, "line \(imported.line)'s registrar")
+        }
+        let ids = try await store.importOrganizations(parsed.map { ($0.organization, $0.legalRepresentativeID) }, by: context.auditActor)
+        for (id, imported) in zip(ids, parsed) { try await names.put(id: id, name: imported.organization.name, as: .organization) }
+        response.organizations = Int32(ids.count)
+        response.organizationIds = ids
+        return response
+    }
+}

@@ -73,6 +73,27 @@ public enum OrganizationsSchema {
             }
             try db.create(index: "community_organizations_by_county", on: "community_organizations", columns: ["county", "community", "seq"])
             try db.create(index: "community_organizations_by_name", on: "community_organizations", columns: ["name"])
-        }
+        },
+        DatabaseMigration("organizations-002-annual-inspections") { db in
+            // 年检: one record per body and year (the report on the year, filed the next).
+            try db.create(table: "annual_inspections") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("organization_id", .text).notNull().references("organizations")
+                t.column("year", .integer).notNull()
+                t.column("record", .text).notNull()
+                t.uniqueKey(["organization_id", "year"])
+            }
+            try db.create(index: "annual_inspections_by_year", on: "annual_inspections", columns: ["year", "organization_id"])
+        },
+        DatabaseMigration("organizations-003-credit-histories") { db in
+            // 令60号: each body's credit history (grounds, fixes, removals, penalties, letters) as its
+            // dated events; where it stands on a day is replayed from them.
+            try db.create(table: "credit_histories") { t in
+                t.primaryKey("organization_id", .text).references("organizations")
+                t.column("record", .text).notNull()
+                t.column("updated_at", .text).notNull()
+            }
+        },
     ]
 }

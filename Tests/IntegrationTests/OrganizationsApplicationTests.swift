@@ -162,6 +162,19 @@ struct OrganizationsApplicationTests {
         #expect(try await check("东关社区夕阳红舞蹈队").verdict == "filed")
         let byCode = try await check(decor.creditCode)
         #expect((byCode.verdict, byCode.registered.name, byCode.registered.registrarLevel) == ("registered", "安阳市室内装饰协会", .prefecture))
+        // On a credit list: said in the answer.
+        _ = try await h.recordCreditEvent(
+            .with {
+                $0.organizationID = go.id; $0.on = "2026-09-01"
+                $0.event = .abnormalGround(
+                    .with {
+                        $0.ground = .noAnnualReport; $0.evidence = "2025年度报告未报"; $0.document = "文民异〔2026〕2号"
+                    })
+            }, context: bureau.context())
+        let listed = try await check("安阳市文峰区围棋协会")
+        #expect((listed.verdict, listed.lists) == ("registered", [.abnormal]))
+        #expect(listed.explanation.contains("活动异常名录"))
+        #expect(try await check(go.creditCode).lists == [.abnormal])
         _ = try await h.changeOrganizationStatus(
             .with {
                 $0.id = go.id; $0.status = .revoked; $0.reason = "连续两年未年检"

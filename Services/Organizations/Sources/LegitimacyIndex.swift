@@ -16,6 +16,9 @@ public actor LegitimacyIndex {
 
     private let store: OrganizationsStore
     private var index: NameIndex<Entry>?
+    /// The one build under way: every caller waits for it, so a write made while it runs is applied
+    /// on top of it (never lost to a second, later build).
+    private var building: Task<NameIndex<Entry>, any Error>?
 
     public init(store: OrganizationsStore) {
         self.store = store
@@ -24,31 +27,47 @@ public actor LegitimacyIndex {
     /// The index, built from the database the first time.
     private func loaded() async throws -> NameIndex<Entry> {
         if let index { return index }
-        var built = NameIndex<Entry>()
-        let names = try await store.indexedNames()
-        built.add(contentsOf: names.organizations.map { (id: $0.id, name: $0.name, tag: Entry.organization) })
-        built.add(contentsOf: names.communityOrganizations.map { (id: $0.id, name: $0.name, tag: Entry.communityOrganization) })
-        if let index { return index }  // built by another call meanwhile
-        index = built
-        return built
+        let build =
+            building
+            ?? Task { [store] in
+                var built = NameIndex<Entry>()
+                let names = try await store.indexedNames()
+                built.add(contentsOf: names.organizations.map { (id: $0.id, name: $0.name, tag: Entry.organization) })
+                built.add(contentsOf: names.communityOrganizations.map { (id: $0.id, name: $0.name, tag: Entry.communityOrganization) })
+                return built
+            }
+        building = build
+        do {
+            let built = try await build.value
+            if index == nil { index = built }
+            building = nil
+            return index!
+        } catch {
+            building = nil
+            throw error
+        }
     }
+
+    /// Builds the index now (at start, so that the first public check does not wait for it);
+    /// answers how many names it holds.
+    @discardableResult
+    public func warm() async throws -> Int { try await loaded().count }
 
     public func query(_ name: String, limit: Int = 20) async throws -> [NameMatch<Entry>] {
         try await loaded().query(name, limit: limit)
     }
 
     /// Adds or renames an entry after a committed write.
+    /// (In place: a copy of an index of 1,000,000 names would cost hundreds of megabytes.)
     public func put(id: String, name: String, as entry: Entry) async throws {
-        var current = try await loaded()
-        current.remove(id: id)
-        current.add(id: id, name: name, tag: entry)
-        index = current
+        _ = try await loaded()
+        index?.remove(id: id)
+        index?.add(id: id, name: name, tag: entry)
     }
 
     /// Takes an entry out (a cancelled community filing).
     public func remove(id: String) async throws {
-        var current = try await loaded()
-        current.remove(id: id)
-        index = current
+        _ = try await loaded()
+        index?.remove(id: id)
     }
 }

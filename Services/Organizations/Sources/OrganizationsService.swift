@@ -10,17 +10,29 @@ public enum OrganizationsService {
     public static let definition = ServiceDefinition(ServiceCatalog.organizations, migrations: OrganizationsSchema.migrations) { runtime in
         let settings = try OrganizationsSettings(environment: runtime.environment)
         runtime.logger.info("organizations settings", metadata: ["settings": "\(settings)"])
-        return parts(settings: settings, database: runtime.database)
+        return parts(settings: settings, database: runtime.database, logger: runtime.logger)
     }
 
     /// The handlers and operator warnings over `database` with `settings`. Tests build
     /// them directly, over an in-memory database.
     public static func parts(
-        settings: OrganizationsSettings, database: any DatabaseWriter, today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }
+        settings: OrganizationsSettings, database: any DatabaseWriter, today: @escaping @Sendable () -> CivilDate = { CivilDate.today() },
+        logger: Logger = Logger(label: "civic.organizations")
     ) -> ServiceParts {
         let store = OrganizationsStore(database: database)
+        let names = LegitimacyIndex(store: store)
+        // The name index is built at start, off the request path (1,000,000 names take seconds).
+        let warm: ServiceParts.BackgroundJob = {
+            let start = ContinuousClock.now
+            do {
+                let count = try await names.warm()
+                logger.notice("name index built", metadata: ["names": "\(count)", "took": "\(ContinuousClock.now - start)"])
+            } catch {
+                logger.error("name index not built; the first check will try again", metadata: ["error": "\(error)"])
+            }
+        }
         return ServiceParts(
-            handlers: OrganizationsHandler(store: store, settings: settings, today: today, names: LegitimacyIndex(store: store)).rpcHandlers,
+            handlers: OrganizationsHandler(store: store, settings: settings, today: today, names: names).rpcHandlers, jobs: [warm],
             warnings: { settings.warnings(today: today()) })
     }
 }

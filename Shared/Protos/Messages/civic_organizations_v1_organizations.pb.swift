@@ -2052,6 +2052,9 @@ public nonisolated struct Civic_Organizations_V1_CheckLegitimacyResponse: Sendab
   /// A plain-language answer for the public.
   public var explanation: String = String()
 
+  /// The credit lists the body named (`registered`) is on today (令60号): a warning sign.
+  public var lists: [Civic_Organizations_V1_CreditList] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -5329,7 +5332,7 @@ nonisolated extension Civic_Organizations_V1_CommunityMatch: SwiftProtobuf.Messa
 
 nonisolated extension Civic_Organizations_V1_CheckLegitimacyResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CheckLegitimacyResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}verdict\0\u{1}registered\0\u{1}filed\0\u{3}similar_registered\0\u{3}similar_filed\0\u{1}explanation\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}verdict\0\u{1}registered\0\u{1}filed\0\u{3}similar_registered\0\u{3}similar_filed\0\u{1}explanation\0\u{1}lists\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -5343,6 +5346,7 @@ nonisolated extension Civic_Organizations_V1_CheckLegitimacyResponse: SwiftProto
       case 4: try { try decoder.decodeRepeatedMessageField(value: &self.similarRegistered) }()
       case 5: try { try decoder.decodeRepeatedMessageField(value: &self.similarFiled) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.explanation) }()
+      case 7: try { try decoder.decodeRepeatedEnumField(value: &self.lists) }()
       default: break
       }
     }
@@ -5371,6 +5375,9 @@ nonisolated extension Civic_Organizations_V1_CheckLegitimacyResponse: SwiftProto
     if !self.explanation.isEmpty {
       try visitor.visitSingularStringField(value: self.explanation, fieldNumber: 6)
     }
+    if !self.lists.isEmpty {
+      try visitor.visitPackedEnumField(value: self.lists, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -5381,6 +5388,7 @@ nonisolated extension Civic_Organizations_V1_CheckLegitimacyResponse: SwiftProto
     if lhs.similarRegistered != rhs.similarRegistered {return false}
     if lhs.similarFiled != rhs.similarFiled {return false}
     if lhs.explanation != rhs.explanation {return false}
+    if lhs.lists != rhs.lists {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -5261,6 +5261,18 @@ public enum CivicOpenAPI {
           "filed" : {
             "$ref" : "#/components/schemas/civic.organizations.v1.CommunityMatch"
           },
+          "lists" : {
+            "description" : "The credit lists the body named (`registered`) is on today (令60号): a warning sign.",
+            "items" : {
+              "enum" : [
+                "CREDIT_LIST_UNSPECIFIED",
+                "ABNORMAL",
+                "SERIOUS"
+              ],
+              "type" : "string"
+            },
+            "type" : "array"
+          },
           "registered" : {
             "$ref" : "#/components/schemas/civic.organizations.v1.RegisterMatch"
           },

@@ -88,21 +88,22 @@ extension OrganizationsHandler {
         var response = Civic_Organizations_V1_CheckLegitimacyResponse()
         // An 18-character code that parses is looked up as a code; anything else is a name.
         if query.count == 18, let code = try? UnifiedSocialCreditCode(query, legacyAllowList: settings.legacyCreditCodes) {
-            if let body = try? await store.organization(id: code.description) {
-                response.registered = .init(body.organization, similarity: "exact")
-                response.verdict = Self.verdict(body.organization.status)
+            if let body = try await store.summaries(ids: [code.description])[code.description] {
+                response.registered = .init(body, similarity: "exact")
+                response.verdict = Self.verdict(body.status)
+                response.lists = try await creditLists(of: body.id)
             } else {
                 response.verdict = "not_found"
             }
-            response.explanation = Self.explanation(response.verdict, name: response.registered.name)
+            response.explanation = Self.explanation(response.verdict, name: response.registered.name, lists: response.lists)
             return response
         }
         let matches = try await names.query(query, limit: 20)
-        let bodies = try await store.organizations(ids: matches.filter { $0.tag == .organization }.map(\.id))
+        let bodies = try await store.summaries(ids: matches.filter { $0.tag == .organization }.map(\.id))
         let filings = try await store.communityOrganizations(ids: matches.filter { $0.tag == .communityOrganization }.map(\.id))
         for match in matches {
             let similarity = match.kind == .exact ? "exact" : match.kind == .sameCore ? "exact" : match.kind.rawValue
-            if let body = bodies[match.id]?.organization {
+            if let body = bodies[match.id] {
                 let found = Civic_Organizations_V1_RegisterMatch(body, similarity: similarity)
                 if similarity == "exact" && !response.hasRegistered {
                     response.registered = found
@@ -123,15 +124,22 @@ extension OrganizationsHandler {
                 }
             }
         }
-        if response.hasRegistered {
+        if response.hasRegistered, let id = matches.first(where: { bodies[$0.id]?.creditCode == response.registered.creditCode })?.id {
             response.verdict = Self.verdict(WireEnum.domain(response.registered.status) ?? .registered)
+            response.lists = try await creditLists(of: id)
         } else {
             response.verdict = response.hasFiled ? "filed" : "not_found"
         }
         response.explanation = Self.explanation(
             response.verdict, name: response.hasRegistered ? response.registered.name : response.filed.name,
-            similar: response.similarRegistered.map(\.name) + response.similarFiled.map(\.name))
+            similar: response.similarRegistered.map(\.name) + response.similarFiled.map(\.name), lists: response.lists)
         return response
+    }
+
+    /// The credit lists body `id` is on today.
+    func creditLists(of id: String) async throws -> [Civic_Organizations_V1_CreditList] {
+        guard let history = try await store.recordedCreditHistory(organizationID: id), !history.events.isEmpty else { return [] }
+        return try settings.creditLists.status(of: history, on: today()).lists.map { WireEnum.wire($0) }
     }
 
     static func verdict(_ status: OrganizationStatus) -> String {
@@ -143,7 +151,7 @@ extension OrganizationsHandler {
         }
     }
 
-    static func explanation(_ verdict: String, name: String, similar: [String] = []) -> String {
+    static func explanation(_ verdict: String, name: String, similar: [String] = [], lists: [Civic_Organizations_V1_CreditList] = []) -> String {
         let main: String
         switch verdict {
         case "registered": main = "「\(name)」是依法登记的社会组织。"
@@ -153,20 +161,22 @@ extension OrganizationsHandler {
         case "deregistered": main = "「\(name)」已注销登记，不得再以其名义开展活动。"
         default: main = "未查到以此名称或代码登记、备案的社会组织；未经登记以社会组织名义开展活动属于非法社会组织。"
         }
-        guard !similar.isEmpty else { return main }
-        return main + "名称相近的已登记或备案组织：" + similar.prefix(5).joined(separator: "、") + "。请注意仿冒名称。"
+        var text = main
+        if lists.contains(.serious) { text += "该组织已被列入严重违法失信名单。" } else if lists.contains(.abnormal) { text += "该组织已被列入活动异常名录。" }
+        guard !similar.isEmpty else { return text }
+        return text + "名称相近的已登记或备案组织：" + similar.prefix(5).joined(separator: "、") + "。请注意仿冒名称。"
     }
 }
 
 extension Civic_Organizations_V1_RegisterMatch {
-    init(_ o: Organization, similarity: String) {
+    init(_ o: OrganizationsStore.RegisterSummary, similarity: String) {
         self.init()
         name = o.name
         creditCode = o.creditCode
         type = WireEnum.wire(o.type)
         status = WireEnum.wire(o.status)
         registrarLevel = WireEnum.wire(o.registrarLevel)
-        registrarDivision = o.registrarDivision.description
+        registrarDivision = o.registrarDivision
         self.similarity = similarity
     }
 }

@@ -95,5 +95,10 @@ public enum OrganizationsSchema {
                 t.column("updated_at", .text).notNull()
             }
         },
+        DatabaseMigration("organizations-004-check-columns") { db in
+            // The public check answers from columns, not records: the registrar level joins them.
+            try db.alter(table: "organizations") { t in t.add(column: "registrar_level", .text).notNull().defaults(to: "") }
+            try db.execute(sql: "UPDATE organizations SET registrar_level = COALESCE(json_extract(record, '$.registrarLevel'), '')")
+        },
     ]
 }

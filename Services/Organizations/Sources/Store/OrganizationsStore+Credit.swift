@@ -14,6 +14,14 @@ extension OrganizationsStore {
         }
     }
 
+    /// Body `id`'s credit history, nil when nothing was ever recorded (the body is not read).
+    public func recordedCreditHistory(organizationID id: String) async throws -> CreditHistory? {
+        try await database.read { db in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT record FROM credit_histories WHERE organization_id = ?"), arguments: [id])
+                .map { try StoredRecords.decode(CreditHistory.self, $0) }
+        }
+    }
+
     /// Adds to body `organizationID`'s history by `record` in one transaction (`check` sees the body
     /// first); audited as `action` with `detail`.
     public func recordCredit(

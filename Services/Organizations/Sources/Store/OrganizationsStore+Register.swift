@@ -196,12 +196,12 @@ extension OrganizationsStore {
     static func save(_ db: Database, _ organization: Organization, legalRepresentativeID: String?, now: Date) throws {
         try db.cachedStatement(
             sql: """
-                UPDATE organizations SET credit_code = ?, name = ?, type = ?, status = ?, registrar_division = ?, division = ?, sponsor = ?,
-                  trade_association = ?, party_organization = ?, registered_on = ?, legal_representative_id = ?, record = ?, updated_at = ?
+                UPDATE organizations SET credit_code = ?, name = ?, type = ?, status = ?, registrar_level = ?, registrar_division = ?, division = ?,
+                  sponsor = ?, trade_association = ?, party_organization = ?, registered_on = ?, legal_representative_id = ?, record = ?, updated_at = ?
                 WHERE id = ?
                 """
         ).execute(arguments: [
-            organization.creditCode, organization.name, organization.type.rawValue, organization.status.rawValue,
+            organization.creditCode, organization.name, organization.type.rawValue, organization.status.rawValue, organization.registrarLevel.rawValue,
             organization.registrarDivision.description, organization.division.description, organization.sponsor, organization.isTradeAssociation,
             organization.hasPartyOrganization, organization.registeredOn?.description, legalRepresentativeID, try StoredRecords.encode(organization),
             StorageTime.string(now), organization.id,
@@ -262,6 +262,34 @@ extension OrganizationsStore {
                 {
                     found[id] = try Self.stored(from: row)
                 }
+            }
+            return found
+        }
+    }
+
+    /// What the public check says of a body: its columns, no record decoded.
+    public struct RegisterSummary: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var creditCode: String
+        public var type: OrganizationType
+        public var status: OrganizationStatus
+        public var registrarLevel: RegistrarLevel
+        public var registrarDivision: String
+    }
+
+    /// The bodies with these ids or credit codes (those that exist), by the key asked for.
+    public func summaries(ids: [String]) async throws -> [String: RegisterSummary] {
+        try await database.read { db in
+            var found: [String: RegisterSummary] = [:]
+            let statement = try db.cachedStatement(
+                sql: "SELECT id, name, credit_code, type, status, registrar_level, registrar_division FROM organizations WHERE id = ? OR credit_code = ?")
+            for key in ids {
+                guard let row = try Row.fetchOne(statement, arguments: [key, key.uppercased()]) else { continue }
+                found[key] = RegisterSummary(
+                    id: row[0], name: row[1], creditCode: row[2], type: OrganizationType(rawValue: row[3]) ?? .socialGroup,
+                    status: OrganizationStatus(rawValue: row[4]) ?? .registered, registrarLevel: RegistrarLevel(rawValue: row[5]) ?? .county,
+                    registrarDivision: row[6])
             }
             return found
         }

@@ -269,8 +269,5 @@ public struct InstitutionFigures: Sendable, Hashable {
     }
 
     /// The grade, while it is valid on `day` (as `Institution.validGrade(on:)`).
-    public func validGrade(on day: CivilDate) -> CareGrade? {
-        guard let grade, let until = gradeValidUntil, day <= until else { return nil }
-        return grade
-    }
+    public func validGrade(on day: CivilDate) -> CareGrade? { CareGrade.valid(grade, until: gradeValidUntil, on: day) }
 }

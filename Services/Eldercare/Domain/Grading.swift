@@ -7,6 +7,14 @@ public struct CareGrade: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// 1…5.
     public let level: Int
 
+    /// `grade` while it is valid on `day` (through `validUntil`, that day included); nil without
+    /// one, or once it expired. The one reading of a grade's validity the register, the report and
+    /// a draw's risk class share.
+    public static func valid(_ grade: CareGrade?, until validUntil: CivilDate?, on day: CivilDate) -> CareGrade? {
+        guard let grade, let validUntil, day <= validUntil else { return nil }
+        return grade
+    }
+
     /// Nil outside 1…5.
     public init?(_ level: Int) {
         guard (1...5).contains(level) else { return nil }

@@ -205,10 +205,7 @@ public struct Institution: Sendable, Hashable, Codable {
     }
 
     /// The grade if still valid on `day` (an expired grade is shown as none).
-    public func validGrade(on day: CivilDate) -> CareGrade? {
-        guard let grade, let until = gradeValidUntil, day <= until else { return nil }
-        return grade
-    }
+    public func validGrade(on day: CivilDate) -> CareGrade? { CareGrade.valid(grade, until: gradeValidUntil, on: day) }
 
     /// Whether a 医养结合 agreement is valid on `day` (签约率).
     public func hasMedicalCare(on day: CivilDate) -> Bool { medicalCare?.isValid(on: day) ?? false }

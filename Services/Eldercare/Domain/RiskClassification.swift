@@ -28,10 +28,7 @@ public struct RiskFacts: Sendable, Hashable {
     }
 
     /// A grade that has not expired on `day`.
-    public func hasValidGrade(on day: CivilDate) -> Bool {
-        guard grade != nil, let until = gradeValidUntil else { return false }
-        return day <= until
-    }
+    public func hasValidGrade(on day: CivilDate) -> Bool { CareGrade.valid(grade, until: gradeValidUntil, on: day) != nil }
 }
 
 /// How an institution's risk class for a 双随机 draw is set (decision: RULES.md §2(b) names risk

@@ -100,12 +100,7 @@ extension OrganizationsHandler {
     public func listAnnualInspections(_ request: Civic_Organizations_V1_ListAnnualInspectionsRequest, context: RPCContext) async throws
         -> Civic_Organizations_V1_ListAnnualInspectionsResponse
     {
-        let reach: OrganizationsStore.Reach
-        switch try Caller(context) {
-        case .staff(let division): reach = .registrarsWithin(try division.listing(requested: request.within, field: "within"))
-        case .sponsor(let unit): reach = .sponsor(unit)
-        case .organization(let code): reach = .creditCode(code)
-        }
+        let reach = try Caller(context).listing(within: request.within)
         let year = try reportYear(request.year)
         let stage: AnnualInspectionStage = try WireEnum.optional(request.stage, field: "stage") ?? .registrar
         let status: AnnualInspectionFilingStatus? = try WireEnum.optional(request.status, field: "status")

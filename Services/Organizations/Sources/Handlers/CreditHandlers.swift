@@ -48,7 +48,7 @@ extension OrganizationsHandler {
     func recordCredit(
         _ organizationID: String, _ context: RPCContext, reach: DivisionReach, action: String, make: @escaping @Sendable (Int) throws -> CreditEvent
     ) async throws -> Civic_Organizations_V1_CreditStatusResponse {
-        let rules = settings.creditLists
+        let rules = creditRules
         let day = today()
         let result = try await store.recordCredit(
             organizationID: organizationID, action: action, detail: "", by: context.auditActor,
@@ -105,7 +105,7 @@ extension OrganizationsHandler {
         let asOf = try RequestFields.date(request.asOf, field: "as_of", today: today(), notAfterToday: true)
         let found = try await store.creditHistory(organizationID: request.organizationID)
         try caller.check(found.organization)
-        let status = try settings.creditLists.status(of: found.history, on: asOf)
+        let status = try creditRules.status(of: found.history, on: asOf)
         return .with { $0.status = .init(found.organization, status) }
     }
 
@@ -130,7 +130,7 @@ extension OrganizationsHandler {
         let asOf = try RequestFields.date(request.asOf, field: "as_of", today: today(), notAfterToday: true)
         let offset = try Paging.offset(fromToken: request.page.pageToken)
         let size = try Paging.pageSize(request.page.pageSize)
-        let rules = settings.creditLists
+        let rules = creditRules
         var listed: [Civic_Organizations_V1_ListedOrganization] = []
         for (body, history) in try await store.creditHistories(registrarsWithin: within) {
             let status = try rules.status(of: history, on: asOf)

@@ -72,9 +72,9 @@ extension OrganizationsHandler {
     /// The registered bodies (preparing, registered or suspended) whose names resemble `name`.
     func activeSimilarNames(_ name: String) async throws -> [NameMatch<String>] {
         let matches = try await names.query(name).filter { $0.tag == .organization }
-        let bodies = try await store.organizations(ids: matches.map(\.id))
+        let bodies = try await store.summaries(ids: matches.map(\.id))
         return matches.compactMap { match in
-            guard let body = bodies[match.id]?.organization, body.status != .revoked, body.status != .deregistered else { return nil }
+            guard let body = bodies[match.id], body.status != .revoked, body.status != .deregistered else { return nil }
             return NameMatch(kind: match.kind, id: match.id, name: body.name, tag: body.creditCode)
         }
     }
@@ -91,7 +91,7 @@ extension OrganizationsHandler {
             if let body = try await store.summaries(ids: [code.description])[code.description] {
                 response.registered = .init(body, similarity: "exact")
                 response.verdict = Self.verdict(body.status)
-                response.lists = try await creditLists(of: body.id)
+                response.lists = try await listsToday(of: body.id)
             } else {
                 response.verdict = "not_found"
             }
@@ -101,11 +101,13 @@ extension OrganizationsHandler {
         let matches = try await names.query(query, limit: 20)
         let bodies = try await store.summaries(ids: matches.filter { $0.tag == .organization }.map(\.id))
         let filings = try await store.communityOrganizations(ids: matches.filter { $0.tag == .communityOrganization }.map(\.id))
+        var named: OrganizationsStore.RegisterSummary?
         for match in matches {
             let similarity = match.kind == .exact ? "exact" : match.kind == .sameCore ? "exact" : match.kind.rawValue
             if let body = bodies[match.id] {
                 let found = Civic_Organizations_V1_RegisterMatch(body, similarity: similarity)
-                if similarity == "exact" && !response.hasRegistered {
+                if similarity == "exact" && named == nil {
+                    named = body
                     response.registered = found
                 } else {
                     response.similarRegistered.append(found)
@@ -124,9 +126,9 @@ extension OrganizationsHandler {
                 }
             }
         }
-        if response.hasRegistered, let id = matches.first(where: { bodies[$0.id]?.creditCode == response.registered.creditCode })?.id {
-            response.verdict = Self.verdict(WireEnum.domain(response.registered.status) ?? .registered)
-            response.lists = try await creditLists(of: id)
+        if let named {
+            response.verdict = Self.verdict(named.status)
+            response.lists = try await listsToday(of: named.id)
         } else {
             response.verdict = response.hasFiled ? "filed" : "not_found"
         }
@@ -137,9 +139,9 @@ extension OrganizationsHandler {
     }
 
     /// The credit lists body `id` is on today.
-    func creditLists(of id: String) async throws -> [Civic_Organizations_V1_CreditList] {
+    func listsToday(of id: String) async throws -> [Civic_Organizations_V1_CreditList] {
         guard let history = try await store.recordedCreditHistory(organizationID: id), !history.events.isEmpty else { return [] }
-        return try settings.creditLists.status(of: history, on: today()).lists.map { WireEnum.wire($0) }
+        return try creditRules.status(of: history, on: today()).lists.map { WireEnum.wire($0) }
     }
 
     static func verdict(_ status: OrganizationStatus) -> String {

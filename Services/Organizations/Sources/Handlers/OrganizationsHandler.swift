@@ -14,6 +14,8 @@ public struct OrganizationsHandler: Civic_Organizations_V1_OrganizationsServiceH
     let today: @Sendable () -> CivilDate
     /// The names the legitimacy check and approvals compare against.
     let names: LegitimacyIndex
+    /// The credit-list rules, made once (the public check replays histories with them).
+    let creditRules: CreditListRules
 
     public init(
         store: OrganizationsStore, settings: OrganizationsSettings, today: @escaping @Sendable () -> CivilDate = { CivilDate.today() },
@@ -23,6 +25,7 @@ public struct OrganizationsHandler: Civic_Organizations_V1_OrganizationsServiceH
         self.settings = settings
         self.today = today
         self.names = names ?? LegitimacyIndex(store: store)
+        self.creditRules = settings.creditLists
     }
 
     /// Who is calling, for the register (ACCESS.md §2, ORGANIZATIONS.md §2): staff and leaders of a
@@ -52,6 +55,16 @@ public struct OrganizationsHandler: Civic_Organizations_V1_OrganizationsServiceH
                 if organization.sponsor != unit { throw DomainError.permissionDenied("organization \(organization.id) is not sponsored by \(unit)") }
             case .organization(let code):
                 if organization.creditCode != code { throw DomainError.permissionDenied("this key reads organization \(code) only") }
+            }
+        }
+
+        /// The bodies a list reaches: staff those whose registrar lies `within` the requested
+        /// division (which must lie in the key's), a sponsor its own, an organization itself.
+        func listing(within requested: String) throws -> OrganizationsStore.Reach {
+            switch self {
+            case .staff(let reach): .registrarsWithin(try reach.listing(requested: requested, field: "within"))
+            case .sponsor(let unit): .sponsor(unit)
+            case .organization(let code): .creditCode(code)
             }
         }
 

@@ -53,30 +53,23 @@ extension OrganizationsHandler {
     /// `current` with the fields an update or a change replaces taken from `input`: never the
     /// id, credit code, type, registrar, status, history or registration date.
     static func replacing(_ current: Organization, with input: Organization) -> Organization {
-        var updated = input
-        updated.id = current.id
-        updated.creditCode = current.creditCode
-        updated.type = current.type
-        updated.registrarLevel = current.registrarLevel
-        updated.registrarDivision = current.registrarDivision
-        updated.registeredOn = current.registeredOn
         var kept = current
-        kept.oldRegistrationNumber = updated.oldRegistrationNumber
-        kept.name = updated.name
-        kept.isTradeAssociation = updated.isTradeAssociation
-        kept.foundationKind = updated.foundationKind
-        kept.sponsor = updated.sponsor
-        kept.directlyRegistrable = updated.directlyRegistrable
-        kept.domicile = updated.domicile
-        kept.division = updated.division
-        kept.purpose = updated.purpose
-        kept.businessScope = updated.businessScope
-        kept.activityArea = updated.activityArea
-        kept.legalRepresentative = updated.legalRepresentative
-        kept.funds = updated.funds
-        kept.individualMembers = updated.individualMembers
-        kept.unitMembers = updated.unitMembers
-        kept.hasPartyOrganization = updated.hasPartyOrganization
+        kept.oldRegistrationNumber = input.oldRegistrationNumber
+        kept.name = input.name
+        kept.isTradeAssociation = input.isTradeAssociation
+        kept.foundationKind = input.foundationKind
+        kept.sponsor = input.sponsor
+        kept.directlyRegistrable = input.directlyRegistrable
+        kept.domicile = input.domicile
+        kept.division = input.division
+        kept.purpose = input.purpose
+        kept.businessScope = input.businessScope
+        kept.activityArea = input.activityArea
+        kept.legalRepresentative = input.legalRepresentative
+        kept.funds = input.funds
+        kept.individualMembers = input.individualMembers
+        kept.unitMembers = input.unitMembers
+        kept.hasPartyOrganization = input.hasPartyOrganization
         return kept
     }
 
@@ -93,14 +86,9 @@ extension OrganizationsHandler {
     public func listOrganizations(_ request: Civic_Organizations_V1_ListOrganizationsRequest, context: RPCContext) async throws
         -> Civic_Organizations_V1_ListOrganizationsResponse
     {
-        let reach: OrganizationsStore.Reach
-        switch try Caller(context) {
-        case .staff(let division): reach = .registrarsWithin(try division.listing(requested: request.within, field: "within"))
-        case .sponsor(let unit): reach = .sponsor(unit)
-        case .organization(let code): reach = .creditCode(code)
-        }
         let filter = OrganizationsStore.OrganizationFilter(
-            reach: reach, type: try WireEnum.optional(request.type, field: "type"), status: try WireEnum.optional(request.status, field: "status"),
+            reach: try Caller(context).listing(within: request.within), type: try WireEnum.optional(request.type, field: "type"),
+            status: try WireEnum.optional(request.status, field: "status"),
             sponsor: request.sponsor.isEmpty ? nil : request.sponsor, nameContains: request.nameContains.isEmpty ? nil : request.nameContains,
             tradeAssociationsOnly: request.tradeAssociationsOnly)
         let page = try await store.organizations(filter, pageSize: try Paging.pageSize(request.page.pageSize), pageToken: request.page.pageToken)

@@ -252,21 +252,6 @@ extension OrganizationsStore {
         }
     }
 
-    /// The bodies with these ids (those that exist), by id.
-    public func organizations(ids: [String]) async throws -> [String: StoredOrganization] {
-        try await database.read { db in
-            var found: [String: StoredOrganization] = [:]
-            for id in ids {
-                if let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT record, legal_representative_id FROM organizations WHERE id = ?"), arguments: [id])
-                {
-                    found[id] = try Self.stored(from: row)
-                }
-            }
-            return found
-        }
-    }
-
     /// What the public check says of a body: its columns, no record decoded.
     public struct RegisterSummary: Sendable, Equatable {
         public var id: String

@@ -266,5 +266,10 @@ struct OrganizationsRegisterTests {
         #expect(pairsUp(Civic_Organizations_V1_AbnormalGround.self, AbnormalGround.self))
         #expect(pairsUp(Civic_Organizations_V1_SeriousGround.self, SeriousGround.self))
         #expect(pairsUp(Civic_Organizations_V1_PenaltyKind.self, PenaltyKind.self))
+        #expect(pairsUp(Civic_Organizations_V1_EvaluationPurpose.self, EvaluationPurpose.self))
+        #expect(pairsUp(Civic_Organizations_V1_EvaluationState.self, EvaluationState.self))
+        #expect(pairsUp(Civic_Organizations_V1_IllegalCaseState.self, IllegalCaseState.self))
+        #expect(pairsUp(Civic_Organizations_V1_IllegalCaseOutcome.self, IllegalCaseOutcome.self))
+        #expect(pairsUp(Civic_Organizations_V1_TipOffChannel.self, TipOff.Channel.self))
     }
 }

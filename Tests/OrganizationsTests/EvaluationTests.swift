@@ -365,4 +365,42 @@ struct EvaluationTests {
         #expect(try JSONDecoder().decode(EvaluationApplication.self, from: data) == requested)
         #expect(String(decoding: data, as: UTF8.self).contains(#""state":"review_requested""#))
     }
+
+    // MARK: - Facts from the register
+
+    /// The register's facts: a penalty executed after the day counts as not executed; the serious list
+    /// is named before the abnormal; an investigation closed on the day no longer blocks.
+    @Test func factsFromTheRegister() throws {
+        let credit = try CreditListRules()
+        var history = CreditHistory(organizationID: "O000001")
+        try credit.record(
+            .penalty(
+                record: PenaltyRecord(
+                    id: "P1", kind: .fine, amount: .yuan(60_000), decidedOn: S.day("2025-06-01"), document: "文民罚〔2025〕1号"),
+                on: S.day("2025-06-01")),
+            in: &history)
+        try credit.record(.penaltyExecuted(penaltyID: "P1", on: S.day("2026-09-10")), in: &history)
+        let status = try credit.status(of: history, on: Self.applyDay)
+        var body = S.calligraphy()
+        body.registeredOn = S.day("2019-04-10")
+        let open = try Investigation(organizationID: "O000001", authority: "安阳市公安局", reference: "安公立〔2026〕7号", openedOn: S.day("2026-08-01"))
+        let facts = EvaluationFacts(
+            organization: body, inspections: [], credit: status, investigations: [open], lastAward: nil, on: Self.applyDay)
+        #expect(facts.penalties == [EvaluationPenalty(decidedOn: S.day("2025-06-01"), executed: false, reference: "文民罚〔2025〕1号")])
+        #expect(facts.creditList == .serious)
+        #expect(facts.underInvestigation)
+        #expect(
+            reasons(facts) == [
+                "inspections NOT_FILED", "penalties PENALTY_LAST_YEAR", "penalties NOT_EXECUTED", "credit_list LISTED",
+                "under_investigation UNDER_INVESTIGATION",
+            ])
+
+        let closed = try open.closed(on: Self.applyDay, outcome: "不予立案")
+        #expect(!closed.isOpen(on: Self.applyDay) && closed.isOpen(on: S.day("2026-08-31")) && !closed.isOpen(on: S.day("2026-07-31")))
+        #expect(Self.problems { _ = try closed.closed(on: Self.applyDay, outcome: "x") } == ["closed_on ALREADY_CLOSED"])
+        #expect(Self.problems { _ = try open.closed(on: S.day("2026-07-01"), outcome: " ") } == ["closed_on BEFORE_OPENING", "outcome REQUIRED"])
+        #expect(
+            Self.problems { _ = try Investigation(organizationID: "O1", authority: " ", reference: "", openedOn: Self.applyDay) }
+                == ["authority REQUIRED", "reference REQUIRED"])
+    }
 }

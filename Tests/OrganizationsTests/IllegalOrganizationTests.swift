@@ -62,6 +62,17 @@ struct IllegalOrganizationTests {
         #expect(
             Self.reason { _ = try SuspectedListBatch(number: " ", title: "", publishedOn: S.day("2026-10-10"), cases: []) }
                 == "number REQUIRED, case_ids REQUIRED")
+        // A registrar lists what acts in its own area.
+        var elsewhere = try Self.lead()
+        elsewhere.division = try DivisionCode("410503")
+        try elsewhere.apply(.startVerification(on: S.day("2026-09-03")))
+        try elsewhere.apply(.addEvidence(CaseEvidence(on: S.day("2026-09-05"), description: "宣传册", by: "王")))
+        #expect(
+            Self.reason { _ = try SuspectedListBatch(number: "2026-3", title: "", publishedOn: S.day("2026-10-10"), cases: [elsewhere], publisher: S.county) }
+                == "case_ids OUTSIDE_DIVISION")
+        let published = try SuspectedListBatch(
+            number: " 2026-3 ", title: "", publishedOn: S.day("2026-10-10"), cases: [elsewhere], publisher: try DivisionCode("410500"))
+        #expect((published.number, published.entries.map(\.division)) == ("2026-3", [try DivisionCode("410503")]))
     }
 
     @Test func communityFilingsUseTheConfiguredCategories() throws {

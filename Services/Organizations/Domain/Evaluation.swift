@@ -237,21 +237,6 @@ public struct EvaluationPenalty: Sendable, Hashable, Codable {
     }
 }
 
-/// The credit list a body is on (民政部令第60号). Case order is stored.
-public enum EvaluationCreditList: String, Sendable, Hashable, CaseIterable, Codable {
-    /// 活动异常名录.
-    case abnormal
-    /// 严重违法失信名单.
-    case serious
-
-    public var chineseName: String {
-        switch self {
-        case .abnormal: "活动异常名录"
-        case .serious: "严重违法失信名单"
-        }
-    }
-}
-
 /// A grade awarded (评估等级), as the register keeps it and the next evaluation reads it.
 public struct EvaluationAward: Sendable, Hashable, Codable {
     public var organizationID: String
@@ -283,7 +268,7 @@ public struct EvaluationFacts: Sendable, Hashable, Codable {
     public var inspections: [AnnualInspectionOutcome]
     public var penalties: [EvaluationPenalty]
     /// The list the body is on on the day of application, if any.
-    public var creditList: EvaluationCreditList?
+    public var creditList: CreditList?
     /// 正在被有关政府部门或者司法机关立案调查.
     public var underInvestigation: Bool
     /// The latest grade awarded, valid or expired (nil: never graded).
@@ -291,7 +276,7 @@ public struct EvaluationFacts: Sendable, Hashable, Codable {
 
     public init(
         status: OrganizationStatus = .registered, registeredOn: CivilDate?, inspections: [AnnualInspectionOutcome] = [], penalties: [EvaluationPenalty] = [],
-        creditList: EvaluationCreditList? = nil, underInvestigation: Bool = false, lastAward: EvaluationAward? = nil
+        creditList: CreditList? = nil, underInvestigation: Bool = false, lastAward: EvaluationAward? = nil
     ) {
         self.status = status
         self.registeredOn = registeredOn
@@ -304,6 +289,72 @@ public struct EvaluationFacts: Sendable, Hashable, Codable {
 
     /// The 年检 of `year`, if filed.
     public func inspection(of year: Int) -> AnnualInspectionOutcome? { inspections.last { $0.year == year } }
+}
+
+extension EvaluationFacts {
+    /// The facts of `organization` on `day` as the register holds them: its 年检 records (a year counts
+    /// as filed once the registrar received it), the penalties and lists of its credit status that day
+    /// (a penalty is executed when its execution is recorded by then; the serious list named before the
+    /// abnormal), whether an investigation is open that day, and its latest award.
+    public init(
+        organization: Organization, inspections: [AnnualInspectionRecord], credit: CreditStatus, investigations: [Investigation],
+        lastAward: EvaluationAward?, on day: CivilDate
+    ) {
+        self.init(
+            status: organization.status, registeredOn: organization.registeredOn, inspections: inspections.compactMap(\.outcome),
+            penalties: credit.penalties.map { penalty in
+                EvaluationPenalty(decidedOn: penalty.decidedOn, executed: penalty.executedOn.map { $0 <= day } ?? false, reference: penalty.document)
+            },
+            creditList: credit.serious != nil ? .serious : credit.abnormal != nil ? .abnormal : nil,
+            underInvestigation: investigations.contains { $0.isOpen(on: day) }, lastAward: lastAward)
+    }
+}
+
+/// 立案调查 by a government department or a judicial organ (令39号 §7(5)): while one is open the body is
+/// not evaluated. Recorded by staff until enforcement's cases arrive with the flows between services.
+public struct Investigation: Sendable, Hashable, Codable {
+    public var id: String
+    public var organizationID: String
+    /// The department or organ that opened it.
+    public var authority: String
+    /// Its 立案 reference.
+    public var reference: String
+    public var openedOn: CivilDate
+    public var closedOn: CivilDate?
+    /// How it ended (结案: a penalty, no case…), when closed.
+    public var outcome: String
+
+    /// A new investigation. Refusals (all at once): "authority" / "reference" REQUIRED.
+    public init(id: String = "", organizationID: String, authority: String, reference: String, openedOn: CivilDate) throws {
+        var errors = ValidationErrors()
+        if AnnualInspectionRules.trimmed(authority).isEmpty { errors.add("authority", "REQUIRED", "name the department or organ investigating") }
+        if AnnualInspectionRules.trimmed(reference).isEmpty { errors.add("reference", "REQUIRED", "the 立案 reference is required") }
+        try errors.check()
+        self.id = id
+        self.organizationID = organizationID
+        self.authority = AnnualInspectionRules.trimmed(authority)
+        self.reference = AnnualInspectionRules.trimmed(reference)
+        self.openedOn = openedOn
+        self.outcome = ""
+    }
+
+    public func isOpen(on day: CivilDate) -> Bool { openedOn <= day && closedOn.map { day < $0 } ?? true }
+
+    /// Closes it on `day`. Refusals: FAILED_PRECONDITION "closed_on" ALREADY_CLOSED; INVALID "closed_on"
+    /// BEFORE_OPENING, "outcome" REQUIRED.
+    public func closed(on day: CivilDate, outcome: String) throws -> Investigation {
+        if let closedOn {
+            throw AnnualInspectionRules.refusal(.failedPrecondition, "closed_on", "ALREADY_CLOSED", "the investigation was closed on \(closedOn)")
+        }
+        var errors = ValidationErrors()
+        if day < openedOn { errors.add("closed_on", "BEFORE_OPENING", "closed on \(day), before it was opened on \(openedOn)") }
+        if AnnualInspectionRules.trimmed(outcome).isEmpty { errors.add("outcome", "REQUIRED", "say how the investigation ended") }
+        try errors.check()
+        var copy = self
+        copy.closedOn = day
+        copy.outcome = AnnualInspectionRules.trimmed(outcome)
+        return copy
+    }
 }
 
 /// Why a body is evaluated (令39号 §6 and the 晋级 practice). Case order is stored.

@@ -156,6 +156,9 @@ public struct IllegalOrganizationCase: Sendable, Hashable, Codable {
             if item.description.allSatisfy(\.isWhitespace) {
                 throw DomainError.invalid("describe the evidence", field: "description", reason: "REQUIRED")
             }
+            if item.description.count > OrganizationRules.maxTextLength {
+                throw DomainError.invalid("at most \(OrganizationRules.maxTextLength) characters", field: "description", reason: "TOO_LONG")
+            }
             next.evidence.append(item)
         case .close(let on, let outcome, let detail):
             try require(outcome == .unfounded ? [.lead, .verifying] : [.verifying], event, on: on)
@@ -165,6 +168,9 @@ public struct IllegalOrganizationCase: Sendable, Hashable, Codable {
             if (outcome == .transferred || outcome == .unfounded) && detail.allSatisfy(\.isWhitespace) {
                 throw DomainError.invalid(
                     outcome == .transferred ? "say to whom the case goes" : "say why the tip-off did not hold", field: "detail", reason: "REQUIRED")
+            }
+            if detail.count > OrganizationRules.maxTextLength {
+                throw DomainError.invalid("at most \(OrganizationRules.maxTextLength) characters", field: "detail", reason: "TOO_LONG")
             }
             next.state = .closed
             next.outcome = outcome
@@ -202,15 +208,23 @@ public struct SuspectedListBatch: Sendable, Hashable, Codable {
     /// The cases, in list order, each with the name it is published under.
     public var entries: [Entry]
 
+    /// The registrar's division that published it.
+    public var publisher: DivisionCode?
+
     public struct Entry: Sendable, Hashable, Codable {
         public var caseID: String
         public var nameUsed: String
+        /// Where the group acts.
+        public var division: DivisionCode
     }
 
-    /// A batch of `cases`. Refusals (every one at once): "number" REQUIRED; "case_ids" REQUIRED
-    /// (empty), DUPLICATE, NO_EVIDENCE (a case without evidence, or found unfounded), ALREADY_PUBLISHED
-    /// (in another batch).
-    public init(number: String, title: String, publishedOn: CivilDate, cases: [IllegalOrganizationCase]) throws {
+    /// A batch of `cases` published by the registrar of `publisher`. Refusals (every one at once):
+    /// "number" REQUIRED; "case_ids" REQUIRED (empty), DUPLICATE, NO_EVIDENCE (a case without evidence,
+    /// or found unfounded), ALREADY_PUBLISHED (in another batch), OUTSIDE_DIVISION (acting outside
+    /// `publisher`: a registrar lists what happens in its own area).
+    public init(
+        number: String, title: String, publishedOn: CivilDate, cases: [IllegalOrganizationCase], publisher: DivisionCode? = nil
+    ) throws {
         var errors = ValidationErrors()
         if number.allSatisfy(\.isWhitespace) { errors.add("number", "REQUIRED", "the batch number is required") }
         if cases.isEmpty { errors.add("case_ids", "REQUIRED", "a batch lists at least one case") }
@@ -219,12 +233,16 @@ public struct SuspectedListBatch: Sendable, Hashable, Codable {
             if !seen.insert(c.id).inserted { errors.add("case_ids", "DUPLICATE", "\(c.id) is listed twice") }
             if !c.isPublishable { errors.add("case_ids", "NO_EVIDENCE", "\(c.id) has no evidence or did not hold: 涉嫌 needs evidence") }
             if let batch = c.publishedInBatch { errors.add("case_ids", "ALREADY_PUBLISHED", "\(c.id) is in batch \(batch) already") }
+            if let publisher, !publisher.contains(c.division) {
+                errors.add("case_ids", "OUTSIDE_DIVISION", "\(c.id) acts in \(c.division), outside \(publisher)")
+            }
         }
         try errors.check()
-        self.number = number
+        self.number = number.trimmingCharacters(in: .whitespaces)
         self.title = title
         self.publishedOn = publishedOn
-        self.entries = cases.map { Entry(caseID: $0.id, nameUsed: $0.nameUsed) }
+        self.publisher = publisher
+        self.entries = cases.map { Entry(caseID: $0.id, nameUsed: $0.nameUsed, division: $0.division) }
     }
 }
 

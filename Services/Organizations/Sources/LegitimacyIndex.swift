@@ -2,8 +2,8 @@ import CivicDomain
 import OrganizationsDomain
 
 /// The names the legitimacy check and a registration compare against (名称比对库): every body on
-/// the register (whatever its status: a revoked name still answers "revoked") and every community
-/// organization filed. Built from the database on first use and kept up to date by the handlers
+/// the register (whatever its status: a revoked name still answers "revoked"), every community
+/// organization filed and every name published on a 涉嫌非法社会组织 list. Built from the database on first use and kept up to date by the handlers
 /// after each write that adds or renames a body; a restart rebuilds it, so it never outlives what
 /// is committed. Two approvals of similar names at the same moment can both pass: decisions are a
 /// leader's, one at a time in practice (ORGANIZATIONS.md §9).
@@ -12,6 +12,8 @@ public actor LegitimacyIndex {
     public enum Entry: String, Sendable, Hashable {
         case organization
         case communityOrganization = "community_organization"
+        /// A name published on a 涉嫌非法社会组织 list (its id the case's).
+        case suspectedIllegal = "suspected_illegal"
     }
 
     private let store: OrganizationsStore
@@ -34,6 +36,7 @@ public actor LegitimacyIndex {
                 let names = try await store.indexedNames()
                 built.add(contentsOf: names.organizations.map { (id: $0.id, name: $0.name, tag: Entry.organization) })
                 built.add(contentsOf: names.communityOrganizations.map { (id: $0.id, name: $0.name, tag: Entry.communityOrganization) })
+                built.add(contentsOf: try await store.suspectedNames().map { (id: $0.caseID, name: $0.nameUsed, tag: Entry.suspectedIllegal) })
                 return built
             }
         building = build

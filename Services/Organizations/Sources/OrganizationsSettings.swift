@@ -23,6 +23,11 @@ public struct OrganizationsSettings: Sendable, CustomStringConvertible {
     /// (comma-separated; S003's four by default).
     public var communityCategories = CommunityCategories.standard
 
+    /// CIVIC_ORGANIZATIONS_EVALUATION_FILE: a JSON file of the evaluation's thresholds and score bands
+    /// (`EvaluationConfiguration`; keys left out keep their defaults); overlapping or gapped bands stop
+    /// the service at start.
+    public var evaluationConfiguration = EvaluationConfiguration()
+
     public init() {}
 
     public init(environment: [String: String]) throws {
@@ -47,6 +52,13 @@ public struct OrganizationsSettings: Sendable, CustomStringConvertible {
         if let codes = env.string("CIVIC_ORGANIZATIONS_LEGACY_CREDIT_CODES") {
             legacyCreditCodes = Set(codes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty })
         }
+        if let path = env.string("CIVIC_ORGANIZATIONS_EVALUATION_FILE") {
+            do {
+                evaluationConfiguration = try EvaluationConfiguration.load(json: try Data(contentsOf: URL(fileURLWithPath: path)))
+            } catch {
+                throw RPCError(.invalidArgument, "CIVIC_ORGANIZATIONS_EVALUATION_FILE=\(path): \(error)")
+            }
+        }
         if let names = env.string("CIVIC_ORGANIZATIONS_COMMUNITY_CATEGORIES") {
             do {
                 communityCategories = try CommunityCategories(names: names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
@@ -62,6 +74,11 @@ public struct OrganizationsSettings: Sendable, CustomStringConvertible {
 
     /// The credit-list rules on the configured calendar (the policy is checked at start).
     public var creditLists: CreditListRules { (try? CreditListRules(policy: creditPolicy, calendar: calendar.calendar))! }
+
+    /// The evaluation rules on the configured calendar (the configuration is checked at start).
+    public var evaluation: EvaluationRules {
+        (try? EvaluationRules(configuration: evaluationConfiguration, calendar: calendar.calendar))!
+    }
 
     /// The 年检 rules on the configured calendar.
     public var annualInspection: AnnualInspectionRules { AnnualInspectionRules(calendar: calendar.calendar) }

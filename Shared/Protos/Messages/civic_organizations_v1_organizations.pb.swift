@@ -705,6 +705,280 @@ public nonisolated enum Civic_Organizations_V1_PenaltyKind: SwiftProtobuf.Enum, 
 
 }
 
+public nonisolated enum Civic_Organizations_V1_EvaluationPurpose: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Never graded: registered 2 full years (令39号 §6(1)).
+  case firstEvaluation // = 1
+
+  /// The last grade's 5-year validity is over (§6(2)).
+  case renewal // = 2
+
+  /// 晋级: graded, still valid, 2 years after the award.
+  case upgrade // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .firstEvaluation
+    case 2: self = .renewal
+    case 3: self = .upgrade
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .firstEvaluation: return 1
+    case .renewal: return 2
+    case .upgrade: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Organizations_V1_EvaluationPurpose] = [
+    .unspecified,
+    .firstEvaluation,
+    .renewal,
+    .upgrade,
+  ]
+
+}
+
+public nonisolated enum Civic_Organizations_V1_EvaluationState: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 已受理, eligibility checked.
+  case evaluationApplied // = 1
+
+  /// 已评分.
+  case evaluationScored // = 2
+
+  /// 公示中.
+  case evaluationPublicNotice // = 3
+
+  /// 复核申请中.
+  case evaluationReviewRequested // = 4
+
+  /// 评定: the grade is awarded.
+  case evaluationAwarded // = 5
+
+  /// 未评定等级.
+  case evaluationNotAwarded // = 6
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .evaluationApplied
+    case 2: self = .evaluationScored
+    case 3: self = .evaluationPublicNotice
+    case 4: self = .evaluationReviewRequested
+    case 5: self = .evaluationAwarded
+    case 6: self = .evaluationNotAwarded
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .evaluationApplied: return 1
+    case .evaluationScored: return 2
+    case .evaluationPublicNotice: return 3
+    case .evaluationReviewRequested: return 4
+    case .evaluationAwarded: return 5
+    case .evaluationNotAwarded: return 6
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Organizations_V1_EvaluationState] = [
+    .unspecified,
+    .evaluationApplied,
+    .evaluationScored,
+    .evaluationPublicNotice,
+    .evaluationReviewRequested,
+    .evaluationAwarded,
+    .evaluationNotAwarded,
+  ]
+
+}
+
+/// Where a case about a suspected illegal organization stands.
+public nonisolated enum Civic_Organizations_V1_IllegalCaseState: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 线索: a tip-off or a finding, not yet looked into.
+  case illegalCaseLead // = 1
+
+  /// 核查中: staff verify it and gather evidence.
+  case illegalCaseVerifying // = 2
+
+  /// 已处置: closed with an outcome.
+  case illegalCaseClosed // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .illegalCaseLead
+    case 2: self = .illegalCaseVerifying
+    case 3: self = .illegalCaseClosed
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .illegalCaseLead: return 1
+    case .illegalCaseVerifying: return 2
+    case .illegalCaseClosed: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Organizations_V1_IllegalCaseState] = [
+    .unspecified,
+    .illegalCaseLead,
+    .illegalCaseVerifying,
+    .illegalCaseClosed,
+  ]
+
+}
+
+/// How a case ends (S001: 劝散 5, 引导登记 1).
+public nonisolated enum Civic_Organizations_V1_IllegalCaseOutcome: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 劝散: persuaded to dissolve.
+  case dispersed // = 1
+
+  /// 取缔: banned; the ban itself becomes an enforcement case.
+  case banned // = 2
+
+  /// 引导登记: guided to register or to file as a community organization.
+  case guidedToRegister // = 3
+
+  /// 移送: transferred to another authority, named in `outcome_detail`.
+  case transferred // = 4
+
+  /// 不属实: the tip-off did not hold (why in `outcome_detail`).
+  case unfounded // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .dispersed
+    case 2: self = .banned
+    case 3: self = .guidedToRegister
+    case 4: self = .transferred
+    case 5: self = .unfounded
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .dispersed: return 1
+    case .banned: return 2
+    case .guidedToRegister: return 3
+    case .transferred: return 4
+    case .unfounded: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Organizations_V1_IllegalCaseOutcome] = [
+    .unspecified,
+    .dispersed,
+    .banned,
+    .guidedToRegister,
+    .transferred,
+    .unfounded,
+  ]
+
+}
+
+public nonisolated enum Civic_Organizations_V1_TipOffChannel: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// 投诉举报 on the platform or by letter.
+  case tipOffReport // = 1
+  case tipOffPhone // = 2
+  case tipOffVisit // = 3
+
+  /// Found by staff (an inspection, the media, another department's notice).
+  case tipOffStaff // = 4
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .tipOffReport
+    case 2: self = .tipOffPhone
+    case 3: self = .tipOffVisit
+    case 4: self = .tipOffStaff
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .tipOffReport: return 1
+    case .tipOffPhone: return 2
+    case .tipOffVisit: return 3
+    case .tipOffStaff: return 4
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Organizations_V1_TipOffChannel] = [
+    .unspecified,
+    .tipOffReport,
+    .tipOffPhone,
+    .tipOffVisit,
+    .tipOffStaff,
+  ]
+
+}
+
 public nonisolated struct Civic_Organizations_V1_StatusChange: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -2014,53 +2288,75 @@ public nonisolated struct Civic_Organizations_V1_CommunityMatch: Sendable {
   public init() {}
 }
 
-public nonisolated struct Civic_Organizations_V1_CheckLegitimacyResponse: Sendable {
+public nonisolated struct Civic_Organizations_V1_CheckLegitimacyResponse: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// "registered" (an active body: REGISTERED or ACTIVITIES_SUSPENDED), "filed" (a community
-  /// organization), "revoked", "deregistered", "preparing", or "not_found" — not on the
+  /// organization), "revoked", "deregistered", "preparing", "suspected_illegal" (named on a
+  /// published 涉嫌非法社会组织 list, and not on the register), or "not_found" — not on the
   /// register: acting under this name is not legal (社团条例 §3).
-  public var verdict: String = String()
+  public var verdict: String {
+    get {_storage._verdict}
+    set {_uniqueStorage()._verdict = newValue}
+  }
 
   /// The body or filing the query names exactly, when there is one.
   public var registered: Civic_Organizations_V1_RegisterMatch {
-    get {_registered ?? Civic_Organizations_V1_RegisterMatch()}
-    set {_registered = newValue}
+    get {_storage._registered ?? Civic_Organizations_V1_RegisterMatch()}
+    set {_uniqueStorage()._registered = newValue}
   }
   /// Returns true if `registered` has been explicitly set.
-  public var hasRegistered: Bool {self._registered != nil}
+  public var hasRegistered: Bool {_storage._registered != nil}
   /// Clears the value of `registered`. Subsequent reads from it will return its default value.
-  public mutating func clearRegistered() {self._registered = nil}
+  public mutating func clearRegistered() {_uniqueStorage()._registered = nil}
 
   public var filed: Civic_Organizations_V1_CommunityMatch {
-    get {_filed ?? Civic_Organizations_V1_CommunityMatch()}
-    set {_filed = newValue}
+    get {_storage._filed ?? Civic_Organizations_V1_CommunityMatch()}
+    set {_uniqueStorage()._filed = newValue}
   }
   /// Returns true if `filed` has been explicitly set.
-  public var hasFiled: Bool {self._filed != nil}
+  public var hasFiled: Bool {_storage._filed != nil}
   /// Clears the value of `filed`. Subsequent reads from it will return its default value.
-  public mutating func clearFiled() {self._filed = nil}
+  public mutating func clearFiled() {_uniqueStorage()._filed = nil}
 
   /// Registered or filed names one character off, or with the same form and another 字号: a
   /// mimic name is a warning sign (中国室内装修协会 / 中国室内装饰协会).
-  public var similarRegistered: [Civic_Organizations_V1_RegisterMatch] = []
+  public var similarRegistered: [Civic_Organizations_V1_RegisterMatch] {
+    get {_storage._similarRegistered}
+    set {_uniqueStorage()._similarRegistered = newValue}
+  }
 
-  public var similarFiled: [Civic_Organizations_V1_CommunityMatch] = []
+  public var similarFiled: [Civic_Organizations_V1_CommunityMatch] {
+    get {_storage._similarFiled}
+    set {_uniqueStorage()._similarFiled = newValue}
+  }
 
   /// A plain-language answer for the public.
-  public var explanation: String = String()
+  public var explanation: String {
+    get {_storage._explanation}
+    set {_uniqueStorage()._explanation = newValue}
+  }
 
   /// The credit lists the body named (`registered`) is on today (令60号): a warning sign.
-  public var lists: [Civic_Organizations_V1_CreditList] = []
+  public var lists: [Civic_Organizations_V1_CreditList] {
+    get {_storage._lists}
+    set {_uniqueStorage()._lists = newValue}
+  }
+
+  /// Names published on a 涉嫌非法社会组织 list that the query names or resembles. With no
+  /// registered or filed match and an exact one here, the verdict is "suspected_illegal".
+  public var suspectedIllegal: [Civic_Organizations_V1_SuspectedMatch] {
+    get {_storage._suspectedIllegal}
+    set {_uniqueStorage()._suspectedIllegal = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _registered: Civic_Organizations_V1_RegisterMatch? = nil
-  fileprivate var _filed: Civic_Organizations_V1_CommunityMatch? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Civic_Organizations_V1_AnnualSubmission: Sendable {
@@ -2906,6 +3202,812 @@ public nonisolated struct Civic_Organizations_V1_ListCreditListingsResponse: Sen
   fileprivate var _page: Civic_Common_V1_PageInfo? = nil
 }
 
+/// 复核 (令39号 §20–23).
+public nonisolated struct Civic_Organizations_V1_EvaluationReview: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var requestedOn: String = String()
+
+  public var grounds: String = String()
+
+  /// The decider: never one of the scorers.
+  public var decidedBy: String = String()
+
+  public var decidedOn: String = String()
+
+  /// The total after the 复核 (the same when not changed).
+  public var revisedTotal: Int32 = 0
+
+  /// The written notice's last day: 15 days after the decision, off a rest day.
+  public var noticeDueOn: String = String()
+
+  public var notifiedOn: String = String()
+
+  public var noticeWasLate: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_EvaluationApplication: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "E000001".
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
+
+  public var organizationID: String {
+    get {_storage._organizationID}
+    set {_uniqueStorage()._organizationID = newValue}
+  }
+
+  public var organizationName: String {
+    get {_storage._organizationName}
+    set {_uniqueStorage()._organizationName = newValue}
+  }
+
+  public var purpose: Civic_Organizations_V1_EvaluationPurpose {
+    get {_storage._purpose}
+    set {_uniqueStorage()._purpose = newValue}
+  }
+
+  /// UPGRADE: the valid grade (1–5) the result must beat; 0 otherwise.
+  public var currentGrade: Int32 {
+    get {_storage._currentGrade}
+    set {_uniqueStorage()._currentGrade = newValue}
+  }
+
+  public var appliedOn: String {
+    get {_storage._appliedOn}
+    set {_uniqueStorage()._appliedOn = newValue}
+  }
+
+  public var state: Civic_Organizations_V1_EvaluationState {
+    get {_storage._state}
+    set {_uniqueStorage()._state = newValue}
+  }
+
+  /// The assessors (评估专家) who scored it.
+  public var scorers: [String] {
+    get {_storage._scorers}
+    set {_uniqueStorage()._scorers = newValue}
+  }
+
+  public var scoredOn: String {
+    get {_storage._scoredOn}
+    set {_uniqueStorage()._scoredOn = newValue}
+  }
+
+  /// Out of 1000; 0 before scoring.
+  public var total: Int32 {
+    get {_storage._total}
+    set {_uniqueStorage()._total = newValue}
+  }
+
+  /// The grade (1–5) whose band holds the total; 0 below 1A.
+  public var scoredGrade: Int32 {
+    get {_storage._scoredGrade}
+    set {_uniqueStorage()._scoredGrade = newValue}
+  }
+
+  public var noticeStartedOn: String {
+    get {_storage._noticeStartedOn}
+    set {_uniqueStorage()._noticeStartedOn = newValue}
+  }
+
+  /// The 公示's last day (5 working days).
+  public var noticeEndsOn: String {
+    get {_storage._noticeEndsOn}
+    set {_uniqueStorage()._noticeEndsOn = newValue}
+  }
+
+  public var review: Civic_Organizations_V1_EvaluationReview {
+    get {_storage._review ?? Civic_Organizations_V1_EvaluationReview()}
+    set {_uniqueStorage()._review = newValue}
+  }
+  /// Returns true if `review` has been explicitly set.
+  public var hasReview: Bool {_storage._review != nil}
+  /// Clears the value of `review`. Subsequent reads from it will return its default value.
+  public mutating func clearReview() {_uniqueStorage()._review = nil}
+
+  public var decidedOn: String {
+    get {_storage._decidedOn}
+    set {_uniqueStorage()._decidedOn = newValue}
+  }
+
+  /// 1–5 when AWARDED; 0 otherwise.
+  public var awardedGrade: Int32 {
+    get {_storage._awardedGrade}
+    set {_uniqueStorage()._awardedGrade = newValue}
+  }
+
+  /// The grade's last valid day (awarded + 5 years).
+  public var validUntil: String {
+    get {_storage._validUntil}
+    set {_uniqueStorage()._validUntil = newValue}
+  }
+
+  /// NOT_AWARDED: "BELOW_LOWEST_BAND" or "NOT_HIGHER_THAN_CURRENT".
+  public var notAwardedReason: String {
+    get {_storage._notAwardedReason}
+    set {_uniqueStorage()._notAwardedReason = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Civic_Organizations_V1_EvaluationResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var application: Civic_Organizations_V1_EvaluationApplication {
+    get {_application ?? Civic_Organizations_V1_EvaluationApplication()}
+    set {_application = newValue}
+  }
+  /// Returns true if `application` has been explicitly set.
+  public var hasApplication: Bool {self._application != nil}
+  /// Clears the value of `application`. Subsequent reads from it will return its default value.
+  public mutating func clearApplication() {self._application = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _application: Civic_Organizations_V1_EvaluationApplication? = nil
+}
+
+public nonisolated struct Civic_Organizations_V1_ApplyForEvaluationRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizationID: String = String()
+
+  /// Today when empty.
+  public var appliedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_CheckEvaluationEligibilityRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizationID: String = String()
+
+  /// Today when empty.
+  public var on: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One reason a body is not evaluated: the field and reason of ApplyForEvaluation's refusal.
+public nonisolated struct Civic_Organizations_V1_EligibilityProblem: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var field: String = String()
+
+  public var reason: String = String()
+
+  public var description_p: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_CheckEvaluationEligibilityResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizationID: String = String()
+
+  public var on: String = String()
+
+  public var eligible: Bool = false
+
+  public var purpose: Civic_Organizations_V1_EvaluationPurpose = .unspecified
+
+  /// Every reason, in the order of docs/ORGANIZATIONS.md §13; empty when eligible.
+  public var problems: [Civic_Organizations_V1_EligibilityProblem] = []
+
+  /// The first day a never-graded body may apply (2 full years after registration).
+  public var firstEligibleOn: String = String()
+
+  /// The grade held that day (1–5, 0 none) and its last valid day.
+  public var currentGrade: Int32 = 0
+
+  public var currentGradeValidUntil: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_ScoreEvaluationRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  /// 0–1000.
+  public var total: Int32 = 0
+
+  /// At least 2 different assessors.
+  public var scorers: [String] = []
+
+  /// Today when empty.
+  public var scoredOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_EvaluationStepRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  /// Today when empty.
+  public var on: String = String()
+
+  /// RequestEvaluationReview: the body's written grounds (required).
+  public var grounds: String = String()
+
+  /// DecideEvaluationReview: the revised total; unset keeps the score.
+  public var revisedTotal: Int32 {
+    get {_revisedTotal ?? 0}
+    set {_revisedTotal = newValue}
+  }
+  /// Returns true if `revisedTotal` has been explicitly set.
+  public var hasRevisedTotal: Bool {self._revisedTotal != nil}
+  /// Clears the value of `revisedTotal`. Subsequent reads from it will return its default value.
+  public mutating func clearRevisedTotal() {self._revisedTotal = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _revisedTotal: Int32? = nil
+}
+
+public nonisolated struct Civic_Organizations_V1_ListEvaluationsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// A division: applications of bodies whose registrar lies within it (the key's when empty).
+  public var within: String = String()
+
+  public var organizationID: String = String()
+
+  public var state: Civic_Organizations_V1_EvaluationState = .unspecified
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Civic_Organizations_V1_ListEvaluationsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var applications: [Civic_Organizations_V1_EvaluationApplication] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
+/// 立案调查 (令39号 §7(5)): while one is open, the body is not evaluated.
+public nonisolated struct Civic_Organizations_V1_Investigation: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "V000001".
+  public var id: String = String()
+
+  public var organizationID: String = String()
+
+  /// The department or judicial organ investigating.
+  public var authority: String = String()
+
+  /// Its 立案 reference.
+  public var reference: String = String()
+
+  public var openedOn: String = String()
+
+  /// Empty while open.
+  public var closedOn: String = String()
+
+  public var outcome: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_OpenInvestigationRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizationID: String = String()
+
+  public var authority: String = String()
+
+  public var reference: String = String()
+
+  /// Today when empty.
+  public var openedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_CloseInvestigationRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  /// Today when empty.
+  public var closedOn: String = String()
+
+  /// How it ended (required).
+  public var outcome: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_InvestigationResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var investigation: Civic_Organizations_V1_Investigation {
+    get {_investigation ?? Civic_Organizations_V1_Investigation()}
+    set {_investigation = newValue}
+  }
+  /// Returns true if `investigation` has been explicitly set.
+  public var hasInvestigation: Bool {self._investigation != nil}
+  /// Clears the value of `investigation`. Subsequent reads from it will return its default value.
+  public mutating func clearInvestigation() {self._investigation = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _investigation: Civic_Organizations_V1_Investigation? = nil
+}
+
+public nonisolated struct Civic_Organizations_V1_CaseEvidence: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var on: String = String()
+
+  public var description_p: String = String()
+
+  /// Who gathered it (the caller's key subject, else its id).
+  public var by: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_IllegalOrganizationCase: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "I000001"…
+  public var id: String = String()
+
+  /// The name the group uses.
+  public var nameUsed: String = String()
+
+  public var activities: String = String()
+
+  /// The county-level division where it acts.
+  public var division: String = String()
+
+  public var receivedOn: String = String()
+
+  public var channel: Civic_Organizations_V1_TipOffChannel = .unspecified
+
+  public var anonymous: Bool = false
+
+  /// The informant's name and contact (empty when anonymous); only in GetIllegalCase and
+  /// RecordTipOff answers, never in lists or the public batches.
+  public var informant: String = String()
+
+  public var state: Civic_Organizations_V1_IllegalCaseState = .unspecified
+
+  public var verificationStartedOn: String = String()
+
+  public var evidence: [Civic_Organizations_V1_CaseEvidence] = []
+
+  public var outcome: Civic_Organizations_V1_IllegalCaseOutcome = .unspecified
+
+  public var closedOn: String = String()
+
+  public var outcomeDetail: String = String()
+
+  /// The 涉嫌 list batch it was published in ("" when not published).
+  public var publishedInBatch: String = String()
+
+  /// Registered bodies whose names the name used resembles today (a mimic name: 中国室内装饰协会
+  /// for 中国室内装修协会); in GetIllegalCase and RecordTipOff answers.
+  public var resembles: [Civic_Organizations_V1_RegisterMatch] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_RecordTipOffRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Required, at most 100 characters.
+  public var nameUsed: String = String()
+
+  /// At most 2,000 characters.
+  public var activities: String = String()
+
+  /// A county-level code within the key's division (required).
+  public var division: String = String()
+
+  /// Today when empty.
+  public var receivedOn: String = String()
+
+  /// Required.
+  public var channel: Civic_Organizations_V1_TipOffChannel = .unspecified
+
+  public var anonymous: Bool = false
+
+  /// Ignored when anonymous.
+  public var informant: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_IllegalCaseResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var illegalCase: Civic_Organizations_V1_IllegalOrganizationCase {
+    get {_illegalCase ?? Civic_Organizations_V1_IllegalOrganizationCase()}
+    set {_illegalCase = newValue}
+  }
+  /// Returns true if `illegalCase` has been explicitly set.
+  public var hasIllegalCase: Bool {self._illegalCase != nil}
+  /// Clears the value of `illegalCase`. Subsequent reads from it will return its default value.
+  public mutating func clearIllegalCase() {self._illegalCase = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _illegalCase: Civic_Organizations_V1_IllegalOrganizationCase? = nil
+}
+
+public nonisolated struct Civic_Organizations_V1_IllegalCaseStepRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  /// Today when empty.
+  public var on: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_AddIllegalCaseEvidenceRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  /// Today when empty.
+  public var on: String = String()
+
+  /// Required, at most 2,000 characters.
+  public var description_p: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_CloseIllegalCaseRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  /// Today when empty.
+  public var on: String = String()
+
+  /// Required.
+  public var outcome: Civic_Organizations_V1_IllegalCaseOutcome = .unspecified
+
+  /// To whom (TRANSFERRED) or why (UNFOUNDED): required for those two; at most 2,000 characters.
+  public var detail: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_ListIllegalCasesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// A division: cases acting within it (the key's when empty).
+  public var within: String = String()
+
+  public var state: Civic_Organizations_V1_IllegalCaseState = .unspecified
+
+  public var outcome: Civic_Organizations_V1_IllegalCaseOutcome = .unspecified
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Civic_Organizations_V1_ListIllegalCasesResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Without informants or resemblances.
+  public var cases: [Civic_Organizations_V1_IllegalOrganizationCase] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
+public nonisolated struct Civic_Organizations_V1_PublishSuspectedListRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The publishing registrar's division: within the key's; every case acts within it (required).
+  public var division: String = String()
+
+  /// The batch's number ("2026年第1批"), unique within the division (required).
+  public var number: String = String()
+
+  public var title: String = String()
+
+  /// Today when empty.
+  public var publishedOn: String = String()
+
+  /// The cases, in list order (required): each with evidence, not found unfounded, not published yet.
+  public var caseIds: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One name on a published 涉嫌非法社会组织 list.
+public nonisolated struct Civic_Organizations_V1_SuspectedListEntry: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var nameUsed: String = String()
+
+  /// Where it acts.
+  public var division: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A published batch of the 涉嫌非法社会组织 list: public.
+public nonisolated struct Civic_Organizations_V1_SuspectedList: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var division: String = String()
+
+  public var number: String = String()
+
+  public var title: String = String()
+
+  public var publishedOn: String = String()
+
+  public var entries: [Civic_Organizations_V1_SuspectedListEntry] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_SuspectedListResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var list: Civic_Organizations_V1_SuspectedList {
+    get {_list ?? Civic_Organizations_V1_SuspectedList()}
+    set {_list = newValue}
+  }
+  /// Returns true if `list` has been explicitly set.
+  public var hasList: Bool {self._list != nil}
+  /// Clears the value of `list`. Subsequent reads from it will return its default value.
+  public mutating func clearList() {self._list = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _list: Civic_Organizations_V1_SuspectedList? = nil
+}
+
+public nonisolated struct Civic_Organizations_V1_ListSuspectedListsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// A division: batches published within it (all when empty).
+  public var within: String = String()
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Civic_Organizations_V1_ListSuspectedListsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Newest first.
+  public var lists: [Civic_Organizations_V1_SuspectedList] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
+/// A published 涉嫌 name that the query names or resembles.
+public nonisolated struct Civic_Organizations_V1_SuspectedMatch: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var nameUsed: String = String()
+
+  public var division: String = String()
+
+  public var batch: String = String()
+
+  public var publishedOn: String = String()
+
+  public var similarity: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "civic.organizations.v1"
@@ -2956,6 +4058,26 @@ nonisolated extension Civic_Organizations_V1_SeriousGround: SwiftProtobuf._Proto
 
 nonisolated extension Civic_Organizations_V1_PenaltyKind: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PENALTY_KIND_UNSPECIFIED\0\u{1}WARNING\0\u{1}FINE\0\u{1}CONFISCATION\0\u{1}ACTIVITIES_SUSPENSION\0\u{1}REVOCATION\0")
+}
+
+nonisolated extension Civic_Organizations_V1_EvaluationPurpose: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0EVALUATION_PURPOSE_UNSPECIFIED\0\u{1}FIRST_EVALUATION\0\u{1}RENEWAL\0\u{1}UPGRADE\0")
+}
+
+nonisolated extension Civic_Organizations_V1_EvaluationState: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0EVALUATION_STATE_UNSPECIFIED\0\u{1}EVALUATION_APPLIED\0\u{1}EVALUATION_SCORED\0\u{1}EVALUATION_PUBLIC_NOTICE\0\u{1}EVALUATION_REVIEW_REQUESTED\0\u{1}EVALUATION_AWARDED\0\u{1}EVALUATION_NOT_AWARDED\0")
+}
+
+nonisolated extension Civic_Organizations_V1_IllegalCaseState: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ILLEGAL_CASE_STATE_UNSPECIFIED\0\u{1}ILLEGAL_CASE_LEAD\0\u{1}ILLEGAL_CASE_VERIFYING\0\u{1}ILLEGAL_CASE_CLOSED\0")
+}
+
+nonisolated extension Civic_Organizations_V1_IllegalCaseOutcome: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ILLEGAL_CASE_OUTCOME_UNSPECIFIED\0\u{1}DISPERSED\0\u{1}BANNED\0\u{1}GUIDED_TO_REGISTER\0\u{1}TRANSFERRED\0\u{1}UNFOUNDED\0")
+}
+
+nonisolated extension Civic_Organizations_V1_TipOffChannel: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0TIP_OFF_CHANNEL_UNSPECIFIED\0\u{1}TIP_OFF_REPORT\0\u{1}TIP_OFF_PHONE\0\u{1}TIP_OFF_VISIT\0\u{1}TIP_OFF_STAFF\0")
 }
 
 nonisolated extension Civic_Organizations_V1_StatusChange: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -5332,63 +6454,118 @@ nonisolated extension Civic_Organizations_V1_CommunityMatch: SwiftProtobuf.Messa
 
 nonisolated extension Civic_Organizations_V1_CheckLegitimacyResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CheckLegitimacyResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}verdict\0\u{1}registered\0\u{1}filed\0\u{3}similar_registered\0\u{3}similar_filed\0\u{1}explanation\0\u{1}lists\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}verdict\0\u{1}registered\0\u{1}filed\0\u{3}similar_registered\0\u{3}similar_filed\0\u{1}explanation\0\u{1}lists\0\u{3}suspected_illegal\0")
+
+  fileprivate class _StorageClass {
+    var _verdict: String = String()
+    var _registered: Civic_Organizations_V1_RegisterMatch? = nil
+    var _filed: Civic_Organizations_V1_CommunityMatch? = nil
+    var _similarRegistered: [Civic_Organizations_V1_RegisterMatch] = []
+    var _similarFiled: [Civic_Organizations_V1_CommunityMatch] = []
+    var _explanation: String = String()
+    var _lists: [Civic_Organizations_V1_CreditList] = []
+    var _suspectedIllegal: [Civic_Organizations_V1_SuspectedMatch] = []
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _verdict = source._verdict
+      _registered = source._registered
+      _filed = source._filed
+      _similarRegistered = source._similarRegistered
+      _similarFiled = source._similarFiled
+      _explanation = source._explanation
+      _lists = source._lists
+      _suspectedIllegal = source._suspectedIllegal
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.verdict) }()
-      case 2: try { try decoder.decodeSingularMessageField(value: &self._registered) }()
-      case 3: try { try decoder.decodeSingularMessageField(value: &self._filed) }()
-      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.similarRegistered) }()
-      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.similarFiled) }()
-      case 6: try { try decoder.decodeSingularStringField(value: &self.explanation) }()
-      case 7: try { try decoder.decodeRepeatedEnumField(value: &self.lists) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._verdict) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._registered) }()
+        case 3: try { try decoder.decodeSingularMessageField(value: &_storage._filed) }()
+        case 4: try { try decoder.decodeRepeatedMessageField(value: &_storage._similarRegistered) }()
+        case 5: try { try decoder.decodeRepeatedMessageField(value: &_storage._similarFiled) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._explanation) }()
+        case 7: try { try decoder.decodeRepeatedEnumField(value: &_storage._lists) }()
+        case 8: try { try decoder.decodeRepeatedMessageField(value: &_storage._suspectedIllegal) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.verdict.isEmpty {
-      try visitor.visitSingularStringField(value: self.verdict, fieldNumber: 1)
-    }
-    try { if let v = self._registered {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
-    } }()
-    try { if let v = self._filed {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
-    } }()
-    if !self.similarRegistered.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.similarRegistered, fieldNumber: 4)
-    }
-    if !self.similarFiled.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.similarFiled, fieldNumber: 5)
-    }
-    if !self.explanation.isEmpty {
-      try visitor.visitSingularStringField(value: self.explanation, fieldNumber: 6)
-    }
-    if !self.lists.isEmpty {
-      try visitor.visitPackedEnumField(value: self.lists, fieldNumber: 7)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._verdict.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._verdict, fieldNumber: 1)
+      }
+      try { if let v = _storage._registered {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      try { if let v = _storage._filed {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      } }()
+      if !_storage._similarRegistered.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._similarRegistered, fieldNumber: 4)
+      }
+      if !_storage._similarFiled.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._similarFiled, fieldNumber: 5)
+      }
+      if !_storage._explanation.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._explanation, fieldNumber: 6)
+      }
+      if !_storage._lists.isEmpty {
+        try visitor.visitPackedEnumField(value: _storage._lists, fieldNumber: 7)
+      }
+      if !_storage._suspectedIllegal.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._suspectedIllegal, fieldNumber: 8)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Civic_Organizations_V1_CheckLegitimacyResponse, rhs: Civic_Organizations_V1_CheckLegitimacyResponse) -> Bool {
-    if lhs.verdict != rhs.verdict {return false}
-    if lhs._registered != rhs._registered {return false}
-    if lhs._filed != rhs._filed {return false}
-    if lhs.similarRegistered != rhs.similarRegistered {return false}
-    if lhs.similarFiled != rhs.similarFiled {return false}
-    if lhs.explanation != rhs.explanation {return false}
-    if lhs.lists != rhs.lists {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._verdict != rhs_storage._verdict {return false}
+        if _storage._registered != rhs_storage._registered {return false}
+        if _storage._filed != rhs_storage._filed {return false}
+        if _storage._similarRegistered != rhs_storage._similarRegistered {return false}
+        if _storage._similarFiled != rhs_storage._similarFiled {return false}
+        if _storage._explanation != rhs_storage._explanation {return false}
+        if _storage._lists != rhs_storage._lists {return false}
+        if _storage._suspectedIllegal != rhs_storage._suspectedIllegal {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -7067,6 +8244,1574 @@ nonisolated extension Civic_Organizations_V1_ListCreditListingsResponse: SwiftPr
   public static func ==(lhs: Civic_Organizations_V1_ListCreditListingsResponse, rhs: Civic_Organizations_V1_ListCreditListingsResponse) -> Bool {
     if lhs.listed != rhs.listed {return false}
     if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_EvaluationReview: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EvaluationReview"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}requested_on\0\u{1}grounds\0\u{3}decided_by\0\u{3}decided_on\0\u{3}revised_total\0\u{3}notice_due_on\0\u{3}notified_on\0\u{3}notice_was_late\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.requestedOn) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.grounds) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.decidedBy) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.decidedOn) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.revisedTotal) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.noticeDueOn) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.notifiedOn) }()
+      case 8: try { try decoder.decodeSingularBoolField(value: &self.noticeWasLate) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.requestedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.requestedOn, fieldNumber: 1)
+    }
+    if !self.grounds.isEmpty {
+      try visitor.visitSingularStringField(value: self.grounds, fieldNumber: 2)
+    }
+    if !self.decidedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.decidedBy, fieldNumber: 3)
+    }
+    if !self.decidedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.decidedOn, fieldNumber: 4)
+    }
+    if self.revisedTotal != 0 {
+      try visitor.visitSingularInt32Field(value: self.revisedTotal, fieldNumber: 5)
+    }
+    if !self.noticeDueOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.noticeDueOn, fieldNumber: 6)
+    }
+    if !self.notifiedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.notifiedOn, fieldNumber: 7)
+    }
+    if self.noticeWasLate != false {
+      try visitor.visitSingularBoolField(value: self.noticeWasLate, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_EvaluationReview, rhs: Civic_Organizations_V1_EvaluationReview) -> Bool {
+    if lhs.requestedOn != rhs.requestedOn {return false}
+    if lhs.grounds != rhs.grounds {return false}
+    if lhs.decidedBy != rhs.decidedBy {return false}
+    if lhs.decidedOn != rhs.decidedOn {return false}
+    if lhs.revisedTotal != rhs.revisedTotal {return false}
+    if lhs.noticeDueOn != rhs.noticeDueOn {return false}
+    if lhs.notifiedOn != rhs.notifiedOn {return false}
+    if lhs.noticeWasLate != rhs.noticeWasLate {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_EvaluationApplication: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EvaluationApplication"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}organization_id\0\u{3}organization_name\0\u{1}purpose\0\u{3}current_grade\0\u{3}applied_on\0\u{1}state\0\u{1}scorers\0\u{3}scored_on\0\u{1}total\0\u{3}scored_grade\0\u{3}notice_started_on\0\u{3}notice_ends_on\0\u{1}review\0\u{3}decided_on\0\u{3}awarded_grade\0\u{3}valid_until\0\u{3}not_awarded_reason\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _organizationID: String = String()
+    var _organizationName: String = String()
+    var _purpose: Civic_Organizations_V1_EvaluationPurpose = .unspecified
+    var _currentGrade: Int32 = 0
+    var _appliedOn: String = String()
+    var _state: Civic_Organizations_V1_EvaluationState = .unspecified
+    var _scorers: [String] = []
+    var _scoredOn: String = String()
+    var _total: Int32 = 0
+    var _scoredGrade: Int32 = 0
+    var _noticeStartedOn: String = String()
+    var _noticeEndsOn: String = String()
+    var _review: Civic_Organizations_V1_EvaluationReview? = nil
+    var _decidedOn: String = String()
+    var _awardedGrade: Int32 = 0
+    var _validUntil: String = String()
+    var _notAwardedReason: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _organizationID = source._organizationID
+      _organizationName = source._organizationName
+      _purpose = source._purpose
+      _currentGrade = source._currentGrade
+      _appliedOn = source._appliedOn
+      _state = source._state
+      _scorers = source._scorers
+      _scoredOn = source._scoredOn
+      _total = source._total
+      _scoredGrade = source._scoredGrade
+      _noticeStartedOn = source._noticeStartedOn
+      _noticeEndsOn = source._noticeEndsOn
+      _review = source._review
+      _decidedOn = source._decidedOn
+      _awardedGrade = source._awardedGrade
+      _validUntil = source._validUntil
+      _notAwardedReason = source._notAwardedReason
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._organizationID) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._organizationName) }()
+        case 4: try { try decoder.decodeSingularEnumField(value: &_storage._purpose) }()
+        case 5: try { try decoder.decodeSingularInt32Field(value: &_storage._currentGrade) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._appliedOn) }()
+        case 7: try { try decoder.decodeSingularEnumField(value: &_storage._state) }()
+        case 8: try { try decoder.decodeRepeatedStringField(value: &_storage._scorers) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._scoredOn) }()
+        case 10: try { try decoder.decodeSingularInt32Field(value: &_storage._total) }()
+        case 11: try { try decoder.decodeSingularInt32Field(value: &_storage._scoredGrade) }()
+        case 12: try { try decoder.decodeSingularStringField(value: &_storage._noticeStartedOn) }()
+        case 13: try { try decoder.decodeSingularStringField(value: &_storage._noticeEndsOn) }()
+        case 14: try { try decoder.decodeSingularMessageField(value: &_storage._review) }()
+        case 15: try { try decoder.decodeSingularStringField(value: &_storage._decidedOn) }()
+        case 16: try { try decoder.decodeSingularInt32Field(value: &_storage._awardedGrade) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._validUntil) }()
+        case 18: try { try decoder.decodeSingularStringField(value: &_storage._notAwardedReason) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      if !_storage._organizationID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._organizationID, fieldNumber: 2)
+      }
+      if !_storage._organizationName.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._organizationName, fieldNumber: 3)
+      }
+      if _storage._purpose != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._purpose, fieldNumber: 4)
+      }
+      if _storage._currentGrade != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._currentGrade, fieldNumber: 5)
+      }
+      if !_storage._appliedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._appliedOn, fieldNumber: 6)
+      }
+      if _storage._state != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._state, fieldNumber: 7)
+      }
+      if !_storage._scorers.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._scorers, fieldNumber: 8)
+      }
+      if !_storage._scoredOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._scoredOn, fieldNumber: 9)
+      }
+      if _storage._total != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._total, fieldNumber: 10)
+      }
+      if _storage._scoredGrade != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._scoredGrade, fieldNumber: 11)
+      }
+      if !_storage._noticeStartedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._noticeStartedOn, fieldNumber: 12)
+      }
+      if !_storage._noticeEndsOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._noticeEndsOn, fieldNumber: 13)
+      }
+      try { if let v = _storage._review {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
+      } }()
+      if !_storage._decidedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._decidedOn, fieldNumber: 15)
+      }
+      if _storage._awardedGrade != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._awardedGrade, fieldNumber: 16)
+      }
+      if !_storage._validUntil.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._validUntil, fieldNumber: 17)
+      }
+      if !_storage._notAwardedReason.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._notAwardedReason, fieldNumber: 18)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_EvaluationApplication, rhs: Civic_Organizations_V1_EvaluationApplication) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._organizationID != rhs_storage._organizationID {return false}
+        if _storage._organizationName != rhs_storage._organizationName {return false}
+        if _storage._purpose != rhs_storage._purpose {return false}
+        if _storage._currentGrade != rhs_storage._currentGrade {return false}
+        if _storage._appliedOn != rhs_storage._appliedOn {return false}
+        if _storage._state != rhs_storage._state {return false}
+        if _storage._scorers != rhs_storage._scorers {return false}
+        if _storage._scoredOn != rhs_storage._scoredOn {return false}
+        if _storage._total != rhs_storage._total {return false}
+        if _storage._scoredGrade != rhs_storage._scoredGrade {return false}
+        if _storage._noticeStartedOn != rhs_storage._noticeStartedOn {return false}
+        if _storage._noticeEndsOn != rhs_storage._noticeEndsOn {return false}
+        if _storage._review != rhs_storage._review {return false}
+        if _storage._decidedOn != rhs_storage._decidedOn {return false}
+        if _storage._awardedGrade != rhs_storage._awardedGrade {return false}
+        if _storage._validUntil != rhs_storage._validUntil {return false}
+        if _storage._notAwardedReason != rhs_storage._notAwardedReason {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_EvaluationResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EvaluationResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}application\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._application) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._application {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_EvaluationResponse, rhs: Civic_Organizations_V1_EvaluationResponse) -> Bool {
+    if lhs._application != rhs._application {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ApplyForEvaluationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ApplyForEvaluationRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{3}applied_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.appliedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    if !self.appliedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.appliedOn, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ApplyForEvaluationRequest, rhs: Civic_Organizations_V1_ApplyForEvaluationRequest) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.appliedOn != rhs.appliedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_CheckEvaluationEligibilityRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CheckEvaluationEligibilityRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{1}on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_CheckEvaluationEligibilityRequest, rhs: Civic_Organizations_V1_CheckEvaluationEligibilityRequest) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_EligibilityProblem: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EligibilityProblem"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}field\0\u{1}reason\0\u{1}description\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.field) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.description_p) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.field.isEmpty {
+      try visitor.visitSingularStringField(value: self.field, fieldNumber: 1)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
+    }
+    if !self.description_p.isEmpty {
+      try visitor.visitSingularStringField(value: self.description_p, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_EligibilityProblem, rhs: Civic_Organizations_V1_EligibilityProblem) -> Bool {
+    if lhs.field != rhs.field {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.description_p != rhs.description_p {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_CheckEvaluationEligibilityResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CheckEvaluationEligibilityResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{1}on\0\u{1}eligible\0\u{1}purpose\0\u{1}problems\0\u{3}first_eligible_on\0\u{3}current_grade\0\u{3}current_grade_valid_until\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.eligible) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.purpose) }()
+      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.problems) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.firstEligibleOn) }()
+      case 7: try { try decoder.decodeSingularInt32Field(value: &self.currentGrade) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.currentGradeValidUntil) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 2)
+    }
+    if self.eligible != false {
+      try visitor.visitSingularBoolField(value: self.eligible, fieldNumber: 3)
+    }
+    if self.purpose != .unspecified {
+      try visitor.visitSingularEnumField(value: self.purpose, fieldNumber: 4)
+    }
+    if !self.problems.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.problems, fieldNumber: 5)
+    }
+    if !self.firstEligibleOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.firstEligibleOn, fieldNumber: 6)
+    }
+    if self.currentGrade != 0 {
+      try visitor.visitSingularInt32Field(value: self.currentGrade, fieldNumber: 7)
+    }
+    if !self.currentGradeValidUntil.isEmpty {
+      try visitor.visitSingularStringField(value: self.currentGradeValidUntil, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_CheckEvaluationEligibilityResponse, rhs: Civic_Organizations_V1_CheckEvaluationEligibilityResponse) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.eligible != rhs.eligible {return false}
+    if lhs.purpose != rhs.purpose {return false}
+    if lhs.problems != rhs.problems {return false}
+    if lhs.firstEligibleOn != rhs.firstEligibleOn {return false}
+    if lhs.currentGrade != rhs.currentGrade {return false}
+    if lhs.currentGradeValidUntil != rhs.currentGradeValidUntil {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ScoreEvaluationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ScoreEvaluationRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}total\0\u{1}scorers\0\u{3}scored_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.total) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.scorers) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.scoredOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if self.total != 0 {
+      try visitor.visitSingularInt32Field(value: self.total, fieldNumber: 2)
+    }
+    if !self.scorers.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.scorers, fieldNumber: 3)
+    }
+    if !self.scoredOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.scoredOn, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ScoreEvaluationRequest, rhs: Civic_Organizations_V1_ScoreEvaluationRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.total != rhs.total {return false}
+    if lhs.scorers != rhs.scorers {return false}
+    if lhs.scoredOn != rhs.scoredOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_EvaluationStepRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EvaluationStepRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}on\0\u{1}grounds\0\u{3}revised_total\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.grounds) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self._revisedTotal) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 2)
+    }
+    if !self.grounds.isEmpty {
+      try visitor.visitSingularStringField(value: self.grounds, fieldNumber: 3)
+    }
+    try { if let v = self._revisedTotal {
+      try visitor.visitSingularInt32Field(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_EvaluationStepRequest, rhs: Civic_Organizations_V1_EvaluationStepRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.grounds != rhs.grounds {return false}
+    if lhs._revisedTotal != rhs._revisedTotal {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ListEvaluationsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListEvaluationsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}within\0\u{3}organization_id\0\u{1}state\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.within) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.state) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.within.isEmpty {
+      try visitor.visitSingularStringField(value: self.within, fieldNumber: 1)
+    }
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 2)
+    }
+    if self.state != .unspecified {
+      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 3)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ListEvaluationsRequest, rhs: Civic_Organizations_V1_ListEvaluationsRequest) -> Bool {
+    if lhs.within != rhs.within {return false}
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ListEvaluationsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListEvaluationsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}applications\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.applications) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.applications.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.applications, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ListEvaluationsResponse, rhs: Civic_Organizations_V1_ListEvaluationsResponse) -> Bool {
+    if lhs.applications != rhs.applications {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_Investigation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Investigation"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}organization_id\0\u{1}authority\0\u{1}reference\0\u{3}opened_on\0\u{3}closed_on\0\u{1}outcome\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.authority) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.reference) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.openedOn) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.closedOn) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.outcome) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 2)
+    }
+    if !self.authority.isEmpty {
+      try visitor.visitSingularStringField(value: self.authority, fieldNumber: 3)
+    }
+    if !self.reference.isEmpty {
+      try visitor.visitSingularStringField(value: self.reference, fieldNumber: 4)
+    }
+    if !self.openedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.openedOn, fieldNumber: 5)
+    }
+    if !self.closedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.closedOn, fieldNumber: 6)
+    }
+    if !self.outcome.isEmpty {
+      try visitor.visitSingularStringField(value: self.outcome, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_Investigation, rhs: Civic_Organizations_V1_Investigation) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.authority != rhs.authority {return false}
+    if lhs.reference != rhs.reference {return false}
+    if lhs.openedOn != rhs.openedOn {return false}
+    if lhs.closedOn != rhs.closedOn {return false}
+    if lhs.outcome != rhs.outcome {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_OpenInvestigationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OpenInvestigationRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{1}authority\0\u{1}reference\0\u{3}opened_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.authority) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.reference) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.openedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    if !self.authority.isEmpty {
+      try visitor.visitSingularStringField(value: self.authority, fieldNumber: 2)
+    }
+    if !self.reference.isEmpty {
+      try visitor.visitSingularStringField(value: self.reference, fieldNumber: 3)
+    }
+    if !self.openedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.openedOn, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_OpenInvestigationRequest, rhs: Civic_Organizations_V1_OpenInvestigationRequest) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.authority != rhs.authority {return false}
+    if lhs.reference != rhs.reference {return false}
+    if lhs.openedOn != rhs.openedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_CloseInvestigationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CloseInvestigationRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}closed_on\0\u{1}outcome\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.closedOn) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.outcome) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.closedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.closedOn, fieldNumber: 2)
+    }
+    if !self.outcome.isEmpty {
+      try visitor.visitSingularStringField(value: self.outcome, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_CloseInvestigationRequest, rhs: Civic_Organizations_V1_CloseInvestigationRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.closedOn != rhs.closedOn {return false}
+    if lhs.outcome != rhs.outcome {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_InvestigationResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".InvestigationResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}investigation\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._investigation) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._investigation {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_InvestigationResponse, rhs: Civic_Organizations_V1_InvestigationResponse) -> Bool {
+    if lhs._investigation != rhs._investigation {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_CaseEvidence: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CaseEvidence"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}on\0\u{1}description\0\u{1}by\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.description_p) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.by) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 1)
+    }
+    if !self.description_p.isEmpty {
+      try visitor.visitSingularStringField(value: self.description_p, fieldNumber: 2)
+    }
+    if !self.by.isEmpty {
+      try visitor.visitSingularStringField(value: self.by, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_CaseEvidence, rhs: Civic_Organizations_V1_CaseEvidence) -> Bool {
+    if lhs.on != rhs.on {return false}
+    if lhs.description_p != rhs.description_p {return false}
+    if lhs.by != rhs.by {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_IllegalOrganizationCase: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".IllegalOrganizationCase"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}name_used\0\u{1}activities\0\u{1}division\0\u{3}received_on\0\u{1}channel\0\u{1}anonymous\0\u{1}informant\0\u{1}state\0\u{3}verification_started_on\0\u{1}evidence\0\u{1}outcome\0\u{3}closed_on\0\u{3}outcome_detail\0\u{3}published_in_batch\0\u{1}resembles\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.nameUsed) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.activities) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.division) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.receivedOn) }()
+      case 6: try { try decoder.decodeSingularEnumField(value: &self.channel) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.anonymous) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.informant) }()
+      case 9: try { try decoder.decodeSingularEnumField(value: &self.state) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.verificationStartedOn) }()
+      case 11: try { try decoder.decodeRepeatedMessageField(value: &self.evidence) }()
+      case 12: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
+      case 13: try { try decoder.decodeSingularStringField(value: &self.closedOn) }()
+      case 14: try { try decoder.decodeSingularStringField(value: &self.outcomeDetail) }()
+      case 15: try { try decoder.decodeSingularStringField(value: &self.publishedInBatch) }()
+      case 16: try { try decoder.decodeRepeatedMessageField(value: &self.resembles) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.nameUsed.isEmpty {
+      try visitor.visitSingularStringField(value: self.nameUsed, fieldNumber: 2)
+    }
+    if !self.activities.isEmpty {
+      try visitor.visitSingularStringField(value: self.activities, fieldNumber: 3)
+    }
+    if !self.division.isEmpty {
+      try visitor.visitSingularStringField(value: self.division, fieldNumber: 4)
+    }
+    if !self.receivedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.receivedOn, fieldNumber: 5)
+    }
+    if self.channel != .unspecified {
+      try visitor.visitSingularEnumField(value: self.channel, fieldNumber: 6)
+    }
+    if self.anonymous != false {
+      try visitor.visitSingularBoolField(value: self.anonymous, fieldNumber: 7)
+    }
+    if !self.informant.isEmpty {
+      try visitor.visitSingularStringField(value: self.informant, fieldNumber: 8)
+    }
+    if self.state != .unspecified {
+      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 9)
+    }
+    if !self.verificationStartedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.verificationStartedOn, fieldNumber: 10)
+    }
+    if !self.evidence.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.evidence, fieldNumber: 11)
+    }
+    if self.outcome != .unspecified {
+      try visitor.visitSingularEnumField(value: self.outcome, fieldNumber: 12)
+    }
+    if !self.closedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.closedOn, fieldNumber: 13)
+    }
+    if !self.outcomeDetail.isEmpty {
+      try visitor.visitSingularStringField(value: self.outcomeDetail, fieldNumber: 14)
+    }
+    if !self.publishedInBatch.isEmpty {
+      try visitor.visitSingularStringField(value: self.publishedInBatch, fieldNumber: 15)
+    }
+    if !self.resembles.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.resembles, fieldNumber: 16)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_IllegalOrganizationCase, rhs: Civic_Organizations_V1_IllegalOrganizationCase) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.nameUsed != rhs.nameUsed {return false}
+    if lhs.activities != rhs.activities {return false}
+    if lhs.division != rhs.division {return false}
+    if lhs.receivedOn != rhs.receivedOn {return false}
+    if lhs.channel != rhs.channel {return false}
+    if lhs.anonymous != rhs.anonymous {return false}
+    if lhs.informant != rhs.informant {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs.verificationStartedOn != rhs.verificationStartedOn {return false}
+    if lhs.evidence != rhs.evidence {return false}
+    if lhs.outcome != rhs.outcome {return false}
+    if lhs.closedOn != rhs.closedOn {return false}
+    if lhs.outcomeDetail != rhs.outcomeDetail {return false}
+    if lhs.publishedInBatch != rhs.publishedInBatch {return false}
+    if lhs.resembles != rhs.resembles {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_RecordTipOffRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordTipOffRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}name_used\0\u{1}activities\0\u{1}division\0\u{3}received_on\0\u{1}channel\0\u{1}anonymous\0\u{1}informant\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.nameUsed) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.activities) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.division) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.receivedOn) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.channel) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.anonymous) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.informant) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.nameUsed.isEmpty {
+      try visitor.visitSingularStringField(value: self.nameUsed, fieldNumber: 1)
+    }
+    if !self.activities.isEmpty {
+      try visitor.visitSingularStringField(value: self.activities, fieldNumber: 2)
+    }
+    if !self.division.isEmpty {
+      try visitor.visitSingularStringField(value: self.division, fieldNumber: 3)
+    }
+    if !self.receivedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.receivedOn, fieldNumber: 4)
+    }
+    if self.channel != .unspecified {
+      try visitor.visitSingularEnumField(value: self.channel, fieldNumber: 5)
+    }
+    if self.anonymous != false {
+      try visitor.visitSingularBoolField(value: self.anonymous, fieldNumber: 6)
+    }
+    if !self.informant.isEmpty {
+      try visitor.visitSingularStringField(value: self.informant, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_RecordTipOffRequest, rhs: Civic_Organizations_V1_RecordTipOffRequest) -> Bool {
+    if lhs.nameUsed != rhs.nameUsed {return false}
+    if lhs.activities != rhs.activities {return false}
+    if lhs.division != rhs.division {return false}
+    if lhs.receivedOn != rhs.receivedOn {return false}
+    if lhs.channel != rhs.channel {return false}
+    if lhs.anonymous != rhs.anonymous {return false}
+    if lhs.informant != rhs.informant {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_IllegalCaseResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".IllegalCaseResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}illegal_case\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._illegalCase) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._illegalCase {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_IllegalCaseResponse, rhs: Civic_Organizations_V1_IllegalCaseResponse) -> Bool {
+    if lhs._illegalCase != rhs._illegalCase {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_IllegalCaseStepRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".IllegalCaseStepRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_IllegalCaseStepRequest, rhs: Civic_Organizations_V1_IllegalCaseStepRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_AddIllegalCaseEvidenceRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AddIllegalCaseEvidenceRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}on\0\u{1}description\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.description_p) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 2)
+    }
+    if !self.description_p.isEmpty {
+      try visitor.visitSingularStringField(value: self.description_p, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_AddIllegalCaseEvidenceRequest, rhs: Civic_Organizations_V1_AddIllegalCaseEvidenceRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.description_p != rhs.description_p {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_CloseIllegalCaseRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CloseIllegalCaseRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}on\0\u{1}outcome\0\u{1}detail\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.detail) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 2)
+    }
+    if self.outcome != .unspecified {
+      try visitor.visitSingularEnumField(value: self.outcome, fieldNumber: 3)
+    }
+    if !self.detail.isEmpty {
+      try visitor.visitSingularStringField(value: self.detail, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_CloseIllegalCaseRequest, rhs: Civic_Organizations_V1_CloseIllegalCaseRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.outcome != rhs.outcome {return false}
+    if lhs.detail != rhs.detail {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ListIllegalCasesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListIllegalCasesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}within\0\u{1}state\0\u{1}outcome\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.within) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.state) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.within.isEmpty {
+      try visitor.visitSingularStringField(value: self.within, fieldNumber: 1)
+    }
+    if self.state != .unspecified {
+      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 2)
+    }
+    if self.outcome != .unspecified {
+      try visitor.visitSingularEnumField(value: self.outcome, fieldNumber: 3)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ListIllegalCasesRequest, rhs: Civic_Organizations_V1_ListIllegalCasesRequest) -> Bool {
+    if lhs.within != rhs.within {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs.outcome != rhs.outcome {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ListIllegalCasesResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListIllegalCasesResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cases\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.cases) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.cases.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.cases, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ListIllegalCasesResponse, rhs: Civic_Organizations_V1_ListIllegalCasesResponse) -> Bool {
+    if lhs.cases != rhs.cases {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_PublishSuspectedListRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PublishSuspectedListRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}division\0\u{1}number\0\u{1}title\0\u{3}published_on\0\u{3}case_ids\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.division) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.number) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.publishedOn) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.caseIds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.division.isEmpty {
+      try visitor.visitSingularStringField(value: self.division, fieldNumber: 1)
+    }
+    if !self.number.isEmpty {
+      try visitor.visitSingularStringField(value: self.number, fieldNumber: 2)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 3)
+    }
+    if !self.publishedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.publishedOn, fieldNumber: 4)
+    }
+    if !self.caseIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.caseIds, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_PublishSuspectedListRequest, rhs: Civic_Organizations_V1_PublishSuspectedListRequest) -> Bool {
+    if lhs.division != rhs.division {return false}
+    if lhs.number != rhs.number {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs.publishedOn != rhs.publishedOn {return false}
+    if lhs.caseIds != rhs.caseIds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_SuspectedListEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SuspectedListEntry"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}name_used\0\u{1}division\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.nameUsed) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.division) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.nameUsed.isEmpty {
+      try visitor.visitSingularStringField(value: self.nameUsed, fieldNumber: 1)
+    }
+    if !self.division.isEmpty {
+      try visitor.visitSingularStringField(value: self.division, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_SuspectedListEntry, rhs: Civic_Organizations_V1_SuspectedListEntry) -> Bool {
+    if lhs.nameUsed != rhs.nameUsed {return false}
+    if lhs.division != rhs.division {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_SuspectedList: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SuspectedList"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}division\0\u{1}number\0\u{1}title\0\u{3}published_on\0\u{1}entries\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.division) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.number) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.title) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.publishedOn) }()
+      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.entries) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.division.isEmpty {
+      try visitor.visitSingularStringField(value: self.division, fieldNumber: 1)
+    }
+    if !self.number.isEmpty {
+      try visitor.visitSingularStringField(value: self.number, fieldNumber: 2)
+    }
+    if !self.title.isEmpty {
+      try visitor.visitSingularStringField(value: self.title, fieldNumber: 3)
+    }
+    if !self.publishedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.publishedOn, fieldNumber: 4)
+    }
+    if !self.entries.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.entries, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_SuspectedList, rhs: Civic_Organizations_V1_SuspectedList) -> Bool {
+    if lhs.division != rhs.division {return false}
+    if lhs.number != rhs.number {return false}
+    if lhs.title != rhs.title {return false}
+    if lhs.publishedOn != rhs.publishedOn {return false}
+    if lhs.entries != rhs.entries {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_SuspectedListResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SuspectedListResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}list\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._list) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._list {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_SuspectedListResponse, rhs: Civic_Organizations_V1_SuspectedListResponse) -> Bool {
+    if lhs._list != rhs._list {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ListSuspectedListsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListSuspectedListsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}within\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.within) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.within.isEmpty {
+      try visitor.visitSingularStringField(value: self.within, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ListSuspectedListsRequest, rhs: Civic_Organizations_V1_ListSuspectedListsRequest) -> Bool {
+    if lhs.within != rhs.within {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ListSuspectedListsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListSuspectedListsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}lists\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.lists) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.lists.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.lists, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ListSuspectedListsResponse, rhs: Civic_Organizations_V1_ListSuspectedListsResponse) -> Bool {
+    if lhs.lists != rhs.lists {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_SuspectedMatch: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SuspectedMatch"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}name_used\0\u{1}division\0\u{1}batch\0\u{3}published_on\0\u{1}similarity\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.nameUsed) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.division) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.batch) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.publishedOn) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.similarity) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.nameUsed.isEmpty {
+      try visitor.visitSingularStringField(value: self.nameUsed, fieldNumber: 1)
+    }
+    if !self.division.isEmpty {
+      try visitor.visitSingularStringField(value: self.division, fieldNumber: 2)
+    }
+    if !self.batch.isEmpty {
+      try visitor.visitSingularStringField(value: self.batch, fieldNumber: 3)
+    }
+    if !self.publishedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.publishedOn, fieldNumber: 4)
+    }
+    if !self.similarity.isEmpty {
+      try visitor.visitSingularStringField(value: self.similarity, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_SuspectedMatch, rhs: Civic_Organizations_V1_SuspectedMatch) -> Bool {
+    if lhs.nameUsed != rhs.nameUsed {return false}
+    if lhs.division != rhs.division {return false}
+    if lhs.batch != rhs.batch {return false}
+    if lhs.publishedOn != rhs.publishedOn {return false}
+    if lhs.similarity != rhs.similarity {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -4736,6 +4736,22 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.AddIllegalCaseEvidenceRequest" : {
+        "properties" : {
+          "description" : {
+            "description" : "Required, at most 2,000 characters.",
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "description" : "Today when empty.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.AnnualInspection" : {
         "properties" : {
           "concludedBy" : {
@@ -5128,6 +5144,18 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.ApplyForEvaluationRequest" : {
+        "properties" : {
+          "appliedOn" : {
+            "description" : "Today when empty.",
+            "type" : "string"
+          },
+          "organizationId" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.ApproveApplicationRequest" : {
         "properties" : {
           "id" : {
@@ -5163,6 +5191,21 @@ public enum CivicOpenAPI {
             "type" : "string"
           },
           "reason" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.CaseEvidence" : {
+        "properties" : {
+          "by" : {
+            "description" : "Who gathered it (the caller's key subject, else its id).",
+            "type" : "string"
+          },
+          "description" : {
+            "type" : "string"
+          },
+          "on" : {
             "type" : "string"
           }
         },
@@ -5243,6 +5286,60 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.CheckEvaluationEligibilityRequest" : {
+        "properties" : {
+          "on" : {
+            "description" : "Today when empty.",
+            "type" : "string"
+          },
+          "organizationId" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.CheckEvaluationEligibilityResponse" : {
+        "properties" : {
+          "currentGrade" : {
+            "description" : "The grade held that day (1–5, 0 none) and its last valid day.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "currentGradeValidUntil" : {
+            "type" : "string"
+          },
+          "eligible" : {
+            "type" : "boolean"
+          },
+          "firstEligibleOn" : {
+            "description" : "The first day a never-graded body may apply (2 full years after registration).",
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "organizationId" : {
+            "type" : "string"
+          },
+          "problems" : {
+            "description" : "Every reason, in the order of docs/ORGANIZATIONS.md §13; empty when eligible.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.EligibilityProblem"
+            },
+            "type" : "array"
+          },
+          "purpose" : {
+            "enum" : [
+              "EVALUATION_PURPOSE_UNSPECIFIED",
+              "FIRST_EVALUATION",
+              "RENEWAL",
+              "UPGRADE"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.CheckLegitimacyRequest" : {
         "properties" : {
           "query" : {
@@ -5289,8 +5386,59 @@ public enum CivicOpenAPI {
             },
             "type" : "array"
           },
+          "suspectedIllegal" : {
+            "description" : "Names published on a 涉嫌非法社会组织 list that the query names or resembles. With no registered or filed match and an exact one here, the verdict is \"suspected_illegal\".",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.SuspectedMatch"
+            },
+            "type" : "array"
+          },
           "verdict" : {
-            "description" : "\"registered\" (an active body: REGISTERED or ACTIVITIES_SUSPENDED), \"filed\" (a community organization), \"revoked\", \"deregistered\", \"preparing\", or \"not_found\" — not on the register: acting under this name is not legal (社团条例 §3).",
+            "description" : "\"registered\" (an active body: REGISTERED or ACTIVITIES_SUSPENDED), \"filed\" (a community organization), \"revoked\", \"deregistered\", \"preparing\", \"suspected_illegal\" (named on a published 涉嫌非法社会组织 list, and not on the register), or \"not_found\" — not on the register: acting under this name is not legal (社团条例 §3).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.CloseIllegalCaseRequest" : {
+        "properties" : {
+          "detail" : {
+            "description" : "To whom (TRANSFERRED) or why (UNFOUNDED): required for those two; at most 2,000 characters.",
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "description" : "Today when empty.",
+            "type" : "string"
+          },
+          "outcome" : {
+            "description" : "Required.",
+            "enum" : [
+              "ILLEGAL_CASE_OUTCOME_UNSPECIFIED",
+              "DISPERSED",
+              "BANNED",
+              "GUIDED_TO_REGISTER",
+              "TRANSFERRED",
+              "UNFOUNDED"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.CloseInvestigationRequest" : {
+        "properties" : {
+          "closedOn" : {
+            "description" : "Today when empty.",
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "outcome" : {
+            "description" : "How it ended (required).",
             "type" : "string"
           }
         },
@@ -5506,6 +5654,174 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.EligibilityProblem" : {
+        "description" : "One reason a body is not evaluated: the field and reason of ApplyForEvaluation's refusal.",
+        "properties" : {
+          "description" : {
+            "type" : "string"
+          },
+          "field" : {
+            "type" : "string"
+          },
+          "reason" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.EvaluationApplication" : {
+        "properties" : {
+          "appliedOn" : {
+            "type" : "string"
+          },
+          "awardedGrade" : {
+            "description" : "1–5 when AWARDED; 0 otherwise.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "currentGrade" : {
+            "description" : "UPGRADE: the valid grade (1–5) the result must beat; 0 otherwise.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "decidedOn" : {
+            "type" : "string"
+          },
+          "id" : {
+            "description" : "\"E000001\".",
+            "type" : "string"
+          },
+          "notAwardedReason" : {
+            "description" : "NOT_AWARDED: \"BELOW_LOWEST_BAND\" or \"NOT_HIGHER_THAN_CURRENT\".",
+            "type" : "string"
+          },
+          "noticeEndsOn" : {
+            "description" : "The 公示's last day (5 working days).",
+            "type" : "string"
+          },
+          "noticeStartedOn" : {
+            "type" : "string"
+          },
+          "organizationId" : {
+            "type" : "string"
+          },
+          "organizationName" : {
+            "type" : "string"
+          },
+          "purpose" : {
+            "enum" : [
+              "EVALUATION_PURPOSE_UNSPECIFIED",
+              "FIRST_EVALUATION",
+              "RENEWAL",
+              "UPGRADE"
+            ],
+            "type" : "string"
+          },
+          "review" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.EvaluationReview"
+          },
+          "scoredGrade" : {
+            "description" : "The grade (1–5) whose band holds the total; 0 below 1A.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "scoredOn" : {
+            "type" : "string"
+          },
+          "scorers" : {
+            "description" : "The assessors (评估专家) who scored it.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "state" : {
+            "enum" : [
+              "EVALUATION_STATE_UNSPECIFIED",
+              "EVALUATION_APPLIED",
+              "EVALUATION_SCORED",
+              "EVALUATION_PUBLIC_NOTICE",
+              "EVALUATION_REVIEW_REQUESTED",
+              "EVALUATION_AWARDED",
+              "EVALUATION_NOT_AWARDED"
+            ],
+            "type" : "string"
+          },
+          "total" : {
+            "description" : "Out of 1000; 0 before scoring.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "validUntil" : {
+            "description" : "The grade's last valid day (awarded + 5 years).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.EvaluationResponse" : {
+        "properties" : {
+          "application" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.EvaluationApplication"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.EvaluationReview" : {
+        "description" : "复核 (令39号 §20–23).",
+        "properties" : {
+          "decidedBy" : {
+            "description" : "The decider: never one of the scorers.",
+            "type" : "string"
+          },
+          "decidedOn" : {
+            "type" : "string"
+          },
+          "grounds" : {
+            "type" : "string"
+          },
+          "noticeDueOn" : {
+            "description" : "The written notice's last day: 15 days after the decision, off a rest day.",
+            "type" : "string"
+          },
+          "noticeWasLate" : {
+            "type" : "boolean"
+          },
+          "notifiedOn" : {
+            "type" : "string"
+          },
+          "requestedOn" : {
+            "type" : "string"
+          },
+          "revisedTotal" : {
+            "description" : "The total after the 复核 (the same when not changed).",
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.EvaluationStepRequest" : {
+        "properties" : {
+          "grounds" : {
+            "description" : "RequestEvaluationReview: the body's written grounds (required).",
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "description" : "Today when empty.",
+            "type" : "string"
+          },
+          "revisedTotal" : {
+            "description" : "DecideEvaluationReview: the revised total; unset keeps the score.",
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.FileChangeRequest" : {
         "properties" : {
           "document" : {
@@ -5619,6 +5935,112 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.IllegalCaseResponse" : {
+        "properties" : {
+          "illegalCase" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.IllegalOrganizationCase"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.IllegalCaseStepRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "description" : "Today when empty.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.IllegalOrganizationCase" : {
+        "properties" : {
+          "activities" : {
+            "type" : "string"
+          },
+          "anonymous" : {
+            "type" : "boolean"
+          },
+          "channel" : {
+            "enum" : [
+              "TIP_OFF_CHANNEL_UNSPECIFIED",
+              "TIP_OFF_REPORT",
+              "TIP_OFF_PHONE",
+              "TIP_OFF_VISIT",
+              "TIP_OFF_STAFF"
+            ],
+            "type" : "string"
+          },
+          "closedOn" : {
+            "type" : "string"
+          },
+          "division" : {
+            "description" : "The county-level division where it acts.",
+            "type" : "string"
+          },
+          "evidence" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.CaseEvidence"
+            },
+            "type" : "array"
+          },
+          "id" : {
+            "description" : "\"I000001\"…",
+            "type" : "string"
+          },
+          "informant" : {
+            "description" : "The informant's name and contact (empty when anonymous); only in GetIllegalCase and RecordTipOff answers, never in lists or the public batches.",
+            "type" : "string"
+          },
+          "nameUsed" : {
+            "description" : "The name the group uses.",
+            "type" : "string"
+          },
+          "outcome" : {
+            "enum" : [
+              "ILLEGAL_CASE_OUTCOME_UNSPECIFIED",
+              "DISPERSED",
+              "BANNED",
+              "GUIDED_TO_REGISTER",
+              "TRANSFERRED",
+              "UNFOUNDED"
+            ],
+            "type" : "string"
+          },
+          "outcomeDetail" : {
+            "type" : "string"
+          },
+          "publishedInBatch" : {
+            "description" : "The 涉嫌 list batch it was published in (\"\" when not published).",
+            "type" : "string"
+          },
+          "receivedOn" : {
+            "type" : "string"
+          },
+          "resembles" : {
+            "description" : "Registered bodies whose names the name used resembles today (a mimic name: 中国室内装饰协会 for 中国室内装修协会); in GetIllegalCase and RecordTipOff answers.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.RegisterMatch"
+            },
+            "type" : "array"
+          },
+          "state" : {
+            "enum" : [
+              "ILLEGAL_CASE_STATE_UNSPECIFIED",
+              "ILLEGAL_CASE_LEAD",
+              "ILLEGAL_CASE_VERIFYING",
+              "ILLEGAL_CASE_CLOSED"
+            ],
+            "type" : "string"
+          },
+          "verificationStartedOn" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.ImportOrganizationsRequest" : {
         "properties" : {
           "csv" : {
@@ -5650,6 +6072,45 @@ public enum CivicOpenAPI {
               "$ref" : "#/components/schemas/civic.common.v1.ImportProblem"
             },
             "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.Investigation" : {
+        "description" : "立案调查 (令39号 §7(5)): while one is open, the body is not evaluated.",
+        "properties" : {
+          "authority" : {
+            "description" : "The department or judicial organ investigating.",
+            "type" : "string"
+          },
+          "closedOn" : {
+            "description" : "Empty while open.",
+            "type" : "string"
+          },
+          "id" : {
+            "description" : "\"V000001\".",
+            "type" : "string"
+          },
+          "openedOn" : {
+            "type" : "string"
+          },
+          "organizationId" : {
+            "type" : "string"
+          },
+          "outcome" : {
+            "type" : "string"
+          },
+          "reference" : {
+            "description" : "Its 立案 reference.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.InvestigationResponse" : {
+        "properties" : {
+          "investigation" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.Investigation"
           }
         },
         "type" : "object"
@@ -5882,6 +6343,94 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.ListEvaluationsRequest" : {
+        "properties" : {
+          "organizationId" : {
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "state" : {
+            "enum" : [
+              "EVALUATION_STATE_UNSPECIFIED",
+              "EVALUATION_APPLIED",
+              "EVALUATION_SCORED",
+              "EVALUATION_PUBLIC_NOTICE",
+              "EVALUATION_REVIEW_REQUESTED",
+              "EVALUATION_AWARDED",
+              "EVALUATION_NOT_AWARDED"
+            ],
+            "type" : "string"
+          },
+          "within" : {
+            "description" : "A division: applications of bodies whose registrar lies within it (the key's when empty).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListEvaluationsResponse" : {
+        "properties" : {
+          "applications" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.EvaluationApplication"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListIllegalCasesRequest" : {
+        "properties" : {
+          "outcome" : {
+            "enum" : [
+              "ILLEGAL_CASE_OUTCOME_UNSPECIFIED",
+              "DISPERSED",
+              "BANNED",
+              "GUIDED_TO_REGISTER",
+              "TRANSFERRED",
+              "UNFOUNDED"
+            ],
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "state" : {
+            "enum" : [
+              "ILLEGAL_CASE_STATE_UNSPECIFIED",
+              "ILLEGAL_CASE_LEAD",
+              "ILLEGAL_CASE_VERIFYING",
+              "ILLEGAL_CASE_CLOSED"
+            ],
+            "type" : "string"
+          },
+          "within" : {
+            "description" : "A division: cases acting within it (the key's when empty).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListIllegalCasesResponse" : {
+        "properties" : {
+          "cases" : {
+            "description" : "Without informants or resemblances.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.IllegalOrganizationCase"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.ListingGround" : {
         "properties" : {
           "document" : {
@@ -5964,6 +6513,51 @@ public enum CivicOpenAPI {
           },
           "page" : {
             "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListSuspectedListsRequest" : {
+        "properties" : {
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "within" : {
+            "description" : "A division: batches published within it (all when empty).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListSuspectedListsResponse" : {
+        "properties" : {
+          "lists" : {
+            "description" : "Newest first.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.SuspectedList"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.OpenInvestigationRequest" : {
+        "properties" : {
+          "authority" : {
+            "type" : "string"
+          },
+          "openedOn" : {
+            "description" : "Today when empty.",
+            "type" : "string"
+          },
+          "organizationId" : {
+            "type" : "string"
+          },
+          "reference" : {
+            "type" : "string"
           }
         },
         "type" : "object"
@@ -6177,6 +6771,33 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.PublishSuspectedListRequest" : {
+        "properties" : {
+          "caseIds" : {
+            "description" : "The cases, in list order (required): each with evidence, not found unfounded, not published yet.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "division" : {
+            "description" : "The publishing registrar's division: within the key's; every case acts within it (required).",
+            "type" : "string"
+          },
+          "number" : {
+            "description" : "The batch's number (\"2026年第1批\"), unique within the division (required).",
+            "type" : "string"
+          },
+          "publishedOn" : {
+            "description" : "Today when empty.",
+            "type" : "string"
+          },
+          "title" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.RecordCreditEventRequest" : {
         "properties" : {
           "abnormalGround" : {
@@ -6250,6 +6871,45 @@ public enum CivicOpenAPI {
           },
           "reference" : {
             "description" : "The approval's number (文号).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.RecordTipOffRequest" : {
+        "properties" : {
+          "activities" : {
+            "description" : "At most 2,000 characters.",
+            "type" : "string"
+          },
+          "anonymous" : {
+            "type" : "boolean"
+          },
+          "channel" : {
+            "description" : "Required.",
+            "enum" : [
+              "TIP_OFF_CHANNEL_UNSPECIFIED",
+              "TIP_OFF_REPORT",
+              "TIP_OFF_PHONE",
+              "TIP_OFF_VISIT",
+              "TIP_OFF_STAFF"
+            ],
+            "type" : "string"
+          },
+          "division" : {
+            "description" : "A county-level code within the key's division (required).",
+            "type" : "string"
+          },
+          "informant" : {
+            "description" : "Ignored when anonymous.",
+            "type" : "string"
+          },
+          "nameUsed" : {
+            "description" : "Required, at most 100 characters.",
+            "type" : "string"
+          },
+          "receivedOn" : {
+            "description" : "Today when empty.",
             "type" : "string"
           }
         },
@@ -6386,6 +7046,30 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.ScoreEvaluationRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "scoredOn" : {
+            "description" : "Today when empty.",
+            "type" : "string"
+          },
+          "scorers" : {
+            "description" : "At least 2 different assessors.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "total" : {
+            "description" : "0–1000.",
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.SeriousGroundEvent" : {
         "properties" : {
           "document" : {
@@ -6507,6 +7191,72 @@ public enum CivicOpenAPI {
             "type" : "string"
           },
           "on" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.SuspectedList" : {
+        "description" : "A published batch of the 涉嫌非法社会组织 list: public.",
+        "properties" : {
+          "division" : {
+            "type" : "string"
+          },
+          "entries" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.SuspectedListEntry"
+            },
+            "type" : "array"
+          },
+          "number" : {
+            "type" : "string"
+          },
+          "publishedOn" : {
+            "type" : "string"
+          },
+          "title" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.SuspectedListEntry" : {
+        "description" : "One name on a published 涉嫌非法社会组织 list.",
+        "properties" : {
+          "division" : {
+            "description" : "Where it acts.",
+            "type" : "string"
+          },
+          "nameUsed" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.SuspectedListResponse" : {
+        "properties" : {
+          "list" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.SuspectedList"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.SuspectedMatch" : {
+        "description" : "A published 涉嫌 name that the query names or resembles.",
+        "properties" : {
+          "batch" : {
+            "type" : "string"
+          },
+          "division" : {
+            "type" : "string"
+          },
+          "nameUsed" : {
+            "type" : "string"
+          },
+          "publishedOn" : {
+            "type" : "string"
+          },
+          "similarity" : {
             "type" : "string"
           }
         },
@@ -11193,6 +11943,74 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.organizations.v1.OrganizationsService/AddIllegalCaseEvidence" : {
+      "post" : {
+        "operationId" : "OrganizationsService_AddIllegalCaseEvidence",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.AddIllegalCaseEvidenceRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.IllegalCaseResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Evidence while VERIFYING. `description` REQUIRED / TOO_LONG.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/ApplyForEvaluation" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ApplyForEvaluation",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ApplyForEvaluationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.EvaluationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "1A–5A evaluation (§13). INVALID_ARGUMENT with every eligibility problem; FAILED_PRECONDITION `APPLICATION_OPEN` while another application of the body is under way.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
     "/rpc/civic.organizations.v1.OrganizationsService/ApproveApplication" : {
       "post" : {
         "operationId" : "OrganizationsService_ApproveApplication",
@@ -11295,6 +12113,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.organizations.v1.OrganizationsService/CheckEvaluationEligibility" : {
+      "post" : {
+        "operationId" : "OrganizationsService_CheckEvaluationEligibility",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.CheckEvaluationEligibilityRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.CheckEvaluationEligibilityResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Whether the body may be evaluated on a day, with every reason it may not.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
     "/rpc/civic.organizations.v1.OrganizationsService/CheckLegitimacy" : {
       "post" : {
         "operationId" : "OrganizationsService_CheckLegitimacy",
@@ -11329,6 +12181,74 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.organizations.v1.OrganizationsService/CloseIllegalCase" : {
+      "post" : {
+        "operationId" : "OrganizationsService_CloseIllegalCase",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.CloseIllegalCaseRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.IllegalCaseResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Closes a case with its outcome: every outcome but UNFOUNDED needs evidence (FAILED_PRECONDITION NO_EVIDENCE); `detail` REQUIRED for TRANSFERRED and UNFOUNDED.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/CloseInvestigation" : {
+      "post" : {
+        "operationId" : "OrganizationsService_CloseInvestigation",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.CloseInvestigationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.InvestigationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "FAILED_PRECONDITION `ALREADY_CLOSED`.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
     "/rpc/civic.organizations.v1.OrganizationsService/ConcludeAnnualInspection" : {
       "post" : {
         "operationId" : "OrganizationsService_ConcludeAnnualInspection",
@@ -11358,6 +12278,74 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "年检结论. FAILED_PRECONDITION `NOT_RECEIVED`, `ALREADY_CONCLUDED`.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/DecideEvaluation" : {
+      "post" : {
+        "operationId" : "OrganizationsService_DecideEvaluation",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.EvaluationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.EvaluationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "评定 after the 公示: the grade awarded (valid 5 years) or not.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/DecideEvaluationReview" : {
+      "post" : {
+        "operationId" : "OrganizationsService_DecideEvaluationReview",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.EvaluationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.EvaluationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The caller decides: PERMISSION_DENIED `SCORER_CANNOT_DECIDE` for one of the scorers.",
         "tags" : [
           "civic.organizations.v1.OrganizationsService"
         ]
@@ -11567,6 +12555,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.organizations.v1.OrganizationsService/GetEvaluation" : {
+      "post" : {
+        "operationId" : "OrganizationsService_GetEvaluation",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.EvaluationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.EvaluationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.GetEvaluation",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
     "/rpc/civic.organizations.v1.OrganizationsService/GetHistory" : {
       "post" : {
         "operationId" : "OrganizationsService_GetHistory",
@@ -11596,6 +12618,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "OrganizationsService.GetHistory",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/GetIllegalCase" : {
+      "post" : {
+        "operationId" : "OrganizationsService_GetIllegalCase",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.IllegalCaseStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.IllegalCaseResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.GetIllegalCase",
         "tags" : [
           "civic.organizations.v1.OrganizationsService"
         ]
@@ -11873,6 +12929,74 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.organizations.v1.OrganizationsService/ListEvaluations" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ListEvaluations",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ListEvaluationsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ListEvaluationsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.ListEvaluations",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/ListIllegalCases" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ListIllegalCases",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ListIllegalCasesRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ListIllegalCasesResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.ListIllegalCases",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
     "/rpc/civic.organizations.v1.OrganizationsService/ListOrganizations" : {
       "post" : {
         "operationId" : "OrganizationsService_ListOrganizations",
@@ -11941,6 +13065,74 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.organizations.v1.OrganizationsService/ListSuspectedLists" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ListSuspectedLists",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ListSuspectedListsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ListSuspectedListsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Public: the published batches, names and divisions only.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/OpenInvestigation" : {
+      "post" : {
+        "operationId" : "OrganizationsService_OpenInvestigation",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.OpenInvestigationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.InvestigationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "立案调查 recorded by staff (until enforcement's cases arrive with the flows between services).",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
     "/rpc/civic.organizations.v1.OrganizationsService/PreReviewApplication" : {
       "post" : {
         "operationId" : "OrganizationsService_PreReviewApplication",
@@ -11975,6 +13167,74 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.organizations.v1.OrganizationsService/PublishEvaluation" : {
+      "post" : {
+        "operationId" : "OrganizationsService_PublishEvaluation",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.EvaluationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.EvaluationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "公示 for 5 working days.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/PublishSuspectedList" : {
+      "post" : {
+        "operationId" : "OrganizationsService_PublishSuspectedList",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.PublishSuspectedListRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.SuspectedListResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Publishes a batch of the 涉嫌非法社会组织 list. INVALID_ARGUMENT (all at once) `number` REQUIRED, `case_ids` REQUIRED / DUPLICATE / NO_EVIDENCE / ALREADY_PUBLISHED / OUTSIDE_DIVISION; NOT_FOUND for an unknown case; ALREADY_EXISTS `number` for a number used in the division.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
     "/rpc/civic.organizations.v1.OrganizationsService/RecordCreditEvent" : {
       "post" : {
         "operationId" : "OrganizationsService_RecordCreditEvent",
@@ -12004,6 +13264,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "A credit-list event: a ground raised, a fix verified, a removal, a recorded serious ground, a registered letter sent, signed or returned (two returned 20–60 days apart make the body unreachable). INVALID_ARGUMENT for an event the history does not allow on its day (e.g. `ground_id` UNKNOWN, removal with grounds open), with the field and reason.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/RecordEvaluationReviewNotice" : {
+      "post" : {
+        "operationId" : "OrganizationsService_RecordEvaluationReviewNotice",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.EvaluationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.EvaluationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.RecordEvaluationReviewNotice",
         "tags" : [
           "civic.organizations.v1.OrganizationsService"
         ]
@@ -12111,6 +13405,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.organizations.v1.OrganizationsService/RecordTipOff" : {
+      "post" : {
+        "operationId" : "OrganizationsService_RecordTipOff",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.RecordTipOffRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.IllegalCaseResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "非法社会组织: a tip-off or a finding becomes a case (\"I000001\"…) in state LEAD. INVALID_ARGUMENT `name_used` REQUIRED / TOO_LONG, `division` REQUIRED / BAD_FORM / NOT_A_COUNTY, `channel` REQUIRED, `received_on` IN_THE_FUTURE.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
     "/rpc/civic.organizations.v1.OrganizationsService/RefuseApplication" : {
       "post" : {
         "operationId" : "OrganizationsService_RefuseApplication",
@@ -12174,6 +13502,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "Enters a body onto the register (one registered before Civic, or from another registrar): INVALID_ARGUMENT with every problem (credit code and its type character, sponsor, funds, division…); ALREADY_EXISTS for a credit code on the register; FAILED_PRECONDITION REPRESENTS_ANOTHER when the legal representative already represents another active 社团 (社团条例 §12… one person, one 社团).",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/RequestEvaluationReview" : {
+      "post" : {
+        "operationId" : "OrganizationsService_RequestEvaluationReview",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.EvaluationStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.EvaluationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The body's written 复核 request during the 公示: recorded by staff or by the body's own key.",
         "tags" : [
           "civic.organizations.v1.OrganizationsService"
         ]
@@ -12276,6 +13638,74 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "The sponsor unit's 初审同意 (a department key whose subject is the sponsor's name).",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/ScoreEvaluation" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ScoreEvaluation",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ScoreEvaluationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.EvaluationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.ScoreEvaluation",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/StartIllegalCaseVerification" : {
+      "post" : {
+        "operationId" : "OrganizationsService_StartIllegalCaseVerification",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.IllegalCaseStepRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.IllegalCaseResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "LEAD → VERIFYING. FAILED_PRECONDITION `state` INVALID_STATE; `on` BEFORE_LAST_STEP.",
         "tags" : [
           "civic.organizations.v1.OrganizationsService"
         ]

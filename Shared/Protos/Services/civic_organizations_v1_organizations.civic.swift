@@ -123,9 +123,69 @@ public enum Civic_Organizations_V1_OrganizationsService {
         public static let listPublicCreditListings = RPCMethod(
             service: name, name: "ListPublicCreditListings", requestType: Civic_Organizations_V1_ListCreditListingsRequest.self, responseType: Civic_Organizations_V1_ListCreditListingsResponse.self,
             access: MethodAccess(roles: [.public], limits: [], keyScope: "organizations"))
+        public static let applyForEvaluation = RPCMethod(
+            service: name, name: "ApplyForEvaluation", requestType: Civic_Organizations_V1_ApplyForEvaluationRequest.self, responseType: Civic_Organizations_V1_EvaluationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let checkEvaluationEligibility = RPCMethod(
+            service: name, name: "CheckEvaluationEligibility", requestType: Civic_Organizations_V1_CheckEvaluationEligibilityRequest.self, responseType: Civic_Organizations_V1_CheckEvaluationEligibilityResponse.self,
+            access: MethodAccess(roles: [.staff, .leader, .department, .operator], limits: [.ownDivision, .ownRecords], keyScope: "organizations"))
+        public static let scoreEvaluation = RPCMethod(
+            service: name, name: "ScoreEvaluation", requestType: Civic_Organizations_V1_ScoreEvaluationRequest.self, responseType: Civic_Organizations_V1_EvaluationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let publishEvaluation = RPCMethod(
+            service: name, name: "PublishEvaluation", requestType: Civic_Organizations_V1_EvaluationStepRequest.self, responseType: Civic_Organizations_V1_EvaluationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let requestEvaluationReview = RPCMethod(
+            service: name, name: "RequestEvaluationReview", requestType: Civic_Organizations_V1_EvaluationStepRequest.self, responseType: Civic_Organizations_V1_EvaluationResponse.self,
+            access: MethodAccess(roles: [.staff, .operator], limits: [.ownDivision, .ownRecords], keyScope: "organizations"))
+        public static let decideEvaluationReview = RPCMethod(
+            service: name, name: "DecideEvaluationReview", requestType: Civic_Organizations_V1_EvaluationStepRequest.self, responseType: Civic_Organizations_V1_EvaluationResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let recordEvaluationReviewNotice = RPCMethod(
+            service: name, name: "RecordEvaluationReviewNotice", requestType: Civic_Organizations_V1_EvaluationStepRequest.self, responseType: Civic_Organizations_V1_EvaluationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let decideEvaluation = RPCMethod(
+            service: name, name: "DecideEvaluation", requestType: Civic_Organizations_V1_EvaluationStepRequest.self, responseType: Civic_Organizations_V1_EvaluationResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let getEvaluation = RPCMethod(
+            service: name, name: "GetEvaluation", requestType: Civic_Organizations_V1_EvaluationStepRequest.self, responseType: Civic_Organizations_V1_EvaluationResponse.self,
+            access: MethodAccess(roles: [.staff, .leader, .department, .operator], limits: [.ownDivision, .ownRecords], keyScope: "organizations"))
+        public static let listEvaluations = RPCMethod(
+            service: name, name: "ListEvaluations", requestType: Civic_Organizations_V1_ListEvaluationsRequest.self, responseType: Civic_Organizations_V1_ListEvaluationsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader, .department, .operator], limits: [.ownDivision, .ownRecords], keyScope: "organizations"))
+        public static let openInvestigation = RPCMethod(
+            service: name, name: "OpenInvestigation", requestType: Civic_Organizations_V1_OpenInvestigationRequest.self, responseType: Civic_Organizations_V1_InvestigationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let closeInvestigation = RPCMethod(
+            service: name, name: "CloseInvestigation", requestType: Civic_Organizations_V1_CloseInvestigationRequest.self, responseType: Civic_Organizations_V1_InvestigationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let recordTipOff = RPCMethod(
+            service: name, name: "RecordTipOff", requestType: Civic_Organizations_V1_RecordTipOffRequest.self, responseType: Civic_Organizations_V1_IllegalCaseResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let startIllegalCaseVerification = RPCMethod(
+            service: name, name: "StartIllegalCaseVerification", requestType: Civic_Organizations_V1_IllegalCaseStepRequest.self, responseType: Civic_Organizations_V1_IllegalCaseResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let addIllegalCaseEvidence = RPCMethod(
+            service: name, name: "AddIllegalCaseEvidence", requestType: Civic_Organizations_V1_AddIllegalCaseEvidenceRequest.self, responseType: Civic_Organizations_V1_IllegalCaseResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let closeIllegalCase = RPCMethod(
+            service: name, name: "CloseIllegalCase", requestType: Civic_Organizations_V1_CloseIllegalCaseRequest.self, responseType: Civic_Organizations_V1_IllegalCaseResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let getIllegalCase = RPCMethod(
+            service: name, name: "GetIllegalCase", requestType: Civic_Organizations_V1_IllegalCaseStepRequest.self, responseType: Civic_Organizations_V1_IllegalCaseResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let listIllegalCases = RPCMethod(
+            service: name, name: "ListIllegalCases", requestType: Civic_Organizations_V1_ListIllegalCasesRequest.self, responseType: Civic_Organizations_V1_ListIllegalCasesResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let publishSuspectedList = RPCMethod(
+            service: name, name: "PublishSuspectedList", requestType: Civic_Organizations_V1_PublishSuspectedListRequest.self, responseType: Civic_Organizations_V1_SuspectedListResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let listSuspectedLists = RPCMethod(
+            service: name, name: "ListSuspectedLists", requestType: Civic_Organizations_V1_ListSuspectedListsRequest.self, responseType: Civic_Organizations_V1_ListSuspectedListsResponse.self,
+            access: MethodAccess(roles: [.public], limits: [], keyScope: "organizations"))
     }
 
-    public static let methods: [RPCMethod] = [Method.registerOrganization, Method.updateOrganization, Method.getOrganization, Method.listOrganizations, Method.changeOrganizationStatus, Method.fileChange, Method.deregister, Method.listChangeRecords, Method.revealLegalRepresentativeID, Method.importOrganizations, Method.getHistory, Method.submitApplication, Method.getApplication, Method.listApplications, Method.preReviewApplication, Method.resubmitApplication, Method.acceptApplication, Method.supplyDocuments, Method.recordSponsorApproval, Method.approveApplication, Method.refuseApplication, Method.withdrawApplication, Method.fileCommunityOrganization, Method.listCommunityOrganizations, Method.cancelCommunityFiling, Method.listCommunityCategories, Method.checkLegitimacy, Method.submitAnnualReport, Method.reviewAnnualReport, Method.concludeAnnualInspection, Method.getAnnualInspection, Method.listAnnualInspections, Method.recordCreditEvent, Method.recordPenalty, Method.recordPenaltyExecution, Method.getCreditStatus, Method.listCreditListings, Method.listPublicCreditListings]
+    public static let methods: [RPCMethod] = [Method.registerOrganization, Method.updateOrganization, Method.getOrganization, Method.listOrganizations, Method.changeOrganizationStatus, Method.fileChange, Method.deregister, Method.listChangeRecords, Method.revealLegalRepresentativeID, Method.importOrganizations, Method.getHistory, Method.submitApplication, Method.getApplication, Method.listApplications, Method.preReviewApplication, Method.resubmitApplication, Method.acceptApplication, Method.supplyDocuments, Method.recordSponsorApproval, Method.approveApplication, Method.refuseApplication, Method.withdrawApplication, Method.fileCommunityOrganization, Method.listCommunityOrganizations, Method.cancelCommunityFiling, Method.listCommunityCategories, Method.checkLegitimacy, Method.submitAnnualReport, Method.reviewAnnualReport, Method.concludeAnnualInspection, Method.getAnnualInspection, Method.listAnnualInspections, Method.recordCreditEvent, Method.recordPenalty, Method.recordPenaltyExecution, Method.getCreditStatus, Method.listCreditListings, Method.listPublicCreditListings, Method.applyForEvaluation, Method.checkEvaluationEligibility, Method.scoreEvaluation, Method.publishEvaluation, Method.requestEvaluationReview, Method.decideEvaluationReview, Method.recordEvaluationReviewNotice, Method.decideEvaluation, Method.getEvaluation, Method.listEvaluations, Method.openInvestigation, Method.closeInvestigation, Method.recordTipOff, Method.startIllegalCaseVerification, Method.addIllegalCaseEvidence, Method.closeIllegalCase, Method.getIllegalCase, Method.listIllegalCases, Method.publishSuspectedList, Method.listSuspectedLists]
 }
 
 /// What a server of civic.organizations.v1.OrganizationsService implements.
@@ -201,6 +261,46 @@ public protocol Civic_Organizations_V1_OrganizationsServiceHandler: Sendable {
     func listCreditListings(_ request: Civic_Organizations_V1_ListCreditListingsRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListCreditListingsResponse
     /// The published lists: anyone; names, codes, dates and grounds, no evidence.
     func listPublicCreditListings(_ request: Civic_Organizations_V1_ListCreditListingsRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListCreditListingsResponse
+    /// 1A–5A evaluation (§13). INVALID_ARGUMENT with every eligibility problem; FAILED_PRECONDITION
+    /// `APPLICATION_OPEN` while another application of the body is under way.
+    func applyForEvaluation(_ request: Civic_Organizations_V1_ApplyForEvaluationRequest, context: RPCContext) async throws -> Civic_Organizations_V1_EvaluationResponse
+    /// Whether the body may be evaluated on a day, with every reason it may not.
+    func checkEvaluationEligibility(_ request: Civic_Organizations_V1_CheckEvaluationEligibilityRequest, context: RPCContext) async throws -> Civic_Organizations_V1_CheckEvaluationEligibilityResponse
+    func scoreEvaluation(_ request: Civic_Organizations_V1_ScoreEvaluationRequest, context: RPCContext) async throws -> Civic_Organizations_V1_EvaluationResponse
+    /// 公示 for 5 working days.
+    func publishEvaluation(_ request: Civic_Organizations_V1_EvaluationStepRequest, context: RPCContext) async throws -> Civic_Organizations_V1_EvaluationResponse
+    /// The body's written 复核 request during the 公示: recorded by staff or by the body's own key.
+    func requestEvaluationReview(_ request: Civic_Organizations_V1_EvaluationStepRequest, context: RPCContext) async throws -> Civic_Organizations_V1_EvaluationResponse
+    /// The caller decides: PERMISSION_DENIED `SCORER_CANNOT_DECIDE` for one of the scorers.
+    func decideEvaluationReview(_ request: Civic_Organizations_V1_EvaluationStepRequest, context: RPCContext) async throws -> Civic_Organizations_V1_EvaluationResponse
+    func recordEvaluationReviewNotice(_ request: Civic_Organizations_V1_EvaluationStepRequest, context: RPCContext) async throws -> Civic_Organizations_V1_EvaluationResponse
+    /// 评定 after the 公示: the grade awarded (valid 5 years) or not.
+    func decideEvaluation(_ request: Civic_Organizations_V1_EvaluationStepRequest, context: RPCContext) async throws -> Civic_Organizations_V1_EvaluationResponse
+    func getEvaluation(_ request: Civic_Organizations_V1_EvaluationStepRequest, context: RPCContext) async throws -> Civic_Organizations_V1_EvaluationResponse
+    func listEvaluations(_ request: Civic_Organizations_V1_ListEvaluationsRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListEvaluationsResponse
+    /// 立案调查 recorded by staff (until enforcement's cases arrive with the flows between services).
+    func openInvestigation(_ request: Civic_Organizations_V1_OpenInvestigationRequest, context: RPCContext) async throws -> Civic_Organizations_V1_InvestigationResponse
+    /// FAILED_PRECONDITION `ALREADY_CLOSED`.
+    func closeInvestigation(_ request: Civic_Organizations_V1_CloseInvestigationRequest, context: RPCContext) async throws -> Civic_Organizations_V1_InvestigationResponse
+    /// 非法社会组织: a tip-off or a finding becomes a case ("I000001"…) in state LEAD.
+    /// INVALID_ARGUMENT `name_used` REQUIRED / TOO_LONG, `division` REQUIRED / BAD_FORM /
+    /// NOT_A_COUNTY, `channel` REQUIRED, `received_on` IN_THE_FUTURE.
+    func recordTipOff(_ request: Civic_Organizations_V1_RecordTipOffRequest, context: RPCContext) async throws -> Civic_Organizations_V1_IllegalCaseResponse
+    /// LEAD → VERIFYING. FAILED_PRECONDITION `state` INVALID_STATE; `on` BEFORE_LAST_STEP.
+    func startIllegalCaseVerification(_ request: Civic_Organizations_V1_IllegalCaseStepRequest, context: RPCContext) async throws -> Civic_Organizations_V1_IllegalCaseResponse
+    /// Evidence while VERIFYING. `description` REQUIRED / TOO_LONG.
+    func addIllegalCaseEvidence(_ request: Civic_Organizations_V1_AddIllegalCaseEvidenceRequest, context: RPCContext) async throws -> Civic_Organizations_V1_IllegalCaseResponse
+    /// Closes a case with its outcome: every outcome but UNFOUNDED needs evidence
+    /// (FAILED_PRECONDITION NO_EVIDENCE); `detail` REQUIRED for TRANSFERRED and UNFOUNDED.
+    func closeIllegalCase(_ request: Civic_Organizations_V1_CloseIllegalCaseRequest, context: RPCContext) async throws -> Civic_Organizations_V1_IllegalCaseResponse
+    func getIllegalCase(_ request: Civic_Organizations_V1_IllegalCaseStepRequest, context: RPCContext) async throws -> Civic_Organizations_V1_IllegalCaseResponse
+    func listIllegalCases(_ request: Civic_Organizations_V1_ListIllegalCasesRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListIllegalCasesResponse
+    /// Publishes a batch of the 涉嫌非法社会组织 list. INVALID_ARGUMENT (all at once) `number`
+    /// REQUIRED, `case_ids` REQUIRED / DUPLICATE / NO_EVIDENCE / ALREADY_PUBLISHED / OUTSIDE_DIVISION;
+    /// NOT_FOUND for an unknown case; ALREADY_EXISTS `number` for a number used in the division.
+    func publishSuspectedList(_ request: Civic_Organizations_V1_PublishSuspectedListRequest, context: RPCContext) async throws -> Civic_Organizations_V1_SuspectedListResponse
+    /// Public: the published batches, names and divisions only.
+    func listSuspectedLists(_ request: Civic_Organizations_V1_ListSuspectedListsRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListSuspectedListsResponse
 }
 
 extension Civic_Organizations_V1_OrganizationsServiceHandler {
@@ -320,6 +420,66 @@ extension Civic_Organizations_V1_OrganizationsServiceHandler {
             },
             RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.listPublicCreditListings) { (request: Civic_Organizations_V1_ListCreditListingsRequest, context: RPCContext) in
                 try await self.listPublicCreditListings(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.applyForEvaluation) { (request: Civic_Organizations_V1_ApplyForEvaluationRequest, context: RPCContext) in
+                try await self.applyForEvaluation(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.checkEvaluationEligibility) { (request: Civic_Organizations_V1_CheckEvaluationEligibilityRequest, context: RPCContext) in
+                try await self.checkEvaluationEligibility(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.scoreEvaluation) { (request: Civic_Organizations_V1_ScoreEvaluationRequest, context: RPCContext) in
+                try await self.scoreEvaluation(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.publishEvaluation) { (request: Civic_Organizations_V1_EvaluationStepRequest, context: RPCContext) in
+                try await self.publishEvaluation(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.requestEvaluationReview) { (request: Civic_Organizations_V1_EvaluationStepRequest, context: RPCContext) in
+                try await self.requestEvaluationReview(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.decideEvaluationReview) { (request: Civic_Organizations_V1_EvaluationStepRequest, context: RPCContext) in
+                try await self.decideEvaluationReview(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.recordEvaluationReviewNotice) { (request: Civic_Organizations_V1_EvaluationStepRequest, context: RPCContext) in
+                try await self.recordEvaluationReviewNotice(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.decideEvaluation) { (request: Civic_Organizations_V1_EvaluationStepRequest, context: RPCContext) in
+                try await self.decideEvaluation(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.getEvaluation) { (request: Civic_Organizations_V1_EvaluationStepRequest, context: RPCContext) in
+                try await self.getEvaluation(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.listEvaluations) { (request: Civic_Organizations_V1_ListEvaluationsRequest, context: RPCContext) in
+                try await self.listEvaluations(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.openInvestigation) { (request: Civic_Organizations_V1_OpenInvestigationRequest, context: RPCContext) in
+                try await self.openInvestigation(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.closeInvestigation) { (request: Civic_Organizations_V1_CloseInvestigationRequest, context: RPCContext) in
+                try await self.closeInvestigation(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.recordTipOff) { (request: Civic_Organizations_V1_RecordTipOffRequest, context: RPCContext) in
+                try await self.recordTipOff(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.startIllegalCaseVerification) { (request: Civic_Organizations_V1_IllegalCaseStepRequest, context: RPCContext) in
+                try await self.startIllegalCaseVerification(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.addIllegalCaseEvidence) { (request: Civic_Organizations_V1_AddIllegalCaseEvidenceRequest, context: RPCContext) in
+                try await self.addIllegalCaseEvidence(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.closeIllegalCase) { (request: Civic_Organizations_V1_CloseIllegalCaseRequest, context: RPCContext) in
+                try await self.closeIllegalCase(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.getIllegalCase) { (request: Civic_Organizations_V1_IllegalCaseStepRequest, context: RPCContext) in
+                try await self.getIllegalCase(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.listIllegalCases) { (request: Civic_Organizations_V1_ListIllegalCasesRequest, context: RPCContext) in
+                try await self.listIllegalCases(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.publishSuspectedList) { (request: Civic_Organizations_V1_PublishSuspectedListRequest, context: RPCContext) in
+                try await self.publishSuspectedList(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.listSuspectedLists) { (request: Civic_Organizations_V1_ListSuspectedListsRequest, context: RPCContext) in
+                try await self.listSuspectedLists(request, context: context)
             },
         ]
     }
@@ -516,5 +676,105 @@ public struct Civic_Organizations_V1_OrganizationsServiceClient: Sendable {
     /// The published lists: anyone; names, codes, dates and grounds, no evidence.
     public func listPublicCreditListings(_ request: Civic_Organizations_V1_ListCreditListingsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ListCreditListingsResponse {
         try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.listPublicCreditListings, request, options: options)
+    }
+
+    /// 1A–5A evaluation (§13). INVALID_ARGUMENT with every eligibility problem; FAILED_PRECONDITION
+    /// `APPLICATION_OPEN` while another application of the body is under way.
+    public func applyForEvaluation(_ request: Civic_Organizations_V1_ApplyForEvaluationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_EvaluationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.applyForEvaluation, request, options: options)
+    }
+
+    /// Whether the body may be evaluated on a day, with every reason it may not.
+    public func checkEvaluationEligibility(_ request: Civic_Organizations_V1_CheckEvaluationEligibilityRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_CheckEvaluationEligibilityResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.checkEvaluationEligibility, request, options: options)
+    }
+
+    public func scoreEvaluation(_ request: Civic_Organizations_V1_ScoreEvaluationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_EvaluationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.scoreEvaluation, request, options: options)
+    }
+
+    /// 公示 for 5 working days.
+    public func publishEvaluation(_ request: Civic_Organizations_V1_EvaluationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_EvaluationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.publishEvaluation, request, options: options)
+    }
+
+    /// The body's written 复核 request during the 公示: recorded by staff or by the body's own key.
+    public func requestEvaluationReview(_ request: Civic_Organizations_V1_EvaluationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_EvaluationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.requestEvaluationReview, request, options: options)
+    }
+
+    /// The caller decides: PERMISSION_DENIED `SCORER_CANNOT_DECIDE` for one of the scorers.
+    public func decideEvaluationReview(_ request: Civic_Organizations_V1_EvaluationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_EvaluationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.decideEvaluationReview, request, options: options)
+    }
+
+    public func recordEvaluationReviewNotice(_ request: Civic_Organizations_V1_EvaluationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_EvaluationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.recordEvaluationReviewNotice, request, options: options)
+    }
+
+    /// 评定 after the 公示: the grade awarded (valid 5 years) or not.
+    public func decideEvaluation(_ request: Civic_Organizations_V1_EvaluationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_EvaluationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.decideEvaluation, request, options: options)
+    }
+
+    public func getEvaluation(_ request: Civic_Organizations_V1_EvaluationStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_EvaluationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.getEvaluation, request, options: options)
+    }
+
+    public func listEvaluations(_ request: Civic_Organizations_V1_ListEvaluationsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ListEvaluationsResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.listEvaluations, request, options: options)
+    }
+
+    /// 立案调查 recorded by staff (until enforcement's cases arrive with the flows between services).
+    public func openInvestigation(_ request: Civic_Organizations_V1_OpenInvestigationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_InvestigationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.openInvestigation, request, options: options)
+    }
+
+    /// FAILED_PRECONDITION `ALREADY_CLOSED`.
+    public func closeInvestigation(_ request: Civic_Organizations_V1_CloseInvestigationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_InvestigationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.closeInvestigation, request, options: options)
+    }
+
+    /// 非法社会组织: a tip-off or a finding becomes a case ("I000001"…) in state LEAD.
+    /// INVALID_ARGUMENT `name_used` REQUIRED / TOO_LONG, `division` REQUIRED / BAD_FORM /
+    /// NOT_A_COUNTY, `channel` REQUIRED, `received_on` IN_THE_FUTURE.
+    public func recordTipOff(_ request: Civic_Organizations_V1_RecordTipOffRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_IllegalCaseResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.recordTipOff, request, options: options)
+    }
+
+    /// LEAD → VERIFYING. FAILED_PRECONDITION `state` INVALID_STATE; `on` BEFORE_LAST_STEP.
+    public func startIllegalCaseVerification(_ request: Civic_Organizations_V1_IllegalCaseStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_IllegalCaseResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.startIllegalCaseVerification, request, options: options)
+    }
+
+    /// Evidence while VERIFYING. `description` REQUIRED / TOO_LONG.
+    public func addIllegalCaseEvidence(_ request: Civic_Organizations_V1_AddIllegalCaseEvidenceRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_IllegalCaseResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.addIllegalCaseEvidence, request, options: options)
+    }
+
+    /// Closes a case with its outcome: every outcome but UNFOUNDED needs evidence
+    /// (FAILED_PRECONDITION NO_EVIDENCE); `detail` REQUIRED for TRANSFERRED and UNFOUNDED.
+    public func closeIllegalCase(_ request: Civic_Organizations_V1_CloseIllegalCaseRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_IllegalCaseResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.closeIllegalCase, request, options: options)
+    }
+
+    public func getIllegalCase(_ request: Civic_Organizations_V1_IllegalCaseStepRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_IllegalCaseResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.getIllegalCase, request, options: options)
+    }
+
+    public func listIllegalCases(_ request: Civic_Organizations_V1_ListIllegalCasesRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ListIllegalCasesResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.listIllegalCases, request, options: options)
+    }
+
+    /// Publishes a batch of the 涉嫌非法社会组织 list. INVALID_ARGUMENT (all at once) `number`
+    /// REQUIRED, `case_ids` REQUIRED / DUPLICATE / NO_EVIDENCE / ALREADY_PUBLISHED / OUTSIDE_DIVISION;
+    /// NOT_FOUND for an unknown case; ALREADY_EXISTS `number` for a number used in the division.
+    public func publishSuspectedList(_ request: Civic_Organizations_V1_PublishSuspectedListRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_SuspectedListResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.publishSuspectedList, request, options: options)
+    }
+
+    /// Public: the published batches, names and divisions only.
+    public func listSuspectedLists(_ request: Civic_Organizations_V1_ListSuspectedListsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ListSuspectedListsResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.listSuspectedLists, request, options: options)
     }
 }

@@ -101,9 +101,22 @@ extension OrganizationsHandler {
         let matches = try await names.query(query, limit: 20)
         let bodies = try await store.summaries(ids: matches.filter { $0.tag == .organization }.map(\.id))
         let filings = try await store.communityOrganizations(ids: matches.filter { $0.tag == .communityOrganization }.map(\.id))
+        let suspectedIDs = matches.filter { $0.tag == .suspectedIllegal }.map(\.id)
+        let suspected = suspectedIDs.isEmpty ? [:] : try await store.suspectedNames(caseIDs: suspectedIDs)
         var named: OrganizationsStore.RegisterSummary?
         for match in matches {
-            let similarity = match.kind == .exact ? "exact" : match.kind == .sameCore ? "exact" : match.kind.rawValue
+            let similarity = Self.similarity(match.kind)
+            if let listed = suspected[match.id] {
+                response.suspectedIllegal.append(
+                    .with {
+                        $0.nameUsed = listed.nameUsed
+                        $0.division = listed.division
+                        $0.batch = listed.batch
+                        $0.publishedOn = listed.publishedOn
+                        $0.similarity = similarity
+                    })
+                continue
+            }
             if let body = bodies[match.id] {
                 let found = Civic_Organizations_V1_RegisterMatch(body, similarity: similarity)
                 if similarity == "exact" && named == nil {
@@ -129,13 +142,23 @@ extension OrganizationsHandler {
         if let named {
             response.verdict = Self.verdict(named.status)
             response.lists = try await listsToday(of: named.id)
+        } else if response.hasFiled {
+            response.verdict = "filed"
         } else {
-            response.verdict = response.hasFiled ? "filed" : "not_found"
+            let listed = response.suspectedIllegal.first { $0.similarity == "exact" }
+            response.verdict = listed == nil ? "not_found" : "suspected_illegal"
         }
         response.explanation = Self.explanation(
             response.verdict, name: response.hasRegistered ? response.registered.name : response.filed.name,
-            similar: response.similarRegistered.map(\.name) + response.similarFiled.map(\.name), lists: response.lists)
+            similar: response.similarRegistered.map(\.name) + response.similarFiled.map(\.name), lists: response.lists,
+            suspected: response.suspectedIllegal.map(\.nameUsed))
         return response
+    }
+
+    /// A match's similarity as the wire says it: a name the same once its division prefix is set
+    /// aside is the same name.
+    static func similarity(_ kind: NameMatchKind) -> String {
+        kind == .exact || kind == .sameCore ? "exact" : kind.rawValue
     }
 
     /// The credit lists body `id` is on today.
@@ -153,7 +176,9 @@ extension OrganizationsHandler {
         }
     }
 
-    static func explanation(_ verdict: String, name: String, similar: [String] = [], lists: [Civic_Organizations_V1_CreditList] = []) -> String {
+    static func explanation(
+        _ verdict: String, name: String, similar: [String] = [], lists: [Civic_Organizations_V1_CreditList] = [], suspected: [String] = []
+    ) -> String {
         let main: String
         switch verdict {
         case "registered": main = "「\(name)」是依法登记的社会组织。"
@@ -161,9 +186,14 @@ extension OrganizationsHandler {
         case "preparing": main = "「\(name)」正在筹备，尚未成立登记，不得以社会组织名义开展活动。"
         case "revoked": main = "「\(name)」已被撤销登记，继续以其名义活动属于非法社会组织。"
         case "deregistered": main = "「\(name)」已注销登记，不得再以其名义开展活动。"
+        case "suspected_illegal":
+            main = "「\(suspected.first ?? name)」已被民政部门列入涉嫌非法社会组织名单，未经登记，不得以社会组织名义开展活动，请勿参加其活动、缴纳费用。"
         default: main = "未查到以此名称或代码登记、备案的社会组织；未经登记以社会组织名义开展活动属于非法社会组织。"
         }
         var text = main
+        if verdict != "suspected_illegal", let listed = suspected.first {
+            text += "名称相近的「\(listed)」已被列入涉嫌非法社会组织名单。"
+        }
         if lists.contains(.serious) { text += "该组织已被列入严重违法失信名单。" } else if lists.contains(.abnormal) { text += "该组织已被列入活动异常名录。" }
         guard !similar.isEmpty else { return text }
         return text + "名称相近的已登记或备案组织：" + similar.prefix(5).joined(separator: "、") + "。请注意仿冒名称。"

@@ -16,6 +16,8 @@ public struct OrganizationsHandler: Civic_Organizations_V1_OrganizationsServiceH
     let names: LegitimacyIndex
     /// The credit-list rules, made once (the public check replays histories with them).
     let creditRules: CreditListRules
+    /// The evaluation rules, made once.
+    let evaluationRules: EvaluationRules
 
     public init(
         store: OrganizationsStore, settings: OrganizationsSettings, today: @escaping @Sendable () -> CivilDate = { CivilDate.today() },
@@ -26,6 +28,7 @@ public struct OrganizationsHandler: Civic_Organizations_V1_OrganizationsServiceH
         self.today = today
         self.names = names ?? LegitimacyIndex(store: store)
         self.creditRules = settings.creditLists
+        self.evaluationRules = settings.evaluation
     }
 
     /// Who is calling, for the register (ACCESS.md §2, ORGANIZATIONS.md §2): staff and leaders of a
@@ -73,6 +76,13 @@ public struct OrganizationsHandler: Civic_Organizations_V1_OrganizationsServiceH
             guard case .staff(let reach) = self else { throw DomainError.permissionDenied("this is for registration staff") }
             return reach
         }
+    }
+
+    /// Who the caller is as a person on a record (a 复核's decider, evidence's gatherer): the key's
+    /// subject, else its id.
+    func actorName(_ context: RPCContext) -> String {
+        if let subject = context.principal?.subject, !subject.isEmpty { return subject }
+        return context.auditActor.id
     }
 
     /// A day a request may leave empty (today) and may not set in the future.

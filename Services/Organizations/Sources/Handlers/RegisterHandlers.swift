@@ -248,7 +248,13 @@ extension OrganizationsHandler {
         case "F":
             try reach.check(try await store.communityOrganization(id: request.id).county, "community organization \(request.id)")
             entity = "community_organization"
-        default: throw DomainError.notFound("no organization, application or filing with id \(request.id)")
+        case "E":
+            try reach.check(try await store.evaluation(id: request.id).organization.registrarDivision, "evaluation \(request.id)")
+            entity = "evaluation"
+        case "I":
+            try reach.check(try await store.illegalCase(id: request.id).division, "case \(request.id)")
+            entity = "illegal_case"
+        default: throw DomainError.notFound("no organization, application, filing, evaluation or case with id \(request.id)")
         }
         let entries = try await store.history(entity: entity, id: request.id)
         return .with { $0.entries = entries.map(Civic_Common_V1_AuditEntry.init) }

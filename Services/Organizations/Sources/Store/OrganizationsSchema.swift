@@ -100,5 +100,58 @@ public enum OrganizationsSchema {
             try db.alter(table: "organizations") { t in t.add(column: "registrar_level", .text).notNull().defaults(to: "") }
             try db.execute(sql: "UPDATE organizations SET registrar_level = COALESCE(json_extract(record, '$.registrarLevel'), '')")
         },
+        DatabaseMigration("organizations-005-evaluations") { db in
+            // 1A–5A evaluation applications, with the registrar's division and the state lists filter on.
+            try db.create(table: "evaluations") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("organization_id", .text).notNull().references("organizations")
+                t.column("registrar_division", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("record", .text).notNull()
+            }
+            try db.create(index: "evaluations_by_registrar", on: "evaluations", columns: ["registrar_division", "seq"])
+            try db.create(index: "evaluations_by_organization", on: "evaluations", columns: ["organization_id", "seq"])
+            // Each body's latest award: the next evaluation and the report read it.
+            try db.create(table: "evaluation_awards") { t in
+                t.primaryKey("organization_id", .text).references("organizations")
+                t.column("grade", .integer).notNull()
+                t.column("awarded_on", .text).notNull()
+                t.column("valid_until", .text).notNull()
+                t.column("application_id", .text).notNull()
+            }
+            // 立案调查 (令39号 §7(5)).
+            try db.create(table: "investigations") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("organization_id", .text).notNull().references("organizations")
+                t.column("record", .text).notNull()
+            }
+            try db.create(index: "investigations_by_organization", on: "investigations", columns: ["organization_id", "seq"])
+        },
+        DatabaseMigration("organizations-006-illegal-organizations") { db in
+            // Cases about suspected illegal organizations, by where they act; `list_seq` is the 涉嫌
+            // list batch a case was published in.
+            try db.create(table: "illegal_cases") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("division", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("outcome", .text)
+                t.column("batch", .text)
+                t.column("list_seq", .integer)
+                t.column("record", .text).notNull()
+            }
+            try db.create(index: "illegal_cases_by_division", on: "illegal_cases", columns: ["division", "seq"])
+            // The published batches (public), one number per publishing division.
+            try db.create(table: "suspected_lists") { t in
+                t.primaryKey("seq", .integer)
+                t.column("division", .text).notNull()
+                t.column("number", .text).notNull()
+                t.column("published_on", .text).notNull()
+                t.column("record", .text).notNull()
+                t.uniqueKey(["division", "number"])
+            }
+        },
     ]
 }

@@ -46,11 +46,7 @@ extension OrganizationsStore {
     /// registration order: what the due, received and overdue lists are made from.
     public func annualInspectionFacts(_ reach: Reach, year: Int) async throws -> [AnnualInspectionFacts] {
         var sql = SQLFilter()
-        switch reach {
-        case .registrarsWithin(let division): sql.within(division, column: "o.registrar_division")
-        case .sponsor(let sponsor): sql.add(sponsor, "o.sponsor = ?") { $0 }
-        case .creditCode(let code): sql.add(code, "o.credit_code = ?") { $0 }
-        }
+        sql.reach(reach, alias: "o.")
         let clause = sql.whereClause
         let arguments: StatementArguments = [year] + sql.statementArguments
         return try await database.read { db in

@@ -81,11 +81,7 @@ extension OrganizationsStore {
     public func organizations(_ filter: OrganizationFilter, pageSize: Int, pageToken: String) async throws -> Page<StoredOrganization> {
         let offset = try Paging.offset(fromToken: pageToken)
         var sql = SQLFilter()
-        switch filter.reach {
-        case .registrarsWithin(let division): sql.within(division, column: "registrar_division")
-        case .sponsor(let sponsor): sql.add(sponsor, "sponsor = ?") { $0 }
-        case .creditCode(let code): sql.add(code, "credit_code = ?") { $0 }
-        }
+        sql.reach(filter.reach)
         sql.add(filter.type, "type = ?") { $0.rawValue }
         sql.add(filter.status, "status = ?") { $0.rawValue }
         sql.add(filter.sponsor, "sponsor = ?") { $0 }
@@ -297,5 +293,16 @@ extension OrganizationsStore {
     public func communityOrganization(id: String) async throws -> CommunityOrganizationFiling {
         guard let filing = try await communityOrganizations(ids: [id])[id] else { throw DomainError.notFound("no community organization with id \(id)") }
         return filing
+    }
+}
+
+extension SQLFilter {
+    /// The bodies `reach` reaches, on the organizations table aliased `alias` ("o." or "").
+    mutating func reach(_ reach: OrganizationsStore.Reach, alias: String = "") {
+        switch reach {
+        case .registrarsWithin(let division): within(division, column: "\(alias)registrar_division")
+        case .sponsor(let sponsor): add(sponsor, "\(alias)sponsor = ?") { $0 }
+        case .creditCode(let code): add(code, "\(alias)credit_code = ?") { $0 }
+        }
     }
 }

@@ -222,6 +222,15 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.organizations.v1.OrganizationsService/ListIllegalCases": [.admin, .organizationsStaff, .leader],
     "/civic.organizations.v1.OrganizationsService/PublishSuspectedList": [.admin, .organizationsStaff, .leader],
     "/civic.organizations.v1.OrganizationsService/ListSuspectedLists": Set(Caller.allCases),
+    "/civic.organizations.v1.OrganizationsService/RecordActivity": [.admin, .organizationsStaff, .eldercareOperator],
+    "/civic.organizations.v1.OrganizationsService/CreateZombieCampaign": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/ListZombieCampaigns": [.admin, .organizationsStaff, .leader],
+    "/civic.organizations.v1.OrganizationsService/GetZombieCampaign": [.admin, .organizationsStaff, .leader],
+    "/civic.organizations.v1.OrganizationsService/ScanZombieCandidates": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/ListZombieCases": [.admin, .organizationsStaff, .leader],
+    "/civic.organizations.v1.OrganizationsService/GetZombieCase": [.admin, .organizationsStaff, .leader],
+    "/civic.organizations.v1.OrganizationsService/StepZombieCase": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/GetOrganizationsReport": [.admin, .organizationsStaff, .leader],
 ]
 
 @Suite("Access control", .serialized)

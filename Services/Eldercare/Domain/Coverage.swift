@@ -163,14 +163,7 @@ public struct DivisionReport: Sendable, Hashable {
     }
 
     /// One line of the CSV.
-    public struct Line: Sendable, Hashable {
-        public var section: String
-        public var measure: String
-        public var value: Int
-        /// The denominator, when the value is a part of something.
-        public var whole: Int?
-        public var percent: Percentage?
-    }
+    public typealias Line = ReportLine
 
     /// The report's lines, in the CSV's order.
     public var lines: [Line] {
@@ -219,11 +212,8 @@ public struct DivisionReport: Sendable, Hashable {
     /// LF line ends, the last line ended too; `whole` and `percent` empty when not a share; percentages one
     /// decimal ("48.9"). Idle facilities follow as `idle_facility,<id>,<visits>,<capacity days>,<usage>`.
     public func csv() -> String {
-        var out = "section,measure,value,whole,percent\n"
-        for line in lines {
-            let fields = [line.section, line.measure, String(line.value), line.whole.map(String.init) ?? "", line.percent?.description ?? ""]
-            out += fields.map { CSV.field($0) }.joined(separator: ",") + "\n"
-        }
+        var out = ReportLine.csvHeader
+        for line in lines { out += line.csvRecord }
         for assessment in idle {
             let fields = ["idle_facility", assessment.facilityID, String(assessment.visits), String(assessment.capacityDays), assessment.usage.description]
             out += fields.enumerated().map { CSV.field($0.element, text: $0.offset == 1) }.joined(separator: ",") + "\n"

@@ -279,6 +279,8 @@ public struct ZombieCase: Sendable, Hashable, Codable {
     public let openedOn: CivilDate
     public let triggers: [ZombieTrigger]
     public let missedYears: [Int]
+    /// The last day of the first-year activity window, when that trigger fired.
+    public let activityWindowEnd: CivilDate?
     public private(set) var state: ZombieCaseState
     public private(set) var notice: ShowCauseNotice?
     public private(set) var steps: [ZombieCaseStep]
@@ -295,6 +297,7 @@ public struct ZombieCase: Sendable, Hashable, Codable {
         self.openedOn = openedOn
         self.triggers = candidate.triggers
         self.missedYears = candidate.missedYears
+        self.activityWindowEnd = candidate.activityWindowEnd
         self.state = .candidate
         self.notice = nil
         self.steps = [ZombieCaseStep(state: .candidate, on: openedOn)]
@@ -461,12 +464,15 @@ public struct ZombieCampaign: Sendable, Hashable, Codable {
     public var name: String
     public var startsOn: CivilDate
     public var endsOn: CivilDate
+    /// The registrar's division whose bodies it scans (nil: every body the register holds).
+    public var division: DivisionCode?
 
-    public init(id: String, name: String, startsOn: CivilDate, endsOn: CivilDate) {
+    public init(id: String, name: String, startsOn: CivilDate, endsOn: CivilDate, division: DivisionCode? = nil) {
         self.id = id
         self.name = name
         self.startsOn = startsOn
         self.endsOn = endsOn
+        self.division = division
     }
 
     /// "id" / "name" REQUIRED; "ends_on" BEFORE_START.

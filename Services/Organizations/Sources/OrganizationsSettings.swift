@@ -80,6 +80,9 @@ public struct OrganizationsSettings: Sendable, CustomStringConvertible {
         (try? EvaluationRules(configuration: evaluationConfiguration, calendar: calendar.calendar))!
     }
 
+    /// The zombie clean-up's rules (the policy's defaults) on the configured calendar.
+    public var zombie: ZombieRules { (try? ZombieRules(policy: ZombiePolicy(), calendar: calendar.calendar))! }
+
     /// The 年检 rules on the configured calendar.
     public var annualInspection: AnnualInspectionRules { AnnualInspectionRules(calendar: calendar.calendar) }
 

@@ -5538,6 +5538,27 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.CreateZombieCampaignRequest" : {
+        "properties" : {
+          "division" : {
+            "description" : "Within the key's division; the key's when empty.",
+            "type" : "string"
+          },
+          "endsOn" : {
+            "description" : "Required, not before starts_on.",
+            "type" : "string"
+          },
+          "name" : {
+            "description" : "Required.",
+            "type" : "string"
+          },
+          "startsOn" : {
+            "description" : "Required.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.CreditListing" : {
         "properties" : {
           "autoRemovalOn" : {
@@ -5930,6 +5951,55 @@ public enum CivicOpenAPI {
         "properties" : {
           "id" : {
             "description" : "The id (\"O000001\") or the credit code.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.GetOrganizationsReportRequest" : {
+        "properties" : {
+          "asOf" : {
+            "description" : "The day the standings are read on (today when empty).",
+            "type" : "string"
+          },
+          "within" : {
+            "description" : "A division: bodies whose registrar lies within it (the key's when empty).",
+            "type" : "string"
+          },
+          "year" : {
+            "description" : "The report's year (as_of's when 0): its 年检 is the one on year - 1, its movements run from 1 January to the earlier of 31 December and as_of. 2000 to as_of's year.",
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.GetZombieCampaignRequest" : {
+        "properties" : {
+          "asOf" : {
+            "description" : "Today when empty.",
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.GetZombieCampaignResponse" : {
+        "properties" : {
+          "campaign" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.ZombieCampaign"
+          },
+          "summary" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.ZombieCampaignSummary"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.GetZombieCaseRequest" : {
+        "properties" : {
+          "id" : {
             "type" : "string"
           }
         },
@@ -6544,6 +6614,78 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.ListZombieCampaignsRequest" : {
+        "properties" : {
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "within" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListZombieCampaignsResponse" : {
+        "properties" : {
+          "campaigns" : {
+            "description" : "Newest first.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.ZombieCampaign"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListZombieCasesRequest" : {
+        "properties" : {
+          "campaignId" : {
+            "type" : "string"
+          },
+          "overdueOnly" : {
+            "description" : "Notices past their deadline with no outcome.",
+            "type" : "boolean"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "state" : {
+            "enum" : [
+              "ZOMBIE_CASE_STATE_UNSPECIFIED",
+              "ZOMBIE_CANDIDATE",
+              "ZOMBIE_NOTICE_ISSUED",
+              "ZOMBIE_RECTIFIED",
+              "ZOMBIE_REVOKED",
+              "ZOMBIE_DEREGISTERED",
+              "ZOMBIE_DISMISSED"
+            ],
+            "type" : "string"
+          },
+          "within" : {
+            "description" : "Cases of bodies whose registrar lies within it (the key's when empty).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListZombieCasesResponse" : {
+        "properties" : {
+          "cases" : {
+            "description" : "Oldest first.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.ZombieCase"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.OpenInvestigationRequest" : {
         "properties" : {
           "authority" : {
@@ -6701,6 +6843,36 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.OrganizationsReport" : {
+        "properties" : {
+          "asOf" : {
+            "type" : "string"
+          },
+          "csv" : {
+            "description" : "The same as CSV: section,measure,value,whole,percent.",
+            "type" : "string"
+          },
+          "lines" : {
+            "description" : "Every figure, in the CSV's order (docs/ORGANIZATIONS.md §16).",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.ReportLine"
+            },
+            "type" : "array"
+          },
+          "partyCoverage" : {
+            "description" : "党组织覆盖率: active bodies with a party organization over active bodies (\"40.1\").",
+            "type" : "string"
+          },
+          "within" : {
+            "type" : "string"
+          },
+          "year" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.Penalty" : {
         "properties" : {
           "amountFen" : {
@@ -6793,6 +6965,39 @@ public enum CivicOpenAPI {
             "type" : "string"
           },
           "title" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.RecordActivityRequest" : {
+        "properties" : {
+          "description" : {
+            "description" : "What was held (required, at most 2,000 characters).",
+            "type" : "string"
+          },
+          "heldOn" : {
+            "description" : "Today when empty.",
+            "type" : "string"
+          },
+          "organizationId" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.RecordActivityResponse" : {
+        "properties" : {
+          "activities" : {
+            "description" : "Activities on record.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "firstActivityOn" : {
+            "description" : "The first activity on record.",
+            "type" : "string"
+          },
+          "organizationId" : {
             "type" : "string"
           }
         },
@@ -7007,6 +7212,29 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.ReportLine" : {
+        "properties" : {
+          "measure" : {
+            "type" : "string"
+          },
+          "percent" : {
+            "description" : "One decimal, half-up (\"40.1\"); empty when not a share.",
+            "type" : "string"
+          },
+          "section" : {
+            "type" : "string"
+          },
+          "value" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "whole" : {
+            "description" : "The denominator when the value is a share; empty otherwise.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.RevealLegalRepresentativeIDRequest" : {
         "properties" : {
           "id" : {
@@ -7040,6 +7268,44 @@ public enum CivicOpenAPI {
             "type" : "string"
           },
           "year" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ScanZombieCandidatesRequest" : {
+        "properties" : {
+          "campaignId" : {
+            "type" : "string"
+          },
+          "dryRun" : {
+            "description" : "Answer the candidates without opening cases.",
+            "type" : "boolean"
+          },
+          "on" : {
+            "description" : "The day the triggers are read on (today when empty).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ScanZombieCandidatesResponse" : {
+        "properties" : {
+          "alreadyOpen" : {
+            "description" : "Candidates that already have an open case (in any campaign): not opened again.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "opened" : {
+            "description" : "The cases opened (or, in a dry run, that would be), in registration order.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.ZombieCase"
+            },
+            "type" : "array"
+          },
+          "scanned" : {
+            "description" : "Active bodies scanned.",
             "format" : "int32",
             "type" : "integer"
           }
@@ -7095,6 +7361,33 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.ShowCauseNotice" : {
+        "properties" : {
+          "deadline" : {
+            "description" : "The last day to answer.",
+            "type" : "string"
+          },
+          "deadlineProvisional" : {
+            "description" : "Counted through a year without an official holiday notice: may move.",
+            "type" : "boolean"
+          },
+          "document" : {
+            "type" : "string"
+          },
+          "issuedOn" : {
+            "type" : "string"
+          },
+          "service" : {
+            "enum" : [
+              "NOTICE_SERVICE_UNSPECIFIED",
+              "SERVED_DIRECTLY",
+              "SERVED_BY_PUBLIC_NOTICE"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.StatusChange" : {
         "properties" : {
           "document" : {
@@ -7128,6 +7421,87 @@ public enum CivicOpenAPI {
               "REVOKED",
               "DEREGISTERED"
             ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.StepZombieCaseRequest" : {
+        "properties" : {
+          "deregister" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.StepZombieCaseRequest.Deregister"
+          },
+          "dismiss" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.StepZombieCaseRequest.Dismiss"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "issueNotice" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.StepZombieCaseRequest.IssueNotice"
+          },
+          "on" : {
+            "description" : "Today when empty.",
+            "type" : "string"
+          },
+          "rectify" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.StepZombieCaseRequest.Rectify"
+          },
+          "revoke" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.StepZombieCaseRequest.Revoke"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.StepZombieCaseRequest.Deregister" : {
+        "description" : "The body's own 注销登记, done through Deregister first.",
+        "properties" : {
+          "document" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.StepZombieCaseRequest.Dismiss" : {
+        "properties" : {
+          "reason" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.StepZombieCaseRequest.IssueNotice" : {
+        "description" : "限期说明/整改通知: `deadline` empty for the policy's 30 days (moved off a rest day).",
+        "properties" : {
+          "deadline" : {
+            "type" : "string"
+          },
+          "document" : {
+            "type" : "string"
+          },
+          "service" : {
+            "enum" : [
+              "NOTICE_SERVICE_UNSPECIFIED",
+              "SERVED_DIRECTLY",
+              "SERVED_BY_PUBLIC_NOTICE"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.StepZombieCaseRequest.Rectify" : {
+        "properties" : {
+          "note" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.StepZombieCaseRequest.Revoke" : {
+        "description" : "撤销登记 after the deadline: the body becomes REVOKED and the revocation is recorded as a penalty on its credit history (the serious list), in the same transaction.",
+        "properties" : {
+          "document" : {
             "type" : "string"
           }
         },
@@ -7272,6 +7646,228 @@ public enum CivicOpenAPI {
           },
           "reason" : {
             "description" : "Why (audited); required.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ZombieCampaign" : {
+        "description" : "A clean-up campaign (专项行动) of a registrar.",
+        "properties" : {
+          "division" : {
+            "description" : "Bodies whose registrar lies within it are scanned.",
+            "type" : "string"
+          },
+          "endsOn" : {
+            "type" : "string"
+          },
+          "id" : {
+            "description" : "\"ZC000001\"…",
+            "type" : "string"
+          },
+          "name" : {
+            "type" : "string"
+          },
+          "startsOn" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ZombieCampaignResponse" : {
+        "properties" : {
+          "campaign" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.ZombieCampaign"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ZombieCampaignSummary" : {
+        "description" : "A campaign's figures on a day.",
+        "properties" : {
+          "asOf" : {
+            "type" : "string"
+          },
+          "awaitingAnswer" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "awaitingNotice" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "byTrigger" : {
+            "description" : "Each trigger with its count (a case counts once per trigger); every trigger listed.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.ZombieTriggerCount"
+            },
+            "type" : "array"
+          },
+          "candidates" : {
+            "description" : "Cases opened by the day.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "noticesIssued" : {
+            "description" : "Notices served by the day, whatever happened after.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "outcomes" : {
+            "description" : "Final outcomes (RECTIFIED, REVOKED, DEREGISTERED, DISMISSED), each listed.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.ZombieOutcomeCount"
+            },
+            "type" : "array"
+          },
+          "overdueShowCauses" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ZombieCase" : {
+        "properties" : {
+          "activityWindowEnd" : {
+            "description" : "The last day of the first-year activity window (when that trigger fired).",
+            "type" : "string"
+          },
+          "campaignId" : {
+            "type" : "string"
+          },
+          "creditCode" : {
+            "type" : "string"
+          },
+          "id" : {
+            "description" : "\"Z000001\"… (empty in a dry run).",
+            "type" : "string"
+          },
+          "missedYears" : {
+            "description" : "The latest due years without a 年检 (when that trigger fired).",
+            "items" : {
+              "format" : "int32",
+              "type" : "integer"
+            },
+            "type" : "array"
+          },
+          "notice" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.ShowCauseNotice"
+          },
+          "openedOn" : {
+            "type" : "string"
+          },
+          "organizationId" : {
+            "type" : "string"
+          },
+          "organizationName" : {
+            "type" : "string"
+          },
+          "showCauseOverdue" : {
+            "description" : "The notice's deadline has passed with no outcome on the service's day.",
+            "type" : "boolean"
+          },
+          "state" : {
+            "enum" : [
+              "ZOMBIE_CASE_STATE_UNSPECIFIED",
+              "ZOMBIE_CANDIDATE",
+              "ZOMBIE_NOTICE_ISSUED",
+              "ZOMBIE_RECTIFIED",
+              "ZOMBIE_REVOKED",
+              "ZOMBIE_DEREGISTERED",
+              "ZOMBIE_DISMISSED"
+            ],
+            "type" : "string"
+          },
+          "steps" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.ZombieCaseStep"
+            },
+            "type" : "array"
+          },
+          "triggers" : {
+            "items" : {
+              "enum" : [
+                "ZOMBIE_TRIGGER_UNSPECIFIED",
+                "ZOMBIE_MISSED_ANNUAL_INSPECTIONS",
+                "ZOMBIE_NO_ACTIVITY_FIRST_YEAR",
+                "ZOMBIE_UNREACHABLE"
+              ],
+              "type" : "string"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ZombieCaseResponse" : {
+        "properties" : {
+          "zombieCase" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.ZombieCase"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ZombieCaseStep" : {
+        "properties" : {
+          "document" : {
+            "type" : "string"
+          },
+          "note" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "state" : {
+            "enum" : [
+              "ZOMBIE_CASE_STATE_UNSPECIFIED",
+              "ZOMBIE_CANDIDATE",
+              "ZOMBIE_NOTICE_ISSUED",
+              "ZOMBIE_RECTIFIED",
+              "ZOMBIE_REVOKED",
+              "ZOMBIE_DEREGISTERED",
+              "ZOMBIE_DISMISSED"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ZombieOutcomeCount" : {
+        "properties" : {
+          "count" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "state" : {
+            "enum" : [
+              "ZOMBIE_CASE_STATE_UNSPECIFIED",
+              "ZOMBIE_CANDIDATE",
+              "ZOMBIE_NOTICE_ISSUED",
+              "ZOMBIE_RECTIFIED",
+              "ZOMBIE_REVOKED",
+              "ZOMBIE_DEREGISTERED",
+              "ZOMBIE_DISMISSED"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ZombieTriggerCount" : {
+        "properties" : {
+          "count" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "trigger" : {
+            "enum" : [
+              "ZOMBIE_TRIGGER_UNSPECIFIED",
+              "ZOMBIE_MISSED_ANNUAL_INSPECTIONS",
+              "ZOMBIE_NO_ACTIVITY_FIRST_YEAR",
+              "ZOMBIE_UNREACHABLE"
+            ],
             "type" : "string"
           }
         },
@@ -12283,6 +12879,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.organizations.v1.OrganizationsService/CreateZombieCampaign" : {
+      "post" : {
+        "operationId" : "OrganizationsService_CreateZombieCampaign",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.CreateZombieCampaignRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ZombieCampaignResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "专项行动. `name` / `starts_on` / `ends_on` REQUIRED, `ends_on` BEFORE_START.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
     "/rpc/civic.organizations.v1.OrganizationsService/DecideEvaluation" : {
       "post" : {
         "operationId" : "OrganizationsService_DecideEvaluation",
@@ -12686,6 +13316,108 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "Staff of the registrar's division; a sponsor (a department key whose subject is the sponsor unit's name) its own bodies; an organization (an operator key whose subject is its credit code) itself.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/GetOrganizationsReport" : {
+      "post" : {
+        "operationId" : "OrganizationsService_GetOrganizationsReport",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.GetOrganizationsReportRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.OrganizationsReport"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The report (counts by type and status, community categories, 年检 results, grades, credit lists, zombie clean-up, illegal organizations, party coverage) with its CSV. `year` OUT_OF_RANGE, `within` malformed.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/GetZombieCampaign" : {
+      "post" : {
+        "operationId" : "OrganizationsService_GetZombieCampaign",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.GetZombieCampaignRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.GetZombieCampaignResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "A campaign with its figures on `as_of`.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/GetZombieCase" : {
+      "post" : {
+        "operationId" : "OrganizationsService_GetZombieCase",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.GetZombieCaseRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ZombieCaseResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.GetZombieCase",
         "tags" : [
           "civic.organizations.v1.OrganizationsService"
         ]
@@ -13099,6 +13831,74 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.organizations.v1.OrganizationsService/ListZombieCampaigns" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ListZombieCampaigns",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ListZombieCampaignsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ListZombieCampaignsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.ListZombieCampaigns",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/ListZombieCases" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ListZombieCases",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ListZombieCasesRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ListZombieCasesResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "OrganizationsService.ListZombieCases",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
     "/rpc/civic.organizations.v1.OrganizationsService/OpenInvestigation" : {
       "post" : {
         "operationId" : "OrganizationsService_OpenInvestigation",
@@ -13230,6 +14030,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "Publishes a batch of the 涉嫌非法社会组织 list. INVALID_ARGUMENT (all at once) `number` REQUIRED, `case_ids` REQUIRED / DUPLICATE / NO_EVIDENCE / ALREADY_PUBLISHED / OUTSIDE_DIVISION; NOT_FOUND for an unknown case; ALREADY_EXISTS `number` for a number used in the division.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/RecordActivity" : {
+      "post" : {
+        "operationId" : "OrganizationsService_RecordActivity",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.RecordActivityRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.RecordActivityResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "An activity held (章程规定的活动), by staff or the body itself: the first one ends the first-year dormancy trigger. `description` REQUIRED / TOO_LONG, `held_on` IN_THE_FUTURE / BEFORE_REGISTRATION.",
         "tags" : [
           "civic.organizations.v1.OrganizationsService"
         ]
@@ -13643,6 +14477,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.organizations.v1.OrganizationsService/ScanZombieCandidates" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ScanZombieCandidates",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ScanZombieCandidatesRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ScanZombieCandidatesResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Reads the triggers of every active body of the campaign's division and opens a case for each candidate without an open case.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
     "/rpc/civic.organizations.v1.OrganizationsService/ScoreEvaluation" : {
       "post" : {
         "operationId" : "OrganizationsService_ScoreEvaluation",
@@ -13706,6 +14574,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "LEAD → VERIFYING. FAILED_PRECONDITION `state` INVALID_STATE; `on` BEFORE_LAST_STEP.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/StepZombieCase" : {
+      "post" : {
+        "operationId" : "OrganizationsService_StepZombieCase",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.StepZombieCaseRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ZombieCaseResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "One step: FAILED_PRECONDITION `state` INVALID_STATE, `show_cause_deadline` DEADLINE_NOT_PASSED (revocation before the deadline), `organization` NOT_DEREGISTERED; INVALID_ARGUMENT `step` REQUIRED, `document` / `reason` REQUIRED, `deadline` NOT_AFTER_NOTICE, `on` BEFORE_PREVIOUS_STEP.",
         "tags" : [
           "civic.organizations.v1.OrganizationsService"
         ]

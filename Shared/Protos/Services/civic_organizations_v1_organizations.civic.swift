@@ -183,9 +183,36 @@ public enum Civic_Organizations_V1_OrganizationsService {
         public static let listSuspectedLists = RPCMethod(
             service: name, name: "ListSuspectedLists", requestType: Civic_Organizations_V1_ListSuspectedListsRequest.self, responseType: Civic_Organizations_V1_ListSuspectedListsResponse.self,
             access: MethodAccess(roles: [.public], limits: [], keyScope: "organizations"))
+        public static let recordActivity = RPCMethod(
+            service: name, name: "RecordActivity", requestType: Civic_Organizations_V1_RecordActivityRequest.self, responseType: Civic_Organizations_V1_RecordActivityResponse.self,
+            access: MethodAccess(roles: [.staff, .operator], limits: [.ownDivision, .ownRecords], keyScope: "organizations"))
+        public static let createZombieCampaign = RPCMethod(
+            service: name, name: "CreateZombieCampaign", requestType: Civic_Organizations_V1_CreateZombieCampaignRequest.self, responseType: Civic_Organizations_V1_ZombieCampaignResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let listZombieCampaigns = RPCMethod(
+            service: name, name: "ListZombieCampaigns", requestType: Civic_Organizations_V1_ListZombieCampaignsRequest.self, responseType: Civic_Organizations_V1_ListZombieCampaignsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let getZombieCampaign = RPCMethod(
+            service: name, name: "GetZombieCampaign", requestType: Civic_Organizations_V1_GetZombieCampaignRequest.self, responseType: Civic_Organizations_V1_GetZombieCampaignResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let scanZombieCandidates = RPCMethod(
+            service: name, name: "ScanZombieCandidates", requestType: Civic_Organizations_V1_ScanZombieCandidatesRequest.self, responseType: Civic_Organizations_V1_ScanZombieCandidatesResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let listZombieCases = RPCMethod(
+            service: name, name: "ListZombieCases", requestType: Civic_Organizations_V1_ListZombieCasesRequest.self, responseType: Civic_Organizations_V1_ListZombieCasesResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let getZombieCase = RPCMethod(
+            service: name, name: "GetZombieCase", requestType: Civic_Organizations_V1_GetZombieCaseRequest.self, responseType: Civic_Organizations_V1_ZombieCaseResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let stepZombieCase = RPCMethod(
+            service: name, name: "StepZombieCase", requestType: Civic_Organizations_V1_StepZombieCaseRequest.self, responseType: Civic_Organizations_V1_ZombieCaseResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let getOrganizationsReport = RPCMethod(
+            service: name, name: "GetOrganizationsReport", requestType: Civic_Organizations_V1_GetOrganizationsReportRequest.self, responseType: Civic_Organizations_V1_OrganizationsReport.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
     }
 
-    public static let methods: [RPCMethod] = [Method.registerOrganization, Method.updateOrganization, Method.getOrganization, Method.listOrganizations, Method.changeOrganizationStatus, Method.fileChange, Method.deregister, Method.listChangeRecords, Method.revealLegalRepresentativeID, Method.importOrganizations, Method.getHistory, Method.submitApplication, Method.getApplication, Method.listApplications, Method.preReviewApplication, Method.resubmitApplication, Method.acceptApplication, Method.supplyDocuments, Method.recordSponsorApproval, Method.approveApplication, Method.refuseApplication, Method.withdrawApplication, Method.fileCommunityOrganization, Method.listCommunityOrganizations, Method.cancelCommunityFiling, Method.listCommunityCategories, Method.checkLegitimacy, Method.submitAnnualReport, Method.reviewAnnualReport, Method.concludeAnnualInspection, Method.getAnnualInspection, Method.listAnnualInspections, Method.recordCreditEvent, Method.recordPenalty, Method.recordPenaltyExecution, Method.getCreditStatus, Method.listCreditListings, Method.listPublicCreditListings, Method.applyForEvaluation, Method.checkEvaluationEligibility, Method.scoreEvaluation, Method.publishEvaluation, Method.requestEvaluationReview, Method.decideEvaluationReview, Method.recordEvaluationReviewNotice, Method.decideEvaluation, Method.getEvaluation, Method.listEvaluations, Method.openInvestigation, Method.closeInvestigation, Method.recordTipOff, Method.startIllegalCaseVerification, Method.addIllegalCaseEvidence, Method.closeIllegalCase, Method.getIllegalCase, Method.listIllegalCases, Method.publishSuspectedList, Method.listSuspectedLists]
+    public static let methods: [RPCMethod] = [Method.registerOrganization, Method.updateOrganization, Method.getOrganization, Method.listOrganizations, Method.changeOrganizationStatus, Method.fileChange, Method.deregister, Method.listChangeRecords, Method.revealLegalRepresentativeID, Method.importOrganizations, Method.getHistory, Method.submitApplication, Method.getApplication, Method.listApplications, Method.preReviewApplication, Method.resubmitApplication, Method.acceptApplication, Method.supplyDocuments, Method.recordSponsorApproval, Method.approveApplication, Method.refuseApplication, Method.withdrawApplication, Method.fileCommunityOrganization, Method.listCommunityOrganizations, Method.cancelCommunityFiling, Method.listCommunityCategories, Method.checkLegitimacy, Method.submitAnnualReport, Method.reviewAnnualReport, Method.concludeAnnualInspection, Method.getAnnualInspection, Method.listAnnualInspections, Method.recordCreditEvent, Method.recordPenalty, Method.recordPenaltyExecution, Method.getCreditStatus, Method.listCreditListings, Method.listPublicCreditListings, Method.applyForEvaluation, Method.checkEvaluationEligibility, Method.scoreEvaluation, Method.publishEvaluation, Method.requestEvaluationReview, Method.decideEvaluationReview, Method.recordEvaluationReviewNotice, Method.decideEvaluation, Method.getEvaluation, Method.listEvaluations, Method.openInvestigation, Method.closeInvestigation, Method.recordTipOff, Method.startIllegalCaseVerification, Method.addIllegalCaseEvidence, Method.closeIllegalCase, Method.getIllegalCase, Method.listIllegalCases, Method.publishSuspectedList, Method.listSuspectedLists, Method.recordActivity, Method.createZombieCampaign, Method.listZombieCampaigns, Method.getZombieCampaign, Method.scanZombieCandidates, Method.listZombieCases, Method.getZombieCase, Method.stepZombieCase, Method.getOrganizationsReport]
 }
 
 /// What a server of civic.organizations.v1.OrganizationsService implements.
@@ -301,6 +328,28 @@ public protocol Civic_Organizations_V1_OrganizationsServiceHandler: Sendable {
     func publishSuspectedList(_ request: Civic_Organizations_V1_PublishSuspectedListRequest, context: RPCContext) async throws -> Civic_Organizations_V1_SuspectedListResponse
     /// Public: the published batches, names and divisions only.
     func listSuspectedLists(_ request: Civic_Organizations_V1_ListSuspectedListsRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListSuspectedListsResponse
+    /// An activity held (章程规定的活动), by staff or the body itself: the first one ends the
+    /// first-year dormancy trigger. `description` REQUIRED / TOO_LONG, `held_on` IN_THE_FUTURE /
+    /// BEFORE_REGISTRATION.
+    func recordActivity(_ request: Civic_Organizations_V1_RecordActivityRequest, context: RPCContext) async throws -> Civic_Organizations_V1_RecordActivityResponse
+    /// 专项行动. `name` / `starts_on` / `ends_on` REQUIRED, `ends_on` BEFORE_START.
+    func createZombieCampaign(_ request: Civic_Organizations_V1_CreateZombieCampaignRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ZombieCampaignResponse
+    func listZombieCampaigns(_ request: Civic_Organizations_V1_ListZombieCampaignsRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListZombieCampaignsResponse
+    /// A campaign with its figures on `as_of`.
+    func getZombieCampaign(_ request: Civic_Organizations_V1_GetZombieCampaignRequest, context: RPCContext) async throws -> Civic_Organizations_V1_GetZombieCampaignResponse
+    /// Reads the triggers of every active body of the campaign's division and opens a case for each
+    /// candidate without an open case.
+    func scanZombieCandidates(_ request: Civic_Organizations_V1_ScanZombieCandidatesRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ScanZombieCandidatesResponse
+    func listZombieCases(_ request: Civic_Organizations_V1_ListZombieCasesRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListZombieCasesResponse
+    func getZombieCase(_ request: Civic_Organizations_V1_GetZombieCaseRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ZombieCaseResponse
+    /// One step: FAILED_PRECONDITION `state` INVALID_STATE, `show_cause_deadline` DEADLINE_NOT_PASSED
+    /// (revocation before the deadline), `organization` NOT_DEREGISTERED; INVALID_ARGUMENT `step`
+    /// REQUIRED, `document` / `reason` REQUIRED, `deadline` NOT_AFTER_NOTICE, `on` BEFORE_PREVIOUS_STEP.
+    func stepZombieCase(_ request: Civic_Organizations_V1_StepZombieCaseRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ZombieCaseResponse
+    /// The report (counts by type and status, community categories, 年检 results, grades, credit
+    /// lists, zombie clean-up, illegal organizations, party coverage) with its CSV. `year`
+    /// OUT_OF_RANGE, `within` malformed.
+    func getOrganizationsReport(_ request: Civic_Organizations_V1_GetOrganizationsReportRequest, context: RPCContext) async throws -> Civic_Organizations_V1_OrganizationsReport
 }
 
 extension Civic_Organizations_V1_OrganizationsServiceHandler {
@@ -480,6 +529,33 @@ extension Civic_Organizations_V1_OrganizationsServiceHandler {
             },
             RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.listSuspectedLists) { (request: Civic_Organizations_V1_ListSuspectedListsRequest, context: RPCContext) in
                 try await self.listSuspectedLists(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.recordActivity) { (request: Civic_Organizations_V1_RecordActivityRequest, context: RPCContext) in
+                try await self.recordActivity(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.createZombieCampaign) { (request: Civic_Organizations_V1_CreateZombieCampaignRequest, context: RPCContext) in
+                try await self.createZombieCampaign(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.listZombieCampaigns) { (request: Civic_Organizations_V1_ListZombieCampaignsRequest, context: RPCContext) in
+                try await self.listZombieCampaigns(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.getZombieCampaign) { (request: Civic_Organizations_V1_GetZombieCampaignRequest, context: RPCContext) in
+                try await self.getZombieCampaign(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.scanZombieCandidates) { (request: Civic_Organizations_V1_ScanZombieCandidatesRequest, context: RPCContext) in
+                try await self.scanZombieCandidates(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.listZombieCases) { (request: Civic_Organizations_V1_ListZombieCasesRequest, context: RPCContext) in
+                try await self.listZombieCases(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.getZombieCase) { (request: Civic_Organizations_V1_GetZombieCaseRequest, context: RPCContext) in
+                try await self.getZombieCase(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.stepZombieCase) { (request: Civic_Organizations_V1_StepZombieCaseRequest, context: RPCContext) in
+                try await self.stepZombieCase(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.getOrganizationsReport) { (request: Civic_Organizations_V1_GetOrganizationsReportRequest, context: RPCContext) in
+                try await self.getOrganizationsReport(request, context: context)
             },
         ]
     }
@@ -776,5 +852,54 @@ public struct Civic_Organizations_V1_OrganizationsServiceClient: Sendable {
     /// Public: the published batches, names and divisions only.
     public func listSuspectedLists(_ request: Civic_Organizations_V1_ListSuspectedListsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ListSuspectedListsResponse {
         try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.listSuspectedLists, request, options: options)
+    }
+
+    /// An activity held (章程规定的活动), by staff or the body itself: the first one ends the
+    /// first-year dormancy trigger. `description` REQUIRED / TOO_LONG, `held_on` IN_THE_FUTURE /
+    /// BEFORE_REGISTRATION.
+    public func recordActivity(_ request: Civic_Organizations_V1_RecordActivityRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_RecordActivityResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.recordActivity, request, options: options)
+    }
+
+    /// 专项行动. `name` / `starts_on` / `ends_on` REQUIRED, `ends_on` BEFORE_START.
+    public func createZombieCampaign(_ request: Civic_Organizations_V1_CreateZombieCampaignRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ZombieCampaignResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.createZombieCampaign, request, options: options)
+    }
+
+    public func listZombieCampaigns(_ request: Civic_Organizations_V1_ListZombieCampaignsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ListZombieCampaignsResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.listZombieCampaigns, request, options: options)
+    }
+
+    /// A campaign with its figures on `as_of`.
+    public func getZombieCampaign(_ request: Civic_Organizations_V1_GetZombieCampaignRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_GetZombieCampaignResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.getZombieCampaign, request, options: options)
+    }
+
+    /// Reads the triggers of every active body of the campaign's division and opens a case for each
+    /// candidate without an open case.
+    public func scanZombieCandidates(_ request: Civic_Organizations_V1_ScanZombieCandidatesRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ScanZombieCandidatesResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.scanZombieCandidates, request, options: options)
+    }
+
+    public func listZombieCases(_ request: Civic_Organizations_V1_ListZombieCasesRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ListZombieCasesResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.listZombieCases, request, options: options)
+    }
+
+    public func getZombieCase(_ request: Civic_Organizations_V1_GetZombieCaseRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ZombieCaseResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.getZombieCase, request, options: options)
+    }
+
+    /// One step: FAILED_PRECONDITION `state` INVALID_STATE, `show_cause_deadline` DEADLINE_NOT_PASSED
+    /// (revocation before the deadline), `organization` NOT_DEREGISTERED; INVALID_ARGUMENT `step`
+    /// REQUIRED, `document` / `reason` REQUIRED, `deadline` NOT_AFTER_NOTICE, `on` BEFORE_PREVIOUS_STEP.
+    public func stepZombieCase(_ request: Civic_Organizations_V1_StepZombieCaseRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ZombieCaseResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.stepZombieCase, request, options: options)
+    }
+
+    /// The report (counts by type and status, community categories, 年检 results, grades, credit
+    /// lists, zombie clean-up, illegal organizations, party coverage) with its CSV. `year`
+    /// OUT_OF_RANGE, `within` malformed.
+    public func getOrganizationsReport(_ request: Civic_Organizations_V1_GetOrganizationsReportRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_OrganizationsReport {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.getOrganizationsReport, request, options: options)
     }
 }

@@ -18,6 +18,8 @@ public struct OrganizationsHandler: Civic_Organizations_V1_OrganizationsServiceH
     let creditRules: CreditListRules
     /// The evaluation rules, made once.
     let evaluationRules: EvaluationRules
+    /// The zombie clean-up's rules, made once.
+    let zombieRules: ZombieRules
 
     public init(
         store: OrganizationsStore, settings: OrganizationsSettings, today: @escaping @Sendable () -> CivilDate = { CivilDate.today() },
@@ -29,6 +31,7 @@ public struct OrganizationsHandler: Civic_Organizations_V1_OrganizationsServiceH
         self.names = names ?? LegitimacyIndex(store: store)
         self.creditRules = settings.creditLists
         self.evaluationRules = settings.evaluation
+        self.zombieRules = settings.zombie
     }
 
     /// Who is calling, for the register (ACCESS.md §2, ORGANIZATIONS.md §2): staff and leaders of a

@@ -254,7 +254,13 @@ extension OrganizationsHandler {
         case "I":
             try reach.check(try await store.illegalCase(id: request.id).division, "case \(request.id)")
             entity = "illegal_case"
-        default: throw DomainError.notFound("no organization, application, filing, evaluation or case with id \(request.id)")
+        case "Z" where request.id.hasPrefix("ZC"):
+            _ = try await reachableCampaign(request.id, context)
+            entity = "zombie_campaign"
+        case "Z":
+            try reach.check(try await store.zombieCase(id: request.id).organization.registrarDivision, "case \(request.id)")
+            entity = "zombie_case"
+        default: throw DomainError.notFound("no organization, application, filing, evaluation, case or campaign with id \(request.id)")
         }
         let entries = try await store.history(entity: entity, id: request.id)
         return .with { $0.entries = entries.map(Civic_Common_V1_AuditEntry.init) }

@@ -153,5 +153,74 @@ public enum OrganizationsSchema {
                 t.uniqueKey(["division", "number"])
             }
         },
+        DatabaseMigration("organizations-007-zombie-cleanup") { db in
+            // Activities held (章程规定的活动): the first one ends the first-year dormancy trigger.
+            try db.create(table: "organization_activities") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("organization_id", .text).notNull().references("organizations")
+                t.column("held_on", .text).notNull()
+                t.column("description", .text).notNull()
+            }
+            try db.create(index: "organization_activities_by_organization", on: "organization_activities", columns: ["organization_id", "held_on"])
+            try db.create(table: "zombie_campaigns") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("division", .text)
+                t.column("record", .text).notNull()
+            }
+            // Clean-up cases with the columns lists filter on; an open case is CANDIDATE or
+            // NOTICE_ISSUED.
+            try db.create(table: "zombie_cases") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("campaign_id", .text).notNull().references("zombie_campaigns")
+                t.column("organization_id", .text).notNull().references("organizations")
+                t.column("registrar_division", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("notice_deadline", .text)
+                t.column("record", .text).notNull()
+            }
+            try db.create(index: "zombie_cases_by_campaign", on: "zombie_cases", columns: ["campaign_id", "seq"])
+            try db.create(index: "zombie_cases_by_organization", on: "zombie_cases", columns: ["organization_id", "state"])
+        },
+        DatabaseMigration("organizations-008-report-counts") { db in
+            // The report's register counts, kept by triggers in the transaction of every write of a body,
+            // so the report reads a few hundred rows instead of the whole register.
+            try db.execute(
+                sql: """
+                    CREATE TABLE organization_counts (
+                      registrar_division TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL,
+                      trade_association INTEGER NOT NULL, party_organization INTEGER NOT NULL, n INTEGER NOT NULL,
+                      PRIMARY KEY (registrar_division, type, status, trade_association, party_organization)) WITHOUT ROWID;
+                    INSERT INTO organization_counts
+                      SELECT registrar_division, type, status, trade_association, party_organization, COUNT(*) FROM organizations GROUP BY 1, 2, 3, 4, 5;
+                    CREATE TRIGGER organization_counts_insert AFTER INSERT ON organizations BEGIN
+                      INSERT INTO organization_counts VALUES (NEW.registrar_division, NEW.type, NEW.status, NEW.trade_association, NEW.party_organization, 1)
+                        ON CONFLICT DO UPDATE SET n = n + 1;
+                    END;
+                    CREATE TRIGGER organization_counts_delete AFTER DELETE ON organizations BEGIN
+                      UPDATE organization_counts SET n = n - 1 WHERE registrar_division = OLD.registrar_division AND type = OLD.type
+                        AND status = OLD.status AND trade_association = OLD.trade_association AND party_organization = OLD.party_organization;
+                    END;
+                    CREATE TRIGGER organization_counts_update
+                      AFTER UPDATE OF registrar_division, type, status, trade_association, party_organization ON organizations
+                      WHEN OLD.registrar_division IS NOT NEW.registrar_division OR OLD.type IS NOT NEW.type OR OLD.status IS NOT NEW.status
+                        OR OLD.trade_association IS NOT NEW.trade_association OR OLD.party_organization IS NOT NEW.party_organization
+                    BEGIN
+                      UPDATE organization_counts SET n = n - 1 WHERE registrar_division = OLD.registrar_division AND type = OLD.type
+                        AND status = OLD.status AND trade_association = OLD.trade_association AND party_organization = OLD.party_organization;
+                      INSERT INTO organization_counts VALUES (NEW.registrar_division, NEW.type, NEW.status, NEW.trade_association, NEW.party_organization, 1)
+                        ON CONFLICT DO UPDATE SET n = n + 1;
+                    END;
+                    """)
+            // 年检 results read from the record, indexed for the report (virtual: computed, not stored twice).
+            try db.execute(
+                sql: """
+                    ALTER TABLE annual_inspections ADD COLUMN received INTEGER
+                      GENERATED ALWAYS AS (json_extract(record, '$.registrarSubmission') IS NOT NULL) VIRTUAL;
+                    ALTER TABLE annual_inspections ADD COLUMN result TEXT GENERATED ALWAYS AS (json_extract(record, '$.conclusion.result')) VIRTUAL;
+                    CREATE INDEX annual_inspections_results ON annual_inspections (year, received, result);
+                    """)
+        },
     ]
 }

@@ -85,6 +85,49 @@ struct OrganizationsApplicationTests {
         #expect(try await h.listOrganizations(.init(), context: bureau.context()).page.totalCount == 1)
     }
 
+    /// With the bureau's division names configured, a local 社团's name begins with its registrar's
+    /// division (its own name, or with its parents' before it).
+    @Test func aLocalNameBeginsWithItsDivision() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("civic-divisions-\(UUID().uuidString).json")
+        try Data(#"{"410000": "河南省", "410500": "安阳市", "410502": "文峰区"}"#.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let settings = try OrganizationsSettings(environment: ["CIVIC_DIVISION_NAMES_FILE": file.path])
+        #expect(settings.divisionNames.prefixes(for: try DivisionCode(Bureau.county)) == ["文峰区", "安阳市文峰区", "河南省安阳市文峰区"])
+        let bureau = try Bureau.open(today: "2026-10-20", settings: settings)
+        let h = bureau.handler
+        func readyToDecide(_ name: String) async throws -> String {
+            var club = Self.chessClub()
+            club.name = name
+            let id = try await h.submitApplication(.with { $0.application = club }, context: bureau.context()).application.id
+            _ = try await h.preReviewApplication(
+                .with {
+                    $0.id = id; $0.passed = true
+                }, context: bureau.context())
+            _ = try await h.acceptApplication(.with { $0.id = id }, context: bureau.context())
+            _ = try await h.recordSponsorApproval(
+                .with {
+                    $0.id = id; $0.reference = "文体〔2026〕8号"; $0.approvedOn = "2026-10-12"
+                }, context: bureau.context())
+            return id
+        }
+        let elsewhere = try await readyToDecide("洛阳市象棋协会")
+        let refused = await domainRefusal { _ = try await h.approveApplication(.with { $0.id = elsewhere }, context: bureau.context(Bureau.leader)) }
+        #expect(refused?.problems == ["name NO_DIVISION"])
+        let own = try await readyToDecide("文峰区象棋协会")
+        let approved = try await h.approveApplication(.with { $0.id = own }, context: bureau.context(Bureau.leader))
+        #expect(approved.organization.name == "文峰区象棋协会")
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("civic-divisions-\(UUID().uuidString).json")
+        try Data(#"{"4105": "安阳市", "410502": " "}"#.utf8).write(to: bad)
+        defer { try? FileManager.default.removeItem(at: bad) }
+        #expect(throws: (any Error).self) { _ = try OrganizationsSettings(environment: ["CIVIC_DIVISION_NAMES_FILE": bad.path]) }
+        #expect(throws: (any Error).self) { _ = try DivisionNameTable.load(json: Data(#"{"4105": "安阳市", "410502": " "}"#.utf8)) }
+        do {
+            _ = try DivisionNameTable.load(json: Data(#"{"4105": "安阳市", "410502": " "}"#.utf8))
+        } catch let errors as ValidationErrors {
+            #expect(errors.details.map { "\($0.field) \($0.reason)" } == ["divisions.4105 BAD_CODE", "divisions.410502 REQUIRED"])
+        }
+    }
+
     @Test func communityOrganizationsAreFiledInTheConfiguredCategories() async throws {
         let bureau = try Bureau.open()
         let h = bureau.handler

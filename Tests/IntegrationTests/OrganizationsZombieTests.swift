@@ -144,4 +144,41 @@ struct OrganizationsZombieTests {
         // A revoked body is not scanned again.
         #expect(try await later.scanZombieCandidates(.with { $0.campaignID = campaign.id }, context: bureau.context()).scanned == 1)
     }
+
+    /// The thresholds are files read at start: left-out keys keep their defaults, a null dormancy turns
+    /// that trigger off, and a bad file stops the service with every problem.
+    @Test func policyFilesAreReadAtStart() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("civic-org-policy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func file(_ name: String, _ json: String) throws -> String {
+            let url = folder.appendingPathComponent(name)
+            try Data(json.utf8).write(to: url)
+            return url.path
+        }
+        let settings = try OrganizationsSettings(environment: [
+            "CIVIC_ORGANIZATIONS_CREDIT_POLICY_FILE": try file("credit.json", #"{"removalWorkingDays": 10}"#),
+            "CIVIC_ORGANIZATIONS_ZOMBIE_POLICY_FILE": try file("zombie.json", #"{"showCauseDays": 15, "socialGroupDormancyMonths": null}"#),
+        ])
+        #expect((settings.creditPolicy.removalWorkingDays, settings.creditPolicy.autoRemovalMonths) == (10, 6))
+        #expect(settings.zombiePolicy.showCauseDays == 15)
+        #expect(settings.zombiePolicy.socialGroupDormancyMonths == nil && settings.zombiePolicy.foundationDormancyMonths == 12)
+        #expect(settings.zombie.policy.showCauseDays == 15)
+
+        func refusal(_ variable: String, _ json: String) -> String {
+            do {
+                _ = try OrganizationsSettings(environment: [variable: try file("bad.json", json)])
+                return "accepted"
+            } catch { return "\(error)" }
+        }
+        #expect(refusal("CIVIC_ORGANIZATIONS_ZOMBIE_POLICY_FILE", #"{"showCauseDays": 0, "minimumScore": 9}"#).contains("show_cause_days NOT_POSITIVE"))
+        #expect(refusal("CIVIC_ORGANIZATIONS_ZOMBIE_POLICY_FILE", #"{"showCauseDays": 0, "minimumScore": 9}"#).contains("minimum_score OUT_OF_RANGE"))
+        #expect(refusal("CIVIC_ORGANIZATIONS_CREDIT_POLICY_FILE", #"{"repeatedPenaltyCount": 1}"#).contains("repeated_penalty_count TOO_SMALL"))
+        #expect(refusal("CIVIC_ORGANIZATIONS_CREDIT_POLICY_FILE", "not json").contains("UNREADABLE"))
+        #expect(
+            refusal(
+                "CIVIC_ORGANIZATIONS_EVALUATION_FILE",
+                #"{"bands": [{"grade": "1A", "minimum": 500, "maximum": 600}, {"grade": "2A", "minimum": 600, "maximum": 699}, {"grade": "3A", "minimum": 700, "maximum": 799}, {"grade": "4A", "minimum": 800, "maximum": 899}, {"grade": "5A", "minimum": 900, "maximum": 1000}]}"#
+            ).contains("OVERLAP"))
+    }
 }

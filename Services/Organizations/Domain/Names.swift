@@ -823,3 +823,65 @@ public struct NameIndex<Tag: Hashable & Sendable>: Sendable {
         return keys
     }
 }
+
+// MARK: - The bureau's division names
+
+/// The names of the divisions the bureau knows, by code (行政区划名称: 410000 河南省, 410500 安阳市,
+/// 410502 文峰区), read from configuration: they let the name rules check that a local body's name
+/// begins with its registrar's division (令69号 §8) and teach the similarity search those names.
+public struct DivisionNameTable: Sendable, Hashable {
+    public let names: [DivisionCode: String]
+
+    public init(_ names: [DivisionCode: String] = [:]) {
+        self.names = names
+    }
+
+    /// The ways a name may begin for a registrar of `division`: its own name, with its parents'
+    /// before it (文峰区, 安阳市文峰区, 河南省安阳市文峰区). Empty when the table lacks the division's
+    /// own name: the check is skipped then rather than refuse every name.
+    public func prefixes(for division: DivisionCode) -> [String] {
+        guard let own = names[division] else { return [] }
+        let text = division.description
+        var parents: [String] = []
+        switch division.level {
+        case .county:
+            parents = [String(text.prefix(4)) + "00", String(text.prefix(2)) + "0000"]
+        case .prefecture:
+            parents = [String(text.prefix(2)) + "0000"]
+        case .province:
+            parents = []
+        }
+        var prefixes = [own]
+        var prefix = own
+        for code in parents {
+            guard let parent = (try? DivisionCode(code)).flatMap({ names[$0] }) else { break }
+            prefix = parent + prefix
+            prefixes.append(prefix)
+        }
+        return prefixes
+    }
+
+    /// A table read from JSON (an object of 6-digit codes to names) and checked: every problem at
+    /// once — "divisions" `EMPTY`; "divisions.<code>" `BAD_CODE` (not a division code), `REQUIRED` (an
+    /// empty name); or INVALID "configuration" `UNREADABLE` for JSON that is not such an object.
+    public static func load(json data: Data) throws -> DivisionNameTable {
+        let raw = try ConfigurationFile.load([String: String].self, json: data, what: "division names") { _ in ValidationErrors() }
+        var errors = ValidationErrors()
+        if raw.isEmpty { errors.add("divisions", "EMPTY", "name at least one division") }
+        var names: [DivisionCode: String] = [:]
+        for (code, name) in raw.sorted(by: { $0.key < $1.key }) {
+            guard code.count == 6, let division = try? DivisionCode(code) else {
+                errors.add("divisions.\(code)", "BAD_CODE", "\(code) is not a 6-digit division code")
+                continue
+            }
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { errors.add("divisions.\(code)", "REQUIRED", "division \(code) has no name") }
+            names[division] = trimmed
+        }
+        try errors.check()
+        return DivisionNameTable(names)
+    }
+
+    /// The names for the similarity search's `DivisionNames`.
+    public var allNames: [String] { names.values.sorted() }
+}

@@ -1,4 +1,5 @@
 import CivicDomain
+import Foundation
 
 // 僵尸型社会组织清理 (S003 "名存实亡社会组织清理整治", S004 "'僵尸'社会组织清理专项行动"; RULES.md
 // §3(b) Zombie clean-up, §3(c) Zombie score, §3(e) ACNC "double defaulters", §3(f)): candidates
@@ -120,6 +121,35 @@ public struct ZombiePolicy: Sendable, Hashable, Codable {
         self.privateNonEnterpriseDormancyMonths = privateNonEnterpriseDormancyMonths
         self.showCauseDays = showCauseDays
         self.minimumScore = minimumScore
+    }
+
+    /// A policy read from JSON (the keys are the property names; left-out keys keep their defaults, a
+    /// dormancy key set to null turns that trigger off) and checked: `ValidationErrors`, or INVALID
+    /// "configuration" UNREADABLE for bad JSON.
+    public static func load(json data: Data) throws -> ZombiePolicy {
+        try ConfigurationFile.load(ZombiePolicy.self, json: data, what: "zombie clean-up policy") { $0.problems() }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case consecutiveMissedYears, annualReportDueMonth, annualReportDueDay, foundationAnnualReportDueMonth, foundationAnnualReportDueDay,
+            socialGroupDormancyMonths, foundationDormancyMonths, privateNonEnterpriseDormancyMonths, showCauseDays, minimumScore
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = ZombiePolicy()
+        func int(_ key: CodingKeys, _ fallback: Int) throws -> Int { try c.decodeIfPresent(Int.self, forKey: key) ?? fallback }
+        func months(_ key: CodingKeys, _ fallback: Int?) throws -> Int? { c.contains(key) ? try c.decodeIfPresent(Int.self, forKey: key) : fallback }
+        self.init(
+            consecutiveMissedYears: try int(.consecutiveMissedYears, d.consecutiveMissedYears),
+            annualReportDueMonth: try int(.annualReportDueMonth, d.annualReportDueMonth),
+            annualReportDueDay: try int(.annualReportDueDay, d.annualReportDueDay),
+            foundationAnnualReportDueMonth: try int(.foundationAnnualReportDueMonth, d.foundationAnnualReportDueMonth),
+            foundationAnnualReportDueDay: try int(.foundationAnnualReportDueDay, d.foundationAnnualReportDueDay),
+            socialGroupDormancyMonths: try months(.socialGroupDormancyMonths, d.socialGroupDormancyMonths),
+            foundationDormancyMonths: try months(.foundationDormancyMonths, d.foundationDormancyMonths),
+            privateNonEnterpriseDormancyMonths: try months(.privateNonEnterpriseDormancyMonths, d.privateNonEnterpriseDormancyMonths),
+            showCauseDays: try int(.showCauseDays, d.showCauseDays), minimumScore: try int(.minimumScore, d.minimumScore))
     }
 
     /// The dormancy window for `type`, in months, or nil.

@@ -17,13 +17,16 @@ public actor LegitimacyIndex {
     }
 
     private let store: OrganizationsStore
+    /// Splits names with the bureau's division names (CIVIC_DIVISION_NAMES_FILE).
+    private let parser: NameParser
     private var index: NameIndex<Entry>?
     /// The one build under way: every caller waits for it, so a write made while it runs is applied
     /// on top of it (never lost to a second, later build).
     private var building: Task<NameIndex<Entry>, any Error>?
 
-    public init(store: OrganizationsStore) {
+    public init(store: OrganizationsStore, divisions: DivisionNameTable = DivisionNameTable()) {
         self.store = store
+        self.parser = NameParser(divisions: DivisionNames(divisions.allNames))
     }
 
     /// The index, built from the database the first time.
@@ -31,8 +34,8 @@ public actor LegitimacyIndex {
         if let index { return index }
         let build =
             building
-            ?? Task { [store] in
-                var built = NameIndex<Entry>()
+            ?? Task { [store, parser] in
+                var built = NameIndex<Entry>(parser: parser)
                 let names = try await store.indexedNames()
                 built.add(contentsOf: names.organizations.map { (id: $0.id, name: $0.name, tag: Entry.organization) })
                 built.add(contentsOf: names.communityOrganizations.map { (id: $0.id, name: $0.name, tag: Entry.communityOrganization) })

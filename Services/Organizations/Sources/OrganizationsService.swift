@@ -20,7 +20,7 @@ public enum OrganizationsService {
         logger: Logger = Logger(label: "civic.organizations")
     ) -> ServiceParts {
         let store = OrganizationsStore(database: database)
-        let names = LegitimacyIndex(store: store)
+        let names = LegitimacyIndex(store: store, divisions: settings.divisionNames)
         // The name index is built at start, off the request path (1,000,000 names take seconds).
         let warm: ServiceParts.BackgroundJob = {
             let start = ContinuousClock.now

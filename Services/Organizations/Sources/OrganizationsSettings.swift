@@ -52,13 +52,19 @@ public struct OrganizationsSettings: Sendable, CustomStringConvertible {
         if let codes = env.string("CIVIC_ORGANIZATIONS_LEGACY_CREDIT_CODES") {
             legacyCreditCodes = Set(codes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty })
         }
-        if let path = env.string("CIVIC_ORGANIZATIONS_EVALUATION_FILE") {
+        /// A JSON file named by `variable`, read by `load`: the service stops at start with every problem.
+        func file<T>(_ variable: String, _ load: (Data) throws -> T) throws -> T? {
+            guard let path = env.string(variable) else { return nil }
             do {
-                evaluationConfiguration = try EvaluationConfiguration.load(json: try Data(contentsOf: URL(fileURLWithPath: path)))
+                return try load(try Data(contentsOf: URL(fileURLWithPath: path)))
             } catch {
-                throw RPCError(.invalidArgument, "CIVIC_ORGANIZATIONS_EVALUATION_FILE=\(path): \(error)")
+                throw RPCError(.invalidArgument, "\(variable)=\(path): \(error)")
             }
         }
+        evaluationConfiguration = try file("CIVIC_ORGANIZATIONS_EVALUATION_FILE", EvaluationConfiguration.load) ?? evaluationConfiguration
+        creditPolicy = try file("CIVIC_ORGANIZATIONS_CREDIT_POLICY_FILE", CreditListPolicy.load) ?? creditPolicy
+        zombiePolicy = try file("CIVIC_ORGANIZATIONS_ZOMBIE_POLICY_FILE", ZombiePolicy.load) ?? zombiePolicy
+        divisionNames = try file("CIVIC_DIVISION_NAMES_FILE", DivisionNameTable.load) ?? divisionNames
         if let names = env.string("CIVIC_ORGANIZATIONS_COMMUNITY_CATEGORIES") {
             do {
                 communityCategories = try CommunityCategories(names: names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
@@ -69,8 +75,17 @@ public struct OrganizationsSettings: Sendable, CustomStringConvertible {
         }
     }
 
-    /// The credit lists' thresholds (令60号): the policy's defaults.
+    /// CIVIC_ORGANIZATIONS_CREDIT_POLICY_FILE: the credit lists' thresholds (令60号) as JSON
+    /// (`CreditListPolicy`; keys left out keep their defaults).
     public var creditPolicy = CreditListPolicy()
+
+    /// CIVIC_DIVISION_NAMES_FILE: the divisions' names by code (JSON), for the rule that a local
+    /// body's name begins with its division and for the similarity search. None by default: that
+    /// rule is skipped.
+    public var divisionNames = DivisionNameTable()
+
+    /// CIVIC_ORGANIZATIONS_ZOMBIE_POLICY_FILE: the zombie clean-up's thresholds as JSON (`ZombiePolicy`).
+    public var zombiePolicy = ZombiePolicy()
 
     /// The credit-list rules on the configured calendar (the policy is checked at start).
     public var creditLists: CreditListRules { (try? CreditListRules(policy: creditPolicy, calendar: calendar.calendar))! }
@@ -80,8 +95,8 @@ public struct OrganizationsSettings: Sendable, CustomStringConvertible {
         (try? EvaluationRules(configuration: evaluationConfiguration, calendar: calendar.calendar))!
     }
 
-    /// The zombie clean-up's rules (the policy's defaults) on the configured calendar.
-    public var zombie: ZombieRules { (try? ZombieRules(policy: ZombiePolicy(), calendar: calendar.calendar))! }
+    /// The zombie clean-up's rules on the configured calendar (the policy is checked at start).
+    public var zombie: ZombieRules { (try? ZombieRules(policy: zombiePolicy, calendar: calendar.calendar))! }
 
     /// The 年检 rules on the configured calendar.
     public var annualInspection: AnnualInspectionRules { AnnualInspectionRules(calendar: calendar.calendar) }

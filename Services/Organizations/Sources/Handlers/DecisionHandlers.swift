@@ -29,7 +29,8 @@ extension OrganizationsHandler {
             type: application.type, kind: application.foundationKind, level: application.registrarLevel, funds: application.funds,
             individualMembers: application.individualMembers, unitMembers: application.unitMembers, limits: settings.registration)
         for problem in NameRules.problems(
-            name: application.name, type: application.type, registrarLevel: application.registrarLevel, registrarDivisionNames: []
+            name: application.name, type: application.type, registrarLevel: application.registrarLevel,
+            registrarDivisionNames: settings.divisionNames.prefixes(for: current.registrarDivision)
         ).details {
             problems.add(problem)
         }

@@ -28,7 +28,7 @@ public struct OrganizationsHandler: Civic_Organizations_V1_OrganizationsServiceH
         self.store = store
         self.settings = settings
         self.today = today
-        self.names = names ?? LegitimacyIndex(store: store)
+        self.names = names ?? LegitimacyIndex(store: store, divisions: settings.divisionNames)
         self.creditRules = settings.creditLists
         self.evaluationRules = settings.evaluation
         self.zombieRules = settings.zombie

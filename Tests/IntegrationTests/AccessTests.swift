@@ -231,6 +231,7 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.organizations.v1.OrganizationsService/GetZombieCase": [.admin, .organizationsStaff, .leader],
     "/civic.organizations.v1.OrganizationsService/StepZombieCase": [.admin, .organizationsStaff],
     "/civic.organizations.v1.OrganizationsService/GetOrganizationsReport": [.admin, .organizationsStaff, .leader],
+    "/civic.organizations.v1.OrganizationsService/ListPublicRegister": Set(Caller.allCases),
 ]
 
 @Suite("Access control", .serialized)

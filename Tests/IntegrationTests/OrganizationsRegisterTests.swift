@@ -248,6 +248,38 @@ struct OrganizationsRegisterTests {
         #expect(try await h.checkLegitimacy(.with { $0.query = "安阳市文峰区书法家协会" }, context: bureau.context(nil)).verdict == "registered")
     }
 
+    /// The public register: a division is required, no personal data, the valid grade shown, gone
+    /// bodies only when asked for.
+    @Test func thePublicRegister() async throws {
+        let bureau = try Bureau.open()
+        let h = bureau.handler
+        let go = try await bureau.register()
+        _ = try await bureau.registerRevokedBridgeClub()
+        try await bureau.database.write { db in
+            try db.execute(
+                sql:
+                    "INSERT INTO evaluation_awards (organization_id, grade, awarded_on, valid_until, application_id) VALUES (?, 4, '2024-06-09', '2029-06-09', 'E000001')",
+                arguments: [go.id])
+        }
+        let anyone = bureau.context(nil)
+        let missing = await domainRefusal { _ = try await h.listPublicRegister(.init(), context: anyone) }
+        #expect(missing?.problems == ["within REQUIRED"])
+        let active = try await h.listPublicRegister(.with { $0.within = "410500" }, context: anyone)
+        #expect(
+            active.entries.map { "\($0.name) \($0.creditCode) \($0.status) \($0.grade) \($0.gradeValidUntil)" } == [
+                "安阳市文峰区围棋协会 \(go.creditCode) registered 4 2029-06-09"
+            ])
+        #expect(active.entries.first?.sponsor == "文峰区体育局")
+        let json = try active.jsonString()
+        #expect(!json.contains("李明") && !json.contains("410502198001010"))
+        let all = try await h.listPublicRegister(
+            .with {
+                $0.within = Bureau.county; $0.includeGone = true; $0.nameContains = "协会"
+            }, context: anyone)
+        #expect(all.entries.map(\.name) == ["安阳市文峰区围棋协会", "安阳市文峰区桥牌协会"])
+        #expect(try await h.listPublicRegister(.with { $0.within = "410503" }, context: anyone).entries.isEmpty)
+    }
+
     @Test func everyWireEnumNamesTheDomainCasesInOrder() {
         func pairsUp<P: SwiftProtobuf.Enum & CaseIterable, D: CaseIterable>(_: P.Type, _: D.Type) -> Bool {
             let wire = P.allCases.filter { $0.rawValue != 0 }.map { "\($0)".lowercased() }

@@ -7,6 +7,22 @@ import OrganizationsDomain
 import OrganizationsService
 import Testing
 
+extension OrgBureau {
+    /// 安阳市文峰区桥牌协会, registered and revoked on 2026-08-01.
+    func registerRevokedBridgeClub() async throws -> Civic_Organizations_V1_Organization {
+        var gone = OrgBureau.goAssociation()
+        gone.creditCode = OrgBureau.code("51410502MJ0000103"); gone.name = "安阳市文峰区桥牌协会"
+        gone.legalRepresentativeID = OrgBureau.residentID("41050219800101003")
+        let bridge = try await register(gone)
+        return try await handler.changeOrganizationStatus(
+            .with {
+                $0.id = bridge.id; $0.status = .revoked; $0.on = "2026-08-01"; $0.document = "文民撤字〔2026〕2号"; $0.reason = "连续两年未年检"
+            },
+            context: context()
+        ).organization
+    }
+}
+
 @Suite("Organizations: the report")
 struct OrganizationsReportTests {
     typealias Bureau = OrgBureau
@@ -21,14 +37,7 @@ struct OrganizationsReportTests {
         young.creditCode = Bureau.code("51410502MJ0000102"); young.name = "安阳市文峰区象棋协会"; young.registeredOn = "2026-01-10"
         young.legalRepresentativeID = Bureau.residentID("41050219800101002"); young.partyOrganization = false
         let chess = try await bureau.register(young)
-        var gone = Bureau.goAssociation()
-        gone.creditCode = Bureau.code("51410502MJ0000103"); gone.name = "安阳市文峰区桥牌协会"; gone.legalRepresentativeID = Bureau.residentID("41050219800101003")
-        let bridge = try await bureau.register(gone)
-        _ = try await h.changeOrganizationStatus(
-            .with {
-                $0.id = bridge.id; $0.status = .revoked; $0.on = "2026-08-01"; $0.document = "文民撤字〔2026〕2号"; $0.reason = "连续两年未年检"
-            },
-            context: bureau.context())
+        _ = try await bureau.registerRevokedBridgeClub()
         try await bureau.fileAnnualInspection(go.id, year: 2025, result: .qualified, concludedOn: "2026-04-10")
         _ = try await h.fileCommunityOrganization(
             .with {

@@ -4870,6 +4870,100 @@ public nonisolated struct Civic_Organizations_V1_OrganizationsReport: Sendable {
   public init() {}
 }
 
+public nonisolated struct Civic_Organizations_V1_ListPublicRegisterRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// A division (required): bodies whose registrar lies within it.
+  public var within: String = String()
+
+  /// Part of the name (at most 50 characters).
+  public var nameContains: String = String()
+
+  public var type: Civic_Organizations_V1_OrganizationType = .unspecified
+
+  /// Active bodies only unless set (REVOKED and DEREGISTERED bodies are public too).
+  public var includeGone: Bool = false
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+/// A body as the public register shows it (登记证书信息): no legal representative, no ID numbers, no
+/// members, funds or contacts.
+public nonisolated struct Civic_Organizations_V1_PublicRegisterEntry: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  public var creditCode: String = String()
+
+  public var type: Civic_Organizations_V1_OrganizationType = .unspecified
+
+  public var status: Civic_Organizations_V1_OrganizationStatus = .unspecified
+
+  public var registrarLevel: Civic_Organizations_V1_RegistrarLevel = .unspecified
+
+  public var registrarDivision: String = String()
+
+  public var registeredOn: String = String()
+
+  /// Empty when directly registrable.
+  public var sponsor: String = String()
+
+  public var domicile: String = String()
+
+  public var businessScope: String = String()
+
+  /// The 1A–5A grade valid today (0: none) and its last valid day.
+  public var grade: Int32 = 0
+
+  public var gradeValidUntil: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_ListPublicRegisterResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// In registration order.
+  public var entries: [Civic_Organizations_V1_PublicRegisterEntry] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "civic.organizations.v1"
@@ -12101,6 +12195,184 @@ nonisolated extension Civic_Organizations_V1_OrganizationsReport: SwiftProtobuf.
     if lhs.lines != rhs.lines {return false}
     if lhs.partyCoverage != rhs.partyCoverage {return false}
     if lhs.csv != rhs.csv {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ListPublicRegisterRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListPublicRegisterRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}within\0\u{3}name_contains\0\u{1}type\0\u{3}include_gone\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.within) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.nameContains) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.type) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.includeGone) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.within.isEmpty {
+      try visitor.visitSingularStringField(value: self.within, fieldNumber: 1)
+    }
+    if !self.nameContains.isEmpty {
+      try visitor.visitSingularStringField(value: self.nameContains, fieldNumber: 2)
+    }
+    if self.type != .unspecified {
+      try visitor.visitSingularEnumField(value: self.type, fieldNumber: 3)
+    }
+    if self.includeGone != false {
+      try visitor.visitSingularBoolField(value: self.includeGone, fieldNumber: 4)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ListPublicRegisterRequest, rhs: Civic_Organizations_V1_ListPublicRegisterRequest) -> Bool {
+    if lhs.within != rhs.within {return false}
+    if lhs.nameContains != rhs.nameContains {return false}
+    if lhs.type != rhs.type {return false}
+    if lhs.includeGone != rhs.includeGone {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_PublicRegisterEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PublicRegisterEntry"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}credit_code\0\u{1}type\0\u{1}status\0\u{3}registrar_level\0\u{3}registrar_division\0\u{3}registered_on\0\u{1}sponsor\0\u{1}domicile\0\u{3}business_scope\0\u{1}grade\0\u{3}grade_valid_until\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.creditCode) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.type) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.registrarLevel) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.registrarDivision) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.registeredOn) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.sponsor) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.domicile) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.businessScope) }()
+      case 11: try { try decoder.decodeSingularInt32Field(value: &self.grade) }()
+      case 12: try { try decoder.decodeSingularStringField(value: &self.gradeValidUntil) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if !self.creditCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.creditCode, fieldNumber: 2)
+    }
+    if self.type != .unspecified {
+      try visitor.visitSingularEnumField(value: self.type, fieldNumber: 3)
+    }
+    if self.status != .unspecified {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 4)
+    }
+    if self.registrarLevel != .unspecified {
+      try visitor.visitSingularEnumField(value: self.registrarLevel, fieldNumber: 5)
+    }
+    if !self.registrarDivision.isEmpty {
+      try visitor.visitSingularStringField(value: self.registrarDivision, fieldNumber: 6)
+    }
+    if !self.registeredOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.registeredOn, fieldNumber: 7)
+    }
+    if !self.sponsor.isEmpty {
+      try visitor.visitSingularStringField(value: self.sponsor, fieldNumber: 8)
+    }
+    if !self.domicile.isEmpty {
+      try visitor.visitSingularStringField(value: self.domicile, fieldNumber: 9)
+    }
+    if !self.businessScope.isEmpty {
+      try visitor.visitSingularStringField(value: self.businessScope, fieldNumber: 10)
+    }
+    if self.grade != 0 {
+      try visitor.visitSingularInt32Field(value: self.grade, fieldNumber: 11)
+    }
+    if !self.gradeValidUntil.isEmpty {
+      try visitor.visitSingularStringField(value: self.gradeValidUntil, fieldNumber: 12)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_PublicRegisterEntry, rhs: Civic_Organizations_V1_PublicRegisterEntry) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.creditCode != rhs.creditCode {return false}
+    if lhs.type != rhs.type {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.registrarLevel != rhs.registrarLevel {return false}
+    if lhs.registrarDivision != rhs.registrarDivision {return false}
+    if lhs.registeredOn != rhs.registeredOn {return false}
+    if lhs.sponsor != rhs.sponsor {return false}
+    if lhs.domicile != rhs.domicile {return false}
+    if lhs.businessScope != rhs.businessScope {return false}
+    if lhs.grade != rhs.grade {return false}
+    if lhs.gradeValidUntil != rhs.gradeValidUntil {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ListPublicRegisterResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListPublicRegisterResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}entries\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.entries) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.entries.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.entries, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ListPublicRegisterResponse, rhs: Civic_Organizations_V1_ListPublicRegisterResponse) -> Bool {
+    if lhs.entries != rhs.entries {return false}
+    if lhs._page != rhs._page {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

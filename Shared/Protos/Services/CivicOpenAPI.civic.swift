@@ -6587,6 +6587,50 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.ListPublicRegisterRequest" : {
+        "properties" : {
+          "includeGone" : {
+            "description" : "Active bodies only unless set (REVOKED and DEREGISTERED bodies are public too).",
+            "type" : "boolean"
+          },
+          "nameContains" : {
+            "description" : "Part of the name (at most 50 characters).",
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "type" : {
+            "enum" : [
+              "ORGANIZATION_TYPE_UNSPECIFIED",
+              "SOCIAL_GROUP",
+              "PRIVATE_NON_ENTERPRISE",
+              "FOUNDATION"
+            ],
+            "type" : "string"
+          },
+          "within" : {
+            "description" : "A division (required): bodies whose registrar lies within it.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ListPublicRegisterResponse" : {
+        "properties" : {
+          "entries" : {
+            "description" : "In registration order.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.organizations.v1.PublicRegisterEntry"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.ListSuspectedListsRequest" : {
         "properties" : {
           "page" : {
@@ -6938,6 +6982,72 @@ public enum CivicOpenAPI {
           },
           "suppliedOn" : {
             "description" : "Empty until it arrives.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.PublicRegisterEntry" : {
+        "description" : "A body as the public register shows it (登记证书信息): no legal representative, no ID numbers, no members, funds or contacts.",
+        "properties" : {
+          "businessScope" : {
+            "type" : "string"
+          },
+          "creditCode" : {
+            "type" : "string"
+          },
+          "domicile" : {
+            "type" : "string"
+          },
+          "grade" : {
+            "description" : "The 1A–5A grade valid today (0: none) and its last valid day.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "gradeValidUntil" : {
+            "type" : "string"
+          },
+          "name" : {
+            "type" : "string"
+          },
+          "registeredOn" : {
+            "type" : "string"
+          },
+          "registrarDivision" : {
+            "type" : "string"
+          },
+          "registrarLevel" : {
+            "enum" : [
+              "REGISTRAR_LEVEL_UNSPECIFIED",
+              "NATIONAL",
+              "PROVINCIAL",
+              "PREFECTURE",
+              "COUNTY"
+            ],
+            "type" : "string"
+          },
+          "sponsor" : {
+            "description" : "Empty when directly registrable.",
+            "type" : "string"
+          },
+          "status" : {
+            "enum" : [
+              "ORGANIZATION_STATUS_UNSPECIFIED",
+              "PREPARING",
+              "REGISTERED",
+              "ACTIVITIES_SUSPENDED",
+              "REVOKED",
+              "DEREGISTERED"
+            ],
+            "type" : "string"
+          },
+          "type" : {
+            "enum" : [
+              "ORGANIZATION_TYPE_UNSPECIFIED",
+              "SOCIAL_GROUP",
+              "PRIVATE_NON_ENTERPRISE",
+              "FOUNDATION"
+            ],
             "type" : "string"
           }
         },
@@ -13792,6 +13902,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "The published lists: anyone; names, codes, dates and grounds, no evidence.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/ListPublicRegister" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ListPublicRegister",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ListPublicRegisterRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ListPublicRegisterResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Public: the register as 登记信息公开 shows it, for a division (required), by name and type; no personal data. `within` REQUIRED, `name_contains` TOO_LONG.",
         "tags" : [
           "civic.organizations.v1.OrganizationsService"
         ]

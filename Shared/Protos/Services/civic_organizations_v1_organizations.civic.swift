@@ -210,9 +210,12 @@ public enum Civic_Organizations_V1_OrganizationsService {
         public static let getOrganizationsReport = RPCMethod(
             service: name, name: "GetOrganizationsReport", requestType: Civic_Organizations_V1_GetOrganizationsReportRequest.self, responseType: Civic_Organizations_V1_OrganizationsReport.self,
             access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "organizations"))
+        public static let listPublicRegister = RPCMethod(
+            service: name, name: "ListPublicRegister", requestType: Civic_Organizations_V1_ListPublicRegisterRequest.self, responseType: Civic_Organizations_V1_ListPublicRegisterResponse.self,
+            access: MethodAccess(roles: [.public], limits: [], keyScope: "organizations"))
     }
 
-    public static let methods: [RPCMethod] = [Method.registerOrganization, Method.updateOrganization, Method.getOrganization, Method.listOrganizations, Method.changeOrganizationStatus, Method.fileChange, Method.deregister, Method.listChangeRecords, Method.revealLegalRepresentativeID, Method.importOrganizations, Method.getHistory, Method.submitApplication, Method.getApplication, Method.listApplications, Method.preReviewApplication, Method.resubmitApplication, Method.acceptApplication, Method.supplyDocuments, Method.recordSponsorApproval, Method.approveApplication, Method.refuseApplication, Method.withdrawApplication, Method.fileCommunityOrganization, Method.listCommunityOrganizations, Method.cancelCommunityFiling, Method.listCommunityCategories, Method.checkLegitimacy, Method.submitAnnualReport, Method.reviewAnnualReport, Method.concludeAnnualInspection, Method.getAnnualInspection, Method.listAnnualInspections, Method.recordCreditEvent, Method.recordPenalty, Method.recordPenaltyExecution, Method.getCreditStatus, Method.listCreditListings, Method.listPublicCreditListings, Method.applyForEvaluation, Method.checkEvaluationEligibility, Method.scoreEvaluation, Method.publishEvaluation, Method.requestEvaluationReview, Method.decideEvaluationReview, Method.recordEvaluationReviewNotice, Method.decideEvaluation, Method.getEvaluation, Method.listEvaluations, Method.openInvestigation, Method.closeInvestigation, Method.recordTipOff, Method.startIllegalCaseVerification, Method.addIllegalCaseEvidence, Method.closeIllegalCase, Method.getIllegalCase, Method.listIllegalCases, Method.publishSuspectedList, Method.listSuspectedLists, Method.recordActivity, Method.createZombieCampaign, Method.listZombieCampaigns, Method.getZombieCampaign, Method.scanZombieCandidates, Method.listZombieCases, Method.getZombieCase, Method.stepZombieCase, Method.getOrganizationsReport]
+    public static let methods: [RPCMethod] = [Method.registerOrganization, Method.updateOrganization, Method.getOrganization, Method.listOrganizations, Method.changeOrganizationStatus, Method.fileChange, Method.deregister, Method.listChangeRecords, Method.revealLegalRepresentativeID, Method.importOrganizations, Method.getHistory, Method.submitApplication, Method.getApplication, Method.listApplications, Method.preReviewApplication, Method.resubmitApplication, Method.acceptApplication, Method.supplyDocuments, Method.recordSponsorApproval, Method.approveApplication, Method.refuseApplication, Method.withdrawApplication, Method.fileCommunityOrganization, Method.listCommunityOrganizations, Method.cancelCommunityFiling, Method.listCommunityCategories, Method.checkLegitimacy, Method.submitAnnualReport, Method.reviewAnnualReport, Method.concludeAnnualInspection, Method.getAnnualInspection, Method.listAnnualInspections, Method.recordCreditEvent, Method.recordPenalty, Method.recordPenaltyExecution, Method.getCreditStatus, Method.listCreditListings, Method.listPublicCreditListings, Method.applyForEvaluation, Method.checkEvaluationEligibility, Method.scoreEvaluation, Method.publishEvaluation, Method.requestEvaluationReview, Method.decideEvaluationReview, Method.recordEvaluationReviewNotice, Method.decideEvaluation, Method.getEvaluation, Method.listEvaluations, Method.openInvestigation, Method.closeInvestigation, Method.recordTipOff, Method.startIllegalCaseVerification, Method.addIllegalCaseEvidence, Method.closeIllegalCase, Method.getIllegalCase, Method.listIllegalCases, Method.publishSuspectedList, Method.listSuspectedLists, Method.recordActivity, Method.createZombieCampaign, Method.listZombieCampaigns, Method.getZombieCampaign, Method.scanZombieCandidates, Method.listZombieCases, Method.getZombieCase, Method.stepZombieCase, Method.getOrganizationsReport, Method.listPublicRegister]
 }
 
 /// What a server of civic.organizations.v1.OrganizationsService implements.
@@ -350,6 +353,9 @@ public protocol Civic_Organizations_V1_OrganizationsServiceHandler: Sendable {
     /// lists, zombie clean-up, illegal organizations, party coverage) with its CSV. `year`
     /// OUT_OF_RANGE, `within` malformed.
     func getOrganizationsReport(_ request: Civic_Organizations_V1_GetOrganizationsReportRequest, context: RPCContext) async throws -> Civic_Organizations_V1_OrganizationsReport
+    /// Public: the register as 登记信息公开 shows it, for a division (required), by name and type;
+    /// no personal data. `within` REQUIRED, `name_contains` TOO_LONG.
+    func listPublicRegister(_ request: Civic_Organizations_V1_ListPublicRegisterRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListPublicRegisterResponse
 }
 
 extension Civic_Organizations_V1_OrganizationsServiceHandler {
@@ -556,6 +562,9 @@ extension Civic_Organizations_V1_OrganizationsServiceHandler {
             },
             RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.getOrganizationsReport) { (request: Civic_Organizations_V1_GetOrganizationsReportRequest, context: RPCContext) in
                 try await self.getOrganizationsReport(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.listPublicRegister) { (request: Civic_Organizations_V1_ListPublicRegisterRequest, context: RPCContext) in
+                try await self.listPublicRegister(request, context: context)
             },
         ]
     }
@@ -901,5 +910,11 @@ public struct Civic_Organizations_V1_OrganizationsServiceClient: Sendable {
     /// OUT_OF_RANGE, `within` malformed.
     public func getOrganizationsReport(_ request: Civic_Organizations_V1_GetOrganizationsReportRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_OrganizationsReport {
         try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.getOrganizationsReport, request, options: options)
+    }
+
+    /// Public: the register as 登记信息公开 shows it, for a division (required), by name and type;
+    /// no personal data. `within` REQUIRED, `name_contains` TOO_LONG.
+    public func listPublicRegister(_ request: Civic_Organizations_V1_ListPublicRegisterRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ListPublicRegisterResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.listPublicRegister, request, options: options)
     }
 }

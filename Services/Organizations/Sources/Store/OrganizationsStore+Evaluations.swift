@@ -41,6 +41,17 @@ extension OrganizationsStore {
         return EvaluationAward(organizationID: organizationID, grade: grade, awardedOn: awarded, validUntil: until, applicationID: row["application_id"])
     }
 
+    /// The awards of these bodies valid on `day`, by body id.
+    public func awards(organizationIDs ids: [String], validOn day: CivilDate) async throws -> [String: EvaluationAward] {
+        try await database.read { db in
+            var found: [String: EvaluationAward] = [:]
+            for id in ids {
+                if let award = try Self.award(db, organizationID: id), award.isValid(on: day) { found[id] = award }
+            }
+            return found
+        }
+    }
+
     /// Files an evaluation application for body `organizationID`: `make` sees what eligibility reads
     /// and returns the application with the id given (or throws). FAILED_PRECONDITION
     /// APPLICATION_OPEN while another application of the body is under way.

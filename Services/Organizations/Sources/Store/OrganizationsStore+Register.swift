@@ -28,11 +28,14 @@ extension OrganizationsStore {
         public var sponsor: String?
         public var nameContains: String?
         public var tradeAssociationsOnly: Bool
+        /// REGISTERED and ACTIVITIES_SUSPENDED only.
+        public var activeOnly: Bool
 
         public init(
             reach: Reach, type: OrganizationType? = nil, status: OrganizationStatus? = nil, sponsor: String? = nil, nameContains: String? = nil,
-            tradeAssociationsOnly: Bool = false
+            tradeAssociationsOnly: Bool = false, activeOnly: Bool = false
         ) {
+            self.activeOnly = activeOnly
             self.reach = reach
             self.type = type
             self.status = status
@@ -87,6 +90,9 @@ extension OrganizationsStore {
         sql.add(filter.sponsor, "sponsor = ?") { $0 }
         sql.add(filter.nameContains, "instr(name, ?) > 0") { $0 }
         if filter.tradeAssociationsOnly { sql.add("trade_association = 1", []) }
+        if filter.activeOnly {
+            sql.add("status IN (?, ?)", [OrganizationStatus.registered.rawValue, OrganizationStatus.activitiesSuspended.rawValue])
+        }
         let clause = sql.whereClause
         let arguments = sql.statementArguments
         return try await database.read { db in

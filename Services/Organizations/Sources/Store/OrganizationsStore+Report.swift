@@ -53,26 +53,30 @@ extension OrganizationsStore {
                 filed[row[0]] = row[1]
             }
 
-            var inspections = filter("o.registrar_division")
-            inspections.add("a.year = ? AND a.received = 1", [inspectionYear])
-            let join = within == nil ? "" : "JOIN organizations o ON o.id = a.organization_id"
+            var inspections = filter("registrar_division")
+            inspections.add("year = ?", [inspectionYear])
             var annual = OrganizationsReport.AnnualInspectionCounts()
             for row in try Row.fetchAll(
-                db, sql: "SELECT a.result, COUNT(*) FROM annual_inspections a \(join) \(inspections.whereClause) GROUP BY a.result",
+                db, sql: "SELECT result, SUM(n) FROM annual_inspection_counts \(inspections.whereClause) GROUP BY result",
                 arguments: inspections.statementArguments)
             {
                 let count: Int = row[1]
                 annual.received += count
-                if let raw: String = row[0], let result = AnnualInspectionResult(rawValue: raw) { annual.results[result] = count }
+                if let result = AnnualInspectionResult(rawValue: row[0]) { annual.results[result] = count }
             }
 
+            // The bodies with an award or a credit history are a small part of the register: they are
+            // read first (CROSS JOIN keeps that order) and each body looked up by its key, rather than
+            // every body of the division probing them.
             var awards = filter("o.registrar_division")
             awards.add("e.awarded_on <= ? AND e.valid_until >= ?", [day, day])
             var grades: [EvaluationGrade: Int] = [:]
             for row in try Row.fetchAll(
                 db,
-                sql:
-                    "SELECT e.grade, COUNT(*) FROM evaluation_awards e JOIN organizations o ON o.id = e.organization_id \(awards.whereClause) GROUP BY e.grade",
+                sql: """
+                    SELECT e.grade, COUNT(*) FROM evaluation_awards e CROSS JOIN organizations o ON o.id = e.organization_id \(awards.whereClause)
+                    GROUP BY e.grade
+                    """,
                 arguments: awards.statementArguments)
             {
                 if let grade = EvaluationGrade(row[0] as Int) { grades[grade] = row[1] }
@@ -80,7 +84,7 @@ extension OrganizationsStore {
 
             let credit = filter("o.registrar_division")
             let histories = try String.fetchAll(
-                db, sql: "SELECT c.record FROM credit_histories c JOIN organizations o ON o.id = c.organization_id \(credit.whereClause)",
+                db, sql: "SELECT c.record FROM credit_histories c CROSS JOIN organizations o ON o.id = c.organization_id \(credit.whereClause)",
                 arguments: credit.statementArguments
             ).map { try StoredRecords.decode(CreditHistory.self, $0) }
 

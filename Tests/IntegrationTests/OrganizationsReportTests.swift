@@ -69,6 +69,21 @@ struct OrganizationsReportTests {
         #expect(report.csv.split(separator: "\n").count == report.lines.count + 1)
         _ = chess
 
+        // A credit event after a report: the next report reads the history written since.
+        #expect(figures["credit_lists|abnormal listed"] == "0 2 0.0")
+        _ = try await h.recordCreditEvent(
+            .with {
+                $0.organizationID = go.id; $0.on = "2026-09-22"
+                $0.abnormalGround = .with {
+                    $0.ground = .noAnnualReport; $0.evidence = "未报送2025年度工作报告"
+                }
+            }, context: bureau.context())
+        for _ in 0..<2 {
+            let listed = try await h.getOrganizationsReport(.init(), context: bureau.context()).lines.filter { $0.section == "credit_lists" }
+            #expect(listed.first { $0.measure == "abnormal listed" }?.value == 1)
+            #expect(listed.first { $0.measure == "abnormal entered" }?.value == 1)
+        }
+
         // Last year's report: the movements of 2025, the 年检 on 2024.
         let lastYear = try await h.getOrganizationsReport(.with { $0.year = 2025 }, context: bureau.context())
         #expect(lastYear.lines.contains { $0.section == "annual_inspection 2024" && $0.measure == "received" && $0.value == 0 })

@@ -78,6 +78,24 @@ struct CreditListTests {
         #expect(Self.lines(moves) == ["abnormal entered 2026-01-10 no_annual_report", "abnormal removed 2026-07-11 automatic"])
     }
 
+    /// The report's one replay per history gives what the separate status and movement reads give.
+    @Test func reportFiguresReplayEachHistoryOnce() throws {
+        let left = try Self.history([Self.ground("G1", .noAnnualReport, "2026-01-10"), Self.fixed("G1", "2026-03-02")])
+        let staying = try Self.history([Self.ground("G1", .noAnnualReport, "2026-05-10")])
+        for (through, asOf) in [("2026-06-30", "2026-06-30"), ("2026-06-30", "2026-08-01"), ("2026-12-31", "2026-06-30")] {
+            let figures = try Self.rules.reportFigures(of: [left, staying], from: Self.day("2026-01-01"), through: Self.day(through), asOf: Self.day(asOf))
+            var listed: [CreditList: Int] = [:]
+            for h in [left, staying] { for list in try Self.status(h, asOf).lists { listed[list, default: 0] += 1 } }
+            let counts = try Self.rules.movements(of: [left, staying], from: Self.day("2026-01-01"), through: Self.day(through)).counts
+            #expect(figures.listed == listed, "through \(through), as of \(asOf)")
+            #expect(CreditMovementCounts(figures.movements) == counts, "through \(through), as of \(asOf)")
+        }
+        let midyear = try Self.rules.reportFigures(
+            of: [left, staying], from: Self.day("2026-01-01"), through: Self.day("2026-08-01"), asOf: Self.day("2026-08-01"))
+        let moved = CreditMovementCounts(midyear.movements)
+        #expect((midyear.listed[.abnormal], moved.entered[.abnormal], moved.removals(from: .abnormal)) == (1, 2, 1))
+    }
+
     /// "自查实之日起5个工作日内" across 中秋 and 国庆 2026 (9/25–27, 10/1–7 off; Sunday 9/20 and
     /// Saturday 10/10 worked).
     @Test func removalDueCountsWorkingDaysAcrossTheHolidays() throws {

@@ -640,6 +640,26 @@ public struct CreditListRules: Sendable {
         return (all, CreditMovementCounts(all))
     }
 
+    /// The report's credit figures: how many of `histories` are on each list on `asOf`, and their
+    /// movements from `from` through `through` — each history replayed once, to the later of the two
+    /// days (replaying further only adds later movements, so the period's are the same).
+    public func reportFigures(of histories: [CreditHistory], from: CivilDate, through: CivilDate, asOf: CivilDate) throws -> (
+        listed: [CreditList: Int], movements: [CreditMovement]
+    ) {
+        var listed: [CreditList: Int] = [:]
+        var movements: [CreditMovement] = []
+        for history in histories {
+            let engine = try replay(history, through: max(through, asOf))
+            if asOf >= through {
+                for list in engine.status(on: asOf).lists { listed[list, default: 0] += 1 }
+            } else {
+                for list in try status(of: history, on: asOf).lists { listed[list, default: 0] += 1 }
+            }
+            movements += engine.movements.filter { $0.on >= from && $0.on <= through }
+        }
+        return (listed, movements)
+    }
+
     /// Replays events up to `day` (all of them when nil) and, with a day, runs the clocks to it.
     func replay(_ history: CreditHistory, through day: CivilDate?) throws -> CreditEngine {
         var engine = CreditEngine(rules: self, organizationID: history.organizationID)

@@ -20,6 +20,8 @@ public struct OrganizationsHandler: Civic_Organizations_V1_OrganizationsServiceH
     let evaluationRules: EvaluationRules
     /// The zombie clean-up's rules, made once.
     let zombieRules: ZombieRules
+    /// Credit histories the report has decoded (ReportHandlers).
+    let creditHistories = CreditHistoryCache()
 
     public init(
         store: OrganizationsStore, settings: OrganizationsSettings, today: @escaping @Sendable () -> CivilDate = { CivilDate.today() },

@@ -256,5 +256,18 @@ public enum OrganizationsSchema {
                     END;
                     """)
         },
+        DatabaseMigration("organizations-010-report-registrars") { db in
+            // The registrar beside each award and credit history, so a division's report reads only its
+            // own (a body's registrar does not change).
+            try db.execute(
+                sql: """
+                    ALTER TABLE evaluation_awards ADD COLUMN registrar_division TEXT NOT NULL DEFAULT '';
+                    UPDATE evaluation_awards SET registrar_division = (SELECT registrar_division FROM organizations o WHERE o.id = organization_id);
+                    CREATE INDEX evaluation_awards_by_registrar ON evaluation_awards (registrar_division);
+                    ALTER TABLE credit_histories ADD COLUMN registrar_division TEXT NOT NULL DEFAULT '';
+                    UPDATE credit_histories SET registrar_division = (SELECT registrar_division FROM organizations o WHERE o.id = organization_id);
+                    CREATE INDEX credit_histories_by_registrar ON credit_histories (registrar_division);
+                    """)
+        },
     ]
 }

@@ -33,11 +33,7 @@ extension OrganizationsStore {
             try check(body)
             var history = try Self.loadCreditHistory(db, organizationID: body.id)
             try record(&history)
-            try db.execute(
-                sql: """
-                    INSERT INTO credit_histories (organization_id, record, updated_at) VALUES (?, ?, ?)
-                    ON CONFLICT(organization_id) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at
-                    """, arguments: [body.id, try StoredRecords.encode(history), StorageTime.string(now)])
+            try Self.saveCreditHistory(db, history, of: body, now: now)
             try Audit.record(db, by: actor, action: action, entity: "organization", entityID: body.id, detail: detail, at: now)
             return (body, history)
         }
@@ -59,6 +55,17 @@ extension OrganizationsStore {
                 (try StoredRecords.decode(Organization.self, row["body"]), try StoredRecords.decode(CreditHistory.self, row["history"]))
             }
         }
+    }
+
+    /// Writes body `body`'s history, with its registrar for the report: every write of a history goes
+    /// through here.
+    static func saveCreditHistory(_ db: Database, _ history: CreditHistory, of body: Organization, now: Date) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO credit_histories (organization_id, registrar_division, record, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT(organization_id) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at,
+                  registrar_division = excluded.registrar_division
+                """, arguments: [body.id, body.registrarDivision.description, try StoredRecords.encode(history), StorageTime.string(now)])
     }
 
     static func loadCreditHistory(_ db: Database, organizationID: String) throws -> CreditHistory {

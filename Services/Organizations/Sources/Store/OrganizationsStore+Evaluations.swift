@@ -113,11 +113,15 @@ extension OrganizationsStore {
             if let award = EvaluationRules.award(of: updated), current.state != .awarded {
                 try db.execute(
                     sql: """
-                        INSERT INTO evaluation_awards (organization_id, grade, awarded_on, valid_until, application_id) VALUES (?, ?, ?, ?, ?)
+                        INSERT INTO evaluation_awards (organization_id, registrar_division, grade, awarded_on, valid_until, application_id)
+                        VALUES (?, ?, ?, ?, ?, ?)
                         ON CONFLICT(organization_id) DO UPDATE SET grade = excluded.grade, awarded_on = excluded.awarded_on,
-                            valid_until = excluded.valid_until, application_id = excluded.application_id
+                            valid_until = excluded.valid_until, application_id = excluded.application_id, registrar_division = excluded.registrar_division
                         """,
-                    arguments: [body.id, award.grade.level, award.awardedOn.description, award.validUntil.description, award.applicationID])
+                    arguments: [
+                        body.id, body.registrarDivision.description, award.grade.level, award.awardedOn.description, award.validUntil.description,
+                        award.applicationID,
+                    ])
             }
             try Audit.record(db, by: actor, action: action, entity: "evaluation", entityID: id, reason: reason, detail: body.id, at: now)
             return (body, updated)

@@ -14,7 +14,10 @@ extension OrganizationsStore {
         public var community: [String: Int]
         public var annualInspection: OrganizationsReport.AnnualInspectionCounts
         public var grades: [EvaluationGrade: Int]
-        public var creditHistories: [CreditHistory]
+        /// Which credit histories the scope holds: each body's id with its history's last write
+        /// (`updated_at`). Decoding them is most of the report's work, so the caller keeps them
+        /// decoded and reads only those written since (`creditHistories(ids:)`).
+        public var creditVersions: [(id: String, updatedAt: String)]
         public var zombieCases: [ZombieCase]
         public var illegalCases: [IllegalOrganizationCase]
         public var batches: [SuspectedListBatch]
@@ -65,28 +68,19 @@ extension OrganizationsStore {
                 if let result = AnnualInspectionResult(rawValue: row[0]) { annual.results[result] = count }
             }
 
-            // The bodies with an award or a credit history are a small part of the register: they are
-            // read first (CROSS JOIN keeps that order) and each body looked up by its key, rather than
-            // every body of the division probing them.
-            var awards = filter("o.registrar_division")
-            awards.add("e.awarded_on <= ? AND e.valid_until >= ?", [day, day])
+            var awards = filter("registrar_division")
+            awards.add("awarded_on <= ? AND valid_until >= ?", [day, day])
             var grades: [EvaluationGrade: Int] = [:]
             for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT e.grade, COUNT(*) FROM evaluation_awards e CROSS JOIN organizations o ON o.id = e.organization_id \(awards.whereClause)
-                    GROUP BY e.grade
-                    """,
-                arguments: awards.statementArguments)
+                db, sql: "SELECT grade, COUNT(*) FROM evaluation_awards \(awards.whereClause) GROUP BY grade", arguments: awards.statementArguments)
             {
                 if let grade = EvaluationGrade(row[0] as Int) { grades[grade] = row[1] }
             }
 
-            let credit = filter("o.registrar_division")
-            let histories = try String.fetchAll(
-                db, sql: "SELECT c.record FROM credit_histories c CROSS JOIN organizations o ON o.id = c.organization_id \(credit.whereClause)",
-                arguments: credit.statementArguments
-            ).map { try StoredRecords.decode(CreditHistory.self, $0) }
+            let credit = filter("registrar_division")
+            let versions = try Row.fetchAll(
+                db, sql: "SELECT organization_id, updated_at FROM credit_histories \(credit.whereClause)", arguments: credit.statementArguments
+            ).map { (id: $0[0] as String, updatedAt: $0[1] as String) }
 
             let zombies = filter("registrar_division")
             let zombieCases = try String.fetchAll(db, sql: "SELECT record FROM zombie_cases \(zombies.whereClause)", arguments: zombies.statementArguments)
@@ -97,8 +91,25 @@ extension OrganizationsStore {
             let batches = try String.fetchAll(db, sql: "SELECT record FROM suspected_lists \(illegal.whereClause)", arguments: illegal.statementArguments)
                 .map { try StoredRecords.decode(SuspectedListBatch.self, $0) }
             return ReportInputs(
-                register: register, community: filed, annualInspection: annual, grades: grades, creditHistories: histories, zombieCases: zombieCases,
+                register: register, community: filed, annualInspection: annual, grades: grades, creditVersions: versions, zombieCases: zombieCases,
                 illegalCases: illegalCases, batches: batches)
+        }
+    }
+
+    /// The stored credit histories of bodies `ids` (JSON), each with its last write.
+    public func creditHistories(ids: [String]) async throws -> [(id: String, updatedAt: String, record: String)] {
+        try await database.read { db in
+            var found: [(id: String, updatedAt: String, record: String)] = []
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = Array(ids[start..<min(start + 500, ids.count)])
+                found += try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT organization_id, updated_at, record FROM credit_histories WHERE organization_id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                    arguments: StatementArguments(chunk)
+                ).map { (id: $0[0], updatedAt: $0[1], record: $0[2]) }
+            }
+            return found
         }
     }
 }

@@ -216,11 +216,7 @@ extension OrganizationsStore {
                 }
                 var history = try Self.loadCreditHistory(db, organizationID: body.id)
                 try recordRevocation(&history, c, document)
-                try db.execute(
-                    sql: """
-                        INSERT INTO credit_histories (organization_id, record, updated_at) VALUES (?, ?, ?)
-                        ON CONFLICT(organization_id) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at
-                        """, arguments: [body.id, try StoredRecords.encode(history), StorageTime.string(now)])
+                try Self.saveCreditHistory(db, history, of: body, now: now)
             case .deregister:
                 if body.status != .deregistered {
                     throw DomainError(

@@ -267,7 +267,9 @@ extension OrganizationsStore {
 
     /// The bodies with these ids or credit codes (those that exist), by the key asked for.
     public func summaries(ids: [String]) async throws -> [String: RegisterSummary] {
-        try await database.read { db in
+        // No read (and no hop to the reader's thread) for nothing: most checks name no filing.
+        guard !ids.isEmpty else { return [:] }
+        return try await database.read { db in
             var found: [String: RegisterSummary] = [:]
             let statement = try db.cachedStatement(
                 sql: "SELECT id, name, credit_code, type, status, registrar_level, registrar_division FROM organizations WHERE id = ? OR credit_code = ?")
@@ -284,7 +286,8 @@ extension OrganizationsStore {
 
     /// The community filings with these ids, by id.
     public func communityOrganizations(ids: [String]) async throws -> [String: CommunityOrganizationFiling] {
-        try await database.read { db in
+        guard !ids.isEmpty else { return [:] }
+        return try await database.read { db in
             var found: [String: CommunityOrganizationFiling] = [:]
             for id in ids {
                 if let record = try String.fetchOne(db.cachedStatement(sql: "SELECT record FROM community_organizations WHERE id = ?"), arguments: [id]) {

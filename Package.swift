@@ -158,6 +158,7 @@ let package = Package(
             .testTarget(name: "AssistanceTests", dependencies: ["AssistanceDomain", "CivicDomain"], path: "Tests/AssistanceTests"),
             .testTarget(name: "EldercareTests", dependencies: ["EldercareDomain", "CivicDomain"], path: "Tests/EldercareTests"),
             .testTarget(name: "OrganizationsTests", dependencies: ["OrganizationsDomain", "CivicDomain"], path: "Tests/OrganizationsTests"),
+            .testTarget(name: "EnforcementTests", dependencies: ["EnforcementDomain", "CivicDomain"], path: "Tests/EnforcementTests"),
             .testTarget(
                 name: "ServiceKitTests", dependencies: ["CivicServiceKit", "CivicDomain", "CivicRPC", "CivicStorage", grdb, log], path: "Tests/ServiceKitTests"),
             .testTarget(

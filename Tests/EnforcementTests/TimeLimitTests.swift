@@ -119,14 +119,7 @@ struct OfficerTests {
     static let zhao = officer("赵敏", "豫A0003", expires: "2026-06-30")
     static let sun = officer("孙立", "豫A0004", roles: [.hearingHost, .legalReviewer])
 
-    static func reasons(_ body: () throws -> Void) -> [String] {
-        do {
-            try body()
-            return []
-        } catch let error as DomainError {
-            return error.problems.map { "\($0.field) \($0.reason)" }
-        } catch { return ["\(error)"] }
-    }
+    static func reasons(_ body: () throws -> Void) -> [String] { Samples.reasons(body) }
 
     @Test func twoCertifiedOfficersOnTheDay() throws {
         try OfficerRules.checkAction(by: [Self.wang, Self.li], on: Self.day("2026-09-22"))

@@ -142,6 +142,7 @@ let package = Package(
                 ],
                 path: "Benchmarks/OrganizationsBenchmark"
             ),
+            .executableTarget(name: "enforcement-bench", dependencies: ["EnforcementDomain", "CivicDomain"], path: "Benchmarks/EnforcementBenchmark"),
             .executableTarget(
                 name: "proposals-bench",
                 dependencies: ["ProposalsService", "ProposalsDomain", "CivicDomain", "CivicServiceKit", "CivicStorage", "CivicRPC", "CivicProtos", grdb, log],

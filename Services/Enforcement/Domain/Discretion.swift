@@ -223,7 +223,7 @@ public struct DiscretionBenchmark: Sendable, Hashable, Codable {
 }
 
 /// What the calculator answers for one act.
-public struct PenaltyAssessment: Sendable, Hashable {
+public struct PenaltyAssessment: Sendable {
     /// The tier's name, or "首违不罚".
     public var tier: String
     /// Empty when no penalty is given.
@@ -238,16 +238,6 @@ public struct PenaltyAssessment: Sendable, Hashable {
 
     /// The highest fine the options allow, in fen (0 without a fine).
     public var maximumFine: Int { fineOptions.map(\.range.upperBound).max() ?? 0 }
-
-    public static func == (a: PenaltyAssessment, b: PenaltyAssessment) -> Bool {
-        a.tier == b.tier && a.penalties == b.penalties && a.fineOptions.map(\.range) == b.fineOptions.map(\.range) && a.rule == b.rule
-            && a.legalReviewRequired == b.legalReviewRequired
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(tier)
-        hasher.combine(rule)
-    }
 }
 
 /// The discretion calculator (RULES.md §4(c) 1): facts in, tier, penalties and fine range out.

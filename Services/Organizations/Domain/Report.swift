@@ -13,7 +13,7 @@ import CivicDomain
 /// - Grades count the awards valid on `asOf`, as a share of active bodies.
 /// - Credit-list movements, zombie cases and illegal-organization cases count the report's year up to
 ///   `asOf` (1 January through the earlier of 31 December and `asOf`); the lists' standing is on `asOf`.
-public struct OrganizationsReport: Sendable, Hashable {
+public struct OrganizationsReport: Sendable {
     /// Bodies of one kind in one status, with how many are trade associations and have a party
     /// organization.
     public struct RegisterCount: Sendable, Hashable {
@@ -132,9 +132,6 @@ public struct OrganizationsReport: Sendable, Hashable {
         self.zombies = zombies
         self.illegal = illegal
     }
-
-    public static func == (a: OrganizationsReport, b: OrganizationsReport) -> Bool { a.lines == b.lines && a.within == b.within }
-    public func hash(into hasher: inout Hasher) { hasher.combine(lines) }
 
     /// The period the movements count: 1 January of `year` through the earlier of 31 December and `asOf`.
     public static func period(year: Int, asOf: CivilDate) -> (from: CivilDate, through: CivilDate) {

@@ -38,7 +38,8 @@ extension OrganizationsHandler {
         if request.endsOn.isEmpty { errors.add("ends_on", "REQUIRED", "the campaign's last day is required") }
         let campaign = ZombieCampaign(
             id: "-", name: request.name.trimmingCharacters(in: .whitespacesAndNewlines), startsOn: starts ?? today(), endsOn: ends ?? starts ?? today())
-        for p in campaign.problems().details where starts != nil && ends != nil || p.field != "ends_on" { errors.add(p.field, p.reason, p.description) }
+        // BEFORE_START only when both days were read.
+        for p in campaign.problems().details where (starts != nil && ends != nil) || p.field != "ends_on" { errors.add(p.field, p.reason, p.description) }
         try errors.check()
         let reach = try Caller(context).staffReach()
         var scoped = campaign

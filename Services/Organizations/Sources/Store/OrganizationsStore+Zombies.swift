@@ -174,6 +174,8 @@ extension OrganizationsStore {
     public struct StoredZombieCase: Sendable {
         public var zombieCase: ZombieCase
         public var organization: Organization
+        /// The body's legal representative's ID number, as stored (kept when the body is saved).
+        var legalRepresentativeID: String? = nil
     }
 
     public func zombieCase(id: String) async throws -> StoredZombieCase {
@@ -185,7 +187,8 @@ extension OrganizationsStore {
             throw DomainError.notFound("no clean-up case with id \(id)")
         }
         let c = try StoredRecords.decode(ZombieCase.self, record)
-        return StoredZombieCase(zombieCase: c, organization: try loadOrganization(db, id: c.organizationID).organization)
+        let body = try loadOrganization(db, id: c.organizationID)
+        return StoredZombieCase(zombieCase: c, organization: body.organization, legalRepresentativeID: body.legalRepresentativeID)
     }
 
     /// Moves case `id` by `event` in one transaction (`check` sees the body first). A revocation
@@ -208,8 +211,7 @@ extension OrganizationsStore {
                 // A body revoked by ChangeOrganizationStatus already keeps its status.
                 if body.status != .revoked {
                     try body.move(to: .revoked, on: on, document: document, reason: "僵尸型社会组织清理 \(c.id)")
-                    let current = try Self.loadOrganization(db, id: body.id)
-                    try Self.save(db, body, legalRepresentativeID: current.legalRepresentativeID, now: now)
+                    try Self.save(db, body, legalRepresentativeID: stored.legalRepresentativeID, now: now)
                     try Audit.record(
                         db, by: actor, action: "status_revoked", entity: "organization", entityID: body.id, reason: "僵尸型社会组织清理 \(c.id)",
                         detail: document, at: now)

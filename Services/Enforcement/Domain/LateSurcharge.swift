@@ -48,19 +48,7 @@ public struct LateSurcharge: Sendable, Hashable {
     public func lateDays(asOf: CivilDate) -> Int {
         guard asOf > dueDate else { return 0 }
         let first = dueDate.adding(days: 1)
-        var paused = 0
-        // Merge the pauses so overlapping ones count once, clipped to [first, asOf].
-        let clipped = pauses.map { (max($0.from, first), min($0.through, asOf)) }.filter { $0.0 <= $0.1 }.sorted { $0.0 < $1.0 }
-        var current: (CivilDate, CivilDate)?
-        for range in clipped {
-            if let c = current, range.0 <= c.1.adding(days: 1) {
-                current = (c.0, max(c.1, range.1))
-            } else {
-                if let c = current { paused += c.1.dayNumber - c.0.dayNumber + 1 }
-                current = range
-            }
-        }
-        if let c = current { paused += c.1.dayNumber - c.0.dayNumber + 1 }
+        let paused = DayRanges.coveredDays(pauses.map { ($0.from, $0.through) }, within: first...asOf)
         return asOf.dayNumber - first.dayNumber + 1 - paused
     }
 

@@ -133,3 +133,24 @@ public struct LimitationPeriod: Sendable, Hashable {
         }
     }
 }
+
+/// Days covered by date ranges (both ends included), overlaps counted once: the paused days of a
+/// surcharge, the excluded days of a decision clock.
+public enum DayRanges {
+    /// The days of `ranges` that fall `within` the window, each counted once.
+    public static func coveredDays(_ ranges: [(CivilDate, CivilDate)], within window: ClosedRange<CivilDate>) -> Int {
+        let clipped = ranges.map { (max($0.0, window.lowerBound), min($0.1, window.upperBound)) }.filter { $0.0 <= $0.1 }.sorted { $0.0 < $1.0 }
+        var covered = 0
+        var current: (CivilDate, CivilDate)?
+        for range in clipped {
+            if let c = current, range.0 <= c.1.adding(days: 1) {
+                current = (c.0, max(c.1, range.1))
+            } else {
+                if let c = current { covered += c.1.dayNumber - c.0.dayNumber + 1 }
+                current = range
+            }
+        }
+        if let c = current { covered += c.1.dayNumber - c.0.dayNumber + 1 }
+        return covered
+    }
+}

@@ -177,7 +177,8 @@ let package = Package(
                 name: "IntegrationTests",
                 dependencies: nio + [
                     "GatewayService", "ProposalsService", "AssistanceService", "EldercareService", "OrganizationsService",
-                    "EnforcementService", "ProposalsDomain", "AssistanceDomain", "EldercareDomain", "OrganizationsDomain", "CivicCatalog", "CivicDomain",
+                    "EnforcementService", "ProposalsDomain", "AssistanceDomain", "EldercareDomain", "OrganizationsDomain", "EnforcementDomain", "CivicCatalog",
+                    "CivicDomain",
                     "CivicServiceKit",
                     "CivicRPC", "CivicProtos", "CivicProtoServices",
                     protobuf,

@@ -83,6 +83,8 @@ public struct ValidationErrors: Error, Sendable, CustomStringConvertible {
             return try body()
         } catch let error as DomainError {
             for problem in error.problems { add(problem) }
+        } catch let errors as ValidationErrors {
+            add(contentsOf: errors)
         } catch {
             add(field, "INVALID", "\(error)")
         }

@@ -16,7 +16,7 @@ struct LeadTests {
     /// September and Saturday 10 October counted.
     @Test func verificationIsDueIn15WorkingDaysAndExtendsOnce() throws {
         var lead = try Lead(
-            id: "L000001", source: .departmentReferral, referredBy: "安阳市市场监督管理局", subject: Self.subject, summary: "以协会名义收取评比费用",
+            id: "L000001", division: CaseSamples.division, source: .departmentReferral, referredBy: "安阳市市场监督管理局", subject: Self.subject, summary: "以协会名义收取评比费用",
             receivedOn: Self.day("2026-09-17"))
         // 18, 20 (Sunday, 调休), 21, 22, 23, 24, 28, 29, 30 September; 8, 9, 10 (Saturday, 调休), 12, 13, 14 October.
         #expect(lead.verificationDue.dueDate == Self.day("2026-10-14"))
@@ -43,9 +43,10 @@ struct LeadTests {
         #expect(name == "李明")
         #expect(
             Self.reasons {
-                _ = try Lead(id: "L2", source: .serviceReferral, subject: person, summary: " ", receivedOn: Self.day("2026-09-17"))
+                _ = try Lead(
+                    id: "L2", division: CaseSamples.division, source: .serviceReferral, subject: person, summary: " ", receivedOn: Self.day("2026-09-17"))
             } == ["summary REQUIRED", "referred_by REQUIRED"])
-        var lead = try Lead(id: "L3", source: .tipOff, subject: person, summary: "无证开展养老服务", receivedOn: Self.day("2026-09-17"))
+        var lead = try Lead(id: "L3", division: CaseSamples.division, source: .tipOff, subject: person, summary: "无证开展养老服务", receivedOn: Self.day("2026-09-17"))
         #expect(
             Self.reasons { try lead.decide(.received, outcome: " ", on: Self.day("2026-09-16")) } == [
                 "state NOT_AN_OUTCOME", "outcome REQUIRED", "on BEFORE_RECEIPT",

@@ -15,7 +15,8 @@ import Testing
 /// Roles: admin, staff of proposals, staff of another service, leader, deputy, department,
 /// service, and a caller with no key.
 enum Caller: String, CaseIterable, Sendable {
-    case admin, proposalsStaff, assistanceStaff, eldercareStaff, organizationsStaff, leader, deputy, department, service, eldercareOperator, noKey
+    case admin, proposalsStaff, assistanceStaff, eldercareStaff, organizationsStaff, enforcementStaff, leader, deputy, department, service, eldercareOperator,
+        noKey
 
     var key: NewKey? {
         switch self {
@@ -24,6 +25,7 @@ enum Caller: String, CaseIterable, Sendable {
         case .assistanceStaff: NewKey(name: "救助科 陈静", roles: [.staff], services: ["assistance"], division: "431227", subject: "陈静")
         case .eldercareStaff: NewKey(name: "养老科 赵敏", roles: [.staff], services: ["eldercare"])
         case .organizationsStaff: NewKey(name: "登记科 孙倩", roles: [.staff], services: ["organizations"], division: "410502")
+        case .enforcementStaff: NewKey(name: "执法大队 周强", roles: [.staff], services: ["enforcement"], division: "410502")
         case .leader: NewKey(name: "局长", roles: [.leader])
         case .deputy: NewKey(name: "代表 李四", roles: [.deputy], subject: "NPC-0042")
         case .department: NewKey(name: "市场监管局", roles: [.department], subject: "市场监管局")
@@ -232,6 +234,25 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.organizations.v1.OrganizationsService/StepZombieCase": [.admin, .organizationsStaff],
     "/civic.organizations.v1.OrganizationsService/GetOrganizationsReport": [.admin, .organizationsStaff, .leader],
     "/civic.organizations.v1.OrganizationsService/ListPublicRegister": Set(Caller.allCases),
+    "/civic.enforcement.v1.EnforcementService/ListLegalBases": Set(Caller.allCases),
+    "/civic.enforcement.v1.EnforcementService/AssessPenalty": [.admin, .enforcementStaff, .leader],
+    "/civic.enforcement.v1.EnforcementService/RegisterOfficer": [.admin, .enforcementStaff, .leader],
+    "/civic.enforcement.v1.EnforcementService/UpdateOfficer": [.admin, .enforcementStaff, .leader],
+    "/civic.enforcement.v1.EnforcementService/GetOfficer": [.admin, .enforcementStaff, .leader],
+    "/civic.enforcement.v1.EnforcementService/ListOfficers": [.admin, .enforcementStaff, .leader],
+    "/civic.enforcement.v1.EnforcementService/RecordLead": [.admin, .enforcementStaff],
+    "/civic.enforcement.v1.EnforcementService/ReferLead": [.admin, .department, .service],
+    "/civic.enforcement.v1.EnforcementService/ExtendLeadVerification": [.admin, .enforcementStaff, .leader],
+    "/civic.enforcement.v1.EnforcementService/DecideLead": [.admin, .enforcementStaff, .leader],
+    "/civic.enforcement.v1.EnforcementService/GetLead": [.admin, .enforcementStaff, .leader, .department, .service],
+    "/civic.enforcement.v1.EnforcementService/ListLeads": [.admin, .enforcementStaff, .leader, .department, .service],
+    "/civic.enforcement.v1.EnforcementService/FileCase": [.admin, .enforcementStaff],
+    "/civic.enforcement.v1.EnforcementService/RecordOnTheSpotPenalty": [.admin, .enforcementStaff],
+    "/civic.enforcement.v1.EnforcementService/StepCase": [.admin, .enforcementStaff, .leader],
+    "/civic.enforcement.v1.EnforcementService/GetCase": [.admin, .enforcementStaff, .leader],
+    "/civic.enforcement.v1.EnforcementService/ListCases": [.admin, .enforcementStaff, .leader],
+    "/civic.enforcement.v1.EnforcementService/ListCaseDeadlines": [.admin, .enforcementStaff, .leader],
+    "/civic.enforcement.v1.EnforcementService/ListPublishedDecisions": Set(Caller.allCases),
 ]
 
 @Suite("Access control", .serialized)

@@ -185,6 +185,8 @@ public struct PenaltyNotice: Sendable, Hashable, Codable {
     public var replyDue: LegalDeadline
     /// The party waived statement and hearing (放弃陈述申辩), closing the window early.
     public var waivedOn: CivilDate?
+    /// The facts the proposal was assessed on.
+    public var facts: ViolationFacts = ViolationFacts()
 }
 
 /// 陈述申辩 (§45): recorded and answered (复核).
@@ -287,4 +289,51 @@ public struct CaseClock: Sendable, Hashable, Codable {
     public var metOn: CivilDate?
 
     public var isOpen: Bool { metOn == nil }
+}
+
+/// A decision as published (§48): no personal data beyond what the law requires — a person's name
+/// masked to its first character and no ID; an organization's name and credit code in full. A
+/// withdrawn one stays listed as withdrawn, its penalty no longer shown.
+public struct PublishedDecision: Sendable, Hashable, Codable {
+    public var caseID: String
+    public var division: DivisionCode
+    public var subjectName: String
+    /// An organization's credit code; "" for a person.
+    public var creditCode: String
+    public var violationCodes: [String]
+    /// "社会团体登记管理条例 第三十条第一款第（一）项".
+    public var legalBases: [String]
+    public var penalties: [PenaltyType]
+    public var fine: Fen
+    public var decidedOn: CivilDate
+    public var publishedOn: CivilDate
+    public var withdrawnOn: CivilDate?
+
+    /// The published form of `c`, nil unless it has a publication; `bases` names the articles.
+    public init?(_ c: EnforcementCase, bases: (String) -> LegalBasis?) {
+        guard let publication = c.publication, let decision = c.decision, let penalty = decision.penalty else { return nil }
+        caseID = c.id
+        division = c.division
+        switch c.subject {
+        case .organization(let code, let name):
+            subjectName = name
+            creditCode = code
+        case .person(_, let name):
+            subjectName = Self.maskedName(name)
+            creditCode = ""
+        }
+        violationCodes = c.violationCodes
+        legalBases = c.violationCodes.map { code in bases(code).map { "\($0.law) \($0.article)" } ?? code }
+        withdrawnOn = publication.withdrawnOn
+        penalties = withdrawnOn == nil ? penalty.penalties.sorted() : []
+        fine = withdrawnOn == nil ? penalty.fine : .zero
+        decidedOn = decision.on
+        publishedOn = publication.publishedOn
+    }
+
+    /// "李明" → "李*": the family name only.
+    public static func maskedName(_ name: String) -> String {
+        guard let first = name.first else { return "" }
+        return String(first) + String(repeating: "*", count: max(1, name.count - 1))
+    }
 }

@@ -277,3 +277,30 @@ public enum PenaltyCalculator {
         return assessed.max { $0.maximumFine < $1.maximumFine }!
     }
 }
+
+extension PenaltyAssessment {
+    /// A proposal stays within what the benchmark allows for these facts (§34): FAILED_PRECONDITION,
+    /// every problem at once: "penalties" NOT_IN_TIER (a penalty the tier does not allow; under
+    /// 首违不罚 none is: decide without a penalty instead), "fine" NO_BASE (the tier's fines count on a
+    /// base the facts do not give), "fine" OUTSIDE_RANGE (outside every alternative's range).
+    public func check(_ proposal: ProposedPenalty) throws {
+        var problems: [FieldProblem] = []
+        let extra = proposal.penalties.subtracting(penalties)
+        if !extra.isEmpty {
+            let allowed = penalties.isEmpty ? "no penalty (\(tier))" : penalties.sorted().map(\.rawValue).joined(separator: ", ")
+            problems.append(
+                FieldProblem(
+                    field: "penalties", reason: "NOT_IN_TIER",
+                    description: "tier \(tier) allows \(allowed), not \(extra.sorted().map(\.rawValue).joined(separator: ", "))"))
+        }
+        if proposal.penalties.contains(.fine) && penalties.contains(.fine) {
+            if fineOptions.isEmpty {
+                problems.append(FieldProblem(field: "fine", reason: "NO_BASE", description: "give the gains, turnover or amount obtained the fine counts on"))
+            } else if !fineOptions.contains(where: { $0.range.contains(proposal.fine.fen) }) {
+                let ranges = fineOptions.map { "\(Fen($0.range.lowerBound).yuanText)–\(Fen($0.range.upperBound).yuanText) 元" }.joined(separator: " or ")
+                problems.append(FieldProblem(field: "fine", reason: "OUTSIDE_RANGE", description: "tier \(tier) fines \(ranges)"))
+            }
+        }
+        if !problems.isEmpty { throw DomainError(.failedPrecondition, "the proposal leaves the discretion benchmark: \(rule)", problems: problems) }
+    }
+}

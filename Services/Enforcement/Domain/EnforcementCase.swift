@@ -269,8 +269,8 @@ public struct EnforcementCase: Sendable, Hashable, Codable {
     /// is 5 working days. A case returned from legal review may be noticed again (the new notice
     /// replaces the old).
     public mutating func serveNotice(
-        _ proposal: ProposedPenalty, on day: CivilDate, officers: [Officer], thresholds: HearingThresholds = HearingThresholds(),
-        calendar: LegalCalendar = LegalCalendar()
+        _ proposal: ProposedPenalty, on day: CivilDate, officers: [Officer], facts: ViolationFacts = ViolationFacts(),
+        thresholds: HearingThresholds = HearingThresholds(), calendar: LegalCalendar = LegalCalendar()
     ) throws {
         try require([.investigating], "serve the notice")
         try proposal.problems().check()
@@ -283,7 +283,7 @@ public struct EnforcementCase: Sendable, Hashable, Codable {
         let right = thresholds.givesHearingRight(proposal, party: party)
         notice = PenaltyNotice(
             on: day, proposal: proposal, officers: officers.map(\.id), hearingRight: right, replyDue: calendar.deadline(.hearingRequest, from: day),
-            waivedOn: nil)
+            waivedOn: nil, facts: facts)
         statements = []
         hearing = nil
         state = .noticed
@@ -726,5 +726,44 @@ public struct EnforcementCase: Sendable, Hashable, Codable {
         if !officer.isCertified(on: day) {
             throw FineCollection.precondition(field, "NOT_CERTIFIED", "\(officer.name) is not certified on \(day)")
         }
+    }
+}
+
+/// The daily clock sweep (RULES.md §4(c) 3): over the open cases, every open clock past its due date
+/// (overdue, the oldest first) and every one due from today to the horizon (the soonest first). The
+/// court-notice clock is a "not before", never a deadline, and is left out.
+public struct CaseClockSweep: Sendable {
+    public struct Entry: Sendable, Hashable {
+        public var caseID: String
+        public var subject: LeadSubject
+        public var state: CaseState
+        public var clock: CaseClock
+    }
+
+    public var today: CivilDate
+    public var horizon: CivilDate
+    public var calendar: LegalCalendar
+
+    public init(today: CivilDate, horizon: CivilDate, calendar: LegalCalendar = LegalCalendar()) {
+        self.today = today
+        self.horizon = horizon
+        self.calendar = calendar
+    }
+
+    public func run(_ cases: [EnforcementCase]) -> (overdue: [Entry], dueSoon: [Entry]) {
+        var overdue: [Entry] = []
+        var dueSoon: [Entry] = []
+        for c in cases {
+            for clock in c.clocks(asOf: today, calendar: calendar) where clock.isOpen && clock.kind != .courtNotice {
+                let entry = Entry(caseID: c.id, subject: c.subject, state: c.state, clock: clock)
+                if clock.deadline.isOverdue(on: today) {
+                    overdue.append(entry)
+                } else if clock.deadline.dueDate <= horizon {
+                    dueSoon.append(entry)
+                }
+            }
+        }
+        let order: (Entry, Entry) -> Bool = { ($0.clock.deadline.dueDate, $0.caseID) < ($1.clock.deadline.dueDate, $1.caseID) }
+        return (overdue.sorted(by: order), dueSoon.sorted(by: order))
     }
 }

@@ -54,11 +54,16 @@ public enum LeadState: String, Sendable, Hashable, CaseIterable, Codable {
 /// RULES.md §4(b), after the market-regulation model, configurable).
 public struct Lead: Sendable, Hashable, Codable {
     public var id: String
+    /// The county (or higher) division whose officers verify it.
+    public var division: DivisionCode
     public var source: LeadSource
     /// Who referred it (a department's or service's name, the message id of a referral), if any.
     public var referredBy: String
     public var subject: LeadSubject
     public var summary: String
+    /// The referrer's own id for a referral (a department's or service's message id): a repeat of
+    /// it answers the same lead.
+    public var reference: String = ""
     public var receivedOn: CivilDate
     public private(set) var verificationDue: LegalDeadline
     public private(set) var approvedExtension: LeadExtension?
@@ -70,7 +75,7 @@ public struct Lead: Sendable, Hashable, Codable {
     /// A new lead; `verification` is the clock's limit (`TimeLimit.leadVerification` by default).
     /// INVALID "summary" REQUIRED; "referred_by" REQUIRED for a referral.
     public init(
-        id: String, source: LeadSource, referredBy: String = "", subject: LeadSubject, summary: String, receivedOn: CivilDate,
+        id: String, division: DivisionCode, source: LeadSource, referredBy: String = "", subject: LeadSubject, summary: String, receivedOn: CivilDate,
         verification: TimeLimit = .leadVerification, calendar: LegalCalendar = LegalCalendar()
     ) throws {
         var errors = ValidationErrors()
@@ -80,6 +85,7 @@ public struct Lead: Sendable, Hashable, Codable {
         }
         try errors.check()
         self.id = id
+        self.division = division
         self.source = source
         self.referredBy = referredBy
         self.subject = subject

@@ -4393,6 +4393,2162 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.enforcement.v1.AddEvidenceStep" : {
+        "properties" : {
+          "description" : {
+            "type" : "string"
+          },
+          "officers" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "preservedItems" : {
+            "description" : "Items put under 先行登记保存 (\"\" for none).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ApplyToCourtStep" : {
+        "properties" : {
+
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ApproveInstalmentsStep" : {
+        "properties" : {
+          "approvedBy" : {
+            "type" : "string"
+          },
+          "instalments" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.Instalment"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.AssessPenaltyRequest" : {
+        "properties" : {
+          "facts" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.ViolationFacts"
+          },
+          "on" : {
+            "description" : "The day whose benchmark applies; today when empty.",
+            "type" : "string"
+          },
+          "violationCodes" : {
+            "description" : "Required: the norms the one act breaks (§29: the higher fine wins).",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.AssessPenaltyResponse" : {
+        "properties" : {
+          "assessment" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.PenaltyAssessment"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.CaseClock" : {
+        "properties" : {
+          "deadline" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.Deadline"
+          },
+          "kind" : {
+            "enum" : [
+              "CLOCK_KIND_UNSPECIFIED",
+              "PRESERVATION",
+              "REPLY",
+              "DECISION",
+              "SERVICE",
+              "PAYMENT",
+              "COURT_NOTICE",
+              "COURT_APPLICATION",
+              "PUBLICATION_WITHDRAWAL"
+            ],
+            "type" : "string"
+          },
+          "metOn" : {
+            "description" : "\"\" while open.",
+            "type" : "string"
+          },
+          "overdue" : {
+            "description" : "Open and past its due date today.",
+            "type" : "boolean"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.CaseDeadline" : {
+        "properties" : {
+          "caseId" : {
+            "type" : "string"
+          },
+          "clock" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.CaseClock"
+          },
+          "state" : {
+            "enum" : [
+              "CASE_STATE_UNSPECIFIED",
+              "INVESTIGATING",
+              "NOTICED",
+              "HEARING",
+              "DELIBERATING",
+              "LEGAL_REVIEW",
+              "DECIDED",
+              "EXECUTING",
+              "CLOSED"
+            ],
+            "type" : "string"
+          },
+          "subject" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.Subject"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.CaseDecision" : {
+        "properties" : {
+          "approvedBy" : {
+            "type" : "string"
+          },
+          "late" : {
+            "description" : "After the decision clock's due date.",
+            "type" : "boolean"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "outcome" : {
+            "enum" : [
+              "CASE_OUTCOME_UNSPECIFIED",
+              "PENALIZED",
+              "MINOR_NO_PENALTY",
+              "FIRST_VIOLATION_NO_PENALTY",
+              "NOT_ESTABLISHED",
+              "TRANSFERRED_TO_JUDICIARY"
+            ],
+            "type" : "string"
+          },
+          "penalty" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.ProposedPenalty"
+          },
+          "reasons" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.CaseResponse" : {
+        "properties" : {
+          "case" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.EnforcementCase"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.CaseStep" : {
+        "properties" : {
+          "by" : {
+            "type" : "string"
+          },
+          "detail" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "step" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.CloseCaseStep" : {
+        "properties" : {
+          "note" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.CollectionPause" : {
+        "properties" : {
+          "from" : {
+            "type" : "string"
+          },
+          "kind" : {
+            "enum" : [
+              "COLLECTION_PAUSE_KIND_UNSPECIFIED",
+              "ADMINISTRATIVE_REVIEW",
+              "LAWSUIT"
+            ],
+            "type" : "string"
+          },
+          "through" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.CollectiveDiscussion" : {
+        "properties" : {
+          "conclusion" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "participants" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ConcludeLegalReviewStep" : {
+        "description" : "Only with the reviewer's own key (its subject the reviewer's officer id).",
+        "properties" : {
+          "approved" : {
+            "type" : "boolean"
+          },
+          "opinion" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.Deadline" : {
+        "description" : "A time limit: its legal date, the day it is due (moved off a rest day, 民法典 §203) and the rule behind it.",
+        "properties" : {
+          "dueDate" : {
+            "type" : "string"
+          },
+          "legalDate" : {
+            "type" : "string"
+          },
+          "provisional" : {
+            "description" : "Counted over a year whose holidays are not yet published.",
+            "type" : "boolean"
+          },
+          "rule" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.DecideLeadRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "outcome" : {
+            "description" : "The reason, or the authority (required).",
+            "type" : "string"
+          },
+          "state" : {
+            "description" : "LEAD_NOT_FILED or LEAD_TRANSFERRED (a lead is FILED by FileCase).",
+            "enum" : [
+              "LEAD_STATE_UNSPECIFIED",
+              "LEAD_RECEIVED",
+              "LEAD_FILED",
+              "LEAD_NOT_FILED",
+              "LEAD_TRANSFERRED"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.DecidePenaltyStep" : {
+        "properties" : {
+          "approvedBy" : {
+            "type" : "string"
+          },
+          "penalty" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.ProposedPenalty"
+          },
+          "reasons" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.DecidePreservationStep" : {
+        "properties" : {
+          "decision" : {
+            "type" : "string"
+          },
+          "number" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.DecideWithoutPenaltyStep" : {
+        "properties" : {
+          "approvedBy" : {
+            "type" : "string"
+          },
+          "outcome" : {
+            "description" : "MINOR_NO_PENALTY, FIRST_VIOLATION_NO_PENALTY, NOT_ESTABLISHED or TRANSFERRED_TO_JUDICIARY.",
+            "enum" : [
+              "CASE_OUTCOME_UNSPECIFIED",
+              "PENALIZED",
+              "MINOR_NO_PENALTY",
+              "FIRST_VIOLATION_NO_PENALTY",
+              "NOT_ESTABLISHED",
+              "TRANSFERRED_TO_JUDICIARY"
+            ],
+            "type" : "string"
+          },
+          "reasons" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.DecisionExtension" : {
+        "properties" : {
+          "approvedBy" : {
+            "type" : "string"
+          },
+          "byCollectiveDiscussion" : {
+            "type" : "boolean"
+          },
+          "days" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "reason" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.DecisionRevocation" : {
+        "properties" : {
+          "by" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "reason" : {
+            "type" : "string"
+          },
+          "withdrawalDue" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.Deadline"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.DecisionService" : {
+        "properties" : {
+          "consentRecorded" : {
+            "type" : "boolean"
+          },
+          "late" : {
+            "type" : "boolean"
+          },
+          "method" : {
+            "enum" : [
+              "SERVICE_METHOD_UNSPECIFIED",
+              "IN_PERSON",
+              "LEFT_AT_RESIDENCE",
+              "MAIL",
+              "ELECTRONIC",
+              "SERVICE_BY_ANNOUNCEMENT"
+            ],
+            "type" : "string"
+          },
+          "officers" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "on" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.DeferPaymentStep" : {
+        "properties" : {
+          "approvedBy" : {
+            "type" : "string"
+          },
+          "to" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.DiscretionBenchmark" : {
+        "description" : "裁量基准 (§34), versioned and published.",
+        "properties" : {
+          "firstViolationExemption" : {
+            "description" : "首违不罚 (§33 ¶1) applies.",
+            "type" : "boolean"
+          },
+          "legalReviewAboveFen" : {
+            "description" : "A fine whose highest possible amount is above this needs 法制审核.",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "publishedOn" : {
+            "type" : "string"
+          },
+          "tiers" : {
+            "description" : "Tried in order.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.DiscretionTier"
+            },
+            "type" : "array"
+          },
+          "version" : {
+            "format" : "int32",
+            "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.DiscretionTier" : {
+        "description" : "A tier of a benchmark: it applies when every condition it sets holds.",
+        "properties" : {
+          "fines" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.FineRule"
+            },
+            "type" : "array"
+          },
+          "gainsAboveFen" : {
+            "description" : "Gains above this (exclusive).",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "gainsAtMostFen" : {
+            "description" : "Gains at most this (inclusive).",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "harm" : {
+            "type" : "boolean"
+          },
+          "name" : {
+            "type" : "string"
+          },
+          "penalties" : {
+            "items" : {
+              "enum" : [
+                "PENALTY_TYPE_UNSPECIFIED",
+                "WARNING",
+                "PUBLIC_CRITICISM",
+                "FINE",
+                "CONFISCATION",
+                "ACTIVITIES_SUSPENSION",
+                "REVOCATION"
+              ],
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "repeatViolation" : {
+            "type" : "boolean"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.EndCollectionPauseStep" : {
+        "properties" : {
+
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.EndExcludedTimeStep" : {
+        "properties" : {
+
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.EnforcementCase" : {
+        "properties" : {
+          "actEndedOn" : {
+            "type" : "string"
+          },
+          "clocks" : {
+            "description" : "Every clock as of today; the earliest open one.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.CaseClock"
+            },
+            "type" : "array"
+          },
+          "closedOn" : {
+            "type" : "string"
+          },
+          "collection" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.FineCollection"
+          },
+          "complex" : {
+            "type" : "boolean"
+          },
+          "decision" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.CaseDecision"
+          },
+          "discussion" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.CollectiveDiscussion"
+          },
+          "division" : {
+            "type" : "string"
+          },
+          "evidence" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.Evidence"
+            },
+            "type" : "array"
+          },
+          "excluded" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.ExcludedPeriod"
+            },
+            "type" : "array"
+          },
+          "extensions" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.DecisionExtension"
+            },
+            "type" : "array"
+          },
+          "filedOn" : {
+            "type" : "string"
+          },
+          "filingApprovedBy" : {
+            "type" : "string"
+          },
+          "harmsLifeHealthOrFinance" : {
+            "type" : "boolean"
+          },
+          "hearing" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.Hearing"
+          },
+          "history" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.CaseStep"
+            },
+            "type" : "array"
+          },
+          "id" : {
+            "description" : "\"C000001\", assigned.",
+            "type" : "string"
+          },
+          "investigators" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "jointOperationId" : {
+            "type" : "string"
+          },
+          "leadId" : {
+            "type" : "string"
+          },
+          "legalReviewRequired" : {
+            "description" : "Output: 法制审核 is required before the decision.",
+            "type" : "boolean"
+          },
+          "legalReviews" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.LegalReview"
+            },
+            "type" : "array"
+          },
+          "majorPublicInterest" : {
+            "type" : "boolean"
+          },
+          "nextDeadline" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.CaseClock"
+          },
+          "notice" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.PenaltyNotice"
+          },
+          "preservations" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.Preservation"
+            },
+            "type" : "array"
+          },
+          "publication" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.Publication"
+          },
+          "revocation" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.DecisionRevocation"
+          },
+          "service" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.DecisionService"
+          },
+          "simpleProcedure" : {
+            "type" : "boolean"
+          },
+          "state" : {
+            "enum" : [
+              "CASE_STATE_UNSPECIFIED",
+              "INVESTIGATING",
+              "NOTICED",
+              "HEARING",
+              "DELIBERATING",
+              "LEGAL_REVIEW",
+              "DECIDED",
+              "EXECUTING",
+              "CLOSED"
+            ],
+            "type" : "string"
+          },
+          "statements" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.PartyStatement"
+            },
+            "type" : "array"
+          },
+          "subject" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.Subject"
+          },
+          "subjectRegistration" : {
+            "type" : "string"
+          },
+          "summary" : {
+            "type" : "string"
+          },
+          "violationCodes" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.Evidence" : {
+        "properties" : {
+          "description" : {
+            "type" : "string"
+          },
+          "officers" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "on" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ExcludedPeriod" : {
+        "properties" : {
+          "from" : {
+            "type" : "string"
+          },
+          "kind" : {
+            "enum" : [
+              "EXCLUDED_TIME_KIND_UNSPECIFIED",
+              "EXCLUDED_HEARING",
+              "ANNOUNCEMENT",
+              "TESTING"
+            ],
+            "type" : "string"
+          },
+          "through" : {
+            "description" : "\"\" while it runs.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ExtendDecisionLimitStep" : {
+        "properties" : {
+          "approvedBy" : {
+            "type" : "string"
+          },
+          "byCollectiveDiscussion" : {
+            "type" : "boolean"
+          },
+          "days" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "reason" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ExtendLeadVerificationRequest" : {
+        "properties" : {
+          "approvedBy" : {
+            "description" : "The head who approved (required).",
+            "type" : "string"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.FileCaseRequest" : {
+        "properties" : {
+          "actEndedOn" : {
+            "description" : "Required: the act's end (a continuing act's last day).",
+            "type" : "string"
+          },
+          "approvedBy" : {
+            "description" : "The approver's officer id.",
+            "type" : "string"
+          },
+          "complex" : {
+            "type" : "boolean"
+          },
+          "division" : {
+            "description" : "Required when there is no lead (else the lead's).",
+            "type" : "string"
+          },
+          "filedOn" : {
+            "description" : "Today when empty; not in the future.",
+            "type" : "string"
+          },
+          "harmsLifeHealthOrFinance" : {
+            "type" : "boolean"
+          },
+          "investigators" : {
+            "description" : "At least two officer ids, certified on filed_on.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "jointOperationId" : {
+            "type" : "string"
+          },
+          "leadId" : {
+            "description" : "The lead it comes from (\"\" to file directly); the lead must be RECEIVED and is marked FILED.",
+            "type" : "string"
+          },
+          "majorPublicInterest" : {
+            "type" : "boolean"
+          },
+          "subjectId" : {
+            "description" : "Required when there is no lead (else the lead's).",
+            "type" : "string"
+          },
+          "subjectName" : {
+            "type" : "string"
+          },
+          "subjectRegistration" : {
+            "description" : "What organizations or eldercare answered about the subject's registration.",
+            "type" : "string"
+          },
+          "summary" : {
+            "description" : "Required, at most 2,000 characters.",
+            "type" : "string"
+          },
+          "violationCodes" : {
+            "description" : "Required: codes of the legal-basis library.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.FineCollection" : {
+        "properties" : {
+          "courtAppliedOn" : {
+            "type" : "string"
+          },
+          "deferralApprovedBy" : {
+            "type" : "string"
+          },
+          "demandServedOn" : {
+            "type" : "string"
+          },
+          "fineFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "instalments" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.Instalment"
+            },
+            "type" : "array"
+          },
+          "instalmentsApprovedBy" : {
+            "type" : "string"
+          },
+          "outstandingFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "paidFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "pauses" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.CollectionPause"
+            },
+            "type" : "array"
+          },
+          "paymentDue" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.Deadline"
+          },
+          "payments" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.Payment"
+            },
+            "type" : "array"
+          },
+          "surchargeFen" : {
+            "description" : "As of today (or the case's close): the surcharge accrued, paid, and still owed.",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "surchargeReductionFen" : {
+            "format" : "int64",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.FineOption" : {
+        "properties" : {
+          "maximumFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "minimumFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "rule" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.FineRule"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.FineRule" : {
+        "description" : "One way to set a fine: FIXED uses minimum_fen..maximum_fen; the others multiples of the base in tenths (15 is 1.5×).",
+        "properties" : {
+          "base" : {
+            "enum" : [
+              "FINE_BASE_UNSPECIFIED",
+              "FIXED",
+              "TURNOVER",
+              "GAINS",
+              "AMOUNT_OBTAINED"
+            ],
+            "type" : "string"
+          },
+          "maximumFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "maximumTenths" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "minimumFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "minimumTenths" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "text" : {
+            "description" : "\"1–3× turnover\", \"0–30000 元\".",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.GetCaseRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.GetLeadRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.GetOfficerRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.Hearing" : {
+        "properties" : {
+          "date" : {
+            "type" : "string"
+          },
+          "heldOn" : {
+            "type" : "string"
+          },
+          "hostId" : {
+            "type" : "string"
+          },
+          "isPublic" : {
+            "type" : "boolean"
+          },
+          "noticeOn" : {
+            "type" : "string"
+          },
+          "record" : {
+            "type" : "string"
+          },
+          "requestedOn" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.HoldHearingStep" : {
+        "properties" : {
+          "record" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.Instalment" : {
+        "properties" : {
+          "amountFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "dueDate" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.Lead" : {
+        "properties" : {
+          "decidedOn" : {
+            "type" : "string"
+          },
+          "division" : {
+            "type" : "string"
+          },
+          "extendedOn" : {
+            "type" : "string"
+          },
+          "extensionApprovedBy" : {
+            "type" : "string"
+          },
+          "id" : {
+            "description" : "\"L000001\", assigned.",
+            "type" : "string"
+          },
+          "outcome" : {
+            "type" : "string"
+          },
+          "overdue" : {
+            "description" : "Output: still received after its due date.",
+            "type" : "boolean"
+          },
+          "receivedOn" : {
+            "type" : "string"
+          },
+          "reference" : {
+            "description" : "The referrer's own reference (a department's or service's message id).",
+            "type" : "string"
+          },
+          "referredBy" : {
+            "type" : "string"
+          },
+          "source" : {
+            "enum" : [
+              "LEAD_SOURCE_UNSPECIFIED",
+              "TIP_OFF",
+              "INSPECTION",
+              "SERVICE_REFERRAL",
+              "DEPARTMENT_REFERRAL",
+              "OTHER_SOURCE"
+            ],
+            "type" : "string"
+          },
+          "state" : {
+            "enum" : [
+              "LEAD_STATE_UNSPECIFIED",
+              "LEAD_RECEIVED",
+              "LEAD_FILED",
+              "LEAD_NOT_FILED",
+              "LEAD_TRANSFERRED"
+            ],
+            "type" : "string"
+          },
+          "subject" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.Subject"
+          },
+          "summary" : {
+            "type" : "string"
+          },
+          "verificationDue" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.Deadline"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.LeadResponse" : {
+        "properties" : {
+          "lead" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.Lead"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.LegalBasis" : {
+        "properties" : {
+          "allowedPenalties" : {
+            "items" : {
+              "enum" : [
+                "PENALTY_TYPE_UNSPECIFIED",
+                "WARNING",
+                "PUBLIC_CRITICISM",
+                "FINE",
+                "CONFISCATION",
+                "ACTIVITIES_SUSPENSION",
+                "REVOCATION"
+              ],
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "article" : {
+            "description" : "\"第三十条第一款第（一）项\".",
+            "type" : "string"
+          },
+          "benchmarks" : {
+            "description" : "Every published version, oldest first.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.DiscretionBenchmark"
+            },
+            "type" : "array"
+          },
+          "code" : {
+            "description" : "\"SHTT-30-1\".",
+            "type" : "string"
+          },
+          "fines" : {
+            "description" : "The statute's fine alternatives (empty: no fine).",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.FineRule"
+            },
+            "type" : "array"
+          },
+          "law" : {
+            "description" : "\"社会团体登记管理条例\".",
+            "type" : "string"
+          },
+          "violation" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.LegalReview" : {
+        "properties" : {
+          "approved" : {
+            "type" : "boolean"
+          },
+          "concludedOn" : {
+            "type" : "string"
+          },
+          "opinion" : {
+            "type" : "string"
+          },
+          "reviewerId" : {
+            "type" : "string"
+          },
+          "sentOn" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ListCaseDeadlinesRequest" : {
+        "properties" : {
+          "dueWithinDays" : {
+            "description" : "Due within this many days after today (default 7, at most 90).",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "within" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ListCaseDeadlinesResponse" : {
+        "properties" : {
+          "asOf" : {
+            "type" : "string"
+          },
+          "dueSoon" : {
+            "description" : "Open clocks due today … today + due_within_days, the soonest first.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.CaseDeadline"
+            },
+            "type" : "array"
+          },
+          "overdue" : {
+            "description" : "Open clocks past their due date, the oldest first.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.CaseDeadline"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ListCasesRequest" : {
+        "properties" : {
+          "jointOperationId" : {
+            "type" : "string"
+          },
+          "outcome" : {
+            "enum" : [
+              "CASE_OUTCOME_UNSPECIFIED",
+              "PENALIZED",
+              "MINOR_NO_PENALTY",
+              "FIRST_VIOLATION_NO_PENALTY",
+              "NOT_ESTABLISHED",
+              "TRANSFERRED_TO_JUDICIARY"
+            ],
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "state" : {
+            "enum" : [
+              "CASE_STATE_UNSPECIFIED",
+              "INVESTIGATING",
+              "NOTICED",
+              "HEARING",
+              "DELIBERATING",
+              "LEGAL_REVIEW",
+              "DECIDED",
+              "EXECUTING",
+              "CLOSED"
+            ],
+            "type" : "string"
+          },
+          "violationCode" : {
+            "description" : "Cases about this violation code.",
+            "type" : "string"
+          },
+          "within" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ListCasesResponse" : {
+        "properties" : {
+          "cases" : {
+            "description" : "Without history and evidence; a person's ID masked.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.EnforcementCase"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ListLeadsRequest" : {
+        "properties" : {
+          "overdueOnly" : {
+            "description" : "Only leads past their verification due date and undecided.",
+            "type" : "boolean"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "source" : {
+            "enum" : [
+              "LEAD_SOURCE_UNSPECIFIED",
+              "TIP_OFF",
+              "INSPECTION",
+              "SERVICE_REFERRAL",
+              "DEPARTMENT_REFERRAL",
+              "OTHER_SOURCE"
+            ],
+            "type" : "string"
+          },
+          "state" : {
+            "enum" : [
+              "LEAD_STATE_UNSPECIFIED",
+              "LEAD_RECEIVED",
+              "LEAD_FILED",
+              "LEAD_NOT_FILED",
+              "LEAD_TRANSFERRED"
+            ],
+            "type" : "string"
+          },
+          "within" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ListLeadsResponse" : {
+        "properties" : {
+          "leads" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.Lead"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ListLegalBasesRequest" : {
+        "properties" : {
+          "law" : {
+            "description" : "Only this regulation's violations (its exact name); empty for all.",
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ListLegalBasesResponse" : {
+        "properties" : {
+          "bases" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.LegalBasis"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          },
+          "regulations" : {
+            "description" : "Every regulation loaded.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.Regulation"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ListOfficersRequest" : {
+        "properties" : {
+          "certifiedOnly" : {
+            "description" : "Only officers certified today.",
+            "type" : "boolean"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "role" : {
+            "enum" : [
+              "OFFICER_ROLE_UNSPECIFIED",
+              "INVESTIGATOR",
+              "LEGAL_REVIEWER",
+              "HEARING_HOST",
+              "APPROVER"
+            ],
+            "type" : "string"
+          },
+          "within" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ListOfficersResponse" : {
+        "properties" : {
+          "certifiedCount" : {
+            "description" : "Of the officers matching the filter, those certified today.",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "officers" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.Officer"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ListPublishedDecisionsRequest" : {
+        "properties" : {
+          "creditCode" : {
+            "description" : "Only decisions about this organization (credit code).",
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "within" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ListPublishedDecisionsResponse" : {
+        "properties" : {
+          "decisions" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.PublishedDecision"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.Officer" : {
+        "properties" : {
+          "certificateExpiresOn" : {
+            "type" : "string"
+          },
+          "certificateIssuedOn" : {
+            "type" : "string"
+          },
+          "certificateNumber" : {
+            "description" : "执法证号, unique.",
+            "type" : "string"
+          },
+          "certifiedToday" : {
+            "description" : "Output: active and the certificate valid today.",
+            "type" : "boolean"
+          },
+          "division" : {
+            "description" : "The county (or higher) division whose cases the officer works.",
+            "type" : "string"
+          },
+          "id" : {
+            "description" : "\"F000001\", assigned.",
+            "type" : "string"
+          },
+          "legalQualification" : {
+            "type" : "boolean"
+          },
+          "name" : {
+            "type" : "string"
+          },
+          "roles" : {
+            "items" : {
+              "enum" : [
+                "OFFICER_ROLE_UNSPECIFIED",
+                "INVESTIGATOR",
+                "LEGAL_REVIEWER",
+                "HEARING_HOST",
+                "APPROVER"
+              ],
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "status" : {
+            "description" : "ACTIVE when unspecified on registration.",
+            "enum" : [
+              "OFFICER_STATUS_UNSPECIFIED",
+              "OFFICER_ACTIVE",
+              "OFFICER_SUSPENDED",
+              "OFFICER_WITHDRAWN"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.OfficerResponse" : {
+        "properties" : {
+          "officer" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.Officer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.PartyStatement" : {
+        "properties" : {
+          "on" : {
+            "type" : "string"
+          },
+          "text" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.Payment" : {
+        "properties" : {
+          "amountFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "receipt" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.PenaltyAssessment" : {
+        "properties" : {
+          "fineOptions" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.FineOption"
+            },
+            "type" : "array"
+          },
+          "legalReviewRequired" : {
+            "type" : "boolean"
+          },
+          "penalties" : {
+            "description" : "Empty: no penalty.",
+            "items" : {
+              "enum" : [
+                "PENALTY_TYPE_UNSPECIFIED",
+                "WARNING",
+                "PUBLIC_CRITICISM",
+                "FINE",
+                "CONFISCATION",
+                "ACTIVITIES_SUSPENSION",
+                "REVOCATION"
+              ],
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "rule" : {
+            "description" : "The law, article, code, benchmark version and tier applied.",
+            "type" : "string"
+          },
+          "tier" : {
+            "description" : "The tier, or \"首违不罚\".",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.PenaltyNotice" : {
+        "properties" : {
+          "facts" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.ViolationFacts"
+          },
+          "hearingRight" : {
+            "type" : "boolean"
+          },
+          "officers" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "proposal" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.ProposedPenalty"
+          },
+          "replyDue" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.Deadline"
+          },
+          "waivedOn" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.Preservation" : {
+        "properties" : {
+          "decidedOn" : {
+            "type" : "string"
+          },
+          "decision" : {
+            "type" : "string"
+          },
+          "decisionDue" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.Deadline"
+          },
+          "items" : {
+            "type" : "string"
+          },
+          "number" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "on" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ProposedPenalty" : {
+        "properties" : {
+          "confiscatedFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "fineFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "legalReviewRequired" : {
+            "type" : "boolean"
+          },
+          "penalties" : {
+            "items" : {
+              "enum" : [
+                "PENALTY_TYPE_UNSPECIFIED",
+                "WARNING",
+                "PUBLIC_CRITICISM",
+                "FINE",
+                "CONFISCATION",
+                "ACTIVITIES_SUSPENSION",
+                "REVOCATION"
+              ],
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "rule" : {
+            "type" : "string"
+          },
+          "suspensionMonths" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "tier" : {
+            "description" : "Output: the tier and rule the calculator applied; whether 法制审核 is required by them.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.Publication" : {
+        "properties" : {
+          "publishedOn" : {
+            "type" : "string"
+          },
+          "withdrawalReason" : {
+            "type" : "string"
+          },
+          "withdrawnOn" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.PublishDecisionStep" : {
+        "properties" : {
+
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.PublishedDecision" : {
+        "description" : "A published decision (§48): no personal data beyond what the law requires — a person's name masked to its first character, no ID; an organization's name and credit code in full.",
+        "properties" : {
+          "caseId" : {
+            "type" : "string"
+          },
+          "creditCode" : {
+            "description" : "An organization's credit code; \"\" for a person.",
+            "type" : "string"
+          },
+          "decidedOn" : {
+            "type" : "string"
+          },
+          "division" : {
+            "type" : "string"
+          },
+          "fineFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "legalBases" : {
+            "description" : "\"社会团体登记管理条例 第三十条第一款第（一）项\".",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "penalties" : {
+            "items" : {
+              "enum" : [
+                "PENALTY_TYPE_UNSPECIFIED",
+                "WARNING",
+                "PUBLIC_CRITICISM",
+                "FINE",
+                "CONFISCATION",
+                "ACTIVITIES_SUSPENSION",
+                "REVOCATION"
+              ],
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "publishedOn" : {
+            "type" : "string"
+          },
+          "subjectName" : {
+            "type" : "string"
+          },
+          "violationCodes" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "withdrawnOn" : {
+            "description" : "Set when withdrawn (a revocation): the entry stays, marked withdrawn, with no penalty shown.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.RecordDiscussionStep" : {
+        "properties" : {
+          "conclusion" : {
+            "type" : "string"
+          },
+          "participants" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.RecordLeadRequest" : {
+        "properties" : {
+          "division" : {
+            "description" : "A division within the key's (required).",
+            "type" : "string"
+          },
+          "receivedOn" : {
+            "description" : "Today when empty; not in the future.",
+            "type" : "string"
+          },
+          "referredBy" : {
+            "type" : "string"
+          },
+          "source" : {
+            "description" : "TIP_OFF, INSPECTION, DEPARTMENT_REFERRAL (referred_by required) or OTHER_SOURCE.",
+            "enum" : [
+              "LEAD_SOURCE_UNSPECIFIED",
+              "TIP_OFF",
+              "INSPECTION",
+              "SERVICE_REFERRAL",
+              "DEPARTMENT_REFERRAL",
+              "OTHER_SOURCE"
+            ],
+            "type" : "string"
+          },
+          "subjectId" : {
+            "type" : "string"
+          },
+          "subjectName" : {
+            "type" : "string"
+          },
+          "summary" : {
+            "description" : "Required, at most 2,000 characters.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.RecordOnTheSpotPenaltyRequest" : {
+        "description" : "简易程序 (§51–§53): decided and served on the spot.",
+        "properties" : {
+          "collectedOnTheSpot" : {
+            "description" : "§68: only a fine of at most 100 元.",
+            "type" : "boolean"
+          },
+          "division" : {
+            "type" : "string"
+          },
+          "fineFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "officers" : {
+            "description" : "At least two officer ids, certified that day.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "on" : {
+            "type" : "string"
+          },
+          "penalties" : {
+            "description" : "WARNING and / or FINE.",
+            "items" : {
+              "enum" : [
+                "PENALTY_TYPE_UNSPECIFIED",
+                "WARNING",
+                "PUBLIC_CRITICISM",
+                "FINE",
+                "CONFISCATION",
+                "ACTIVITIES_SUSPENSION",
+                "REVOCATION"
+              ],
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "receipt" : {
+            "type" : "string"
+          },
+          "subjectId" : {
+            "type" : "string"
+          },
+          "subjectName" : {
+            "type" : "string"
+          },
+          "summary" : {
+            "type" : "string"
+          },
+          "violationCode" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.RecordPaymentStep" : {
+        "properties" : {
+          "amountFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "receipt" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.RecordStatementStep" : {
+        "properties" : {
+          "text" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ReduceSurchargeStep" : {
+        "properties" : {
+          "amountFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "approvedBy" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ReferLeadRequest" : {
+        "description" : "A referral from another department or Civic service: the key's subject is the referrer. A repeat of the same `reference` by the same referrer answers the lead already made.",
+        "properties" : {
+          "division" : {
+            "type" : "string"
+          },
+          "reference" : {
+            "description" : "Required: the referrer's own id for it (at most 100 characters).",
+            "type" : "string"
+          },
+          "subjectId" : {
+            "type" : "string"
+          },
+          "subjectName" : {
+            "type" : "string"
+          },
+          "summary" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.RegisterOfficerRequest" : {
+        "properties" : {
+          "officer" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.Officer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.Regulation" : {
+        "properties" : {
+          "codes" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "effectiveOn" : {
+            "type" : "string"
+          },
+          "issuedBy" : {
+            "type" : "string"
+          },
+          "name" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.RequestHearingStep" : {
+        "properties" : {
+
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.RevokeDecisionStep" : {
+        "properties" : {
+          "by" : {
+            "description" : "复议机关, 人民法院 or 本机关.",
+            "type" : "string"
+          },
+          "reason" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ScheduleHearingStep" : {
+        "properties" : {
+          "date" : {
+            "description" : "The hearing day (the step's `on` is the notice day).",
+            "type" : "string"
+          },
+          "host" : {
+            "type" : "string"
+          },
+          "isPublic" : {
+            "description" : "False only for state secrets, business secrets or privacy (§64(3)).",
+            "type" : "boolean"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.SendForLegalReviewStep" : {
+        "properties" : {
+          "reviewer" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ServeDecisionStep" : {
+        "properties" : {
+          "consentRecorded" : {
+            "type" : "boolean"
+          },
+          "method" : {
+            "enum" : [
+              "SERVICE_METHOD_UNSPECIFIED",
+              "IN_PERSON",
+              "LEFT_AT_RESIDENCE",
+              "MAIL",
+              "ELECTRONIC",
+              "SERVICE_BY_ANNOUNCEMENT"
+            ],
+            "type" : "string"
+          },
+          "officers" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ServeDemandStep" : {
+        "properties" : {
+
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ServeNoticeStep" : {
+        "description" : "The proposal is checked against the benchmark in force for `facts` (tier, penalties, fine range).",
+        "properties" : {
+          "facts" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.ViolationFacts"
+          },
+          "officers" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "proposal" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.ProposedPenalty"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.StartCollectionPauseStep" : {
+        "properties" : {
+          "kind" : {
+            "enum" : [
+              "COLLECTION_PAUSE_KIND_UNSPECIFIED",
+              "ADMINISTRATIVE_REVIEW",
+              "LAWSUIT"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.StartExcludedTimeStep" : {
+        "properties" : {
+          "kind" : {
+            "description" : "ANNOUNCEMENT or TESTING.",
+            "enum" : [
+              "EXCLUDED_TIME_KIND_UNSPECIFIED",
+              "EXCLUDED_HEARING",
+              "ANNOUNCEMENT",
+              "TESTING"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.StepCaseRequest" : {
+        "properties" : {
+          "addEvidence" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.AddEvidenceStep"
+          },
+          "applyToCourt" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.ApplyToCourtStep"
+          },
+          "approveInstalments" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.ApproveInstalmentsStep"
+          },
+          "closeCase" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.CloseCaseStep"
+          },
+          "concludeLegalReview" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.ConcludeLegalReviewStep"
+          },
+          "decidePenalty" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.DecidePenaltyStep"
+          },
+          "decidePreservation" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.DecidePreservationStep"
+          },
+          "decideWithoutPenalty" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.DecideWithoutPenaltyStep"
+          },
+          "deferPayment" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.DeferPaymentStep"
+          },
+          "endCollectionPause" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.EndCollectionPauseStep"
+          },
+          "endExcludedTime" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.EndExcludedTimeStep"
+          },
+          "extendDecisionLimit" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.ExtendDecisionLimitStep"
+          },
+          "holdHearing" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.HoldHearingStep"
+          },
+          "id" : {
+            "type" : "string"
+          },
+          "on" : {
+            "description" : "The day of the step; today when empty; not in the future.",
+            "type" : "string"
+          },
+          "publishDecision" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.PublishDecisionStep"
+          },
+          "recordDiscussion" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.RecordDiscussionStep"
+          },
+          "recordPayment" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.RecordPaymentStep"
+          },
+          "recordStatement" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.RecordStatementStep"
+          },
+          "reduceSurcharge" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.ReduceSurchargeStep"
+          },
+          "requestHearing" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.RequestHearingStep"
+          },
+          "revokeDecision" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.RevokeDecisionStep"
+          },
+          "scheduleHearing" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.ScheduleHearingStep"
+          },
+          "sendForLegalReview" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.SendForLegalReviewStep"
+          },
+          "serveDecision" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.ServeDecisionStep"
+          },
+          "serveDemand" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.ServeDemandStep"
+          },
+          "serveNotice" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.ServeNoticeStep"
+          },
+          "startCollectionPause" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.StartCollectionPauseStep"
+          },
+          "startExcludedTime" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.StartExcludedTimeStep"
+          },
+          "waiveReplies" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.WaiveRepliesStep"
+          },
+          "withdrawPublication" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.WithdrawPublicationStep"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.Subject" : {
+        "description" : "Who a lead or case is about: an organization by its credit code or a person by the resident ID number (masked as 410502********0012 outside the case's own division staff).",
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "name" : {
+            "type" : "string"
+          },
+          "organization" : {
+            "description" : "Output: an organization (a credit code), not a person.",
+            "type" : "boolean"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.UpdateOfficerRequest" : {
+        "description" : "Replaces the officer's name, certificate dates (a renewal), status, roles and qualification; the id, certificate number and division stay.",
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          },
+          "officer" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.Officer"
+          },
+          "reason" : {
+            "description" : "Why (recorded in the audit log), required.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ViolationFacts" : {
+        "description" : "What was found about one act.",
+        "properties" : {
+          "amountObtainedFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "correctedInTime" : {
+            "type" : "boolean"
+          },
+          "firstViolation" : {
+            "type" : "boolean"
+          },
+          "gainsFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "harm" : {
+            "type" : "boolean"
+          },
+          "repeatViolation" : {
+            "type" : "boolean"
+          },
+          "turnoverFen" : {
+            "format" : "int64",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.WaiveRepliesStep" : {
+        "properties" : {
+
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.WithdrawPublicationStep" : {
+        "properties" : {
+          "reason" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.Error" : {
         "properties" : {
           "code" : {
@@ -12436,6 +14592,652 @@ public enum CivicOpenAPI {
         "summary" : "EldercareService.UpdateInstitution",
         "tags" : [
           "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/AssessPenalty" : {
+      "post" : {
+        "operationId" : "EnforcementService_AssessPenalty",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.AssessPenaltyRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.AssessPenaltyResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The discretion calculator: tier, penalties, fine alternatives in fen, the rule applied. `violation_codes` REQUIRED; NOT_FOUND for an unknown code; FAILED_PRECONDITION `violation_codes` NO_BENCHMARK, `facts` NO_TIER.",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/DecideLead" : {
+      "post" : {
+        "operationId" : "EnforcementService_DecideLead",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.DecideLeadRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.LeadResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EnforcementService.DecideLead",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/ExtendLeadVerification" : {
+      "post" : {
+        "operationId" : "EnforcementService_ExtendLeadVerification",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.ExtendLeadVerificationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.LeadResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EnforcementService.ExtendLeadVerification",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/FileCase" : {
+      "post" : {
+        "operationId" : "EnforcementService_FileCase",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.FileCaseRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.CaseResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "立案.",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/GetCase" : {
+      "post" : {
+        "operationId" : "EnforcementService_GetCase",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.GetCaseRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.CaseResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EnforcementService.GetCase",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/GetLead" : {
+      "post" : {
+        "operationId" : "EnforcementService_GetLead",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.GetLeadRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.LeadResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Staff and leaders: leads within their division; a department or service: its own referrals.",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/GetOfficer" : {
+      "post" : {
+        "operationId" : "EnforcementService_GetOfficer",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.GetOfficerRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.OfficerResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EnforcementService.GetOfficer",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/ListCaseDeadlines" : {
+      "post" : {
+        "operationId" : "EnforcementService_ListCaseDeadlines",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.ListCaseDeadlinesRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.ListCaseDeadlinesResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The daily clock sweep: every open case's overdue and due-soon clocks.",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/ListCases" : {
+      "post" : {
+        "operationId" : "EnforcementService_ListCases",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.ListCasesRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.ListCasesResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EnforcementService.ListCases",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/ListLeads" : {
+      "post" : {
+        "operationId" : "EnforcementService_ListLeads",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.ListLeadsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.ListLeadsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EnforcementService.ListLeads",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/ListLegalBases" : {
+      "post" : {
+        "operationId" : "EnforcementService_ListLegalBases",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.ListLegalBasesRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.ListLegalBasesResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The legal-basis library with every published benchmark (§34: published). Public.",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/ListOfficers" : {
+      "post" : {
+        "operationId" : "EnforcementService_ListOfficers",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.ListOfficersRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.ListOfficersResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EnforcementService.ListOfficers",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/ListPublishedDecisions" : {
+      "post" : {
+        "operationId" : "EnforcementService_ListPublishedDecisions",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.ListPublishedDecisionsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.ListPublishedDecisionsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Published decisions (§48). Public.",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/RecordLead" : {
+      "post" : {
+        "operationId" : "EnforcementService_RecordLead",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.RecordLeadRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.LeadResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "A lead found or received by the bureau.",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/RecordOnTheSpotPenalty" : {
+      "post" : {
+        "operationId" : "EnforcementService_RecordOnTheSpotPenalty",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.RecordOnTheSpotPenaltyRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.CaseResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "简易程序.",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/ReferLead" : {
+      "post" : {
+        "operationId" : "EnforcementService_ReferLead",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.ReferLeadRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.LeadResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "A lead referred by another department or Civic service (the key's subject); the same reference again answers the lead already made.",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/RegisterOfficer" : {
+      "post" : {
+        "operationId" : "EnforcementService_RegisterOfficer",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.RegisterOfficerRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.OfficerResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "A certified officer, in a division within the key's. ALREADY_EXISTS for a certificate number already registered.",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/StepCase" : {
+      "post" : {
+        "operationId" : "EnforcementService_StepCase",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.StepCaseRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.CaseResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "One legal transition of a case (ENFORCEMENT.md §7). `step` REQUIRED; a step the state does not allow is FAILED_PRECONDITION `state` INVALID_STATE and changes nothing.",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/UpdateOfficer" : {
+      "post" : {
+        "operationId" : "EnforcementService_UpdateOfficer",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.UpdateOfficerRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.OfficerResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EnforcementService.UpdateOfficer",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
         ]
       }
     },

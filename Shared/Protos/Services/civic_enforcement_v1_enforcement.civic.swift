@@ -9,19 +9,168 @@ public enum Civic_Enforcement_V1_EnforcementService {
     public static let name = "civic.enforcement.v1.EnforcementService"
 
     public enum Method {
+        public static let listLegalBases = RPCMethod(
+            service: name, name: "ListLegalBases", requestType: Civic_Enforcement_V1_ListLegalBasesRequest.self, responseType: Civic_Enforcement_V1_ListLegalBasesResponse.self,
+            access: MethodAccess(roles: [.public], limits: [], keyScope: "enforcement"))
+        public static let assessPenalty = RPCMethod(
+            service: name, name: "AssessPenalty", requestType: Civic_Enforcement_V1_AssessPenaltyRequest.self, responseType: Civic_Enforcement_V1_AssessPenaltyResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [], keyScope: "enforcement"))
+        public static let registerOfficer = RPCMethod(
+            service: name, name: "RegisterOfficer", requestType: Civic_Enforcement_V1_RegisterOfficerRequest.self, responseType: Civic_Enforcement_V1_OfficerResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "enforcement"))
+        public static let updateOfficer = RPCMethod(
+            service: name, name: "UpdateOfficer", requestType: Civic_Enforcement_V1_UpdateOfficerRequest.self, responseType: Civic_Enforcement_V1_OfficerResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "enforcement"))
+        public static let getOfficer = RPCMethod(
+            service: name, name: "GetOfficer", requestType: Civic_Enforcement_V1_GetOfficerRequest.self, responseType: Civic_Enforcement_V1_OfficerResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "enforcement"))
+        public static let listOfficers = RPCMethod(
+            service: name, name: "ListOfficers", requestType: Civic_Enforcement_V1_ListOfficersRequest.self, responseType: Civic_Enforcement_V1_ListOfficersResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "enforcement"))
+        public static let recordLead = RPCMethod(
+            service: name, name: "RecordLead", requestType: Civic_Enforcement_V1_RecordLeadRequest.self, responseType: Civic_Enforcement_V1_LeadResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "enforcement"))
+        public static let referLead = RPCMethod(
+            service: name, name: "ReferLead", requestType: Civic_Enforcement_V1_ReferLeadRequest.self, responseType: Civic_Enforcement_V1_LeadResponse.self,
+            access: MethodAccess(roles: [.department, .service], limits: [.ownRecords], keyScope: "enforcement"))
+        public static let extendLeadVerification = RPCMethod(
+            service: name, name: "ExtendLeadVerification", requestType: Civic_Enforcement_V1_ExtendLeadVerificationRequest.self, responseType: Civic_Enforcement_V1_LeadResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "enforcement"))
+        public static let decideLead = RPCMethod(
+            service: name, name: "DecideLead", requestType: Civic_Enforcement_V1_DecideLeadRequest.self, responseType: Civic_Enforcement_V1_LeadResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "enforcement"))
+        public static let getLead = RPCMethod(
+            service: name, name: "GetLead", requestType: Civic_Enforcement_V1_GetLeadRequest.self, responseType: Civic_Enforcement_V1_LeadResponse.self,
+            access: MethodAccess(roles: [.staff, .leader, .department, .service], limits: [.ownDivision, .ownRecords], keyScope: "enforcement"))
+        public static let listLeads = RPCMethod(
+            service: name, name: "ListLeads", requestType: Civic_Enforcement_V1_ListLeadsRequest.self, responseType: Civic_Enforcement_V1_ListLeadsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader, .department, .service], limits: [.ownDivision, .ownRecords], keyScope: "enforcement"))
+        public static let fileCase = RPCMethod(
+            service: name, name: "FileCase", requestType: Civic_Enforcement_V1_FileCaseRequest.self, responseType: Civic_Enforcement_V1_CaseResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "enforcement"))
+        public static let recordOnTheSpotPenalty = RPCMethod(
+            service: name, name: "RecordOnTheSpotPenalty", requestType: Civic_Enforcement_V1_RecordOnTheSpotPenaltyRequest.self, responseType: Civic_Enforcement_V1_CaseResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "enforcement"))
+        public static let stepCase = RPCMethod(
+            service: name, name: "StepCase", requestType: Civic_Enforcement_V1_StepCaseRequest.self, responseType: Civic_Enforcement_V1_CaseResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision, .ownUnit], keyScope: "enforcement"))
+        public static let getCase = RPCMethod(
+            service: name, name: "GetCase", requestType: Civic_Enforcement_V1_GetCaseRequest.self, responseType: Civic_Enforcement_V1_CaseResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision, .ownUnit], keyScope: "enforcement"))
+        public static let listCases = RPCMethod(
+            service: name, name: "ListCases", requestType: Civic_Enforcement_V1_ListCasesRequest.self, responseType: Civic_Enforcement_V1_ListCasesResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision, .ownUnit], keyScope: "enforcement"))
+        public static let listCaseDeadlines = RPCMethod(
+            service: name, name: "ListCaseDeadlines", requestType: Civic_Enforcement_V1_ListCaseDeadlinesRequest.self, responseType: Civic_Enforcement_V1_ListCaseDeadlinesResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision, .ownUnit], keyScope: "enforcement"))
+        public static let listPublishedDecisions = RPCMethod(
+            service: name, name: "ListPublishedDecisions", requestType: Civic_Enforcement_V1_ListPublishedDecisionsRequest.self, responseType: Civic_Enforcement_V1_ListPublishedDecisionsResponse.self,
+            access: MethodAccess(roles: [.public], limits: [], keyScope: "enforcement"))
     }
 
-    public static let methods: [RPCMethod] = []
+    public static let methods: [RPCMethod] = [Method.listLegalBases, Method.assessPenalty, Method.registerOfficer, Method.updateOfficer, Method.getOfficer, Method.listOfficers, Method.recordLead, Method.referLead, Method.extendLeadVerification, Method.decideLead, Method.getLead, Method.listLeads, Method.fileCase, Method.recordOnTheSpotPenalty, Method.stepCase, Method.getCase, Method.listCases, Method.listCaseDeadlines, Method.listPublishedDecisions]
 }
 
 /// What a server of civic.enforcement.v1.EnforcementService implements.
 public protocol Civic_Enforcement_V1_EnforcementServiceHandler: Sendable {
+    /// The legal-basis library with every published benchmark (§34: published). Public.
+    func listLegalBases(_ request: Civic_Enforcement_V1_ListLegalBasesRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_ListLegalBasesResponse
+    /// The discretion calculator: tier, penalties, fine alternatives in fen, the rule applied.
+    /// `violation_codes` REQUIRED; NOT_FOUND for an unknown code; FAILED_PRECONDITION
+    /// `violation_codes` NO_BENCHMARK, `facts` NO_TIER.
+    func assessPenalty(_ request: Civic_Enforcement_V1_AssessPenaltyRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_AssessPenaltyResponse
+    /// A certified officer, in a division within the key's. ALREADY_EXISTS for a certificate
+    /// number already registered.
+    func registerOfficer(_ request: Civic_Enforcement_V1_RegisterOfficerRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_OfficerResponse
+    func updateOfficer(_ request: Civic_Enforcement_V1_UpdateOfficerRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_OfficerResponse
+    func getOfficer(_ request: Civic_Enforcement_V1_GetOfficerRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_OfficerResponse
+    func listOfficers(_ request: Civic_Enforcement_V1_ListOfficersRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_ListOfficersResponse
+    /// A lead found or received by the bureau.
+    func recordLead(_ request: Civic_Enforcement_V1_RecordLeadRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_LeadResponse
+    /// A lead referred by another department or Civic service (the key's subject); the same
+    /// reference again answers the lead already made.
+    func referLead(_ request: Civic_Enforcement_V1_ReferLeadRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_LeadResponse
+    func extendLeadVerification(_ request: Civic_Enforcement_V1_ExtendLeadVerificationRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_LeadResponse
+    func decideLead(_ request: Civic_Enforcement_V1_DecideLeadRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_LeadResponse
+    /// Staff and leaders: leads within their division; a department or service: its own referrals.
+    func getLead(_ request: Civic_Enforcement_V1_GetLeadRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_LeadResponse
+    func listLeads(_ request: Civic_Enforcement_V1_ListLeadsRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_ListLeadsResponse
+    /// 立案.
+    func fileCase(_ request: Civic_Enforcement_V1_FileCaseRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_CaseResponse
+    /// 简易程序.
+    func recordOnTheSpotPenalty(_ request: Civic_Enforcement_V1_RecordOnTheSpotPenaltyRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_CaseResponse
+    /// One legal transition of a case (ENFORCEMENT.md §7). `step` REQUIRED; a step the state does
+    /// not allow is FAILED_PRECONDITION `state` INVALID_STATE and changes nothing.
+    func stepCase(_ request: Civic_Enforcement_V1_StepCaseRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_CaseResponse
+    func getCase(_ request: Civic_Enforcement_V1_GetCaseRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_CaseResponse
+    func listCases(_ request: Civic_Enforcement_V1_ListCasesRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_ListCasesResponse
+    /// The daily clock sweep: every open case's overdue and due-soon clocks.
+    func listCaseDeadlines(_ request: Civic_Enforcement_V1_ListCaseDeadlinesRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_ListCaseDeadlinesResponse
+    /// Published decisions (§48). Public.
+    func listPublishedDecisions(_ request: Civic_Enforcement_V1_ListPublishedDecisionsRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_ListPublishedDecisionsResponse
 }
 
 extension Civic_Enforcement_V1_EnforcementServiceHandler {
     /// The handlers to register with an `RPCServer`.
     public var rpcHandlers: [RPCHandler] {
         [
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.listLegalBases) { (request: Civic_Enforcement_V1_ListLegalBasesRequest, context: RPCContext) in
+                try await self.listLegalBases(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.assessPenalty) { (request: Civic_Enforcement_V1_AssessPenaltyRequest, context: RPCContext) in
+                try await self.assessPenalty(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.registerOfficer) { (request: Civic_Enforcement_V1_RegisterOfficerRequest, context: RPCContext) in
+                try await self.registerOfficer(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.updateOfficer) { (request: Civic_Enforcement_V1_UpdateOfficerRequest, context: RPCContext) in
+                try await self.updateOfficer(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.getOfficer) { (request: Civic_Enforcement_V1_GetOfficerRequest, context: RPCContext) in
+                try await self.getOfficer(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.listOfficers) { (request: Civic_Enforcement_V1_ListOfficersRequest, context: RPCContext) in
+                try await self.listOfficers(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.recordLead) { (request: Civic_Enforcement_V1_RecordLeadRequest, context: RPCContext) in
+                try await self.recordLead(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.referLead) { (request: Civic_Enforcement_V1_ReferLeadRequest, context: RPCContext) in
+                try await self.referLead(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.extendLeadVerification) { (request: Civic_Enforcement_V1_ExtendLeadVerificationRequest, context: RPCContext) in
+                try await self.extendLeadVerification(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.decideLead) { (request: Civic_Enforcement_V1_DecideLeadRequest, context: RPCContext) in
+                try await self.decideLead(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.getLead) { (request: Civic_Enforcement_V1_GetLeadRequest, context: RPCContext) in
+                try await self.getLead(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.listLeads) { (request: Civic_Enforcement_V1_ListLeadsRequest, context: RPCContext) in
+                try await self.listLeads(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.fileCase) { (request: Civic_Enforcement_V1_FileCaseRequest, context: RPCContext) in
+                try await self.fileCase(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.recordOnTheSpotPenalty) { (request: Civic_Enforcement_V1_RecordOnTheSpotPenaltyRequest, context: RPCContext) in
+                try await self.recordOnTheSpotPenalty(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.stepCase) { (request: Civic_Enforcement_V1_StepCaseRequest, context: RPCContext) in
+                try await self.stepCase(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.getCase) { (request: Civic_Enforcement_V1_GetCaseRequest, context: RPCContext) in
+                try await self.getCase(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.listCases) { (request: Civic_Enforcement_V1_ListCasesRequest, context: RPCContext) in
+                try await self.listCases(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.listCaseDeadlines) { (request: Civic_Enforcement_V1_ListCaseDeadlinesRequest, context: RPCContext) in
+                try await self.listCaseDeadlines(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.listPublishedDecisions) { (request: Civic_Enforcement_V1_ListPublishedDecisionsRequest, context: RPCContext) in
+                try await self.listPublishedDecisions(request, context: context)
+            },
         ]
     }
 }
@@ -32,5 +181,97 @@ public struct Civic_Enforcement_V1_EnforcementServiceClient: Sendable {
 
     public init(_ caller: any RPCCaller) {
         self.caller = caller
+    }
+
+    /// The legal-basis library with every published benchmark (§34: published). Public.
+    public func listLegalBases(_ request: Civic_Enforcement_V1_ListLegalBasesRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_ListLegalBasesResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.listLegalBases, request, options: options)
+    }
+
+    /// The discretion calculator: tier, penalties, fine alternatives in fen, the rule applied.
+    /// `violation_codes` REQUIRED; NOT_FOUND for an unknown code; FAILED_PRECONDITION
+    /// `violation_codes` NO_BENCHMARK, `facts` NO_TIER.
+    public func assessPenalty(_ request: Civic_Enforcement_V1_AssessPenaltyRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_AssessPenaltyResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.assessPenalty, request, options: options)
+    }
+
+    /// A certified officer, in a division within the key's. ALREADY_EXISTS for a certificate
+    /// number already registered.
+    public func registerOfficer(_ request: Civic_Enforcement_V1_RegisterOfficerRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_OfficerResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.registerOfficer, request, options: options)
+    }
+
+    public func updateOfficer(_ request: Civic_Enforcement_V1_UpdateOfficerRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_OfficerResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.updateOfficer, request, options: options)
+    }
+
+    public func getOfficer(_ request: Civic_Enforcement_V1_GetOfficerRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_OfficerResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.getOfficer, request, options: options)
+    }
+
+    public func listOfficers(_ request: Civic_Enforcement_V1_ListOfficersRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_ListOfficersResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.listOfficers, request, options: options)
+    }
+
+    /// A lead found or received by the bureau.
+    public func recordLead(_ request: Civic_Enforcement_V1_RecordLeadRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_LeadResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.recordLead, request, options: options)
+    }
+
+    /// A lead referred by another department or Civic service (the key's subject); the same
+    /// reference again answers the lead already made.
+    public func referLead(_ request: Civic_Enforcement_V1_ReferLeadRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_LeadResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.referLead, request, options: options)
+    }
+
+    public func extendLeadVerification(_ request: Civic_Enforcement_V1_ExtendLeadVerificationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_LeadResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.extendLeadVerification, request, options: options)
+    }
+
+    public func decideLead(_ request: Civic_Enforcement_V1_DecideLeadRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_LeadResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.decideLead, request, options: options)
+    }
+
+    /// Staff and leaders: leads within their division; a department or service: its own referrals.
+    public func getLead(_ request: Civic_Enforcement_V1_GetLeadRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_LeadResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.getLead, request, options: options)
+    }
+
+    public func listLeads(_ request: Civic_Enforcement_V1_ListLeadsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_ListLeadsResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.listLeads, request, options: options)
+    }
+
+    /// 立案.
+    public func fileCase(_ request: Civic_Enforcement_V1_FileCaseRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_CaseResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.fileCase, request, options: options)
+    }
+
+    /// 简易程序.
+    public func recordOnTheSpotPenalty(_ request: Civic_Enforcement_V1_RecordOnTheSpotPenaltyRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_CaseResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.recordOnTheSpotPenalty, request, options: options)
+    }
+
+    /// One legal transition of a case (ENFORCEMENT.md §7). `step` REQUIRED; a step the state does
+    /// not allow is FAILED_PRECONDITION `state` INVALID_STATE and changes nothing.
+    public func stepCase(_ request: Civic_Enforcement_V1_StepCaseRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_CaseResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.stepCase, request, options: options)
+    }
+
+    public func getCase(_ request: Civic_Enforcement_V1_GetCaseRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_CaseResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.getCase, request, options: options)
+    }
+
+    public func listCases(_ request: Civic_Enforcement_V1_ListCasesRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_ListCasesResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.listCases, request, options: options)
+    }
+
+    /// The daily clock sweep: every open case's overdue and due-soon clocks.
+    public func listCaseDeadlines(_ request: Civic_Enforcement_V1_ListCaseDeadlinesRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_ListCaseDeadlinesResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.listCaseDeadlines, request, options: options)
+    }
+
+    /// Published decisions (§48). Public.
+    public func listPublishedDecisions(_ request: Civic_Enforcement_V1_ListPublishedDecisionsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_ListPublishedDecisionsResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.listPublishedDecisions, request, options: options)
     }
 }

@@ -4,5 +4,67 @@ import CivicStorage
 /// job runs). Append-only: a released migration is never edited; a change is a new one,
 /// named "enforcement-NNN-what".
 public enum EnforcementSchema {
-    public static let migrations: [DatabaseMigration] = []
+    public static let migrations: [DatabaseMigration] = [
+        DatabaseMigration("enforcement-001-officers-leads-cases") { db in
+            // Officers (执法人员) by division; a certificate number is registered once.
+            try db.create(table: "officers") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("division", .text).notNull()
+                t.column("certificate_number", .text).notNull().unique()
+                t.column("record", .text).notNull()
+            }
+            try db.create(index: "officers_by_division", on: "officers", columns: ["division", "seq"])
+            // Leads; a referral's (referred_by, reference) is unique, so a repeat is answered, not duplicated.
+            try db.create(table: "leads") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("division", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("source", .text).notNull()
+                t.column("referred_by", .text).notNull()
+                t.column("reference", .text).notNull()
+                t.column("due_date", .text).notNull()
+                t.column("record", .text).notNull()
+            }
+            try db.create(index: "leads_by_division", on: "leads", columns: ["division", "seq"])
+            try db.execute(sql: "CREATE UNIQUE INDEX leads_by_reference ON leads (referred_by, reference) WHERE reference <> ''")
+            // Cases, with the columns lists and the clock sweep filter on: `next_due` is the earliest
+            // open clock's due date when last saved (a lower bound: clocks only move later unsaved).
+            try db.create(table: "cases") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("division", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("outcome", .text)
+                t.column("lead_id", .text).notNull()
+                t.column("joint_operation_id", .text).notNull()
+                t.column("next_due", .text)
+                t.column("record", .text).notNull()
+            }
+            try db.create(index: "cases_by_division", on: "cases", columns: ["division", "seq"])
+            try db.execute(sql: "CREATE INDEX cases_by_next_due ON cases (next_due) WHERE next_due IS NOT NULL")
+            // The officers on each case in each role (investigator, reviewer, host…), for an officer's own reach.
+            try db.create(table: "case_officers") { t in
+                t.column("officer_id", .text).notNull()
+                t.column("case_id", .text).notNull()
+                t.column("role", .text).notNull()
+                t.primaryKey(["officer_id", "case_id", "role"])
+            }
+            try db.create(table: "case_violations") { t in
+                t.column("code", .text).notNull()
+                t.column("case_id", .text).notNull()
+                t.primaryKey(["code", "case_id"])
+            }
+            // Published decisions (§48), public: only what the law requires.
+            try db.create(table: "publications") { t in
+                t.primaryKey("case_id", .text)
+                t.column("seq", .integer).notNull()
+                t.column("division", .text).notNull()
+                t.column("credit_code", .text).notNull()
+                t.column("record", .text).notNull()
+            }
+            try db.create(index: "publications_by_division", on: "publications", columns: ["division", "seq"])
+        }
+    ]
 }

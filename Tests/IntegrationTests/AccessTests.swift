@@ -252,6 +252,10 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.enforcement.v1.EnforcementService/GetCase": [.admin, .enforcementStaff, .leader],
     "/civic.enforcement.v1.EnforcementService/ListCases": [.admin, .enforcementStaff, .leader],
     "/civic.enforcement.v1.EnforcementService/ListCaseDeadlines": [.admin, .enforcementStaff, .leader],
+    "/civic.enforcement.v1.EnforcementService/CreateJointOperation": [.admin, .enforcementStaff, .leader],
+    "/civic.enforcement.v1.EnforcementService/GetJointOperation": [.admin, .enforcementStaff, .leader],
+    "/civic.enforcement.v1.EnforcementService/ListJointOperations": [.admin, .enforcementStaff, .leader],
+    "/civic.enforcement.v1.EnforcementService/GetEnforcementReport": [.admin, .enforcementStaff, .leader],
     "/civic.enforcement.v1.EnforcementService/ListPublishedDecisions": Set(Caller.allCases),
 ]
 

@@ -415,3 +415,91 @@ struct EnforcementCaseTests {
         #expect(try await h.listCaseDeadlines(.init(), context: bureau.context(Bureau.neighbour)).overdue.isEmpty)
     }
 }
+
+@Suite("Enforcement: joint operations and the report")
+struct EnforcementOperationsTests {
+    typealias Bureau = EnforcementBureau
+
+    @Test func casesJoinAnOperationOnceWithPartnersAndTheReportCountsThem() async throws {
+        let bureau = try Bureau.open(today: "2026-11-30")
+        let h = bureau.handler
+        try await bureau.registerOfficers()
+        let bad = await domainRefusal {
+            _ = try await h.createJointOperation(
+                .with {
+                    $0.operation = .with {
+                        $0.name = " "; $0.division = Bureau.county; $0.startedOn = "2026-09-01"; $0.endsOn = "2026-08-01"; $0.partners = ["a", "a"]
+                    }
+                }, context: bureau.context())
+        }
+        #expect(bad?.problems == ["name REQUIRED", "partners DUPLICATE", "ends_on BEFORE_START"])
+        let operation = try await h.createJointOperation(
+            .with {
+                $0.operation = .with {
+                    $0.name = "行业协会商会联合执法检查"; $0.division = Bureau.county; $0.startedOn = "2026-09-01"; $0.endsOn = "2026-12-31"
+                    $0.partners = ["安阳市市场监督管理局", "安阳市公安局"]
+                }
+            }, context: bureau.context()
+        ).operation
+        #expect(operation.id == "J000001")
+        func file(_ name: String, partners: [String], operation: String = "J000001", on: String = "2026-09-10") -> Civic_Enforcement_V1_FileCaseRequest {
+            .with {
+                $0.division = Bureau.county; $0.subjectID = Bureau.creditCode; $0.subjectName = name; $0.violationCodes = ["SHTT-30-8"]
+                $0.summary = "违规收费"; $0.actEndedOn = "2026-08-31"; $0.filedOn = on; $0.approvedBy = "F000005"
+                $0.investigators = ["F000001", "F000002"]; $0.jointOperationID = operation; $0.jointPartners = partners
+            }
+        }
+        _ = try await h.fileCase(file("甲协会", partners: ["安阳市市场监督管理局"]), context: bureau.context())
+        _ = try await h.fileCase(file("乙协会", partners: ["安阳市市场监督管理局", "安阳市公安局"]), context: bureau.context())
+        let stranger = await domainRefusal { _ = try await h.fileCase(file("丙协会", partners: ["税务局"]), context: bureau.context()) }
+        #expect((stranger?.kind, stranger?.problems) == (.failedPrecondition, ["joint_partners NOT_A_PARTNER"]))
+        let unknown = await domainRefusal { _ = try await h.fileCase(file("丙协会", partners: [], operation: "J000009"), context: bureau.context()) }
+        #expect(unknown?.problems == ["joint_operation_id UNKNOWN"])
+        let early = await domainRefusal { _ = try await h.fileCase(file("丙协会", partners: [], on: "2026-08-31"), context: bureau.context()) }
+        #expect(early?.problems == ["joint_operation_id NOT_ACTIVE"])
+        // One case without the operation, decided with no penalty.
+        _ = try await h.fileCase(file("丁协会", partners: [], operation: ""), context: bureau.context())
+        _ = try await bureau.step(
+            "C000003", on: "2026-09-20",
+            .decideWithoutPenalty(
+                .with {
+                    $0.outcome = .notEstablished; $0.reasons = "证据不足"; $0.approvedBy = "F000005"
+                }))
+
+        let figures = try await h.getJointOperation(.with { $0.id = "J000001" }, context: bureau.context()).operation.figures
+        #expect(figures.cases == 2)
+        #expect(figures.partners.map { "\($0.partner) \($0.cases)" } == ["安阳市市场监督管理局 2", "安阳市公安局 1"])
+        #expect(try await h.listJointOperations(.with { $0.activeOn = "2027-01-01" }, context: bureau.context()).operations.isEmpty)
+
+        // 4 of 8 posts certified (S001: 50.0); 1 decision, on time; the operation's 2 of 3 cases.
+        var officer = try await h.getOfficer(.with { $0.id = "F000004" }, context: bureau.context()).officer
+        officer.status = .officerWithdrawn
+        _ = try await h.updateOfficer(
+            .with {
+                $0.id = "F000004"; $0.officer = officer; $0.reason = "调离"
+            }, context: bureau.context())
+        let report = try await h.getEnforcementReport(.with { $0.posts = 8 }, context: bureau.context())
+        #expect(
+            (report.from, report.through, report.certifiedRate, report.onTimeRate, report.collectionRate) == (
+                "2026-01-01", "2026-11-30", "50.0", "100.0", "0.0"
+            ))
+        func line(_ section: String, _ measure: String) -> String? {
+            report.lines.first { $0.section == section && $0.measure == measure }.map { "\($0.value)/\($0.whole) \($0.percent)" }
+        }
+        #expect(line("cases", "filed") == "3/0 ")
+        #expect(line("cases", "source_direct") == "3/3 100.0")
+        #expect(line("cases_by_violation", "SHTT-30-8") == "3/3 100.0")
+        #expect(line("decisions", "outcome_not_established") == "1/1 100.0")
+        #expect(line("joint_operations", "cases") == "2/3 66.7")
+        #expect(line("officers", "certified") == "4/8 50.0")
+        #expect(report.csv.hasPrefix("section,measure,value,whole,percent\nleads,received,0,,\n"))
+        #expect(report.csv.contains("joint_operations,cases,2,3,66.7\n"))
+        let backwards = await domainRefusal {
+            _ = try await h.getEnforcementReport(
+                .with {
+                    $0.from = "2026-12-01"; $0.through = "2026-11-01"; $0.posts = -1
+                }, context: bureau.context())
+        }
+        #expect(backwards?.problems == ["from AFTER_THROUGH", "posts NEGATIVE"])
+    }
+}

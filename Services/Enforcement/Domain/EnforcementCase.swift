@@ -27,6 +27,8 @@ public struct EnforcementCase: Sendable, Hashable, Codable {
     /// 涉及重大公共利益: legal review required (§58 ¶1(1)).
     public var majorPublicInterest: Bool
     public var jointOperationID: String
+    /// The operation's partner departments this case is attributed to (counted once per partner).
+    public var jointPartners: [String] = []
     /// Decided on the spot (简易程序, §51).
     public var simpleProcedure: Bool
     /// The subject's registration as organizations or eldercare answered before filing (empty when

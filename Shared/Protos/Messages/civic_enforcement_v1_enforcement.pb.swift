@@ -2232,6 +2232,11 @@ public nonisolated struct Civic_Enforcement_V1_EnforcementCase: @unchecked Senda
     set {_uniqueStorage()._legalReviewRequired = newValue}
   }
 
+  public var jointPartners: [String] {
+    get {_storage._jointPartners}
+    set {_uniqueStorage()._jointPartners = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2283,6 +2288,9 @@ public nonisolated struct Civic_Enforcement_V1_FileCaseRequest: Sendable {
 
   /// What organizations or eldercare answered about the subject's registration.
   public var subjectRegistration: String = String()
+
+  /// With joint_operation_id: the operation's partner departments the case is attributed to.
+  public var jointPartners: [String] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -3273,6 +3281,280 @@ public nonisolated struct Civic_Enforcement_V1_ListPublishedDecisionsResponse: S
   public init() {}
 
   fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
+public nonisolated struct Civic_Enforcement_V1_PartnerCount: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var partner: String = String()
+
+  public var cases: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Enforcement_V1_StateCount: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var state: Civic_Enforcement_V1_CaseState = .unspecified
+
+  public var cases: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Each case counted once; per partner, the cases attributed to it.
+public nonisolated struct Civic_Enforcement_V1_JointOperationFigures: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var cases: Int64 = 0
+
+  public var byState: [Civic_Enforcement_V1_StateCount] = []
+
+  public var penalized: Int64 = 0
+
+  public var finesImposedFen: Int64 = 0
+
+  public var finesCollectedFen: Int64 = 0
+
+  public var partners: [Civic_Enforcement_V1_PartnerCount] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// 联合执法 / 专项行动 with partner departments.
+public nonisolated struct Civic_Enforcement_V1_JointOperation: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "J000001", assigned.
+  public var id: String = String()
+
+  /// Required, at most 100 characters.
+  public var name: String = String()
+
+  /// The leading division (within the key's): cases within it may join.
+  public var division: String = String()
+
+  /// At least one partner department, each once.
+  public var partners: [String] = []
+
+  /// At most 2,000 characters.
+  public var description_p: String = String()
+
+  /// Required.
+  public var startedOn: String = String()
+
+  /// "" while open-ended; not before started_on.
+  public var endsOn: String = String()
+
+  /// Output, as of today.
+  public var figures: Civic_Enforcement_V1_JointOperationFigures {
+    get {_figures ?? Civic_Enforcement_V1_JointOperationFigures()}
+    set {_figures = newValue}
+  }
+  /// Returns true if `figures` has been explicitly set.
+  public var hasFigures: Bool {self._figures != nil}
+  /// Clears the value of `figures`. Subsequent reads from it will return its default value.
+  public mutating func clearFigures() {self._figures = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _figures: Civic_Enforcement_V1_JointOperationFigures? = nil
+}
+
+public nonisolated struct Civic_Enforcement_V1_CreateJointOperationRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var operation: Civic_Enforcement_V1_JointOperation {
+    get {_operation ?? Civic_Enforcement_V1_JointOperation()}
+    set {_operation = newValue}
+  }
+  /// Returns true if `operation` has been explicitly set.
+  public var hasOperation: Bool {self._operation != nil}
+  /// Clears the value of `operation`. Subsequent reads from it will return its default value.
+  public mutating func clearOperation() {self._operation = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _operation: Civic_Enforcement_V1_JointOperation? = nil
+}
+
+public nonisolated struct Civic_Enforcement_V1_GetJointOperationRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Enforcement_V1_JointOperationResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var operation: Civic_Enforcement_V1_JointOperation {
+    get {_operation ?? Civic_Enforcement_V1_JointOperation()}
+    set {_operation = newValue}
+  }
+  /// Returns true if `operation` has been explicitly set.
+  public var hasOperation: Bool {self._operation != nil}
+  /// Clears the value of `operation`. Subsequent reads from it will return its default value.
+  public mutating func clearOperation() {self._operation = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _operation: Civic_Enforcement_V1_JointOperation? = nil
+}
+
+public nonisolated struct Civic_Enforcement_V1_ListJointOperationsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var within: String = String()
+
+  /// Only operations running on this day.
+  public var activeOn: String = String()
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Civic_Enforcement_V1_ListJointOperationsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Each with its figures.
+  public var operations: [Civic_Enforcement_V1_JointOperation] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
+}
+
+public nonisolated struct Civic_Enforcement_V1_GetEnforcementReportRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// A division within the key's (the key's when empty).
+  public var within: String = String()
+
+  /// The period: leads received, cases filed, decisions, publications within it (both ends
+  /// included). `from` defaults to 1 January of `through`'s year, `through` to today.
+  public var from: String = String()
+
+  public var through: String = String()
+
+  /// The enforcement posts (编制) the certified-officer rate counts against; the officers
+  /// registered when 0.
+  public var posts: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Enforcement_V1_ReportLine: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var section: String = String()
+
+  public var measure: String = String()
+
+  public var value: Int64 = 0
+
+  /// For a share: the whole and the percentage (one decimal, half up); else 0 and "".
+  public var whole: Int64 = 0
+
+  public var percent: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Enforcement_V1_EnforcementReport: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var within: String = String()
+
+  public var from: String = String()
+
+  public var through: String = String()
+
+  public var asOf: String = String()
+
+  /// Every figure, in the CSV's order (docs/ENFORCEMENT.md §10).
+  public var lines: [Civic_Enforcement_V1_ReportLine] = []
+
+  /// 持证率, decisions on time, fines collected of imposed ("50.0").
+  public var certifiedRate: String = String()
+
+  public var onTimeRate: String = String()
+
+  public var collectionRate: String = String()
+
+  /// section,measure,value,whole,percent.
+  public var csv: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -5884,7 +6166,7 @@ nonisolated extension Civic_Enforcement_V1_DecisionRevocation: SwiftProtobuf.Mes
 
 nonisolated extension Civic_Enforcement_V1_EnforcementCase: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".EnforcementCase"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}division\0\u{3}lead_id\0\u{1}subject\0\u{3}violation_codes\0\u{1}summary\0\u{3}act_ended_on\0\u{3}harms_life_health_or_finance\0\u{3}filed_on\0\u{3}filing_approved_by\0\u{1}investigators\0\u{1}complex\0\u{3}major_public_interest\0\u{3}joint_operation_id\0\u{3}simple_procedure\0\u{3}subject_registration\0\u{1}state\0\u{1}evidence\0\u{1}preservations\0\u{1}excluded\0\u{1}extensions\0\u{1}notice\0\u{1}statements\0\u{1}hearing\0\u{3}legal_reviews\0\u{1}discussion\0\u{1}decision\0\u{1}service\0\u{1}collection\0\u{1}publication\0\u{1}revocation\0\u{3}closed_on\0\u{1}history\0\u{1}clocks\0\u{3}next_deadline\0\u{3}legal_review_required\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}division\0\u{3}lead_id\0\u{1}subject\0\u{3}violation_codes\0\u{1}summary\0\u{3}act_ended_on\0\u{3}harms_life_health_or_finance\0\u{3}filed_on\0\u{3}filing_approved_by\0\u{1}investigators\0\u{1}complex\0\u{3}major_public_interest\0\u{3}joint_operation_id\0\u{3}simple_procedure\0\u{3}subject_registration\0\u{1}state\0\u{1}evidence\0\u{1}preservations\0\u{1}excluded\0\u{1}extensions\0\u{1}notice\0\u{1}statements\0\u{1}hearing\0\u{3}legal_reviews\0\u{1}discussion\0\u{1}decision\0\u{1}service\0\u{1}collection\0\u{1}publication\0\u{1}revocation\0\u{3}closed_on\0\u{1}history\0\u{1}clocks\0\u{3}next_deadline\0\u{3}legal_review_required\0\u{3}joint_partners\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -5923,6 +6205,7 @@ nonisolated extension Civic_Enforcement_V1_EnforcementCase: SwiftProtobuf.Messag
     var _clocks: [Civic_Enforcement_V1_CaseClock] = []
     var _nextDeadline: Civic_Enforcement_V1_CaseClock? = nil
     var _legalReviewRequired: Bool = false
+    var _jointPartners: [String] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -5969,6 +6252,7 @@ nonisolated extension Civic_Enforcement_V1_EnforcementCase: SwiftProtobuf.Messag
       _clocks = source._clocks
       _nextDeadline = source._nextDeadline
       _legalReviewRequired = source._legalReviewRequired
+      _jointPartners = source._jointPartners
     }
   }
 
@@ -6023,6 +6307,7 @@ nonisolated extension Civic_Enforcement_V1_EnforcementCase: SwiftProtobuf.Messag
         case 34: try { try decoder.decodeRepeatedMessageField(value: &_storage._clocks) }()
         case 35: try { try decoder.decodeSingularMessageField(value: &_storage._nextDeadline) }()
         case 36: try { try decoder.decodeSingularBoolField(value: &_storage._legalReviewRequired) }()
+        case 37: try { try decoder.decodeRepeatedStringField(value: &_storage._jointPartners) }()
         default: break
         }
       }
@@ -6143,6 +6428,9 @@ nonisolated extension Civic_Enforcement_V1_EnforcementCase: SwiftProtobuf.Messag
       if _storage._legalReviewRequired != false {
         try visitor.visitSingularBoolField(value: _storage._legalReviewRequired, fieldNumber: 36)
       }
+      if !_storage._jointPartners.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._jointPartners, fieldNumber: 37)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -6188,6 +6476,7 @@ nonisolated extension Civic_Enforcement_V1_EnforcementCase: SwiftProtobuf.Messag
         if _storage._clocks != rhs_storage._clocks {return false}
         if _storage._nextDeadline != rhs_storage._nextDeadline {return false}
         if _storage._legalReviewRequired != rhs_storage._legalReviewRequired {return false}
+        if _storage._jointPartners != rhs_storage._jointPartners {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -6199,7 +6488,7 @@ nonisolated extension Civic_Enforcement_V1_EnforcementCase: SwiftProtobuf.Messag
 
 nonisolated extension Civic_Enforcement_V1_FileCaseRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FileCaseRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{1}division\0\u{3}subject_id\0\u{3}subject_name\0\u{3}violation_codes\0\u{1}summary\0\u{3}act_ended_on\0\u{3}harms_life_health_or_finance\0\u{3}filed_on\0\u{3}approved_by\0\u{1}investigators\0\u{1}complex\0\u{3}major_public_interest\0\u{3}joint_operation_id\0\u{3}subject_registration\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{1}division\0\u{3}subject_id\0\u{3}subject_name\0\u{3}violation_codes\0\u{1}summary\0\u{3}act_ended_on\0\u{3}harms_life_health_or_finance\0\u{3}filed_on\0\u{3}approved_by\0\u{1}investigators\0\u{1}complex\0\u{3}major_public_interest\0\u{3}joint_operation_id\0\u{3}subject_registration\0\u{3}joint_partners\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -6222,6 +6511,7 @@ nonisolated extension Civic_Enforcement_V1_FileCaseRequest: SwiftProtobuf.Messag
       case 13: try { try decoder.decodeSingularBoolField(value: &self.majorPublicInterest) }()
       case 14: try { try decoder.decodeSingularStringField(value: &self.jointOperationID) }()
       case 15: try { try decoder.decodeSingularStringField(value: &self.subjectRegistration) }()
+      case 16: try { try decoder.decodeRepeatedStringField(value: &self.jointPartners) }()
       default: break
       }
     }
@@ -6273,6 +6563,9 @@ nonisolated extension Civic_Enforcement_V1_FileCaseRequest: SwiftProtobuf.Messag
     if !self.subjectRegistration.isEmpty {
       try visitor.visitSingularStringField(value: self.subjectRegistration, fieldNumber: 15)
     }
+    if !self.jointPartners.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.jointPartners, fieldNumber: 16)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -6292,6 +6585,7 @@ nonisolated extension Civic_Enforcement_V1_FileCaseRequest: SwiftProtobuf.Messag
     if lhs.majorPublicInterest != rhs.majorPublicInterest {return false}
     if lhs.jointOperationID != rhs.jointOperationID {return false}
     if lhs.subjectRegistration != rhs.subjectRegistration {return false}
+    if lhs.jointPartners != rhs.jointPartners {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -8313,6 +8607,546 @@ nonisolated extension Civic_Enforcement_V1_ListPublishedDecisionsResponse: Swift
   public static func ==(lhs: Civic_Enforcement_V1_ListPublishedDecisionsResponse, rhs: Civic_Enforcement_V1_ListPublishedDecisionsResponse) -> Bool {
     if lhs.decisions != rhs.decisions {return false}
     if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Enforcement_V1_PartnerCount: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PartnerCount"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}partner\0\u{1}cases\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.partner) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.cases) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.partner.isEmpty {
+      try visitor.visitSingularStringField(value: self.partner, fieldNumber: 1)
+    }
+    if self.cases != 0 {
+      try visitor.visitSingularInt64Field(value: self.cases, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Enforcement_V1_PartnerCount, rhs: Civic_Enforcement_V1_PartnerCount) -> Bool {
+    if lhs.partner != rhs.partner {return false}
+    if lhs.cases != rhs.cases {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Enforcement_V1_StateCount: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StateCount"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}state\0\u{1}cases\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.state) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.cases) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.state != .unspecified {
+      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 1)
+    }
+    if self.cases != 0 {
+      try visitor.visitSingularInt64Field(value: self.cases, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Enforcement_V1_StateCount, rhs: Civic_Enforcement_V1_StateCount) -> Bool {
+    if lhs.state != rhs.state {return false}
+    if lhs.cases != rhs.cases {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Enforcement_V1_JointOperationFigures: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".JointOperationFigures"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cases\0\u{3}by_state\0\u{1}penalized\0\u{3}fines_imposed_fen\0\u{3}fines_collected_fen\0\u{1}partners\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.cases) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.byState) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.penalized) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.finesImposedFen) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.finesCollectedFen) }()
+      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.partners) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.cases != 0 {
+      try visitor.visitSingularInt64Field(value: self.cases, fieldNumber: 1)
+    }
+    if !self.byState.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.byState, fieldNumber: 2)
+    }
+    if self.penalized != 0 {
+      try visitor.visitSingularInt64Field(value: self.penalized, fieldNumber: 3)
+    }
+    if self.finesImposedFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.finesImposedFen, fieldNumber: 4)
+    }
+    if self.finesCollectedFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.finesCollectedFen, fieldNumber: 5)
+    }
+    if !self.partners.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.partners, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Enforcement_V1_JointOperationFigures, rhs: Civic_Enforcement_V1_JointOperationFigures) -> Bool {
+    if lhs.cases != rhs.cases {return false}
+    if lhs.byState != rhs.byState {return false}
+    if lhs.penalized != rhs.penalized {return false}
+    if lhs.finesImposedFen != rhs.finesImposedFen {return false}
+    if lhs.finesCollectedFen != rhs.finesCollectedFen {return false}
+    if lhs.partners != rhs.partners {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Enforcement_V1_JointOperation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".JointOperation"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}division\0\u{1}partners\0\u{1}description\0\u{3}started_on\0\u{3}ends_on\0\u{1}figures\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.division) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.partners) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.description_p) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.startedOn) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.endsOn) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._figures) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    if !self.division.isEmpty {
+      try visitor.visitSingularStringField(value: self.division, fieldNumber: 3)
+    }
+    if !self.partners.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.partners, fieldNumber: 4)
+    }
+    if !self.description_p.isEmpty {
+      try visitor.visitSingularStringField(value: self.description_p, fieldNumber: 5)
+    }
+    if !self.startedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.startedOn, fieldNumber: 6)
+    }
+    if !self.endsOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.endsOn, fieldNumber: 7)
+    }
+    try { if let v = self._figures {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Enforcement_V1_JointOperation, rhs: Civic_Enforcement_V1_JointOperation) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.division != rhs.division {return false}
+    if lhs.partners != rhs.partners {return false}
+    if lhs.description_p != rhs.description_p {return false}
+    if lhs.startedOn != rhs.startedOn {return false}
+    if lhs.endsOn != rhs.endsOn {return false}
+    if lhs._figures != rhs._figures {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Enforcement_V1_CreateJointOperationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CreateJointOperationRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}operation\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._operation) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._operation {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Enforcement_V1_CreateJointOperationRequest, rhs: Civic_Enforcement_V1_CreateJointOperationRequest) -> Bool {
+    if lhs._operation != rhs._operation {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Enforcement_V1_GetJointOperationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetJointOperationRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Enforcement_V1_GetJointOperationRequest, rhs: Civic_Enforcement_V1_GetJointOperationRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Enforcement_V1_JointOperationResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".JointOperationResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}operation\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._operation) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._operation {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Enforcement_V1_JointOperationResponse, rhs: Civic_Enforcement_V1_JointOperationResponse) -> Bool {
+    if lhs._operation != rhs._operation {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Enforcement_V1_ListJointOperationsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListJointOperationsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}within\0\u{3}active_on\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.within) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.activeOn) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.within.isEmpty {
+      try visitor.visitSingularStringField(value: self.within, fieldNumber: 1)
+    }
+    if !self.activeOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.activeOn, fieldNumber: 2)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Enforcement_V1_ListJointOperationsRequest, rhs: Civic_Enforcement_V1_ListJointOperationsRequest) -> Bool {
+    if lhs.within != rhs.within {return false}
+    if lhs.activeOn != rhs.activeOn {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Enforcement_V1_ListJointOperationsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListJointOperationsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}operations\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.operations) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.operations.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.operations, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Enforcement_V1_ListJointOperationsResponse, rhs: Civic_Enforcement_V1_ListJointOperationsResponse) -> Bool {
+    if lhs.operations != rhs.operations {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Enforcement_V1_GetEnforcementReportRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetEnforcementReportRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}within\0\u{1}from\0\u{1}through\0\u{1}posts\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.within) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.from) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.through) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.posts) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.within.isEmpty {
+      try visitor.visitSingularStringField(value: self.within, fieldNumber: 1)
+    }
+    if !self.from.isEmpty {
+      try visitor.visitSingularStringField(value: self.from, fieldNumber: 2)
+    }
+    if !self.through.isEmpty {
+      try visitor.visitSingularStringField(value: self.through, fieldNumber: 3)
+    }
+    if self.posts != 0 {
+      try visitor.visitSingularInt32Field(value: self.posts, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Enforcement_V1_GetEnforcementReportRequest, rhs: Civic_Enforcement_V1_GetEnforcementReportRequest) -> Bool {
+    if lhs.within != rhs.within {return false}
+    if lhs.from != rhs.from {return false}
+    if lhs.through != rhs.through {return false}
+    if lhs.posts != rhs.posts {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Enforcement_V1_ReportLine: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReportLine"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}section\0\u{1}measure\0\u{1}value\0\u{1}whole\0\u{1}percent\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.section) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.measure) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.value) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.whole) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.percent) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.section.isEmpty {
+      try visitor.visitSingularStringField(value: self.section, fieldNumber: 1)
+    }
+    if !self.measure.isEmpty {
+      try visitor.visitSingularStringField(value: self.measure, fieldNumber: 2)
+    }
+    if self.value != 0 {
+      try visitor.visitSingularInt64Field(value: self.value, fieldNumber: 3)
+    }
+    if self.whole != 0 {
+      try visitor.visitSingularInt64Field(value: self.whole, fieldNumber: 4)
+    }
+    if !self.percent.isEmpty {
+      try visitor.visitSingularStringField(value: self.percent, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Enforcement_V1_ReportLine, rhs: Civic_Enforcement_V1_ReportLine) -> Bool {
+    if lhs.section != rhs.section {return false}
+    if lhs.measure != rhs.measure {return false}
+    if lhs.value != rhs.value {return false}
+    if lhs.whole != rhs.whole {return false}
+    if lhs.percent != rhs.percent {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Enforcement_V1_EnforcementReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EnforcementReport"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}within\0\u{1}from\0\u{1}through\0\u{3}as_of\0\u{1}lines\0\u{3}certified_rate\0\u{3}on_time_rate\0\u{3}collection_rate\0\u{1}csv\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.within) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.from) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.through) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.asOf) }()
+      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.lines) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.certifiedRate) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.onTimeRate) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.collectionRate) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.csv) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.within.isEmpty {
+      try visitor.visitSingularStringField(value: self.within, fieldNumber: 1)
+    }
+    if !self.from.isEmpty {
+      try visitor.visitSingularStringField(value: self.from, fieldNumber: 2)
+    }
+    if !self.through.isEmpty {
+      try visitor.visitSingularStringField(value: self.through, fieldNumber: 3)
+    }
+    if !self.asOf.isEmpty {
+      try visitor.visitSingularStringField(value: self.asOf, fieldNumber: 4)
+    }
+    if !self.lines.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.lines, fieldNumber: 5)
+    }
+    if !self.certifiedRate.isEmpty {
+      try visitor.visitSingularStringField(value: self.certifiedRate, fieldNumber: 6)
+    }
+    if !self.onTimeRate.isEmpty {
+      try visitor.visitSingularStringField(value: self.onTimeRate, fieldNumber: 7)
+    }
+    if !self.collectionRate.isEmpty {
+      try visitor.visitSingularStringField(value: self.collectionRate, fieldNumber: 8)
+    }
+    if !self.csv.isEmpty {
+      try visitor.visitSingularStringField(value: self.csv, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Enforcement_V1_EnforcementReport, rhs: Civic_Enforcement_V1_EnforcementReport) -> Bool {
+    if lhs.within != rhs.within {return false}
+    if lhs.from != rhs.from {return false}
+    if lhs.through != rhs.through {return false}
+    if lhs.asOf != rhs.asOf {return false}
+    if lhs.lines != rhs.lines {return false}
+    if lhs.certifiedRate != rhs.certifiedRate {return false}
+    if lhs.onTimeRate != rhs.onTimeRate {return false}
+    if lhs.collectionRate != rhs.collectionRate {return false}
+    if lhs.csv != rhs.csv {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -4629,6 +4629,14 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.enforcement.v1.CreateJointOperationRequest" : {
+        "properties" : {
+          "operation" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.JointOperation"
+          }
+        },
+        "type" : "object"
+      },
       "civic.enforcement.v1.Deadline" : {
         "description" : "A time limit: its legal date, the day it is due (moved off a rest day, 民法典 §203) and the rule behind it.",
         "properties" : {
@@ -4969,6 +4977,12 @@ public enum CivicOpenAPI {
           "jointOperationId" : {
             "type" : "string"
           },
+          "jointPartners" : {
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
           "leadId" : {
             "type" : "string"
           },
@@ -5043,6 +5057,44 @@ public enum CivicOpenAPI {
               "type" : "string"
             },
             "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.EnforcementReport" : {
+        "properties" : {
+          "asOf" : {
+            "type" : "string"
+          },
+          "certifiedRate" : {
+            "description" : "持证率, decisions on time, fines collected of imposed (\"50.0\").",
+            "type" : "string"
+          },
+          "collectionRate" : {
+            "type" : "string"
+          },
+          "csv" : {
+            "description" : "section,measure,value,whole,percent.",
+            "type" : "string"
+          },
+          "from" : {
+            "type" : "string"
+          },
+          "lines" : {
+            "description" : "Every figure, in the CSV's order (docs/ENFORCEMENT.md §10).",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.ReportLine"
+            },
+            "type" : "array"
+          },
+          "onTimeRate" : {
+            "type" : "string"
+          },
+          "through" : {
+            "type" : "string"
+          },
+          "within" : {
+            "type" : "string"
           }
         },
         "type" : "object"
@@ -5151,6 +5203,13 @@ public enum CivicOpenAPI {
           },
           "jointOperationId" : {
             "type" : "string"
+          },
+          "jointPartners" : {
+            "description" : "With joint_operation_id: the operation's partner departments the case is attributed to.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
           },
           "leadId" : {
             "description" : "The lead it comes from (\"\" to file directly); the lead must be RECEIVED and is marked FILED.",
@@ -5303,6 +5362,35 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.enforcement.v1.GetEnforcementReportRequest" : {
+        "properties" : {
+          "from" : {
+            "description" : "The period: leads received, cases filed, decisions, publications within it (both ends included). `from` defaults to 1 January of `through`'s year, `through` to today.",
+            "type" : "string"
+          },
+          "posts" : {
+            "description" : "The enforcement posts (编制) the certified-officer rate counts against; the officers registered when 0.",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "through" : {
+            "type" : "string"
+          },
+          "within" : {
+            "description" : "A division within the key's (the key's when empty).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.GetJointOperationRequest" : {
+        "properties" : {
+          "id" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.enforcement.v1.GetLeadRequest" : {
         "properties" : {
           "id" : {
@@ -5361,6 +5449,88 @@ public enum CivicOpenAPI {
           },
           "dueDate" : {
             "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.JointOperation" : {
+        "description" : "联合执法 / 专项行动 with partner departments.",
+        "properties" : {
+          "description" : {
+            "description" : "At most 2,000 characters.",
+            "type" : "string"
+          },
+          "division" : {
+            "description" : "The leading division (within the key's): cases within it may join.",
+            "type" : "string"
+          },
+          "endsOn" : {
+            "description" : "\"\" while open-ended; not before started_on.",
+            "type" : "string"
+          },
+          "figures" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.JointOperationFigures"
+          },
+          "id" : {
+            "description" : "\"J000001\", assigned.",
+            "type" : "string"
+          },
+          "name" : {
+            "description" : "Required, at most 100 characters.",
+            "type" : "string"
+          },
+          "partners" : {
+            "description" : "At least one partner department, each once.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          },
+          "startedOn" : {
+            "description" : "Required.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.JointOperationFigures" : {
+        "description" : "Each case counted once; per partner, the cases attributed to it.",
+        "properties" : {
+          "byState" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.StateCount"
+            },
+            "type" : "array"
+          },
+          "cases" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "finesCollectedFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "finesImposedFen" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "partners" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.PartnerCount"
+            },
+            "type" : "array"
+          },
+          "penalized" : {
+            "format" : "int64",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.JointOperationResponse" : {
+        "properties" : {
+          "operation" : {
+            "$ref" : "#/components/schemas/civic.enforcement.v1.JointOperation"
           }
         },
         "type" : "object"
@@ -5603,6 +5773,36 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.enforcement.v1.ListJointOperationsRequest" : {
+        "properties" : {
+          "activeOn" : {
+            "description" : "Only operations running on this day.",
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "within" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.ListJointOperationsResponse" : {
+        "properties" : {
+          "operations" : {
+            "description" : "Each with its figures.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.enforcement.v1.JointOperation"
+            },
+            "type" : "array"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          }
+        },
+        "type" : "object"
+      },
       "civic.enforcement.v1.ListLeadsRequest" : {
         "properties" : {
           "overdueOnly" : {
@@ -5819,6 +6019,18 @@ public enum CivicOpenAPI {
         "properties" : {
           "officer" : {
             "$ref" : "#/components/schemas/civic.enforcement.v1.Officer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.PartnerCount" : {
+        "properties" : {
+          "cases" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "partner" : {
+            "type" : "string"
           }
         },
         "type" : "object"
@@ -6255,6 +6467,29 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.enforcement.v1.ReportLine" : {
+        "properties" : {
+          "measure" : {
+            "type" : "string"
+          },
+          "percent" : {
+            "type" : "string"
+          },
+          "section" : {
+            "type" : "string"
+          },
+          "value" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "whole" : {
+            "description" : "For a share: the whole and the percentage (one decimal, half up); else 0 and \"\".",
+            "format" : "int64",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.enforcement.v1.RequestHearingStep" : {
         "properties" : {
 
@@ -6368,6 +6603,29 @@ public enum CivicOpenAPI {
               "EXCLUDED_HEARING",
               "ANNOUNCEMENT",
               "TESTING"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.enforcement.v1.StateCount" : {
+        "properties" : {
+          "cases" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "state" : {
+            "enum" : [
+              "CASE_STATE_UNSPECIFIED",
+              "INVESTIGATING",
+              "NOTICED",
+              "HEARING",
+              "DELIBERATING",
+              "LEGAL_REVIEW",
+              "DECIDED",
+              "EXECUTING",
+              "CLOSED"
             ],
             "type" : "string"
           }
@@ -14629,6 +14887,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.enforcement.v1.EnforcementService/CreateJointOperation" : {
+      "post" : {
+        "operationId" : "EnforcementService_CreateJointOperation",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.CreateJointOperationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.JointOperationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "A joint operation. `operation.division` REQUIRED; as JointOperation's checks.",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
     "/rpc/civic.enforcement.v1.EnforcementService/DecideLead" : {
       "post" : {
         "operationId" : "EnforcementService_DecideLead",
@@ -14765,6 +15057,74 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.enforcement.v1.EnforcementService/GetEnforcementReport" : {
+      "post" : {
+        "operationId" : "EnforcementService_GetEnforcementReport",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.GetEnforcementReportRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.EnforcementReport"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "The report with its CSV. `from` AFTER_THROUGH, `posts` NEGATIVE.",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/GetJointOperation" : {
+      "post" : {
+        "operationId" : "EnforcementService_GetJointOperation",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.GetJointOperationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.JointOperationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EnforcementService.GetJointOperation",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
     "/rpc/civic.enforcement.v1.EnforcementService/GetLead" : {
       "post" : {
         "operationId" : "EnforcementService_GetLead",
@@ -14896,6 +15256,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "EnforcementService.ListCases",
+        "tags" : [
+          "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.enforcement.v1.EnforcementService/ListJointOperations" : {
+      "post" : {
+        "operationId" : "EnforcementService_ListJointOperations",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.enforcement.v1.ListJointOperationsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.enforcement.v1.ListJointOperationsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "EnforcementService.ListJointOperations",
         "tags" : [
           "civic.enforcement.v1.EnforcementService"
         ]

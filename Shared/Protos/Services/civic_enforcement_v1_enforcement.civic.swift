@@ -63,12 +63,24 @@ public enum Civic_Enforcement_V1_EnforcementService {
         public static let listCaseDeadlines = RPCMethod(
             service: name, name: "ListCaseDeadlines", requestType: Civic_Enforcement_V1_ListCaseDeadlinesRequest.self, responseType: Civic_Enforcement_V1_ListCaseDeadlinesResponse.self,
             access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision, .ownUnit], keyScope: "enforcement"))
+        public static let createJointOperation = RPCMethod(
+            service: name, name: "CreateJointOperation", requestType: Civic_Enforcement_V1_CreateJointOperationRequest.self, responseType: Civic_Enforcement_V1_JointOperationResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "enforcement"))
+        public static let getJointOperation = RPCMethod(
+            service: name, name: "GetJointOperation", requestType: Civic_Enforcement_V1_GetJointOperationRequest.self, responseType: Civic_Enforcement_V1_JointOperationResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "enforcement"))
+        public static let listJointOperations = RPCMethod(
+            service: name, name: "ListJointOperations", requestType: Civic_Enforcement_V1_ListJointOperationsRequest.self, responseType: Civic_Enforcement_V1_ListJointOperationsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "enforcement"))
+        public static let getEnforcementReport = RPCMethod(
+            service: name, name: "GetEnforcementReport", requestType: Civic_Enforcement_V1_GetEnforcementReportRequest.self, responseType: Civic_Enforcement_V1_EnforcementReport.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "enforcement"))
         public static let listPublishedDecisions = RPCMethod(
             service: name, name: "ListPublishedDecisions", requestType: Civic_Enforcement_V1_ListPublishedDecisionsRequest.self, responseType: Civic_Enforcement_V1_ListPublishedDecisionsResponse.self,
             access: MethodAccess(roles: [.public], limits: [], keyScope: "enforcement"))
     }
 
-    public static let methods: [RPCMethod] = [Method.listLegalBases, Method.assessPenalty, Method.registerOfficer, Method.updateOfficer, Method.getOfficer, Method.listOfficers, Method.recordLead, Method.referLead, Method.extendLeadVerification, Method.decideLead, Method.getLead, Method.listLeads, Method.fileCase, Method.recordOnTheSpotPenalty, Method.stepCase, Method.getCase, Method.listCases, Method.listCaseDeadlines, Method.listPublishedDecisions]
+    public static let methods: [RPCMethod] = [Method.listLegalBases, Method.assessPenalty, Method.registerOfficer, Method.updateOfficer, Method.getOfficer, Method.listOfficers, Method.recordLead, Method.referLead, Method.extendLeadVerification, Method.decideLead, Method.getLead, Method.listLeads, Method.fileCase, Method.recordOnTheSpotPenalty, Method.stepCase, Method.getCase, Method.listCases, Method.listCaseDeadlines, Method.createJointOperation, Method.getJointOperation, Method.listJointOperations, Method.getEnforcementReport, Method.listPublishedDecisions]
 }
 
 /// What a server of civic.enforcement.v1.EnforcementService implements.
@@ -106,6 +118,12 @@ public protocol Civic_Enforcement_V1_EnforcementServiceHandler: Sendable {
     func listCases(_ request: Civic_Enforcement_V1_ListCasesRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_ListCasesResponse
     /// The daily clock sweep: every open case's overdue and due-soon clocks.
     func listCaseDeadlines(_ request: Civic_Enforcement_V1_ListCaseDeadlinesRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_ListCaseDeadlinesResponse
+    /// A joint operation. `operation.division` REQUIRED; as JointOperation's checks.
+    func createJointOperation(_ request: Civic_Enforcement_V1_CreateJointOperationRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_JointOperationResponse
+    func getJointOperation(_ request: Civic_Enforcement_V1_GetJointOperationRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_JointOperationResponse
+    func listJointOperations(_ request: Civic_Enforcement_V1_ListJointOperationsRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_ListJointOperationsResponse
+    /// The report with its CSV. `from` AFTER_THROUGH, `posts` NEGATIVE.
+    func getEnforcementReport(_ request: Civic_Enforcement_V1_GetEnforcementReportRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_EnforcementReport
     /// Published decisions (§48). Public.
     func listPublishedDecisions(_ request: Civic_Enforcement_V1_ListPublishedDecisionsRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_ListPublishedDecisionsResponse
 }
@@ -167,6 +185,18 @@ extension Civic_Enforcement_V1_EnforcementServiceHandler {
             },
             RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.listCaseDeadlines) { (request: Civic_Enforcement_V1_ListCaseDeadlinesRequest, context: RPCContext) in
                 try await self.listCaseDeadlines(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.createJointOperation) { (request: Civic_Enforcement_V1_CreateJointOperationRequest, context: RPCContext) in
+                try await self.createJointOperation(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.getJointOperation) { (request: Civic_Enforcement_V1_GetJointOperationRequest, context: RPCContext) in
+                try await self.getJointOperation(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.listJointOperations) { (request: Civic_Enforcement_V1_ListJointOperationsRequest, context: RPCContext) in
+                try await self.listJointOperations(request, context: context)
+            },
+            RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.getEnforcementReport) { (request: Civic_Enforcement_V1_GetEnforcementReportRequest, context: RPCContext) in
+                try await self.getEnforcementReport(request, context: context)
             },
             RPCHandler(Civic_Enforcement_V1_EnforcementService.Method.listPublishedDecisions) { (request: Civic_Enforcement_V1_ListPublishedDecisionsRequest, context: RPCContext) in
                 try await self.listPublishedDecisions(request, context: context)
@@ -268,6 +298,24 @@ public struct Civic_Enforcement_V1_EnforcementServiceClient: Sendable {
     /// The daily clock sweep: every open case's overdue and due-soon clocks.
     public func listCaseDeadlines(_ request: Civic_Enforcement_V1_ListCaseDeadlinesRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_ListCaseDeadlinesResponse {
         try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.listCaseDeadlines, request, options: options)
+    }
+
+    /// A joint operation. `operation.division` REQUIRED; as JointOperation's checks.
+    public func createJointOperation(_ request: Civic_Enforcement_V1_CreateJointOperationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_JointOperationResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.createJointOperation, request, options: options)
+    }
+
+    public func getJointOperation(_ request: Civic_Enforcement_V1_GetJointOperationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_JointOperationResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.getJointOperation, request, options: options)
+    }
+
+    public func listJointOperations(_ request: Civic_Enforcement_V1_ListJointOperationsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_ListJointOperationsResponse {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.listJointOperations, request, options: options)
+    }
+
+    /// The report with its CSV. `from` AFTER_THROUGH, `posts` NEGATIVE.
+    public func getEnforcementReport(_ request: Civic_Enforcement_V1_GetEnforcementReportRequest, options: CallOptions = CallOptions()) async throws -> Civic_Enforcement_V1_EnforcementReport {
+        try await caller.unary(Civic_Enforcement_V1_EnforcementService.Method.getEnforcementReport, request, options: options)
     }
 
     /// Published decisions (§48). Public.

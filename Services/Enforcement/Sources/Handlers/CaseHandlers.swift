@@ -30,6 +30,9 @@ extension EnforcementHandler {
         let filedOn = errors.collect("filed_on") { try day(request.filedOn, field: "filed_on") }
         Self.limit(request.summary, 2_000, field: "summary", into: &errors)
         Self.limit(request.subjectRegistration, 500, field: "subject_registration", into: &errors)
+        if request.jointOperationID.isEmpty && !request.jointPartners.isEmpty {
+            errors.add("joint_partners", "NO_OPERATION", "partners are attributed within a joint operation")
+        }
         var subject: LeadSubject?
         var division: DivisionCode?
         let reach = try Caller(context).staffReach()
@@ -48,12 +51,14 @@ extension EnforcementHandler {
                 let approver = try Self.one(request.approvedBy, "approved_by", officers)
                 let investigators = try officers(request.investigators, "investigators")
                 _ = calendar
-                return try EnforcementCase(
+                var c = try EnforcementCase(
                     id: id, division: lead?.division ?? chosen!, leadID: request.leadID, subject: lead?.subject ?? chosenSubject!,
                     violationCodes: request.violationCodes, summary: request.summary, actEndedOn: actEnded!,
                     harmsLifeHealthOrFinance: request.harmsLifeHealthOrFinance, filedOn: filedOn!, approver: approver, investigators: investigators,
                     complex: request.complex, majorPublicInterest: request.majorPublicInterest, jointOperationID: request.jointOperationID,
                     subjectRegistration: request.subjectRegistration)
+                c.jointPartners = request.jointPartners
+                return c
             }, bases: library.basis)
         return answer(created)
     }

@@ -187,6 +187,7 @@ extension Civic_Enforcement_V1_EnforcementCase {
         complex = c.complex
         majorPublicInterest = c.majorPublicInterest
         jointOperationID = c.jointOperationID
+        jointPartners = c.jointPartners
         simpleProcedure = c.simpleProcedure
         subjectRegistration = c.subjectRegistration
         state = WireEnum.wire(c.state)

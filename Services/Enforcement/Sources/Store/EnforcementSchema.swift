@@ -65,6 +65,17 @@ public enum EnforcementSchema {
                 t.column("record", .text).notNull()
             }
             try db.create(index: "publications_by_division", on: "publications", columns: ["division", "seq"])
-        }
+        },
+        DatabaseMigration("enforcement-002-joint-operations") { db in
+            // Joint operations (联合执法 / 专项行动); cases link by `cases.joint_operation_id`.
+            try db.create(table: "joint_operations") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("division", .text).notNull()
+                t.column("record", .text).notNull()
+            }
+            try db.create(index: "joint_operations_by_division", on: "joint_operations", columns: ["division", "seq"])
+            try db.create(index: "cases_by_joint_operation", on: "cases", columns: ["joint_operation_id"])
+        },
     ]
 }

@@ -30,6 +30,15 @@ extension EnforcementStore {
             }
             let seq = try StoredRecords.nextSeq(db, table: "cases")
             let c = try make(StoredRecords.code("C", seq), lead, Self.lookup(db, division: try division(lead)))
+            if !c.jointOperationID.isEmpty {
+                guard let record = try String.fetchOne(db, sql: "SELECT record FROM joint_operations WHERE id = ?", arguments: [c.jointOperationID])
+                else {
+                    throw DomainError(
+                        .failedPrecondition, "no joint operation \(c.jointOperationID)",
+                        problems: [FieldProblem(field: "joint_operation_id", reason: "UNKNOWN", description: "no joint operation \(c.jointOperationID)")])
+                }
+                try StoredRecords.decode(JointOperation.self, record).checkLink(filedOn: c.filedOn, division: c.division, partners: c.jointPartners)
+            }
             if var lead {
                 try lead.decide(.filed, outcome: c.id, on: c.filedOn)
                 try Self.saveLead(db, lead)

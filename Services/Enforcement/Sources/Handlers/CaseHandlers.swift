@@ -41,7 +41,6 @@ extension EnforcementHandler {
             division = errors.collect("division") { try self.division(request.division, reach: reach) }
         }
         try errors.check()
-        let calendar = calendar
         let chosen = division
         let chosenSubject = subject
         let created = try await store.fileCase(
@@ -50,7 +49,6 @@ extension EnforcementHandler {
             make: { id, lead, officers in
                 let approver = try Self.one(request.approvedBy, "approved_by", officers)
                 let investigators = try officers(request.investigators, "investigators")
-                _ = calendar
                 var c = try EnforcementCase(
                     id: id, division: lead?.division ?? chosen!, leadID: request.leadID, subject: lead?.subject ?? chosenSubject!,
                     violationCodes: request.violationCodes, summary: request.summary, actEndedOn: actEnded!,

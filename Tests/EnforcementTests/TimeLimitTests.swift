@@ -1,5 +1,6 @@
 import CivicDomain
 import EnforcementDomain
+import Foundation
 import Testing
 
 /// 2026's calendar: 中秋 25–27 September, 国庆 1–7 October, Saturday 10 October a working day (调休).
@@ -30,6 +31,21 @@ struct TimeLimitTests {
         let extended = Self.clock.deadline(.decision, from: Self.day("2026-07-03"), extraDays: 10)
         #expect((extended.legalDate, extended.dueDate) == (Self.day("2026-10-11"), Self.day("2026-10-12")))
         #expect(extended.rule.contains("10 excluded days added"))
+    }
+
+    /// The rule is written out when read; stored, it is the text, and a stored deadline reads back
+    /// equal to the counted one.
+    @Test func aDeadlineIsStoredWithItsRuleWrittenOut() throws {
+        let counted = Self.clock.deadline(.decision, from: Self.day("2026-07-03"), extraDays: 10)
+        let stored = try JSONEncoder().encode(counted)
+        let fields = try JSONSerialization.jsonObject(with: stored) as? [String: Any]
+        #expect(fields?["rule"] as? String == counted.rule)
+        #expect(fields?["dueDate"] != nil && fields?["legalDate"] != nil && fields?["provisional"] as? Bool == false)
+        let read = try JSONDecoder().decode(LegalDeadline.self, from: stored)
+        #expect(read == counted && read.rule == counted.rule)
+        var changed = read
+        changed.rule = "another rule"
+        #expect(changed != counted)
     }
 
     @Test func monthsEndOnTheSameNumberedDayAndAYearWithoutANoticeIsProvisional() {

@@ -257,9 +257,9 @@ public struct EnforcementCase: Sendable, Hashable, Codable {
         let extended = extensions.reduce(0) { $0 + $1.days }
         var deadline = calendar.deadline(.decision, from: filedOn, extraDays: extended + excludedDays)
         if extended > 0 {
-            deadline.rule += "; extended \(extensions.map { "\($0.days) days by \($0.approvedBy)" }.joined(separator: ", "))"
+            deadline.note(.extended(extensions.map { ($0.days, $0.approvedBy) }))
         }
-        if excludedDays > 0 { deadline.rule += "; \(excludedDays) days of hearing, 公告 or testing excluded" }
+        if excludedDays > 0 { deadline.note(.excluded(days: excludedDays)) }
         return deadline
     }
 
@@ -755,17 +755,27 @@ public struct CaseClockSweep: Sendable {
     public func run(_ cases: [EnforcementCase]) -> (overdue: [Entry], dueSoon: [Entry]) {
         var overdue: [Entry] = []
         var dueSoon: [Entry] = []
-        for c in cases {
-            for clock in c.clocks(asOf: today, calendar: calendar) where clock.isOpen && clock.kind != .courtNotice {
-                let entry = Entry(caseID: c.id, subject: c.subject, state: c.state, clock: clock)
-                if clock.deadline.isOverdue(on: today) {
-                    overdue.append(entry)
-                } else if clock.deadline.dueDate <= horizon {
-                    dueSoon.append(entry)
+        cases.withUnsafeBufferPointer { cases in
+            for i in cases.indices {
+                for clock in cases[i].clocks(asOf: today, calendar: calendar) where clock.isOpen && clock.kind != .courtNotice {
+                    if clock.deadline.isOverdue(on: today) {
+                        overdue.append(Entry(caseID: cases[i].id, subject: cases[i].subject, state: cases[i].state, clock: clock))
+                    } else if clock.deadline.dueDate <= horizon {
+                        dueSoon.append(Entry(caseID: cases[i].id, subject: cases[i].subject, state: cases[i].state, clock: clock))
+                    }
                 }
             }
         }
-        let order: (Entry, Entry) -> Bool = { ($0.clock.deadline.dueDate, $0.caseID) < ($1.clock.deadline.dueDate, $1.caseID) }
-        return (overdue.sorted(by: order), dueSoon.sorted(by: order))
+        return (Self.sorted(overdue), Self.sorted(dueSoon))
+    }
+
+    /// The soonest due first, then by case: an index sort over precomputed day numbers, so the
+    /// entries themselves move once.
+    static func sorted(_ entries: [Entry]) -> [Entry] {
+        let days = entries.map(\.clock.deadline.dueDate.dayNumber)
+        let order = entries.indices.sorted { a, b in
+            days[a] != days[b] ? days[a] < days[b] : entries[a].caseID < entries[b].caseID
+        }
+        return order.map { entries[$0] }
     }
 }

@@ -114,10 +114,8 @@ public struct Lead: Sendable, Hashable, Codable {
         if approver.allSatisfy(\.isWhitespace) { errors.add("approved_by", "REQUIRED", "an extension is approved by the head") }
         if day > verificationDue.dueDate { errors.add("on", "AFTER_DUE", "the clock ran out on \(verificationDue.dueDate)") }
         try errors.check()
-        let extended = calendar.deadline(limit, from: verificationDue.dueDate)
-        verificationDue = LegalDeadline(
-            legalDate: extended.legalDate, dueDate: extended.dueDate, rule: extended.rule + ", extended with the approval of \(approver)",
-            provisional: extended.provisional)
+        verificationDue = calendar.deadline(limit, from: verificationDue.dueDate)
+        verificationDue.note(.approvedExtension(by: approver))
         approvedExtension = LeadExtension(approvedBy: approver, on: day)
     }
 

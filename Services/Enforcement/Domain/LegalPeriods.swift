@@ -17,25 +17,121 @@ public enum PeriodUnit: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// A deadline with the date the law's count gives and the date it actually falls on, and the rule
 /// behind it, so every clock can show both (RULES.md §4(c) 3).
+///
+/// The rule's text is written out only when it is read: the daily sweep computes every open clock
+/// of every case and shows the rule of few of them (docs/BENCHMARKS.md, the clock sweep).
 public struct LegalDeadline: Sendable, Hashable, Codable {
     /// The count's last day before §203: for working days it is already a working day.
     public var legalDate: CivilDate
     /// The last day after §203 (the next working day when `legalDate` is a rest day).
     public var dueDate: CivilDate
-    /// "行政处罚法 §60: 90 days from 立案 (民法典 §201, §203)".
-    public var rule: String
     /// Counted through a year whose holiday notice is not loaded: it may move.
     public var provisional: Bool
+    private var explanation: Explanation
+    /// Notes added after the count ("extended 30 days by H"), each written out when read.
+    private var notes: [Note] = []
+
+    /// "行政处罚法 §60: 90 days from 立案 (民法典 §201, §203)".
+    public var rule: String {
+        get {
+            var text = explanation.text(legalDate: legalDate, dueDate: dueDate)
+            for note in notes { text += note.text }
+            return text
+        }
+        set {
+            explanation = .text(newValue)
+            notes = []
+        }
+    }
 
     public init(legalDate: CivilDate, dueDate: CivilDate, rule: String, provisional: Bool = false) {
+        self.init(legalDate: legalDate, dueDate: dueDate, explanation: .text(rule), provisional: provisional)
+    }
+
+    init(legalDate: CivilDate, dueDate: CivilDate, explanation: Explanation, provisional: Bool) {
         self.legalDate = legalDate
         self.dueDate = dueDate
-        self.rule = rule
+        self.explanation = explanation
         self.provisional = provisional
     }
 
     /// Whether a step on `day` is late.
     public func isOverdue(on day: CivilDate) -> Bool { day > dueDate }
+
+    /// Appends to the rule when it is read (`note` is kept, not called, until then).
+    mutating func note(_ note: Note) { notes.append(note) }
+
+    /// How the rule's text is formed.
+    enum Explanation: Sendable {
+        case text(String)
+        /// `limit` counted from `start` with `extraDays` added (LegalCalendar.deadline).
+        case counted(TimeLimit, from: CivilDate, extraDays: Int)
+
+        func text(legalDate: CivilDate, dueDate: CivilDate) -> String {
+            switch self {
+            case .text(let text): return text
+            case .counted(let limit, let start, let extraDays):
+                let counting =
+                    switch limit.unit {
+                    case .workingDays: "\(limit.length) working days (行政处罚法 §85)"
+                    case .calendarDays: "\(limit.length) days"
+                    case .months: "\(limit.length) months (民法典 §202)"
+                    case .years: "\(limit.length) years (民法典 §202)"
+                    }
+                var rule = "\(limit.source): \(counting) from \(start), the start day not counted (民法典 §201)"
+                if extraDays > 0 { rule += ", \(extraDays) excluded days added" }
+                if dueDate != legalDate { rule += "; \(legalDate) is a rest day, so the next working day (民法典 §203)" }
+                return rule
+            }
+        }
+    }
+
+    /// A note the rule carries after its count.
+    enum Note: Sendable {
+        /// "; extended 30 days by H, 15 days by collective discussion".
+        case extended([(days: Int, by: String)])
+        /// "; 12 days of hearing, 公告 or testing excluded".
+        case excluded(days: Int)
+        /// ", extended with the approval of 张三".
+        case approvedExtension(by: String)
+
+        var text: String {
+            switch self {
+            case .extended(let extensions): "; extended \(extensions.map { "\($0.days) days by \($0.by)" }.joined(separator: ", "))"
+            case .excluded(let days): "; \(days) days of hearing, 公告 or testing excluded"
+            case .approvedExtension(let approver): ", extended with the approval of \(approver)"
+            }
+        }
+    }
+
+    // Equal when they show the same dates and the same rule, however the text is formed.
+    public static func == (a: LegalDeadline, b: LegalDeadline) -> Bool {
+        a.legalDate == b.legalDate && a.dueDate == b.dueDate && a.provisional == b.provisional && a.rule == b.rule
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(legalDate)
+        hasher.combine(dueDate)
+        hasher.combine(provisional)
+    }
+
+    // Stored with the rule written out, as before the text became lazy.
+    enum CodingKeys: String, CodingKey { case legalDate, dueDate, rule, provisional }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            legalDate: try c.decode(CivilDate.self, forKey: .legalDate), dueDate: try c.decode(CivilDate.self, forKey: .dueDate),
+            rule: try c.decode(String.self, forKey: .rule), provisional: try c.decode(Bool.self, forKey: .provisional))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(legalDate, forKey: .legalDate)
+        try c.encode(dueDate, forKey: .dueDate)
+        try c.encode(rule, forKey: .rule)
+        try c.encode(provisional, forKey: .provisional)
+    }
 }
 
 /// A time limit: a length in a unit, and where it comes from.
@@ -81,28 +177,18 @@ public struct LegalCalendar: Sendable {
     /// The deadline of `limit` counted from `start` (the start day not counted), `extraDays`
     /// calendar days added for time the law excludes (hearings, 公告, testing: §60) before §203.
     public func deadline(_ limit: TimeLimit, from start: CivilDate, extraDays: Int = 0) -> LegalDeadline {
-        let legal: CivilDate
-        let counting: String
-        switch limit.unit {
-        case .workingDays:
+        let legal: CivilDate =
+            switch limit.unit {
             // §85: working days; the n-th working day after the start is already a working day.
-            legal = calendar.adding(workingDays: limit.length, to: start).adding(days: extraDays)
-            counting = "\(limit.length) working days (行政处罚法 §85)"
-        case .calendarDays:
-            legal = start.adding(days: limit.length + extraDays)
-            counting = "\(limit.length) days"
-        case .months:
-            legal = start.adding(months: limit.length).adding(days: extraDays)
-            counting = "\(limit.length) months (民法典 §202)"
-        case .years:
-            legal = start.adding(months: 12 * limit.length).adding(days: extraDays)
-            counting = "\(limit.length) years (民法典 §202)"
-        }
+            case .workingDays: calendar.adding(workingDays: limit.length, to: start).adding(days: extraDays)
+            case .calendarDays: start.adding(days: limit.length + extraDays)
+            case .months: start.adding(months: limit.length).adding(days: extraDays)
+            case .years: start.adding(months: 12 * limit.length).adding(days: extraDays)
+            }
         let due = calendar.onOrNextWorkingDay(legal)
-        var rule = "\(limit.source): \(counting) from \(start), the start day not counted (民法典 §201)"
-        if extraDays > 0 { rule += ", \(extraDays) excluded days added" }
-        if due != legal { rule += "; \(legal) is a rest day, so the next working day (民法典 §203)" }
-        return LegalDeadline(legalDate: legal, dueDate: due, rule: rule, provisional: calendar.isProvisional(from: start, through: due))
+        return LegalDeadline(
+            legalDate: legal, dueDate: due, explanation: .counted(limit, from: start, extraDays: extraDays),
+            provisional: calendar.isProvisional(from: start, through: due))
     }
 }
 

@@ -142,7 +142,9 @@ let package = Package(
                 ],
                 path: "Benchmarks/OrganizationsBenchmark"
             ),
-            .executableTarget(name: "enforcement-bench", dependencies: ["EnforcementDomain", "CivicDomain"], path: "Benchmarks/EnforcementBenchmark"),
+            .executableTarget(
+                name: "enforcement-bench", dependencies: ["EnforcementService", "EnforcementDomain", "CivicDomain", "CivicStorage", grdb],
+                path: "Benchmarks/EnforcementBenchmark"),
             .executableTarget(
                 name: "proposals-bench",
                 dependencies: ["ProposalsService", "ProposalsDomain", "CivicDomain", "CivicServiceKit", "CivicStorage", "CivicRPC", "CivicProtos", grdb, log],

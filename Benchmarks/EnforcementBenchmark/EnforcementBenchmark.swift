@@ -1,6 +1,9 @@
 import CivicDomain
+import CivicStorage
 import EnforcementDomain
+import EnforcementService
 import Foundation
+import GRDB
 
 /// The penalty calculator over a library of 1,000 violations (issue 13: more than 100,000
 /// calculations/s). Each violation has a three-tier benchmark over gains with fines as multiples of
@@ -8,7 +11,7 @@ import Foundation
 /// one calculation after another; the first pass is a warm-up.
 @main
 struct EnforcementBenchmark {
-    static func main() throws {
+    static func main() async throws {
         let arguments = CommandLine.arguments
         func value(_ flag: String, _ fallback: Int) -> Int {
             guard let i = arguments.firstIndex(of: flag), i + 1 < arguments.count, let n = Int(arguments[i + 1]) else { return fallback }
@@ -69,6 +72,75 @@ struct EnforcementBenchmark {
         print("  tiers of the first \(cases.count): " + tiers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         print("  checksum \(checksum)")
         try sweep(openCases: value("--open-cases", 100_000))
+        try await storedSweep(openCases: value("--stored-cases", 100_000))
+    }
+
+    /// `ListCaseDeadlines`' path: the store's sweep over a database file of `openCases` cases filed
+    /// through the store (WAL; synchronous off while loading only — reads do not depend on it).
+    /// One case in a hundred has testing time running, so its clocks move and it is recomputed.
+    static func storedSweep(openCases: Int) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enforcement-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try CivicDatabase.open(
+            path: folder.appendingPathComponent("enforcement.sqlite").path, migrations: EnforcementService.definition.migrations)
+        try await database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = OFF") }
+        let store = EnforcementStore(database: database)
+        let division = try DivisionCode("410502")
+        let actor = AuditActor(id: "bench")
+        for (name, roles) in [("A", [OfficerRole.investigator]), ("B", [.investigator]), ("H", [.approver])] {
+            _ = try await store.registerOfficer(by: actor) { id in
+                Officer(
+                    id: id, name: name, certificateNumber: name, certificateIssuedOn: CivilDate("2020-01-01")!,
+                    certificateExpiresOn: CivilDate("2030-12-31")!, roles: Set(roles), division: division)
+            }
+        }
+        let subject = LeadSubject.organization(creditCode: "51410502MJ00001010", name: "某协会")
+        let start = CivilDate("2026-01-01")!
+        let loadStart = DispatchTime.now().uptimeNanoseconds
+        for i in 0..<openCases {
+            let filed = start.adding(days: i % 300)
+            let c = try await store.fileCase(
+                leadID: "", division: { _ in division }, by: actor, check: { _ in },
+                make: { id, _, lookup in
+                    try EnforcementCase(
+                        id: id, division: division, subject: subject, violationCodes: ["V1"], summary: "s", actEndedOn: filed, filedOn: filed,
+                        approver: lookup(["F000003"], "approved_by")[0], investigators: lookup(["F000001", "F000002"], "investigators"))
+                }, bases: { _ in nil })
+            let kind = i % 4
+            if kind == 0 && i % 100 != 0 { continue }
+            _ = try await store.stepCase(
+                id: c.id, action: "step", today: filed.adding(days: 11), by: actor, check: { _ in },
+                step: { c, lookup in
+                    let officers = try lookup(["F000001", "F000002"], "officers")
+                    switch kind {
+                    case 1: try c.addEvidence("e", on: filed, officers: officers, preservedItems: "items")
+                    case 2: try c.serveNotice(ProposedPenalty(penalties: [.warning]), on: filed.adding(days: 10), officers: officers)
+                    case 3:
+                        try c.serveNotice(ProposedPenalty(penalties: [.warning]), on: filed.adding(days: 10), officers: officers)
+                        try c.waiveReplies(on: filed.adding(days: 10), by: "F000001")
+                        try c.decidePenalty(
+                            ProposedPenalty(penalties: [.warning]), reasons: "r", on: filed.adding(days: 11), approver: lookup(["F000003"], "approved_by")[0])
+                    default: try c.startExcludedTime(.testing, on: filed.adding(days: 3), by: "F000001")
+                    }
+                }, bases: { _ in nil })
+        }
+        let loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e9
+        let today = CivilDate("2026-11-02")!
+        let sweep = CaseClockSweep(today: today, horizon: today.adding(days: 7))
+        var timings: [Double] = []
+        var found: EnforcementStore.CaseDeadlines?
+        for _ in 0..<6 {
+            let begin = DispatchTime.now().uptimeNanoseconds
+            found = try await store.caseDeadlines(sweep, reach: .within(division), limit: 100)
+            timings.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6)
+        }
+        let measured = timings.dropFirst().sorted()
+        print(
+            String(
+                format:
+                    "stored sweep (ListCaseDeadlines' store path) over %d cases in a database file (loaded through the store in %.0f s): median %.1f ms, worst %.1f ms; %d overdue, %d due within 7 days, 100 of each listed",
+                openCases, loadSeconds, measured[measured.count / 2], measured.last!, found!.overdueTotal, found!.dueSoonTotal))
     }
 
     /// The daily clock sweep over every open case, each clock recomputed (the service's index

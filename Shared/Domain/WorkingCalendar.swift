@@ -188,6 +188,22 @@ public struct WorkingCalendar: Sendable {
     /// holidays only, and its notice may still change its working days.
     public func isProvisional(year: Int) -> Bool { !officialYears.contains(year) }
 
+    /// The same for two calendars that count every day alike (FNV-1a over the official years,
+    /// the holidays and the 调休 days given): a service that stores due dates recomputes them when
+    /// it starts with a different calendar (a new year's notice loaded).
+    public var fingerprint: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ text: String) {
+            for byte in text.utf8 {
+                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            }
+        }
+        mix("official:" + officialYears.sorted().map(String.init).joined(separator: ","))
+        mix(";holidays:" + holidays.sorted().map(\.description).joined(separator: ","))
+        mix(";workdays:" + adjustedWorkingDays.sorted().map(\.description).joined(separator: ","))
+        return String(hash, radix: 16)
+    }
+
     /// Whether `date`'s year is provisional.
     public func isProvisional(_ date: CivilDate) -> Bool { isProvisional(year: date.year) }
 

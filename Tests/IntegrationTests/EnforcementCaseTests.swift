@@ -33,7 +33,8 @@ struct EnforcementBureau {
         var settings = EnforcementSettings()
         settings.library = try LegalLibrary.load(directory: EnforcementSettings.shippedLibraryDirectory())
         let clock = NIOLockedValueBox(CivilDate(today)!)
-        let handler = EnforcementHandler(store: EnforcementStore(database: database), settings: settings, today: { clock.withLockedValue { $0 } })
+        let handler = EnforcementHandler(
+            store: EnforcementStore(database: database, calendar: settings.legalCalendar), settings: settings, today: { clock.withLockedValue { $0 } })
         return EnforcementBureau(handler: handler, database: database, clock: clock)
     }
 
@@ -413,6 +414,82 @@ struct EnforcementCaseTests {
         let bad = await domainRefusal { _ = try await h.listCaseDeadlines(.with { $0.dueWithinDays = 91 }, context: bureau.context()) }
         #expect(bad?.problems == ["due_within_days OUT_OF_RANGE"])
         #expect(try await h.listCaseDeadlines(.init(), context: bureau.context(Bureau.neighbour)).overdue.isEmpty)
+    }
+
+    /// The sweep reads the stored clocks: a clock that moves daily (testing time running) is
+    /// recomputed each day, a past reply window is never overdue, the lists stop at `limit` with the
+    /// totals counting all, and a new calendar recounts every stored clock at start.
+    @Test func theSweepReadsStoredClocksAndRecountsThemWhenTheCalendarChanges() async throws {
+        let bureau = try Bureau.open(today: "2026-10-20")
+        let h = bureau.handler
+        try await bureau.registerOfficers()
+        for filedOn in ["2026-07-01", "2026-07-02", "2026-07-10", "2026-10-01"] {
+            _ = try await h.fileCase(
+                .with {
+                    $0.division = Bureau.county; $0.subjectID = Bureau.residentID; $0.subjectName = "李明"; $0.violationCodes = ["SHTT-30-4"]
+                    $0.summary = "未按规定办理变更登记"; $0.actEndedOn = "2026-06-30"; $0.filedOn = filedOn; $0.approvedBy = "F000005"
+                    $0.investigators = ["F000001", "F000002"]
+                }, context: bureau.context())
+        }
+        // C000003: testing from 5 October; 90 days from 10 July end on 8 October, 16 excluded days later.
+        _ = try await bureau.step("C000003", on: "2026-10-05", .startExcludedTime(.with { $0.kind = .testing }))
+        // C000004: noticed today, 20 October; its window runs to the 27th.
+        _ = try await bureau.step(
+            "C000004", on: "2026-10-20",
+            .serveNotice(
+                .with {
+                    $0.officers = ["F000001", "F000002"]; $0.proposal = .with { $0.penalties = [.warning] }
+                }))
+        func listed(_ entries: [Civic_Enforcement_V1_CaseDeadline]) -> [String] {
+            entries.map { "\($0.caseID) \($0.clock.kind) \($0.clock.deadline.legalDate) \($0.clock.deadline.dueDate)" }
+        }
+        var sweep = try await h.listCaseDeadlines(.init(), context: bureau.context())
+        #expect(listed(sweep.overdue) == ["C000001 decision 2026-09-29 2026-09-29", "C000002 decision 2026-09-30 2026-09-30"])
+        #expect(listed(sweep.dueSoon) == ["C000003 decision 2026-10-24 2026-10-26", "C000004 reply 2026-10-27 2026-10-27"])
+        #expect((sweep.overdueTotal, sweep.dueSoonTotal) == (2, 2))
+        #expect(sweep.overdue[0].subject.name == "李明" && sweep.overdue[0].subject.id != Bureau.residentID)
+        let stored = try await bureau.database.read { db in
+            try String.fetchAll(db, sql: "SELECT case_id || ' ' || kind || ' ' || due_date FROM case_clocks ORDER BY case_id, ordinal")
+        }
+        #expect(
+            stored == [
+                "C000001 decision 2026-09-29", "C000002 decision 2026-09-30", "C000003 decision 2026-10-26", "C000004 reply 2026-10-27",
+                "C000004 decision 2026-12-30",
+            ])
+
+        // Two days on, nothing saved: the moving clock has moved; the limit cuts the list, not the total.
+        bureau.clock.withLockedValue { $0 = CivilDate("2026-10-22")! }
+        sweep = try await h.listCaseDeadlines(.with { $0.limit = 1 }, context: bureau.context())
+        #expect(listed(sweep.overdue) == ["C000001 decision 2026-09-29 2026-09-29"])
+        #expect(listed(sweep.dueSoon) == ["C000003 decision 2026-10-26 2026-10-26"])
+        #expect((sweep.overdueTotal, sweep.dueSoonTotal) == (2, 2))
+        // On the 28th the reply window has closed unanswered: met, never overdue.
+        bureau.clock.withLockedValue { $0 = CivilDate("2026-10-28")! }
+        sweep = try await h.listCaseDeadlines(.init(), context: bureau.context())
+        #expect(listed(sweep.overdue) == ["C000001 decision 2026-09-29 2026-09-29", "C000002 decision 2026-09-30 2026-09-30"])
+        #expect(listed(sweep.dueSoon) == ["C000003 decision 2026-11-01 2026-11-02"])
+        let bad = await domainRefusal { _ = try await h.listCaseDeadlines(.with { $0.limit = 1_001 }, context: bureau.context()) }
+        #expect(bad?.problems == ["limit OUT_OF_RANGE"])
+
+        // A county calendar with 29 September a holiday: the stored clocks are recounted once at start.
+        let standard = WorkingCalendar.standard
+        let county = LegalCalendar(
+            WorkingCalendar(
+                holidays: standard.holidays.union([CivilDate("2026-09-29")!]), adjustedWorkingDays: standard.adjustedWorkingDays,
+                officialYears: standard.officialYears))
+        #expect(try EnforcementStore(database: bureau.database).refreshClocks(today: CivilDate("2026-10-22")!) == 4)
+        let store = EnforcementStore(database: bureau.database, calendar: county)
+        #expect(try store.refreshClocks(today: CivilDate("2026-10-22")!) == 4)
+        #expect(try store.refreshClocks(today: CivilDate("2026-10-22")!) == 0)
+        let recounted = try await store.caseDeadlines(
+            CaseClockSweep(today: CivilDate("2026-10-22")!, horizon: CivilDate("2026-10-29")!, calendar: county), reach: .within(nil), limit: 10)
+        #expect(recounted.overdue.map { "\($0.caseID) \($0.clock.deadline.dueDate)" } == ["C000001 2026-09-30", "C000002 2026-09-30"])
+        #expect(recounted.overdue[0].clock.deadline.rule.contains("2026-09-29 is a rest day"))
+        // A database migrated to enforcement-003 has cases and no stored clocks: the first start fills them.
+        try await bureau.database.write { db in try db.execute(sql: "DELETE FROM case_clocks; DELETE FROM enforcement_derivations") }
+        #expect(try store.refreshClocks(today: CivilDate("2026-10-22")!) == 4)
+        let refilled = try await bureau.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_clocks") }
+        #expect(refilled == 5)
     }
 }
 

@@ -32,7 +32,7 @@ struct TemplateServicesTests {
             OrganizationsService.parts(settings: try OrganizationsSettings(environment: env), database: db, today: { day })
         },
         Template(definition: EnforcementService.definition) { env, db, day in
-            EnforcementService.parts(settings: try EnforcementSettings(environment: env), database: db, today: { day })
+            try EnforcementService.parts(settings: try EnforcementSettings(environment: env), database: db, today: { day })
         },
     ]
 

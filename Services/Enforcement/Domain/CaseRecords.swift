@@ -289,6 +289,12 @@ public struct CaseClock: Sendable, Hashable, Codable {
     public var metOn: CivilDate?
 
     public var isOpen: Bool { metOn == nil }
+
+    public init(kind: ClockKind, deadline: LegalDeadline, metOn: CivilDate? = nil) {
+        self.kind = kind
+        self.deadline = deadline
+        self.metOn = metOn
+    }
 }
 
 /// A decision as published (§48): no personal data beyond what the law requires — a person's name

@@ -679,11 +679,22 @@ public struct EnforcementCase: Sendable, Hashable, Codable {
         return clocks
     }
 
+    /// The clocks the daily sweep lists: the open ones, less the court notice (a "not before",
+    /// never a deadline).
+    public func openDeadlines(asOf: CivilDate, calendar: LegalCalendar = LegalCalendar()) -> [CaseClock] {
+        clocks(asOf: asOf, calendar: calendar).filter { $0.isOpen && $0.kind != .courtNotice }
+    }
+
     /// The earliest open clock's deadline: what the daily sweep lists (nil when none is open).
     public func nextDeadline(asOf: CivilDate, calendar: LegalCalendar = LegalCalendar()) -> CaseClock? {
-        clocks(asOf: asOf, calendar: calendar).filter(\.isOpen).filter { $0.kind != .courtNotice }.min {
-            $0.deadline.dueDate < $1.deadline.dueDate
-        }
+        openDeadlines(asOf: asOf, calendar: calendar).min { $0.deadline.dueDate < $1.deadline.dueDate }
+    }
+
+    /// Whether a clock's due date moves from one day to the next without a step: the decision
+    /// clock while excluded time (公告, testing, a hearing) runs on. Every other due date is fixed
+    /// when the step that sets it is taken (the reply window's closes by itself: it is never overdue).
+    public var clocksMoveDaily: Bool {
+        !simpleProcedure && decision == nil && excluded.contains { $0.through == nil }
     }
 
     // MARK: Checks
@@ -740,6 +751,13 @@ public struct CaseClockSweep: Sendable {
         public var subject: LeadSubject
         public var state: CaseState
         public var clock: CaseClock
+
+        public init(caseID: String, subject: LeadSubject, state: CaseState, clock: CaseClock) {
+            self.caseID = caseID
+            self.subject = subject
+            self.state = state
+            self.clock = clock
+        }
     }
 
     public var today: CivilDate
@@ -757,7 +775,7 @@ public struct CaseClockSweep: Sendable {
         var dueSoon: [Entry] = []
         cases.withUnsafeBufferPointer { cases in
             for i in cases.indices {
-                for clock in cases[i].clocks(asOf: today, calendar: calendar) where clock.isOpen && clock.kind != .courtNotice {
+                for clock in cases[i].openDeadlines(asOf: today, calendar: calendar) {
                     if clock.deadline.isOverdue(on: today) {
                         overdue.append(Entry(caseID: cases[i].id, subject: cases[i].subject, state: cases[i].state, clock: clock))
                     } else if clock.deadline.dueDate <= horizon {
@@ -771,7 +789,7 @@ public struct CaseClockSweep: Sendable {
 
     /// The soonest due first, then by case: an index sort over precomputed day numbers, so the
     /// entries themselves move once.
-    static func sorted(_ entries: [Entry]) -> [Entry] {
+    public static func sorted(_ entries: [Entry]) -> [Entry] {
         let days = entries.map(\.clock.deadline.dueDate.dayNumber)
         let order = entries.indices.sorted { a, b in
             days[a] != days[b] ? days[a] < days[b] : entries[a].caseID < entries[b].caseID

@@ -10,15 +10,19 @@ public enum EnforcementService {
     public static let definition = ServiceDefinition(ServiceCatalog.enforcement, migrations: EnforcementSchema.migrations) { runtime in
         let settings = try EnforcementSettings(environment: runtime.environment)
         runtime.logger.info("enforcement settings", metadata: ["settings": "\(settings)"])
-        return parts(settings: settings, database: runtime.database)
+        return try parts(settings: settings, database: runtime.database, logger: runtime.logger)
     }
 
-    /// The handlers and operator warnings over `database` with `settings`. Tests build
-    /// them directly, over an in-memory database.
+    /// The handlers and operator warnings over `database` with `settings`, the stored clocks
+    /// recounted first when the calendar changed. Tests build them directly, over an in-memory
+    /// database.
     public static func parts(
-        settings: EnforcementSettings, database: any DatabaseWriter, today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }
-    ) -> ServiceParts {
-        let store = EnforcementStore(database: database)
+        settings: EnforcementSettings, database: any DatabaseWriter, logger: Logger = Logger(label: "civic.enforcement"),
+        today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }
+    ) throws -> ServiceParts {
+        let store = EnforcementStore(database: database, calendar: settings.legalCalendar)
+        let recounted = try store.refreshClocks(today: today())
+        if recounted > 0 { logger.notice("case clocks recounted with the calendar in use", metadata: ["cases": "\(recounted)"]) }
         return ServiceParts(
             handlers: EnforcementHandler(store: store, settings: settings, today: today).rpcHandlers,
             warnings: { settings.warnings(today: today()) })

@@ -3139,6 +3139,9 @@ public nonisolated struct Civic_Enforcement_V1_ListCaseDeadlinesRequest: Sendabl
   /// Due within this many days after today (default 7, at most 90).
   public var dueWithinDays: Int32 = 0
 
+  /// At most this many entries in each list (default 100, at most 1,000); the totals count all.
+  public var limit: Int32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -3191,6 +3194,11 @@ public nonisolated struct Civic_Enforcement_V1_ListCaseDeadlinesResponse: Sendab
   public var dueSoon: [Civic_Enforcement_V1_CaseDeadline] = []
 
   public var asOf: String = String()
+
+  /// How many clocks are overdue and due soon in all (the lists stop at `limit`).
+  public var overdueTotal: Int32 = 0
+
+  public var dueSoonTotal: Int32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -8327,7 +8335,7 @@ nonisolated extension Civic_Enforcement_V1_ListCasesResponse: SwiftProtobuf.Mess
 
 nonisolated extension Civic_Enforcement_V1_ListCaseDeadlinesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ListCaseDeadlinesRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}within\0\u{3}due_within_days\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}within\0\u{3}due_within_days\0\u{1}limit\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -8337,6 +8345,7 @@ nonisolated extension Civic_Enforcement_V1_ListCaseDeadlinesRequest: SwiftProtob
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.within) }()
       case 2: try { try decoder.decodeSingularInt32Field(value: &self.dueWithinDays) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.limit) }()
       default: break
       }
     }
@@ -8349,12 +8358,16 @@ nonisolated extension Civic_Enforcement_V1_ListCaseDeadlinesRequest: SwiftProtob
     if self.dueWithinDays != 0 {
       try visitor.visitSingularInt32Field(value: self.dueWithinDays, fieldNumber: 2)
     }
+    if self.limit != 0 {
+      try visitor.visitSingularInt32Field(value: self.limit, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Civic_Enforcement_V1_ListCaseDeadlinesRequest, rhs: Civic_Enforcement_V1_ListCaseDeadlinesRequest) -> Bool {
     if lhs.within != rhs.within {return false}
     if lhs.dueWithinDays != rhs.dueWithinDays {return false}
+    if lhs.limit != rhs.limit {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -8411,7 +8424,7 @@ nonisolated extension Civic_Enforcement_V1_CaseDeadline: SwiftProtobuf.Message, 
 
 nonisolated extension Civic_Enforcement_V1_ListCaseDeadlinesResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ListCaseDeadlinesResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}overdue\0\u{3}due_soon\0\u{3}as_of\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}overdue\0\u{3}due_soon\0\u{3}as_of\0\u{3}overdue_total\0\u{3}due_soon_total\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -8422,6 +8435,8 @@ nonisolated extension Civic_Enforcement_V1_ListCaseDeadlinesResponse: SwiftProto
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.overdue) }()
       case 2: try { try decoder.decodeRepeatedMessageField(value: &self.dueSoon) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.asOf) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.overdueTotal) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.dueSoonTotal) }()
       default: break
       }
     }
@@ -8437,6 +8452,12 @@ nonisolated extension Civic_Enforcement_V1_ListCaseDeadlinesResponse: SwiftProto
     if !self.asOf.isEmpty {
       try visitor.visitSingularStringField(value: self.asOf, fieldNumber: 3)
     }
+    if self.overdueTotal != 0 {
+      try visitor.visitSingularInt32Field(value: self.overdueTotal, fieldNumber: 4)
+    }
+    if self.dueSoonTotal != 0 {
+      try visitor.visitSingularInt32Field(value: self.dueSoonTotal, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -8444,6 +8465,8 @@ nonisolated extension Civic_Enforcement_V1_ListCaseDeadlinesResponse: SwiftProto
     if lhs.overdue != rhs.overdue {return false}
     if lhs.dueSoon != rhs.dueSoon {return false}
     if lhs.asOf != rhs.asOf {return false}
+    if lhs.overdueTotal != rhs.overdueTotal {return false}
+    if lhs.dueSoonTotal != rhs.dueSoonTotal {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -5687,6 +5687,11 @@ public enum CivicOpenAPI {
             "format" : "int32",
             "type" : "integer"
           },
+          "limit" : {
+            "description" : "At most this many entries in each list (default 100, at most 1,000); the totals count all.",
+            "format" : "int32",
+            "type" : "integer"
+          },
           "within" : {
             "type" : "string"
           }
@@ -5705,12 +5710,21 @@ public enum CivicOpenAPI {
             },
             "type" : "array"
           },
+          "dueSoonTotal" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
           "overdue" : {
             "description" : "Open clocks past their due date, the oldest first.",
             "items" : {
               "$ref" : "#/components/schemas/civic.enforcement.v1.CaseDeadline"
             },
             "type" : "array"
+          },
+          "overdueTotal" : {
+            "description" : "How many clocks are overdue and due soon in all (the lists stop at `limit`).",
+            "format" : "int32",
+            "type" : "integer"
           }
         },
         "type" : "object"

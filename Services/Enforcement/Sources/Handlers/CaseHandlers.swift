@@ -291,12 +291,15 @@ extension EnforcementHandler {
         -> Civic_Enforcement_V1_ListCaseDeadlinesResponse
     {
         let days = request.dueWithinDays == 0 ? 7 : Int(request.dueWithinDays)
-        guard (1...90).contains(days) else { throw DomainError.invalid("due_within_days is 1 to 90", field: "due_within_days", reason: "OUT_OF_RANGE") }
+        let limit = request.limit == 0 ? 100 : Int(request.limit)
+        var errors = ValidationErrors()
+        if !(1...90).contains(days) { errors.add("due_within_days", "OUT_OF_RANGE", "due_within_days is 1 to 90") }
+        if !(1...1_000).contains(limit) { errors.add("limit", "OUT_OF_RANGE", "limit is 1 to 1,000") }
+        try errors.check()
         let reach = try await caseReach(try Caller(context), requested: request.within)
         let day = today()
-        let horizon = day.adding(days: days)
-        let sweep = CaseClockSweep(today: day, horizon: horizon, calendar: calendar)
-        let found = sweep.run(try await store.casesWithClocksDue(by: horizon, reach: reach))
+        let sweep = CaseClockSweep(today: day, horizon: day.adding(days: days), calendar: calendar)
+        let found = try await store.caseDeadlines(sweep, reach: reach, limit: limit)
         func wire(_ entry: CaseClockSweep.Entry) -> Civic_Enforcement_V1_CaseDeadline {
             .with {
                 $0.caseID = entry.caseID
@@ -309,6 +312,8 @@ extension EnforcementHandler {
             $0.overdue = found.overdue.map(wire)
             $0.dueSoon = found.dueSoon.map(wire)
             $0.asOf = day.description
+            $0.overdueTotal = Int32(found.overdueTotal)
+            $0.dueSoonTotal = Int32(found.dueSoonTotal)
         }
     }
 

@@ -77,5 +77,40 @@ public enum EnforcementSchema {
             try db.create(index: "joint_operations_by_division", on: "joint_operations", columns: ["division", "seq"])
             try db.create(index: "cases_by_joint_operation", on: "cases", columns: ["joint_operation_id"])
         },
+        DatabaseMigration("enforcement-003-case-clocks") { db in
+            // The daily sweep reads these, not the case records: every open clock of every case as
+            // last saved (the rule written out) with what the sweep lists beside it, so counting and
+            // listing use one index. A case whose clocks move daily (`cases.clocks_move`) is read
+            // and recomputed at each sweep instead. Filled at the next start
+            // (EnforcementStore.refreshClocks), which also refills them when the calendar changes.
+            try db.alter(table: "cases") { t in
+                t.add(column: "clocks_move", .boolean).notNull().defaults(to: false)
+            }
+            try db.execute(sql: "CREATE INDEX cases_with_moving_clocks ON cases (division) WHERE clocks_move")
+            try db.create(table: "case_clocks") { t in
+                t.column("case_id", .text).notNull()
+                t.column("ordinal", .integer).notNull()
+                t.column("division", .text).notNull()
+                t.column("moves", .boolean).notNull()
+                t.column("state", .text).notNull()
+                t.column("subject_kind", .text).notNull()
+                t.column("subject_id", .text).notNull()
+                t.column("subject_name", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("due_date", .text).notNull()
+                t.column("legal_date", .text).notNull()
+                t.column("rule", .text).notNull()
+                t.column("provisional", .boolean).notNull()
+                t.primaryKey(["case_id", "ordinal"])
+            }
+            // Covering the counts: by division (a county's or a city's sweep) and for the whole bureau.
+            try db.execute(sql: "CREATE INDEX case_clocks_by_division_due ON case_clocks (division, due_date, kind, moves)")
+            try db.execute(sql: "CREATE INDEX case_clocks_by_due ON case_clocks (due_date, kind, moves)")
+            // Settings the stored data was derived with: `clocks_calendar`, the working calendar's fingerprint.
+            try db.create(table: "enforcement_derivations") { t in
+                t.primaryKey("name", .text)
+                t.column("value", .text).notNull()
+            }
+        },
     ]
 }

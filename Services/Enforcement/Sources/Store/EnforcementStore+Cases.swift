@@ -43,7 +43,7 @@ extension EnforcementStore {
                 try lead.decide(.filed, outcome: c.id, on: c.filedOn)
                 try Self.saveLead(db, lead)
             }
-            try Self.insert(db, c, seq: seq, bases: bases)
+            try Self.insert(db, c, seq: seq, calendar: calendar, bases: bases)
             try Audit.record(
                 db, by: actor, action: "file_case", entity: "case", entityID: c.id, detail: "\(c.violationCodes.joined(separator: " ")) lead \(leadID)", at: now
             )
@@ -59,7 +59,7 @@ extension EnforcementStore {
         try await database.write { db in
             let seq = try StoredRecords.nextSeq(db, table: "cases")
             let c = try make(StoredRecords.code("C", seq), Self.lookup(db, division: division))
-            try Self.insert(db, c, seq: seq, bases: bases)
+            try Self.insert(db, c, seq: seq, calendar: calendar, bases: bases)
             try Audit.record(db, by: actor, action: "record_on_the_spot_penalty", entity: "case", entityID: c.id, detail: c.violationCodes.joined(), at: now)
             return c
         }
@@ -88,13 +88,13 @@ extension EnforcementStore {
             var c = try Self.loadCase(db, id: id)
             try check(c)
             try step(&c, Self.lookup(db, division: c.division))
-            try Self.save(db, c, today: today, bases: bases)
+            try Self.save(db, c, today: today, calendar: calendar, bases: bases)
             try Audit.record(db, by: actor, action: action, entity: "case", entityID: id, detail: c.history.last?.detail ?? "", at: now)
             return c
         }
     }
 
-    private static func insert(_ db: Database, _ c: EnforcementCase, seq: Int, bases: (String) -> LegalBasis?) throws {
+    private static func insert(_ db: Database, _ c: EnforcementCase, seq: Int, calendar: LegalCalendar, bases: (String) -> LegalBasis?) throws {
         try db.execute(
             sql: """
                 INSERT INTO cases (id, seq, division, state, outcome, lead_id, joint_operation_id, next_due, record)
@@ -104,15 +104,17 @@ extension EnforcementStore {
         for code in Set(c.violationCodes) {
             try db.execute(sql: "INSERT INTO case_violations (code, case_id) VALUES (?, ?)", arguments: [code, c.id])
         }
-        try save(db, c, today: c.filedOn, bases: bases)
+        try save(db, c, today: c.filedOn, calendar: calendar, bases: bases)
     }
 
-    private static func save(_ db: Database, _ c: EnforcementCase, today: CivilDate, bases: (String) -> LegalBasis?) throws {
+    private static func save(_ db: Database, _ c: EnforcementCase, today: CivilDate, calendar: LegalCalendar, bases: (String) -> LegalBasis?) throws {
+        let open = c.openDeadlines(asOf: today, calendar: calendar)
         try db.execute(
             sql: "UPDATE cases SET state = ?, outcome = ?, next_due = ?, record = ? WHERE id = ?",
             arguments: [
-                c.state.rawValue, c.decision?.outcome.rawValue, c.nextDeadline(asOf: today)?.deadline.dueDate.description, try StoredRecords.encode(c), c.id,
+                c.state.rawValue, c.decision?.outcome.rawValue, open.map(\.deadline.dueDate).min()?.description, try StoredRecords.encode(c), c.id,
             ])
+        try saveClocks(db, c, open)
         var roles: [(String, String)] = c.investigators.map { ($0, "investigator") }
         roles += c.legalReviews.map { ($0.reviewerID, "legal_reviewer") }
         if let host = c.hearing?.hostID, !host.isEmpty { roles.append((host, "hearing_host")) }
@@ -176,17 +178,127 @@ extension EnforcementStore {
         }
     }
 
-    /// The cases the daily sweep looks at: those whose earliest open clock, when last saved, was due
-    /// by `horizon` (a lower bound, so none due by then is missed; the caller recomputes).
-    public func casesWithClocksDue(by horizon: CivilDate, reach: CaseReach) async throws -> [EnforcementCase] {
-        var sql = Self.filter(reach, CaseFilter())
-        sql.add("next_due IS NOT NULL AND next_due <= ?", [horizon.description])
+    /// The daily sweep's lists from the stored clocks: the first `limit` overdue (the oldest first)
+    /// and due by `sweep.horizon` (the soonest first), with how many there are in all. A stored
+    /// clock is exact unless its case's clocks move daily: those cases are read and recomputed.
+    public func caseDeadlines(_ sweep: CaseClockSweep, reach: CaseReach, limit: Int) async throws -> CaseDeadlines {
+        var sql = SQLFilter()
+        switch reach {
+        case .within(let division): sql.within(division)
+        case .officer(let id, let role): sql.add("case_id IN (SELECT case_id FROM case_officers WHERE officer_id = ? AND role = ?)", [id, role])
+        }
+        sql.add("NOT moves", [])
         let clause = sql.whereClause
-        let arguments = sql.statementArguments
+        let reachArguments = sql.statementArguments
+        let today = sweep.today.description
         return try await database.read { db in
-            try String.fetchAll(db, sql: "SELECT record FROM cases \(clause) ORDER BY next_due", arguments: arguments).map {
+            // The reply window closes by itself: once past, the clock is met, never overdue.
+            let lists = [
+                ("due_date < ? AND kind <> 'reply'", [today]),
+                ("due_date >= ? AND due_date <= ?", [today, sweep.horizon.description]),
+            ]
+            var found: [(entries: [CaseClockSweep.Entry], total: Int)] = []
+            for (condition, bounds) in lists {
+                let from = "FROM case_clocks \(clause) AND \(condition)"
+                let arguments = reachArguments + StatementArguments(bounds)
+                let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(from)", arguments: arguments) ?? 0
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT case_id, kind, due_date, legal_date, rule, provisional, state, subject_kind, subject_id, subject_name
+                        \(from) ORDER BY due_date, case_id LIMIT ?
+                        """, arguments: arguments + [limit])
+                found.append((try rows.map(Self.sweepEntry), total))
+            }
+            // The cases whose clocks move: recomputed as of today.
+            var moving = Self.filter(reach, CaseFilter())
+            moving.add("clocks_move", [])
+            let cases = try String.fetchAll(db, sql: "SELECT record FROM cases \(moving.whereClause)", arguments: moving.statementArguments).map {
                 try StoredRecords.decode(EnforcementCase.self, $0)
             }
+            let recomputed = sweep.run(cases)
+            func merged(_ stored: (entries: [CaseClockSweep.Entry], total: Int), _ more: [CaseClockSweep.Entry]) -> ([CaseClockSweep.Entry], Int) {
+                (Array(CaseClockSweep.sorted(stored.entries + more).prefix(limit)), stored.total + more.count)
+            }
+            let overdue = merged(found[0], recomputed.overdue)
+            let dueSoon = merged(found[1], recomputed.dueSoon)
+            return CaseDeadlines(overdue: overdue.0, overdueTotal: overdue.1, dueSoon: dueSoon.0, dueSoonTotal: dueSoon.1)
+        }
+    }
+
+    /// A stored clock this build cannot read (a kind or state it does not know): answered INTERNAL.
+    struct UnreadableClock: Error, CustomStringConvertible {
+        var caseID: String
+        var description: String { "case \(caseID): a stored clock cannot be read" }
+    }
+
+    /// The daily sweep's answer: at most `limit` entries per list, and the whole count of each.
+    public struct CaseDeadlines: Sendable {
+        public var overdue: [CaseClockSweep.Entry]
+        public var overdueTotal: Int
+        public var dueSoon: [CaseClockSweep.Entry]
+        public var dueSoonTotal: Int
+    }
+
+    private static func sweepEntry(_ row: Row) throws -> CaseClockSweep.Entry {
+        let caseID: String = row["case_id"]
+        guard let kind = ClockKind(rawValue: row["kind"]), let due = CivilDate(row["due_date"] as String), let legal = CivilDate(row["legal_date"] as String),
+            let state = CaseState(rawValue: row["state"])
+        else { throw UnreadableClock(caseID: caseID) }
+        let (id, name): (String, String) = (row["subject_id"], row["subject_name"])
+        let subject: LeadSubject = row["subject_kind"] == "person" ? .person(residentID: id, name: name) : .organization(creditCode: id, name: name)
+        let deadline = LegalDeadline(legalDate: legal, dueDate: due, rule: row["rule"], provisional: row["provisional"])
+        return CaseClockSweep.Entry(caseID: caseID, subject: subject, state: state, clock: CaseClock(kind: kind, deadline: deadline))
+    }
+
+    /// Rewrites a case's stored clocks (its open deadlines as of the save) with what the sweep lists
+    /// beside them.
+    private static func saveClocks(_ db: Database, _ c: EnforcementCase, _ open: [CaseClock]) throws {
+        let subject: (kind: String, id: String, name: String) =
+            switch c.subject {
+            case .organization(let code, let name): ("organization", code, name)
+            case .person(let id, let name): ("person", id, name)
+            }
+        let moves = c.clocksMoveDaily
+        try db.cachedStatement(sql: "UPDATE cases SET clocks_move = ? WHERE id = ?").execute(arguments: [moves, c.id])
+        try db.cachedStatement(sql: "DELETE FROM case_clocks WHERE case_id = ?").execute(arguments: [c.id])
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO case_clocks (case_id, ordinal, division, moves, state, subject_kind, subject_id, subject_name, kind, due_date,
+                    legal_date, rule, provisional)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for (ordinal, clock) in open.enumerated() {
+            try insert.execute(
+                arguments: [
+                    c.id, ordinal, c.division.description, moves, c.state.rawValue, subject.kind, subject.id, subject.name, clock.kind.rawValue,
+                    clock.deadline.dueDate.description, clock.deadline.legalDate.description, clock.deadline.rule, clock.deadline.provisional,
+                ])
+        }
+    }
+
+    /// Recounts every case's stored clocks when they were counted with another calendar than this
+    /// store's (or never: after migration enforcement-003), as of `today`; answers how many cases
+    /// were recounted (0 when the stored clocks are current). Run at start, before any call.
+    @discardableResult
+    public func refreshClocks(today: CivilDate) throws -> Int {
+        let fingerprint = calendar.calendar.fingerprint
+        return try database.write { db in
+            let stored = try String.fetchOne(db, sql: "SELECT value FROM enforcement_derivations WHERE name = 'clocks_calendar'")
+            if stored == fingerprint { return 0 }
+            var count = 0
+            let records = try String.fetchCursor(db, sql: "SELECT record FROM cases ORDER BY seq")
+            while let record = try records.next() {
+                let c = try StoredRecords.decode(EnforcementCase.self, record)
+                let open = c.openDeadlines(asOf: today, calendar: calendar)
+                try db.execute(
+                    sql: "UPDATE cases SET next_due = ? WHERE id = ?", arguments: [open.map(\.deadline.dueDate).min()?.description, c.id])
+                try Self.saveClocks(db, c, open)
+                count += 1
+            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO enforcement_derivations (name, value) VALUES ('clocks_calendar', ?)", arguments: [fingerprint])
+            return count
         }
     }
 

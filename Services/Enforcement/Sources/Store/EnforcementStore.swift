@@ -8,9 +8,12 @@ import GRDB
 /// its audit row (Audit.record) commit in one transaction.
 public struct EnforcementStore: Sendable {
     public let database: any DatabaseWriter
+    /// The calendar the stored clocks (`case_clocks`) are counted with: the service's.
+    public let calendar: LegalCalendar
 
-    public init(database: any DatabaseWriter) {
+    public init(database: any DatabaseWriter, calendar: LegalCalendar = LegalCalendar()) {
         self.database = database
+        self.calendar = calendar
     }
 
     /// Finds officers by id inside a write, for the step that names them: INVALID "<field>"

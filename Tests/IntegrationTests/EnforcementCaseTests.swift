@@ -182,6 +182,21 @@ struct EnforcementCaseTests {
                 }, context: bureau.context())
         }
         #expect(filedHere?.problems == ["state NOT_AN_OUTCOME"])
+
+        // Another Civic service's key refers as a service and, like a department, reads only its own referrals, masked.
+        let eldercare = Principal(id: "key-eldercare", roles: [.service], services: ["enforcement"], subject: "eldercare")
+        let referred = try await h.referLead(
+            .with {
+                $0.subjectID = Bureau.creditCode; $0.subjectName = "文峰区颐养院"; $0.summary = "重大安全隐患逾期未整改"; $0.division = Bureau.county
+                $0.reference = "eldercare-finding:N000001/A-01"
+            }, context: bureau.context(eldercare)
+        ).lead
+        #expect((referred.id, referred.source, referred.referredBy) == ("L000003", .serviceReferral, "eldercare"))
+        #expect(try await h.listLeads(.init(), context: bureau.context(eldercare)).leads.map(\.id) == ["L000003"])
+        let others = await domainRefusal { _ = try await h.getLead(.with { $0.id = "L000001" }, context: bureau.context(eldercare)) }
+        #expect(others?.kind == .permissionDenied)
+        let filing = await domainRefusal { _ = try await h.listCases(.init(), context: bureau.context(eldercare)) }
+        #expect(filing?.kind == .permissionDenied)
     }
 
     /// A lead filed, investigated with a preservation, noticed within the benchmark, heard, reviewed

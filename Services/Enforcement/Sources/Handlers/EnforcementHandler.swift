@@ -26,18 +26,23 @@ public struct EnforcementHandler: Civic_Enforcement_V1_EnforcementServiceHandler
     /// Who is calling (ACCESS.md §2, ENFORCEMENT.md §9): staff and leaders reach their division's
     /// officers, leads and cases; a staff key whose subject is an officer's id is that officer —
     /// a legal reviewer holding no other role reaches only the cases sent to them; a department
-    /// (OWN_RECORDS, its subject its name) reaches its own referrals.
+    /// (OWN_RECORDS, its subject its name) reaches its own referrals, and so does another Civic
+    /// service's key (role SERVICE only; its subject, else its id, names it).
     enum Caller {
         case division(DivisionReach)
         case officer(id: String, reach: DivisionReach)
-        case referrer(String)
+        case referrer(String, service: Bool)
 
         init(_ context: RPCContext) throws {
+            if let principal = context.principal, principal.has(.service), !principal.has(.staff), !principal.has(.leader), !principal.has(.admin) {
+                self = .referrer(principal.subject.isEmpty ? principal.id : principal.subject, service: true)
+                return
+            }
             let scope = context.scope
             switch scope.reach {
             case .ownRecords(let subject):
                 guard !subject.isEmpty else { throw DomainError.permissionDenied("this key names no department") }
-                self = .referrer(subject)
+                self = .referrer(subject, service: false)
             case .unit(let officer):
                 self = .officer(id: officer, reach: try DivisionReach(scope))
             case .bureau, .anonymous:

@@ -61,11 +61,11 @@ extension EnforcementHandler {
         try errors.check()
         let source: LeadSource
         let referrer: String
-        if case .referrer(let department) = try Caller(context) {
-            (source, referrer) = (.departmentReferral, department)
+        if case .referrer(let name, let service) = try Caller(context) {
+            (source, referrer) = (service ? .serviceReferral : .departmentReferral, name)
         } else {
-            let principal = context.principal
-            (source, referrer) = (.serviceReferral, principal.map { $0.subject.isEmpty ? $0.id : $0.subject } ?? "local")
+            // No principal: a local tool against a service run without an internal key.
+            (source, referrer) = (.serviceReferral, context.principal?.id ?? "local")
         }
         let receivedOn = today()
         let make: @Sendable (String) throws -> Lead = { id in
@@ -115,7 +115,7 @@ extension EnforcementHandler {
         try RequestFields.requireID(request.id)
         let caller = try Caller(context)
         let lead = try await store.lead(id: request.id)
-        if case .referrer(let department) = caller {
+        if case .referrer(let department, _) = caller {
             if lead.referredBy != department { throw DomainError.permissionDenied("lead \(lead.id) was not referred by \(department)") }
             return .with { $0.lead = .init(lead, today: today(), masked: true) }
         }
@@ -126,7 +126,7 @@ extension EnforcementHandler {
     public func listLeads(_ request: Civic_Enforcement_V1_ListLeadsRequest, context: RPCContext) async throws -> Civic_Enforcement_V1_ListLeadsResponse {
         let caller = try Caller(context)
         let reach: EnforcementStore.LeadReach
-        if case .referrer(let department) = caller {
+        if case .referrer(let department, _) = caller {
             reach = .referredBy(department)
         } else {
             reach = .within(try caller.staffReach().listing(requested: request.within, field: "within"))

@@ -163,13 +163,17 @@ let package = Package(
             .testTarget(name: "OrganizationsTests", dependencies: ["OrganizationsDomain", "CivicDomain"], path: "Tests/OrganizationsTests"),
             .testTarget(name: "EnforcementTests", dependencies: ["EnforcementDomain", "CivicDomain"], path: "Tests/EnforcementTests"),
             .testTarget(
-                name: "ServiceKitTests", dependencies: ["CivicServiceKit", "CivicDomain", "CivicRPC", "CivicStorage", grdb, log], path: "Tests/ServiceKitTests"),
+                name: "ServiceKitTests",
+                dependencies: [
+                    "CivicServiceKit", "CivicDomain", "CivicRPC", "CivicProtos", "CivicStorage", grdb, log,
+                    .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                ], path: "Tests/ServiceKitTests"),
             .testTarget(
                 name: "RPCTests",
                 dependencies: nio + [.product(name: "NIOEmbedded", package: "swift-nio"), "CivicRPC", "CivicProtos", "CivicProtoServices", protobuf],
                 path: "Tests/RPCTests"),
             .testTarget(
-                name: "StorageTests", dependencies: ["CivicStorage", grdb, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+                name: "StorageTests", dependencies: ["CivicStorage", "CivicDomain", grdb, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
                 path: "Tests/StorageTests"),
             .testTarget(
                 name: "ProposalsTests",

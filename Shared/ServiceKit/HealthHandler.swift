@@ -36,7 +36,7 @@ public final class HealthHandler: Civic_Health_V1_HealthHandler {
 
     public func listMethods(_ request: Civic_Health_V1_ListMethodsRequest, context: RPCContext) async throws -> Civic_Health_V1_ListMethodsResponse {
         var response = Civic_Health_V1_ListMethodsResponse()
-        response.services = (Array(protoServices) + [Civic_Health_V1_Health.name]).sorted()
+        response.services = Set(methods.map(\.service)).sorted()
         response.methods = methods.map(Civic_Health_V1_MethodInfo.init)
         return response
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicCatalog
 import Foundation
 import Logging
 
@@ -24,7 +25,36 @@ public struct ServiceOptions: ParsableArguments, Sendable {
         help: "File holding the suite's internal key; calls must then come through the gateway. Env: CIVIC_INTERNAL_KEY (the key) or CIVIC_INTERNAL_KEY_FILE.")
     public var internalKeyFile: String?
 
+    @Option(
+        name: .customLong("peer"),
+        help: ArgumentHelp(
+            "Where another Civic service listens, for the flows (docs/FLOWS.md), as NAME=HOST:PORT; repeat for each. Env: CIVIC_<NAME>_ADDR. Default: 127.0.0.1 on its default port.",
+            valueName: "name=host:port"))
+    public var peerAddresses: [String] = []
+
     public init() {}
+}
+
+/// Where a Civic process listens: "host:port".
+public struct ServiceAddress: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses "host:port" (or ":port" / "port" for 127.0.0.1).
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        let host = parts.count == 2 ? String(parts[0]) : "127.0.0.1"
+        guard let portText = parts.last, let port = Int(portText), (1...65535).contains(port), parts.count <= 2 else {
+            throw ValidationError("\"\(text)\" is not host:port")
+        }
+        self.init(host: host.isEmpty ? "127.0.0.1" : host, port: port)
+    }
+
+    public var description: String { "\(host):\(port)" }
 }
 
 /// The resolved, validated settings of one service process.
@@ -36,6 +66,8 @@ public struct ServiceConfiguration: Sendable, CustomStringConvertible {
     public var maxFrameBytes: Int
     /// When set, only calls sealed by the gateway with this key are served.
     public var internalKey: String?
+    /// Where the other services listen, for the flows: every other service of the catalog.
+    public var peers: [String: ServiceAddress] = [:]
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, dataDirectory: String, logLevel: Logger.Level = .info, maxFrameBytes: Int = 4 * 1024 * 1024,
@@ -67,7 +99,35 @@ public struct ServiceConfiguration: Sendable, CustomStringConvertible {
         guard frame >= 1024 && frame <= 64 * 1024 * 1024 else { throw ValidationError("max frame bytes \(frame) is outside 1 KiB…64 MiB") }
         guard !host.isEmpty else { throw ValidationError("host must not be empty") }
         let key = try InternalKey.load(file: options.internalKeyFile, environment: env)
-        return ServiceConfiguration(host: host, port: port, dataDirectory: data, logLevel: level, maxFrameBytes: frame, internalKey: key)
+        var configuration = ServiceConfiguration(host: host, port: port, dataDirectory: data, logLevel: level, maxFrameBytes: frame, internalKey: key)
+        configuration.peers = try peers(options.peerAddresses, environment: env, except: name)
+        return configuration
+    }
+
+    /// Every other service's address: `--peer NAME=HOST:PORT`, else CIVIC_<NAME>_ADDR, else
+    /// 127.0.0.1 on its default port.
+    static func peers(_ flags: [String], environment env: EnvironmentSettings, except name: String) throws -> [String: ServiceAddress] {
+        var given: [String: String] = [:]
+        for flag in flags {
+            let parts = flag.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, ServiceCatalog.services.contains(where: { $0.name == parts[0] }) else {
+                throw ValidationError("--peer \(flag) is not NAME=HOST:PORT with NAME one of \(ServiceCatalog.services.map(\.name).joined(separator: ", "))")
+            }
+            given[parts[0]] = parts[1]
+        }
+        var peers: [String: ServiceAddress] = [:]
+        for entry in ServiceCatalog.services where entry.name != name {
+            if let text = given[entry.name] ?? env.string(entry.addressVariable) {
+                do {
+                    peers[entry.name] = try ServiceAddress(parsing: text)
+                } catch {
+                    throw ValidationError("\(entry.addressVariable) / --peer \(entry.name)=\(text) is not host:port")
+                }
+            } else {
+                peers[entry.name] = ServiceAddress(host: "127.0.0.1", port: entry.defaultPort)
+            }
+        }
+        return peers
     }
 }
 

@@ -57,10 +57,13 @@ public struct ServiceParts: Sendable {
     /// holiday year, an unknown configured value in stored data). Logged at start and
     /// answered by every health check, so `civic health` shows them.
     public var warnings: Warnings
+    /// The messages from other services it takes (docs/FLOWS.md), by payload type.
+    public var flowAppliers: [FlowApplier]
 
-    public init(handlers: [RPCHandler], jobs: [BackgroundJob] = [], warnings: @escaping Warnings = { [] }) {
+    public init(handlers: [RPCHandler], jobs: [BackgroundJob] = [], warnings: @escaping Warnings = { [] }, flowAppliers: [FlowApplier] = []) {
         self.handlers = handlers
         self.jobs = jobs
         self.warnings = warnings
+        self.flowAppliers = flowAppliers
     }
 }

@@ -17,6 +17,8 @@ public final class ServiceHost: Sendable {
     public let health: HealthHandler
     public let logger: Logger
     private let jobs: [Task<Void, Never>]
+    /// Delivers this service's outbox to the others.
+    public let flowTransport: FlowTransport
 
     public var databasePath: String { Self.databasePath(for: definition, in: configuration.dataDirectory) }
 
@@ -26,9 +28,10 @@ public final class ServiceHost: Sendable {
 
     private init(
         definition: ServiceDefinition, configuration: ServiceConfiguration, database: DatabasePool, server: RPCServer, health: HealthHandler, logger: Logger,
-        jobs: [Task<Void, Never>]
+        jobs: [Task<Void, Never>], flowTransport: FlowTransport
     ) {
         self.jobs = jobs
+        self.flowTransport = flowTransport
         self.definition = definition
         self.configuration = configuration
         self.database = database
@@ -48,10 +51,16 @@ public final class ServiceHost: Sendable {
         let path = databasePath(for: definition, in: configuration.dataDirectory)
         let database = try CivicDatabase.open(path: path, migrations: definition.migrations, logger: logger)
         let parts = try definition.makeParts(ServiceRuntime(database: database, logger: logger, environment: environment))
-        let handlers = parts.handlers
+        let flows = FlowsHandler(service: definition.name, database: database, appliers: parts.flowAppliers)
+        let handlers = parts.handlers + flows.rpcHandlers
         let health = HealthHandler(protoServices: definition.protoServices, methods: handlers.map(\.method), database: database, warnings: parts.warnings)
         for warning in await parts.warnings() { logger.warning("\(warning)") }
         let seal = try configuration.internalKey.map { try GatewaySeal(secret: $0) }
+        // Every service delivers its own outbox to the others (docs/FLOWS.md).
+        let transport = FlowTransport(producer: definition.name, peers: configuration.peers, seal: seal)
+        let dispatcher = FlowDispatcher(database: database, logger: Logger(label: "civic.\(definition.name).flows")) { message in
+            try await transport.send(message)
+        }
         if seal == nil {
             logger.warning("no internal key: this service accepts calls from anyone who can reach its port, not only the gateway")
         }
@@ -60,13 +69,15 @@ public final class ServiceHost: Sendable {
             handlers: handlers + health.rpcHandlers,
             logger: logger)
         let address = try await server.start()
-        let jobs = parts.jobs.map { job in Task { await job() } }
+        let jobs = (parts.jobs + [{ await dispatcher.run() }]).map { job in Task { await job() } }
         logger.notice(
             "\(definition.name) listening",
             metadata: [
                 "address": "\(configuration.host):\(address.port ?? 0)", "database": "\(path)",
             ])
-        return ServiceHost(definition: definition, configuration: configuration, database: database, server: server, health: health, logger: logger, jobs: jobs)
+        return ServiceHost(
+            definition: definition, configuration: configuration, database: database, server: server, health: health, logger: logger, jobs: jobs,
+            flowTransport: transport)
     }
 
     /// The bound TCP port.
@@ -77,6 +88,7 @@ public final class ServiceHost: Sendable {
         health.setServing(false)
         for job in jobs { job.cancel() }
         for job in jobs { await job.value }
+        await flowTransport.close()
         await server.shutdownGracefully()
         try? database.close()
         logger.notice("\(definition.name) stopped")

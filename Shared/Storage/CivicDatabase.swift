@@ -77,6 +77,55 @@ public enum CivicDatabase {
                 t.column("outcome", .text).notNull().defaults(to: "")
             }
         },
+        // The flows between the services (docs/FLOWS.md). civic-002's outbox and civic-003's inbox
+        // were never written by a service: replaced by the envelope's columns, a state (DEAD held
+        // for an operator), delivery per aggregate, and an inbox keyed by message id, business key
+        // and per-aggregate sequence.
+        DatabaseMigration("civic-006-flows") { db in
+            try db.drop(table: "outbox")
+            try db.drop(table: "inbox")
+            try db.create(table: "outbox") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("message_id", .text).notNull().unique()
+                t.column("destination", .text).notNull()
+                t.column("type", .text).notNull()
+                t.column("aggregate", .text).notNull()
+                t.column("sequence", .integer).notNull()
+                t.column("kind", .text).notNull()
+                t.column("idempotency_key", .text).notNull()
+                t.column("occurred_at", .text).notNull()
+                t.column("created_at", .double).notNull()
+                t.column("schema_version", .integer).notNull()
+                t.column("payload", .blob).notNull()
+                t.column("state", .text).notNull()
+                t.column("attempts", .integer).notNull()
+                t.column("next_attempt_at", .double).notNull()
+                t.column("last_error", .text)
+                t.column("delivered_at", .text)
+                t.column("result", .text)
+                t.uniqueKey(["destination", "idempotency_key"])
+                t.uniqueKey(["destination", "aggregate", "sequence"])
+            }
+            try db.execute(sql: "CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE state = 'pending'")
+            try db.execute(sql: "CREATE INDEX outbox_waiting ON outbox (destination, aggregate, seq) WHERE state IN ('pending', 'dead')")
+            try db.create(table: "inbox") { t in
+                t.primaryKey("message_id", .text)
+                t.column("producer", .text).notNull()
+                t.column("idempotency_key", .text).notNull()
+                t.column("type", .text).notNull()
+                t.column("aggregate", .text).notNull()
+                t.column("sequence", .integer).notNull()
+                t.column("applied_at", .text).notNull()
+                t.column("result", .text).notNull()
+                t.uniqueKey(["producer", "idempotency_key"])
+            }
+            try db.create(table: "inbox_aggregates") { t in
+                t.column("producer", .text).notNull()
+                t.column("aggregate", .text).notNull()
+                t.column("sequence", .integer).notNull()
+                t.primaryKey(["producer", "aggregate"])
+            }
+        },
     ]
 
     /// Opens (creating if needed) the database at `path` and migrates it.

@@ -1,130 +1,290 @@
+import CivicDomain
 import Foundation
 import GRDB
-import Logging
 
-/// A message to another service, written in the same transaction as the change that
-/// causes it, and delivered later by an `OutboxDispatcher`. Nothing is lost when the
-/// receiver is down; the receiver deduplicates by `idempotencyKey` (see `Inbox`).
-public struct OutboxMessage: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
-    public static let databaseTableName = "outbox"
+/// A message to another service (docs/FLOWS.md), written to the producer's `outbox` in the same
+/// transaction as the change that causes it, then delivered by a dispatcher until the receiver
+/// answers OK (at least once), or refuses it (DEAD, held for an operator).
+public struct OutboundMessage: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case notification, correction, retraction
+    }
 
-    public var id: Int64?
-    public var createdAt: String
-    /// The RPC method to call, "/pkg.Service/Method".
-    public var method: String
-    public var payload: Data
+    public enum State: String, Sendable, CaseIterable {
+        case pending, delivered, dead, discarded
+    }
+
+    /// The outbox's own order (creation).
+    public var seq: Int64
+    public var messageID: String
+    /// The receiving service ("enforcement").
+    public var destination: String
+    /// The payload's full message name ("civic.flows.v1.FindingReferred").
+    public var type: String
+    public var aggregate: String
+    /// 1, 2, 3… per destination and aggregate.
+    public var sequence: Int64
+    public var kind: Kind
+    /// The business key: one message per destination and key.
     public var idempotencyKey: String
+    /// RFC 3339 UTC (StorageTime).
+    public var occurredAt: String
+    /// Seconds since 1970 (the same instant as `occurredAt`, for ages).
+    public var createdAt: Double
+    public var schemaVersion: Int
+    public var payload: Data
+    public var state: State
     public var attempts: Int
-    /// Seconds since 1970; the dispatcher does not try before.
+    /// Seconds since 1970: not tried before.
     public var nextAttemptAt: Double
     public var lastError: String?
     public var deliveredAt: String?
+    /// The receiver's receipt ("lead L000003").
+    public var result: String?
 
-    enum CodingKeys: String, CodingKey {
-        case id, method, payload, attempts
-        case createdAt = "created_at"
-        case idempotencyKey = "idempotency_key"
-        case nextAttemptAt = "next_attempt_at"
-        case lastError = "last_error"
-        case deliveredAt = "delivered_at"
+    init(row: Row) throws {
+        guard let kind = Kind(rawValue: row["kind"]), let state = State(rawValue: row["state"]) else {
+            throw OutboxError("outbox row \(row["seq"] as Int64? ?? 0) has an unknown kind or state")
+        }
+        seq = row["seq"]
+        messageID = row["message_id"]
+        destination = row["destination"]
+        type = row["type"]
+        aggregate = row["aggregate"]
+        sequence = row["sequence"]
+        self.kind = kind
+        idempotencyKey = row["idempotency_key"]
+        occurredAt = row["occurred_at"]
+        createdAt = row["created_at"]
+        schemaVersion = row["schema_version"]
+        payload = row["payload"]
+        self.state = state
+        attempts = row["attempts"]
+        nextAttemptAt = row["next_attempt_at"]
+        lastError = row["last_error"]
+        deliveredAt = row["delivered_at"]
+        result = row["result"]
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
+public struct OutboxError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The producer's side: every SQL statement on `outbox`.
 public enum Outbox {
-    /// Queues a message. Call inside the write transaction that makes the change.
+    /// Queues a message for `destination` inside the transaction that makes the change; the next
+    /// sequence of its aggregate is taken here. A message with a business key already queued for
+    /// the destination is not queued again: the earlier one is answered.
     @discardableResult
-    public static func enqueue(_ db: Database, method: String, payload: Data, idempotencyKey: String, now: Date = Date()) throws -> OutboxMessage {
-        var message = OutboxMessage(
-            id: nil, createdAt: StorageTime.string(now), method: method, payload: payload,
-            idempotencyKey: idempotencyKey, attempts: 0, nextAttemptAt: now.timeIntervalSince1970,
-            lastError: nil, deliveredAt: nil)
-        try message.insert(db)
-        return message
-    }
-
-    public static func pending(_ db: Database) throws -> [OutboxMessage] {
-        try OutboxMessage.filter(Column("delivered_at") == nil).order(Column("id")).fetchAll(db)
-    }
-}
-
-/// Delivers queued outbox messages strictly in order of creation, retrying failures with
-/// exponential backoff. A message is marked delivered only after the receiver said OK; a
-/// failed message holds back the ones behind it, so a receiver never sees them reordered.
-public struct OutboxDispatcher: Sendable {
-    public typealias Send = @Sendable (OutboxMessage) async throws -> Void
-
-    public let database: any DatabaseWriter
-    public let send: Send
-    public var batchSize = 100
-    public var initialBackoff: Double = 1
-    public var maxBackoff: Double = 300
-    public var pollInterval: Duration = .milliseconds(500)
-    public var logger = Logger(label: "civic.outbox")
-
-    public init(database: any DatabaseWriter, send: @escaping Send) {
-        self.database = database
-        self.send = send
-    }
-
-    /// One pass over the messages that are due. Returns how many were delivered.
-    @discardableResult
-    public func deliverDue(now: @Sendable () -> Date = Date.init) async throws -> Int {
-        let due = try await database.read { [batchSize] db in
-            // The oldest undelivered messages; if the oldest is not yet due, nothing is.
-            try OutboxMessage
-                .filter(Column("delivered_at") == nil)
-                .order(Column("id"))
-                .limit(batchSize)
-                .fetchAll(db)
+    public static func enqueue(
+        _ db: Database, destination: String, type: String, aggregate: String, kind: OutboundMessage.Kind = .notification, idempotencyKey: String,
+        payload: Data, schemaVersion: Int = 1, now: Date = Date()
+    ) throws -> OutboundMessage {
+        if let existing = try Row.fetchOne(
+            db, sql: "SELECT * FROM outbox WHERE destination = ? AND idempotency_key = ?", arguments: [destination, idempotencyKey])
+        {
+            return try OutboundMessage(row: existing)
         }
-        var delivered = 0
-        for var message in due {
-            if message.nextAttemptAt > now().timeIntervalSince1970 { break }  // backing off
-            var failed = false
-            do {
-                try await send(message)
-                message.deliveredAt = StorageTime.string(now())
-                message.lastError = nil
-                delivered += 1
-            } catch {
-                message.attempts += 1
-                let delay = min(maxBackoff, initialBackoff * pow(2, Double(message.attempts - 1)))
-                message.nextAttemptAt = now().timeIntervalSince1970 + delay
-                message.lastError = "\(error)"
-                failed = true
-                logger.warning(
-                    "outbox delivery failed",
-                    metadata: [
-                        "method": "\(message.method)", "key": "\(message.idempotencyKey)",
-                        "attempts": "\(message.attempts)", "error": "\(error)",
-                    ])
-            }
-            let updated = message
-            try await database.write { db in try updated.update(db) }
-            if failed { break }
-        }
-        return delivered
-    }
-
-    /// Delivers until cancelled.
-    public func run() async {
-        while !Task.isCancelled {
-            let delivered = (try? await deliverDue()) ?? 0
-            if delivered == 0 { try? await Task.sleep(for: pollInterval) }
-        }
-    }
-}
-
-/// The receiving side of the outbox: remembers which idempotency keys were applied.
-public enum Inbox {
-    /// Records `key` as applied; returns false when it already was (the caller then skips
-    /// the change). Call inside the write transaction that applies the message.
-    public static func markApplied(_ db: Database, key: String, method: String, now: Date = Date()) throws -> Bool {
+        let sequence =
+            (try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM outbox WHERE destination = ? AND aggregate = ?", arguments: [destination, aggregate])
+                ?? 0) + 1
         try db.execute(
-            sql: "INSERT OR IGNORE INTO inbox (idempotency_key, method, received_at) VALUES (?, ?, ?)",
-            arguments: [key, method, StorageTime.string(now)])
-        return db.changesCount == 1
+            sql: """
+                INSERT INTO outbox (message_id, destination, type, aggregate, sequence, kind, idempotency_key, occurred_at, created_at,
+                    schema_version, payload, state, attempts, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)
+                """,
+            arguments: [
+                UUID().uuidString.lowercased(), destination, type, aggregate, sequence, kind.rawValue, idempotencyKey, StorageTime.string(now),
+                now.timeIntervalSince1970, schemaVersion, payload, now.timeIntervalSince1970,
+            ])
+        return try OutboundMessage(row: Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE seq = ?", arguments: [db.lastInsertedRowID])!)
+    }
+
+    /// The messages a dispatcher may send now, the oldest first: PENDING and due, and the first
+    /// undelivered message of their aggregate (behind a PENDING or DEAD one, a message waits).
+    /// Destinations in `resting` (backing off after a transport failure) are left out.
+    public static func due(_ db: Database, now: Date, limit: Int, resting: Set<String> = []) throws -> [OutboundMessage] {
+        let skipped = resting.sorted()
+        let notResting = skipped.isEmpty ? "" : "AND o.destination NOT IN (\(skipped.map { _ in "?" }.joined(separator: ", ")))"
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT o.* FROM outbox o
+                WHERE o.state = 'pending' AND o.next_attempt_at <= ? \(notResting)
+                  AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.destination = o.destination AND e.aggregate = o.aggregate
+                                  AND e.seq < o.seq AND e.state IN ('pending', 'dead'))
+                ORDER BY o.seq LIMIT ?
+                """, arguments: StatementArguments([now.timeIntervalSince1970] + skipped + [limit]))
+        return try rows.map(OutboundMessage.init(row:))
+    }
+
+    public static func markDelivered(_ db: Database, seq: Int64, result: String, now: Date) throws {
+        try db.execute(
+            sql: "UPDATE outbox SET state = 'delivered', delivered_at = ?, result = ?, last_error = NULL WHERE seq = ? AND state = 'pending'",
+            arguments: [StorageTime.string(now), result, seq])
+    }
+
+    /// A transient failure: tried again after `retryAfter` seconds.
+    public static func markRetry(_ db: Database, seq: Int64, error: String, retryAfter: Double, now: Date) throws {
+        try db.execute(
+            sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE seq = ? AND state = 'pending'",
+            arguments: [error, now.timeIntervalSince1970 + retryAfter, seq])
+    }
+
+    /// Refused by the receiver: DEAD with the reason, holding its aggregate's later messages.
+    public static func markDead(_ db: Database, seq: Int64, error: String) throws {
+        try db.execute(
+            sql: "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE seq = ? AND state = 'pending'", arguments: [error, seq])
+    }
+
+    public static func message(_ db: Database, id: String) throws -> OutboundMessage? {
+        try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE message_id = ?", arguments: [id]).map(OutboundMessage.init(row:))
+    }
+
+    /// Messages, the oldest first, in one state or all.
+    public static func list(_ db: Database, state: OutboundMessage.State?, limit: Int) throws -> [OutboundMessage] {
+        let filter = state == nil ? "" : "WHERE state = ?"
+        let arguments: StatementArguments = state.map { [$0.rawValue, limit] } ?? [limit]
+        return try Row.fetchAll(db, sql: "SELECT * FROM outbox \(filter) ORDER BY seq LIMIT ?", arguments: arguments).map(OutboundMessage.init(row:))
+    }
+
+    /// A DEAD or DISCARDED message made PENDING again, due now. FAILED_PRECONDITION otherwise.
+    public static func replay(_ db: Database, id: String, now: Date) throws -> OutboundMessage {
+        guard let message = try message(db, id: id) else { throw DomainError.notFound("no outbox message \(id)") }
+        guard message.state == .dead || message.state == .discarded else {
+            throw DomainError(
+                .failedPrecondition, "message \(id) is \(message.state.rawValue.uppercased())",
+                problems: [FieldProblem(field: "message_id", reason: "INVALID_STATE", description: "only a DEAD or DISCARDED message is replayed")])
+        }
+        try db.execute(sql: "UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE seq = ?", arguments: [now.timeIntervalSince1970, message.seq])
+        return try self.message(db, id: id)!
+    }
+
+    /// A DEAD message given up: its aggregate's later messages go on.
+    public static func discard(_ db: Database, id: String, reason: String) throws -> OutboundMessage {
+        guard let message = try message(db, id: id) else { throw DomainError.notFound("no outbox message \(id)") }
+        guard message.state == .dead else {
+            throw DomainError(
+                .failedPrecondition, "message \(id) is \(message.state.rawValue.uppercased())",
+                problems: [FieldProblem(field: "message_id", reason: "INVALID_STATE", description: "only a DEAD message is discarded")])
+        }
+        try db.execute(
+            sql: "UPDATE outbox SET state = 'discarded', last_error = ? WHERE seq = ?",
+            arguments: [(message.lastError ?? "") + "; discarded: " + reason, message.seq])
+        return try self.message(db, id: id)!
+    }
+
+    /// Per destination and type: how many messages are in each state, the oldest pending one's
+    /// creation and the last error of a pending one.
+    public struct Figures: Sendable, Equatable {
+        public var destination: String
+        public var type: String
+        public var counts: [OutboundMessage.State: Int]
+        /// Seconds since 1970 of the oldest pending message's creation (nil when none pends).
+        public var oldestPendingSince: Double?
+        public var lastError: String?
+    }
+
+    public static func figures(_ db: Database) throws -> [Figures] {
+        var found: [String: Figures] = [:]
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT destination, type, state, COUNT(*) AS n, MIN(CASE WHEN state = 'pending' THEN seq END) AS oldest
+                FROM outbox GROUP BY destination, type, state
+                """)
+        for row in rows {
+            let key = "\(row["destination"] as String)\u{1F}\(row["type"] as String)"
+            var figures = found[key] ?? Figures(destination: row["destination"], type: row["type"], counts: [:])
+            if let state = OutboundMessage.State(rawValue: row["state"]) { figures.counts[state] = row["n"] }
+            if let oldest: Int64 = row["oldest"], let message = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE seq = ?", arguments: [oldest]) {
+                let pending = try OutboundMessage(row: message)
+                figures.oldestPendingSince = pending.createdAt
+                figures.lastError = try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT last_error FROM outbox WHERE destination = ? AND type = ? AND state = 'pending' AND last_error IS NOT NULL
+                        ORDER BY seq DESC LIMIT 1
+                        """, arguments: [figures.destination, figures.type])
+            }
+            found[key] = figures
+        }
+        return found.values.sorted { ($0.destination, $0.type) < ($1.destination, $1.type) }
+    }
+}
+
+/// The receiver's side: every message applied is remembered by its id and its producer's business
+/// key, and the highest sequence applied per producer and aggregate, in the transaction that
+/// applies it — so a retry, a re-send under a new id and a late older message are all no-ops.
+public enum Inbox {
+    public struct Incoming: Sendable {
+        public var messageID: String
+        public var producer: String
+        public var idempotencyKey: String
+        public var type: String
+        public var aggregate: String
+        public var sequence: Int64
+
+        public init(messageID: String, producer: String, idempotencyKey: String, type: String, aggregate: String, sequence: Int64) {
+            self.messageID = messageID
+            self.producer = producer
+            self.idempotencyKey = idempotencyKey
+            self.type = type
+            self.aggregate = aggregate
+            self.sequence = sequence
+        }
+    }
+
+    /// What happened to a message before: applied (with its result), or nothing.
+    public enum Earlier: Sendable, Equatable {
+        /// The same message id or business key was applied: its result.
+        case applied(result: String)
+        /// A later message of the aggregate was applied already: this one is stale.
+        case superseded(bySequence: Int64)
+    }
+
+    /// Whether `message` is a repeat, checked inside the applying transaction.
+    public static func earlier(_ db: Database, _ message: Incoming) throws -> Earlier? {
+        if let result = try String.fetchOne(
+            db, sql: "SELECT result FROM inbox WHERE message_id = ? OR (producer = ? AND idempotency_key = ?)",
+            arguments: [message.messageID, message.producer, message.idempotencyKey])
+        {
+            return .applied(result: result)
+        }
+        if let last = try Int64.fetchOne(
+            db, sql: "SELECT sequence FROM inbox_aggregates WHERE producer = ? AND aggregate = ?", arguments: [message.producer, message.aggregate]),
+            last >= message.sequence
+        {
+            return .superseded(bySequence: last)
+        }
+        return nil
+    }
+
+    /// Records `message` as applied with `result`, in the transaction that applied it.
+    public static func record(_ db: Database, _ message: Incoming, result: String, now: Date = Date()) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO inbox (message_id, producer, idempotency_key, type, aggregate, sequence, applied_at, result)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                message.messageID, message.producer, message.idempotencyKey, message.type, message.aggregate, message.sequence, StorageTime.string(now),
+                result,
+            ])
+        try db.execute(
+            sql: """
+                INSERT INTO inbox_aggregates (producer, aggregate, sequence) VALUES (?, ?, ?)
+                ON CONFLICT (producer, aggregate) DO UPDATE SET sequence = MAX(sequence, excluded.sequence)
+                """, arguments: [message.producer, message.aggregate, message.sequence])
+    }
+
+    /// Messages applied here, per producer and type.
+    public static func figures(_ db: Database) throws -> [(producer: String, type: String, applied: Int)] {
+        try Row.fetchAll(db, sql: "SELECT producer, type, COUNT(*) AS n FROM inbox GROUP BY producer, type ORDER BY producer, type").map {
+            ($0["producer"], $0["type"], $0["n"])
+        }
     }
 }

@@ -137,6 +137,18 @@ final class ComposeFileTests: XCTestCase {
         assertSameSet(declared, Set(owner.keys), "declared volumes vs. volumes the services mount at /data")
     }
 
+    /// The flows between the services (docs/FLOWS.md): each service is told where every other listens.
+    func testEveryServiceKnowsWhereTheOthersListen() throws {
+        let services = try composeServices()
+        let ports = try servicePorts()
+        for name in ports.keys.sorted() {
+            let environment = try environmentVariables(try XCTUnwrap(services[name], "no compose service \(name)")["environment"], "\(name).environment")
+            for (peer, port) in ports.sorted(by: { $0.key < $1.key }) where peer != name {
+                XCTAssertEqual(environment["CIVIC_\(peer.uppercased())_ADDR"], "\(peer):\(port)", "\(name): where \(peer) listens")
+            }
+        }
+    }
+
     func testEveryContainerSharesTheInternalKeyAndTheGatewayKeepsItsData() throws {
         let services = try composeServices()
         for (name, service) in services.sorted(by: { $0.key < $1.key }) {

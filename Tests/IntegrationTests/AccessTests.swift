@@ -39,6 +39,12 @@ enum Caller: String, CaseIterable, Sendable {
 let expectedAccess: [String: Set<Caller>] = [
     "/civic.health.v1.Health/Check": Set(Caller.allCases),
     "/civic.health.v1.Health/ListMethods": Set(Caller.allCases),
+    // Not routed by the gateway (FLOWS.md): allowed roles get UNIMPLEMENTED, others are refused.
+    "/civic.flows.v1.Flows/Deliver": [.admin, .service],
+    "/civic.flows.v1.Flows/ListFlows": [.admin],
+    "/civic.flows.v1.Flows/ListOutbox": [.admin],
+    "/civic.flows.v1.Flows/Replay": [.admin],
+    "/civic.flows.v1.Flows/Discard": [.admin],
     "/civic.gateway.v1.KeyService/CreateKey": [.admin],
     "/civic.gateway.v1.KeyService/ListKeys": [.admin],
     "/civic.gateway.v1.KeyService/RevokeKey": [.admin],

@@ -154,8 +154,10 @@ struct EndToEndTests {
             let health = Civic_Health_V1_HealthClient(client)
             #expect(try await health.check(.init()).status == .serving, "\(definition.name)")
             let listing = try await health.listMethods(.init())
-            #expect(listing.services == (definition.protoServices + [Civic_Health_V1_Health.name]).sorted())
-            let expected = (CivicServiceRegistry.services[definition.protoServices[0]]!.map(\.path) + Civic_Health_V1_Health.methods.map(\.path)).sorted()
+            #expect(listing.services == (definition.protoServices + [Civic_Flows_V1_Flows.name, Civic_Health_V1_Health.name]).sorted())
+            let expected =
+                (CivicServiceRegistry.services[definition.protoServices[0]]!.map(\.path) + Civic_Flows_V1_Flows.methods.map(\.path)
+                + Civic_Health_V1_Health.methods.map(\.path)).sorted()
             #expect(listing.methods.map(\.fullName) == expected)
             #expect(FileManager.default.fileExists(atPath: "\(suite.dataDirectory)/\(definition.name).sqlite"))
             await client.close()

@@ -44,6 +44,7 @@ final class RunningSuite: @unchecked Sendable {
         for definition in definitions {
             try await suite.startService(definition)
         }
+        await suite.wirePeers()
         let backends = GatewayConfiguration.standardBackends(ports: suite.ports)
         suite.gateway = try await RunningGateway.start(
             configuration: GatewayConfiguration(
@@ -55,11 +56,23 @@ final class RunningSuite: @unchecked Sendable {
     /// Starts (or restarts, on its previous port) one service.
     func startService(_ definition: ServiceDefinition) async throws {
         // The daily urging job would race the tests' own urging checks on the real clock.
+        var configuration = ServiceConfiguration(port: ports[definition.name] ?? 0, dataDirectory: dataDirectory, internalKey: internalKey)
+        // A restart knows where the others listen; a first start is wired by `wirePeers` once all run.
+        configuration.peers = ports.filter { $0.key != definition.name }.mapValues { ServiceAddress(host: "127.0.0.1", port: $0) }
         let host = try await ServiceHost.start(
-            definition, configuration: ServiceConfiguration(port: ports[definition.name] ?? 0, dataDirectory: dataDirectory, internalKey: internalKey),
+            definition, configuration: configuration,
             environment: ["CIVIC_PROPOSALS_DAILY_URGING": "off", "CIVIC_ELDERCARE_DAILY_SWEEP": "off"])
         services[definition.name] = host
         ports[definition.name] = host.port
+    }
+
+    /// Tells every running service where the others listen (each took a free port), for the flows.
+    func wirePeers() async {
+        for (name, host) in services {
+            for (peer, port) in ports where peer != name {
+                await host.flowTransport.setPeer(peer, ServiceAddress(host: "127.0.0.1", port: port))
+            }
+        }
     }
 
     func stopService(_ name: String) async {

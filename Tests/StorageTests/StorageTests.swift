@@ -1,3 +1,4 @@
+import CivicDomain
 import CivicStorage
 import Foundation
 import GRDB
@@ -31,7 +32,11 @@ struct DatabaseTests {
                 #expect(try db.tableExists(table), "missing table \(table)")
             }
             let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
-            #expect(applied == ["civic-001-audit-log", "civic-002-outbox", "civic-003-inbox", "civic-004-job-runs", "civic-005-calendar-years", "widgets-001"])
+            #expect(
+                applied == [
+                    "civic-001-audit-log", "civic-002-outbox", "civic-003-inbox", "civic-004-job-runs", "civic-005-calendar-years", "civic-006-flows",
+                    "widgets-001",
+                ])
         }
     }
 
@@ -89,27 +94,6 @@ struct AuditTests {
     }
 }
 
-/// A receiver that fails a set number of times, then records what it got.
-final class FlakyReceiver: Sendable {
-    private let state: NIOLockedValueBox<(failuresLeft: Int, received: [String])>
-    init(failures: Int) { state = NIOLockedValueBox((failures, [])) }
-
-    func receive(_ message: OutboxMessage) throws {
-        try state.withLockedValue { s in
-            if s.failuresLeft > 0 {
-                s.failuresLeft -= 1
-                throw ReceiverDown()
-            }
-            s.received.append(message.idempotencyKey)
-        }
-    }
-    var received: [String] { state.withLockedValue { $0.received } }
-}
-
-struct ReceiverDown: Error, CustomStringConvertible {
-    var description: String { "UNAVAILABLE: receiver is down" }
-}
-
 /// A clock the test moves by hand.
 final class TestClock: Sendable {
     private let box = NIOLockedValueBox(Date(timeIntervalSince1970: 1_700_000_000))
@@ -117,65 +101,90 @@ final class TestClock: Sendable {
     func advance(_ seconds: Double) { box.withLockedValue { $0 = $0.addingTimeInterval(seconds) } }
 }
 
-@Suite("Outbox and inbox")
+struct ChangeFailed: Error {}
+
+@Suite("Outbox and inbox (docs/FLOWS.md)")
 struct OutboxTests {
-    @Test func messagesSurviveReceiverDowntimeAndAreDeliveredOnceInOrder() async throws {
-        let pool = try CivicDatabase.open(path: temporaryDatabasePath(), migrations: widgetMigrations)
-        let clock = TestClock()
-        try await pool.write { db in
-            try db.execute(sql: "INSERT INTO widget (id, name) VALUES ('w1', 'a')")
-            try Outbox.enqueue(db, method: "/civic.enforcement.v1.EnforcementService/OpenCase", payload: Data([1]), idempotencyKey: "k1", now: clock.now)
-            try Outbox.enqueue(db, method: "/civic.enforcement.v1.EnforcementService/OpenCase", payload: Data([2]), idempotencyKey: "k2", now: clock.now)
-        }
-        let receiver = FlakyReceiver(failures: 1)
-        var dispatcher = OutboxDispatcher(database: pool) { message in try receiver.receive(message) }
-        dispatcher.initialBackoff = 10
-
-        // First pass: k1 fails (receiver down) and backs off; k2 waits behind it.
-        #expect(try await dispatcher.deliverDue(now: { clock.now }) == 0)
-        #expect(receiver.received == [])
-        var pending = try await pool.read { db in try Outbox.pending(db) }
-        #expect(pending.map(\.idempotencyKey) == ["k1", "k2"])
-        #expect(pending.first?.attempts == 1)
-        #expect(pending.first?.lastError == "UNAVAILABLE: receiver is down")
-        #expect(pending.first?.nextAttemptAt == clock.now.timeIntervalSince1970 + 10)
-
-        // Not due yet: nothing is sent.
-        clock.advance(5)
-        #expect(try await dispatcher.deliverDue(now: { clock.now }) == 0)
-        // Due: both delivered in order, and never again.
-        clock.advance(5)
-        #expect(try await dispatcher.deliverDue(now: { clock.now }) == 2)
-        #expect(try await dispatcher.deliverDue(now: { clock.now }) == 0)
-        #expect(receiver.received == ["k1", "k2"])
-        pending = try await pool.read { db in try Outbox.pending(db) }
-        #expect(pending.isEmpty)
+    static func queue(_ db: Database, _ destination: String, _ aggregate: String, _ key: String, now: Date = Date()) throws -> OutboundMessage {
+        try Outbox.enqueue(
+            db, destination: destination, type: "civic.flows.v1.FindingReferred", aggregate: aggregate, idempotencyKey: key, payload: Data(key.utf8), now: now)
     }
 
-    @Test func anOutboxMessageIsOnlyWrittenWithItsChange() throws {
+    @Test func aMessageIsQueuedOnlyWithItsChangeAndOncePerBusinessKey() throws {
         let pool = try CivicDatabase.open(path: temporaryDatabasePath(), migrations: widgetMigrations)
-        #expect(throws: (any Error).self) {
+        #expect(throws: ChangeFailed.self) {
             try pool.write { db in
-                try Outbox.enqueue(db, method: "/x.Y/Z", payload: Data(), idempotencyKey: "k1")
-                throw ReceiverDown()  // the change fails
+                _ = try Self.queue(db, "enforcement", "finding:1", "k1")
+                throw ChangeFailed()
             }
         }
-        #expect(try pool.read { db in try Outbox.pending(db) }.isEmpty)
-        // Keys are unique: the same message can't be queued twice.
-        try pool.write { db in try Outbox.enqueue(db, method: "/x.Y/Z", payload: Data(), idempotencyKey: "k1") }
-        #expect(throws: DatabaseError.self) {
-            try pool.write { db in try Outbox.enqueue(db, method: "/x.Y/Z", payload: Data(), idempotencyKey: "k1") }
-        }
+        #expect(try pool.read { db in try Outbox.list(db, state: nil, limit: 10) }.isEmpty)
+        let first = try pool.write { db in try Self.queue(db, "enforcement", "finding:1", "k1") }
+        let again = try pool.write { db in try Self.queue(db, "enforcement", "finding:1", "k1") }
+        let next = try pool.write { db in try Self.queue(db, "enforcement", "finding:1", "k2") }
+        let elsewhere = try pool.write { db in try Self.queue(db, "organizations", "finding:1", "k1") }
+        #expect(again.messageID == first.messageID)
+        #expect((first.sequence, next.sequence, elsewhere.sequence) == (1, 2, 1))
+        #expect((first.state, first.attempts, first.kind) == (.pending, 0, .notification))
+        #expect(try pool.read { db in try Outbox.list(db, state: .pending, limit: 10) }.map(\.idempotencyKey) == ["k1", "k2", "k1"])
     }
 
-    @Test func inboxAppliesAKeyOnlyOnce() throws {
+    /// A later message of an aggregate waits for the earlier one; a DEAD one holds its aggregate
+    /// only; a discarded one lets it go on; a replayed one is due again.
+    @Test func deliveryIsInOrderPerAggregateAndADeadMessageHoldsOnlyItsOwn() throws {
         let pool = try CivicDatabase.open(path: temporaryDatabasePath(), migrations: widgetMigrations)
-        let first = try pool.write { db in try Inbox.markApplied(db, key: "k1", method: "/x.Y/Z") }
-        let again = try pool.write { db in try Inbox.markApplied(db, key: "k1", method: "/x.Y/Z") }
-        let other = try pool.write { db in try Inbox.markApplied(db, key: "k2", method: "/x.Y/Z") }
-        #expect(first == true)
-        #expect(again == false)
-        #expect(other == true)
+        let clock = TestClock()
+        let (a1, _, b1) = try pool.write { db in
+            (
+                try Self.queue(db, "enforcement", "finding:A", "a1", now: clock.now), try Self.queue(db, "enforcement", "finding:A", "a2", now: clock.now),
+                try Self.queue(db, "enforcement", "finding:B", "b1", now: clock.now)
+            )
+        }
+        func due(resting: Set<String> = []) throws -> [String] {
+            try pool.read { db in try Outbox.due(db, now: clock.now, limit: 10, resting: resting) }.map(\.idempotencyKey)
+        }
+        #expect(try due() == ["a1", "b1"])
+        #expect(try due(resting: ["enforcement"]) == [])
+        try pool.write { db in try Outbox.markDead(db, seq: a1.seq, error: "INVALID_ARGUMENT: subject.id BAD_ID") }
+        try pool.write { db in try Outbox.markRetry(db, seq: b1.seq, error: "UNAVAILABLE", retryAfter: 10, now: clock.now) }
+        #expect(try due() == [])
+        clock.advance(10)
+        #expect(try due() == ["b1"])
+        try pool.write { db in try Outbox.markDelivered(db, seq: b1.seq, result: "lead L000001", now: clock.now) }
+        let delivered = try pool.read { db in try Outbox.message(db, id: b1.messageID) }
+        #expect((delivered?.state, delivered?.result, delivered?.attempts, delivered?.lastError) == (.delivered, "lead L000001", 1, nil))
+
+        // Replaying a message that is not DEAD is refused; discarding lets a2 go; a replay makes a1 due.
+        #expect(throws: DomainError.self) { try pool.write { db in try Outbox.replay(db, id: b1.messageID, now: clock.now) } }
+        #expect(throws: DomainError.self) { try pool.write { db in try Outbox.discard(db, id: "nope", reason: "x") } }
+        let discarded = try pool.write { db in try Outbox.discard(db, id: a1.messageID, reason: "institution closed") }
+        #expect(discarded.state == .discarded && discarded.lastError == "INVALID_ARGUMENT: subject.id BAD_ID; discarded: institution closed")
+        #expect(try due() == ["a2"])
+        _ = try pool.write { db in try Outbox.replay(db, id: a1.messageID, now: clock.now) }
+        #expect(try due() == ["a1"])
+
+        let figures = try pool.read { db in try Outbox.figures(db) }
+        #expect(figures.map { "\($0.destination) \($0.counts[.pending] ?? 0) \($0.counts[.delivered] ?? 0) \($0.counts[.dead] ?? 0)" } == ["enforcement 2 1 0"])
+        #expect(figures.first?.oldestPendingSince == a1.createdAt)
+    }
+
+    @Test func theInboxAppliesAMessageOnceByIdByBusinessKeyAndBySequence() throws {
+        let pool = try CivicDatabase.open(path: temporaryDatabasePath(), migrations: widgetMigrations)
+        func incoming(_ id: String, _ key: String, _ sequence: Int64) -> Inbox.Incoming {
+            Inbox.Incoming(
+                messageID: id, producer: "eldercare", idempotencyKey: key, type: "civic.flows.v1.FindingReferred", aggregate: "finding:A", sequence: sequence)
+        }
+        try pool.write { db in
+            #expect(try Inbox.earlier(db, incoming("m1", "k1", 1)) == nil)
+            try Inbox.record(db, incoming("m1", "k1", 1), result: "lead L000001")
+            #expect(try Inbox.earlier(db, incoming("m1", "k1", 1)) == .applied(result: "lead L000001"))
+            // The same event re-sent under a new id.
+            #expect(try Inbox.earlier(db, incoming("m9", "k1", 1)) == .applied(result: "lead L000001"))
+            try Inbox.record(db, incoming("m3", "k3", 3), result: "corrected")
+            // An older message arriving after a newer one of its aggregate is not applied.
+            #expect(try Inbox.earlier(db, incoming("m2", "k2", 2)) == .superseded(bySequence: 3))
+            #expect(try Inbox.figures(db).map { "\($0.producer) \($0.applied)" } == ["eldercare 2"])
+        }
     }
 }
 

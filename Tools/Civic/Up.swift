@@ -103,7 +103,7 @@ struct Up: AsyncParsableCommand {
                 arguments: [
                     "--host", host, "--port", "\(service.port)", "--data", data, "--log-level", level,
                     "--internal-key-file", (data as NSString).appendingPathComponent("internal.key"),
-                ])
+                ] + services.filter { $0.name != service.name }.flatMap { ["--peer", "\($0.name)=\(host):\($0.port)"] })
         }
         for service in services {
             try await supervisor.waitUntilServing(name: service.name, host: host, port: service.port)

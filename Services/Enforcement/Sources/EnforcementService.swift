@@ -23,8 +23,7 @@ public enum EnforcementService {
         let store = EnforcementStore(database: database, calendar: settings.legalCalendar)
         let recounted = try store.refreshClocks(today: today())
         if recounted > 0 { logger.notice("case clocks recounted with the calendar in use", metadata: ["cases": "\(recounted)"]) }
-        return ServiceParts(
-            handlers: EnforcementHandler(store: store, settings: settings, today: today).rpcHandlers,
-            warnings: { settings.warnings(today: today()) })
+        let handler = EnforcementHandler(store: store, settings: settings, today: today)
+        return ServiceParts(handlers: handler.rpcHandlers, warnings: { settings.warnings(today: today()) }, flowAppliers: handler.flowAppliers)
     }
 }

@@ -8,26 +8,8 @@ import Logging
 import NIOCore
 
 /// Where a backend service listens.
-public struct BackendAddress: Sendable, Equatable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-
-    /// Parses "host:port" (or ":port" / "port" for 127.0.0.1).
-    public init(parsing text: String) throws {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        let host = parts.count == 2 ? String(parts[0]) : "127.0.0.1"
-        guard let portText = parts.last, let port = Int(portText), (1...65535).contains(port), parts.count <= 2 else {
-            throw ValidationError("\"\(text)\" is not host:port")
-        }
-        self.init(host: host.isEmpty ? "127.0.0.1" : host, port: port)
-    }
-
-    public var description: String { "\(host):\(port)" }
-}
+/// Where a backend listens (ServiceAddress, shared with the services' peers).
+public typealias BackendAddress = ServiceAddress
 
 /// One backend process and the protobuf services it serves.
 public struct Backend: Sendable {

@@ -6860,6 +6860,276 @@ public enum CivicOpenAPI {
         ],
         "type" : "object"
       },
+      "civic.flows.v1.DeliveryReceipt" : {
+        "properties" : {
+          "duplicate" : {
+            "description" : "True when nothing was applied because it already had been: the same message id, the same business key, or an older sequence than one already applied for the aggregate.",
+            "type" : "boolean"
+          },
+          "messageId" : {
+            "type" : "string"
+          },
+          "result" : {
+            "description" : "What the message became at the receiver (\"lead L000003\"), the first time it was applied.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.flows.v1.DiscardRequest" : {
+        "properties" : {
+          "messageId" : {
+            "description" : "A DEAD message given up: the messages behind it for its aggregate go on.",
+            "type" : "string"
+          },
+          "reason" : {
+            "description" : "Required: why (audited).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.flows.v1.Envelope" : {
+        "properties" : {
+          "aggregate" : {
+            "description" : "What the message is about (\"finding:N000001/C-03\"); messages of one aggregate are delivered in `sequence` order and a receiver never applies an older one after a newer one.",
+            "type" : "string"
+          },
+          "idempotencyKey" : {
+            "description" : "The business key (\"eldercare-finding:N000001/C-03\"): a second message with the same key from the same producer is not applied again, whatever its message id.",
+            "type" : "string"
+          },
+          "kind" : {
+            "enum" : [
+              "MESSAGE_KIND_UNSPECIFIED",
+              "NOTIFICATION",
+              "CORRECTION",
+              "RETRACTION"
+            ],
+            "type" : "string"
+          },
+          "messageId" : {
+            "description" : "A UUID the producer gives the message when it is written to its outbox; a retry keeps it.",
+            "type" : "string"
+          },
+          "occurredAt" : {
+            "description" : "When the change that caused it committed (RFC 3339 UTC).",
+            "type" : "string"
+          },
+          "payload" : {
+            "description" : "The payload, encoded (thin: the receiver pulls details on demand).",
+            "format" : "byte",
+            "type" : "string"
+          },
+          "producer" : {
+            "description" : "The producing service (\"eldercare\").",
+            "type" : "string"
+          },
+          "schemaVersion" : {
+            "description" : "The payload's version (1 for every payload today).",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "sequence" : {
+            "description" : "1, 2, 3… per producer and aggregate.",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "type" : {
+            "description" : "The payload's full message name (\"civic.flows.v1.FindingReferred\").",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.flows.v1.FlowFigures" : {
+        "description" : "One flow: a producer's messages of one type to one receiver.",
+        "properties" : {
+          "dead" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "delivered" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "destination" : {
+            "type" : "string"
+          },
+          "discarded" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "lastError" : {
+            "description" : "The last delivery error of a pending message, if any.",
+            "type" : "string"
+          },
+          "oldestPendingSeconds" : {
+            "description" : "The oldest pending message's age in seconds (0 when none is pending).",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "pending" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "type" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.flows.v1.ListFlowsRequest" : {
+        "properties" : {
+
+        },
+        "type" : "object"
+      },
+      "civic.flows.v1.ListFlowsResponse" : {
+        "properties" : {
+          "flows" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.flows.v1.FlowFigures"
+            },
+            "type" : "array"
+          },
+          "producer" : {
+            "type" : "string"
+          },
+          "received" : {
+            "description" : "Messages applied here from other services, per producer and type.",
+            "items" : {
+              "$ref" : "#/components/schemas/civic.flows.v1.ReceivedFigures"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.flows.v1.ListOutboxRequest" : {
+        "properties" : {
+          "limit" : {
+            "description" : "At most this many, the oldest first (default 100, at most 1,000).",
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "state" : {
+            "description" : "Only messages in this state (all when unspecified).",
+            "enum" : [
+              "DELIVERY_STATE_UNSPECIFIED",
+              "PENDING",
+              "DELIVERED",
+              "DEAD",
+              "DISCARDED"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.flows.v1.ListOutboxResponse" : {
+        "properties" : {
+          "entries" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.flows.v1.OutboxEntry"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.flows.v1.OutboxEntry" : {
+        "properties" : {
+          "aggregate" : {
+            "type" : "string"
+          },
+          "attempts" : {
+            "format" : "int32",
+            "type" : "integer"
+          },
+          "deliveredAt" : {
+            "type" : "string"
+          },
+          "destination" : {
+            "type" : "string"
+          },
+          "idempotencyKey" : {
+            "type" : "string"
+          },
+          "kind" : {
+            "enum" : [
+              "MESSAGE_KIND_UNSPECIFIED",
+              "NOTIFICATION",
+              "CORRECTION",
+              "RETRACTION"
+            ],
+            "type" : "string"
+          },
+          "lastError" : {
+            "type" : "string"
+          },
+          "messageId" : {
+            "type" : "string"
+          },
+          "occurredAt" : {
+            "type" : "string"
+          },
+          "result" : {
+            "description" : "The receiver's receipt result once delivered.",
+            "type" : "string"
+          },
+          "sequence" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "state" : {
+            "enum" : [
+              "DELIVERY_STATE_UNSPECIFIED",
+              "PENDING",
+              "DELIVERED",
+              "DEAD",
+              "DISCARDED"
+            ],
+            "type" : "string"
+          },
+          "type" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.flows.v1.OutboxEntryResponse" : {
+        "properties" : {
+          "entry" : {
+            "$ref" : "#/components/schemas/civic.flows.v1.OutboxEntry"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.flows.v1.ReceivedFigures" : {
+        "properties" : {
+          "applied" : {
+            "format" : "int64",
+            "type" : "string"
+          },
+          "producer" : {
+            "type" : "string"
+          },
+          "type" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.flows.v1.ReplayRequest" : {
+        "properties" : {
+          "messageId" : {
+            "description" : "A DEAD or DISCARDED message: made PENDING again, delivered at once.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.gateway.v1.ApiKey" : {
         "properties" : {
           "createdAt" : {
@@ -15646,6 +15916,176 @@ public enum CivicOpenAPI {
         "summary" : "EnforcementService.UpdateOfficer",
         "tags" : [
           "civic.enforcement.v1.EnforcementService"
+        ]
+      }
+    },
+    "/rpc/civic.flows.v1.Flows/Deliver" : {
+      "post" : {
+        "operationId" : "Flows_Deliver",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.flows.v1.Envelope"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.flows.v1.DeliveryReceipt"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "A message from another Civic service. INVALID_ARGUMENT / FAILED_PRECONDITION / NOT_FOUND: refused (the producer holds it as DEAD); UNAVAILABLE and the rest: retried.",
+        "tags" : [
+          "civic.flows.v1.Flows"
+        ]
+      }
+    },
+    "/rpc/civic.flows.v1.Flows/Discard" : {
+      "post" : {
+        "operationId" : "Flows_Discard",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.flows.v1.DiscardRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.flows.v1.OutboxEntryResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Flows.Discard",
+        "tags" : [
+          "civic.flows.v1.Flows"
+        ]
+      }
+    },
+    "/rpc/civic.flows.v1.Flows/ListFlows" : {
+      "post" : {
+        "operationId" : "Flows_ListFlows",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.flows.v1.ListFlowsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.flows.v1.ListFlowsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Flows.ListFlows",
+        "tags" : [
+          "civic.flows.v1.Flows"
+        ]
+      }
+    },
+    "/rpc/civic.flows.v1.Flows/ListOutbox" : {
+      "post" : {
+        "operationId" : "Flows_ListOutbox",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.flows.v1.ListOutboxRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.flows.v1.ListOutboxResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Flows.ListOutbox",
+        "tags" : [
+          "civic.flows.v1.Flows"
+        ]
+      }
+    },
+    "/rpc/civic.flows.v1.Flows/Replay" : {
+      "post" : {
+        "operationId" : "Flows_Replay",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.flows.v1.ReplayRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.flows.v1.OutboxEntryResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "Flows.Replay",
+        "tags" : [
+          "civic.flows.v1.Flows"
         ]
       }
     },

@@ -10,6 +10,7 @@ public enum CivicServiceRegistry {
         Civic_Assistance_V1_AssistanceService.name: Civic_Assistance_V1_AssistanceService.methods,
         Civic_Eldercare_V1_EldercareService.name: Civic_Eldercare_V1_EldercareService.methods,
         Civic_Enforcement_V1_EnforcementService.name: Civic_Enforcement_V1_EnforcementService.methods,
+        Civic_Flows_V1_Flows.name: Civic_Flows_V1_Flows.methods,
         Civic_Gateway_V1_KeyService.name: Civic_Gateway_V1_KeyService.methods,
         Civic_Health_V1_Health.name: Civic_Health_V1_Health.methods,
         Civic_Organizations_V1_OrganizationsService.name: Civic_Organizations_V1_OrganizationsService.methods,

@@ -252,6 +252,7 @@ extension EldercareStore {
                             finding.id, seq, id, finding.targetID, county.description, finding.state.rawValue, finding.level.rawValue,
                             finding.deadline.description, finding.isFlaggedForReferral, finding.foundOn.description, try StoredRecords.encode(finding),
                         ])
+                    try Self.referIfFlagged(db, finding, now: now)
                     seq += 1
                 }
             }
@@ -408,6 +409,7 @@ extension EldercareStore {
             arguments: [
                 finding.state.rawValue, finding.deadline.description, finding.isFlaggedForReferral, try StoredRecords.encode(finding), finding.id,
             ])
+        try referIfFlagged(db, finding)
     }
 
     static func loadInspection(_ db: Database, id: String) throws -> (inspection: Inspection, county: DivisionCode) {

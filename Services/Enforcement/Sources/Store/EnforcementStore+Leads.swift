@@ -11,28 +11,32 @@ extension EnforcementStore {
     public func recordLead(
         by actor: AuditActor, now: Date = Date(), make: @escaping @Sendable (String) throws -> Lead
     ) async throws -> (lead: Lead, created: Bool) {
-        try await database.write { db in
-            let seq = try StoredRecords.nextSeq(db, table: "leads")
-            let lead = try make(StoredRecords.code("L", seq))
-            if !lead.reference.isEmpty,
-                let record = try String.fetchOne(
-                    db, sql: "SELECT record FROM leads WHERE referred_by = ? AND reference = ?", arguments: [lead.referredBy, lead.reference])
-            {
-                return (try StoredRecords.decode(Lead.self, record), false)
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO leads (id, seq, division, state, source, referred_by, reference, due_date, record)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    lead.id, seq, lead.division.description, lead.state.rawValue, lead.source.rawValue, lead.referredBy, lead.reference,
-                    lead.verificationDue.dueDate.description, try StoredRecords.encode(lead),
-                ])
-            try Audit.record(
-                db, by: actor, action: "record_lead", entity: "lead", entityID: lead.id, detail: "\(lead.source.rawValue) \(lead.referredBy)", at: now)
-            return (lead, true)
+        try await database.write { db in try Self.insertLead(db, by: actor, now: now, make: make) }
+    }
+
+    /// The same inside a transaction already open (a flow message's, docs/FLOWS.md).
+    public static func insertLead(_ db: Database, by actor: AuditActor, now: Date = Date(), make: (String) throws -> Lead) throws -> (lead: Lead, created: Bool)
+    {
+        let seq = try StoredRecords.nextSeq(db, table: "leads")
+        let lead = try make(StoredRecords.code("L", seq))
+        if !lead.reference.isEmpty,
+            let record = try String.fetchOne(
+                db, sql: "SELECT record FROM leads WHERE referred_by = ? AND reference = ?", arguments: [lead.referredBy, lead.reference])
+        {
+            return (try StoredRecords.decode(Lead.self, record), false)
         }
+        try db.execute(
+            sql: """
+                INSERT INTO leads (id, seq, division, state, source, referred_by, reference, due_date, record)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                lead.id, seq, lead.division.description, lead.state.rawValue, lead.source.rawValue, lead.referredBy, lead.reference,
+                lead.verificationDue.dueDate.description, try StoredRecords.encode(lead),
+            ])
+        try Audit.record(
+            db, by: actor, action: "record_lead", entity: "lead", entityID: lead.id, detail: "\(lead.source.rawValue) \(lead.referredBy)", at: now)
+        return (lead, true)
     }
 
     public func lead(id: String) async throws -> Lead {

@@ -67,6 +67,9 @@ extension Civic_Flows_V1_MessageKind {
 }
 
 extension Civic_Flows_V1_Envelope {
+    /// Who the change a message makes is audited as: the producing service, and the message.
+    public var actor: AuditActor { AuditActor(id: "service:\(producer)", requestID: "flow-\(messageID)") }
+
     /// The envelope of an outbox message from `producer`.
     public init(_ message: OutboundMessage, producer: String) {
         self.init()

@@ -1,6 +1,9 @@
 import CivicCatalog
 import CivicDomain
+import CivicProtos
 import CivicServiceKit
+import CivicStorage
+import Foundation
 import GRDB
 import Logging
 
@@ -23,6 +26,18 @@ public enum EldercareService {
         let warnings: ServiceParts.Warnings = { settings.warnings(today: today()) }
         let jobs: [ServiceParts.BackgroundJob] =
             settings.dailySweep ? [{ await settings.dailySweep(store: store, logger: logger, warnings: warnings).run() }] : []
-        return ServiceParts(handlers: EldercareHandler(store: store, settings: settings, today: today).rpcHandlers, jobs: jobs, warnings: warnings)
+        return ServiceParts(
+            handlers: EldercareHandler(store: store, settings: settings, today: today).rpcHandlers, jobs: jobs, warnings: warnings,
+            flowAppliers: flowAppliers)
     }
+
+    /// The messages eldercare takes from the other services (docs/FLOWS.md §4).
+    public static let flowAppliers: [FlowApplier] = [
+        FlowApplier.of(Civic_Flows_V1_PenaltyDecided.self) { db, penalty, envelope in
+            try EldercareStore.applyPenaltyDecided(db, penalty, by: envelope.actor, now: Date())
+        },
+        FlowApplier.of(Civic_Flows_V1_PenaltyRevoked.self) { db, revoked, envelope in
+            try EldercareStore.applyPenaltyRevoked(db, revoked, by: envelope.actor, now: Date())
+        },
+    ]
 }

@@ -963,6 +963,10 @@ public nonisolated enum Civic_Eldercare_V1_SanctionKind: SwiftProtobuf.Enum, Swi
 
   /// A penalty carried out (执行完毕)
   case penaltyCarriedOut // = 4
+
+  /// A penalty revoked (复议, 诉讼 or by the authority): the PENALTY with the same reference no
+  /// longer counts. Recorded by the flow from enforcement (docs/FLOWS.md), or by staff.
+  case penaltyRevoked // = 5
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -976,6 +980,7 @@ public nonisolated enum Civic_Eldercare_V1_SanctionKind: SwiftProtobuf.Enum, Swi
     case 2: self = .dishonestyListed
     case 3: self = .dishonestyRemoved
     case 4: self = .penaltyCarriedOut
+    case 5: self = .penaltyRevoked
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -987,6 +992,7 @@ public nonisolated enum Civic_Eldercare_V1_SanctionKind: SwiftProtobuf.Enum, Swi
     case .dishonestyListed: return 2
     case .dishonestyRemoved: return 3
     case .penaltyCarriedOut: return 4
+    case .penaltyRevoked: return 5
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -998,6 +1004,7 @@ public nonisolated enum Civic_Eldercare_V1_SanctionKind: SwiftProtobuf.Enum, Swi
     .dishonestyListed,
     .dishonestyRemoved,
     .penaltyCarriedOut,
+    .penaltyRevoked,
   ]
 
 }
@@ -3579,7 +3586,7 @@ nonisolated extension Civic_Eldercare_V1_GradeApplicationState: SwiftProtobuf._P
 }
 
 nonisolated extension Civic_Eldercare_V1_SanctionKind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SANCTION_KIND_UNSPECIFIED\0\u{1}PENALTY\0\u{1}DISHONESTY_LISTED\0\u{1}DISHONESTY_REMOVED\0\u{1}PENALTY_CARRIED_OUT\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0SANCTION_KIND_UNSPECIFIED\0\u{1}PENALTY\0\u{1}DISHONESTY_LISTED\0\u{1}DISHONESTY_REMOVED\0\u{1}PENALTY_CARRIED_OUT\0\u{1}PENALTY_REVOKED\0")
 }
 
 nonisolated extension Civic_Eldercare_V1_Division: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {

@@ -422,6 +422,65 @@ public nonisolated struct Civic_Flows_V1_FindingReferred: Sendable {
   public init() {}
 }
 
+/// enforcement → eldercare: a penalty decided on an organization (by its credit code). Eldercare
+/// records it on the institution with that credit code (grading blocked for 2 years, RULES.md §2);
+/// an organization that is not an institution there is answered "no institution" and nothing
+/// changes. Aggregate "case:<case_id>", business key "enforcement-penalty:<case_id>".
+public nonisolated struct Civic_Flows_V1_PenaltyDecided: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var caseID: String = String()
+
+  public var creditCode: String = String()
+
+  public var subjectName: String = String()
+
+  /// The county of the case.
+  public var division: String = String()
+
+  /// The penalties decided: "warning", "public_criticism", "fine", "confiscation",
+  /// "activities_suspension", "revocation", … (enforcement's PenaltyType).
+  public var penalties: [String] = []
+
+  public var fineFen: Int64 = 0
+
+  public var decidedOn: String = String()
+
+  public var violationCodes: [String] = []
+
+  /// "社会团体登记管理条例 第三十条第一款第（一）项".
+  public var legalBases: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// enforcement → eldercare: that decision revoked (复议, 诉讼 or by the authority itself): its
+/// effects undone. A RETRACTION of the same aggregate, never delivered before the decision.
+/// Business key "enforcement-penalty-revoked:<case_id>".
+public nonisolated struct Civic_Flows_V1_PenaltyRevoked: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var caseID: String = String()
+
+  public var creditCode: String = String()
+
+  public var revokedOn: String = String()
+
+  public var revokedBy: String = String()
+
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "civic.flows.v1"
@@ -1037,6 +1096,126 @@ nonisolated extension Civic_Flows_V1_FindingReferred: SwiftProtobuf.Message, Swi
     if lhs.legalBasis != rhs.legalBasis {return false}
     if lhs.evidence != rhs.evidence {return false}
     if lhs.foundOn != rhs.foundOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Flows_V1_PenaltyDecided: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PenaltyDecided"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{3}credit_code\0\u{3}subject_name\0\u{1}division\0\u{1}penalties\0\u{3}fine_fen\0\u{3}decided_on\0\u{3}violation_codes\0\u{3}legal_bases\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.creditCode) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.subjectName) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.division) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.penalties) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.fineFen) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.decidedOn) }()
+      case 8: try { try decoder.decodeRepeatedStringField(value: &self.violationCodes) }()
+      case 9: try { try decoder.decodeRepeatedStringField(value: &self.legalBases) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.caseID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 1)
+    }
+    if !self.creditCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.creditCode, fieldNumber: 2)
+    }
+    if !self.subjectName.isEmpty {
+      try visitor.visitSingularStringField(value: self.subjectName, fieldNumber: 3)
+    }
+    if !self.division.isEmpty {
+      try visitor.visitSingularStringField(value: self.division, fieldNumber: 4)
+    }
+    if !self.penalties.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.penalties, fieldNumber: 5)
+    }
+    if self.fineFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.fineFen, fieldNumber: 6)
+    }
+    if !self.decidedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.decidedOn, fieldNumber: 7)
+    }
+    if !self.violationCodes.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.violationCodes, fieldNumber: 8)
+    }
+    if !self.legalBases.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.legalBases, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Flows_V1_PenaltyDecided, rhs: Civic_Flows_V1_PenaltyDecided) -> Bool {
+    if lhs.caseID != rhs.caseID {return false}
+    if lhs.creditCode != rhs.creditCode {return false}
+    if lhs.subjectName != rhs.subjectName {return false}
+    if lhs.division != rhs.division {return false}
+    if lhs.penalties != rhs.penalties {return false}
+    if lhs.fineFen != rhs.fineFen {return false}
+    if lhs.decidedOn != rhs.decidedOn {return false}
+    if lhs.violationCodes != rhs.violationCodes {return false}
+    if lhs.legalBases != rhs.legalBases {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Flows_V1_PenaltyRevoked: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PenaltyRevoked"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{3}credit_code\0\u{3}revoked_on\0\u{3}revoked_by\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.creditCode) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.revokedOn) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.revokedBy) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.caseID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 1)
+    }
+    if !self.creditCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.creditCode, fieldNumber: 2)
+    }
+    if !self.revokedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.revokedOn, fieldNumber: 3)
+    }
+    if !self.revokedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.revokedBy, fieldNumber: 4)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Flows_V1_PenaltyRevoked, rhs: Civic_Flows_V1_PenaltyRevoked) -> Bool {
+    if lhs.caseID != rhs.caseID {return false}
+    if lhs.creditCode != rhs.creditCode {return false}
+    if lhs.revokedOn != rhs.revokedOn {return false}
+    if lhs.revokedBy != rhs.revokedBy {return false}
+    if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

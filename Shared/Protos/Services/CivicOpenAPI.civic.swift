@@ -3943,7 +3943,8 @@ public enum CivicOpenAPI {
               "PENALTY",
               "DISHONESTY_LISTED",
               "DISHONESTY_REMOVED",
-              "PENALTY_CARRIED_OUT"
+              "PENALTY_CARRIED_OUT",
+              "PENALTY_REVOKED"
             ],
             "type" : "string"
           },
@@ -4283,7 +4284,8 @@ public enum CivicOpenAPI {
               "PENALTY",
               "DISHONESTY_LISTED",
               "DISHONESTY_REMOVED",
-              "PENALTY_CARRIED_OUT"
+              "PENALTY_CARRIED_OUT",
+              "PENALTY_REVOKED"
             ],
             "type" : "string"
           },

@@ -115,6 +115,7 @@ extension EldercareHandler {
         case .dishonestyListed: kind = .dishonestyListed
         case .dishonestyRemoved: kind = .dishonestyRemoved
         case .penaltyCarriedOut: kind = .penaltyCarriedOut
+        case .penaltyRevoked: kind = .penaltyRevoked
         case .unspecified: throw DomainError.invalid("kind is required", field: "kind", reason: "REQUIRED")
         case .UNRECOGNIZED(let value): throw DomainError.invalid("kind has an unknown value \(value)", field: "kind", reason: "UNKNOWN")
         }

@@ -12,6 +12,8 @@ extension EldercareStore {
         case dishonestyListed = "dishonesty_listed"
         case dishonestyRemoved = "dishonesty_removed"
         case penaltyCarriedOut = "penalty_carried_out"
+        /// The PENALTY with the same reference revoked: it no longer counts.
+        case penaltyRevoked = "penalty_revoked"
     }
 
     public struct Sanction: Sendable, Equatable {
@@ -38,14 +40,19 @@ extension EldercareStore {
     ) async throws -> [Sanction] {
         try await database.write { db in
             try check(try Self.loadInstitution(db, id: id))
-            try db.execute(
-                sql: "INSERT INTO sanctions (institution_id, kind, on_day, reference) VALUES (?, ?, ?, ?)",
-                arguments: [id, sanction.kind.rawValue, sanction.on.description, sanction.reference])
-            try Audit.record(
-                db, by: actor, action: "sanction_\(sanction.kind.rawValue)", entity: "institution", entityID: id, reason: sanction.reference,
-                detail: "on \(sanction.on)", at: now)
-            return try Self.sanctions(db, institutionID: id)
+            return try Self.insertSanction(db, institutionID: id, sanction, by: actor, now: now)
         }
+    }
+
+    /// The same inside a transaction already open (a flow message's).
+    static func insertSanction(_ db: Database, institutionID id: String, _ sanction: Sanction, by actor: AuditActor, now: Date) throws -> [Sanction] {
+        try db.execute(
+            sql: "INSERT INTO sanctions (institution_id, kind, on_day, reference) VALUES (?, ?, ?, ?)",
+            arguments: [id, sanction.kind.rawValue, sanction.on.description, sanction.reference])
+        try Audit.record(
+            db, by: actor, action: "sanction_\(sanction.kind.rawValue)", entity: "institution", entityID: id, reason: sanction.reference,
+            detail: "on \(sanction.on)", at: now)
+        return try sanctions(db, institutionID: id)
     }
 
     static func sanctions(_ db: Database, institutionID id: String) throws -> [Sanction] {
@@ -58,7 +65,8 @@ extension EldercareStore {
     /// What grading eligibility reads about institution `id`: its record, sanctions and decided applications.
     static func gradingRecord(_ db: Database, institution: Institution) throws -> GradingRecord {
         let sanctions = try sanctions(db, institutionID: institution.id)
-        let penalties = sanctions.filter { $0.kind == .penalty }
+        let revoked = Set(sanctions.filter { $0.kind == .penaltyRevoked }.map(\.reference))
+        let penalties = sanctions.filter { $0.kind == .penalty && !revoked.contains($0.reference) }
         let carriedOut = sanctions.filter { $0.kind == .penaltyCarriedOut }.count
         var listed = false
         for sanction in sanctions {

@@ -22,8 +22,7 @@ extension EnforcementHandler {
                 let summary = String(
                     "养老机构检查发现问题移送（\(finding.findingID)，\(finding.foundOn)，\(reasons)）。依据：\(basis)。\(finding.evidence)".prefix(2_000))
                 let receivedOn = today()
-                let actor = AuditActor(id: "service:\(envelope.producer)", requestID: "flow-\(envelope.messageID)")
-                let (lead, _) = try EnforcementStore.insertLead(db, by: actor) { id in
+                let (lead, _) = try EnforcementStore.insertLead(db, by: envelope.actor) { id in
                     try newLead(
                         id: id, division: division, source: .serviceReferral, referredBy: envelope.producer, reference: envelope.idempotencyKey,
                         subjectID: finding.creditCode, subjectName: finding.institutionName, summary: summary, receivedOn: receivedOn)

@@ -122,6 +122,7 @@ extension EnforcementStore {
             try db.execute(
                 sql: "INSERT OR IGNORE INTO case_officers (officer_id, case_id, role) VALUES (?, ?, ?)", arguments: [officer, c.id, role])
         }
+        try announce(db, c, bases: bases, now: Date())
         if let published = PublishedDecision(c, bases: bases) {
             let seq = try Int.fetchOne(db, sql: "SELECT seq FROM cases WHERE id = ?", arguments: [c.id]) ?? 0
             try db.execute(

@@ -307,11 +307,19 @@ public final class FlowDispatcher: Sendable {
     let now: @Sendable () -> Date
     /// Destinations resting after a transport failure, until when.
     private let resting = NIOLockedValueBox<[String: Date]>([:])
+    /// What health reports about the outbox, refreshed by `run` every `alarmInterval`.
+    private let alarms = NIOLockedValueBox<[String]>([])
+    /// A flow whose oldest pending message is older than this is reported stuck.
+    let stuckAfter: Double
+    let alarmInterval: Duration
 
     public init(
         database: any DatabaseWriter, batchSize: Int = 100, initialBackoff: Double = 1, maxBackoff: Double = 300, pollInterval: Duration = .milliseconds(200),
-        logger: Logger = Logger(label: "civic.flows"), now: @escaping @Sendable () -> Date = Date.init, send: @escaping Send
+        logger: Logger = Logger(label: "civic.flows"), stuckAfter: Double = 15 * 60, alarmInterval: Duration = .seconds(30),
+        now: @escaping @Sendable () -> Date = Date.init, send: @escaping Send
     ) {
+        self.stuckAfter = stuckAfter
+        self.alarmInterval = alarmInterval
         self.database = database
         self.send = send
         self.batchSize = batchSize
@@ -376,9 +384,42 @@ public final class FlowDispatcher: Sendable {
         return delivered
     }
 
+    /// Health's warnings about the flows, as of the last check: a flow stuck longer than
+    /// `stuckAfter`, and refused messages held DEAD.
+    public var healthWarnings: [String] { alarms.withLockedValue { $0 } }
+
+    /// Looks at the undelivered messages and sets `healthWarnings`.
+    public func checkAlarms() async throws {
+        let at = now().timeIntervalSince1970
+        let waiting = try await database.read { db in try Outbox.waiting(db) }
+        var found: [String] = []
+        for flow in waiting {
+            let name = "flow to \(flow.destination) (\(flow.type.split(separator: ".").last ?? ""))"
+            switch flow.state {
+            case .pending where at - flow.oldestSince > stuckAfter:
+                found.append(
+                    "\(name): \(flow.count) message(s) pending, the oldest for \(Int(at - flow.oldestSince) / 60) min"
+                        + (flow.lastError.map { "; last error: \($0)" } ?? ""))
+            case .dead:
+                found.append("\(name): \(flow.count) message(s) refused and held DEAD (civic flows)")
+            default: break
+            }
+        }
+        alarms.withLockedValue { $0 = found }
+    }
+
     /// Delivers until the task is cancelled.
     public func run() async {
+        var nextCheck = ContinuousClock.now
         while !Task.isCancelled {
+            if ContinuousClock.now >= nextCheck {
+                do {
+                    try await checkAlarms()
+                } catch {
+                    logger.error("flow health check failed", metadata: ["error": "\(error)"])
+                }
+                nextCheck = ContinuousClock.now + alarmInterval
+            }
             let delivered: Int
             do {
                 delivered = try await deliverDue()

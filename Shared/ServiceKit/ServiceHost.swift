@@ -1,3 +1,4 @@
+import ArgumentParser
 import CivicProtoServices
 import CivicRPC
 import CivicStorage
@@ -53,14 +54,19 @@ public final class ServiceHost: Sendable {
         let parts = try definition.makeParts(ServiceRuntime(database: database, logger: logger, environment: environment))
         let flows = FlowsHandler(service: definition.name, database: database, appliers: parts.flowAppliers)
         let handlers = parts.handlers + flows.rpcHandlers
-        let health = HealthHandler(protoServices: definition.protoServices, methods: handlers.map(\.method), database: database, warnings: parts.warnings)
-        for warning in await parts.warnings() { logger.warning("\(warning)") }
         let seal = try configuration.internalKey.map { try GatewaySeal(secret: $0) }
         // Every service delivers its own outbox to the others (docs/FLOWS.md).
         let transport = FlowTransport(producer: definition.name, peers: configuration.peers, seal: seal)
-        let dispatcher = FlowDispatcher(database: database, logger: Logger(label: "civic.\(definition.name).flows")) { message in
+        let stuckMinutes = try EnvironmentSettings(environment).int("CIVIC_FLOW_STUCK_MINUTES") ?? 15
+        guard (1...10_080).contains(stuckMinutes) else { throw ValidationError("CIVIC_FLOW_STUCK_MINUTES=\(stuckMinutes) is outside 1…10080") }
+        let dispatcher = FlowDispatcher(
+            database: database, logger: Logger(label: "civic.\(definition.name).flows"), stuckAfter: Double(stuckMinutes * 60)
+        ) { message in
             try await transport.send(message)
         }
+        let warnings: ServiceParts.Warnings = { await parts.warnings() + dispatcher.healthWarnings }
+        let health = HealthHandler(protoServices: definition.protoServices, methods: handlers.map(\.method), database: database, warnings: warnings)
+        for warning in await parts.warnings() { logger.warning("\(warning)") }
         if seal == nil {
             logger.warning("no internal key: this service accepts calls from anyone who can reach its port, not only the gateway")
         }

@@ -216,6 +216,34 @@ public enum Outbox {
     }
 }
 
+extension Outbox {
+    /// Messages not delivered, per destination, type and state (PENDING or DEAD): how many, the
+    /// oldest one's creation (seconds since 1970) and the newest error. Read through the partial
+    /// indexes only, so it stays cheap however long the delivered history grows.
+    public struct Waiting: Sendable, Equatable {
+        public var destination: String
+        public var type: String
+        public var state: OutboundMessage.State
+        public var count: Int
+        public var oldestSince: Double
+        public var lastError: String?
+    }
+
+    public static func waiting(_ db: Database) throws -> [Waiting] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT destination, type, state, COUNT(*) AS n, MIN(created_at) AS oldest, MAX(last_error) AS error
+                FROM outbox WHERE state IN ('pending', 'dead') GROUP BY destination, type, state ORDER BY destination, type, state
+                """
+        ).compactMap { row in
+            guard let state = OutboundMessage.State(rawValue: row["state"]) else { return nil }
+            return Waiting(
+                destination: row["destination"], type: row["type"], state: state, count: row["n"], oldestSince: row["oldest"], lastError: row["error"])
+        }
+    }
+}
+
 /// The receiver's side: every message applied is remembered by its id and its producer's business
 /// key, and the highest sequence applied per producer and aggregate, in the transaction that
 /// applies it — so a retry, a re-send under a new id and a late older message are all no-ops.

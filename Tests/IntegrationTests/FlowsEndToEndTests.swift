@@ -212,6 +212,7 @@ struct FlowsEndToEndTests {
             #expect(
                 sent.map { "\($0.destination) \($0.type) \($0.aggregate) #\($0.sequence) \($0.kind) \($0.state) \($0.result)" } == [
                     "eldercare civic.flows.v1.PenaltyDecided case:C000001 #1 notification delivered penalty on \(institution)",
+                    "organizations civic.flows.v1.PenaltyDecided case:C000001 #1 notification delivered no organization with credit code \(Bureau.yiyang)",
                     "eldercare civic.flows.v1.PenaltyRevoked case:C000001 #2 retraction delivered penalty revoked on \(institution)",
                 ])
         }

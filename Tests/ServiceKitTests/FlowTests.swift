@@ -87,6 +87,37 @@ struct FlowTests {
         #expect(try await dispatcher.deliverDue() == 0)
     }
 
+    /// Health warns of a flow stuck longer than `stuckAfter` and of messages held DEAD.
+    @Test func healthWarnsOfAStuckFlowAndOfRefusedMessages() async throws {
+        let database = try CivicDatabase.inMemory(migrations: [])
+        let clock = ManualClock()
+        try await database.write { db in
+            try Self.queue(db, "assistance", "person:1", "p1", now: clock.now)
+            try Self.queue(db, "enforcement", "finding:A", "a1", now: clock.now)
+        }
+        let receiver = ScriptedReceiver()
+        receiver.script("p1", [RPCError(.unavailable, "connection refused"), RPCError(.unavailable, "connection refused")])
+        receiver.script("a1", [RPCError(.failedPrecondition, "no such county")])
+        let dispatcher = FlowDispatcher(database: database, initialBackoff: 10, stuckAfter: 60, now: { clock.now }) { message in
+            try receiver.receive(message)
+        }
+        try await dispatcher.deliverDue()
+        try await dispatcher.checkAlarms()
+        #expect(dispatcher.healthWarnings == ["flow to enforcement (FindingReferred): 1 message(s) refused and held DEAD (civic flows)"])
+        clock.advance(125)
+        try await dispatcher.deliverDue()
+        try await dispatcher.checkAlarms()
+        #expect(
+            dispatcher.healthWarnings == [
+                "flow to assistance (FindingReferred): 1 message(s) pending, the oldest for 2 min; last error: UNAVAILABLE: connection refused",
+                "flow to enforcement (FindingReferred): 1 message(s) refused and held DEAD (civic flows)",
+            ])
+        clock.advance(20)
+        #expect(try await dispatcher.deliverDue() == 1)
+        try await dispatcher.checkAlarms()
+        #expect(dispatcher.healthWarnings == ["flow to enforcement (FindingReferred): 1 message(s) refused and held DEAD (civic flows)"])
+    }
+
     static func envelope(_ id: String, key: String, sequence: Int64 = 1, type: String = Civic_Flows_V1_FindingReferred.protoMessageName)
         -> Civic_Flows_V1_Envelope
     {

@@ -1,6 +1,8 @@
 import CivicCatalog
 import CivicDomain
+import CivicProtos
 import CivicServiceKit
+import Foundation
 import GRDB
 import Logging
 
@@ -31,8 +33,15 @@ public enum OrganizationsService {
                 logger.error("name index not built; the first check will try again", metadata: ["error": "\(error)"])
             }
         }
+        let rules = settings.creditLists
         return ServiceParts(
             handlers: OrganizationsHandler(store: store, settings: settings, today: today, names: names).rpcHandlers, jobs: [warm],
-            warnings: { settings.warnings(today: today()) })
+            warnings: { settings.warnings(today: today()) },
+            flowAppliers: [
+                // enforcement → organizations (FLOWS.md §4.3).
+                FlowApplier.of(Civic_Flows_V1_PenaltyDecided.self) { db, penalty, envelope in
+                    try OrganizationsStore.applyPenaltyDecided(db, penalty, rules: rules, today: today(), by: envelope.actor, now: Date())
+                }
+            ])
     }
 }

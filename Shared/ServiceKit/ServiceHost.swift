@@ -57,10 +57,13 @@ public final class ServiceHost: Sendable {
         let seal = try configuration.internalKey.map { try GatewaySeal(secret: $0) }
         // Every service delivers its own outbox to the others (docs/FLOWS.md).
         let transport = FlowTransport(producer: definition.name, peers: configuration.peers, seal: seal)
-        let stuckMinutes = try EnvironmentSettings(environment).int("CIVIC_FLOW_STUCK_MINUTES") ?? 15
+        let flowSettings = EnvironmentSettings(environment)
+        let stuckMinutes = try flowSettings.int("CIVIC_FLOW_STUCK_MINUTES") ?? 15
         guard (1...10_080).contains(stuckMinutes) else { throw ValidationError("CIVIC_FLOW_STUCK_MINUTES=\(stuckMinutes) is outside 1…10080") }
+        let retryMax = try flowSettings.int("CIVIC_FLOW_RETRY_MAX_SECONDS") ?? 300
+        guard (1...3_600).contains(retryMax) else { throw ValidationError("CIVIC_FLOW_RETRY_MAX_SECONDS=\(retryMax) is outside 1…3600") }
         let dispatcher = FlowDispatcher(
-            database: database, logger: Logger(label: "civic.\(definition.name).flows"), stuckAfter: Double(stuckMinutes * 60)
+            database: database, maxBackoff: Double(retryMax), logger: Logger(label: "civic.\(definition.name).flows"), stuckAfter: Double(stuckMinutes * 60)
         ) { message in
             try await transport.send(message)
         }

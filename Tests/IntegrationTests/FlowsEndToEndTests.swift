@@ -59,6 +59,19 @@ struct FlowsEndToEndTests {
         await close()
     }
 
+    /// The sample checklist and two active inspectors, J-01 赵敏 and J-02 钱明.
+    static func prepareInspectors(_ zhao: Elder) async throws {
+        _ = try await zhao.loadChecklist(.with { $0.json = EldercareInspectionTests.sampleChecklist })
+        for (inspector, name) in [("J-01", "赵敏"), ("J-02", "钱明")] {
+            _ = try await zhao.putInspector(
+                .with {
+                    $0.inspector = .with {
+                        $0.id = inspector; $0.name = name; $0.active = true
+                    }
+                })
+        }
+    }
+
     /// Registers 文峰区颐养院 and inspects it through the gateway; item 0 (fire safety) fails as 重大.
     static func inspectWithAMajorFinding(_ zhao: Elder, on day: String) async throws -> (institution: String, finding: String) {
         _ = try await zhao.loadDivisions(.with { $0.divisions = Bureau.divisions })
@@ -71,15 +84,7 @@ struct FlowsEndToEndTests {
                 }
             }
         ).institution.id
-        _ = try await zhao.loadChecklist(.with { $0.json = EldercareInspectionTests.sampleChecklist })
-        for (inspector, name) in [("J-01", "赵敏"), ("J-02", "钱明")] {
-            _ = try await zhao.putInspector(
-                .with {
-                    $0.inspector = .with {
-                        $0.id = inspector; $0.name = name; $0.active = true
-                    }
-                })
-        }
+        try await Self.prepareInspectors(zhao)
         let task = try await zhao.createInspectionTask(
             .with {
                 $0.county = Bureau.county; $0.seed = "福彩3D 2026110期 285"; $0.plannedOn = day

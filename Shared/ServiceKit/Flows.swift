@@ -258,20 +258,25 @@ public final class FlowTransport: Sendable {
         if let old = clients.withLockedValue({ $0.removeValue(forKey: name) }) { await old.close() }
     }
 
+    /// A caller of service `name`, sealed as this service (role SERVICE); nil without its address.
+    public func caller(_ name: String, timeout: TimeAmount? = nil) -> SealedCaller? {
+        guard let peer = peers.withLockedValue({ $0[name] }) else { return nil }
+        let client = clients.withLockedValue { clients in
+            if let client = clients[name] { return client }
+            let client = RPCClient(host: peer.host, port: peer.port)
+            clients[name] = client
+            return client
+        }
+        return SealedCaller(
+            client: client, seal: seal, principal: Principal(id: "service:\(producer)", roles: [.service], subject: producer), timeout: timeout ?? self.timeout)
+    }
+
     /// Delivers `message`; answers the receipt's result. Throws the receiver's RPCError.
     public func send(_ message: OutboundMessage) async throws -> String {
-        guard let peer = peers.withLockedValue({ $0[message.destination] }) else {
+        guard let caller = caller(message.destination) else {
             // Not a refusal: an operator may configure it and restart.
             throw RPCError(.unavailable, "no address for \(message.destination) (CIVIC_\(message.destination.uppercased())_ADDR)")
         }
-        let client = clients.withLockedValue { clients in
-            if let client = clients[message.destination] { return client }
-            let client = RPCClient(host: peer.host, port: peer.port)
-            clients[message.destination] = client
-            return client
-        }
-        let caller = SealedCaller(
-            client: client, seal: seal, principal: Principal(id: "service:\(producer)", roles: [.service], subject: producer), timeout: timeout)
         let metadata = [MetadataKey.requestID: "flow-\(message.messageID)", MetadataKey.idempotencyKey: message.messageID]
         return try await Civic_Flows_V1_FlowsClient(caller).deliver(
             Civic_Flows_V1_Envelope(message, producer: producer), options: CallOptions(metadata: metadata)

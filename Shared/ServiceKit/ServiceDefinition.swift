@@ -35,11 +35,17 @@ public struct ServiceRuntime: Sendable {
     public let database: any DatabaseWriter
     public let logger: Logger
     public let environment: [String: String]
+    /// Calls another service directly, sealed as this one (FLOWS.md): nil in tests that build
+    /// parts without a host.
+    public let peers: FlowTransport?
 
-    public init(database: any DatabaseWriter, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        database: any DatabaseWriter, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment, peers: FlowTransport? = nil
+    ) {
         self.database = database
         self.logger = logger
         self.environment = environment
+        self.peers = peers
     }
 }
 

@@ -51,12 +51,12 @@ public final class ServiceHost: Sendable {
         let logger = logger ?? Logger(label: "civic.\(definition.name)")
         let path = databasePath(for: definition, in: configuration.dataDirectory)
         let database = try CivicDatabase.open(path: path, migrations: definition.migrations, logger: logger)
-        let parts = try definition.makeParts(ServiceRuntime(database: database, logger: logger, environment: environment))
+        let seal = try configuration.internalKey.map { try GatewaySeal(secret: $0) }
+        // Every service delivers its own outbox to the others, and may ask them (docs/FLOWS.md).
+        let transport = FlowTransport(producer: definition.name, peers: configuration.peers, seal: seal)
+        let parts = try definition.makeParts(ServiceRuntime(database: database, logger: logger, environment: environment, peers: transport))
         let flows = FlowsHandler(service: definition.name, database: database, appliers: parts.flowAppliers)
         let handlers = parts.handlers + flows.rpcHandlers
-        let seal = try configuration.internalKey.map { try GatewaySeal(secret: $0) }
-        // Every service delivers its own outbox to the others (docs/FLOWS.md).
-        let transport = FlowTransport(producer: definition.name, peers: configuration.peers, seal: seal)
         let flowSettings = EnvironmentSettings(environment)
         let stuckMinutes = try flowSettings.int("CIVIC_FLOW_STUCK_MINUTES") ?? 15
         guard (1...10_080).contains(stuckMinutes) else { throw ValidationError("CIVIC_FLOW_STUCK_MINUTES=\(stuckMinutes) is outside 1…10080") }

@@ -169,6 +169,8 @@ struct FlowsEndToEndTests {
                     $0.actEndedOn = "2026-11-02"; $0.approvedBy = "F000003"; $0.investigators = ["F000001", "F000002"]
                 }
             ).case
+            // Before 立案 the registers were asked (FLOWS.md §4.4): not a registered social organization; an institution.
+            #expect(filed.subjectRegistration.hasPrefix("社会组织登记：not_found；养老机构：文峰区颐养院 \(institution)（operating）（"))
             func step(_ step: Civic_Enforcement_V1_StepCaseRequest.OneOf_Step) async throws {
                 _ = try await p.squad.stepCase(
                     .with {
@@ -213,6 +215,16 @@ struct FlowsEndToEndTests {
             try await waitUntil { !(await gradingProblems()).contains("penalties RECENT_PENALTY") }
             let outbox = try await p.eldercareFlows.listOutbox(.init()).entries
             #expect(outbox.count == 1)
+
+            // With organizations down the case says so, and filing goes on.
+            await p.suite.stopService("organizations")
+            let second = try await p.squad.fileCase(
+                .with {
+                    $0.division = Bureau.county; $0.subjectID = Bureau.yiyang; $0.subjectName = "文峰区颐养院"; $0.violationCodes = ["YLJG-46-2"]
+                    $0.summary = "未按规定报送材料"; $0.actEndedOn = "2026-11-02"; $0.approvedBy = "F000003"; $0.investigators = ["F000001", "F000002"]
+                }
+            ).case
+            #expect(second.subjectRegistration.hasPrefix("社会组织登记：lookup unavailable (UNAVAILABLE)；养老机构：文峰区颐养院"))
             let sent = try await p.enforcementFlows.listOutbox(.init()).entries
             #expect(
                 sent.map { "\($0.destination) \($0.type) \($0.aggregate) #\($0.sequence) \($0.kind) \($0.state) \($0.result)" } == [

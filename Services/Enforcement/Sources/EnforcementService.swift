@@ -10,7 +10,8 @@ public enum EnforcementService {
     public static let definition = ServiceDefinition(ServiceCatalog.enforcement, migrations: EnforcementSchema.migrations) { runtime in
         let settings = try EnforcementSettings(environment: runtime.environment)
         runtime.logger.info("enforcement settings", metadata: ["settings": "\(settings)"])
-        return try parts(settings: settings, database: runtime.database, logger: runtime.logger)
+        let registry = runtime.peers.map { peers in SubjectRegistry { service in peers.caller(service) } }
+        return try parts(settings: settings, database: runtime.database, logger: runtime.logger, registry: registry)
     }
 
     /// The handlers and operator warnings over `database` with `settings`, the stored clocks
@@ -18,12 +19,12 @@ public enum EnforcementService {
     /// database.
     public static func parts(
         settings: EnforcementSettings, database: any DatabaseWriter, logger: Logger = Logger(label: "civic.enforcement"),
-        today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }
+        today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }, registry: SubjectRegistry? = nil
     ) throws -> ServiceParts {
         let store = EnforcementStore(database: database, calendar: settings.legalCalendar)
         let recounted = try store.refreshClocks(today: today())
         if recounted > 0 { logger.notice("case clocks recounted with the calendar in use", metadata: ["cases": "\(recounted)"]) }
-        let handler = EnforcementHandler(store: store, settings: settings, today: today)
+        let handler = EnforcementHandler(store: store, settings: settings, today: today, registry: registry)
         return ServiceParts(handlers: handler.rpcHandlers, warnings: { settings.warnings(today: today()) }, flowAppliers: handler.flowAppliers)
     }
 }

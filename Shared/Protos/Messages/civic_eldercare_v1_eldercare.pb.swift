@@ -1381,6 +1381,7 @@ public nonisolated struct Civic_Eldercare_V1_GetInstitutionRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// The institution's id, or its unified social credit code.
   public var id: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()

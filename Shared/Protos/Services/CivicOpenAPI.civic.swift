@@ -2795,6 +2795,7 @@ public enum CivicOpenAPI {
       "civic.eldercare.v1.GetInstitutionRequest" : {
         "properties" : {
           "id" : {
+            "description" : "The institution's id, or its unified social credit code.",
             "type" : "string"
           }
         },

@@ -241,9 +241,13 @@ extension EldercareStore {
         throw DomainError.alreadyExists("credit code \(code) is registered as institution \(holder)", reason: "ALREADY_REGISTERED")
     }
 
+    /// By its id, or its unified social credit code (the other services know it by that).
     static func loadInstitution(_ db: Database, id: String) throws -> Institution {
-        guard let record = try String.fetchOne(db.cachedStatement(sql: "SELECT record FROM institutions WHERE id = ?"), arguments: [id]) else {
-            throw DomainError.notFound("no institution with id \(id)")
+        guard
+            let record = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT record FROM institutions WHERE id = ? OR credit_code = ?"), arguments: [id, id.uppercased()])
+        else {
+            throw DomainError.notFound("no institution with id or credit code \(id)")
         }
         return try StoredRecords.decode(Institution.self, record)
     }

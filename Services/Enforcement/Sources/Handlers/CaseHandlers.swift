@@ -43,6 +43,13 @@ extension EnforcementHandler {
         try errors.check()
         let chosen = division
         let chosenSubject = subject
+        // The registers are asked about an organization unless the officer wrote what they said.
+        var registration = request.subjectRegistration
+        if registration.isEmpty, let registry {
+            let target = try await request.leadID.isEmpty ? subject : store.lead(id: request.leadID).subject
+            if case .organization(let creditCode, _) = target { registration = await registry.describe(creditCode: creditCode, on: today()) }
+        }
+        let subjectRegistration = registration
         let created = try await store.fileCase(
             leadID: request.leadID, division: { lead in lead?.division ?? chosen! }, by: context.auditActor,
             check: { lead in if let lead { try reach.check(lead.division, "lead \(lead.id)") } },
@@ -54,7 +61,7 @@ extension EnforcementHandler {
                     violationCodes: request.violationCodes, summary: request.summary, actEndedOn: actEnded!,
                     harmsLifeHealthOrFinance: request.harmsLifeHealthOrFinance, filedOn: filedOn!, approver: approver, investigators: investigators,
                     complex: request.complex, majorPublicInterest: request.majorPublicInterest, jointOperationID: request.jointOperationID,
-                    subjectRegistration: request.subjectRegistration)
+                    subjectRegistration: subjectRegistration)
                 c.jointPartners = request.jointPartners
                 return c
             }, bases: library.basis)

@@ -13,11 +13,17 @@ public struct EnforcementHandler: Civic_Enforcement_V1_EnforcementServiceHandler
     let store: EnforcementStore
     let settings: EnforcementSettings
     let today: @Sendable () -> CivilDate
+    /// Asked before filing against an organization (FLOWS.md §4.4); nil: not asked.
+    let registry: SubjectRegistry?
 
-    public init(store: EnforcementStore, settings: EnforcementSettings, today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }) {
+    public init(
+        store: EnforcementStore, settings: EnforcementSettings, today: @escaping @Sendable () -> CivilDate = { CivilDate.today() },
+        registry: SubjectRegistry? = nil
+    ) {
         self.store = store
         self.settings = settings
         self.today = today
+        self.registry = registry
     }
 
     var calendar: LegalCalendar { settings.legalCalendar }

@@ -135,6 +135,13 @@ let package = Package(
                 path: "Benchmarks/EldercareBenchmark"
             ),
             .executableTarget(
+                name: "flows-bench",
+                dependencies: [
+                    "EldercareService", "EnforcementService", "CivicDomain", "CivicServiceKit", "CivicStorage", "CivicRPC", "CivicProtos", grdb, log,
+                ],
+                path: "Benchmarks/FlowsBenchmark"
+            ),
+            .executableTarget(
                 name: "organizations-bench",
                 dependencies: [
                     "OrganizationsService", "OrganizationsDomain", "GatewayService", "CivicDomain", "CivicServiceKit", "CivicStorage", "CivicRPC",

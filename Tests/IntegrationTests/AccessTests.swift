@@ -121,6 +121,7 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.assistance.v1.AssistanceService/ListAlerts": [.admin, .assistanceStaff, .leader],
     "/civic.assistance.v1.AssistanceService/GetReport": [.admin, .assistanceStaff, .leader],
     "/civic.assistance.v1.AssistanceService/ReportPersonEvent": [.admin, .department],
+    "/civic.assistance.v1.AssistanceService/GetPersonEvent": [.admin, .department],
     "/civic.eldercare.v1.EldercareService/LoadDivisions": [.admin, .eldercareStaff],
     "/civic.eldercare.v1.EldercareService/ListDivisions": [.admin, .eldercareStaff, .leader],
     "/civic.eldercare.v1.EldercareService/RegisterInstitution": [.admin, .eldercareStaff],

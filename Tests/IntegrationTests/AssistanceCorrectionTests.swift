@@ -74,6 +74,20 @@ struct AssistanceCorrectionTests {
             AssistanceCases.event("RS-3", .employment, stranger, on: "2026-09-01", kind: .retraction, corrects: "RS-1"), context: department)
         #expect(try await h.listAlerts(.init(), context: bureau.context()).alerts.map(\.status) == [.alertRetracted])
         #expect(try await dueReviews(bureau) == ["\(id) 2027-01-22 "])
+
+        // The department reads back what became of its events, and nothing about the person.
+        func status(_ event: String) async throws -> String {
+            let s = try await h.getPersonEvent(.with { $0.eventID = event }, context: department)
+            return "\(s.eventID) \(s.kind) \(s.state) \(s.supersededByEventID) \(s.correctsEventID) \(s.receivedAt.isEmpty ? "" : "received")"
+        }
+        #expect(try await status("RS-1") == "RS-1 notification retracted RS-3  received")
+        #expect(try await status("RS-2") == "RS-2 correction in_force  RS-1 received")
+        let unknown = await domainRefusal { _ = try await h.getPersonEvent(.with { $0.eventID = "RS-9" }, context: department) }
+        #expect(unknown?.kind == .notFound)
+        let otherDepartment = await domainRefusal {
+            _ = try await h.getPersonEvent(.with { $0.eventID = "RS-1" }, context: bureau.context(AssistanceCases.civilRegistry))
+        }
+        #expect(otherDepartment?.kind == .notFound)
     }
 
     @Test func aCorrectionToSomeoneNotAssistedRetractsTheAlertAndUndoesItsEffects() async throws {

@@ -2961,6 +2961,53 @@ public nonisolated struct Civic_Assistance_V1_ReportPersonEventResponse: Sendabl
   public init() {}
 }
 
+public nonisolated struct Civic_Assistance_V1_GetPersonEventRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The department's own event id (the key's department).
+  public var eventID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// What became of a department's event, as the department may know it: received and checked
+/// against the bureau's records when it arrived, and whether a later event of the department
+/// corrected or retracted it — never whether the person is assisted (ASSISTANCE.md §12).
+public nonisolated struct Civic_Assistance_V1_PersonEventStatus: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var eventID: String = String()
+
+  public var kind: Civic_Assistance_V1_PersonEventKind = .unspecified
+
+  public var type: Civic_Assistance_V1_PersonEventType = .unspecified
+
+  public var occurredOn: String = String()
+
+  /// When it was received and checked (RFC 3339 UTC).
+  public var receivedAt: String = String()
+
+  /// "in_force"; "corrected" or "retracted" by the department's later event.
+  public var state: String = String()
+
+  public var supersededByEventID: String = String()
+
+  public var supersededAt: String = String()
+
+  /// The event this one corrects or retracts, if it is a correction or retraction.
+  public var correctsEventID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Civic_Assistance_V1_Alert: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -6827,6 +6874,106 @@ nonisolated extension Civic_Assistance_V1_ReportPersonEventResponse: SwiftProtob
     if lhs.eventID != rhs.eventID {return false}
     if lhs.receivedAt != rhs.receivedAt {return false}
     if lhs.duplicate != rhs.duplicate {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_GetPersonEventRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetPersonEventRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}event_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.eventID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.eventID.isEmpty {
+      try visitor.visitSingularStringField(value: self.eventID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_GetPersonEventRequest, rhs: Civic_Assistance_V1_GetPersonEventRequest) -> Bool {
+    if lhs.eventID != rhs.eventID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_PersonEventStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PersonEventStatus"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}event_id\0\u{1}kind\0\u{1}type\0\u{3}occurred_on\0\u{3}received_at\0\u{1}state\0\u{3}superseded_by_event_id\0\u{3}superseded_at\0\u{3}corrects_event_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.eventID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.type) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.occurredOn) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.receivedAt) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.state) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.supersededByEventID) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.supersededAt) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.correctsEventID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.eventID.isEmpty {
+      try visitor.visitSingularStringField(value: self.eventID, fieldNumber: 1)
+    }
+    if self.kind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 2)
+    }
+    if self.type != .unspecified {
+      try visitor.visitSingularEnumField(value: self.type, fieldNumber: 3)
+    }
+    if !self.occurredOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.occurredOn, fieldNumber: 4)
+    }
+    if !self.receivedAt.isEmpty {
+      try visitor.visitSingularStringField(value: self.receivedAt, fieldNumber: 5)
+    }
+    if !self.state.isEmpty {
+      try visitor.visitSingularStringField(value: self.state, fieldNumber: 6)
+    }
+    if !self.supersededByEventID.isEmpty {
+      try visitor.visitSingularStringField(value: self.supersededByEventID, fieldNumber: 7)
+    }
+    if !self.supersededAt.isEmpty {
+      try visitor.visitSingularStringField(value: self.supersededAt, fieldNumber: 8)
+    }
+    if !self.correctsEventID.isEmpty {
+      try visitor.visitSingularStringField(value: self.correctsEventID, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_PersonEventStatus, rhs: Civic_Assistance_V1_PersonEventStatus) -> Bool {
+    if lhs.eventID != rhs.eventID {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.type != rhs.type {return false}
+    if lhs.occurredOn != rhs.occurredOn {return false}
+    if lhs.receivedAt != rhs.receivedAt {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs.supersededByEventID != rhs.supersededByEventID {return false}
+    if lhs.supersededAt != rhs.supersededAt {return false}
+    if lhs.correctsEventID != rhs.correctsEventID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -772,6 +772,15 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.assistance.v1.GetPersonEventRequest" : {
+        "properties" : {
+          "eventId" : {
+            "description" : "The department's own event id (the key's department).",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.assistance.v1.GetReportRequest" : {
         "properties" : {
           "division" : {
@@ -1524,6 +1533,58 @@ public enum CivicOpenAPI {
               "$ref" : "#/components/schemas/civic.assistance.v1.SkippedPayment"
             },
             "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.PersonEventStatus" : {
+        "description" : "What became of a department's event, as the department may know it: received and checked against the bureau's records when it arrived, and whether a later event of the department corrected or retracted it — never whether the person is assisted (ASSISTANCE.md §12).",
+        "properties" : {
+          "correctsEventId" : {
+            "description" : "The event this one corrects or retracts, if it is a correction or retraction.",
+            "type" : "string"
+          },
+          "eventId" : {
+            "type" : "string"
+          },
+          "kind" : {
+            "enum" : [
+              "PERSON_EVENT_KIND_UNSPECIFIED",
+              "NOTIFICATION",
+              "CORRECTION",
+              "RETRACTION"
+            ],
+            "type" : "string"
+          },
+          "occurredOn" : {
+            "type" : "string"
+          },
+          "receivedAt" : {
+            "description" : "When it was received and checked (RFC 3339 UTC).",
+            "type" : "string"
+          },
+          "state" : {
+            "description" : "\"in_force\"; \"corrected\" or \"retracted\" by the department's later event.",
+            "type" : "string"
+          },
+          "supersededAt" : {
+            "type" : "string"
+          },
+          "supersededByEventId" : {
+            "type" : "string"
+          },
+          "type" : {
+            "enum" : [
+              "PERSON_EVENT_TYPE_UNSPECIFIED",
+              "DEATH",
+              "HOSPITALISATION",
+              "EMPLOYMENT",
+              "BUSINESS_REGISTRATION",
+              "VEHICLE_PURCHASE",
+              "PROPERTY_PURCHASE",
+              "BIRTH"
+            ],
+            "type" : "string"
           }
         },
         "type" : "object"
@@ -12551,6 +12612,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "AssistanceService.GetPaymentRun",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
+    "/rpc/civic.assistance.v1.AssistanceService/GetPersonEvent" : {
+      "post" : {
+        "operationId" : "AssistanceService_GetPersonEvent",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.GetPersonEventRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.PersonEventStatus"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "What became of one of the department's own events (NOT_FOUND for another department's).",
         "tags" : [
           "civic.assistance.v1.AssistanceService"
         ]

@@ -113,6 +113,9 @@ public enum Civic_Assistance_V1_AssistanceService {
         public static let reportPersonEvent = RPCMethod(
             service: name, name: "ReportPersonEvent", requestType: Civic_Assistance_V1_ReportPersonEventRequest.self, responseType: Civic_Assistance_V1_ReportPersonEventResponse.self,
             access: MethodAccess(roles: [.department], limits: [.ownRecords], keyScope: "assistance"))
+        public static let getPersonEvent = RPCMethod(
+            service: name, name: "GetPersonEvent", requestType: Civic_Assistance_V1_GetPersonEventRequest.self, responseType: Civic_Assistance_V1_PersonEventStatus.self,
+            access: MethodAccess(roles: [.department], limits: [.ownRecords], keyScope: "assistance"))
         public static let listAlerts = RPCMethod(
             service: name, name: "ListAlerts", requestType: Civic_Assistance_V1_ListAlertsRequest.self, responseType: Civic_Assistance_V1_ListAlertsResponse.self,
             access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
@@ -124,7 +127,7 @@ public enum Civic_Assistance_V1_AssistanceService {
             access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
     }
 
-    public static let methods: [RPCMethod] = [Method.putStandardVersion, Method.listStandardVersions, Method.registerHousehold, Method.updateHousehold, Method.getHousehold, Method.listHouseholds, Method.findPerson, Method.importHouseholds, Method.computeBenefit, Method.fileApplication, Method.getApplication, Method.listApplications, Method.recordAuthorization, Method.acceptApplication, Method.startInvestigation, Method.recordTownshipOpinion, Method.startNotice, Method.recordObjection, Method.extendApplication, Method.approveApplication, Method.rejectApplication, Method.withdrawApplication, Method.payFirst, Method.completePaperwork, Method.listPublicNotices, Method.getHistory, Method.runPayments, Method.getPaymentRun, Method.listPaymentLines, Method.exportBankFile, Method.reconcilePayments, Method.listDueReviews, Method.recordReview, Method.reportPersonEvent, Method.listAlerts, Method.handleAlert, Method.getReport]
+    public static let methods: [RPCMethod] = [Method.putStandardVersion, Method.listStandardVersions, Method.registerHousehold, Method.updateHousehold, Method.getHousehold, Method.listHouseholds, Method.findPerson, Method.importHouseholds, Method.computeBenefit, Method.fileApplication, Method.getApplication, Method.listApplications, Method.recordAuthorization, Method.acceptApplication, Method.startInvestigation, Method.recordTownshipOpinion, Method.startNotice, Method.recordObjection, Method.extendApplication, Method.approveApplication, Method.rejectApplication, Method.withdrawApplication, Method.payFirst, Method.completePaperwork, Method.listPublicNotices, Method.getHistory, Method.runPayments, Method.getPaymentRun, Method.listPaymentLines, Method.exportBankFile, Method.reconcilePayments, Method.listDueReviews, Method.recordReview, Method.reportPersonEvent, Method.getPersonEvent, Method.listAlerts, Method.handleAlert, Method.getReport]
 }
 
 /// What a server of civic.assistance.v1.AssistanceService implements.
@@ -190,6 +193,8 @@ public protocol Civic_Assistance_V1_AssistanceServiceHandler: Sendable {
     func recordReview(_ request: Civic_Assistance_V1_RecordReviewRequest, context: RPCContext) async throws -> Civic_Assistance_V1_RecordReviewResponse
     /// Another department's event about a person. Idempotent by (department, event_id).
     func reportPersonEvent(_ request: Civic_Assistance_V1_ReportPersonEventRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ReportPersonEventResponse
+    /// What became of one of the department's own events (NOT_FOUND for another department's).
+    func getPersonEvent(_ request: Civic_Assistance_V1_GetPersonEventRequest, context: RPCContext) async throws -> Civic_Assistance_V1_PersonEventStatus
     func listAlerts(_ request: Civic_Assistance_V1_ListAlertsRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ListAlertsResponse
     func handleAlert(_ request: Civic_Assistance_V1_HandleAlertRequest, context: RPCContext) async throws -> Civic_Assistance_V1_AlertResponse
     /// The month's or year's figures (DOMAIN.md §2), with a CSV export.
@@ -301,6 +306,9 @@ extension Civic_Assistance_V1_AssistanceServiceHandler {
             },
             RPCHandler(Civic_Assistance_V1_AssistanceService.Method.reportPersonEvent) { (request: Civic_Assistance_V1_ReportPersonEventRequest, context: RPCContext) in
                 try await self.reportPersonEvent(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.getPersonEvent) { (request: Civic_Assistance_V1_GetPersonEventRequest, context: RPCContext) in
+                try await self.getPersonEvent(request, context: context)
             },
             RPCHandler(Civic_Assistance_V1_AssistanceService.Method.listAlerts) { (request: Civic_Assistance_V1_ListAlertsRequest, context: RPCContext) in
                 try await self.listAlerts(request, context: context)
@@ -484,6 +492,11 @@ public struct Civic_Assistance_V1_AssistanceServiceClient: Sendable {
     /// Another department's event about a person. Idempotent by (department, event_id).
     public func reportPersonEvent(_ request: Civic_Assistance_V1_ReportPersonEventRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ReportPersonEventResponse {
         try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.reportPersonEvent, request, options: options)
+    }
+
+    /// What became of one of the department's own events (NOT_FOUND for another department's).
+    public func getPersonEvent(_ request: Civic_Assistance_V1_GetPersonEventRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_PersonEventStatus {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.getPersonEvent, request, options: options)
     }
 
     public func listAlerts(_ request: Civic_Assistance_V1_ListAlertsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ListAlertsResponse {

@@ -8,18 +8,43 @@ import CivicStorage
 
 /// 主动发现: other departments' events, the alerts they raise, and their checks.
 extension AssistanceHandler {
-    public func reportPersonEvent(_ request: Civic_Assistance_V1_ReportPersonEventRequest, context: RPCContext) async throws
-        -> Civic_Assistance_V1_ReportPersonEventResponse
-    {
-        // The department is the key's subject: events are the department's own records.
-        let department: String
+    /// The department a call speaks for: the key's subject (events are the department's own records).
+    static func department(_ context: RPCContext) throws -> String {
         switch context.scope.reach {
         case .ownRecords(let subject):
             guard !subject.isEmpty else { throw DomainError.permissionDenied("a department key needs its subject: the department's name") }
-            department = subject
+            return subject
         default:
-            department = context.principal.map { $0.subject.isEmpty ? $0.id : $0.subject } ?? "local"
+            return context.principal.map { $0.subject.isEmpty ? $0.id : $0.subject } ?? "local"
         }
+    }
+
+    public func getPersonEvent(_ request: Civic_Assistance_V1_GetPersonEventRequest, context: RPCContext) async throws
+        -> Civic_Assistance_V1_PersonEventStatus
+    {
+        try RequestFields.requireID(request.eventID, field: "event_id")
+        let found = try await store.personEvent(department: try Self.department(context), eventID: request.eventID)
+        return .with {
+            $0.eventID = found.event.eventID
+            $0.kind = WireEnum.wire(found.event.kind)
+            $0.type = WireEnum.wire(found.event.type)
+            $0.occurredOn = found.event.occurredOn
+            $0.receivedAt = found.event.receivedAt
+            $0.correctsEventID = found.event.correctsEventID ?? ""
+            if let later = found.supersededBy {
+                $0.state = later.kind == .retraction ? "retracted" : "corrected"
+                $0.supersededByEventID = later.eventID
+                $0.supersededAt = later.receivedAt
+            } else {
+                $0.state = "in_force"
+            }
+        }
+    }
+
+    public func reportPersonEvent(_ request: Civic_Assistance_V1_ReportPersonEventRequest, context: RPCContext) async throws
+        -> Civic_Assistance_V1_ReportPersonEventResponse
+    {
+        let department = try Self.department(context)
         var errors = ValidationErrors()
         let eventID = request.eventID.trimmingCharacters(in: .whitespaces)
         if eventID.count > 100 { errors.add("event_id", "TOO_LONG", "event_id is longer than 100 characters") }

@@ -51,6 +51,39 @@ extension AssistanceStore {
     /// Receives one event in one transaction (see the type's comment). Throws INVALID_ARGUMENT
     /// for a malformed event (`PersonEvent.problems`), FAILED_PRECONDITION UNKNOWN_EVENT for a
     /// correction or retraction of an event this department never sent.
+    /// A department's event as received (what the department may read back).
+    public struct ReceivedEvent: Sendable, Equatable {
+        public var eventID: String
+        public var kind: PersonEventKind
+        public var type: PersonEventType
+        public var occurredOn: String
+        public var receivedAt: String
+        public var correctsEventID: String?
+    }
+
+    /// One of `department`'s events, and the latest later event of the department that corrected
+    /// or retracted it, if any. NOT_FOUND when the department sent no such event.
+    public func personEvent(department: String, eventID: String) async throws -> (event: ReceivedEvent, supersededBy: ReceivedEvent?) {
+        try await database.read { db in
+            func read(_ row: Row) throws -> ReceivedEvent {
+                guard let kind = PersonEventKind(rawValue: row["kind"]), let type = PersonEventType(rawValue: row["type"]) else {
+                    throw DomainError.notFound("event \(eventID) cannot be read")
+                }
+                return ReceivedEvent(
+                    eventID: row["event_id"], kind: kind, type: type, occurredOn: row["occurred_on"], receivedAt: row["received_at"],
+                    correctsEventID: row["corrects_event_id"])
+            }
+            guard
+                let event = try Row.fetchOne(
+                    db, sql: "SELECT * FROM person_events WHERE department = ? AND event_id = ?", arguments: [department, eventID])
+            else { throw DomainError.notFound("no event \(eventID) from this department") }
+            let later = try Row.fetchOne(
+                db, sql: "SELECT * FROM person_events WHERE department = ? AND corrects_event_id = ? ORDER BY received_at DESC, rowid DESC LIMIT 1",
+                arguments: [department, eventID])
+            return (try read(event), try later.map(read))
+        }
+    }
+
     public func receive(
         _ event: PersonEvent, receivedOn: CivilDate, calendar: WorkingCalendar, limits: AlertTimeLimits, by actor: AuditActor, now: Date = Date()
     ) async throws -> EventReceipt {

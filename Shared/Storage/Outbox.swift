@@ -121,6 +121,12 @@ public enum Outbox {
         return try rows.map(OutboundMessage.init(row:))
     }
 
+    /// Whether a message with `idempotencyKey` was ever queued for `destination`.
+    public static func contains(_ db: Database, destination: String, idempotencyKey: String) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM outbox WHERE destination = ? AND idempotency_key = ?", arguments: [destination, idempotencyKey]) != nil
+    }
+
     public static func markDelivered(_ db: Database, seq: Int64, result: String, now: Date) throws {
         try db.execute(
             sql: "UPDATE outbox SET state = 'delivered', delivered_at = ?, result = ?, last_error = NULL WHERE seq = ? AND state = 'pending'",

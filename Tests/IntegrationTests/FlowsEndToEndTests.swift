@@ -146,6 +146,27 @@ struct FlowsEndToEndTests {
         }
     }
 
+    /// A referred finding revoked at eldercare: the retraction follows the referral and the lead,
+    /// still being verified, is closed NOT_FILED with the reason.
+    @Test func aRevokedFindingRetractsItsReferral() async throws {
+        try await Self.run { p in
+            let (_, finding) = try await Self.inspectWithAMajorFinding(p.zhao, on: "2026-11-02")
+            _ = try await p.zhao.revokeFinding(
+                .with {
+                    $0.id = finding; $0.reason = "复核认定检查记录有误"
+                })
+            try await waitUntil { try await p.squad.listLeads(.init()).leads.first?.state == .leadNotFiled }
+            let lead = try await p.squad.listLeads(.init()).leads[0]
+            #expect(lead.outcome == "移送方撤回：复核认定检查记录有误")
+            let outbox = try await p.eldercareFlows.listOutbox(.init()).entries
+            #expect(
+                outbox.map { "\($0.type) #\($0.sequence) \($0.kind) \($0.state) \($0.result)" } == [
+                    "civic.flows.v1.FindingReferred #1 notification delivered lead L000001",
+                    "civic.flows.v1.FindingRetracted #2 retraction delivered lead L000001 not filed",
+                ])
+        }
+    }
+
     /// The story's second half: the referred finding's lead is filed and decided; the penalty
     /// reaches eldercare and blocks the institution's grading; revoked, it no longer does.
     @Test func aPenaltyDecidedBlocksGradingAndItsRevocationLiftsTheBlock() async throws {

@@ -422,6 +422,26 @@ public nonisolated struct Civic_Flows_V1_FindingReferred: Sendable {
   public init() {}
 }
 
+/// eldercare → enforcement: a referred finding revoked (撤销, with written reasons): the lead
+/// is closed NOT_FILED if it is still being verified, else the retraction is recorded on it. A
+/// RETRACTION of the finding's aggregate, never delivered before the referral; business key
+/// "eldercare-finding-revoked:<finding_id>".
+public nonisolated struct Civic_Flows_V1_FindingRetracted: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var findingID: String = String()
+
+  public var reason: String = String()
+
+  public var revokedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// enforcement → eldercare: a penalty decided on an organization (by its credit code). Eldercare
 /// records it on the institution with that credit code (grading blocked for 2 years, RULES.md §2);
 /// an organization that is not an institution there is answered "no institution" and nothing
@@ -1096,6 +1116,46 @@ nonisolated extension Civic_Flows_V1_FindingReferred: SwiftProtobuf.Message, Swi
     if lhs.legalBasis != rhs.legalBasis {return false}
     if lhs.evidence != rhs.evidence {return false}
     if lhs.foundOn != rhs.foundOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Flows_V1_FindingRetracted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".FindingRetracted"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}finding_id\0\u{1}reason\0\u{3}revoked_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.findingID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.revokedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.findingID.isEmpty {
+      try visitor.visitSingularStringField(value: self.findingID, fieldNumber: 1)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
+    }
+    if !self.revokedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.revokedOn, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Flows_V1_FindingRetracted, rhs: Civic_Flows_V1_FindingRetracted) -> Bool {
+    if lhs.findingID != rhs.findingID {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.revokedOn != rhs.revokedOn {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

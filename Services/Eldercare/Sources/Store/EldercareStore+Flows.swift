@@ -13,6 +13,20 @@ extension EldercareStore {
     /// stored flagged (or first flagged, by the overdue sweep); its business key makes every later
     /// save a no-op.
     static func referIfFlagged(_ db: Database, _ finding: Finding, now: Date = Date()) throws {
+        // A referred finding revoked: the referral is retracted (after it, in order).
+        if finding.state == .revoked, let flag = finding.referral,
+            try Outbox.contains(db, destination: "enforcement", idempotencyKey: flag.idempotencyKey)
+        {
+            let retracted = Civic_Flows_V1_FindingRetracted.with {
+                $0.findingID = finding.id
+                $0.reason = finding.revocationReason ?? ""
+                $0.revokedOn = CivilDate.today(now).description
+            }
+            try FlowOutbox.enqueue(
+                db, to: "enforcement", retracted, aggregate: "finding:\(finding.id)", idempotencyKey: "eldercare-finding-revoked:\(finding.id)",
+                kind: .retraction, now: now)
+            return
+        }
         guard finding.isFlaggedForReferral, let flag = finding.referral else { return }
         // Inspections target registered institutions; anything else has no credit code to refer.
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM institutions WHERE id = ?", arguments: [finding.targetID]) != nil else { return }

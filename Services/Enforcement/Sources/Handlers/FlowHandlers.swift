@@ -28,7 +28,13 @@ extension EnforcementHandler {
                         subjectID: finding.creditCode, subjectName: finding.institutionName, summary: summary, receivedOn: receivedOn)
                 }
                 return "lead \(lead.id)"
-            }
+            },
+            // eldercare → enforcement: that finding revoked.
+            FlowApplier.of(Civic_Flows_V1_FindingRetracted.self) { db, retracted, envelope in
+                try EnforcementStore.retractReferral(
+                    db, referredBy: envelope.producer, reference: "eldercare-finding:\(retracted.findingID)", reason: retracted.reason, on: today(),
+                    by: envelope.actor)
+            },
         ]
     }
 }

@@ -39,6 +39,28 @@ extension EnforcementStore {
         return (lead, true)
     }
 
+    /// A referral retracted by its referrer (a flow's RETRACTION): the lead is decided NOT_FILED
+    /// with `reason` if it is still being verified; a lead already decided keeps its outcome and the
+    /// retraction is audited on it. Answers what became of it.
+    public static func retractReferral(_ db: Database, referredBy: String, reference: String, reason: String, on day: CivilDate, by actor: AuditActor)
+        throws -> String
+    {
+        guard
+            let record = try String.fetchOne(
+                db, sql: "SELECT record FROM leads WHERE referred_by = ? AND reference = ?", arguments: [referredBy, reference])
+        else { return "no lead for \(reference)" }
+        var lead = try StoredRecords.decode(Lead.self, record)
+        guard lead.state == .received else {
+            try Audit.record(
+                db, by: actor, action: "referral_retracted", entity: "lead", entityID: lead.id, reason: reason, detail: "after \(lead.state.rawValue)")
+            return "lead \(lead.id) already \(lead.state.rawValue): the retraction is recorded"
+        }
+        try lead.decide(.notFiled, outcome: String("移送方撤回：\(reason)".prefix(500)), on: max(day, lead.receivedOn))
+        try saveLead(db, lead)
+        try Audit.record(db, by: actor, action: "referral_retracted", entity: "lead", entityID: lead.id, reason: reason, detail: "not filed")
+        return "lead \(lead.id) not filed"
+    }
+
     public func lead(id: String) async throws -> Lead {
         try await database.read { db in try Self.loadLead(db, id: id) }
     }

@@ -143,7 +143,16 @@ public struct FlowsHandler: Civic_Flows_V1_FlowsHandler {
         }
     }
 
+    /// The operators' methods are an admin's (the gateway does not route them; a direct call is
+    /// sealed, and a sealed principal that is not an admin — another service — is refused).
+    static func requireAdmin(_ context: RPCContext) throws {
+        if let principal = context.principal, !principal.has(.admin) {
+            throw DomainError.permissionDenied("the flows' operators' methods are an admin's")
+        }
+    }
+
     public func listFlows(_ request: Civic_Flows_V1_ListFlowsRequest, context: RPCContext) async throws -> Civic_Flows_V1_ListFlowsResponse {
+        try Self.requireAdmin(context)
         let at = now().timeIntervalSince1970
         let (outgoing, incoming) = try await database.read { db in (try Outbox.figures(db), try Inbox.figures(db)) }
         return .with {
@@ -171,6 +180,7 @@ public struct FlowsHandler: Civic_Flows_V1_FlowsHandler {
     }
 
     public func listOutbox(_ request: Civic_Flows_V1_ListOutboxRequest, context: RPCContext) async throws -> Civic_Flows_V1_ListOutboxResponse {
+        try Self.requireAdmin(context)
         let limit = request.limit == 0 ? 100 : Int(request.limit)
         guard (1...1_000).contains(limit) else { throw DomainError.invalid("limit is 1 to 1,000", field: "limit", reason: "OUT_OF_RANGE") }
         let state: OutboundMessage.State? =
@@ -187,6 +197,7 @@ public struct FlowsHandler: Civic_Flows_V1_FlowsHandler {
     }
 
     public func replay(_ request: Civic_Flows_V1_ReplayRequest, context: RPCContext) async throws -> Civic_Flows_V1_OutboxEntryResponse {
+        try Self.requireAdmin(context)
         try RequestFields.requireID(request.messageID, field: "message_id")
         let at = now()
         let entry = try await database.write { db in
@@ -198,6 +209,7 @@ public struct FlowsHandler: Civic_Flows_V1_FlowsHandler {
     }
 
     public func discard(_ request: Civic_Flows_V1_DiscardRequest, context: RPCContext) async throws -> Civic_Flows_V1_OutboxEntryResponse {
+        try Self.requireAdmin(context)
         try RequestFields.requireID(request.messageID, field: "message_id")
         if request.reason.allSatisfy(\.isWhitespace) { throw DomainError.invalid("say why it is given up", field: "reason", reason: "REQUIRED") }
         let at = now()

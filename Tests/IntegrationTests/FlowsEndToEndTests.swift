@@ -143,6 +143,14 @@ struct FlowsEndToEndTests {
             let outbox = try await p.eldercareFlows.listOutbox(.init()).entries
             #expect(outbox.map { "\($0.aggregate) #\($0.sequence) \($0.state) \($0.result)" } == ["finding:\(finding) #1 delivered lead L000001"])
             #expect(try await p.squad.listLeads(.init()).leads.count == 1)
+
+            // The same figures in the gateway's /metrics.
+            let metrics = try await p.suite.http("GET", "/metrics", token: nil).body
+            #expect(
+                metrics.contains(
+                    #"civic_flow_messages{producer="eldercare",destination="enforcement",type="civic.flows.v1.FindingReferred",state="delivered"} 1"#))
+            #expect(metrics.contains(#"civic_flow_applied{receiver="enforcement",producer="eldercare",type="civic.flows.v1.FindingReferred"} 1"#))
+            #expect(!metrics.contains("civic_flow_backend_unreachable"))
         }
     }
 

@@ -171,7 +171,10 @@ struct FlowTests {
         #expect(applied == ["k1", "k3"])
         let inbox = try await database.read { db in try String.fetchAll(db, sql: "SELECT message_id FROM inbox ORDER BY message_id") }
         #expect(inbox == ["m1", "m3"])
-        let flows = try await handler.listFlows(.init(), context: Self.context(nil))
+        // The operators' methods: an admin's; another service's sealed principal is refused.
+        let notAdmin = await #expect(throws: DomainError.self) { _ = try await handler.listOutbox(.init(), context: eldercare) }
+        #expect(notAdmin?.kind == .permissionDenied)
+        let flows = try await handler.listFlows(.init(), context: Self.context(Principal(id: "operator", roles: [.admin])))
         #expect(flows.received.map { "\($0.producer) \($0.type) \($0.applied)" } == ["eldercare civic.flows.v1.FindingReferred 2"])
     }
 }

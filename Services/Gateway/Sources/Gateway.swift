@@ -18,9 +18,11 @@ public final class Gateway: Sendable {
     let authorizer: any CallAuthorizer
     /// Proto service name → backend client.
     private let routes: [String: RoutedBackend]
-    private let backends: [RoutedBackend]
+    let backends: [RoutedBackend]
     private let requestIDs = RequestIDGenerator()
-    private let seal: GatewaySeal?
+    let seal: GatewaySeal?
+    /// The flows' figures for /metrics, with when they were asked (FlowMetrics.swift).
+    let flowCache = NIOLockedValueBox<(at: Date, text: String)?>(nil)
     private let inFlight: InFlightLimiter
     /// The gateway's own methods (key management), answered here.
     private let localHandlers: [String: RPCHandler]

@@ -33,7 +33,7 @@ public enum HTTPFace {
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: gateway.metrics.exposition())))
+                body: .init(byteBuffer: ByteBuffer(string: gateway.metrics.exposition() + (await gateway.flowExposition()))))
         }
         return router
     }

@@ -60,7 +60,10 @@ struct GatewayTests {
         #expect(seen.metadata[MetadataKey.idempotencyKey] == "idem-1")
         #expect(seen.metadata[MetadataKey.principal].flatMap(Principal.init(encoded:))?.id == "anonymous", "a caller cannot vouch for itself")
         let millis = try #require(seen.deadlineMillis)
-        #expect(millis > 4000 && millis <= 5000, "deadline arrived as \(millis) ms")
+        // The caller's 5 s less the time it took to get here: under a loaded CI machine (other suites
+        // run beside this one) that can be more than a second, so only the bounds are checked — the
+        // gateway's own limit (10 s) would show if the caller's deadline were not passed on.
+        #expect(millis > 0 && millis <= 5000, "deadline arrived as \(millis) ms")
 
         // Without a request id the gateway makes one.
         _ = try await proposals.getItem(.with { $0.id = "item-2" })

@@ -86,6 +86,9 @@ public enum EnforcementSchema {
             try db.alter(table: "cases") { t in
                 t.add(column: "clocks_move", .boolean).notNull().defaults(to: false)
             }
+            // enforcement-001's `next_due` (a lower bound the first sweep narrowed by) is read no more.
+            try db.execute(sql: "DROP INDEX cases_by_next_due")
+            try db.alter(table: "cases") { t in t.drop(column: "next_due") }
             try db.execute(sql: "CREATE INDEX cases_with_moving_clocks ON cases (division) WHERE clocks_move")
             try db.create(table: "case_clocks") { t in
                 t.column("case_id", .text).notNull()

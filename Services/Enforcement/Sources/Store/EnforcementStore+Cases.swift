@@ -97,8 +97,8 @@ extension EnforcementStore {
     private static func insert(_ db: Database, _ c: EnforcementCase, seq: Int, calendar: LegalCalendar, bases: (String) -> LegalBasis?) throws {
         try db.execute(
             sql: """
-                INSERT INTO cases (id, seq, division, state, outcome, lead_id, joint_operation_id, next_due, record)
-                VALUES (?, ?, ?, '', NULL, ?, ?, NULL, '')
+                INSERT INTO cases (id, seq, division, state, outcome, lead_id, joint_operation_id, record)
+                VALUES (?, ?, ?, '', NULL, ?, ?, '')
                 """,
             arguments: [c.id, seq, c.division.description, c.leadID, c.jointOperationID])
         for code in Set(c.violationCodes) {
@@ -108,13 +108,10 @@ extension EnforcementStore {
     }
 
     private static func save(_ db: Database, _ c: EnforcementCase, today: CivilDate, calendar: LegalCalendar, bases: (String) -> LegalBasis?) throws {
-        let open = c.openDeadlines(asOf: today, calendar: calendar)
         try db.execute(
-            sql: "UPDATE cases SET state = ?, outcome = ?, next_due = ?, record = ? WHERE id = ?",
-            arguments: [
-                c.state.rawValue, c.decision?.outcome.rawValue, open.map(\.deadline.dueDate).min()?.description, try StoredRecords.encode(c), c.id,
-            ])
-        try saveClocks(db, c, open)
+            sql: "UPDATE cases SET state = ?, outcome = ?, record = ? WHERE id = ?",
+            arguments: [c.state.rawValue, c.decision?.outcome.rawValue, try StoredRecords.encode(c), c.id])
+        try saveClocks(db, c, c.openDeadlines(asOf: today, calendar: calendar))
         var roles: [(String, String)] = c.investigators.map { ($0, "investigator") }
         roles += c.legalReviews.map { ($0.reviewerID, "legal_reviewer") }
         if let host = c.hearing?.hostID, !host.isEmpty { roles.append((host, "hearing_host")) }
@@ -291,10 +288,7 @@ extension EnforcementStore {
             let records = try String.fetchCursor(db, sql: "SELECT record FROM cases ORDER BY seq")
             while let record = try records.next() {
                 let c = try StoredRecords.decode(EnforcementCase.self, record)
-                let open = c.openDeadlines(asOf: today, calendar: calendar)
-                try db.execute(
-                    sql: "UPDATE cases SET next_due = ? WHERE id = ?", arguments: [open.map(\.deadline.dueDate).min()?.description, c.id])
-                try Self.saveClocks(db, c, open)
+                try Self.saveClocks(db, c, c.openDeadlines(asOf: today, calendar: calendar))
                 count += 1
             }
             try db.execute(

@@ -195,30 +195,30 @@ public enum Outbox {
     }
 
     public static func figures(_ db: Database) throws -> [Figures] {
-        var found: [String: Figures] = [:]
+        // One pass: per flow and state the count; the oldest pending creation and the newest
+        // pending error ride on the pending group's row.
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT destination, type, state, COUNT(*) AS n, MIN(CASE WHEN state = 'pending' THEN seq END) AS oldest
-                FROM outbox GROUP BY destination, type, state
+                SELECT destination, type, state, COUNT(*) AS n, MIN(created_at) AS oldest,
+                       (SELECT last_error FROM outbox e WHERE e.destination = o.destination AND e.type = o.type AND e.state = 'pending'
+                          AND e.last_error IS NOT NULL ORDER BY e.seq DESC LIMIT 1) AS error
+                FROM outbox o GROUP BY destination, type, state ORDER BY destination, type
                 """)
+        var found: [Figures] = []
         for row in rows {
-            let key = "\(row["destination"] as String)\u{1F}\(row["type"] as String)"
-            var figures = found[key] ?? Figures(destination: row["destination"], type: row["type"], counts: [:])
-            if let state = OutboundMessage.State(rawValue: row["state"]) { figures.counts[state] = row["n"] }
-            if let oldest: Int64 = row["oldest"], let message = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE seq = ?", arguments: [oldest]) {
-                let pending = try OutboundMessage(row: message)
-                figures.oldestPendingSince = pending.createdAt
-                figures.lastError = try String.fetchOne(
-                    db,
-                    sql: """
-                        SELECT last_error FROM outbox WHERE destination = ? AND type = ? AND state = 'pending' AND last_error IS NOT NULL
-                        ORDER BY seq DESC LIMIT 1
-                        """, arguments: [figures.destination, figures.type])
+            let (destination, type): (String, String) = (row["destination"], row["type"])
+            if found.last.map({ $0.destination != destination || $0.type != type }) ?? true {
+                found.append(Figures(destination: destination, type: type, counts: [:]))
             }
-            found[key] = figures
+            guard let state = OutboundMessage.State(rawValue: row["state"]) else { continue }
+            found[found.count - 1].counts[state] = row["n"]
+            if state == .pending {
+                found[found.count - 1].oldestPendingSince = row["oldest"]
+                found[found.count - 1].lastError = row["error"]
+            }
         }
-        return found.values.sorted { ($0.destination, $0.type) < ($1.destination, $1.type) }
+        return found
     }
 }
 

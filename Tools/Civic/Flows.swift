@@ -29,12 +29,16 @@ struct Flows: AsyncParsableCommand {
         @Option(help: "Milliseconds to wait for each service.")
         var timeoutMs: Int = 5_000
 
-        func caller(for name: String) throws -> SealedCaller {
+        /// The internal key: --internal-key-file, else <data>/internal.key when it exists, else the environment.
+        func seal() throws -> GatewaySeal? {
             let environment = EnvironmentSettings()
             let defaultFile = ((dataDirectory ?? environment.string("CIVIC_DATA") ?? "./data") as NSString).appendingPathComponent("internal.key")
             let file = internalKeyFile ?? (FileManager.default.fileExists(atPath: defaultFile) ? defaultFile : nil)
-            let key = try InternalKey.load(file: file, environment: environment)
-            let seal = try key.map { try GatewaySeal(secret: $0) }
+            return try InternalKey.load(file: file, environment: environment).map { try GatewaySeal(secret: $0) }
+        }
+
+        func caller(for name: String, seal: GatewaySeal?) throws -> SealedCaller {
+            let environment = EnvironmentSettings()
             var given: [String: String] = [:]
             for text in addresses {
                 let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
@@ -62,8 +66,9 @@ struct Flows: AsyncParsableCommand {
 
         func run() async throws {
             var unreachable = false
+            let seal = try connection.seal()
             for entry in ServiceCatalog.services {
-                let caller = try connection.caller(for: entry.name)
+                let caller = try connection.caller(for: entry.name, seal: seal)
                 let flows = Civic_Flows_V1_FlowsClient(caller)
                 do {
                     let figures = try await flows.listFlows(.init())
@@ -97,7 +102,7 @@ struct Flows: AsyncParsableCommand {
         @OptionGroup var connection: Connection
 
         func run() async throws {
-            let caller = try connection.caller(for: service)
+            let caller = try connection.caller(for: service, seal: try connection.seal())
             defer { Task { await caller.client.close() } }
             let entry = try await Civic_Flows_V1_FlowsClient(caller).replay(.with { $0.messageID = messageID }).entry
             print("\(entry.messageID) → \(entry.destination): \(entry.state)")
@@ -112,7 +117,7 @@ struct Flows: AsyncParsableCommand {
         @OptionGroup var connection: Connection
 
         func run() async throws {
-            let caller = try connection.caller(for: service)
+            let caller = try connection.caller(for: service, seal: try connection.seal())
             defer { Task { await caller.client.close() } }
             let entry = try await Civic_Flows_V1_FlowsClient(caller).discard(
                 .with {

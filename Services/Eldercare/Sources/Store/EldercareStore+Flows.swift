@@ -29,8 +29,7 @@ extension EldercareStore {
         }
         guard finding.isFlaggedForReferral, let flag = finding.referral else { return }
         // Inspections target registered institutions; anything else has no credit code to refer.
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM institutions WHERE id = ?", arguments: [finding.targetID]) != nil else { return }
-        let institution = try loadInstitution(db, id: finding.targetID)
+        guard let institution = try findInstitution(db, id: finding.targetID) else { return }
         let payload = Civic_Flows_V1_FindingReferred.with {
             $0.findingID = finding.id
             $0.inspectionID = finding.inspectionID
@@ -50,19 +49,13 @@ extension EldercareStore {
 /// The messages eldercare takes from the other services (docs/FLOWS.md), each applied in the
 /// transaction that records it in the inbox.
 extension EldercareStore {
-    /// The institution registered with `creditCode`, if any.
-    static func institution(creditCode: String, _ db: Database) throws -> Institution? {
-        guard let id = try String.fetchOne(db, sql: "SELECT id FROM institutions WHERE credit_code = ?", arguments: [creditCode]) else { return nil }
-        return try loadInstitution(db, id: id)
-    }
-
     /// enforcement's penalty on an organization: a PENALTY sanction on the institution with that
     /// credit code (grading blocked for 2 years), referenced by the case.
     static func applyPenaltyDecided(_ db: Database, _ penalty: Civic_Flows_V1_PenaltyDecided, by actor: AuditActor, now: Date) throws -> String {
         guard let day = CivilDate(penalty.decidedOn) else {
             throw DomainError.invalid("decided_on must be a date YYYY-MM-DD", field: "decided_on", reason: "INVALID")
         }
-        guard let institution = try institution(creditCode: penalty.creditCode, db) else { return "no institution with credit code \(penalty.creditCode)" }
+        guard let institution = try findInstitution(db, id: penalty.creditCode) else { return "no institution with credit code \(penalty.creditCode)" }
         _ = try insertSanction(
             db, institutionID: institution.id, Sanction(kind: .penalty, on: day, reference: "enforcement:\(penalty.caseID)"), by: actor, now: now)
         return "penalty on \(institution.id)"
@@ -73,7 +66,7 @@ extension EldercareStore {
         guard let day = CivilDate(revoked.revokedOn) else {
             throw DomainError.invalid("revoked_on must be a date YYYY-MM-DD", field: "revoked_on", reason: "INVALID")
         }
-        guard let institution = try institution(creditCode: revoked.creditCode, db) else { return "no institution with credit code \(revoked.creditCode)" }
+        guard let institution = try findInstitution(db, id: revoked.creditCode) else { return "no institution with credit code \(revoked.creditCode)" }
         _ = try insertSanction(
             db, institutionID: institution.id, Sanction(kind: .penaltyRevoked, on: day, reference: "enforcement:\(revoked.caseID)"), by: actor, now: now)
         return "penalty revoked on \(institution.id)"

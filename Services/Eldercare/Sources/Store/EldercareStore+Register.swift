@@ -243,13 +243,14 @@ extension EldercareStore {
 
     /// By its id, or its unified social credit code (the other services know it by that).
     static func loadInstitution(_ db: Database, id: String) throws -> Institution {
-        guard
-            let record = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT record FROM institutions WHERE id = ? OR credit_code = ?"), arguments: [id, id.uppercased()])
-        else {
-            throw DomainError.notFound("no institution with id or credit code \(id)")
-        }
-        return try StoredRecords.decode(Institution.self, record)
+        guard let institution = try findInstitution(db, id: id) else { throw DomainError.notFound("no institution with id or credit code \(id)") }
+        return institution
+    }
+
+    /// The same, nil when there is none.
+    static func findInstitution(_ db: Database, id: String) throws -> Institution? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT record FROM institutions WHERE id = ? OR credit_code = ?"), arguments: [id, id.uppercased()])
+            .map { try StoredRecords.decode(Institution.self, $0) }
     }
 
     /// The audit detail of a change: the fields that differ, by their JSON names.

@@ -19,10 +19,9 @@ extension OrganizationsStore {
         guard let decided = CivilDate(penalty.decidedOn) else {
             throw DomainError.invalid("decided_on must be a date YYYY-MM-DD", field: "decided_on", reason: "INVALID")
         }
-        guard try String.fetchOne(db, sql: "SELECT id FROM organizations WHERE credit_code = ?", arguments: [penalty.creditCode.uppercased()]) != nil else {
+        guard let body = try findOrganization(db, id: penalty.creditCode)?.organization else {
             return "no organization with credit code \(penalty.creditCode)"
         }
-        let body = try loadOrganization(db, id: penalty.creditCode).organization
         // The heaviest penalty decided names the record (社团条例 §30's order, heaviest last).
         let order: [PenaltyKind] = [.warning, .confiscation, .fine, .activitiesSuspension, .revocation]
         guard let kind = order.last(where: { penalty.penalties.contains($0.rawValue) }) else {

@@ -227,12 +227,16 @@ extension OrganizationsStore {
     }
 
     static func loadOrganization(_ db: Database, id: String) throws -> StoredOrganization {
-        guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT record, legal_representative_id FROM organizations WHERE id = ? OR credit_code = ?"),
-                arguments: [id, id.uppercased()])
-        else { throw DomainError.notFound("no organization with id or credit code \(id)") }
-        return try stored(from: row)
+        guard let found = try findOrganization(db, id: id) else { throw DomainError.notFound("no organization with id or credit code \(id)") }
+        return found
+    }
+
+    /// The same, nil when there is none.
+    static func findOrganization(_ db: Database, id: String) throws -> StoredOrganization? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT record, legal_representative_id FROM organizations WHERE id = ? OR credit_code = ?"),
+            arguments: [id, id.uppercased()]
+        ).map(stored(from:))
     }
 
     static func stored(from row: Row) throws -> StoredOrganization {

@@ -260,6 +260,7 @@ struct FlowsEndToEndTests {
                     "eldercare civic.flows.v1.PenaltyDecided case:C000001 #1 notification delivered penalty on \(institution)",
                     "organizations civic.flows.v1.PenaltyDecided case:C000001 #1 notification delivered no organization with credit code \(Bureau.yiyang)",
                     "eldercare civic.flows.v1.PenaltyRevoked case:C000001 #2 retraction delivered penalty revoked on \(institution)",
+                    "organizations civic.flows.v1.PenaltyRevoked case:C000001 #2 retraction delivered no organization with credit code \(Bureau.yiyang)",
                 ])
         }
     }

@@ -301,6 +301,56 @@ struct CreditListTests {
         #expect(try Self.status(confiscation, "2026-03-02").lists == [])
     }
 
+    static func revoked(_ id: String, _ on: String, document: String = "复议决定〔2027〕1号", reason: String = "事实不清") -> CreditEvent {
+        .penaltyRevoked(penaltyID: id, on: day(on), document: document, reason: reason)
+    }
+
+    /// A revoked penalty (撤销行政处罚决定) takes back the grounds it raised and no longer counts
+    /// towards repeated penalties; the penalties before it still do.
+    @Test func aRevokedPenaltyLeavesTheLists() throws {
+        var h = try Self.history([
+            Self.penalty("P1", .warning, decided: "2026-02-01"), Self.penalty("P2", .fine, amount: .yuan(2_000), decided: "2027-02-01"),
+        ])
+        let listed = try Self.status(h, "2027-02-01")
+        #expect(listed.lists == [.abnormal, .serious])
+        #expect(listed.serious?.grounds.map(\.id) == ["repeated:P2"])
+        try Self.rules.record(Self.revoked("P2", "2027-03-01"), in: &h)
+        let after = try Self.status(h, "2027-03-01")
+        #expect(after.lists == [])
+        #expect(after.penalties.map(\.id) == ["P1"])
+        #expect(
+            Self.lines(try Self.rules.movements(of: h, from: Self.day("2027-01-01"), through: Self.day("2027-03-01"))) == [
+                "abnormal entered 2027-02-01 minor_penalty", "serious entered 2027-02-01 repeated_penalties",
+                "abnormal removed 2027-03-01 penalty_revoked", "serious removed 2027-03-01 penalty_revoked",
+            ])
+        // The day before it stood listed: the past is answered as it was.
+        #expect(try Self.status(h, "2027-02-28").lists == [.abnormal, .serious])
+        // P1 still counts: a new warning within 3 years of it is the second.
+        try Self.rules.record(Self.penalty("P3", .warning, decided: "2027-06-01"), in: &h)
+        #expect(try Self.status(h, "2027-06-01").serious?.grounds.map(\.id) == ["repeated:P3"])
+
+        // A revocation (撤销登记) revoked: the suspension's ground stays, and with it a way off the list.
+        var both = try Self.history([
+            Self.penalty("P1", .activitiesSuspension, decided: "2026-03-02"), Self.penalty("P2", .revocation, decided: "2026-05-04"),
+        ])
+        #expect(try Self.status(both, "2026-05-04").serious?.leaveOn == nil)
+        try Self.rules.record(Self.revoked("P2", "2026-06-01"), in: &both)
+        let kept = try Self.status(both, "2026-06-01")
+        #expect(kept.serious?.grounds.map(\.ground) == [.activitiesSuspension])
+        #expect(kept.serious?.leaveOn == Self.day("2028-05-05"))
+
+        // Refusals, changing nothing.
+        let before = both
+        #expect(Self.reasons { try Self.rules.record(Self.revoked("P9", "2026-06-02"), in: &both) } == "invalid penalty_id UNKNOWN")
+        #expect(
+            Self.reasons { try Self.rules.record(Self.revoked("P1", "2026-06-02", document: " ", reason: ""), in: &both) }
+                == "invalid document REQUIRED; reason REQUIRED")
+        #expect(Self.reasons { try Self.rules.record(Self.revoked("P2", "2026-06-02"), in: &both) } == "invalid penalty_id UNKNOWN")
+        var early = try Self.history([Self.penalty("P1", .warning, decided: "2026-03-02", recorded: "2026-03-02")])
+        #expect(Self.reasons { try Self.rules.record(Self.revoked("P1", "2026-03-01"), in: &early) } == "invalid on BEFORE_LAST_EVENT")
+        #expect(both == before)
+    }
+
     /// "2 clean years": a new penalty (or ground) restarts the serious clock.
     @Test func leavingAfterTwoCleanYears() throws {
         let clean = try Self.history([Self.penalty("P1", .fine, amount: .yuan(60_000), decided: "2026-03-02")])

@@ -345,6 +345,9 @@ public enum CreditEvent: Sendable, Hashable, Codable {
     case penalty(record: PenaltyRecord, on: CivilDate)
     /// A recorded penalty was carried out.
     case penaltyExecuted(penaltyID: String, on: CivilDate)
+    /// A recorded penalty was revoked (撤销行政处罚决定): it no longer counts, and the grounds it
+    /// raised leave the lists (a listing left without grounds ends that day).
+    case penaltyRevoked(penaltyID: String, on: CivilDate, document: String, reason: String)
     /// A registered letter sent to the registered domicile.
     case letterSent(id: String, on: CivilDate, trackingNumber: String)
     /// The letter was signed for: the body was reached.
@@ -357,7 +360,8 @@ public enum CreditEvent: Sendable, Hashable, Codable {
     public var on: CivilDate {
         switch self {
         case .abnormalGround(_, _, let on, _, _), .fixVerified(_, let on, _), .abnormalRemoved(let on, _), .seriousGround(_, _, let on, _, _),
-            .penalty(_, let on), .penaltyExecuted(_, let on), .letterSent(_, let on, _), .letterSigned(_, let on), .letterReturned(_, let on),
+            .penalty(_, let on), .penaltyExecuted(_, let on), .penaltyRevoked(_, let on, _, _), .letterSent(_, let on, _), .letterSigned(_, let on),
+            .letterReturned(_, let on),
             .deregistered(let on, _):
             on
         }
@@ -499,6 +503,9 @@ public enum CreditRemovalReason: String, Sendable, Hashable, CaseIterable, Codab
     case cleanYears = "clean_years"
     /// The body was deregistered.
     case deregistered
+    /// The penalty that listed it was revoked (复议, 诉讼 or by the deciding authority) and no other
+    /// ground kept it there.
+    case penaltyRevoked = "penalty_revoked"
 }
 
 /// One change of a body's listing, for the report's "list entries and removals".
@@ -914,6 +921,19 @@ struct CreditEngine {
             }
             penalties[i].executedOn = day
 
+        case .penaltyRevoked(let penaltyID, _, let document, let reason):
+            guard let i = penalties.firstIndex(where: { $0.id == penaltyID }) else {
+                throw DomainError.invalid("no penalty \(penaltyID) is recorded", field: "penalty_id", reason: "UNKNOWN")
+            }
+            var errors = ValidationErrors()
+            if document.allSatisfy(\.isWhitespace) { errors.add("document", "REQUIRED", "a revocation needs its document") }
+            if reason.allSatisfy(\.isWhitespace) { errors.add("reason", "REQUIRED", "a revocation needs its reason") }
+            if day < penalties[i].decidedOn {
+                errors.add("on", "BEFORE_DECISION", "a revocation cannot precede the decision of \(penalties[i].decidedOn)")
+            }
+            if !errors.isEmpty { throw errors.domainError }
+            revokePenalty(penalties.remove(at: i), on: day)
+
         case .letterSent(let id, _, let trackingNumber):
             var errors = ValidationErrors()
             if id.allSatisfy(\.isWhitespace) {
@@ -993,6 +1013,33 @@ struct CreditEngine {
         }
         // Any penalty breaks the serious list's clean years.
         if !raisedSerious { restartSerious(on: day) }
+    }
+
+    /// Takes back what a penalty raised: its own ground and the repeated-penalties ground it
+    /// completed (a revoked decision never was, 行政处罚法 §65). A listing left with no ground ends on
+    /// `day`; a serious listing that only a revocation kept open gets its clean-years clock back.
+    /// Clock restarts the penalty caused stay: they happened, and the clean years count from them.
+    private mutating func revokePenalty(_ p: PenaltyRecord, on day: CivilDate) {
+        let raised: Set<String> = ["penalty:\(p.id)", "repeated:\(p.id)"]
+        if var a = abnormal {
+            a.grounds.removeAll { raised.contains($0.id) }
+            if a.grounds.isEmpty {
+                abnormal = nil
+                movements.append(CreditMovement(organizationID: organizationID, list: .abnormal, change: .removed, on: day, removalReason: .penaltyRevoked))
+            } else {
+                abnormal = a
+            }
+        }
+        if var s = serious {
+            s.grounds.removeAll { raised.contains($0.id) }
+            if s.grounds.isEmpty && s.carriedGrounds.isEmpty {
+                serious = nil
+                movements.append(CreditMovement(organizationID: organizationID, list: .serious, change: .removed, on: day, removalReason: .penaltyRevoked))
+            } else {
+                serious = s
+                updateLeave()
+            }
+        }
     }
 
     /// The largest set of minor penalties, `p` among them, whose decision dates fit in one

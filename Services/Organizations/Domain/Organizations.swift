@@ -206,6 +206,17 @@ public struct Organization: Sendable, Hashable, Codable {
         self.status = status
         if status == .registered && registeredOn == nil { registeredOn = day }
     }
+
+    /// Undoes the status change made under `document` when its decision is revoked (撤销行政处罚决定:
+    /// the decision never was, so the body stands as before it): back to the status it left, recorded
+    /// as a change of its own. Only the latest change can be undone — a body that moved on since (注销,
+    /// another decision) keeps where it is, and false is answered.
+    public mutating func undoStatusChange(madeBy document: String, on day: CivilDate, reason: String) -> Bool {
+        guard let last = history.last, last.document == document, last.to == status, let before = last.from else { return false }
+        history.append(StatusChange(from: status, to: before, on: max(day, last.on), document: document, reason: reason))
+        status = before
+        return true
+    }
 }
 
 /// The register's rules for one organization's fields (what a registration, an update or an

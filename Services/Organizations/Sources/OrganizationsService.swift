@@ -41,7 +41,10 @@ public enum OrganizationsService {
                 // enforcement → organizations (FLOWS.md §4.3).
                 FlowApplier.of(Civic_Flows_V1_PenaltyDecided.self) { db, penalty, envelope in
                     try OrganizationsStore.applyPenaltyDecided(db, penalty, rules: rules, today: today(), by: envelope.actor, now: Date())
-                }
+                },
+                FlowApplier.of(Civic_Flows_V1_PenaltyRevoked.self) { db, revoked, envelope in
+                    try OrganizationsStore.applyPenaltyRevoked(db, revoked, rules: rules, today: today(), by: envelope.actor, now: Date())
+                },
             ])
     }
 }

@@ -3136,6 +3136,15 @@ public nonisolated struct Civic_Organizations_V1_RecordCreditEventRequest: Senda
     set {event = .letterReturned(newValue)}
   }
 
+  /// A recorded penalty revoked (复议, 诉讼 or the deciding authority): its grounds leave the lists.
+  public var penaltyRevoked: Civic_Organizations_V1_PenaltyRevokedEvent {
+    get {
+      if case .penaltyRevoked(let v)? = event {return v}
+      return Civic_Organizations_V1_PenaltyRevokedEvent()
+    }
+    set {event = .penaltyRevoked(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Event: Equatable, Sendable {
@@ -3147,8 +3156,29 @@ public nonisolated struct Civic_Organizations_V1_RecordCreditEventRequest: Senda
     /// The letter's id.
     case letterSigned(String)
     case letterReturned(String)
+    /// A recorded penalty revoked (复议, 诉讼 or the deciding authority): its grounds leave the lists.
+    case penaltyRevoked(Civic_Organizations_V1_PenaltyRevokedEvent)
 
   }
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_PenaltyRevokedEvent: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The penalty's id ("p1").
+  public var penaltyID: String = String()
+
+  /// The revoking decision (复议决定书, 判决书 or 撤销决定书); required.
+  public var document: String = String()
+
+  /// Required.
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 }
@@ -8636,7 +8666,7 @@ nonisolated extension Civic_Organizations_V1_CreditStatusResponse: SwiftProtobuf
 
 nonisolated extension Civic_Organizations_V1_RecordCreditEventRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RecordCreditEventRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{1}on\0\u{4}\u{8}abnormal_ground\0\u{3}fix_verified\0\u{3}abnormal_removed\0\u{3}serious_ground\0\u{3}letter_sent\0\u{3}letter_signed\0\u{3}letter_returned\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{1}on\0\u{4}\u{8}abnormal_ground\0\u{3}fix_verified\0\u{3}abnormal_removed\0\u{3}serious_ground\0\u{3}letter_sent\0\u{3}letter_signed\0\u{3}letter_returned\0\u{3}penalty_revoked\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -8727,6 +8757,19 @@ nonisolated extension Civic_Organizations_V1_RecordCreditEventRequest: SwiftProt
           self.event = .letterReturned(v)
         }
       }()
+      case 17: try {
+        var v: Civic_Organizations_V1_PenaltyRevokedEvent?
+        var hadOneofValue = false
+        if let current = self.event {
+          hadOneofValue = true
+          if case .penaltyRevoked(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.event = .penaltyRevoked(v)
+        }
+      }()
       default: break
       }
     }
@@ -8772,6 +8815,10 @@ nonisolated extension Civic_Organizations_V1_RecordCreditEventRequest: SwiftProt
       guard case .letterReturned(let v)? = self.event else { preconditionFailure() }
       try visitor.visitSingularStringField(value: v, fieldNumber: 16)
     }()
+    case .penaltyRevoked?: try {
+      guard case .penaltyRevoked(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 17)
+    }()
     case nil: break
     }
     try unknownFields.traverse(visitor: &visitor)
@@ -8781,6 +8828,46 @@ nonisolated extension Civic_Organizations_V1_RecordCreditEventRequest: SwiftProt
     if lhs.organizationID != rhs.organizationID {return false}
     if lhs.on != rhs.on {return false}
     if lhs.event != rhs.event {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_PenaltyRevokedEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PenaltyRevokedEvent"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}penalty_id\0\u{1}document\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.penaltyID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.document) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.penaltyID.isEmpty {
+      try visitor.visitSingularStringField(value: self.penaltyID, fieldNumber: 1)
+    }
+    if !self.document.isEmpty {
+      try visitor.visitSingularStringField(value: self.document, fieldNumber: 2)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_PenaltyRevokedEvent, rhs: Civic_Organizations_V1_PenaltyRevokedEvent) -> Bool {
+    if lhs.penaltyID != rhs.penaltyID {return false}
+    if lhs.document != rhs.document {return false}
+    if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -9719,6 +9719,23 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.organizations.v1.PenaltyRevokedEvent" : {
+        "properties" : {
+          "document" : {
+            "description" : "The revoking decision (复议决定书, 判决书 or 撤销决定书); required.",
+            "type" : "string"
+          },
+          "penaltyId" : {
+            "description" : "The penalty's id (\"p1\").",
+            "type" : "string"
+          },
+          "reason" : {
+            "description" : "Required.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.organizations.v1.PreReviewApplicationRequest" : {
         "properties" : {
           "id" : {
@@ -9902,6 +9919,9 @@ public enum CivicOpenAPI {
           },
           "organizationId" : {
             "type" : "string"
+          },
+          "penaltyRevoked" : {
+            "$ref" : "#/components/schemas/civic.organizations.v1.PenaltyRevokedEvent"
           },
           "seriousGround" : {
             "$ref" : "#/components/schemas/civic.organizations.v1.SeriousGroundEvent"

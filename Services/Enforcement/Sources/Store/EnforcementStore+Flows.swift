@@ -11,10 +11,8 @@ import GRDB
 /// it go once.
 extension EnforcementStore {
     /// Who hears of a penalty on an organization: the registers that may hold its credit code (a
-    /// private eldercare institution is often a 民办非企业单位 too). Organizations does not take
-    /// revocations yet (FLOWS.md §4.3).
+    /// private eldercare institution is often a 民办非企业单位 too); each hears of its revocation too.
     static let penaltyRecipients = ["eldercare", "organizations"]
-    static let revocationRecipients: Set<String> = ["eldercare"]
 
     static func announce(_ db: Database, _ c: EnforcementCase, bases: (String) -> LegalBasis?, now: Date) throws {
         guard case .organization(let creditCode, let name) = c.subject, let decision = c.decision, decision.outcome == .penalized,
@@ -34,7 +32,7 @@ extension EnforcementStore {
         }
         for destination in penaltyRecipients {
             try FlowOutbox.enqueue(db, to: destination, decided, aggregate: aggregate, idempotencyKey: "enforcement-penalty:\(c.id)", now: now)
-            if let revocation = c.revocation, revocationRecipients.contains(destination) {
+            if let revocation = c.revocation {
                 let revoked = Civic_Flows_V1_PenaltyRevoked.with {
                     $0.caseID = c.id
                     $0.creditCode = creditCode

@@ -28,6 +28,7 @@ extension OrganizationsHandler {
         case .letterSent(let e): make = { .letterSent(id: "l\($0)", on: on, trackingNumber: e.trackingNumber) }
         case .letterSigned(let id): make = { _ in .letterSigned(id: id, on: on) }
         case .letterReturned(let id): make = { _ in .letterReturned(id: id, on: on) }
+        case .penaltyRevoked(let e): make = { _ in .penaltyRevoked(penaltyID: e.penaltyID, on: on, document: e.document, reason: e.reason) }
         }
         return try await recordCredit(request.organizationID, context, reach: reach, action: "credit_\(Self.eventName(event))", make: make)
     }
@@ -41,6 +42,7 @@ extension OrganizationsHandler {
         case .letterSent: "letter_sent"
         case .letterSigned: "letter_signed"
         case .letterReturned: "letter_returned"
+        case .penaltyRevoked: "penalty_revoked"
         }
     }
 

@@ -19,23 +19,84 @@ extension OrganizationsStore {
         guard let decided = CivilDate(penalty.decidedOn) else {
             throw DomainError.invalid("decided_on must be a date YYYY-MM-DD", field: "decided_on", reason: "INVALID")
         }
-        guard let body = try findOrganization(db, id: penalty.creditCode)?.organization else {
+        guard let stored = try findOrganization(db, id: penalty.creditCode) else {
             return "no organization with credit code \(penalty.creditCode)"
         }
+        var body = stored.organization
         // The heaviest penalty decided names the record (社团条例 §30's order, heaviest last).
         let order: [PenaltyKind] = [.warning, .confiscation, .fine, .activitiesSuspension, .revocation]
         guard let kind = order.last(where: { penalty.penalties.contains($0.rawValue) }) else {
             throw DomainError.invalid("no penalty a social organization receives in \(penalty.penalties)", field: "penalties", reason: "UNKNOWN")
         }
         var history = try loadCreditHistory(db, organizationID: body.id)
+        let document = penaltyDocument(caseID: penalty.caseID)
         let record = PenaltyRecord(
             id: "p\(history.events.count + 1)", kind: kind, amount: Fen(Int(penalty.fineFen)), decidedOn: decided,
-            document: "enforcement:\(penalty.caseID)", authority: "民政综合执法 \(penalty.division)")
+            document: document, authority: "民政综合执法 \(penalty.division)")
         let on = max(today, decided, history.events.last?.on ?? decided)
         try rules.record(.penalty(record: record, on: on), in: &history)
         try saveCreditHistory(db, history, of: body, now: now)
         try Audit.record(
             db, by: actor, action: "penalty_\(kind.rawValue)", entity: "organization", entityID: body.id, detail: "enforcement case \(penalty.caseID)", at: now)
-        return "penalty \(record.id) on \(body.id)"
+        // 撤销登记 and 限期停止活动 change the body's status on the register (社团条例 §30).
+        var result = "penalty \(record.id) on \(body.id)"
+        let status: OrganizationStatus? =
+            switch kind {
+            case .revocation: .revoked
+            case .activitiesSuspension: .activitiesSuspended
+            default: nil
+            }
+        if let status, body.status != status, body.status.next.contains(status) {
+            try body.move(to: status, on: max(on, body.history.last?.on ?? on), document: document, reason: "民政综合执法 \(penalty.caseID)")
+            try saveStatus(db, body, stored, reason: "enforcement case \(penalty.caseID)", document: document, by: actor, now: now)
+            result += ", \(status.rawValue)"
+        }
+        return result
     }
+
+    /// enforcement's penalty revoked: the penalty recorded from its case is revoked in the credit
+    /// history (the lists follow), and a status change it made is undone while it is still the
+    /// body's latest. A penalty never recorded here (the body is not registered here) is answered
+    /// so and nothing changes.
+    static func applyPenaltyRevoked(
+        _ db: Database, _ revoked: Civic_Flows_V1_PenaltyRevoked, rules: CreditListRules, today: CivilDate, by actor: AuditActor, now: Date
+    ) throws -> String {
+        let document = penaltyDocument(caseID: revoked.caseID)
+        guard let stored = try findOrganization(db, id: revoked.creditCode) else {
+            return "no organization with credit code \(revoked.creditCode)"
+        }
+        var body = stored.organization
+        var history = try loadCreditHistory(db, organizationID: body.id)
+        let recorded = history.events.compactMap { event -> PenaltyRecord? in
+            if case .penalty(let record, _) = event, record.document == document { return record }
+            return nil
+        }
+        guard let penalty = recorded.first else { return "no penalty from \(revoked.caseID) on \(body.id)" }
+        let revokedOn = CivilDate(revoked.revokedOn) ?? today
+        let on = max(today, revokedOn, history.events.last?.on ?? revokedOn)
+        let reason = "\(revoked.revokedBy)：\(revoked.reason)"
+        try rules.record(.penaltyRevoked(penaltyID: penalty.id, on: on, document: "\(document) 撤销", reason: reason), in: &history)
+        try saveCreditHistory(db, history, of: body, now: now)
+        try Audit.record(
+            db, by: actor, action: "penalty_revoked", entity: "organization", entityID: body.id, reason: reason,
+            detail: "enforcement case \(revoked.caseID)", at: now)
+        var result = "penalty \(penalty.id) on \(body.id) revoked"
+        if body.undoStatusChange(madeBy: document, on: on, reason: "处罚决定撤销 \(revoked.caseID)") {
+            try saveStatus(db, body, stored, reason: "penalty revoked", document: document, by: actor, now: now)
+            result += ", \(body.status.rawValue) again"
+        }
+        return result
+    }
+
+    /// Saves a status the flows changed, audited `status_<status>`.
+    private static func saveStatus(
+        _ db: Database, _ body: Organization, _ stored: StoredOrganization, reason: String, document: String, by actor: AuditActor, now: Date
+    ) throws {
+        try save(db, body, legalRepresentativeID: stored.legalRepresentativeID, now: now)
+        try Audit.record(
+            db, by: actor, action: "status_\(body.status.rawValue)", entity: "organization", entityID: body.id, reason: reason, detail: document, at: now)
+    }
+
+    /// How a penalty from enforcement is named in the credit history and the status history.
+    static func penaltyDocument(caseID: String) -> String { "enforcement:\(caseID)" }
 }

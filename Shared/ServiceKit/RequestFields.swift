@@ -51,6 +51,15 @@ public enum RequestFields {
         return date(text, field: field, into: &errors)
     }
 
+    /// A free-text field read into a list of problems, trimmed: REQUIRED added when `required` and
+    /// blank, TOO_LONG when over `max` characters.
+    public static func text(_ text: String, field: String, max: Int, required: Bool = true, into errors: inout ValidationErrors) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if required && trimmed.isEmpty { errors.add(field, "REQUIRED", "\(field) is required") }
+        if trimmed.count > max { errors.add(field, "TOO_LONG", "\(field) has at most \(max) characters") }
+        return trimmed
+    }
+
     /// A reason a change must give (audited): REQUIRED when blank, TOO_LONG over 500 characters.
     public static func reason(_ text: String, field: String = "reason") throws -> String {
         let reason = text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -34,6 +34,11 @@ struct LeadTests {
 
     @Test func refusals() throws {
         #expect(Self.reasons { _ = try LeadSubject.parse(id: "12345", name: " ") } == ["subject.name REQUIRED", "subject.id BAD_ID"])
+        // A body acting without registration is named only: no id, and none accepted.
+        #expect(try LeadSubject.parse(id: "", name: " 安阳市文峰区围棋学会 ", unregistered: true) == .unregistered(name: "安阳市文峰区围棋学会"))
+        #expect(Self.reasons { _ = try LeadSubject.parse(id: "12345", name: "", unregistered: true) } == ["subject.name REQUIRED", "subject.id NOT_ALLOWED"])
+        #expect(Self.reasons { _ = try LeadSubject.parse(id: "", name: "某协会") } == ["subject.id BAD_ID"])
+        #expect(LeadSubject(kind: "unregistered", id: "", name: "某协会") == .unregistered(name: "某协会"))
         let id = "41050219800101001"
         let person = try LeadSubject.parse(id: id + String(ResidentID.checkCharacter(for: id)!), name: "李明")
         guard case .person(_, let name) = person else {

@@ -208,6 +208,7 @@ let expectedAccess: [String: Set<Caller>] = [
     "/civic.organizations.v1.OrganizationsService/RecordCreditEvent": [.admin, .organizationsStaff],
     "/civic.organizations.v1.OrganizationsService/RecordPenalty": [.admin, .organizationsStaff],
     "/civic.organizations.v1.OrganizationsService/RecordPenaltyExecution": [.admin, .organizationsStaff],
+    "/civic.organizations.v1.OrganizationsService/ReferViolation": [.admin, .organizationsStaff],
     "/civic.organizations.v1.OrganizationsService/GetCreditStatus": [.admin, .organizationsStaff, .leader, .department, .eldercareOperator],
     "/civic.organizations.v1.OrganizationsService/ListCreditListings": [.admin, .organizationsStaff, .leader],
     "/civic.organizations.v1.OrganizationsService/ListPublicCreditListings": Set(Caller.allCases),

@@ -143,3 +143,55 @@ public struct ReviewDecision: Sendable, Hashable {
         outcome == .stop ? nil : ReviewSchedule.nextDue(after: reviewedOn, frequency: frequency)
     }
 }
+
+/// Benefit obtained by fraud (骗取社会救助), found in a review that stops the case: 社会救助暂行办法
+/// §68 — the benefit stopped, what was obtained recovered, and a fine of 1 to 3 times the amount,
+/// which is 民政综合执法's case (the review refers it, FLOWS.md §4.6).
+public struct BenefitFraud: Sendable, Hashable, Codable {
+    /// What was obtained by the fraud: the fine base.
+    public var amountObtained: Fen
+    /// The months it was obtained over.
+    public var obtainedFrom: BenefitMonth
+    public var obtainedThrough: BenefitMonth
+    /// What was concealed or falsified, and how it was found.
+    public var evidence: String
+
+    public static let maxEvidenceLength = 2_000
+
+    /// Checks a finding made in a review of `outcome` on `day` and collects every problem
+    /// (throws `DomainError`): INVALID "fraud" STOP_ONLY (a fraud is found only in a review that
+    /// stops the case); "fraud.amount_obtained_fen" NOT_POSITIVE; "fraud.obtained_from" /
+    /// "fraud.obtained_through" REQUIRED or INVALID (YYYY-MM); "fraud.obtained_through" BEFORE_FROM,
+    /// IN_THE_FUTURE (after the review's month); "fraud.evidence" REQUIRED / TOO_LONG.
+    public static func validate(
+        outcome: ReviewOutcome, amountObtainedFen: Int64, obtainedFrom: String, obtainedThrough: String, evidence: String, reviewedOn day: CivilDate
+    ) throws -> BenefitFraud {
+        var errors = ValidationErrors()
+        if outcome != .stop { errors.add("fraud", "STOP_ONLY", "a fraud is found in a review that stops the case (社会救助暂行办法 §68)") }
+        if amountObtainedFen <= 0 { errors.add("fraud.amount_obtained_fen", "NOT_POSITIVE", "the amount obtained is positive") }
+        func month(_ text: String, _ field: String) -> BenefitMonth? {
+            if text.isEmpty {
+                errors.add(field, "REQUIRED", "\(field) is required (YYYY-MM)")
+                return nil
+            }
+            guard let month = BenefitMonth(text) else {
+                errors.add(field, "INVALID", "\(field) must be a month YYYY-MM")
+                return nil
+            }
+            return month
+        }
+        let from = month(obtainedFrom, "fraud.obtained_from")
+        let through = month(obtainedThrough, "fraud.obtained_through")
+        if let from, let through, through < from {
+            errors.add("fraud.obtained_through", "BEFORE_FROM", "\(through) is before \(from)")
+        }
+        if let through, through > BenefitMonth(containing: day) {
+            errors.add("fraud.obtained_through", "IN_THE_FUTURE", "\(through) is after the review's month")
+        }
+        let text = evidence.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty { errors.add("fraud.evidence", "REQUIRED", "say what was concealed or falsified and how it was found") }
+        if text.count > maxEvidenceLength { errors.add("fraud.evidence", "TOO_LONG", "at most \(maxEvidenceLength) characters") }
+        if !errors.isEmpty { throw errors.domainError }
+        return BenefitFraud(amountObtained: Fen(Int(amountObtainedFen)), obtainedFrom: from!, obtainedThrough: through!, evidence: text)
+    }
+}

@@ -327,6 +327,9 @@ public struct PublishedDecision: Sendable, Hashable, Codable {
         case .person(_, let name):
             subjectName = Self.maskedName(name)
             creditCode = ""
+        case .unregistered(let name):
+            subjectName = name
+            creditCode = ""
         }
         violationCodes = c.violationCodes
         legalBases = c.violationCodes.map { code in bases(code).map { "\($0.law) \($0.article)" } ?? code }

@@ -14,20 +14,29 @@ public enum LeadSource: String, Sendable, Hashable, CaseIterable, Codable {
     case other
 }
 
-/// Who a lead is about: an organization by its unified social credit code, or a person by the
-/// resident ID number.
+/// Who a lead is about: an organization by its unified social credit code, a person by the
+/// resident ID number, or a body acting without registration (非法社会组织, 取缔 under 社团条例 §32)
+/// by the name it used alone.
 public enum LeadSubject: Sendable, Hashable, Codable {
     case organization(creditCode: String, name: String)
     case person(residentID: String, name: String)
+    case unregistered(name: String)
 
-    /// From the text given: an 18-character credit code or resident ID, checked (INVALID
-    /// "subject.id" BAD_ID when it is neither; "subject.name" REQUIRED).
-    public static func parse(id: String, name: String) throws -> LeadSubject {
+    /// From the text given: an 18-character credit code or resident ID, checked, or with
+    /// `unregistered` no id at all (INVALID "subject.id" BAD_ID when it is neither, NOT_ALLOWED when
+    /// an unregistered body is given one; "subject.name" REQUIRED).
+    public static func parse(id: String, name: String, unregistered: Bool = false) throws -> LeadSubject {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         var errors = ValidationErrors()
         if trimmed.isEmpty { errors.add("subject.name", "REQUIRED", "the subject's name is required") }
         var subject: LeadSubject?
-        if let code = try? UnifiedSocialCreditCode(id) {
+        if unregistered {
+            if id.isEmpty {
+                subject = .unregistered(name: trimmed)
+            } else {
+                errors.add("subject.id", "NOT_ALLOWED", "a body acting without registration has no credit code: leave subject_id empty")
+            }
+        } else if let code = try? UnifiedSocialCreditCode(id) {
             subject = .organization(creditCode: code.description, name: trimmed)
         } else if let person = try? ResidentID(id) {
             subject = .person(residentID: person.description, name: trimmed)
@@ -36,6 +45,39 @@ public enum LeadSubject: Sendable, Hashable, Codable {
         }
         try errors.check()
         return subject!
+    }
+
+    /// The subject's credit code or ID number; empty for an unregistered body.
+    public var id: String {
+        switch self {
+        case .organization(let code, _): code
+        case .person(let id, _): id
+        case .unregistered: ""
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .organization(_, let name), .person(_, let name), .unregistered(let name): name
+        }
+    }
+
+    /// How the store names the kind ("organization", "person", "unregistered").
+    public var kind: String {
+        switch self {
+        case .organization: "organization"
+        case .person: "person"
+        case .unregistered: "unregistered"
+        }
+    }
+
+    /// The subject the store kept as its kind, id and name.
+    public init(kind: String, id: String, name: String) {
+        switch kind {
+        case "person": self = .person(residentID: id, name: name)
+        case "unregistered": self = .unregistered(name: name)
+        default: self = .organization(creditCode: id, name: name)
+        }
     }
 }
 
@@ -64,6 +106,8 @@ public struct Lead: Sendable, Hashable, Codable {
     /// The referrer's own id for a referral (a department's or service's message id): a repeat of
     /// it answers the same lead.
     public var reference: String = ""
+    /// The amount obtained a referral names as the fine base (benefit obtained by fraud); nil when none.
+    public var amountObtained: Fen?
     public var receivedOn: CivilDate
     public private(set) var verificationDue: LegalDeadline
     public private(set) var approvedExtension: LeadExtension?

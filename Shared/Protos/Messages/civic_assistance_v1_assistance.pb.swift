@@ -2781,9 +2781,21 @@ public nonisolated struct Civic_Assistance_V1_Review: Sendable {
   /// The next review's due day ("" after a stop).
   public var nextDue: String = String()
 
+  /// The fraud found, when the review found one (referred to enforcement).
+  public var fraud: Civic_Assistance_V1_BenefitFraud {
+    get {_fraud ?? Civic_Assistance_V1_BenefitFraud()}
+    set {_fraud = newValue}
+  }
+  /// Returns true if `fraud` has been explicitly set.
+  public var hasFraud: Bool {self._fraud != nil}
+  /// Clears the value of `fraud`. Subsequent reads from it will return its default value.
+  public mutating func clearFraud() {self._fraud = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _fraud: Civic_Assistance_V1_BenefitFraud? = nil
 }
 
 public nonisolated struct Civic_Assistance_V1_DueReview: Sendable {
@@ -2877,40 +2889,75 @@ public nonisolated struct Civic_Assistance_V1_RecordReviewRequest: Sendable {
   /// Written reasons (required for every outcome).
   public var reason: String = String()
 
+  /// With STOP only: the benefit was obtained by fraud (骗取, 社会救助暂行办法 §68). Kept on the
+  /// review and referred to 民政综合执法 in the same transaction: one lead against the household's
+  /// head, the amount obtained its fine base (docs/FLOWS.md §4.6).
+  public var fraud: Civic_Assistance_V1_BenefitFraud {
+    get {_fraud ?? Civic_Assistance_V1_BenefitFraud()}
+    set {_fraud = newValue}
+  }
+  /// Returns true if `fraud` has been explicitly set.
+  public var hasFraud: Bool {self._fraud != nil}
+  /// Clears the value of `fraud`. Subsequent reads from it will return its default value.
+  public mutating func clearFraud() {self._fraud = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _fraud: Civic_Assistance_V1_BenefitFraud? = nil
+}
+
+public nonisolated struct Civic_Assistance_V1_BenefitFraud: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// What was obtained by the fraud (> 0).
+  public var amountObtainedFen: Int64 = 0
+
+  /// The months it was obtained over, "YYYY-MM" (required; through not before from, not after the
+  /// review's month).
+  public var obtainedFrom: String = String()
+
+  public var obtainedThrough: String = String()
+
+  /// What was concealed or falsified and how it was found: required, at most 2,000 characters.
+  public var evidence: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 }
 
-public nonisolated struct Civic_Assistance_V1_RecordReviewResponse: Sendable {
+public nonisolated struct Civic_Assistance_V1_RecordReviewResponse: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   public var review: Civic_Assistance_V1_Review {
-    get {_review ?? Civic_Assistance_V1_Review()}
-    set {_review = newValue}
+    get {_storage._review ?? Civic_Assistance_V1_Review()}
+    set {_uniqueStorage()._review = newValue}
   }
   /// Returns true if `review` has been explicitly set.
-  public var hasReview: Bool {self._review != nil}
+  public var hasReview: Bool {_storage._review != nil}
   /// Clears the value of `review`. Subsequent reads from it will return its default value.
-  public mutating func clearReview() {self._review = nil}
+  public mutating func clearReview() {_uniqueStorage()._review = nil}
 
   public var application: Civic_Assistance_V1_Application {
-    get {_application ?? Civic_Assistance_V1_Application()}
-    set {_application = newValue}
+    get {_storage._application ?? Civic_Assistance_V1_Application()}
+    set {_uniqueStorage()._application = newValue}
   }
   /// Returns true if `application` has been explicitly set.
-  public var hasApplication: Bool {self._application != nil}
+  public var hasApplication: Bool {_storage._application != nil}
   /// Clears the value of `application`. Subsequent reads from it will return its default value.
-  public mutating func clearApplication() {self._application = nil}
+  public mutating func clearApplication() {_uniqueStorage()._application = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _review: Civic_Assistance_V1_Review? = nil
-  fileprivate var _application: Civic_Assistance_V1_Application? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// One event about a person from another department's system (主动发现).
@@ -6459,7 +6506,7 @@ nonisolated extension Civic_Assistance_V1_ReconcilePaymentsResponse: SwiftProtob
 
 nonisolated extension Civic_Assistance_V1_Review: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Review"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}application_id\0\u{3}household_id\0\u{3}reviewed_on\0\u{1}outcome\0\u{1}reason\0\u{3}previous_amount_fen\0\u{3}new_amount_fen\0\u{3}effective_month\0\u{1}reviewer\0\u{1}formula\0\u{3}next_due\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}application_id\0\u{3}household_id\0\u{3}reviewed_on\0\u{1}outcome\0\u{1}reason\0\u{3}previous_amount_fen\0\u{3}new_amount_fen\0\u{3}effective_month\0\u{1}reviewer\0\u{1}formula\0\u{3}next_due\0\u{1}fraud\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -6479,12 +6526,17 @@ nonisolated extension Civic_Assistance_V1_Review: SwiftProtobuf.Message, SwiftPr
       case 10: try { try decoder.decodeSingularStringField(value: &self.reviewer) }()
       case 11: try { try decoder.decodeSingularStringField(value: &self.formula) }()
       case 12: try { try decoder.decodeSingularStringField(value: &self.nextDue) }()
+      case 13: try { try decoder.decodeSingularMessageField(value: &self._fraud) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.id.isEmpty {
       try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
     }
@@ -6521,6 +6573,9 @@ nonisolated extension Civic_Assistance_V1_Review: SwiftProtobuf.Message, SwiftPr
     if !self.nextDue.isEmpty {
       try visitor.visitSingularStringField(value: self.nextDue, fieldNumber: 12)
     }
+    try { if let v = self._fraud {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -6537,6 +6592,7 @@ nonisolated extension Civic_Assistance_V1_Review: SwiftProtobuf.Message, SwiftPr
     if lhs.reviewer != rhs.reviewer {return false}
     if lhs.formula != rhs.formula {return false}
     if lhs.nextDue != rhs.nextDue {return false}
+    if lhs._fraud != rhs._fraud {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -6692,7 +6748,7 @@ nonisolated extension Civic_Assistance_V1_ListDueReviewsResponse: SwiftProtobuf.
 
 nonisolated extension Civic_Assistance_V1_RecordReviewRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RecordReviewRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}application_id\0\u{1}on\0\u{1}outcome\0\u{1}reason\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}application_id\0\u{1}on\0\u{1}outcome\0\u{1}reason\0\u{1}fraud\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -6704,12 +6760,17 @@ nonisolated extension Civic_Assistance_V1_RecordReviewRequest: SwiftProtobuf.Mes
       case 2: try { try decoder.decodeSingularStringField(value: &self.on) }()
       case 3: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._fraud) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.applicationID.isEmpty {
       try visitor.visitSingularStringField(value: self.applicationID, fieldNumber: 1)
     }
@@ -6722,6 +6783,9 @@ nonisolated extension Civic_Assistance_V1_RecordReviewRequest: SwiftProtobuf.Mes
     if !self.reason.isEmpty {
       try visitor.visitSingularStringField(value: self.reason, fieldNumber: 4)
     }
+    try { if let v = self._fraud {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -6730,6 +6794,52 @@ nonisolated extension Civic_Assistance_V1_RecordReviewRequest: SwiftProtobuf.Mes
     if lhs.on != rhs.on {return false}
     if lhs.outcome != rhs.outcome {return false}
     if lhs.reason != rhs.reason {return false}
+    if lhs._fraud != rhs._fraud {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_BenefitFraud: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BenefitFraud"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}amount_obtained_fen\0\u{3}obtained_from\0\u{3}obtained_through\0\u{1}evidence\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.amountObtainedFen) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.obtainedFrom) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.obtainedThrough) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.evidence) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.amountObtainedFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.amountObtainedFen, fieldNumber: 1)
+    }
+    if !self.obtainedFrom.isEmpty {
+      try visitor.visitSingularStringField(value: self.obtainedFrom, fieldNumber: 2)
+    }
+    if !self.obtainedThrough.isEmpty {
+      try visitor.visitSingularStringField(value: self.obtainedThrough, fieldNumber: 3)
+    }
+    if !self.evidence.isEmpty {
+      try visitor.visitSingularStringField(value: self.evidence, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_BenefitFraud, rhs: Civic_Assistance_V1_BenefitFraud) -> Bool {
+    if lhs.amountObtainedFen != rhs.amountObtainedFen {return false}
+    if lhs.obtainedFrom != rhs.obtainedFrom {return false}
+    if lhs.obtainedThrough != rhs.obtainedThrough {return false}
+    if lhs.evidence != rhs.evidence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -6739,36 +6849,74 @@ nonisolated extension Civic_Assistance_V1_RecordReviewResponse: SwiftProtobuf.Me
   public static let protoMessageName: String = _protobuf_package + ".RecordReviewResponse"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}review\0\u{1}application\0")
 
+  fileprivate class _StorageClass {
+    var _review: Civic_Assistance_V1_Review? = nil
+    var _application: Civic_Assistance_V1_Application? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _review = source._review
+      _application = source._application
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularMessageField(value: &self._review) }()
-      case 2: try { try decoder.decodeSingularMessageField(value: &self._application) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._review) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._application) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    try { if let v = self._review {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
-    } }()
-    try { if let v = self._application {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
-    } }()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._review {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      try { if let v = _storage._application {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Civic_Assistance_V1_RecordReviewResponse, rhs: Civic_Assistance_V1_RecordReviewResponse) -> Bool {
-    if lhs._review != rhs._review {return false}
-    if lhs._application != rhs._application {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._review != rhs_storage._review {return false}
+        if _storage._application != rhs_storage._application {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1226,8 +1226,11 @@ public nonisolated struct Civic_Enforcement_V1_Subject: Sendable {
 
   public var name: String = String()
 
-  /// Output: an organization (a credit code), not a person.
+  /// Output: an organization (a credit code, or unregistered), not a person.
   public var organization: Bool = false
+
+  /// An unregistered body (非法社会组织): named only, `id` empty, `organization` true.
+  public var unregistered: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1346,6 +1349,13 @@ public nonisolated struct Civic_Enforcement_V1_Lead: @unchecked Sendable {
     set {_uniqueStorage()._reference = newValue}
   }
 
+  /// The amount obtained a referral names as the fine base (benefit obtained by fraud), in fen; 0
+  /// when none. The officers enter it as `facts.amount_obtained_fen` when they propose the penalty.
+  public var amountObtainedFen: Int64 {
+    get {_storage._amountObtainedFen}
+    set {_uniqueStorage()._amountObtainedFen = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1376,6 +1386,9 @@ public nonisolated struct Civic_Enforcement_V1_RecordLeadRequest: Sendable {
 
   public var referredBy: String = String()
 
+  /// The subject is a body acting without registration (非法社会组织): `subject_id` empty.
+  public var unregistered: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1398,6 +1411,9 @@ public nonisolated struct Civic_Enforcement_V1_ReferLeadRequest: Sendable {
 
   /// Required: the referrer's own id for it (at most 100 characters).
   public var reference: String = String()
+
+  /// The subject is a body acting without registration (非法社会组织): `subject_id` empty.
+  public var unregistered: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2244,57 +2260,113 @@ public nonisolated struct Civic_Enforcement_V1_EnforcementCase: @unchecked Senda
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
-public nonisolated struct Civic_Enforcement_V1_FileCaseRequest: Sendable {
+public nonisolated struct Civic_Enforcement_V1_FileCaseRequest: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// The lead it comes from ("" to file directly); the lead must be RECEIVED and is marked FILED.
-  public var leadID: String = String()
+  public var leadID: String {
+    get {_storage._leadID}
+    set {_uniqueStorage()._leadID = newValue}
+  }
 
   /// Required when there is no lead (else the lead's).
-  public var division: String = String()
+  public var division: String {
+    get {_storage._division}
+    set {_uniqueStorage()._division = newValue}
+  }
 
   /// Required when there is no lead (else the lead's).
-  public var subjectID: String = String()
+  public var subjectID: String {
+    get {_storage._subjectID}
+    set {_uniqueStorage()._subjectID = newValue}
+  }
 
-  public var subjectName: String = String()
+  public var subjectName: String {
+    get {_storage._subjectName}
+    set {_uniqueStorage()._subjectName = newValue}
+  }
 
   /// Required: codes of the legal-basis library.
-  public var violationCodes: [String] = []
+  public var violationCodes: [String] {
+    get {_storage._violationCodes}
+    set {_uniqueStorage()._violationCodes = newValue}
+  }
 
   /// Required, at most 2,000 characters.
-  public var summary: String = String()
+  public var summary: String {
+    get {_storage._summary}
+    set {_uniqueStorage()._summary = newValue}
+  }
 
   /// Required: the act's end (a continuing act's last day).
-  public var actEndedOn: String = String()
+  public var actEndedOn: String {
+    get {_storage._actEndedOn}
+    set {_uniqueStorage()._actEndedOn = newValue}
+  }
 
-  public var harmsLifeHealthOrFinance: Bool = false
+  public var harmsLifeHealthOrFinance: Bool {
+    get {_storage._harmsLifeHealthOrFinance}
+    set {_uniqueStorage()._harmsLifeHealthOrFinance = newValue}
+  }
 
   /// Today when empty; not in the future.
-  public var filedOn: String = String()
+  public var filedOn: String {
+    get {_storage._filedOn}
+    set {_uniqueStorage()._filedOn = newValue}
+  }
 
   /// The approver's officer id.
-  public var approvedBy: String = String()
+  public var approvedBy: String {
+    get {_storage._approvedBy}
+    set {_uniqueStorage()._approvedBy = newValue}
+  }
 
   /// At least two officer ids, certified on filed_on.
-  public var investigators: [String] = []
+  public var investigators: [String] {
+    get {_storage._investigators}
+    set {_uniqueStorage()._investigators = newValue}
+  }
 
-  public var complex: Bool = false
+  public var complex: Bool {
+    get {_storage._complex}
+    set {_uniqueStorage()._complex = newValue}
+  }
 
-  public var majorPublicInterest: Bool = false
+  public var majorPublicInterest: Bool {
+    get {_storage._majorPublicInterest}
+    set {_uniqueStorage()._majorPublicInterest = newValue}
+  }
 
-  public var jointOperationID: String = String()
+  public var jointOperationID: String {
+    get {_storage._jointOperationID}
+    set {_uniqueStorage()._jointOperationID = newValue}
+  }
 
   /// What organizations or eldercare answered about the subject's registration.
-  public var subjectRegistration: String = String()
+  public var subjectRegistration: String {
+    get {_storage._subjectRegistration}
+    set {_uniqueStorage()._subjectRegistration = newValue}
+  }
 
   /// With joint_operation_id: the operation's partner departments the case is attributed to.
-  public var jointPartners: [String] = []
+  public var jointPartners: [String] {
+    get {_storage._jointPartners}
+    set {_uniqueStorage()._jointPartners = newValue}
+  }
+
+  /// Without a lead: the subject is a body acting without registration (`subject_id` empty).
+  public var unregistered: Bool {
+    get {_storage._unregistered}
+    set {_uniqueStorage()._unregistered = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// 简易程序 (§51–§53): decided and served on the spot.
@@ -4522,7 +4594,7 @@ nonisolated extension Civic_Enforcement_V1_ListOfficersResponse: SwiftProtobuf.M
 
 nonisolated extension Civic_Enforcement_V1_Subject: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Subject"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}organization\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}organization\0\u{1}unregistered\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4533,6 +4605,7 @@ nonisolated extension Civic_Enforcement_V1_Subject: SwiftProtobuf.Message, Swift
       case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.organization) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.unregistered) }()
       default: break
       }
     }
@@ -4548,6 +4621,9 @@ nonisolated extension Civic_Enforcement_V1_Subject: SwiftProtobuf.Message, Swift
     if self.organization != false {
       try visitor.visitSingularBoolField(value: self.organization, fieldNumber: 3)
     }
+    if self.unregistered != false {
+      try visitor.visitSingularBoolField(value: self.unregistered, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4555,6 +4631,7 @@ nonisolated extension Civic_Enforcement_V1_Subject: SwiftProtobuf.Message, Swift
     if lhs.id != rhs.id {return false}
     if lhs.name != rhs.name {return false}
     if lhs.organization != rhs.organization {return false}
+    if lhs.unregistered != rhs.unregistered {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -4607,7 +4684,7 @@ nonisolated extension Civic_Enforcement_V1_Deadline: SwiftProtobuf.Message, Swif
 
 nonisolated extension Civic_Enforcement_V1_Lead: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Lead"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}division\0\u{1}source\0\u{3}referred_by\0\u{1}subject\0\u{1}summary\0\u{3}received_on\0\u{3}verification_due\0\u{3}extension_approved_by\0\u{3}extended_on\0\u{1}state\0\u{3}decided_on\0\u{1}outcome\0\u{1}overdue\0\u{1}reference\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}division\0\u{1}source\0\u{3}referred_by\0\u{1}subject\0\u{1}summary\0\u{3}received_on\0\u{3}verification_due\0\u{3}extension_approved_by\0\u{3}extended_on\0\u{1}state\0\u{3}decided_on\0\u{1}outcome\0\u{1}overdue\0\u{1}reference\0\u{3}amount_obtained_fen\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -4625,6 +4702,7 @@ nonisolated extension Civic_Enforcement_V1_Lead: SwiftProtobuf.Message, SwiftPro
     var _outcome: String = String()
     var _overdue: Bool = false
     var _reference: String = String()
+    var _amountObtainedFen: Int64 = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -4650,6 +4728,7 @@ nonisolated extension Civic_Enforcement_V1_Lead: SwiftProtobuf.Message, SwiftPro
       _outcome = source._outcome
       _overdue = source._overdue
       _reference = source._reference
+      _amountObtainedFen = source._amountObtainedFen
     }
   }
 
@@ -4683,6 +4762,7 @@ nonisolated extension Civic_Enforcement_V1_Lead: SwiftProtobuf.Message, SwiftPro
         case 13: try { try decoder.decodeSingularStringField(value: &_storage._outcome) }()
         case 14: try { try decoder.decodeSingularBoolField(value: &_storage._overdue) }()
         case 15: try { try decoder.decodeSingularStringField(value: &_storage._reference) }()
+        case 16: try { try decoder.decodeSingularInt64Field(value: &_storage._amountObtainedFen) }()
         default: break
         }
       }
@@ -4740,6 +4820,9 @@ nonisolated extension Civic_Enforcement_V1_Lead: SwiftProtobuf.Message, SwiftPro
       if !_storage._reference.isEmpty {
         try visitor.visitSingularStringField(value: _storage._reference, fieldNumber: 15)
       }
+      if _storage._amountObtainedFen != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._amountObtainedFen, fieldNumber: 16)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -4764,6 +4847,7 @@ nonisolated extension Civic_Enforcement_V1_Lead: SwiftProtobuf.Message, SwiftPro
         if _storage._outcome != rhs_storage._outcome {return false}
         if _storage._overdue != rhs_storage._overdue {return false}
         if _storage._reference != rhs_storage._reference {return false}
+        if _storage._amountObtainedFen != rhs_storage._amountObtainedFen {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -4775,7 +4859,7 @@ nonisolated extension Civic_Enforcement_V1_Lead: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Civic_Enforcement_V1_RecordLeadRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RecordLeadRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}source\0\u{3}subject_id\0\u{3}subject_name\0\u{1}summary\0\u{1}division\0\u{3}received_on\0\u{3}referred_by\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}source\0\u{3}subject_id\0\u{3}subject_name\0\u{1}summary\0\u{1}division\0\u{3}received_on\0\u{3}referred_by\0\u{1}unregistered\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4790,6 +4874,7 @@ nonisolated extension Civic_Enforcement_V1_RecordLeadRequest: SwiftProtobuf.Mess
       case 5: try { try decoder.decodeSingularStringField(value: &self.division) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.receivedOn) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.referredBy) }()
+      case 8: try { try decoder.decodeSingularBoolField(value: &self.unregistered) }()
       default: break
       }
     }
@@ -4817,6 +4902,9 @@ nonisolated extension Civic_Enforcement_V1_RecordLeadRequest: SwiftProtobuf.Mess
     if !self.referredBy.isEmpty {
       try visitor.visitSingularStringField(value: self.referredBy, fieldNumber: 7)
     }
+    if self.unregistered != false {
+      try visitor.visitSingularBoolField(value: self.unregistered, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4828,6 +4916,7 @@ nonisolated extension Civic_Enforcement_V1_RecordLeadRequest: SwiftProtobuf.Mess
     if lhs.division != rhs.division {return false}
     if lhs.receivedOn != rhs.receivedOn {return false}
     if lhs.referredBy != rhs.referredBy {return false}
+    if lhs.unregistered != rhs.unregistered {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -4835,7 +4924,7 @@ nonisolated extension Civic_Enforcement_V1_RecordLeadRequest: SwiftProtobuf.Mess
 
 nonisolated extension Civic_Enforcement_V1_ReferLeadRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReferLeadRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}subject_id\0\u{3}subject_name\0\u{1}summary\0\u{1}division\0\u{1}reference\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}subject_id\0\u{3}subject_name\0\u{1}summary\0\u{1}division\0\u{1}reference\0\u{1}unregistered\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4848,6 +4937,7 @@ nonisolated extension Civic_Enforcement_V1_ReferLeadRequest: SwiftProtobuf.Messa
       case 3: try { try decoder.decodeSingularStringField(value: &self.summary) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.division) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.reference) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.unregistered) }()
       default: break
       }
     }
@@ -4869,6 +4959,9 @@ nonisolated extension Civic_Enforcement_V1_ReferLeadRequest: SwiftProtobuf.Messa
     if !self.reference.isEmpty {
       try visitor.visitSingularStringField(value: self.reference, fieldNumber: 5)
     }
+    if self.unregistered != false {
+      try visitor.visitSingularBoolField(value: self.unregistered, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4878,6 +4971,7 @@ nonisolated extension Civic_Enforcement_V1_ReferLeadRequest: SwiftProtobuf.Messa
     if lhs.summary != rhs.summary {return false}
     if lhs.division != rhs.division {return false}
     if lhs.reference != rhs.reference {return false}
+    if lhs.unregistered != rhs.unregistered {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -6496,104 +6590,177 @@ nonisolated extension Civic_Enforcement_V1_EnforcementCase: SwiftProtobuf.Messag
 
 nonisolated extension Civic_Enforcement_V1_FileCaseRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FileCaseRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{1}division\0\u{3}subject_id\0\u{3}subject_name\0\u{3}violation_codes\0\u{1}summary\0\u{3}act_ended_on\0\u{3}harms_life_health_or_finance\0\u{3}filed_on\0\u{3}approved_by\0\u{1}investigators\0\u{1}complex\0\u{3}major_public_interest\0\u{3}joint_operation_id\0\u{3}subject_registration\0\u{3}joint_partners\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}lead_id\0\u{1}division\0\u{3}subject_id\0\u{3}subject_name\0\u{3}violation_codes\0\u{1}summary\0\u{3}act_ended_on\0\u{3}harms_life_health_or_finance\0\u{3}filed_on\0\u{3}approved_by\0\u{1}investigators\0\u{1}complex\0\u{3}major_public_interest\0\u{3}joint_operation_id\0\u{3}subject_registration\0\u{3}joint_partners\0\u{1}unregistered\0")
+
+  fileprivate class _StorageClass {
+    var _leadID: String = String()
+    var _division: String = String()
+    var _subjectID: String = String()
+    var _subjectName: String = String()
+    var _violationCodes: [String] = []
+    var _summary: String = String()
+    var _actEndedOn: String = String()
+    var _harmsLifeHealthOrFinance: Bool = false
+    var _filedOn: String = String()
+    var _approvedBy: String = String()
+    var _investigators: [String] = []
+    var _complex: Bool = false
+    var _majorPublicInterest: Bool = false
+    var _jointOperationID: String = String()
+    var _subjectRegistration: String = String()
+    var _jointPartners: [String] = []
+    var _unregistered: Bool = false
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _leadID = source._leadID
+      _division = source._division
+      _subjectID = source._subjectID
+      _subjectName = source._subjectName
+      _violationCodes = source._violationCodes
+      _summary = source._summary
+      _actEndedOn = source._actEndedOn
+      _harmsLifeHealthOrFinance = source._harmsLifeHealthOrFinance
+      _filedOn = source._filedOn
+      _approvedBy = source._approvedBy
+      _investigators = source._investigators
+      _complex = source._complex
+      _majorPublicInterest = source._majorPublicInterest
+      _jointOperationID = source._jointOperationID
+      _subjectRegistration = source._subjectRegistration
+      _jointPartners = source._jointPartners
+      _unregistered = source._unregistered
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.leadID) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.division) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.subjectID) }()
-      case 4: try { try decoder.decodeSingularStringField(value: &self.subjectName) }()
-      case 5: try { try decoder.decodeRepeatedStringField(value: &self.violationCodes) }()
-      case 6: try { try decoder.decodeSingularStringField(value: &self.summary) }()
-      case 7: try { try decoder.decodeSingularStringField(value: &self.actEndedOn) }()
-      case 8: try { try decoder.decodeSingularBoolField(value: &self.harmsLifeHealthOrFinance) }()
-      case 9: try { try decoder.decodeSingularStringField(value: &self.filedOn) }()
-      case 10: try { try decoder.decodeSingularStringField(value: &self.approvedBy) }()
-      case 11: try { try decoder.decodeRepeatedStringField(value: &self.investigators) }()
-      case 12: try { try decoder.decodeSingularBoolField(value: &self.complex) }()
-      case 13: try { try decoder.decodeSingularBoolField(value: &self.majorPublicInterest) }()
-      case 14: try { try decoder.decodeSingularStringField(value: &self.jointOperationID) }()
-      case 15: try { try decoder.decodeSingularStringField(value: &self.subjectRegistration) }()
-      case 16: try { try decoder.decodeRepeatedStringField(value: &self.jointPartners) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._leadID) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._division) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._subjectID) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._subjectName) }()
+        case 5: try { try decoder.decodeRepeatedStringField(value: &_storage._violationCodes) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._summary) }()
+        case 7: try { try decoder.decodeSingularStringField(value: &_storage._actEndedOn) }()
+        case 8: try { try decoder.decodeSingularBoolField(value: &_storage._harmsLifeHealthOrFinance) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._filedOn) }()
+        case 10: try { try decoder.decodeSingularStringField(value: &_storage._approvedBy) }()
+        case 11: try { try decoder.decodeRepeatedStringField(value: &_storage._investigators) }()
+        case 12: try { try decoder.decodeSingularBoolField(value: &_storage._complex) }()
+        case 13: try { try decoder.decodeSingularBoolField(value: &_storage._majorPublicInterest) }()
+        case 14: try { try decoder.decodeSingularStringField(value: &_storage._jointOperationID) }()
+        case 15: try { try decoder.decodeSingularStringField(value: &_storage._subjectRegistration) }()
+        case 16: try { try decoder.decodeRepeatedStringField(value: &_storage._jointPartners) }()
+        case 17: try { try decoder.decodeSingularBoolField(value: &_storage._unregistered) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.leadID.isEmpty {
-      try visitor.visitSingularStringField(value: self.leadID, fieldNumber: 1)
-    }
-    if !self.division.isEmpty {
-      try visitor.visitSingularStringField(value: self.division, fieldNumber: 2)
-    }
-    if !self.subjectID.isEmpty {
-      try visitor.visitSingularStringField(value: self.subjectID, fieldNumber: 3)
-    }
-    if !self.subjectName.isEmpty {
-      try visitor.visitSingularStringField(value: self.subjectName, fieldNumber: 4)
-    }
-    if !self.violationCodes.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.violationCodes, fieldNumber: 5)
-    }
-    if !self.summary.isEmpty {
-      try visitor.visitSingularStringField(value: self.summary, fieldNumber: 6)
-    }
-    if !self.actEndedOn.isEmpty {
-      try visitor.visitSingularStringField(value: self.actEndedOn, fieldNumber: 7)
-    }
-    if self.harmsLifeHealthOrFinance != false {
-      try visitor.visitSingularBoolField(value: self.harmsLifeHealthOrFinance, fieldNumber: 8)
-    }
-    if !self.filedOn.isEmpty {
-      try visitor.visitSingularStringField(value: self.filedOn, fieldNumber: 9)
-    }
-    if !self.approvedBy.isEmpty {
-      try visitor.visitSingularStringField(value: self.approvedBy, fieldNumber: 10)
-    }
-    if !self.investigators.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.investigators, fieldNumber: 11)
-    }
-    if self.complex != false {
-      try visitor.visitSingularBoolField(value: self.complex, fieldNumber: 12)
-    }
-    if self.majorPublicInterest != false {
-      try visitor.visitSingularBoolField(value: self.majorPublicInterest, fieldNumber: 13)
-    }
-    if !self.jointOperationID.isEmpty {
-      try visitor.visitSingularStringField(value: self.jointOperationID, fieldNumber: 14)
-    }
-    if !self.subjectRegistration.isEmpty {
-      try visitor.visitSingularStringField(value: self.subjectRegistration, fieldNumber: 15)
-    }
-    if !self.jointPartners.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.jointPartners, fieldNumber: 16)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if !_storage._leadID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._leadID, fieldNumber: 1)
+      }
+      if !_storage._division.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._division, fieldNumber: 2)
+      }
+      if !_storage._subjectID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._subjectID, fieldNumber: 3)
+      }
+      if !_storage._subjectName.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._subjectName, fieldNumber: 4)
+      }
+      if !_storage._violationCodes.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._violationCodes, fieldNumber: 5)
+      }
+      if !_storage._summary.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._summary, fieldNumber: 6)
+      }
+      if !_storage._actEndedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._actEndedOn, fieldNumber: 7)
+      }
+      if _storage._harmsLifeHealthOrFinance != false {
+        try visitor.visitSingularBoolField(value: _storage._harmsLifeHealthOrFinance, fieldNumber: 8)
+      }
+      if !_storage._filedOn.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._filedOn, fieldNumber: 9)
+      }
+      if !_storage._approvedBy.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._approvedBy, fieldNumber: 10)
+      }
+      if !_storage._investigators.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._investigators, fieldNumber: 11)
+      }
+      if _storage._complex != false {
+        try visitor.visitSingularBoolField(value: _storage._complex, fieldNumber: 12)
+      }
+      if _storage._majorPublicInterest != false {
+        try visitor.visitSingularBoolField(value: _storage._majorPublicInterest, fieldNumber: 13)
+      }
+      if !_storage._jointOperationID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._jointOperationID, fieldNumber: 14)
+      }
+      if !_storage._subjectRegistration.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._subjectRegistration, fieldNumber: 15)
+      }
+      if !_storage._jointPartners.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._jointPartners, fieldNumber: 16)
+      }
+      if _storage._unregistered != false {
+        try visitor.visitSingularBoolField(value: _storage._unregistered, fieldNumber: 17)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Civic_Enforcement_V1_FileCaseRequest, rhs: Civic_Enforcement_V1_FileCaseRequest) -> Bool {
-    if lhs.leadID != rhs.leadID {return false}
-    if lhs.division != rhs.division {return false}
-    if lhs.subjectID != rhs.subjectID {return false}
-    if lhs.subjectName != rhs.subjectName {return false}
-    if lhs.violationCodes != rhs.violationCodes {return false}
-    if lhs.summary != rhs.summary {return false}
-    if lhs.actEndedOn != rhs.actEndedOn {return false}
-    if lhs.harmsLifeHealthOrFinance != rhs.harmsLifeHealthOrFinance {return false}
-    if lhs.filedOn != rhs.filedOn {return false}
-    if lhs.approvedBy != rhs.approvedBy {return false}
-    if lhs.investigators != rhs.investigators {return false}
-    if lhs.complex != rhs.complex {return false}
-    if lhs.majorPublicInterest != rhs.majorPublicInterest {return false}
-    if lhs.jointOperationID != rhs.jointOperationID {return false}
-    if lhs.subjectRegistration != rhs.subjectRegistration {return false}
-    if lhs.jointPartners != rhs.jointPartners {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._leadID != rhs_storage._leadID {return false}
+        if _storage._division != rhs_storage._division {return false}
+        if _storage._subjectID != rhs_storage._subjectID {return false}
+        if _storage._subjectName != rhs_storage._subjectName {return false}
+        if _storage._violationCodes != rhs_storage._violationCodes {return false}
+        if _storage._summary != rhs_storage._summary {return false}
+        if _storage._actEndedOn != rhs_storage._actEndedOn {return false}
+        if _storage._harmsLifeHealthOrFinance != rhs_storage._harmsLifeHealthOrFinance {return false}
+        if _storage._filedOn != rhs_storage._filedOn {return false}
+        if _storage._approvedBy != rhs_storage._approvedBy {return false}
+        if _storage._investigators != rhs_storage._investigators {return false}
+        if _storage._complex != rhs_storage._complex {return false}
+        if _storage._majorPublicInterest != rhs_storage._majorPublicInterest {return false}
+        if _storage._jointOperationID != rhs_storage._jointOperationID {return false}
+        if _storage._subjectRegistration != rhs_storage._subjectRegistration {return false}
+        if _storage._jointPartners != rhs_storage._jointPartners {return false}
+        if _storage._unregistered != rhs_storage._unregistered {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

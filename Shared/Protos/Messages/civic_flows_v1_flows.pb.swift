@@ -501,6 +501,111 @@ public nonisolated struct Civic_Flows_V1_PenaltyRevoked: Sendable {
   public init() {}
 }
 
+/// organizations → enforcement: an illegal-organization case closed BANNED (取缔, 社团条例 §32, 民非
+/// 条例 §27, 基金会条例 §40) becomes one lead against the body acting without registration, named
+/// only by the name it used. Aggregate "illegal-case:<case_id>", business key
+/// "organizations-illegal:<case_id>".
+public nonisolated struct Civic_Flows_V1_IllegalOrganizationReferred: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var caseID: String = String()
+
+  /// The name the body used (it has no credit code).
+  public var nameUsed: String = String()
+
+  /// What it did (活动情况).
+  public var activities: String = String()
+
+  /// The county where it acted: its enforcement squad verifies the lead.
+  public var division: String = String()
+
+  /// The evidence gathered, one line each ("2026-10-12 现场照片 …（张三）").
+  public var evidence: [String] = []
+
+  public var closedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// organizations → enforcement: staff refer a registered organization's violation (ReferViolation).
+/// Aggregate "organization:<organization_id>", business key
+/// "organizations-violation:<organization_id>:<reference>": the same reference referred again is
+/// the same lead.
+public nonisolated struct Civic_Flows_V1_OrganizationViolationReferred: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizationID: String = String()
+
+  /// The body's unified social credit code: the lead's subject.
+  public var creditCode: String = String()
+
+  public var name: String = String()
+
+  /// The registrar's division: its enforcement squad verifies the lead.
+  public var division: String = String()
+
+  /// The registrar's reference for the referral (移送函文号).
+  public var reference: String = String()
+
+  public var summary: String = String()
+
+  public var evidence: String = String()
+
+  /// Legal-basis codes of enforcement's library the registrar suggests (may be empty).
+  public var violationCodes: [String] = []
+
+  public var referredOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// assistance → enforcement: benefit obtained by fraud (骗取社会救助, 社会救助暂行办法 §68: stop,
+/// recover, and a fine of 1 to 3 times the amount obtained) becomes one lead against the person,
+/// carrying the amount obtained as the fine base. Aggregate "household:<household_id>", business key
+/// "assistance-fraud:<finding_id>".
+public nonisolated struct Civic_Flows_V1_BenefitFraudReferred: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var findingID: String = String()
+
+  public var householdID: String = String()
+
+  /// The county of the household.
+  public var division: String = String()
+
+  /// The applicant's resident ID number and name: the lead's subject.
+  public var personID: String = String()
+
+  public var personName: String = String()
+
+  /// What was obtained by the fraud, in fen: the fine base (AMOUNT_OBTAINED).
+  public var amountObtainedFen: Int64 = 0
+
+  /// The months the benefit was obtained ("2026-03" .. "2026-08").
+  public var obtainedFrom: String = String()
+
+  public var obtainedThrough: String = String()
+
+  /// What was concealed or falsified, and how it was found.
+  public var evidence: String = String()
+
+  public var foundOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "civic.flows.v1"
@@ -1276,6 +1381,206 @@ nonisolated extension Civic_Flows_V1_PenaltyRevoked: SwiftProtobuf.Message, Swif
     if lhs.revokedOn != rhs.revokedOn {return false}
     if lhs.revokedBy != rhs.revokedBy {return false}
     if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Flows_V1_IllegalOrganizationReferred: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".IllegalOrganizationReferred"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{3}name_used\0\u{1}activities\0\u{1}division\0\u{1}evidence\0\u{3}closed_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.nameUsed) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.activities) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.division) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.evidence) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.closedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.caseID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 1)
+    }
+    if !self.nameUsed.isEmpty {
+      try visitor.visitSingularStringField(value: self.nameUsed, fieldNumber: 2)
+    }
+    if !self.activities.isEmpty {
+      try visitor.visitSingularStringField(value: self.activities, fieldNumber: 3)
+    }
+    if !self.division.isEmpty {
+      try visitor.visitSingularStringField(value: self.division, fieldNumber: 4)
+    }
+    if !self.evidence.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.evidence, fieldNumber: 5)
+    }
+    if !self.closedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.closedOn, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Flows_V1_IllegalOrganizationReferred, rhs: Civic_Flows_V1_IllegalOrganizationReferred) -> Bool {
+    if lhs.caseID != rhs.caseID {return false}
+    if lhs.nameUsed != rhs.nameUsed {return false}
+    if lhs.activities != rhs.activities {return false}
+    if lhs.division != rhs.division {return false}
+    if lhs.evidence != rhs.evidence {return false}
+    if lhs.closedOn != rhs.closedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Flows_V1_OrganizationViolationReferred: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OrganizationViolationReferred"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{3}credit_code\0\u{1}name\0\u{1}division\0\u{1}reference\0\u{1}summary\0\u{1}evidence\0\u{3}violation_codes\0\u{3}referred_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.creditCode) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.division) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.reference) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.summary) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.evidence) }()
+      case 8: try { try decoder.decodeRepeatedStringField(value: &self.violationCodes) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.referredOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    if !self.creditCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.creditCode, fieldNumber: 2)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 3)
+    }
+    if !self.division.isEmpty {
+      try visitor.visitSingularStringField(value: self.division, fieldNumber: 4)
+    }
+    if !self.reference.isEmpty {
+      try visitor.visitSingularStringField(value: self.reference, fieldNumber: 5)
+    }
+    if !self.summary.isEmpty {
+      try visitor.visitSingularStringField(value: self.summary, fieldNumber: 6)
+    }
+    if !self.evidence.isEmpty {
+      try visitor.visitSingularStringField(value: self.evidence, fieldNumber: 7)
+    }
+    if !self.violationCodes.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.violationCodes, fieldNumber: 8)
+    }
+    if !self.referredOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.referredOn, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Flows_V1_OrganizationViolationReferred, rhs: Civic_Flows_V1_OrganizationViolationReferred) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.creditCode != rhs.creditCode {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.division != rhs.division {return false}
+    if lhs.reference != rhs.reference {return false}
+    if lhs.summary != rhs.summary {return false}
+    if lhs.evidence != rhs.evidence {return false}
+    if lhs.violationCodes != rhs.violationCodes {return false}
+    if lhs.referredOn != rhs.referredOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Flows_V1_BenefitFraudReferred: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BenefitFraudReferred"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}finding_id\0\u{3}household_id\0\u{1}division\0\u{3}person_id\0\u{3}person_name\0\u{3}amount_obtained_fen\0\u{3}obtained_from\0\u{3}obtained_through\0\u{1}evidence\0\u{3}found_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.findingID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.householdID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.division) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.personID) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.personName) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.amountObtainedFen) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.obtainedFrom) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.obtainedThrough) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.evidence) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.foundOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.findingID.isEmpty {
+      try visitor.visitSingularStringField(value: self.findingID, fieldNumber: 1)
+    }
+    if !self.householdID.isEmpty {
+      try visitor.visitSingularStringField(value: self.householdID, fieldNumber: 2)
+    }
+    if !self.division.isEmpty {
+      try visitor.visitSingularStringField(value: self.division, fieldNumber: 3)
+    }
+    if !self.personID.isEmpty {
+      try visitor.visitSingularStringField(value: self.personID, fieldNumber: 4)
+    }
+    if !self.personName.isEmpty {
+      try visitor.visitSingularStringField(value: self.personName, fieldNumber: 5)
+    }
+    if self.amountObtainedFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.amountObtainedFen, fieldNumber: 6)
+    }
+    if !self.obtainedFrom.isEmpty {
+      try visitor.visitSingularStringField(value: self.obtainedFrom, fieldNumber: 7)
+    }
+    if !self.obtainedThrough.isEmpty {
+      try visitor.visitSingularStringField(value: self.obtainedThrough, fieldNumber: 8)
+    }
+    if !self.evidence.isEmpty {
+      try visitor.visitSingularStringField(value: self.evidence, fieldNumber: 9)
+    }
+    if !self.foundOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.foundOn, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Flows_V1_BenefitFraudReferred, rhs: Civic_Flows_V1_BenefitFraudReferred) -> Bool {
+    if lhs.findingID != rhs.findingID {return false}
+    if lhs.householdID != rhs.householdID {return false}
+    if lhs.division != rhs.division {return false}
+    if lhs.personID != rhs.personID {return false}
+    if lhs.personName != rhs.personName {return false}
+    if lhs.amountObtainedFen != rhs.amountObtainedFen {return false}
+    if lhs.obtainedFrom != rhs.obtainedFrom {return false}
+    if lhs.obtainedThrough != rhs.obtainedThrough {return false}
+    if lhs.evidence != rhs.evidence {return false}
+    if lhs.foundOn != rhs.foundOn {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

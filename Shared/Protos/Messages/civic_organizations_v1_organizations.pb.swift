@@ -3254,6 +3254,56 @@ public nonisolated struct Civic_Organizations_V1_LetterSentEvent: Sendable {
   public init() {}
 }
 
+public nonisolated struct Civic_Organizations_V1_ReferViolationRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The id ("O000001") or the credit code.
+  public var organizationID: String = String()
+
+  /// The registrar's reference for the referral (移送函文号): required, at most 100 characters.
+  public var reference: String = String()
+
+  /// What the body did: required, at most 2,000 characters.
+  public var summary: String = String()
+
+  /// What shows it (documents, dates, who found it): required, at most 2,000 characters.
+  public var evidence: String = String()
+
+  /// Legal-basis codes of enforcement's library the registrar suggests ("SHTT-30-1"): at most 10,
+  /// each at most 30 characters; enforcement's officers decide.
+  public var violationCodes: [String] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Organizations_V1_ReferViolationResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var organizationID: String = String()
+
+  public var creditCode: String = String()
+
+  public var reference: String = String()
+
+  /// The flow message that carries it (civic flows, ListOutbox).
+  public var messageID: String = String()
+
+  /// True when this reference was referred before: nothing new was sent.
+  public var duplicate: Bool = false
+
+  public var referredOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Civic_Organizations_V1_RecordPenaltyRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -9043,6 +9093,111 @@ nonisolated extension Civic_Organizations_V1_LetterSentEvent: SwiftProtobuf.Mess
 
   public static func ==(lhs: Civic_Organizations_V1_LetterSentEvent, rhs: Civic_Organizations_V1_LetterSentEvent) -> Bool {
     if lhs.trackingNumber != rhs.trackingNumber {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ReferViolationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReferViolationRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{1}reference\0\u{1}summary\0\u{1}evidence\0\u{3}violation_codes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.reference) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.summary) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.evidence) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.violationCodes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    if !self.reference.isEmpty {
+      try visitor.visitSingularStringField(value: self.reference, fieldNumber: 2)
+    }
+    if !self.summary.isEmpty {
+      try visitor.visitSingularStringField(value: self.summary, fieldNumber: 3)
+    }
+    if !self.evidence.isEmpty {
+      try visitor.visitSingularStringField(value: self.evidence, fieldNumber: 4)
+    }
+    if !self.violationCodes.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.violationCodes, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ReferViolationRequest, rhs: Civic_Organizations_V1_ReferViolationRequest) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.reference != rhs.reference {return false}
+    if lhs.summary != rhs.summary {return false}
+    if lhs.evidence != rhs.evidence {return false}
+    if lhs.violationCodes != rhs.violationCodes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Organizations_V1_ReferViolationResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReferViolationResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}organization_id\0\u{3}credit_code\0\u{1}reference\0\u{3}message_id\0\u{1}duplicate\0\u{3}referred_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.creditCode) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.reference) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.messageID) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.duplicate) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.referredOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 1)
+    }
+    if !self.creditCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.creditCode, fieldNumber: 2)
+    }
+    if !self.reference.isEmpty {
+      try visitor.visitSingularStringField(value: self.reference, fieldNumber: 3)
+    }
+    if !self.messageID.isEmpty {
+      try visitor.visitSingularStringField(value: self.messageID, fieldNumber: 4)
+    }
+    if self.duplicate != false {
+      try visitor.visitSingularBoolField(value: self.duplicate, fieldNumber: 5)
+    }
+    if !self.referredOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.referredOn, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Organizations_V1_ReferViolationResponse, rhs: Civic_Organizations_V1_ReferViolationResponse) -> Bool {
+    if lhs.organizationID != rhs.organizationID {return false}
+    if lhs.creditCode != rhs.creditCode {return false}
+    if lhs.reference != rhs.reference {return false}
+    if lhs.messageID != rhs.messageID {return false}
+    if lhs.duplicate != rhs.duplicate {return false}
+    if lhs.referredOn != rhs.referredOn {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -447,6 +447,27 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.assistance.v1.BenefitFraud" : {
+        "properties" : {
+          "amountObtainedFen" : {
+            "description" : "What was obtained by the fraud (> 0).",
+            "format" : "int64",
+            "type" : "string"
+          },
+          "evidence" : {
+            "description" : "What was concealed or falsified and how it was found: required, at most 2,000 characters.",
+            "type" : "string"
+          },
+          "obtainedFrom" : {
+            "description" : "The months it was obtained over, \"YYYY-MM\" (required; through not before from, not after the review's month).",
+            "type" : "string"
+          },
+          "obtainedThrough" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.assistance.v1.CareFractions" : {
         "properties" : {
           "fullyDependent" : {
@@ -1752,6 +1773,9 @@ public enum CivicOpenAPI {
           "applicationId" : {
             "type" : "string"
           },
+          "fraud" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.BenefitFraud"
+          },
           "on" : {
             "type" : "string"
           },
@@ -1934,6 +1958,9 @@ public enum CivicOpenAPI {
           },
           "formula" : {
             "type" : "string"
+          },
+          "fraud" : {
+            "$ref" : "#/components/schemas/civic.assistance.v1.BenefitFraud"
           },
           "householdId" : {
             "type" : "string"
@@ -5297,6 +5324,10 @@ public enum CivicOpenAPI {
             "description" : "Required, at most 2,000 characters.",
             "type" : "string"
           },
+          "unregistered" : {
+            "description" : "Without a lead: the subject is a body acting without registration (`subject_id` empty).",
+            "type" : "boolean"
+          },
           "violationCodes" : {
             "description" : "Required: codes of the legal-basis library.",
             "items" : {
@@ -5601,6 +5632,11 @@ public enum CivicOpenAPI {
       },
       "civic.enforcement.v1.Lead" : {
         "properties" : {
+          "amountObtainedFen" : {
+            "description" : "The amount obtained a referral names as the fine base (benefit obtained by fraud), in fen; 0 when none. The officers enter it as `facts.amount_obtained_fen` when they propose the penalty.",
+            "format" : "int64",
+            "type" : "string"
+          },
           "decidedOn" : {
             "type" : "string"
           },
@@ -6401,6 +6437,10 @@ public enum CivicOpenAPI {
           "summary" : {
             "description" : "Required, at most 2,000 characters.",
             "type" : "string"
+          },
+          "unregistered" : {
+            "description" : "The subject is a body acting without registration (非法社会组织): `subject_id` empty.",
+            "type" : "boolean"
           }
         },
         "type" : "object"
@@ -6513,6 +6553,10 @@ public enum CivicOpenAPI {
           },
           "summary" : {
             "type" : "string"
+          },
+          "unregistered" : {
+            "description" : "The subject is a body acting without registration (非法社会组织): `subject_id` empty.",
+            "type" : "boolean"
           }
         },
         "type" : "object"
@@ -6819,7 +6863,11 @@ public enum CivicOpenAPI {
             "type" : "string"
           },
           "organization" : {
-            "description" : "Output: an organization (a credit code), not a person.",
+            "description" : "Output: an organization (a credit code, or unregistered), not a person.",
+            "type" : "boolean"
+          },
+          "unregistered" : {
+            "description" : "An unregistered body (非法社会组织): named only, `id` empty, `organization` true.",
             "type" : "boolean"
           }
         },
@@ -10007,6 +10055,59 @@ public enum CivicOpenAPI {
           },
           "receivedOn" : {
             "description" : "Today when empty.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ReferViolationRequest" : {
+        "properties" : {
+          "evidence" : {
+            "description" : "What shows it (documents, dates, who found it): required, at most 2,000 characters.",
+            "type" : "string"
+          },
+          "organizationId" : {
+            "description" : "The id (\"O000001\") or the credit code.",
+            "type" : "string"
+          },
+          "reference" : {
+            "description" : "The registrar's reference for the referral (移送函文号): required, at most 100 characters.",
+            "type" : "string"
+          },
+          "summary" : {
+            "description" : "What the body did: required, at most 2,000 characters.",
+            "type" : "string"
+          },
+          "violationCodes" : {
+            "description" : "Legal-basis codes of enforcement's library the registrar suggests (\"SHTT-30-1\"): at most 10, each at most 30 characters; enforcement's officers decide.",
+            "items" : {
+              "type" : "string"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.organizations.v1.ReferViolationResponse" : {
+        "properties" : {
+          "creditCode" : {
+            "type" : "string"
+          },
+          "duplicate" : {
+            "description" : "True when this reference was referred before: nothing new was sent.",
+            "type" : "boolean"
+          },
+          "messageId" : {
+            "description" : "The flow message that carries it (civic flows, ListOutbox).",
+            "type" : "string"
+          },
+          "organizationId" : {
+            "type" : "string"
+          },
+          "reference" : {
+            "type" : "string"
+          },
+          "referredOn" : {
             "type" : "string"
           }
         },
@@ -13209,7 +13310,7 @@ public enum CivicOpenAPI {
             "$ref" : "#/components/responses/Error"
           }
         },
-        "summary" : "复核: keep, raise or lower (recomputed from the registry as it stands), or stop.",
+        "summary" : "复核: keep, raise or lower (recomputed from the registry as it stands), or stop — with `fraud`, a stop for benefit obtained by fraud, referred to enforcement.",
         "tags" : [
           "civic.assistance.v1.AssistanceService"
         ]
@@ -18180,6 +18281,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "非法社会组织: a tip-off or a finding becomes a case (\"I000001\"…) in state LEAD. INVALID_ARGUMENT `name_used` REQUIRED / TOO_LONG, `division` REQUIRED / BAD_FORM / NOT_A_COUNTY, `channel` REQUIRED, `received_on` IN_THE_FUTURE.",
+        "tags" : [
+          "civic.organizations.v1.OrganizationsService"
+        ]
+      }
+    },
+    "/rpc/civic.organizations.v1.OrganizationsService/ReferViolation" : {
+      "post" : {
+        "operationId" : "OrganizationsService_ReferViolation",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.organizations.v1.ReferViolationRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.organizations.v1.ReferViolationResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "移送: a registered body's violation referred to 民政综合执法, which makes it one lead (docs/FLOWS.md §4.5). The same reference for the same body again answers the first referral (`duplicate`). INVALID_ARGUMENT (all at once) `reference` / `summary` / `evidence` REQUIRED / TOO_LONG, `violation_codes` TOO_MANY / TOO_LONG; NOT_FOUND the body; FAILED_PRECONDITION `status` INVALID_STATE for a body deregistered or still preparing.",
         "tags" : [
           "civic.organizations.v1.OrganizationsService"
         ]

@@ -189,7 +189,8 @@ public protocol Civic_Assistance_V1_AssistanceServiceHandler: Sendable {
     /// The bank's return file: each line paid or failed, all or nothing.
     func reconcilePayments(_ request: Civic_Assistance_V1_ReconcilePaymentsRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ReconcilePaymentsResponse
     func listDueReviews(_ request: Civic_Assistance_V1_ListDueReviewsRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ListDueReviewsResponse
-    /// 复核: keep, raise or lower (recomputed from the registry as it stands), or stop.
+    /// 复核: keep, raise or lower (recomputed from the registry as it stands), or stop — with
+    /// `fraud`, a stop for benefit obtained by fraud, referred to enforcement.
     func recordReview(_ request: Civic_Assistance_V1_RecordReviewRequest, context: RPCContext) async throws -> Civic_Assistance_V1_RecordReviewResponse
     /// Another department's event about a person. Idempotent by (department, event_id).
     func reportPersonEvent(_ request: Civic_Assistance_V1_ReportPersonEventRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ReportPersonEventResponse
@@ -484,7 +485,8 @@ public struct Civic_Assistance_V1_AssistanceServiceClient: Sendable {
         try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.listDueReviews, request, options: options)
     }
 
-    /// 复核: keep, raise or lower (recomputed from the registry as it stands), or stop.
+    /// 复核: keep, raise or lower (recomputed from the registry as it stands), or stop — with
+    /// `fraud`, a stop for benefit obtained by fraud, referred to enforcement.
     public func recordReview(_ request: Civic_Assistance_V1_RecordReviewRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_RecordReviewResponse {
         try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.recordReview, request, options: options)
     }

@@ -114,6 +114,9 @@ public enum Civic_Organizations_V1_OrganizationsService {
         public static let recordPenaltyExecution = RPCMethod(
             service: name, name: "RecordPenaltyExecution", requestType: Civic_Organizations_V1_RecordPenaltyExecutionRequest.self, responseType: Civic_Organizations_V1_CreditStatusResponse.self,
             access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
+        public static let referViolation = RPCMethod(
+            service: name, name: "ReferViolation", requestType: Civic_Organizations_V1_ReferViolationRequest.self, responseType: Civic_Organizations_V1_ReferViolationResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "organizations"))
         public static let getCreditStatus = RPCMethod(
             service: name, name: "GetCreditStatus", requestType: Civic_Organizations_V1_GetCreditStatusRequest.self, responseType: Civic_Organizations_V1_CreditStatusResponse.self,
             access: MethodAccess(roles: [.staff, .leader, .department, .operator], limits: [.ownDivision, .ownRecords], keyScope: "organizations"))
@@ -215,7 +218,7 @@ public enum Civic_Organizations_V1_OrganizationsService {
             access: MethodAccess(roles: [.public], limits: [], keyScope: "organizations"))
     }
 
-    public static let methods: [RPCMethod] = [Method.registerOrganization, Method.updateOrganization, Method.getOrganization, Method.listOrganizations, Method.changeOrganizationStatus, Method.fileChange, Method.deregister, Method.listChangeRecords, Method.revealLegalRepresentativeID, Method.importOrganizations, Method.getHistory, Method.submitApplication, Method.getApplication, Method.listApplications, Method.preReviewApplication, Method.resubmitApplication, Method.acceptApplication, Method.supplyDocuments, Method.recordSponsorApproval, Method.approveApplication, Method.refuseApplication, Method.withdrawApplication, Method.fileCommunityOrganization, Method.listCommunityOrganizations, Method.cancelCommunityFiling, Method.listCommunityCategories, Method.checkLegitimacy, Method.submitAnnualReport, Method.reviewAnnualReport, Method.concludeAnnualInspection, Method.getAnnualInspection, Method.listAnnualInspections, Method.recordCreditEvent, Method.recordPenalty, Method.recordPenaltyExecution, Method.getCreditStatus, Method.listCreditListings, Method.listPublicCreditListings, Method.applyForEvaluation, Method.checkEvaluationEligibility, Method.scoreEvaluation, Method.publishEvaluation, Method.requestEvaluationReview, Method.decideEvaluationReview, Method.recordEvaluationReviewNotice, Method.decideEvaluation, Method.getEvaluation, Method.listEvaluations, Method.openInvestigation, Method.closeInvestigation, Method.recordTipOff, Method.startIllegalCaseVerification, Method.addIllegalCaseEvidence, Method.closeIllegalCase, Method.getIllegalCase, Method.listIllegalCases, Method.publishSuspectedList, Method.listSuspectedLists, Method.recordActivity, Method.createZombieCampaign, Method.listZombieCampaigns, Method.getZombieCampaign, Method.scanZombieCandidates, Method.listZombieCases, Method.getZombieCase, Method.stepZombieCase, Method.getOrganizationsReport, Method.listPublicRegister]
+    public static let methods: [RPCMethod] = [Method.registerOrganization, Method.updateOrganization, Method.getOrganization, Method.listOrganizations, Method.changeOrganizationStatus, Method.fileChange, Method.deregister, Method.listChangeRecords, Method.revealLegalRepresentativeID, Method.importOrganizations, Method.getHistory, Method.submitApplication, Method.getApplication, Method.listApplications, Method.preReviewApplication, Method.resubmitApplication, Method.acceptApplication, Method.supplyDocuments, Method.recordSponsorApproval, Method.approveApplication, Method.refuseApplication, Method.withdrawApplication, Method.fileCommunityOrganization, Method.listCommunityOrganizations, Method.cancelCommunityFiling, Method.listCommunityCategories, Method.checkLegitimacy, Method.submitAnnualReport, Method.reviewAnnualReport, Method.concludeAnnualInspection, Method.getAnnualInspection, Method.listAnnualInspections, Method.recordCreditEvent, Method.recordPenalty, Method.recordPenaltyExecution, Method.referViolation, Method.getCreditStatus, Method.listCreditListings, Method.listPublicCreditListings, Method.applyForEvaluation, Method.checkEvaluationEligibility, Method.scoreEvaluation, Method.publishEvaluation, Method.requestEvaluationReview, Method.decideEvaluationReview, Method.recordEvaluationReviewNotice, Method.decideEvaluation, Method.getEvaluation, Method.listEvaluations, Method.openInvestigation, Method.closeInvestigation, Method.recordTipOff, Method.startIllegalCaseVerification, Method.addIllegalCaseEvidence, Method.closeIllegalCase, Method.getIllegalCase, Method.listIllegalCases, Method.publishSuspectedList, Method.listSuspectedLists, Method.recordActivity, Method.createZombieCampaign, Method.listZombieCampaigns, Method.getZombieCampaign, Method.scanZombieCandidates, Method.listZombieCases, Method.getZombieCase, Method.stepZombieCase, Method.getOrganizationsReport, Method.listPublicRegister]
 }
 
 /// What a server of civic.organizations.v1.OrganizationsService implements.
@@ -287,6 +290,12 @@ public protocol Civic_Organizations_V1_OrganizationsServiceHandler: Sendable {
     /// between the services bring it: it lists the body as the rules say.
     func recordPenalty(_ request: Civic_Organizations_V1_RecordPenaltyRequest, context: RPCContext) async throws -> Civic_Organizations_V1_CreditStatusResponse
     func recordPenaltyExecution(_ request: Civic_Organizations_V1_RecordPenaltyExecutionRequest, context: RPCContext) async throws -> Civic_Organizations_V1_CreditStatusResponse
+    /// 移送: a registered body's violation referred to 民政综合执法, which makes it one lead
+    /// (docs/FLOWS.md §4.5). The same reference for the same body again answers the first referral
+    /// (`duplicate`). INVALID_ARGUMENT (all at once) `reference` / `summary` / `evidence` REQUIRED /
+    /// TOO_LONG, `violation_codes` TOO_MANY / TOO_LONG; NOT_FOUND the body; FAILED_PRECONDITION
+    /// `status` INVALID_STATE for a body deregistered or still preparing.
+    func referViolation(_ request: Civic_Organizations_V1_ReferViolationRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ReferViolationResponse
     func getCreditStatus(_ request: Civic_Organizations_V1_GetCreditStatusRequest, context: RPCContext) async throws -> Civic_Organizations_V1_CreditStatusResponse
     func listCreditListings(_ request: Civic_Organizations_V1_ListCreditListingsRequest, context: RPCContext) async throws -> Civic_Organizations_V1_ListCreditListingsResponse
     /// The published lists: anyone; names, codes, dates and grounds, no evidence.
@@ -466,6 +475,9 @@ extension Civic_Organizations_V1_OrganizationsServiceHandler {
             },
             RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.recordPenaltyExecution) { (request: Civic_Organizations_V1_RecordPenaltyExecutionRequest, context: RPCContext) in
                 try await self.recordPenaltyExecution(request, context: context)
+            },
+            RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.referViolation) { (request: Civic_Organizations_V1_ReferViolationRequest, context: RPCContext) in
+                try await self.referViolation(request, context: context)
             },
             RPCHandler(Civic_Organizations_V1_OrganizationsService.Method.getCreditStatus) { (request: Civic_Organizations_V1_GetCreditStatusRequest, context: RPCContext) in
                 try await self.getCreditStatus(request, context: context)
@@ -748,6 +760,15 @@ public struct Civic_Organizations_V1_OrganizationsServiceClient: Sendable {
 
     public func recordPenaltyExecution(_ request: Civic_Organizations_V1_RecordPenaltyExecutionRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_CreditStatusResponse {
         try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.recordPenaltyExecution, request, options: options)
+    }
+
+    /// 移送: a registered body's violation referred to 民政综合执法, which makes it one lead
+    /// (docs/FLOWS.md §4.5). The same reference for the same body again answers the first referral
+    /// (`duplicate`). INVALID_ARGUMENT (all at once) `reference` / `summary` / `evidence` REQUIRED /
+    /// TOO_LONG, `violation_codes` TOO_MANY / TOO_LONG; NOT_FOUND the body; FAILED_PRECONDITION
+    /// `status` INVALID_STATE for a body deregistered or still preparing.
+    public func referViolation(_ request: Civic_Organizations_V1_ReferViolationRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_ReferViolationResponse {
+        try await caller.unary(Civic_Organizations_V1_OrganizationsService.Method.referViolation, request, options: options)
     }
 
     public func getCreditStatus(_ request: Civic_Organizations_V1_GetCreditStatusRequest, options: CallOptions = CallOptions()) async throws -> Civic_Organizations_V1_CreditStatusResponse {

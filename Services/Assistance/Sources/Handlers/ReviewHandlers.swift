@@ -49,6 +49,11 @@ extension AssistanceHandler {
         let on = try eventDay(request.on)
         let outcome: ReviewOutcome = try WireEnum.required(request.outcome, field: "outcome")
         let reason = try limited(request.reason, field: "reason")
+        let fraud =
+            try request.hasFraud
+            ? BenefitFraud.validate(
+                outcome: outcome, amountObtainedFen: request.fraud.amountObtainedFen, obtainedFrom: request.fraud.obtainedFrom,
+                obtainedThrough: request.fraud.obtainedThrough, evidence: request.fraud.evidence, reviewedOn: on) : nil
         let options = settings.options
         let division = access.division
         let (review, application) = try await store.review(
@@ -88,7 +93,9 @@ extension AssistanceHandler {
             }
             let decision = try ReviewDecision.validate(outcome: outcome, currentAmount: currentAmount, newAmount: newAmount, reason: reason)
             let frequency = household.reviewFrequency(on: on)
-            return .init(decision: decision, snapshot: snapshot, formula: formula, nextDue: decision.nextReviewDue(reviewedOn: on, frequency: frequency))
+            return .init(
+                decision: decision, snapshot: snapshot, formula: formula, nextDue: decision.nextReviewDue(reviewedOn: on, frequency: frequency),
+                fraud: fraud)
         }
         var response = Civic_Assistance_V1_RecordReviewResponse()
         response.review = Civic_Assistance_V1_Review(review)
@@ -112,5 +119,13 @@ extension Civic_Assistance_V1_Review {
         reviewer = r.reviewer
         formula = r.formula
         nextDue = r.nextDue?.description ?? ""
+        if let f = r.fraud {
+            fraud = .with {
+                $0.amountObtainedFen = Int64(f.amountObtained.fen)
+                $0.obtainedFrom = f.obtainedFrom.description
+                $0.obtainedThrough = f.obtainedThrough.description
+                $0.evidence = f.evidence
+            }
+        }
     }
 }

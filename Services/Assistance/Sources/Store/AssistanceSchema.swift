@@ -258,5 +258,9 @@ public enum AssistanceSchema {
             // Alerts keep only the reviews a death stopped (to restore them on retraction).
             try db.execute(sql: "UPDATE alerts SET moved_reviews = '{}' WHERE suggestion = 'review'")
         },
+        DatabaseMigration("assistance-011-review-fraud") { db in
+            // Benefit obtained by fraud found in a review (BenefitFraud as JSON), referred to enforcement.
+            try db.alter(table: "reviews") { t in t.add(column: "fraud", .text) }
+        },
     ]
 }

@@ -1,5 +1,7 @@
 import AssistanceDomain
 import CivicDomain
+import CivicProtos
+import CivicServiceKit
 import CivicStorage
 import Foundation
 import GRDB
@@ -19,6 +21,8 @@ extension AssistanceStore {
         public var reviewer: String
         public var formula: String
         public var nextDue: CivilDate?
+        /// Benefit obtained by fraud, found in this review (a stop), referred to enforcement.
+        public var fraud: BenefitFraud?
     }
 
     /// An active case's next review.
@@ -49,12 +53,14 @@ extension AssistanceStore {
         public var snapshot: DecisionSnapshot?
         public var formula: String
         public var nextDue: CivilDate?
+        public var fraud: BenefitFraud?
 
-        public init(decision: ReviewDecision, snapshot: DecisionSnapshot?, formula: String, nextDue: CivilDate?) {
+        public init(decision: ReviewDecision, snapshot: DecisionSnapshot?, formula: String, nextDue: CivilDate?, fraud: BenefitFraud? = nil) {
             self.decision = decision
             self.snapshot = snapshot
             self.formula = formula
             self.nextDue = nextDue
+            self.fraud = fraud
         }
     }
 
@@ -145,14 +151,46 @@ extension AssistanceStore {
                 sql: "UPDATE applications SET next_review_due = ?, review_scheduled_due = ?, review_alert_id = NULL WHERE id = ?",
                 arguments: [record.nextDue?.description, record.nextDue?.description, id])
             try db.execute(sql: "DELETE FROM review_advances WHERE application_id = ?", arguments: [id])
+            if let fraud = record.fraud {
+                try Self.referFraud(db, fraud, reviewID: reviewID, household: household, division: application.division, on: day, now: now)
+            }
             try Audit.record(
                 db, by: actor, action: "review", entity: "application", entityID: id, reason: decision.reason,
                 detail: "\(reviewID) \(decision.outcome.rawValue): \(decision.currentAmount.fen) → \(decision.newAmount.fen) fen from \(effective)", at: now)
             let review = StoredReview(
                 id: reviewID, applicationID: id, householdID: household.id, reviewedOn: day, outcome: decision.outcome, reason: decision.reason,
                 previousAmount: decision.currentAmount, newAmount: decision.newAmount, effectiveMonth: effective, reviewer: reviewer, formula: record.formula,
-                nextDue: record.nextDue)
+                nextDue: record.nextDue, fraud: record.fraud)
             return (review, application)
         }
+    }
+}
+
+/// The messages assistance sends the other services (docs/FLOWS.md §4.6), written to its outbox in
+/// the transaction of the change that causes them.
+extension AssistanceStore {
+    /// A fraud found in review `reviewID` goes to enforcement as one lead against the household's
+    /// head (the applicant), with the amount obtained as the fine base; kept on the review.
+    static func referFraud(
+        _ db: Database, _ fraud: BenefitFraud, reviewID: String, household: Household, division: DivisionCode, on day: CivilDate, now: Date
+    ) throws {
+        try db.execute(sql: "UPDATE reviews SET fraud = ? WHERE id = ?", arguments: [try StoredRecords.encode(fraud), reviewID])
+        guard let person = household.head ?? household.members.first else {
+            throw DomainError.failedPrecondition("household \(household.id) has no member to refer", reason: "NO_MEMBERS")
+        }
+        let referral = Civic_Flows_V1_BenefitFraudReferred.with {
+            $0.findingID = reviewID
+            $0.householdID = household.id
+            $0.division = division.description
+            $0.personID = person.residentID.description
+            $0.personName = person.name
+            $0.amountObtainedFen = Int64(fraud.amountObtained.fen)
+            $0.obtainedFrom = fraud.obtainedFrom.description
+            $0.obtainedThrough = fraud.obtainedThrough.description
+            $0.evidence = fraud.evidence
+            $0.foundOn = day.description
+        }
+        try FlowOutbox.enqueue(
+            db, to: "enforcement", referral, aggregate: "household:\(household.id)", idempotencyKey: "assistance-fraud:\(reviewID)", now: now)
     }
 }

@@ -37,7 +37,7 @@ extension EnforcementHandler {
         var division: DivisionCode?
         let reach = try Caller(context).staffReach()
         if request.leadID.isEmpty {
-            subject = errors.collect("") { try LeadSubject.parse(id: request.subjectID, name: request.subjectName) }
+            subject = errors.collect("") { try LeadSubject.parse(id: request.subjectID, name: request.subjectName, unregistered: request.unregistered) }
             division = errors.collect("division") { try self.division(request.division, reach: reach) }
         }
         try errors.check()
@@ -47,7 +47,7 @@ extension EnforcementHandler {
         var registration = request.subjectRegistration
         if registration.isEmpty, let registry {
             let target = try await request.leadID.isEmpty ? subject : store.lead(id: request.leadID).subject
-            if case .organization(let creditCode, _) = target { registration = await registry.describe(creditCode: creditCode, on: today()) }
+            if let target, let said = await registry.describe(target, on: today()) { registration = said }
         }
         let subjectRegistration = registration
         let created = try await store.fileCase(

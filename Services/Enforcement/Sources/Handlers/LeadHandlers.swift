@@ -10,10 +10,10 @@ extension EnforcementHandler {
     /// A new lead's fields, every problem at once.
     func newLead(
         id: String, division: DivisionCode, source: LeadSource, referredBy: String, reference: String, subjectID: String, subjectName: String,
-        summary: String, receivedOn: CivilDate
+        unregistered: Bool = false, summary: String, receivedOn: CivilDate, amountObtained: Fen? = nil
     ) throws -> Lead {
         var errors = ValidationErrors()
-        let subject = errors.collect("") { try LeadSubject.parse(id: subjectID, name: subjectName) }
+        let subject = errors.collect("") { try LeadSubject.parse(id: subjectID, name: subjectName, unregistered: unregistered) }
         Self.limit(summary, 2_000, field: "summary", into: &errors)
         Self.limit(subjectName, 100, field: "subject.name", into: &errors)
         Self.limit(referredBy, 100, field: "referred_by", into: &errors)
@@ -28,6 +28,7 @@ extension EnforcementHandler {
         }
         try errors.check()
         lead!.reference = reference
+        lead!.amountObtained = amountObtained
         return lead!
     }
 
@@ -42,7 +43,7 @@ extension EnforcementHandler {
         let make: @Sendable (String) throws -> Lead = { id in
             try newLead(
                 id: id, division: division, source: source, referredBy: request.referredBy, reference: "", subjectID: request.subjectID,
-                subjectName: request.subjectName, summary: request.summary, receivedOn: receivedOn)
+                subjectName: request.subjectName, unregistered: request.unregistered, summary: request.summary, receivedOn: receivedOn)
         }
         _ = try make("")
         let recorded = try await store.recordLead(by: context.auditActor, make: make)
@@ -71,7 +72,7 @@ extension EnforcementHandler {
         let make: @Sendable (String) throws -> Lead = { id in
             try newLead(
                 id: id, division: division!, source: source, referredBy: referrer, reference: request.reference, subjectID: request.subjectID,
-                subjectName: request.subjectName, summary: request.summary, receivedOn: receivedOn)
+                subjectName: request.subjectName, unregistered: request.unregistered, summary: request.summary, receivedOn: receivedOn)
         }
         _ = try make("")
         let recorded = try await store.recordLead(by: context.auditActor, make: make)

@@ -107,6 +107,10 @@ extension Civic_Enforcement_V1_Subject {
         case .person(let number, let name):
             id = masked ? (try? ResidentID(number))?.masked ?? number : number
             self.name = name
+        case .unregistered(let name):
+            self.name = name
+            organization = true
+            unregistered = true
         }
     }
 }
@@ -129,6 +133,7 @@ extension Civic_Enforcement_V1_Lead {
         decidedOn = l.decidedOn.text
         outcome = l.outcome
         overdue = l.isOverdue(on: today)
+        amountObtainedFen = Int64(l.amountObtained?.fen ?? 0)
     }
 }
 

@@ -244,7 +244,7 @@ extension EnforcementStore {
             let state = CaseState(rawValue: row["state"])
         else { throw UnreadableClock(caseID: caseID) }
         let (id, name): (String, String) = (row["subject_id"], row["subject_name"])
-        let subject: LeadSubject = row["subject_kind"] == "person" ? .person(residentID: id, name: name) : .organization(creditCode: id, name: name)
+        let subject = LeadSubject(kind: row["subject_kind"], id: id, name: name)
         let deadline = LegalDeadline(legalDate: legal, dueDate: due, rule: row["rule"], provisional: row["provisional"])
         return CaseClockSweep.Entry(caseID: caseID, subject: subject, state: state, clock: CaseClock(kind: kind, deadline: deadline))
     }
@@ -252,11 +252,7 @@ extension EnforcementStore {
     /// Rewrites a case's stored clocks (its open deadlines as of the save) with what the sweep lists
     /// beside them.
     private static func saveClocks(_ db: Database, _ c: EnforcementCase, _ open: [CaseClock]) throws {
-        let subject: (kind: String, id: String, name: String) =
-            switch c.subject {
-            case .organization(let code, let name): ("organization", code, name)
-            case .person(let id, let name): ("person", id, name)
-            }
+        let subject = (kind: c.subject.kind, id: c.subject.id, name: c.subject.name)
         let moves = c.clocksMoveDaily
         try db.cachedStatement(sql: "UPDATE cases SET clocks_move = ? WHERE id = ?").execute(arguments: [moves, c.id])
         try db.cachedStatement(sql: "DELETE FROM case_clocks WHERE case_id = ?").execute(arguments: [c.id])

@@ -6,6 +6,59 @@ import Foundation
 import GRDB
 import OrganizationsDomain
 
+/// The messages organizations sends enforcement (docs/FLOWS.md §4.5), written to its outbox in the
+/// transaction of the change that causes them; each business key makes a message go once.
+extension OrganizationsStore {
+    /// A case closed BANNED (取缔) is a referral: the ban is enforcement's case.
+    static func referIfBanned(_ db: Database, _ c: IllegalOrganizationCase, now: Date) throws {
+        guard c.outcome == .banned, let closedOn = c.closedOn else { return }
+        let referral = Civic_Flows_V1_IllegalOrganizationReferred.with {
+            $0.caseID = c.id
+            $0.nameUsed = c.nameUsed
+            $0.activities = c.activities
+            $0.division = c.division.description
+            $0.evidence = c.evidence.map { "\($0.on) \($0.description)（\($0.by)）" }
+            $0.closedOn = closedOn.description
+        }
+        try FlowOutbox.enqueue(
+            db, to: "enforcement", referral, aggregate: "illegal-case:\(c.id)", idempotencyKey: "organizations-illegal:\(c.id)", now: now)
+    }
+
+    /// Refers a registered body's violation to enforcement (移送): one message per body and
+    /// reference, audited `violation_referred`. Answers the outbox message (a second referral under
+    /// the same reference is the first one). `check` sees the body first.
+    public func referViolation(
+        organizationID: String, reference: String, summary: String, evidence: String, violationCodes: [String], on day: CivilDate,
+        by actor: AuditActor, now: Date = Date(), check: @escaping @Sendable (Organization) throws -> Void
+    ) async throws -> (organization: Organization, message: OutboundMessage, duplicate: Bool) {
+        try await database.write { db in
+            guard let body = try Self.findOrganization(db, id: organizationID)?.organization else {
+                throw DomainError.notFound("organization \(organizationID)")
+            }
+            try check(body)
+            let referral = Civic_Flows_V1_OrganizationViolationReferred.with {
+                $0.organizationID = body.id
+                $0.creditCode = body.creditCode
+                $0.name = body.name
+                $0.division = body.registrarDivision.description
+                $0.reference = reference
+                $0.summary = summary
+                $0.evidence = evidence
+                $0.violationCodes = violationCodes
+                $0.referredOn = day.description
+            }
+            let key = "organizations-violation:\(body.id):\(reference)"
+            let already = try Outbox.contains(db, destination: "enforcement", idempotencyKey: key)
+            let message = try FlowOutbox.enqueue(db, to: "enforcement", referral, aggregate: "organization:\(body.id)", idempotencyKey: key, now: now)
+            if !already {
+                try Audit.record(
+                    db, by: actor, action: "violation_referred", entity: "organization", entityID: body.id, reason: reference, detail: summary, at: now)
+            }
+            return (body, message, already)
+        }
+    }
+}
+
 /// The messages organizations takes from the other services (docs/FLOWS.md §4), each applied in the
 /// transaction that records it in the inbox.
 extension OrganizationsStore {

@@ -51,6 +51,7 @@ extension OrganizationsStore {
             try check(c)
             try c.apply(event)
             try Self.save(db, c)
+            try Self.referIfBanned(db, c, now: now)
             var detail = ""
             if case .close(_, let outcome, let text) = event { detail = "\(outcome.rawValue) \(text)" }
             try Audit.record(db, by: actor, action: "illegal_case_\(event.name)", entity: "illegal_case", entityID: id, detail: detail, at: now)

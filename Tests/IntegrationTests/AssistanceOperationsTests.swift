@@ -24,6 +24,14 @@ enum AssistanceCases {
                 $0.householdID = household; $0.program = .minimumLiving; $0.appliedOn = "2026-07-01"; $0.authorizationSignedOn = "2026-07-01"
             }, context: bureau.context()
         ).application.id
+        try await approve(bureau, id)
+        return id
+    }
+
+    /// Walks application `id` (filed 1 July) to approval on 22 July: accepted, investigated by 陈静,
+    /// the township's opinion, 公示, approved by 李强.
+    static func approve(_ bureau: Bureau, _ id: String) async throws {
+        let h = bureau.handler
         for (step, day) in [("accept", "2026-07-02"), ("investigate", "2026-07-03"), ("opinion", "2026-07-08"), ("notice", "2026-07-09")] {
             let request = Civic_Assistance_V1_ApplicationStepRequest.with {
                 $0.id = id; $0.on = day; $0.text = "符合"
@@ -39,7 +47,6 @@ enum AssistanceCases {
             .with {
                 $0.id = id; $0.on = "2026-07-22"
             }, context: bureau.context(Bureau.li))
-        return id
     }
 
     static func run(_ bureau: Bureau, _ month: String, program: Civic_Assistance_V1_Program = .minimumLiving) async throws

@@ -18,9 +18,7 @@ public enum AssistanceService {
     public static func parts(
         settings: AssistanceSettings, database: any DatabaseWriter, today: @escaping @Sendable () -> CivilDate = { CivilDate.today() }
     ) -> ServiceParts {
-        let store = AssistanceStore(database: database)
-        return ServiceParts(
-            handlers: AssistanceHandler(store: store, settings: settings, today: today).rpcHandlers,
-            warnings: { settings.warnings(today: today()) })
+        let handler = AssistanceHandler(store: AssistanceStore(database: database), settings: settings, today: today)
+        return ServiceParts(handlers: handler.rpcHandlers, warnings: { settings.warnings(today: today()) }, flowAppliers: handler.flowAppliers)
     }
 }

@@ -39,5 +39,8 @@ public enum EldercareService {
         FlowApplier.of(Civic_Flows_V1_PenaltyRevoked.self) { db, revoked, envelope in
             try EldercareStore.applyPenaltyRevoked(db, revoked, by: envelope.actor, now: Date())
         },
+        FlowApplier.of(Civic_Flows_V1_DestitutePlacementRequested.self) { db, request, envelope in
+            try EldercareStore.applyPlacementRequested(db, request, by: envelope.actor, now: Date())
+        },
     ]
 }

@@ -2908,6 +2908,43 @@ public nonisolated struct Civic_Assistance_V1_RecordReviewRequest: Sendable {
   fileprivate var _fraud: Civic_Assistance_V1_BenefitFraud? = nil
 }
 
+public nonisolated struct Civic_Assistance_V1_RequestPlacementRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var applicationID: String = String()
+
+  /// eldercare's institution id ("I000001") or its credit code.
+  public var institutionID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Assistance_V1_RequestPlacementResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var applicationID: String = String()
+
+  public var institutionID: String = String()
+
+  public var requestedOn: String = String()
+
+  /// The flow message that carries it (civic flows).
+  public var messageID: String = String()
+
+  /// Requested before (same case, institution and day): nothing new was sent.
+  public var duplicate: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Civic_Assistance_V1_BenefitFraud: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -6795,6 +6832,91 @@ nonisolated extension Civic_Assistance_V1_RecordReviewRequest: SwiftProtobuf.Mes
     if lhs.outcome != rhs.outcome {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs._fraud != rhs._fraud {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_RequestPlacementRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestPlacementRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}application_id\0\u{3}institution_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.applicationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.institutionID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.applicationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.applicationID, fieldNumber: 1)
+    }
+    if !self.institutionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionID, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_RequestPlacementRequest, rhs: Civic_Assistance_V1_RequestPlacementRequest) -> Bool {
+    if lhs.applicationID != rhs.applicationID {return false}
+    if lhs.institutionID != rhs.institutionID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Assistance_V1_RequestPlacementResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestPlacementResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}application_id\0\u{3}institution_id\0\u{3}requested_on\0\u{3}message_id\0\u{1}duplicate\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.applicationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.institutionID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.requestedOn) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.messageID) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.duplicate) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.applicationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.applicationID, fieldNumber: 1)
+    }
+    if !self.institutionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionID, fieldNumber: 2)
+    }
+    if !self.requestedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.requestedOn, fieldNumber: 3)
+    }
+    if !self.messageID.isEmpty {
+      try visitor.visitSingularStringField(value: self.messageID, fieldNumber: 4)
+    }
+    if self.duplicate != false {
+      try visitor.visitSingularBoolField(value: self.duplicate, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Assistance_V1_RequestPlacementResponse, rhs: Civic_Assistance_V1_RequestPlacementResponse) -> Bool {
+    if lhs.applicationID != rhs.applicationID {return false}
+    if lhs.institutionID != rhs.institutionID {return false}
+    if lhs.requestedOn != rhs.requestedOn {return false}
+    if lhs.messageID != rhs.messageID {return false}
+    if lhs.duplicate != rhs.duplicate {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

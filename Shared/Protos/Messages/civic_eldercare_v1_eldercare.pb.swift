@@ -528,6 +528,48 @@ public nonisolated enum Civic_Eldercare_V1_ResidentEventKind: SwiftProtobuf.Enum
 
 }
 
+public nonisolated enum Civic_Eldercare_V1_PlacementState: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Waiting for the institution to admit the person.
+  case placementRequested // = 1
+
+  /// Admitted: `resident_id` names the record.
+  case placementAdmitted // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .placementRequested
+    case 2: self = .placementAdmitted
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .placementRequested: return 1
+    case .placementAdmitted: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Civic_Eldercare_V1_PlacementState] = [
+    .unspecified,
+    .placementRequested,
+    .placementAdmitted,
+  ]
+
+}
+
 public nonisolated enum Civic_Eldercare_V1_FilingStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0
@@ -1943,6 +1985,90 @@ public nonisolated struct Civic_Eldercare_V1_RecordResidentEventRequest: Sendabl
   public init() {}
 
   fileprivate var _agreement: Civic_Eldercare_V1_ServiceAgreement? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_PlacementRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "P000001", assigned.
+  public var id: String = String()
+
+  /// assistance's case id: the `destitute_case_id` to admit the person with.
+  public var caseID: String = String()
+
+  public var institutionID: String = String()
+
+  public var personName: String = String()
+
+  /// Masked: 410502********0012.
+  public var personID: String = String()
+
+  /// assistance's assessment: "self_caring", "partially_dependent", "fully_dependent".
+  public var selfCare: String = String()
+
+  public var requestedOn: String = String()
+
+  public var state: Civic_Eldercare_V1_PlacementState = .unspecified
+
+  public var residentID: String = String()
+
+  public var admittedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListPlacementRequestsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// An institution; empty: every institution within the key's division.
+  public var institutionID: String = String()
+
+  /// Unspecified: all.
+  public var state: Civic_Eldercare_V1_PlacementState = .unspecified
+
+  public var page: Civic_Common_V1_PageRequest {
+    get {_page ?? Civic_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Civic_Eldercare_V1_ListPlacementRequestsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var requests: [Civic_Eldercare_V1_PlacementRequest] = []
+
+  public var page: Civic_Common_V1_PageInfo {
+    get {_page ?? Civic_Common_V1_PageInfo()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Civic_Common_V1_PageInfo? = nil
 }
 
 public nonisolated struct Civic_Eldercare_V1_ListResidentsRequest: Sendable {
@@ -3552,6 +3678,10 @@ nonisolated extension Civic_Eldercare_V1_AbilityLevel: SwiftProtobuf._ProtoNameP
 
 nonisolated extension Civic_Eldercare_V1_ResidentEventKind: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RESIDENT_EVENT_KIND_UNSPECIFIED\0\u{1}DISCHARGE\0\u{1}DEATH\0\u{1}ASSESS\0\u{1}SIGN_AGREEMENT\0\u{1}LINK_DESTITUTE_CASE\0\u{1}UNLINK_DESTITUTE_CASE\0")
+}
+
+nonisolated extension Civic_Eldercare_V1_PlacementState: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PLACEMENT_STATE_UNSPECIFIED\0\u{1}PLACEMENT_REQUESTED\0\u{1}PLACEMENT_ADMITTED\0")
 }
 
 nonisolated extension Civic_Eldercare_V1_FilingStatus: SwiftProtobuf._ProtoNameProviding {
@@ -5375,6 +5505,164 @@ nonisolated extension Civic_Eldercare_V1_RecordResidentEventRequest: SwiftProtob
     if lhs.abilityLevel != rhs.abilityLevel {return false}
     if lhs._agreement != rhs._agreement {return false}
     if lhs.destituteCaseID != rhs.destituteCaseID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_PlacementRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PlacementRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}case_id\0\u{3}institution_id\0\u{3}person_name\0\u{3}person_id\0\u{3}self_care\0\u{3}requested_on\0\u{1}state\0\u{3}resident_id\0\u{3}admitted_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.institutionID) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.personName) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.personID) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.selfCare) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.requestedOn) }()
+      case 8: try { try decoder.decodeSingularEnumField(value: &self.state) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.residentID) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.admittedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.caseID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 2)
+    }
+    if !self.institutionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionID, fieldNumber: 3)
+    }
+    if !self.personName.isEmpty {
+      try visitor.visitSingularStringField(value: self.personName, fieldNumber: 4)
+    }
+    if !self.personID.isEmpty {
+      try visitor.visitSingularStringField(value: self.personID, fieldNumber: 5)
+    }
+    if !self.selfCare.isEmpty {
+      try visitor.visitSingularStringField(value: self.selfCare, fieldNumber: 6)
+    }
+    if !self.requestedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.requestedOn, fieldNumber: 7)
+    }
+    if self.state != .unspecified {
+      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 8)
+    }
+    if !self.residentID.isEmpty {
+      try visitor.visitSingularStringField(value: self.residentID, fieldNumber: 9)
+    }
+    if !self.admittedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.admittedOn, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_PlacementRequest, rhs: Civic_Eldercare_V1_PlacementRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.caseID != rhs.caseID {return false}
+    if lhs.institutionID != rhs.institutionID {return false}
+    if lhs.personName != rhs.personName {return false}
+    if lhs.personID != rhs.personID {return false}
+    if lhs.selfCare != rhs.selfCare {return false}
+    if lhs.requestedOn != rhs.requestedOn {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs.residentID != rhs.residentID {return false}
+    if lhs.admittedOn != rhs.admittedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListPlacementRequestsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListPlacementRequestsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}institution_id\0\u{1}state\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.institutionID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.state) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.institutionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionID, fieldNumber: 1)
+    }
+    if self.state != .unspecified {
+      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 2)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListPlacementRequestsRequest, rhs: Civic_Eldercare_V1_ListPlacementRequestsRequest) -> Bool {
+    if lhs.institutionID != rhs.institutionID {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Eldercare_V1_ListPlacementRequestsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListPlacementRequestsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}requests\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.requests) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.requests.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.requests, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Eldercare_V1_ListPlacementRequestsResponse, rhs: Civic_Eldercare_V1_ListPlacementRequestsResponse) -> Bool {
+    if lhs.requests != rhs.requests {return false}
+    if lhs._page != rhs._page {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

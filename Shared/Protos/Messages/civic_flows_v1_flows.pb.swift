@@ -606,6 +606,114 @@ public nonisolated struct Civic_Flows_V1_BenefitFraudReferred: Sendable {
   public init() {}
 }
 
+/// assistance → eldercare: a 特困 person to be placed (集中供养) in an institution
+/// (RequestPlacement at assistance). Eldercare records a placement request for the institution's
+/// staff to admit; an institution that does not exist, is not operating or has no free bed refuses
+/// it (held DEAD at assistance, replayable). Aggregate "case:<case_id>", business key
+/// "assistance-placement:<case_id>:<institution_id>:<requested_on>".
+public nonisolated struct Civic_Flows_V1_DestitutePlacementRequested: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// assistance's case (application) id, "A000001".
+  public var caseID: String = String()
+
+  /// The person's resident ID number and name.
+  public var personID: String = String()
+
+  public var personName: String = String()
+
+  /// eldercare's institution id ("I000001") or its credit code.
+  public var institutionID: String = String()
+
+  /// "self_caring", "partially_dependent", "fully_dependent" (assistance's assessment).
+  public var selfCare: String = String()
+
+  public var requestedOn: String = String()
+
+  /// The county of the case.
+  public var division: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// eldercare → assistance: a 特困 resident (one carrying an assistance case id) admitted, discharged
+/// or dead. Assistance switches the case to 集中 (admitted) or 分散 (discharged) from the month after,
+/// recomputing the support; a death stops it as a death report does. Aggregate
+/// "resident:<resident_id>" (admitted before discharged), business key
+/// "eldercare-resident:<resident_id>:<change>".
+public nonisolated struct Civic_Flows_V1_DestituteResidentChanged: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var change: Civic_Flows_V1_DestituteResidentChanged.Change = .unspecified
+
+  public var caseID: String = String()
+
+  /// The resident's ID number, when eldercare holds it: it must be the case's person.
+  public var personID: String = String()
+
+  public var institutionID: String = String()
+
+  public var institutionName: String = String()
+
+  /// eldercare's resident record ("R000001").
+  public var residentID: String = String()
+
+  /// The day of the admission (or of the link to the case), discharge or death.
+  public var on: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum Change: SwiftProtobuf.Enum, Swift.CaseIterable {
+    public typealias RawValue = Int
+    case unspecified // = 0
+    case admitted // = 1
+    case discharged // = 2
+    case died // = 3
+    case UNRECOGNIZED(Int)
+
+    public init() {
+      self = .unspecified
+    }
+
+    public init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .unspecified
+      case 1: self = .admitted
+      case 2: self = .discharged
+      case 3: self = .died
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    public var rawValue: Int {
+      switch self {
+      case .unspecified: return 0
+      case .admitted: return 1
+      case .discharged: return 2
+      case .died: return 3
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    public static let allCases: [Civic_Flows_V1_DestituteResidentChanged.Change] = [
+      .unspecified,
+      .admitted,
+      .discharged,
+      .died,
+    ]
+
+  }
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "civic.flows.v1"
@@ -1584,4 +1692,128 @@ nonisolated extension Civic_Flows_V1_BenefitFraudReferred: SwiftProtobuf.Message
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
+}
+
+nonisolated extension Civic_Flows_V1_DestitutePlacementRequested: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DestitutePlacementRequested"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_id\0\u{3}person_id\0\u{3}person_name\0\u{3}institution_id\0\u{3}self_care\0\u{3}requested_on\0\u{1}division\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.personID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.personName) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.institutionID) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.selfCare) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.requestedOn) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.division) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.caseID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 1)
+    }
+    if !self.personID.isEmpty {
+      try visitor.visitSingularStringField(value: self.personID, fieldNumber: 2)
+    }
+    if !self.personName.isEmpty {
+      try visitor.visitSingularStringField(value: self.personName, fieldNumber: 3)
+    }
+    if !self.institutionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionID, fieldNumber: 4)
+    }
+    if !self.selfCare.isEmpty {
+      try visitor.visitSingularStringField(value: self.selfCare, fieldNumber: 5)
+    }
+    if !self.requestedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.requestedOn, fieldNumber: 6)
+    }
+    if !self.division.isEmpty {
+      try visitor.visitSingularStringField(value: self.division, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Flows_V1_DestitutePlacementRequested, rhs: Civic_Flows_V1_DestitutePlacementRequested) -> Bool {
+    if lhs.caseID != rhs.caseID {return false}
+    if lhs.personID != rhs.personID {return false}
+    if lhs.personName != rhs.personName {return false}
+    if lhs.institutionID != rhs.institutionID {return false}
+    if lhs.selfCare != rhs.selfCare {return false}
+    if lhs.requestedOn != rhs.requestedOn {return false}
+    if lhs.division != rhs.division {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Flows_V1_DestituteResidentChanged: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DestituteResidentChanged"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}change\0\u{3}case_id\0\u{3}person_id\0\u{3}institution_id\0\u{3}institution_name\0\u{3}resident_id\0\u{1}on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.change) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.caseID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.personID) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.institutionID) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.institutionName) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.residentID) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.change != .unspecified {
+      try visitor.visitSingularEnumField(value: self.change, fieldNumber: 1)
+    }
+    if !self.caseID.isEmpty {
+      try visitor.visitSingularStringField(value: self.caseID, fieldNumber: 2)
+    }
+    if !self.personID.isEmpty {
+      try visitor.visitSingularStringField(value: self.personID, fieldNumber: 3)
+    }
+    if !self.institutionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionID, fieldNumber: 4)
+    }
+    if !self.institutionName.isEmpty {
+      try visitor.visitSingularStringField(value: self.institutionName, fieldNumber: 5)
+    }
+    if !self.residentID.isEmpty {
+      try visitor.visitSingularStringField(value: self.residentID, fieldNumber: 6)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Civic_Flows_V1_DestituteResidentChanged, rhs: Civic_Flows_V1_DestituteResidentChanged) -> Bool {
+    if lhs.change != rhs.change {return false}
+    if lhs.caseID != rhs.caseID {return false}
+    if lhs.personID != rhs.personID {return false}
+    if lhs.institutionID != rhs.institutionID {return false}
+    if lhs.institutionName != rhs.institutionName {return false}
+    if lhs.residentID != rhs.residentID {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Civic_Flows_V1_DestituteResidentChanged.Change: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CHANGE_UNSPECIFIED\0\u{1}ADMITTED\0\u{1}DISCHARGED\0\u{1}DIED\0")
 }

@@ -1947,6 +1947,40 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.assistance.v1.RequestPlacementRequest" : {
+        "properties" : {
+          "applicationId" : {
+            "type" : "string"
+          },
+          "institutionId" : {
+            "description" : "eldercare's institution id (\"I000001\") or its credit code.",
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.assistance.v1.RequestPlacementResponse" : {
+        "properties" : {
+          "applicationId" : {
+            "type" : "string"
+          },
+          "duplicate" : {
+            "description" : "Requested before (same case, institution and day): nothing new was sent.",
+            "type" : "boolean"
+          },
+          "institutionId" : {
+            "type" : "string"
+          },
+          "messageId" : {
+            "description" : "The flow message that carries it (civic flows).",
+            "type" : "string"
+          },
+          "requestedOn" : {
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
       "civic.assistance.v1.Review" : {
         "properties" : {
           "applicationId" : {
@@ -3718,6 +3752,41 @@ public enum CivicOpenAPI {
         },
         "type" : "object"
       },
+      "civic.eldercare.v1.ListPlacementRequestsRequest" : {
+        "properties" : {
+          "institutionId" : {
+            "description" : "An institution; empty: every institution within the key's division.",
+            "type" : "string"
+          },
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageRequest"
+          },
+          "state" : {
+            "description" : "Unspecified: all.",
+            "enum" : [
+              "PLACEMENT_STATE_UNSPECIFIED",
+              "PLACEMENT_REQUESTED",
+              "PLACEMENT_ADMITTED"
+            ],
+            "type" : "string"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.ListPlacementRequestsResponse" : {
+        "properties" : {
+          "page" : {
+            "$ref" : "#/components/schemas/civic.common.v1.PageInfo"
+          },
+          "requests" : {
+            "items" : {
+              "$ref" : "#/components/schemas/civic.eldercare.v1.PlacementRequest"
+            },
+            "type" : "array"
+          }
+        },
+        "type" : "object"
+      },
       "civic.eldercare.v1.ListRegisterChangesRequest" : {
         "properties" : {
           "after" : {
@@ -3923,6 +3992,50 @@ public enum CivicOpenAPI {
           "residentsAffected" : {
             "format" : "int32",
             "type" : "integer"
+          }
+        },
+        "type" : "object"
+      },
+      "civic.eldercare.v1.PlacementRequest" : {
+        "properties" : {
+          "admittedOn" : {
+            "type" : "string"
+          },
+          "caseId" : {
+            "description" : "assistance's case id: the `destitute_case_id` to admit the person with.",
+            "type" : "string"
+          },
+          "id" : {
+            "description" : "\"P000001\", assigned.",
+            "type" : "string"
+          },
+          "institutionId" : {
+            "type" : "string"
+          },
+          "personId" : {
+            "description" : "Masked: 410502********0012.",
+            "type" : "string"
+          },
+          "personName" : {
+            "type" : "string"
+          },
+          "requestedOn" : {
+            "type" : "string"
+          },
+          "residentId" : {
+            "type" : "string"
+          },
+          "selfCare" : {
+            "description" : "assistance's assessment: \"self_caring\", \"partially_dependent\", \"fully_dependent\".",
+            "type" : "string"
+          },
+          "state" : {
+            "enum" : [
+              "PLACEMENT_STATE_UNSPECIFIED",
+              "PLACEMENT_REQUESTED",
+              "PLACEMENT_ADMITTED"
+            ],
+            "type" : "string"
           }
         },
         "type" : "object"
@@ -13452,6 +13565,40 @@ public enum CivicOpenAPI {
         ]
       }
     },
+    "/rpc/civic.assistance.v1.AssistanceService/RequestPlacement" : {
+      "post" : {
+        "operationId" : "AssistanceService_RequestPlacement",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.assistance.v1.RequestPlacementRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.assistance.v1.RequestPlacementResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "集中供养: asks eldercare to place the person of an approved, running 特困 case in an institution (docs/FLOWS.md §4.7). The case turns 集中 when eldercare reports the admission. The same case, institution and day again answers `duplicate`. INVALID_ARGUMENT `application_id` / `institution_id` REQUIRED, `institution_id` TOO_LONG (30); NOT_FOUND; FAILED_PRECONDITION NOT_DESTITUTE (another program), NOT_ACTIVE (not approved), STOPPED, CENTRALIZED (placed already).",
+        "tags" : [
+          "civic.assistance.v1.AssistanceService"
+        ]
+      }
+    },
     "/rpc/civic.assistance.v1.AssistanceService/RunPayments" : {
       "post" : {
         "operationId" : "AssistanceService_RunPayments",
@@ -14433,6 +14580,40 @@ public enum CivicOpenAPI {
           }
         },
         "summary" : "EldercareService.ListInstitutions",
+        "tags" : [
+          "civic.eldercare.v1.EldercareService"
+        ]
+      }
+    },
+    "/rpc/civic.eldercare.v1.EldercareService/ListPlacementRequests" : {
+      "post" : {
+        "operationId" : "EldercareService_ListPlacementRequests",
+        "requestBody" : {
+          "content" : {
+            "application/json" : {
+              "schema" : {
+                "$ref" : "#/components/schemas/civic.eldercare.v1.ListPlacementRequestsRequest"
+              }
+            }
+          },
+          "required" : true
+        },
+        "responses" : {
+          "200" : {
+            "content" : {
+              "application/json" : {
+                "schema" : {
+                  "$ref" : "#/components/schemas/civic.eldercare.v1.ListPlacementRequestsResponse"
+                }
+              }
+            },
+            "description" : "OK"
+          },
+          "default" : {
+            "$ref" : "#/components/responses/Error"
+          }
+        },
+        "summary" : "特困 people assistance asked to place (集中供养, docs/FLOWS.md §4.7), by institution (within the key's division) and state, oldest first. Admitting one (AdmitResident with its `destitute_case_id`) marks it ADMITTED and tells assistance.",
         "tags" : [
           "civic.eldercare.v1.EldercareService"
         ]

@@ -107,6 +107,9 @@ public enum Civic_Assistance_V1_AssistanceService {
         public static let listDueReviews = RPCMethod(
             service: name, name: "ListDueReviews", requestType: Civic_Assistance_V1_ListDueReviewsRequest.self, responseType: Civic_Assistance_V1_ListDueReviewsResponse.self,
             access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
+        public static let requestPlacement = RPCMethod(
+            service: name, name: "RequestPlacement", requestType: Civic_Assistance_V1_RequestPlacementRequest.self, responseType: Civic_Assistance_V1_RequestPlacementResponse.self,
+            access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
         public static let recordReview = RPCMethod(
             service: name, name: "RecordReview", requestType: Civic_Assistance_V1_RecordReviewRequest.self, responseType: Civic_Assistance_V1_RecordReviewResponse.self,
             access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "assistance"))
@@ -127,7 +130,7 @@ public enum Civic_Assistance_V1_AssistanceService {
             access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "assistance"))
     }
 
-    public static let methods: [RPCMethod] = [Method.putStandardVersion, Method.listStandardVersions, Method.registerHousehold, Method.updateHousehold, Method.getHousehold, Method.listHouseholds, Method.findPerson, Method.importHouseholds, Method.computeBenefit, Method.fileApplication, Method.getApplication, Method.listApplications, Method.recordAuthorization, Method.acceptApplication, Method.startInvestigation, Method.recordTownshipOpinion, Method.startNotice, Method.recordObjection, Method.extendApplication, Method.approveApplication, Method.rejectApplication, Method.withdrawApplication, Method.payFirst, Method.completePaperwork, Method.listPublicNotices, Method.getHistory, Method.runPayments, Method.getPaymentRun, Method.listPaymentLines, Method.exportBankFile, Method.reconcilePayments, Method.listDueReviews, Method.recordReview, Method.reportPersonEvent, Method.getPersonEvent, Method.listAlerts, Method.handleAlert, Method.getReport]
+    public static let methods: [RPCMethod] = [Method.putStandardVersion, Method.listStandardVersions, Method.registerHousehold, Method.updateHousehold, Method.getHousehold, Method.listHouseholds, Method.findPerson, Method.importHouseholds, Method.computeBenefit, Method.fileApplication, Method.getApplication, Method.listApplications, Method.recordAuthorization, Method.acceptApplication, Method.startInvestigation, Method.recordTownshipOpinion, Method.startNotice, Method.recordObjection, Method.extendApplication, Method.approveApplication, Method.rejectApplication, Method.withdrawApplication, Method.payFirst, Method.completePaperwork, Method.listPublicNotices, Method.getHistory, Method.runPayments, Method.getPaymentRun, Method.listPaymentLines, Method.exportBankFile, Method.reconcilePayments, Method.listDueReviews, Method.requestPlacement, Method.recordReview, Method.reportPersonEvent, Method.getPersonEvent, Method.listAlerts, Method.handleAlert, Method.getReport]
 }
 
 /// What a server of civic.assistance.v1.AssistanceService implements.
@@ -189,6 +192,12 @@ public protocol Civic_Assistance_V1_AssistanceServiceHandler: Sendable {
     /// The bank's return file: each line paid or failed, all or nothing.
     func reconcilePayments(_ request: Civic_Assistance_V1_ReconcilePaymentsRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ReconcilePaymentsResponse
     func listDueReviews(_ request: Civic_Assistance_V1_ListDueReviewsRequest, context: RPCContext) async throws -> Civic_Assistance_V1_ListDueReviewsResponse
+    /// 集中供养: asks eldercare to place the person of an approved, running 特困 case in an institution
+    /// (docs/FLOWS.md §4.7). The case turns 集中 when eldercare reports the admission. The same case,
+    /// institution and day again answers `duplicate`. INVALID_ARGUMENT `application_id` /
+    /// `institution_id` REQUIRED, `institution_id` TOO_LONG (30); NOT_FOUND; FAILED_PRECONDITION
+    /// NOT_DESTITUTE (another program), NOT_ACTIVE (not approved), STOPPED, CENTRALIZED (placed already).
+    func requestPlacement(_ request: Civic_Assistance_V1_RequestPlacementRequest, context: RPCContext) async throws -> Civic_Assistance_V1_RequestPlacementResponse
     /// 复核: keep, raise or lower (recomputed from the registry as it stands), or stop — with
     /// `fraud`, a stop for benefit obtained by fraud, referred to enforcement.
     func recordReview(_ request: Civic_Assistance_V1_RecordReviewRequest, context: RPCContext) async throws -> Civic_Assistance_V1_RecordReviewResponse
@@ -301,6 +310,9 @@ extension Civic_Assistance_V1_AssistanceServiceHandler {
             },
             RPCHandler(Civic_Assistance_V1_AssistanceService.Method.listDueReviews) { (request: Civic_Assistance_V1_ListDueReviewsRequest, context: RPCContext) in
                 try await self.listDueReviews(request, context: context)
+            },
+            RPCHandler(Civic_Assistance_V1_AssistanceService.Method.requestPlacement) { (request: Civic_Assistance_V1_RequestPlacementRequest, context: RPCContext) in
+                try await self.requestPlacement(request, context: context)
             },
             RPCHandler(Civic_Assistance_V1_AssistanceService.Method.recordReview) { (request: Civic_Assistance_V1_RecordReviewRequest, context: RPCContext) in
                 try await self.recordReview(request, context: context)
@@ -483,6 +495,15 @@ public struct Civic_Assistance_V1_AssistanceServiceClient: Sendable {
 
     public func listDueReviews(_ request: Civic_Assistance_V1_ListDueReviewsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_ListDueReviewsResponse {
         try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.listDueReviews, request, options: options)
+    }
+
+    /// 集中供养: asks eldercare to place the person of an approved, running 特困 case in an institution
+    /// (docs/FLOWS.md §4.7). The case turns 集中 when eldercare reports the admission. The same case,
+    /// institution and day again answers `duplicate`. INVALID_ARGUMENT `application_id` /
+    /// `institution_id` REQUIRED, `institution_id` TOO_LONG (30); NOT_FOUND; FAILED_PRECONDITION
+    /// NOT_DESTITUTE (another program), NOT_ACTIVE (not approved), STOPPED, CENTRALIZED (placed already).
+    public func requestPlacement(_ request: Civic_Assistance_V1_RequestPlacementRequest, options: CallOptions = CallOptions()) async throws -> Civic_Assistance_V1_RequestPlacementResponse {
+        try await caller.unary(Civic_Assistance_V1_AssistanceService.Method.requestPlacement, request, options: options)
     }
 
     /// 复核: keep, raise or lower (recomputed from the registry as it stands), or stop — with

@@ -66,6 +66,9 @@ public enum Civic_Eldercare_V1_EldercareService {
         public static let listResidents = RPCMethod(
             service: name, name: "ListResidents", requestType: Civic_Eldercare_V1_ListResidentsRequest.self, responseType: Civic_Eldercare_V1_ListResidentsResponse.self,
             access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
+        public static let listPlacementRequests = RPCMethod(
+            service: name, name: "ListPlacementRequests", requestType: Civic_Eldercare_V1_ListPlacementRequestsRequest.self, responseType: Civic_Eldercare_V1_ListPlacementRequestsResponse.self,
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownDivision], keyScope: "eldercare"))
         public static let revealResidentID = RPCMethod(
             service: name, name: "RevealResidentID", requestType: Civic_Eldercare_V1_RevealResidentIDRequest.self, responseType: Civic_Eldercare_V1_RevealResidentIDResponse.self,
             access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
@@ -164,7 +167,7 @@ public enum Civic_Eldercare_V1_EldercareService {
             access: MethodAccess(roles: [.staff], limits: [.ownDivision], keyScope: "eldercare"))
     }
 
-    public static let methods: [RPCMethod] = [Method.loadDivisions, Method.listDivisions, Method.registerInstitution, Method.updateInstitution, Method.getInstitution, Method.listInstitutions, Method.changeInstitutionStatus, Method.changeOperator, Method.importInstitutions, Method.getHistory, Method.registerFacility, Method.updateFacility, Method.getFacility, Method.listFacilities, Method.recordFacilityUsage, Method.getFacilityUsage, Method.admitResident, Method.recordResidentEvent, Method.listResidents, Method.revealResidentID, Method.recordFiling, Method.listFilings, Method.putInspector, Method.listInspectors, Method.loadChecklist, Method.getChecklist, Method.createInspectionTask, Method.getInspectionTask, Method.startInspection, Method.recordInspection, Method.publishInspection, Method.cancelInspection, Method.listInspections, Method.listFindings, Method.respondToFinding, Method.reinspectFinding, Method.orderSuspension, Method.recordResettlement, Method.revokeFinding, Method.sweepFindings, Method.listRegister, Method.listRegisterChanges, Method.getDivisionReport, Method.applyForGrade, Method.scoreGradeApplication, Method.publishGradeApplication, Method.lodgeGradeAppeal, Method.decideGradeAppeal, Method.decideGradeApplication, Method.listGradeApplications, Method.recordSanction]
+    public static let methods: [RPCMethod] = [Method.loadDivisions, Method.listDivisions, Method.registerInstitution, Method.updateInstitution, Method.getInstitution, Method.listInstitutions, Method.changeInstitutionStatus, Method.changeOperator, Method.importInstitutions, Method.getHistory, Method.registerFacility, Method.updateFacility, Method.getFacility, Method.listFacilities, Method.recordFacilityUsage, Method.getFacilityUsage, Method.admitResident, Method.recordResidentEvent, Method.listResidents, Method.listPlacementRequests, Method.revealResidentID, Method.recordFiling, Method.listFilings, Method.putInspector, Method.listInspectors, Method.loadChecklist, Method.getChecklist, Method.createInspectionTask, Method.getInspectionTask, Method.startInspection, Method.recordInspection, Method.publishInspection, Method.cancelInspection, Method.listInspections, Method.listFindings, Method.respondToFinding, Method.reinspectFinding, Method.orderSuspension, Method.recordResettlement, Method.revokeFinding, Method.sweepFindings, Method.listRegister, Method.listRegisterChanges, Method.getDivisionReport, Method.applyForGrade, Method.scoreGradeApplication, Method.publishGradeApplication, Method.lodgeGradeAppeal, Method.decideGradeAppeal, Method.decideGradeApplication, Method.listGradeApplications, Method.recordSanction]
 }
 
 /// What a server of civic.eldercare.v1.EldercareService implements.
@@ -202,6 +205,10 @@ public protocol Civic_Eldercare_V1_EldercareServiceHandler: Sendable {
     /// FAILED_PRECONDITION DECEASED / DISCHARGED after the person left.
     func recordResidentEvent(_ request: Civic_Eldercare_V1_RecordResidentEventRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ResidentResponse
     func listResidents(_ request: Civic_Eldercare_V1_ListResidentsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListResidentsResponse
+    /// 特困 people assistance asked to place (集中供养, docs/FLOWS.md §4.7), by institution (within the
+    /// key's division) and state, oldest first. Admitting one (AdmitResident with its
+    /// `destitute_case_id`) marks it ADMITTED and tells assistance.
+    func listPlacementRequests(_ request: Civic_Eldercare_V1_ListPlacementRequestsRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_ListPlacementRequestsResponse
     /// The full ID number, for staff who need it; the reason is audited.
     func revealResidentID(_ request: Civic_Eldercare_V1_RevealResidentIDRequest, context: RPCContext) async throws -> Civic_Eldercare_V1_RevealResidentIDResponse
     /// FAILED_PRECONDITION ALREADY_FILED.
@@ -320,6 +327,9 @@ extension Civic_Eldercare_V1_EldercareServiceHandler {
             },
             RPCHandler(Civic_Eldercare_V1_EldercareService.Method.listResidents) { (request: Civic_Eldercare_V1_ListResidentsRequest, context: RPCContext) in
                 try await self.listResidents(request, context: context)
+            },
+            RPCHandler(Civic_Eldercare_V1_EldercareService.Method.listPlacementRequests) { (request: Civic_Eldercare_V1_ListPlacementRequestsRequest, context: RPCContext) in
+                try await self.listPlacementRequests(request, context: context)
             },
             RPCHandler(Civic_Eldercare_V1_EldercareService.Method.revealResidentID) { (request: Civic_Eldercare_V1_RevealResidentIDRequest, context: RPCContext) in
                 try await self.revealResidentID(request, context: context)
@@ -517,6 +527,13 @@ public struct Civic_Eldercare_V1_EldercareServiceClient: Sendable {
 
     public func listResidents(_ request: Civic_Eldercare_V1_ListResidentsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ListResidentsResponse {
         try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.listResidents, request, options: options)
+    }
+
+    /// 特困 people assistance asked to place (集中供养, docs/FLOWS.md §4.7), by institution (within the
+    /// key's division) and state, oldest first. Admitting one (AdmitResident with its
+    /// `destitute_case_id`) marks it ADMITTED and tells assistance.
+    public func listPlacementRequests(_ request: Civic_Eldercare_V1_ListPlacementRequestsRequest, options: CallOptions = CallOptions()) async throws -> Civic_Eldercare_V1_ListPlacementRequestsResponse {
+        try await caller.unary(Civic_Eldercare_V1_EldercareService.Method.listPlacementRequests, request, options: options)
     }
 
     /// The full ID number, for staff who need it; the reason is audited.

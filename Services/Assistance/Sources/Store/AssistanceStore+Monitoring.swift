@@ -88,66 +88,73 @@ extension AssistanceStore {
         _ event: PersonEvent, receivedOn: CivilDate, calendar: WorkingCalendar, limits: AlertTimeLimits, by actor: AuditActor, now: Date = Date()
     ) async throws -> EventReceipt {
         try await database.write { db in
-            if let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT received_at, alert_id FROM person_events WHERE department = ? AND event_id = ?"),
-                arguments: [event.department, event.eventID])
-            {
-                return EventReceipt(eventID: event.eventID, receivedAt: row["received_at"], duplicate: true, alertID: row["alert_id"])
-            }
-            let action = try AlertRules.action(for: event, receivedOn: receivedOn, calendar: calendar, limits: limits)
-            var alertID: String?
-            switch action {
-            case .raise(let assessment):
-                if let householdID = try Self.householdOf(db, event.residentID) {
-                    alertID = try Self.raise(db, event: event, assessment: assessment, householdID: householdID, receivedOn: receivedOn, by: actor, now: now)
-                }
-            case .reassess(let original, let assessment):
-                // The correction may name another person: matched again, as a notification would be.
-                let householdID = try Self.householdOf(db, event.residentID)
-                alertID = try Self.originalAlert(db, department: event.department, eventID: original)
-                if let id = alertID {
-                    try Self.reverseEffects(db, alertID: id, now: now)
-                    if let householdID {
-                        try Self.reassess(
-                            db, alertID: id, event: event, assessment: assessment, householdID: householdID, receivedOn: receivedOn, by: actor, now: now)
-                    } else {
-                        // Corrected to someone not assisted here: the alert concerns nobody any more.
-                        try db.execute(
-                            sql: "UPDATE alerts SET kind = 'correction', resident_id = ?, status = 'retracted', retracted_on = ? WHERE id = ?",
-                            arguments: [event.residentID.description, receivedOn.description, id])
-                        try Audit.record(
-                            db, by: actor, action: "retract", entity: "alert", entityID: id,
-                            detail: "corrected by \(event.eventID) to a person not assisted here", at: now)
-                    }
-                } else if let householdID {
-                    // The event first matched nobody; corrected, it does: raised now, and found
-                    // through the first event by a later correction or retraction naming that one.
-                    let id = try Self.raise(db, event: event, assessment: assessment, householdID: householdID, receivedOn: receivedOn, by: actor, now: now)
-                    try db.execute(
-                        sql: "UPDATE person_events SET alert_id = ? WHERE department = ? AND event_id = ?", arguments: [id, event.department, original])
-                    alertID = id
-                }
-            case .retract(let original):
-                alertID = try Self.originalAlert(db, department: event.department, eventID: original)
-                if let id = alertID {
-                    try Self.reverseEffects(db, alertID: id, now: now)
-                    try db.execute(sql: "UPDATE alerts SET status = 'retracted', retracted_on = ? WHERE id = ?", arguments: [receivedOn.description, id])
-                    try Audit.record(
-                        db, by: actor, action: "retract", entity: "alert", entityID: id, detail: "event \(original) retracted by \(event.eventID)", at: now)
-                }
-            }
-            let receivedAt = Self.timestamp(now)
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO person_events (department, event_id, kind, type, resident_id, occurred_on, amount_fen, corrects_event_id, note, received_at, alert_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                event.department, event.eventID, event.kind.rawValue, event.type.rawValue, event.residentID.description, event.occurredOn.description,
-                event.amount.fen, event.correctsEventID, event.note, receivedAt, alertID,
-            ])
-            return EventReceipt(eventID: event.eventID, receivedAt: receivedAt, duplicate: false, alertID: alertID)
+            try Self.receive(db, event, receivedOn: receivedOn, calendar: calendar, limits: limits, by: actor, now: now)
         }
+    }
+
+    /// `receive` inside a transaction (also for the events the flows bring, FLOWS.md §4.7).
+    static func receive(
+        _ db: Database, _ event: PersonEvent, receivedOn: CivilDate, calendar: WorkingCalendar, limits: AlertTimeLimits, by actor: AuditActor, now: Date
+    ) throws -> EventReceipt {
+        if let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT received_at, alert_id FROM person_events WHERE department = ? AND event_id = ?"),
+            arguments: [event.department, event.eventID])
+        {
+            return EventReceipt(eventID: event.eventID, receivedAt: row["received_at"], duplicate: true, alertID: row["alert_id"])
+        }
+        let action = try AlertRules.action(for: event, receivedOn: receivedOn, calendar: calendar, limits: limits)
+        var alertID: String?
+        switch action {
+        case .raise(let assessment):
+            if let householdID = try Self.householdOf(db, event.residentID) {
+                alertID = try Self.raise(db, event: event, assessment: assessment, householdID: householdID, receivedOn: receivedOn, by: actor, now: now)
+            }
+        case .reassess(let original, let assessment):
+            // The correction may name another person: matched again, as a notification would be.
+            let householdID = try Self.householdOf(db, event.residentID)
+            alertID = try Self.originalAlert(db, department: event.department, eventID: original)
+            if let id = alertID {
+                try Self.reverseEffects(db, alertID: id, now: now)
+                if let householdID {
+                    try Self.reassess(
+                        db, alertID: id, event: event, assessment: assessment, householdID: householdID, receivedOn: receivedOn, by: actor, now: now)
+                } else {
+                    // Corrected to someone not assisted here: the alert concerns nobody any more.
+                    try db.execute(
+                        sql: "UPDATE alerts SET kind = 'correction', resident_id = ?, status = 'retracted', retracted_on = ? WHERE id = ?",
+                        arguments: [event.residentID.description, receivedOn.description, id])
+                    try Audit.record(
+                        db, by: actor, action: "retract", entity: "alert", entityID: id,
+                        detail: "corrected by \(event.eventID) to a person not assisted here", at: now)
+                }
+            } else if let householdID {
+                // The event first matched nobody; corrected, it does: raised now, and found
+                // through the first event by a later correction or retraction naming that one.
+                let id = try Self.raise(db, event: event, assessment: assessment, householdID: householdID, receivedOn: receivedOn, by: actor, now: now)
+                try db.execute(
+                    sql: "UPDATE person_events SET alert_id = ? WHERE department = ? AND event_id = ?", arguments: [id, event.department, original])
+                alertID = id
+            }
+        case .retract(let original):
+            alertID = try Self.originalAlert(db, department: event.department, eventID: original)
+            if let id = alertID {
+                try Self.reverseEffects(db, alertID: id, now: now)
+                try db.execute(sql: "UPDATE alerts SET status = 'retracted', retracted_on = ? WHERE id = ?", arguments: [receivedOn.description, id])
+                try Audit.record(
+                    db, by: actor, action: "retract", entity: "alert", entityID: id, detail: "event \(original) retracted by \(event.eventID)", at: now)
+            }
+        }
+        let receivedAt = Self.timestamp(now)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO person_events (department, event_id, kind, type, resident_id, occurred_on, amount_fen, corrects_event_id, note, received_at, alert_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            event.department, event.eventID, event.kind.rawValue, event.type.rawValue, event.residentID.description, event.occurredOn.description,
+            event.amount.fen, event.correctsEventID, event.note, receivedAt, alertID,
+        ])
+        return EventReceipt(eventID: event.eventID, receivedAt: receivedAt, duplicate: false, alertID: alertID)
     }
 
     /// The household the person is a member of, if any (one person, one household).

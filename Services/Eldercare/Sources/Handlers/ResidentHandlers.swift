@@ -48,10 +48,42 @@ extension EldercareHandler {
         }
         let day = today()
         let stored = try await store.residentEvent(
-            id: request.residentID, action: action, by: context.auditActor,
+            id: request.residentID, action: action, by: context.auditActor, today: day,
             check: { institution in try reach.check(institution.county, "institution \(institution.id)") },
             apply: { resident in try ResidentRules.apply(event, to: resident, today: day) })
         return .with { $0.resident = .init(stored) }
+    }
+
+    public func listPlacementRequests(_ request: Civic_Eldercare_V1_ListPlacementRequestsRequest, context: RPCContext) async throws
+        -> Civic_Eldercare_V1_ListPlacementRequestsResponse
+    {
+        let reach = try DivisionReach(context.scope)
+        var institutionID: String?
+        if !request.institutionID.isEmpty {
+            let institution = try await store.institution(id: request.institutionID)
+            try reach.check(institution.county, "institution \(institution.id)")
+            institutionID = institution.id
+        }
+        let state: EldercareStore.PlacementState? =
+            switch request.state {
+            case .placementRequested: .requested
+            case .placementAdmitted: .admitted
+            case .unspecified: nil
+            case .UNRECOGNIZED(let value): throw DomainError.invalid("state has an unknown value \(value)", field: "state", reason: "UNKNOWN")
+            }
+        let page = try await store.placements(
+            institutionID: institutionID, county: reach.division, state: state, pageSize: try Paging.pageSize(request.page.pageSize),
+            pageToken: request.page.pageToken)
+        var response = Civic_Eldercare_V1_ListPlacementRequestsResponse()
+        response.requests = page.items.map { p in
+            .with {
+                $0.id = p.id; $0.caseID = p.caseID; $0.institutionID = p.institutionID; $0.personName = p.personName; $0.personID = p.personID
+                $0.selfCare = p.selfCare; $0.requestedOn = p.requestedOn; $0.state = p.state == .requested ? .placementRequested : .placementAdmitted
+                $0.residentID = p.residentID ?? ""; $0.admittedOn = p.admittedOn ?? ""
+            }
+        }
+        response.page = .init(page)
+        return response
     }
 
     public func listResidents(_ request: Civic_Eldercare_V1_ListResidentsRequest, context: RPCContext) async throws

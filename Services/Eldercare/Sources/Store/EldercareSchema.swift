@@ -247,5 +247,24 @@ public enum EldercareSchema {
             try db.create(
                 index: "institutions_pool", on: "institutions", columns: ["county", "id", "status", "fire_safety", "grade", "grade_valid_until", "filed_on"])
         },
+        DatabaseMigration("eldercare-010-placements") { db in
+            // 特困 people assistance asked to place (FLOWS.md §4.7), until an institution admits them.
+            try db.create(table: "placement_requests") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("case_id", .text).notNull()
+                t.column("institution_id", .text).notNull()
+                t.column("county", .text).notNull()
+                t.column("person_id", .text).notNull()
+                t.column("person_name", .text).notNull()
+                t.column("self_care", .text).notNull()
+                t.column("requested_on", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("resident_id", .text)
+                t.column("admitted_on", .text)
+            }
+            try db.create(index: "placement_requests_by_county", on: "placement_requests", columns: ["county", "state", "seq"])
+            try db.create(index: "placement_requests_by_case", on: "placement_requests", columns: ["case_id", "institution_id", "state"])
+        },
     ]
 }

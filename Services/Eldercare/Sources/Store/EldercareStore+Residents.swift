@@ -46,6 +46,7 @@ extension EldercareStore {
                 institution.residents += 1
                 try Self.saveInstitution(db, institution, now: now, publicChange: false)
             }
+            try Self.announceDestitute(db, before: nil, after: stored, institution: institution, today: CivilDate.today(now), now: now)
             try Audit.record(
                 db, by: actor, action: "admit", entity: "resident", entityID: stored.id, detail: "to \(stored.institutionID) on \(stored.admittedOn)",
                 at: now)
@@ -56,8 +57,8 @@ extension EldercareStore {
     /// Applies `event` to resident `id` (`ResidentRules.apply` through `apply`); a discharge or death
     /// takes one from the institution's count. `check` sees the institution first.
     public func residentEvent(
-        id: String, action: String, by actor: AuditActor, now: Date = Date(), check: @escaping @Sendable (Institution) throws -> Void,
-        apply: @escaping @Sendable (Resident) throws -> Resident
+        id: String, action: String, by actor: AuditActor, today: CivilDate? = nil, now: Date = Date(),
+        check: @escaping @Sendable (Institution) throws -> Void, apply: @escaping @Sendable (Resident) throws -> Resident
     ) async throws -> Resident {
         try await database.write { db in
             let current = try Self.loadResident(db, id: id)
@@ -73,6 +74,7 @@ extension EldercareStore {
                 institution.residents = max(0, institution.residents - 1)
                 try Self.saveInstitution(db, institution, now: now, publicChange: false)
             }
+            try Self.announceDestitute(db, before: current, after: updated, institution: institution, today: today ?? CivilDate.today(now), now: now)
             try Audit.record(db, by: actor, action: action, entity: "resident", entityID: id, detail: "in \(current.institutionID)", at: now)
             return updated
         }

@@ -115,7 +115,7 @@ let package = Package(
             .executableTarget(
                 name: "civic",
                 dependencies: nio + [
-                    "CivicCatalog", "CivicRPC", "CivicProtos", "CivicProtoServices", "CivicServiceKit", protobuf, argumentParser, log,
+                    "CivicCatalog", "CivicDomain", "CivicRPC", "CivicProtos", "CivicProtoServices", "CivicServiceKit", protobuf, argumentParser, log,
                     .product(name: "Histogram", package: "hdrhistogram-swift"),
                 ],
                 path: "Tools/Civic"

@@ -6,7 +6,7 @@ struct CivicCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "civic",
         abstract: "Civic: the civil-affairs (民政) service suite — launcher, client and benchmark.",
-        subcommands: [Up.self, Call.self, Health.self, Keys.self, Flows.self, Bench.self])
+        subcommands: [Up.self, Call.self, Health.self, Keys.self, Flows.self, Demo.self, Bench.self])
 }
 
 /// Where to reach the gateway's framed face.

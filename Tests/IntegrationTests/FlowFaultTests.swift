@@ -7,8 +7,9 @@ import Foundation
 import Testing
 
 /// The flows' guarantees with the real executables (docs/FLOWS.md §2): a burst of referrals from
-/// eldercare to enforcement while both are killed with SIGKILL and restarted at random moments;
-/// at the end every flagged finding is one lead, none twice, none missing.
+/// eldercare to enforcement and of a department's person events to assistance while all three
+/// are killed with SIGKILL and restarted at random moments; at the end every flagged finding is one
+/// lead, none twice, none missing, and every event acknowledged is there, once.
 @Suite("Flows under SIGKILL", .serialized)
 struct FlowFaultTests {
     typealias Bureau = ElderBureau
@@ -52,7 +53,7 @@ struct FlowFaultTests {
         }
     }
 
-    @Test func everyReferralArrivesExactlyOnceWhileSenderAndReceiverAreKilled() async throws {
+    @Test func everyReferralAndEventArrivesExactlyOnceWhileTheServicesAreKilled() async throws {
         try #require(
             FileManager.default.isExecutableFile(atPath: ProcessTests.binDirectory.appendingPathComponent("eldercare").path),
             "build the executables first: swift build --build-tests")
@@ -62,23 +63,26 @@ struct FlowFaultTests {
         let secret = GatewaySeal.generateSecret()
         let keyFile = (data as NSString).appendingPathComponent("internal.key")
         try secret.write(toFile: keyFile, atomically: true, encoding: .utf8)
-        let ports = (eldercare: try await ProcessTests().freePort(), enforcement: try await ProcessTests().freePort())
+        let ports = (
+            eldercare: try await ProcessTests().freePort(), enforcement: try await ProcessTests().freePort(),
+            assistance: try await ProcessTests().freePort()
+        )
         // Retries at most 1 s apart, so the drain after the last kill is quick.
         let environment = ["CIVIC_FLOW_RETRY_MAX_SECONDS": "1", "CIVIC_ELDERCARE_DAILY_SWEEP": "off", "PATH": "/usr/bin:/bin"]
-        func arguments(_ port: Int, peer: String, _ peerPort: Int) -> [String] {
-            [
-                "--host", "127.0.0.1", "--port", "\(port)", "--data", data, "--log-level", "error", "--internal-key-file", keyFile, "--peer",
-                "\(peer)=127.0.0.1:\(peerPort)",
+        let peers = ["eldercare": ports.eldercare, "enforcement": ports.enforcement, "assistance": ports.assistance]
+        func service(_ name: String) -> Service {
+            let arguments = [
+                "--host", "127.0.0.1", "--port", "\(peers[name]!)", "--data", data, "--log-level", "error", "--internal-key-file", keyFile,
             ]
+            return Service(
+                name: name,
+                arguments: arguments + peers.filter { $0.key != name }.sorted { $0.key < $1.key }.flatMap { ["--peer", "\($0.key)=127.0.0.1:\($0.value)"] },
+                environment: environment)
         }
-        let eldercare = Service(name: "eldercare", arguments: arguments(ports.eldercare, peer: "enforcement", ports.enforcement), environment: environment)
-        let enforcement = Service(
-            name: "enforcement", arguments: arguments(ports.enforcement, peer: "eldercare", ports.eldercare) + [], environment: environment)
-        try eldercare.start()
-        try enforcement.start()
+        let (eldercare, enforcement, assistance) = (service("eldercare"), service("enforcement"), service("assistance"))
+        for s in [eldercare, enforcement, assistance] { try s.start() }
         defer {
-            eldercare.stop()
-            enforcement.stop()
+            for s in [eldercare, enforcement, assistance] { s.stop() }
         }
         let seal = try GatewaySeal(secret: secret)
         let elderClient = RPCClient(host: "127.0.0.1", port: ports.eldercare)
@@ -95,9 +99,13 @@ struct FlowFaultTests {
         let admin = Principal(id: "test-operator", roles: [.admin])
         let elderFlows = Civic_Flows_V1_FlowsClient(SealedCaller(client: elderClient, seal: seal, principal: admin, timeout: .seconds(10)))
         let enforcementFlows = Civic_Flows_V1_FlowsClient(SealedCaller(client: enforcementClient, seal: seal, principal: admin, timeout: .seconds(10)))
+        let assistanceClient = RPCClient(host: "127.0.0.1", port: ports.assistance)
+        let police = Civic_Assistance_V1_AssistanceServiceClient(
+            SealedCaller(
+                client: assistanceClient, seal: seal, principal: Principal(id: "key-gongan", roles: [.department], subject: "县公安局"),
+                timeout: .seconds(10)))
         func serving(_ client: RPCClient) async -> Bool { (try? await Civic_Health_V1_HealthClient(client).check(.init()).status) == .serving }
-        try await waitUntil(timeout: .seconds(30)) { await serving(elderClient) }
-        try await waitUntil(timeout: .seconds(30)) { await serving(enforcementClient) }
+        for client in [elderClient, enforcementClient, assistanceClient] { try await waitUntil(timeout: .seconds(30)) { await serving(client) } }
 
         // Five institutions drawn for inspection: each inspection fails every item (118) as 重大.
         _ = try await zhao.loadDivisions(.with { $0.divisions = Bureau.divisions })
@@ -137,7 +145,7 @@ struct FlowFaultTests {
             var rounds = 0
             while !burstDone.value || rounds < 12 {
                 try await Task.sleep(nanoseconds: UInt64.random(in: 200_000_000...700_000_000, using: &generator))
-                let victim = Bool.random(using: &generator) ? eldercare : enforcement
+                let victim = [eldercare, enforcement, assistance].randomElement(using: &generator)!
                 try await victim.kill()
                 try await Task.sleep(nanoseconds: UInt64.random(in: 100_000_000...300_000_000, using: &generator))
                 try victim.start()
@@ -167,13 +175,41 @@ struct FlowFaultTests {
                 }
             }
         }
+        // 县公安局's events, each sent until assistance answers (a re-send of one that committed
+        // before a kill is answered as a duplicate, never stored twice).
+        let events = 300
+        var duplicates = 0
+        for n in 1...events {
+            let person = AssistanceBureau.id("43122719800101" + String(format: "%03d", n))
+            while true {
+                do {
+                    let receipt = try await police.reportPersonEvent(
+                        .with {
+                            $0.eventID = "GA-FAULT-\(n)"; $0.type = .employment; $0.residentID = person; $0.occurredOn = "2026-11-02"; $0.amountFen = 300_000
+                        })
+                    if receipt.duplicate { duplicates += 1 }
+                    break
+                } catch {
+                    try await Task.sleep(nanoseconds: 100_000_000)
+                }
+            }
+        }
         burstDone.value = true
         try await killer.value
-        let kills = (eldercare: eldercare.kills, enforcement: enforcement.kills)
+        let kills = (eldercare: eldercare.kills, enforcement: enforcement.kills, assistance: assistance.kills)
 
         // Every flagged finding becomes exactly one lead.
-        try await waitUntil(timeout: .seconds(30)) { await serving(elderClient) }
-        try await waitUntil(timeout: .seconds(30)) { await serving(enforcementClient) }
+        for client in [elderClient, enforcementClient, assistanceClient] { try await waitUntil(timeout: .seconds(30)) { await serving(client) } }
+        // Every event acknowledged is there, in force, once (a re-send now is a duplicate).
+        for n in 1...events {
+            #expect(try await police.getPersonEvent(.with { $0.eventID = "GA-FAULT-\(n)" }).state == "in_force")
+        }
+        let resent = try await police.reportPersonEvent(
+            .with {
+                $0.eventID = "GA-FAULT-1"; $0.type = .employment; $0.residentID = AssistanceBureau.id("43122719800101001"); $0.occurredOn = "2026-11-02"
+                $0.amountFen = 300_000
+            })
+        #expect(resent.duplicate)
         let flagged = try await zhao.listFindings(
             .with {
                 $0.referralOnly = true; $0.page = .with { $0.pageSize = 1 }
@@ -200,10 +236,11 @@ struct FlowFaultTests {
         let received = try await enforcementFlows.listFlows(.init()).received
         #expect(received.map(\.applied) == [Int64(flagged)])
         print(
-            "flow fault test: \(flagged) referrals, \(kills.eldercare + kills.enforcement) SIGKILLs (eldercare \(kills.eldercare), enforcement \(kills.enforcement)), all delivered once in \(drained)"
+            "flow fault test: \(flagged) referrals and \(events) person events (\(duplicates) re-sends answered as duplicates), "
+                + "\(kills.eldercare + kills.enforcement + kills.assistance) SIGKILLs (eldercare \(kills.eldercare), enforcement \(kills.enforcement), "
+                + "assistance \(kills.assistance)), all applied once in \(drained)"
         )
-        await elderClient.close()
-        await enforcementClient.close()
+        for client in [elderClient, enforcementClient, assistanceClient] { await client.close() }
     }
 }
 

@@ -71,6 +71,9 @@ public struct RPCContext: Sendable {
 public struct RPCHandler: Sendable {
     public let method: RPCMethod
     public let handle: @Sendable (_ payload: Data, _ context: RPCContext) async throws -> Data
+    /// A handler that answers at once from what it holds (a health check): the server runs it on the
+    /// connection's event loop as the frame arrives, with no task at all. It must not block.
+    public let immediate: (@Sendable (_ payload: Data, _ context: RPCContext) throws -> Data)?
 
     public init<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
         _ method: RPCMethod,
@@ -87,6 +90,33 @@ public struct RPCHandler: Sendable {
             let response = try await body(request, context)
             return try response.serializedBytes()
         }
+        self.immediate = nil
+    }
+
+    /// A handler answered on the event loop as the call arrives, from the payload's bytes to the
+    /// answer's (`immediate`): for answers kept encoded.
+    public init(method: RPCMethod, immediate body: @escaping @Sendable (_ payload: Data, _ context: RPCContext) throws -> Data) {
+        self.method = method
+        self.handle = { payload, context in try body(payload, context) }
+        self.immediate = body
+    }
+
+    /// A handler answered on the event loop as the call arrives (`immediate`).
+    public init<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+        immediate method: RPCMethod, _ body: @escaping @Sendable (Request, RPCContext) throws -> Response
+    ) {
+        let run: @Sendable (Data, RPCContext) throws -> Data = { payload, context in
+            let request: Request
+            do {
+                request = try Request(serializedBytes: payload)
+            } catch {
+                throw RPCError(.invalidArgument, "request payload is not a valid \(Request.protoMessageName)")
+            }
+            return try body(request, context).serializedBytes()
+        }
+        self.method = method
+        self.handle = { payload, context in try run(payload, context) }
+        self.immediate = run
     }
 }
 

@@ -87,14 +87,16 @@ public final class RPCServer: Sendable {
     fileprivate func release() { listener.release() }
 }
 
-/// One connection's calls. Lives on the connection's event loop; handler work runs in tasks
-/// whose results hop back here to be written.
+/// One connection's calls. Lives on the connection's event loop; each handler runs in a task that
+/// prefers this event loop as its executor (it starts here and comes back here after each await,
+/// so its answer is written without a hop); an `immediate` handler (health) runs inline.
 private final class ServerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private struct Call {
-        let task: Task<Void, Never>
+        /// Nil for an immediate handler, answered before the frame's read returns.
+        let task: Task<Void, Never>?
         let deadline: NIODeadline
         let method: String
         let requestID: String
@@ -106,12 +108,16 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
     private var sweep = DeadlineSweep()
     private var flush = FlushCoalescing()
     private var context: ChannelHandlerContext?
+    private var executor: EventLoopTaskExecutor?
 
     init(server: RPCServer) {
         self.server = server
     }
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        executor = EventLoopTaskExecutor(context.eventLoop)
+    }
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -171,11 +177,17 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
         if !requestID.isEmpty { logger[metadataKey: "request_id"] = "\(requestID)" }
         let rpcContext = RPCContext(method: request.method, metadata: request.metadata, deadline: deadline, logger: logger)
 
+        if let immediate = handler.immediate {
+            calls[callID] = Call(task: nil, deadline: deadline, method: request.method, requestID: requestID, started: now)
+            complete(callID, Result { try immediate(request.payload, rpcContext) })
+            server.release()
+            return
+        }
         let eventLoop = context.eventLoop
         let this = NIOLoopBound(self, eventLoop: eventLoop)
         let payload = request.payload
         let server = self.server
-        let task = Task {
+        let task = Task(executorPreference: executor) {
             let outcome: Result<Data, any Error>
             do {
                 outcome = .success(try await handler.handle(payload, rpcContext))
@@ -185,9 +197,14 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
             // Counted in flight until the handler has returned and its answer is written (a
             // drain closes connections only after): shutdown must neither close the database
             // under a handler still running nor drop an answer.
-            eventLoop.execute {
+            if eventLoop.inEventLoop {
                 this.value.complete(callID, outcome)
                 server.release()
+            } else {
+                eventLoop.execute {
+                    this.value.complete(callID, outcome)
+                    server.release()
+                }
             }
         }
         calls[callID] = Call(task: task, deadline: deadline, method: request.method, requestID: requestID, started: now)
@@ -230,7 +247,7 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
 
     private func expire(_ callID: UInt64) {
         guard let call = calls.removeValue(forKey: callID) else { return }
-        call.task.cancel()  // the handler stops working on it at its next cancellation point
+        call.task?.cancel()  // the handler stops working on it at its next cancellation point
         respond(callID, error: .deadlineExceeded("deadline exceeded after \(Self.elapsedMillis(call.started)) ms"))
         observe(call, .deadlineExceeded)
     }
@@ -238,7 +255,7 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         sweep.cancel()
         for (_, call) in calls {
-            call.task.cancel()
+            call.task?.cancel()
             observe(call, .cancelled)
         }
         calls.removeAll()

@@ -68,17 +68,20 @@ public final class ServiceHost: Sendable {
             try await transport.send(message)
         }
         let warnings: ServiceParts.Warnings = { await parts.warnings() + dispatcher.healthWarnings }
-        let health = HealthHandler(protoServices: definition.protoServices, methods: handlers.map(\.method), database: database, warnings: warnings)
+        // Health answers from a snapshot refreshed in the background (a check touches nothing).
+        let health = HealthHandler(
+            protoServices: definition.protoServices, methods: handlers.map(\.method), database: database, refreshInterval: .seconds(2), warnings: warnings)
+        await health.refresh()
         for warning in await parts.warnings() { logger.warning("\(warning)") }
         if seal == nil {
             logger.warning("no internal key: this service accepts calls from anyone who can reach its port, not only the gateway")
         }
         let server = RPCServer(
             configuration: .init(host: configuration.host, port: configuration.port, maxFrameSize: configuration.maxFrameBytes, gatewaySeal: seal),
-            handlers: handlers + health.rpcHandlers,
+            handlers: handlers + health.immediateHandlers,
             logger: logger)
         let address = try await server.start()
-        let jobs = (parts.jobs + [{ await dispatcher.run() }]).map { job in Task { await job() } }
+        let jobs = (parts.jobs + [{ await dispatcher.run() }, { await health.run() }]).map { job in Task { await job() } }
         logger.notice(
             "\(definition.name) listening",
             metadata: [

@@ -32,6 +32,25 @@ struct ServerClientTests {
         await server.shutdownGracefully()
     }
 
+    /// A handler runs on its connection's event loop, before and after an await (no hop to the
+    /// global pool); an immediate handler answers while a slow call is still running, its error
+    /// mapped like any other.
+    @Test func handlersRunOnTheEventLoopAndImmediateOnesAnswerAtOnce() async throws {
+        let server = try await startServer()
+        let client = RPCClient(host: "127.0.0.1", port: server.localAddress!.port!)
+        #expect(try await client.unary(TestMethods.whereRun, tagged(""), as: Tagged.self).service == "loop/loop")
+        let slow = Task { try await client.unary(TestMethods.slow, tagged("400"), as: Tagged.self) }
+        try await Task.sleep(nanoseconds: 50_000_000)
+        let started = ContinuousClock.now
+        #expect(try await client.unary(TestMethods.now, tagged("quick"), as: Tagged.self).service == "quick")
+        #expect(ContinuousClock.now - started < .milliseconds(300))
+        let refused = await rpcError { _ = try await client.unary(TestMethods.now, tagged("no"), as: Tagged.self) }
+        #expect((refused?.code, refused?.message) == (.failedPrecondition, "refused at once"))
+        #expect(try await slow.value.service == "400")
+        await client.close()
+        await server.shutdownGracefully()
+    }
+
     @Test func unknownMethodIsUnimplemented() async throws {
         let server = try await startServer()
         let client = RPCClient(host: "127.0.0.1", port: server.localAddress!.port!)

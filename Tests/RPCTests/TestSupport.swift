@@ -21,6 +21,10 @@ enum TestMethods {
     static let slow = RPCMethod(service: "test.v1.Test", name: "Slow", requestType: Tagged.self, responseType: Tagged.self)
     static let crash = RPCMethod(service: "test.v1.Test", name: "Crash", requestType: Tagged.self, responseType: Tagged.self)
     static let reject = RPCMethod(service: "test.v1.Test", name: "Reject", requestType: Tagged.self, responseType: Tagged.self)
+    /// Answers where it ran before and after an await: "loop" on an event loop, "pool" elsewhere.
+    static let whereRun = RPCMethod(service: "test.v1.Test", name: "WhereRun", requestType: Tagged.self, responseType: Tagged.self)
+    /// An immediate handler: echoes, or refuses the tag "no".
+    static let now = RPCMethod(service: "test.v1.Test", name: "Now", requestType: Tagged.self, responseType: Tagged.self)
 }
 
 struct SecretError: Error, CustomStringConvertible {
@@ -61,6 +65,16 @@ func testHandlers(_ observations: Observations) -> [RPCHandler] {
             return request
         },
         RPCHandler(TestMethods.crash) { (_: Tagged, _) -> Tagged in throw SecretError() },
+        RPCHandler(TestMethods.whereRun) { (_: Tagged, _) -> Tagged in
+            func place() -> String { MultiThreadedEventLoopGroup.currentEventLoop == nil ? "pool" : "loop" }
+            let before = place()
+            try await Task.sleep(nanoseconds: 1_000_000)
+            return tagged("\(before)/\(place())")
+        },
+        RPCHandler(immediate: TestMethods.now) { (request: Tagged, _) -> Tagged in
+            if request.service == "no" { throw RPCError(.failedPrecondition, "refused at once") }
+            return request
+        },
         RPCHandler(TestMethods.reject) { (request: Tagged, _) -> Tagged in
             throw RPCError(
                 .failedPrecondition, "item is REGISTERED, cannot reply", details: [ErrorDetail(field: "state", reason: "INVALID_STATE", description: "x")])

@@ -38,6 +38,12 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "The suite's internal key file: seals the direct and nginx paths' calls as the gateway would.")
     var internalKeyFile: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Write pre-encoded request envelopes for a C load generator into this folder and stop (scripts/bench-core.sh).",
+            discussion: "getitem-direct.bin (sealed, valid 5 minutes), getitem-gateway.bin (the API key), health.bin."))
+    var writeRequests: String?
+
     @OptionGroup var credential: CredentialOption
 
     func run() async throws {
@@ -60,6 +66,10 @@ struct Bench: AsyncParsableCommand {
         var request = Civic_Proposals_V1_GetItemRequest()
         request.id = itemID
         let payload: Data = try request.serializedBytes()
+        if let folder = writeRequests {
+            try writeEnvelopes(to: folder, payload: payload, sealed: try metadata(for: Civic_Proposals_V1_ProposalService.Method.getItem, payload: payload))
+            return
+        }
 
         print("civic bench: GetItem, \(calls) calls per connection after \(warmup) warm-up calls; latency in microseconds")
         print("target    conns      calls    calls/s      p50      p90      p99    max")
@@ -87,6 +97,28 @@ struct Bench: AsyncParsableCommand {
             }
             print(line)
         }
+    }
+
+    /// The envelopes a frame load generator sends as they are (call id 1, one call in flight per
+    /// connection): GetItem sealed as the gateway would (direct and nginx paths), GetItem with the
+    /// API key (the gateway's face), and a health check.
+    private func writeEnvelopes(to folder: String, payload: Data, sealed: [String: String]) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        func write(_ name: String, method: String, payload: Data, metadata: [String: String]) throws {
+            var envelope = Civic_Rpc_V1_RequestEnvelope()
+            envelope.callID = 1
+            envelope.method = method
+            envelope.payload = payload
+            envelope.metadata = metadata
+            try (envelope.serializedBytes() as Data).write(to: URL(fileURLWithPath: folder).appendingPathComponent(name))
+        }
+        let getItem = Civic_Proposals_V1_ProposalService.Method.getItem.path
+        var direct = sealed
+        direct.removeValue(forKey: MetadataKey.authorization)
+        try write("getitem-direct.bin", method: getItem, payload: payload, metadata: direct)
+        try write("getitem-gateway.bin", method: getItem, payload: payload, metadata: try credential.metadata())
+        try write("health.bin", method: "/civic.health.v1.Health/Check", payload: Data(), metadata: [:])
+        print("wrote getitem-direct.bin, getitem-gateway.bin, health.bin to \(folder)")
     }
 
     struct Result {

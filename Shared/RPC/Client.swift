@@ -146,7 +146,7 @@ public final class RPCClient: RPCCaller, Sendable {
             }
         let future = bootstrap.connect(host: configuration.host, port: configuration.port).flatMapThrowing { channel -> ClientConnection in
             let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
-            return ClientConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+            return ClientConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop), closing: handler.closing)
         }.flatMapErrorThrowing { error -> ClientConnection in
             throw (error as? RPCError) ?? RPCError.unavailable("cannot connect to \(target): \(error)")
         }
@@ -182,7 +182,9 @@ private final class Slot: Sendable {
         state.withLockedValue { s in
             switch s {
             case .ready(let connection):
-                if connection.channel.isActive { return .ready(connection) }
+                // A connection that failed with a connection-level error is closing: the next call
+                // takes a fresh one rather than that error.
+                if connection.channel.isActive && !connection.closing.withLockedValue({ $0 }) { return .ready(connection) }
                 s = .idle(nextBackoff: nil)
                 return .connect
             case .connecting(let future):
@@ -237,6 +239,8 @@ private final class Slot: Sendable {
 private struct ClientConnection: Sendable {
     let channel: Channel
     let handler: NIOLoopBound<ClientConnectionHandler>
+    /// Set when the connection failed as a whole and is closing.
+    let closing: NIOLockedValueBox<Bool>
 
     func send(_ request: Civic_Rpc_V1_RequestEnvelope, timeout: TimeAmount, promise: EventLoopPromise<Civic_Rpc_V1_ResponseEnvelope>) {
         if channel.eventLoop.inEventLoop {
@@ -267,6 +271,9 @@ private final class ClientConnectionHandler: ChannelInboundHandler {
     private var closedReason: RPCError?
     private var sweep = DeadlineSweep()
     private var flush = FlushCoalescing()
+
+    /// Read by the pool from any thread (ClientConnection.closing).
+    let closing = NIOLockedValueBox(false)
 
     init(target: String, maxFrameSize: Int) {
         self.target = target
@@ -362,6 +369,7 @@ private final class ClientConnectionHandler: ChannelInboundHandler {
 
     private func failAll(_ error: RPCError) {
         if closedReason == nil { closedReason = error }
+        closing.withLockedValue { $0 = true }
         sweep.cancel()
         let calls = pending
         pending.removeAll()

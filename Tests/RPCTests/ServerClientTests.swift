@@ -152,14 +152,15 @@ struct ServerClientTests {
         let port = server.localAddress!.port!
         let client = RPCClient(host: "127.0.0.1", port: port)
         _ = try await client.unary(TestMethods.echo, tagged("warm"), as: Tagged.self)  // connect first
-        let slow = Task { try await client.unary(TestMethods.slow, tagged("400"), as: Tagged.self) }
+        // Long enough that a loaded machine still sends the late call while it runs.
+        let slow = Task { try await client.unary(TestMethods.slow, tagged("1500"), as: Tagged.self) }
         try await waitUntil { server.inFlightCalls == 1 }
         let shutdown = Task { await server.shutdownGracefully() }
         try await waitUntil { server.isDraining }
         let refused = await rpcError { _ = try await client.unary(TestMethods.echo, tagged("late"), as: Tagged.self) }
         #expect(refused?.code == .unavailable)
         #expect(refused?.message == "server is shutting down")
-        #expect(try await slow.value.service == "400")
+        #expect(try await slow.value.service == "1500")
         await shutdown.value
         #expect(observations.finished == 1)
         #expect(observations.cancelled == 0)

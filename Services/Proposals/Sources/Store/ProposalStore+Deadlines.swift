@@ -53,7 +53,7 @@ extension ProposalStore {
             }
             return result
         }
-        return apply ? try await database.write(work) : try await database.read(work)
+        return apply ? try await writes.write(work) : try await database.read(work)
     }
 
     /// Items owing a deadline (UrgingPlan) that falls by `horizon`: an answer, a co-handling

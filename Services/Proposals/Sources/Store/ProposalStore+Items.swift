@@ -11,7 +11,7 @@ extension ProposalStore {
         guard let kind = registration.kind else { throw DomainError.invalid("kind is required", field: "kind", reason: "REQUIRED") }
         let item = Self.newItem(registration, kind: kind, by: actor, now: now)
         do {
-            try await database.write { db in try Self.insert(item, by: actor, now: now, db) }
+            try await writes.write { db in try Self.insert(item, by: actor, now: now, db) }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw Self.duplicateNumber(year: item.year, kind: item.kind, number: item.number)
         }
@@ -51,7 +51,7 @@ extension ProposalStore {
     /// Registers every line of an import in one transaction, or none: a number already
     /// registered fails the whole file, naming each line.
     public func importItems(_ lines: [ItemImport.Line], by actor: Actor, now: Date = Date()) async throws -> [Item] {
-        try await database.write { db in
+        try await writes.write { db in
             try Self.alreadyRegistered(lines, db).check()
             return try lines.map { line in
                 let item = Self.newItem(line.registration, kind: line.registration.kind!, by: actor, now: now)
@@ -91,7 +91,7 @@ extension ProposalStore {
         validate: @escaping @Sendable (Item) throws -> Void = { _ in }
     ) async throws -> Item {
         do {
-            return try await database.write { db in
+            return try await writes.write { db in
                 let item = try Self.load(db, id: id)
                 try validate(item)  // every problem at once, the kind's among them
                 let correction = try registration.correction(of: item)

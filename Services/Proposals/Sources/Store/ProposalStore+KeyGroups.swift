@@ -8,7 +8,7 @@ import ProposalsDomain
 extension ProposalStore {
     /// 重点督办: merges items of one year (KeyGroup.year) into one key-supervised item.
     public func mergeKeyItems(name: String, ids: [String], by actor: Actor, now: Date = Date()) async throws -> KeyGroup {
-        try await database.write { db in
+        try await writes.write { db in
             let items = try ids.map { try Self.load(db, id: $0) }
             let year = try KeyGroup.year(merging: items)
             let group = KeyGroup(id: UUID().uuidString.lowercased(), year: year, name: name, itemIDs: ids)

@@ -9,7 +9,7 @@ extension ProposalStore {
     public func createTemplate(name: String, text: String, by actor: Actor, now: Date = Date()) async throws -> ReplyTemplate {
         let template = ReplyTemplate(id: UUID().uuidString.lowercased(), name: name, text: text, createdBy: actor.id, createdAt: StorageTime.string(now))
         do {
-            try await database.write { db in
+            try await writes.write { db in
                 try db.execute(
                     sql: "INSERT INTO reply_templates (id, name, text, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
                     arguments: [template.id, name, text, actor.id, template.createdAt])
@@ -24,7 +24,7 @@ extension ProposalStore {
     /// Replaces a template's name and text; the history keeps the old name.
     public func updateTemplate(id: String, name: String, text: String, by actor: Actor, now: Date = Date()) async throws -> ReplyTemplate {
         do {
-            return try await database.write { db in
+            return try await writes.write { db in
                 let old = try Self.template(db, id: id)
                 try db.execute(sql: "UPDATE reply_templates SET name = ?, text = ? WHERE id = ?", arguments: [name, text, id])
                 try Audit.record(
@@ -39,7 +39,7 @@ extension ProposalStore {
 
     /// Deletes a template; drafts started from it keep their text, the history its name.
     public func deleteTemplate(id: String, by actor: Actor, now: Date = Date()) async throws {
-        try await database.write { db in
+        try await writes.write { db in
             let name = try Self.template(db, id: id).name
             try db.execute(sql: "DELETE FROM reply_templates WHERE id = ?", arguments: [id])
             try Audit.record(db, by: actor, action: "delete-template", entity: "reply_template", entityID: id, detail: name, at: now)

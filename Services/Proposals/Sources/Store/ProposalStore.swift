@@ -9,9 +9,13 @@ import ProposalsDomain
 /// Its answers are domain values; its refusals DomainErrors.
 public struct ProposalStore: Sendable {
     public let database: any DatabaseWriter
+    /// Every write goes through it: concurrent writes share one transaction and one fsync, each in
+    /// its own savepoint (GroupCommit).
+    public let writes: GroupCommit
 
     public init(database: any DatabaseWriter) {
         self.database = database
+        writes = GroupCommit(database)
     }
 
     /// Who acts and under which request, for the audit trail.
@@ -37,7 +41,7 @@ public struct ProposalStore: Sendable {
     /// (EventDates), then its change runs, what it records is written, the item is saved and
     /// the change audited. Anything thrown leaves the database as it was.
     public func apply(_ move: ItemMove, to id: String, by actor: Actor, now: Date = Date()) async throws -> Item {
-        try await database.write { db in
+        try await writes.write { db in
             var item = try Self.load(db, id: id)
             let next = try ItemWorkflow.next(item.state, on: move.event, role: item.role)
             if let on = move.on { try EventDates.check(on, for: move.event, on: item) }

@@ -4,11 +4,15 @@
 #   - the C echo peer (the floor for a round trip) and nginx's stream hop in front of it;
 #   - proposals' GetItem (a SQLite point read) directly, through the gateway, and through nginx's
 #     stream hop standing where the gateway stands; proposals' Health/Check directly;
-# at 1, 16 and 64 connections, one call in flight each; then the ratios the issue aims at and each
-# idle service's resident memory.
+# at 1, 16 and 64 connections, one call in flight each; durable writes (RegisterItem, each its own
+# item, from 1 and 16 connections: `civic bench --register`, a Swift client — a write costs an
+# fsync, far above the client's cost) against the disk's own floor (sqlite_writes: raw
+# single-row commits, synchronous=FULL, in the same run); then the ratios the issue aims at and
+# each idle service's resident memory.
 # Usage: scripts/bench-core.sh [SECONDS per run, default 5]
 # Needs: gcc; nginx with the stream module (Debian: apt-get install -y nginx libnginx-mod-stream);
-# the C tools' folder in CIVIC_SHARED_BENCH (default ../shared/bench: framebench.c, echo.c).
+# libsqlite3-dev; the C tools' folder in CIVIC_SHARED_BENCH (default ../shared/bench: framebench.c,
+# echo.c, sqlite_writes.c).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-5}"
@@ -27,6 +31,7 @@ trap cleanup EXIT
 
 gcc -O2 -o "$work/framebench" "$tools/framebench.c"
 gcc -O2 -pthread -o "$work/echo" "$tools/echo.c"
+gcc -O2 -o "$work/sqlite_writes" "$tools/sqlite_writes.c" -lsqlite3
 swift build -c release >/dev/null
 bin="$(swift build -c release --show-bin-path)"
 
@@ -92,6 +97,19 @@ for c in 1 16 64; do
 done
 
 echo
+echo "durable writes (synchronous=FULL):"
+floor_line="$("$work/sqlite_writes" "$work/floor.sqlite" 2000 FULL)"
+echo "  $floor_line"
+floor="$(sed -E 's/.*commits: ([0-9.]+)\/s.*/\1/' <<<"$floor_line")"
+echo "floor 1 $floor 0 0" >>"$results"
+for c in 1 16; do
+  line="$("$bin/civic" bench --register "$c" --seconds "$seconds" --direct 127.0.0.1:7101 --internal-key-file "$work/data/internal.key" \
+    --token-file "$work/data/admin.token")"
+  echo "  $line"
+  echo "register-direct $c $(awk '{print $3, $4, $5}' <<<"$line")" >>"$results"
+done
+
+echo
 echo "ratios (issue 15's aims in brackets):"
 awk '
   { rate[$1 "@" $2] = $3; p50[$1 "@" $2] = $4 }
@@ -105,4 +123,5 @@ awk '
     }
     printf "  gateway calls/s / nginx calls/s at 16:           %5.2f  (≥ 0.9)\n", rate["getitem-gateway@16"] / rate["getitem-nginx@16"]
     printf "  gateway calls/s / nginx calls/s at 64:           %5.2f  (≥ 0.9)\n", rate["getitem-gateway@64"] / rate["getitem-nginx@64"]
+    printf "  RegisterItem calls/s at 16 / raw commit floor:   %5.2f  (≥ 2; at 1: %.2f)\n", rate["register-direct@16"] / rate["floor@1"], rate["register-direct@1"] / rate["floor@1"]
   }' "$results"

@@ -44,6 +44,12 @@ struct Bench: AsyncParsableCommand {
             discussion: "getitem-direct.bin (sealed, valid 5 minutes), getitem-gateway.bin (the API key), health.bin."))
     var writeRequests: String?
 
+    @Option(help: "Instead: RegisterItem (a durable write, each with its own number) from this many connections at once against --direct, for --seconds; prints calls/s and latency.")
+    var register: Int?
+
+    @Option(help: "Seconds of the --register run.")
+    var seconds: Double = 5
+
     @OptionGroup var credential: CredentialOption
 
     func run() async throws {
@@ -57,10 +63,17 @@ struct Bench: AsyncParsableCommand {
         // sealed with the internal key, as the gateway would send it (the gateway drops it).
         let seal = try internalKeyFile.flatMap { try InternalKey.load(file: $0, environment: EnvironmentSettings([:])) }.map { try GatewaySeal(secret: $0) }
         // The seal covers the payload and the time, so it is made per request and per run.
-        func metadata(for method: RPCMethod, payload: Data) throws -> [String: String] {
+        @Sendable func metadata(for method: RPCMethod, payload: Data) throws -> [String: String] {
             var metadata = try credential.metadata()
             seal?.stamp(&metadata, method: method.path, principal: Principal(id: "bench", roles: [.service]), payload: payload)
             return metadata
+        }
+        if let register {
+            guard (1...1024).contains(register) else { throw ValidationError("--register takes 1…1024 connections") }
+            try await measureRegistrations(at: targets[0].address, connections: register) {
+                try metadata(for: Civic_Proposals_V1_ProposalService.Method.registerItem, payload: $0)
+            }
+            return
         }
         let itemID = try await seedItem(at: targets[0].address) { try metadata(for: Civic_Proposals_V1_ProposalService.Method.registerItem, payload: $0) }
         var request = Civic_Proposals_V1_GetItemRequest()
@@ -119,6 +132,58 @@ struct Bench: AsyncParsableCommand {
         try write("getitem-gateway.bin", method: getItem, payload: payload, metadata: try credential.metadata())
         try write("health.bin", method: "/civic.health.v1.Health/Check", payload: Data(), metadata: [:])
         print("wrote getitem-direct.bin, getitem-gateway.bin, health.bin to \(folder)")
+    }
+
+    /// RegisterItem from `connections` connections, one call in flight each, each call its own
+    /// number (so each is a new item: a durable commit), for `seconds`.
+    private func measureRegistrations(
+        at address: (host: String, port: Int), connections: Int, metadata: @escaping @Sendable (Data) throws -> [String: String]
+    ) async throws {
+        let clients = (0..<connections).map { _ in RPCClient(host: address.host, port: address.port) }
+        defer { for client in clients { Task { await client.close() } } }
+        let run = UInt32.random(in: 0...UInt32.max)
+        let method = Civic_Proposals_V1_ProposalService.Method.registerItem.path
+        let until = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let histograms = try await withThrowingTaskGroup(of: (Histogram<UInt64>, Int).self) { group in
+            for (c, client) in clients.enumerated() {
+                group.addTask {
+                    var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000)
+                    var n = 0
+                    while DispatchTime.now().uptimeNanoseconds < until {
+                        var register = Civic_Proposals_V1_RegisterItemRequest()
+                        register.kind = .npcSuggestion
+                        register.year = 2021
+                        register.number = "W\(run)-\(c)-\(n)"
+                        register.title = "关于加强养老服务体系建设的建议 (benchmark write)"
+                        register.topic = "elderly_care"
+                        var proposer = Civic_Proposals_V1_Proposer()
+                        proposer.name = "张三"
+                        proposer.lead = true
+                        register.proposers = [proposer]
+                        let payload: Data = try register.serializedBytes()
+                        let options = CallOptions(metadata: try metadata(payload), timeout: .seconds(30))
+                        let t0 = DispatchTime.now().uptimeNanoseconds
+                        _ = try await client.call(method: method, payload: payload, options: options)
+                        _ = histogram.record((DispatchTime.now().uptimeNanoseconds - t0) / 1000)
+                        n += 1
+                    }
+                    return (histogram, n)
+                }
+            }
+            var all = Histogram<UInt64>(highestTrackableValue: 60_000_000)
+            var total = 0
+            for try await (h, n) in group {
+                all.add(h)
+                total += n
+            }
+            return (all, total)
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print(
+            String(
+                format: "register-direct %5d %10.0f %9d %9d  (%d durable registrations in %.1f s)", connections, Double(histograms.1) / elapsed,
+                histograms.0.valueAtPercentile(50), histograms.0.valueAtPercentile(99), histograms.1, elapsed))
     }
 
     struct Result {

@@ -44,7 +44,10 @@ struct Bench: AsyncParsableCommand {
             discussion: "getitem-direct.bin (sealed, valid 5 minutes), getitem-gateway.bin (the API key), health.bin."))
     var writeRequests: String?
 
-    @Option(help: "Instead: RegisterItem (a durable write, each with its own number) from this many connections at once against --direct, for --seconds; prints calls/s and latency.")
+    @Option(
+        help:
+            "Instead: RegisterItem (a durable write, each with its own number) from this many connections at once against --direct, for --seconds; prints calls/s and latency."
+    )
     var register: Int?
 
     @Option(help: "Seconds of the --register run.")

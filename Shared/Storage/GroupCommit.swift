@@ -19,12 +19,14 @@ public final class GroupCommit: Sendable {
     }
 
     private final class Entry: @unchecked Sendable {
-        /// Runs the call in its savepoint, inside the group's transaction; keeps its outcome.
-        let attempt: (Database) -> Void
+        /// Runs the call inside the group's transaction and keeps its outcome: in its own
+        /// savepoint, or — alone in its group — in the transaction itself (rethrowing, so the
+        /// transaction rolls back: a lone writer pays no savepoint).
+        let attempt: (Database, _ alone: Bool) throws -> Void
         /// Answers the call once the group's transaction ended: nil when it committed.
         let finish: ((any Error)?) -> Void
 
-        init(attempt: @escaping (Database) -> Void, finish: @escaping ((any Error)?) -> Void) {
+        init(attempt: @escaping (Database, Bool) throws -> Void, finish: @escaping ((any Error)?) -> Void) {
             self.attempt = attempt
             self.finish = finish
         }
@@ -48,31 +50,54 @@ public final class GroupCommit: Sendable {
 
     public var figures: Figures { state.withLock { $0.figures } }
 
-    /// Runs `body` in a savepoint of the next group's transaction and answers its result once the
-    /// group is durable.
+    /// Runs `body` in the next group's transaction and answers its result once the group is
+    /// durable. A caller that finds no group under way commits its own at once, in its own task;
+    /// the others wait and are committed together by the next group.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let outcome = LockedState<Result<T, any Error>?>(nil)
-            let entry = Entry(
-                attempt: { db in
-                    do {
-                        var value: T?
-                        try db.inSavepoint {
-                            value = try body(db)
-                            return .commit
-                        }
-                        outcome.withLock { $0 = .success(value!) }
-                    } catch {
-                        outcome.withLock { $0 = .failure(error) }
-                    }
-                },
-                finish: { commitError in
-                    let result = outcome.withLock { $0 } ?? .failure(commitError ?? CancellationError())
-                    switch (commitError, result) {
-                    case (let error?, .success): continuation.resume(throwing: error)
-                    default: continuation.resume(with: result)
-                    }
-                })
+        let outcome = LockedState<Result<T, any Error>?>(nil)
+        let attempt: (Database, Bool) throws -> Void = { db, alone in
+            if alone {
+                do {
+                    let value = try body(db)
+                    outcome.withLock { $0 = .success(value) }
+                } catch {
+                    outcome.withLock { $0 = .failure(error) }
+                    throw error
+                }
+                return
+            }
+            do {
+                var value: T?
+                try db.inSavepoint {
+                    value = try body(db)
+                    return .commit
+                }
+                outcome.withLock { $0 = .success(value!) }
+            } catch {
+                outcome.withLock { $0 = .failure(error) }
+            }
+        }
+        func answer(_ commitError: (any Error)?) -> Result<T, any Error> {
+            let result = outcome.withLock { $0 } ?? .failure(commitError ?? CancellationError())
+            if let commitError, case .success = result { return .failure(commitError) }
+            return result
+        }
+
+        // The leader: nobody is committing, so this call's group starts now, here.
+        let mine = Entry(attempt: attempt, finish: { _ in })
+        let leads = state.withLock { state -> Bool in
+            if state.running { return false }
+            state.running = true
+            state.pending.append(mine)
+            return true
+        }
+        if leads {
+            let commitError = await commitNextGroup()
+            handOff()
+            return try answer(commitError).get()
+        }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let entry = Entry(attempt: attempt, finish: { continuation.resume(with: answer($0)) })
             let start = state.withLock { state -> Bool in
                 state.pending.append(entry)
                 if state.running { return false }
@@ -83,37 +108,60 @@ public final class GroupCommit: Sendable {
         }
     }
 
+    /// After a leader's group: the calls that came meanwhile are committed by a task of their own,
+    /// so the leader is answered now.
+    private func handOff() {
+        let more = state.withLock { state -> Bool in
+            if state.pending.isEmpty {
+                state.running = false
+                return false
+            }
+            return true
+        }
+        if more { Task.detached { await self.drain() } }
+    }
+
     /// Commits groups until nobody waits.
     private func drain() async {
         while true {
-            let group = state.withLock { state -> [Entry] in
-                let group = Array(state.pending.prefix(maxGroup))
-                state.pending.removeFirst(group.count)
-                if group.isEmpty {
-                    state.running = false
-                } else {
-                    state.figures.groups += 1
-                    state.figures.calls += group.count
-                    state.figures.largest = max(state.figures.largest, group.count)
-                }
-                return group
+            let empty = state.withLock { state -> Bool in
+                if state.pending.isEmpty { state.running = false }
+                return state.pending.isEmpty
             }
-            if group.isEmpty { return }
-            do {
-                try await writer.write { db in
-                    for entry in group {
-                        entry.attempt(db)
-                        // Some errors (a full disk, I/O) make SQLite roll the whole transaction
-                        // back: the calls after it must not run in autocommit, and none of the
-                        // group may be answered as stored.
-                        guard db.isInsideTransaction else { throw GroupRolledBack() }
-                    }
-                }
-                for entry in group { entry.finish(nil) }
-            } catch {
-                for entry in group { entry.finish(error) }
-            }
+            if empty { return }
+            _ = await commitNextGroup()
         }
+    }
+
+    /// Takes up to `maxGroup` waiting calls and commits them in one transaction; answers each
+    /// (the leader's entry answers nobody: its caller reads its outcome). Returns the error the
+    /// transaction ended with, if any.
+    private func commitNextGroup() async -> (any Error)? {
+        let group = state.withLock { state -> [Entry] in
+            let group = Array(state.pending.prefix(maxGroup))
+            state.pending.removeFirst(group.count)
+            state.figures.groups += 1
+            state.figures.calls += group.count
+            state.figures.largest = max(state.figures.largest, group.count)
+            return group
+        }
+        let alone = group.count == 1
+        var failure: (any Error)?
+        do {
+            try await writer.write { db in
+                for entry in group {
+                    try entry.attempt(db, alone)
+                    // Some errors (a full disk, I/O) make SQLite roll the whole transaction
+                    // back: the calls after it must not run in autocommit, and none of the
+                    // group may be answered as stored.
+                    guard db.isInsideTransaction else { throw GroupRolledBack() }
+                }
+            }
+        } catch {
+            failure = error
+        }
+        for entry in group { entry.finish(failure) }
+        return failure
     }
 }
 

@@ -80,16 +80,7 @@ public struct RPCHandler: Sendable {
         _ body: @escaping @Sendable (Request, RPCContext) async throws -> Response
     ) {
         self.method = method
-        self.handle = { payload, context in
-            let request: Request
-            do {
-                request = try Request(serializedBytes: payload)
-            } catch {
-                throw RPCError(.invalidArgument, "request payload is not a valid \(Request.protoMessageName)")
-            }
-            let response = try await body(request, context)
-            return try response.serializedBytes()
-        }
+        self.handle = { payload, context in try await body(try Self.decode(payload), context).serializedBytes() }
         self.immediate = nil
     }
 
@@ -105,18 +96,16 @@ public struct RPCHandler: Sendable {
     public init<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
         immediate method: RPCMethod, _ body: @escaping @Sendable (Request, RPCContext) throws -> Response
     ) {
-        let run: @Sendable (Data, RPCContext) throws -> Data = { payload, context in
-            let request: Request
-            do {
-                request = try Request(serializedBytes: payload)
-            } catch {
-                throw RPCError(.invalidArgument, "request payload is not a valid \(Request.protoMessageName)")
-            }
-            return try body(request, context).serializedBytes()
+        self.init(method: method) { payload, context in try body(try Self.decode(payload), context).serializedBytes() }
+    }
+
+    /// The request, or INVALID_ARGUMENT when the payload is not one.
+    public static func decode<Request: SwiftProtobuf.Message>(_ payload: Data) throws -> Request {
+        do {
+            return try Request(serializedBytes: payload)
+        } catch {
+            throw RPCError(.invalidArgument, "request payload is not a valid \(Request.protoMessageName)")
         }
-        self.method = method
-        self.handle = { payload, context in try run(payload, context) }
-        self.immediate = run
     }
 }
 

@@ -178,8 +178,8 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
         let rpcContext = RPCContext(method: request.method, metadata: request.metadata, deadline: deadline, logger: logger)
 
         if let immediate = handler.immediate {
-            calls[callID] = Call(task: nil, deadline: deadline, method: request.method, requestID: requestID, started: now)
-            complete(callID, Result { try immediate(request.payload, rpcContext) })
+            let call = Call(task: nil, deadline: deadline, method: request.method, requestID: requestID, started: now)
+            answer(callID, call, Result { try immediate(request.payload, rpcContext) })
             server.release()
             return
         }
@@ -197,15 +197,11 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
             // Counted in flight until the handler has returned and its answer is written (a
             // drain closes connections only after): shutdown must neither close the database
             // under a handler still running nor drop an answer.
-            if eventLoop.inEventLoop {
+            let finish: @Sendable () -> Void = {
                 this.value.complete(callID, outcome)
                 server.release()
-            } else {
-                eventLoop.execute {
-                    this.value.complete(callID, outcome)
-                    server.release()
-                }
             }
+            if eventLoop.inEventLoop { finish() } else { eventLoop.execute(finish) }
         }
         calls[callID] = Call(task: task, deadline: deadline, method: request.method, requestID: requestID, started: now)
         sweep.arm(for: deadline, on: eventLoop) { this.value.expireOverdue(on: eventLoop) }
@@ -231,6 +227,10 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
 
     private func complete(_ callID: UInt64, _ outcome: Result<Data, any Error>) {
         guard let call = calls.removeValue(forKey: callID) else { return }  // already timed out
+        answer(callID, call, outcome)
+    }
+
+    private func answer(_ callID: UInt64, _ call: Call, _ outcome: Result<Data, any Error>) {
         switch outcome {
         case .success(let payload):
             var response = Civic_Rpc_V1_ResponseEnvelope()

@@ -11,7 +11,7 @@ import NIOConcurrencyHelpers
 /// A check touches nothing: the database probe and the operator warnings are refreshed in the
 /// background (`run`, every `refreshInterval`), and the answer to the usual check (no service
 /// named) is kept encoded, so the server answers it on the event loop as the frame arrives.
-public final class HealthHandler: Civic_Health_V1_HealthHandler, Sendable {
+public final class HealthHandler: Sendable {
     private struct Snapshot: Sendable {
         var serving = true
         var databaseAnswers = true
@@ -77,26 +77,12 @@ public final class HealthHandler: Civic_Health_V1_HealthHandler, Sendable {
         }
     }
 
-    public func check(_ request: Civic_Health_V1_HealthCheckRequest, context: RPCContext) async throws -> Civic_Health_V1_HealthCheckResponse {
-        checkNow(request)
-    }
-
-    public func listMethods(_ request: Civic_Health_V1_ListMethodsRequest, context: RPCContext) async throws -> Civic_Health_V1_ListMethodsResponse {
-        try Civic_Health_V1_ListMethodsResponse(serializedBytes: listed)
-    }
-
     /// Health's methods answered on the event loop from what is kept (`RPCHandler.immediate`).
     public var immediateHandlers: [RPCHandler] {
         [
             RPCHandler(method: Civic_Health_V1_Health.Method.check) { [self] payload, _ in
                 if payload.isEmpty { return snapshot.withLockedValue { $0.answer } }
-                let request: Civic_Health_V1_HealthCheckRequest
-                do {
-                    request = try Civic_Health_V1_HealthCheckRequest(serializedBytes: payload)
-                } catch {
-                    throw RPCError(.invalidArgument, "request payload is not a valid \(Civic_Health_V1_HealthCheckRequest.protoMessageName)")
-                }
-                return Self.encode(checkNow(request))
+                return Self.encode(checkNow(try RPCHandler.decode(payload)))
             },
             RPCHandler(method: Civic_Health_V1_Health.Method.listMethods) { [listed] _, _ in listed },
         ]

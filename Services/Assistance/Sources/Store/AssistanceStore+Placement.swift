@@ -59,14 +59,11 @@ extension AssistanceStore {
     /// the month after (the support recomputed with the care fraction of the setting; nothing when it
     /// is so already, or the case is not running then). Died: received as a death report from
     /// "eldercare" (the alert, the stop from the next month). Refused (held DEAD at eldercare): a case
-    /// not here (NOT_FOUND), not 特困 or of another person (INVALID_ARGUMENT).
+    /// not here (NOT_FOUND, from `loadApplication`), not 特困 or of another person (INVALID_ARGUMENT).
     static func applyResidentChanged(
         _ db: Database, _ change: Civic_Flows_V1_DestituteResidentChanged, options: MinimumLivingOptions, calendar: WorkingCalendar,
         limits: AlertTimeLimits, receivedOn: CivilDate, by actor: AuditActor, now: Date
     ) throws -> String {
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM applications WHERE id = ?", arguments: [change.caseID]) != nil else {
-            throw DomainError.notFound("case \(change.caseID)")
-        }
         let application = try loadApplication(db, id: change.caseID)
         var errors = ValidationErrors()
         if application.terms.program != .destitute { errors.add("case_id", "NOT_DESTITUTE", "\(change.caseID) is not a 特困 case") }
@@ -98,16 +95,13 @@ extension AssistanceStore {
         let from = max(ReviewDecision.effectiveMonth(reviewedOn: on), timeline.startMonth)
         guard let current = try timeline.snapshot(for: from) else { return "\(application.id) is stopped by \(from): nothing to switch" }
         guard current.terms.setting != setting else { return "\(application.id) is \(setting.rawValue) already" }
-        var terms = current.terms
-        terms.setting = setting
-        let household = current.household
-        let standard = try StandardTable(versions: standardVersions(db)).inForce(division: household.division, area: household.area, month: from)
-        let result = try Entitlement.compute(
-            household: household, terms: terms, month: from, standard: standard, options: options,
-            inMinimumLivingFamily: try inMinimumLivingFamily(db, householdID: household.id))
+        var snapshot = current
+        snapshot.terms.setting = setting
+        let result = try snapshot.entitlement(
+            for: from, standards: StandardTable(versions: standardVersions(db)), options: options,
+            inMinimumLivingFamily: try inMinimumLivingFamily(db, householdID: current.household.id))
         let amount = result.eligible ? result.amount : .zero
-        let snapshot = DecisionSnapshot(
-            household: household, terms: terms, decidedOn: on, effectiveFrom: from, amount: amount, standardVersionID: result.standardVersionID)
+        (snapshot.decidedOn, snapshot.effectiveFrom, snapshot.amount, snapshot.standardVersionID) = (on, from, amount, result.standardVersionID)
         let reason = setting == .centralized ? "入住\(place) \(on)：集中供养" : "离开\(place) \(on)：分散供养"
         try addChange(
             db, applicationID: application.id, from: from, kind: .adjust, snapshot: snapshot, amount: amount, reason: reason,

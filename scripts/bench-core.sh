@@ -9,13 +9,15 @@
 # fsync, far above the client's cost) against the disk's own floor (sqlite_writes: raw
 # single-row commits, synchronous=FULL, in the same run); then the ratios the issue aims at and
 # each idle service's resident memory.
-# Usage: scripts/bench-core.sh [SECONDS per run, default 5]
+# Usage: scripts/bench-core.sh [SECONDS per run, default 5] [ROUNDS, default 3: each target is run this many
+# times, interleaved with the others, and its median round reported — one noisy moment moves one round]
 # Needs: gcc; nginx with the stream module (Debian: apt-get install -y nginx libnginx-mod-stream);
 # libsqlite3-dev; the C tools' folder in CIVIC_SHARED_BENCH (default ../shared/bench: framebench.c,
 # echo.c, sqlite_writes.c).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-5}"
+rounds="${2:-3}"
 tools="${CIVIC_SHARED_BENCH:-../shared/bench}"
 [[ -f "$tools/framebench.c" && -f "$tools/echo.c" ]] || { echo "no framebench.c / echo.c in $tools (set CIVIC_SHARED_BENCH)" >&2; exit 2; }
 command -v nginx >/dev/null || { echo "nginx not found: apt-get install -y nginx libnginx-mod-stream" >&2; exit 2; }
@@ -73,46 +75,60 @@ sleep 0.5
 head -c 64 /dev/urandom >"$work/req/echo.bin"
 
 echo "machine: $(nproc) cores, $(uname -sr); $(swift --version 2>&1 | head -1); $(nginx -v 2>&1)"
-echo "framebench, $seconds s per run after 1 s warm-up, one call in flight per connection; latency in µs"
-printf "%-22s %5s %10s %9s %9s\n" target conns calls/s p50 p99
+echo "framebench, $seconds s per run after 1 s warm-up, one call in flight per connection; latency in µs;"
+echo "each target run $rounds times, interleaved with the others, and the median round shown; hop CPU = the"
+echo "gateway's or nginx's own CPU time (user + system) per call in that round"
+printf "%-22s %5s %10s %9s %9s %12s\n" target conns calls/s p50 p99 "hop cpu µs"
 results="$work/results"
+rounds_file="$work/rounds"
 : >"$results"
-run() { # label port request conns
-  local out
+: >"$rounds_file"
+gateway_pid="$(pgrep -P "$suite_pid" -x gateway)"
+nginx_worker="$(pgrep -P "$nginx_pid" | head -1)"
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+run() { # label port request conns [pid whose CPU per call is measured]
+  local out before=0 after=0
+  [[ -n "${5:-}" ]] && before="$(ticks "$5")"
   out="$("$work/framebench" 127.0.0.1 "$2" "$4" "$seconds" "$work/req/$3")"
-  local rate p50 p99
-  rate="$(sed -E 's/.*calls_per_s=([0-9.]+).*/\1/' <<<"$out")"
-  p50="$(sed -E 's/.*p50_us=([0-9.]+).*/\1/' <<<"$out")"
-  p99="$(sed -E 's/.*p99_us=([0-9.]+).*/\1/' <<<"$out")"
-  printf "%-22s %5s %10s %9s %9s\n" "$1" "$4" "$rate" "$p50" "$p99"
-  echo "$1 $4 $rate $p50 $p99" >>"$results"
+  [[ -n "${5:-}" ]] && after="$(ticks "$5")"
+  awk -v label="$1" -v conns="$4" -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v measured="${5:+1}" '{
+    for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+    cpu = measured ? sprintf("%.1f", ticks * 1e6 / hz / v["calls"]) : "-"
+    print label, conns, v["calls_per_s"], v["p50_us"], v["p99_us"], cpu
+  }' <<<"$out" >>"$rounds_file"
 }
 for c in 1 16 64; do
-  run "echo" 7901 echo.bin "$c"
-  run "echo+nginx" 7902 echo.bin "$c"
-  run "getitem-direct" 7101 getitem-direct.bin "$c"
-  run "getitem-gateway" 7000 getitem-gateway.bin "$c"
-  run "getitem-nginx" 7200 getitem-direct.bin "$c"
-  run "health-direct" 7101 health.bin "$c"
+  for _ in $(seq 1 "$rounds"); do
+    run "echo" 7901 echo.bin "$c"
+    run "echo+nginx" 7902 echo.bin "$c" "$nginx_worker"
+    run "getitem-direct" 7101 getitem-direct.bin "$c"
+    run "getitem-gateway" 7000 getitem-gateway.bin "$c" "$gateway_pid"
+    run "getitem-nginx" 7200 getitem-direct.bin "$c" "$nginx_worker"
+    run "health-direct" 7101 health.bin "$c"
+  done
+  # The median round by calls/s for each target at this many connections.
+  for label in echo echo+nginx getitem-direct getitem-gateway getitem-nginx health-direct; do
+    awk -v l="$label" -v c="$c" '$1 == l && $2 == c' "$rounds_file" | sort -k3,3n | awk -v n="$rounds" 'NR == int((n + 1) / 2)' |
+      tee -a "$results" | awk '{ printf "%-22s %5s %10.0f %9.1f %9.1f %12s\n", $1, $2, $3, $4, $5, $6 }'
+  done
 done
-
 echo
 echo "durable writes (synchronous=FULL):"
 floor_line="$("$work/sqlite_writes" "$work/floor.sqlite" 2000 FULL)"
 echo "  $floor_line"
 floor="$(sed -E 's/.*commits: ([0-9.]+)\/s.*/\1/' <<<"$floor_line")"
-echo "floor 1 $floor 0 0" >>"$results"
+echo "floor 1 $floor 0 0 -" >>"$results"
 for c in 1 16; do
   line="$("$bin/civic" bench --register "$c" --seconds "$seconds" --direct 127.0.0.1:7101 --internal-key-file "$work/data/internal.key" \
     --token-file "$work/data/admin.token")"
   echo "  $line"
-  echo "register-direct $c $(awk '{print $3, $4, $5}' <<<"$line")" >>"$results"
+  echo "register-direct $c $(awk '{print $3, $4, $5}' <<<"$line") -" >>"$results"
 done
 
 echo
 echo "ratios (issue 15's aims in brackets):"
 awk '
-  { rate[$1 "@" $2] = $3; p50[$1 "@" $2] = $4 }
+  { rate[$1 "@" $2] = $3; p50[$1 "@" $2] = $4; cpu[$1 "@" $2] = $6 }
   END {
     printf "  GetItem direct p50 at 1 / echo p50:              %5.2f  (≤ 4)\n", p50["getitem-direct@1"] / p50["echo@1"]
     printf "  GetItem direct calls/s at 16 / echo calls/s:     %5.2f  (≥ 0.40)\n", rate["getitem-direct@16"] / rate["echo@16"]
@@ -122,6 +138,9 @@ awk '
       printf "  gateway added p50 / nginx added p50 at %2d:       %5.2f  (≤ 1.2; +%.0f µs vs +%.0f µs)\n", c, (n > 0 ? g / n : 0), g, n
     }
     printf "  gateway calls/s / nginx calls/s at 16:           %5.2f  (≥ 0.9)\n", rate["getitem-gateway@16"] / rate["getitem-nginx@16"]
+    for (c = 1; c <= 64; c = c * 4 + (c == 1 ? 12 : 0)) {
+      printf "  gateway CPU per call / nginx CPU at %2d:           %5.2f  (%.1f µs vs %.1f µs: what the hop itself costs)\n", c, cpu["getitem-gateway@" c] / cpu["getitem-nginx@" c], cpu["getitem-gateway@" c], cpu["getitem-nginx@" c]
+    }
     printf "  gateway calls/s / nginx calls/s at 64:           %5.2f  (≥ 0.9)\n", rate["getitem-gateway@64"] / rate["getitem-nginx@64"]
     printf "  RegisterItem calls/s at 16 / raw commit floor:   %5.2f  (≥ 2; at 1: %.2f)\n", rate["register-direct@16"] / rate["floor@1"], rate["register-direct@1"] / rate["floor@1"]
   }' "$results"

@@ -65,8 +65,19 @@ public final class RPCClient: RPCCaller, Sendable {
     public func send(
         _ request: Civic_Rpc_V1_RequestEnvelope, timeout: TimeAmount? = nil, preferring eventLoop: (any EventLoop)? = nil
     ) -> EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope> {
+        let target = target
+        return sendFrame(request, timeout: timeout, preferring: eventLoop).flatMapThrowing { frame in
+            do { return try frame.decoded() } catch { throw RPCError(.internal, "\(target) sent a frame that is not a ResponseEnvelope") }
+        }
+    }
+
+    /// `send` with the answer left as bytes, scanned only for its call id and status: what a
+    /// proxy passes on (`ResponseFrame.spliced`) without decoding the payload.
+    public func sendFrame(
+        _ request: Civic_Rpc_V1_RequestEnvelope, timeout: TimeAmount? = nil, preferring eventLoop: (any EventLoop)? = nil
+    ) -> EventLoopFuture<ResponseFrame> {
         let slot = pickSlot(preferring: eventLoop)
-        let promise = slot.eventLoop.makePromise(of: Civic_Rpc_V1_ResponseEnvelope.self)
+        let promise = slot.eventLoop.makePromise(of: ResponseFrame.self)
         let timeout = timeout ?? configuration.defaultTimeout
         if closed.withLockedValue({ $0 }) {
             promise.fail(RPCError.unavailable("client to \(target) is closed"))
@@ -242,7 +253,7 @@ private struct ClientConnection: Sendable {
     /// Set when the connection failed as a whole and is closing.
     let closing: NIOLockedValueBox<Bool>
 
-    func send(_ request: Civic_Rpc_V1_RequestEnvelope, timeout: TimeAmount, promise: EventLoopPromise<Civic_Rpc_V1_ResponseEnvelope>) {
+    func send(_ request: Civic_Rpc_V1_RequestEnvelope, timeout: TimeAmount, promise: EventLoopPromise<ResponseFrame>) {
         if channel.eventLoop.inEventLoop {
             handler.value.send(request, timeout: timeout, promise: promise)
         } else {
@@ -258,7 +269,7 @@ private final class ClientConnectionHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     private struct Pending {
-        let promise: EventLoopPromise<Civic_Rpc_V1_ResponseEnvelope>
+        let promise: EventLoopPromise<ResponseFrame>
         let deadline: NIODeadline
         let timeout: TimeAmount
     }
@@ -283,7 +294,7 @@ private final class ClientConnectionHandler: ChannelInboundHandler {
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
-    func send(_ request: Civic_Rpc_V1_RequestEnvelope, timeout: TimeAmount, promise: EventLoopPromise<Civic_Rpc_V1_ResponseEnvelope>) {
+    func send(_ request: Civic_Rpc_V1_RequestEnvelope, timeout: TimeAmount, promise: EventLoopPromise<ResponseFrame>) {
         guard let context, closedReason == nil, context.channel.isActive else {
             promise.fail(closedReason ?? RPCError.unavailable("connection to \(target) is closed"))
             return
@@ -342,14 +353,16 @@ private final class ClientConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
-        guard let response = try? Framing.decode(Civic_Rpc_V1_ResponseEnvelope.self, from: frame) else {
+        // Scanned for the call id and status only: the payload stays bytes until someone asks.
+        guard let response = try? ResponseFrame(scanning: frame) else {
             failAll(RPCError(.internal, "\(target) sent a frame that is not a ResponseEnvelope"))
             context.close(promise: nil)
             return
         }
         if response.callID == 0 {
             // A connection-level error; the peer closes next. Every call here is lost with it.
-            failAll(RPCError(status: response.status))
+            let status = (try? response.decoded().status) ?? RPCError(response.code, "\(target) closed the connection").status
+            failAll(RPCError(status: status))
             context.close(promise: nil)
             return
         }

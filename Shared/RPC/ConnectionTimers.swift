@@ -31,14 +31,16 @@ struct DeadlineSweep {
 /// Coalesces flushes: writes made during one event-loop tick are flushed together by one
 /// task queued behind them, so many small frames cost one system call, not one each.
 /// Confined to the connection's event loop.
-struct FlushCoalescing {
+public struct FlushCoalescing: Sendable {
     private var pending = false
 
-    mutating func schedule(on eventLoop: any EventLoop, _ flush: @escaping @Sendable () -> Void) {
+    public init() {}
+
+    public mutating func schedule(on eventLoop: any EventLoop, _ flush: @escaping @Sendable () -> Void) {
         guard !pending else { return }
         pending = true
         eventLoop.execute(flush)
     }
 
-    mutating func done() { pending = false }
+    public mutating func done() { pending = false }
 }

@@ -118,14 +118,16 @@ extension Civic_Access_V1_Role {
 /// a sealed principal cannot be lifted onto another request; bound to time, a recorded call
 /// cannot be replayed after `maxAge`.
 public struct GatewaySeal: Sendable {
-    private let key: SymmetricKey
+    /// HMAC's key schedule (the inner and outer pads hashed), done once: each seal starts
+    /// from a copy of it.
+    private let keyed: HMAC<SHA256>
     /// How far a seal's time may be from the service's clock, either way.
     public let maxAge: Int64
 
     /// `secret` is the shared internal key as text (at least 32 characters).
     public init(secret: String, maxAgeMillis: Int64 = 300_000) throws {
         guard secret.utf8.count >= 32 else { throw RPCError(.invalidArgument, "the internal key must be at least 32 characters") }
-        key = SymmetricKey(data: Data(secret.utf8))
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: Data(secret.utf8)))
         maxAge = maxAgeMillis
     }
 
@@ -138,11 +140,20 @@ public struct GatewaySeal: Sendable {
     /// Each field goes in with its length first, so no field can borrow bytes from the next
     /// (a request id with a newline in it cannot pose as a principal).
     private func mac(method: String, requestID: String, principal: String, sealedAt: Int64, payload: Data) -> HashedAuthenticationCode<SHA256> {
-        var mac = HMAC<SHA256>(key: key)
-        for field in [Data(method.utf8), Data(requestID.utf8), Data(principal.utf8), Data(String(sealedAt).utf8), payload] {
-            withUnsafeBytes(of: UInt64(field.count).bigEndian) { mac.update(data: $0) }
-            mac.update(data: field)
+        var mac = keyed
+        func add(_ bytes: UnsafeRawBufferPointer) {
+            withUnsafeBytes(of: UInt64(bytes.count).bigEndian) { mac.update(data: $0) }
+            mac.update(data: bytes)
         }
+        func add(_ text: String) {
+            var text = text
+            text.withUTF8 { add(UnsafeRawBufferPointer($0)) }
+        }
+        add(method)
+        add(requestID)
+        add(principal)
+        add(String(sealedAt))
+        payload.withUnsafeBytes { add($0) }
         return mac.finalize()
     }
 

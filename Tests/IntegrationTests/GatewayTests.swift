@@ -74,6 +74,17 @@ struct GatewayTests {
         let replaced = backend.seen.withLockedValue { $0.last?.metadata[MetadataKey.requestID] }
         #expect(replaced?.hasPrefix("gw-") == true)
 
+        // The answer leaves under the caller's call id with the request id added, the payload's
+        // bytes as the backend sent them (the gateway splices the envelope, not the message).
+        var raw = Civic_Rpc_V1_RequestEnvelope()
+        raw.method = Civic_Proposals_V1_ProposalService.Method.getItem.path
+        raw.payload = try Civic_Proposals_V1_GetItemRequest.with { $0.id = "item-4" }.serializedBytes()
+        raw.metadata = [MetadataKey.requestID: "req-8"]
+        let answer = try await client.send(raw, timeout: .seconds(5)).get()
+        #expect(answer.status.code == .ok)
+        #expect(answer.metadata == [MetadataKey.requestID: "req-8"])
+        #expect(try Civic_Proposals_V1_GetItemResponse(serializedBytes: answer.payload).item.id == "item-4")
+
         // A method no service has.
         let unknown = await rpcError { _ = try await client.call(method: "/civic.nowhere.v1.X/Y", payload: Data(), options: .init()) }
         #expect(unknown?.code == .unimplemented)

@@ -64,6 +64,7 @@ private final class GatewayConnectionHandler: ChannelInboundHandler {
     /// Call ids waiting for a backend; a duplicate id in flight is refused.
     private var inFlight = Set<UInt64>()
     private var clientAddress = ""
+    private var flush = FlushCoalescing()
 
     init(server: GatewayFrameServer) {
         self.server = server
@@ -142,11 +143,11 @@ private final class GatewayConnectionHandler: ChannelInboundHandler {
         let this = NIOLoopBound(self, eventLoop: context.eventLoop)
         server.gateway.forward(request, face: "frames", client: clientAddress, on: context.eventLoop)
             .hop(to: context.eventLoop)
-            .whenSuccess { response in
+            .whenSuccess { answer in
                 let handler = this.value
                 handler.server.release()
                 handler.inFlight.remove(callID)
-                handler.reply(callID, response)
+                handler.reply(callID, answer)
             }
     }
 
@@ -157,6 +158,30 @@ private final class GatewayConnectionHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
+    /// A forwarded call's answer: spliced (the caller's call id, the request id), the
+    /// payload's bytes as the backend sent them; answers finished in one event-loop tick
+    /// leave in one write.
+    private func reply(_ callID: UInt64, _ answer: Gateway.Answer) {
+        guard let context, context.channel.isActive else { return }
+        var buffer = answer.frame(callID: callID, allocator: context.channel.allocator)
+        if buffer.readableBytes - Framing.headerSize > server.gateway.configuration.maxFrameBytes {
+            // The caller would refuse it and drop the connection with every call on it.
+            var tooLarge = Gateway.failure(RPCError(.resourceExhausted, "response of \(buffer.readableBytes) bytes exceeds the frame limit"))
+            tooLarge.callID = callID
+            guard let frame = try? Framing.frame(tooLarge, allocator: context.channel.allocator) else { return }
+            buffer = frame
+        }
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+        flush.schedule(on: context.eventLoop) { this.value.flushNow() }
+    }
+
+    private func flushNow() {
+        flush.done()
+        context?.flush()
+    }
+
+    /// An answer the frame face makes itself (refusals), written at once.
     private func reply(_ callID: UInt64, _ response: Civic_Rpc_V1_ResponseEnvelope) {
         guard let context, context.channel.isActive else { return }
         var response = response

@@ -7,6 +7,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// The gateway's core, shared by both faces: routes each call by its service name to the
 /// backend that serves it over pooled, multiplexed connections; forwards the payload
@@ -62,12 +63,32 @@ public final class Gateway: Sendable {
         self.backends = backends
     }
 
+    /// What the gateway answers a call with: the backend's answer as it arrived (bytes,
+    /// scanned for its status only) or one the gateway made, and the call's request id.
+    struct Answer: Sendable {
+        let frame: ResponseFrame
+        let requestID: String
+
+        var code: StatusCode { frame.code }
+
+        /// The frame for the frames face: the caller's call id and the request id spliced in,
+        /// the payload's bytes passed on as they came.
+        func frame(callID: UInt64, allocator: ByteBufferAllocator) -> ByteBuffer {
+            frame.spliced(callID: callID, metadata: [(MetadataKey.requestID, requestID)], allocator: allocator)
+        }
+
+        /// The envelope decoded, with the request id (the HTTP face turns it into JSON).
+        func envelope() throws -> Civic_Rpc_V1_ResponseEnvelope {
+            var envelope = try frame.decoded()
+            envelope.metadata[MetadataKey.requestID] = requestID
+            return envelope
+        }
+    }
+
     /// Forwards one call and completes with the answer to give the caller (call id not yet
     /// restored). Never fails: transport problems become statuses. `client` is the caller's
     /// address, which public callers are rate-limited by.
-    func forward(_ request: Civic_Rpc_V1_RequestEnvelope, face: String, client: String, on eventLoop: any EventLoop) -> EventLoopFuture<
-        Civic_Rpc_V1_ResponseEnvelope
-    > {
+    func forward(_ request: Civic_Rpc_V1_RequestEnvelope, face: String, client: String, on eventLoop: any EventLoop) -> EventLoopFuture<Answer> {
         let started = NIODeadline.now()
         var request = request
         let method = request.method
@@ -86,7 +107,7 @@ public final class Gateway: Sendable {
             request.metadata[MetadataKey.requestID] = requestID
         }
 
-        var future: EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope>
+        var future: EventLoopFuture<ResponseFrame>
         var metricMethod = "unknown"
         var principalID = "-"
         if let (serviceName, _) = RPCMethod.split(path: method), CivicServiceRegistry.methodsByPath[method] != nil {
@@ -105,31 +126,29 @@ public final class Gateway: Sendable {
                     future.whenComplete { [inFlight] _ in inFlight.release(caller) }
                 } else {
                     future = eventLoop.makeSucceededFuture(
-                        Self.failure(RPCError(.resourceExhausted, "too many calls in flight for this caller (at most \(inFlight.maxPerCaller))")))
+                        Self.failureFrame(RPCError(.resourceExhausted, "too many calls in flight for this caller (at most \(inFlight.maxPerCaller))")))
                 }
             } catch {
-                future = eventLoop.makeSucceededFuture(authenticationFailure(error, method: method, client: client, face: face))
+                future = eventLoop.makeSucceededFuture(ResponseFrame(authenticationFailure(error, method: method, client: client, face: face)))
             }
         } else {
-            future = eventLoop.makeSucceededFuture(Self.failure(RPCError(.unimplemented, "unknown method \(method.isEmpty ? "(empty)" : method)")))
+            future = eventLoop.makeSucceededFuture(Self.failureFrame(RPCError(.unimplemented, "unknown method \(method.isEmpty ? "(empty)" : method)")))
         }
         let finalRequestID = requestID
         let bytesIn = request.payload.count
         let finalMetricMethod = metricMethod
         let finalPrincipal = principalID
         return future.map { [self] response in
-            var response = response
-            response.metadata[MetadataKey.requestID] = finalRequestID
             let elapsed = (NIODeadline.now() - started).nanoseconds
-            metrics.record(method: finalMetricMethod, face: face, code: response.status.code, nanoseconds: elapsed)
+            metrics.record(method: finalMetricMethod, face: face, code: response.code, nanoseconds: elapsed)
             logger.info(
                 "call",
                 metadata: [
-                    "face": "\(face)", "principal": "\(finalPrincipal)", "method": "\(method)", "status": "\(response.status.code.name)",
+                    "face": "\(face)", "principal": "\(finalPrincipal)", "method": "\(method)", "status": "\(response.code.name)",
                     "ms": "\(String(format: "%.2f", Double(elapsed) / 1e6))", "request_id": "\(finalRequestID)",
-                    "bytes_in": "\(bytesIn)", "bytes_out": "\(response.payload.count)",
+                    "bytes_in": "\(bytesIn)", "bytes_out": "\(response.body.readableBytes)",
                 ])
-            return response
+            return Answer(frame: response, requestID: finalRequestID)
         }
     }
 
@@ -153,20 +172,19 @@ public final class Gateway: Sendable {
         return response
     }
 
-    private func route(_ request: Civic_Rpc_V1_RequestEnvelope, service: String, on eventLoop: any EventLoop) -> EventLoopFuture<Civic_Rpc_V1_ResponseEnvelope>
-    {
+    private func route(_ request: Civic_Rpc_V1_RequestEnvelope, service: String, on eventLoop: any EventLoop) -> EventLoopFuture<ResponseFrame> {
         if service == Civic_Health_V1_Health.name {
-            let promise = eventLoop.makePromise(of: Civic_Rpc_V1_ResponseEnvelope.self)
+            let promise = eventLoop.makePromise(of: ResponseFrame.self)
             promise.completeWithTask { [self] in await answerHealth(request) }
             return promise.futureResult
         }
         if let handler = localHandlers[request.method] {
-            let promise = eventLoop.makePromise(of: Civic_Rpc_V1_ResponseEnvelope.self)
-            promise.completeWithTask { [self] in await answerLocally(request, with: handler) }
+            let promise = eventLoop.makePromise(of: ResponseFrame.self)
+            promise.completeWithTask { [self] in ResponseFrame(await answerLocally(request, with: handler)) }
             return promise.futureResult
         }
         guard let backend = routes[service] else {
-            return eventLoop.makeSucceededFuture(Self.failure(RPCError(.unimplemented, "no backend serves \(service)")))
+            return eventLoop.makeSucceededFuture(Self.failureFrame(RPCError(.unimplemented, "no backend serves \(service)")))
         }
         return send(request, to: backend, on: eventLoop)
     }
@@ -188,21 +206,19 @@ public final class Gateway: Sendable {
         }
     }
 
-    private func send(_ request: Civic_Rpc_V1_RequestEnvelope, to backend: RoutedBackend, on eventLoop: any EventLoop) -> EventLoopFuture<
-        Civic_Rpc_V1_ResponseEnvelope
-    > {
+    private func send(_ request: Civic_Rpc_V1_RequestEnvelope, to backend: RoutedBackend, on eventLoop: any EventLoop) -> EventLoopFuture<ResponseFrame> {
         var request = request
         let maxMillis = UInt64(configuration.maxCallDuration.nanoseconds / 1_000_000)
         let millis = request.deadlineMs == 0 ? maxMillis : min(request.deadlineMs, maxMillis)
         request.deadlineMs = millis
-        return backend.client.send(request, timeout: .milliseconds(Int64(millis)), preferring: eventLoop)
+        return backend.client.sendFrame(request, timeout: .milliseconds(Int64(millis)), preferring: eventLoop)
             .flatMapErrorThrowing { error in
                 let rpcError = (error as? RPCError) ?? RPCError.unavailable("\(backend.backend.name) is unavailable")
                 // Name the backend, not its address: callers need not know the topology.
                 switch rpcError.code {
-                case .unavailable: return Self.failure(RPCError(.unavailable, "\(backend.backend.name) service is unavailable"))
-                case .deadlineExceeded: return Self.failure(RPCError(.deadlineExceeded, "\(backend.backend.name) did not answer within \(millis) ms"))
-                default: return Self.failure(rpcError)
+                case .unavailable: return Self.failureFrame(RPCError(.unavailable, "\(backend.backend.name) service is unavailable"))
+                case .deadlineExceeded: return Self.failureFrame(RPCError(.deadlineExceeded, "\(backend.backend.name) did not answer within \(millis) ms"))
+                default: return Self.failureFrame(rpcError)
                 }
             }
     }
@@ -212,6 +228,8 @@ public final class Gateway: Sendable {
         response.status = error.status
         return response
     }
+
+    static func failureFrame(_ error: RPCError) -> ResponseFrame { ResponseFrame(failure(error)) }
 
     // MARK: Health
 
@@ -247,7 +265,7 @@ public final class Gateway: Sendable {
         }
     }
 
-    private func answerHealth(_ request: Civic_Rpc_V1_RequestEnvelope) async -> Civic_Rpc_V1_ResponseEnvelope {
+    private func answerHealth(_ request: Civic_Rpc_V1_RequestEnvelope) async -> ResponseFrame {
         do {
             var response = Civic_Rpc_V1_ResponseEnvelope()
             switch request.method {
@@ -267,7 +285,7 @@ public final class Gateway: Sendable {
                     var probe = request
                     probe.deadlineMs = min(probe.deadlineMs == 0 ? 2000 : probe.deadlineMs, 2000)  // a hung backend is not serving
                     let reply = try await send(probe, to: backend, on: MultiThreadedEventLoopGroup.singleton.any()).get()
-                    if reply.status.code == .ok { return reply }
+                    if reply.code == .ok { return reply }
                     answer.status = .notServing
                 } else {
                     answer.status = .serviceUnknown
@@ -281,13 +299,13 @@ public final class Gateway: Sendable {
                 answer.methods = services.flatMap { CivicServiceRegistry.services[$0] ?? [] }.map(Civic_Health_V1_MethodInfo.init)
                 response.payload = try answer.serializedBytes()
             default:
-                return Self.failure(RPCError(.unimplemented, "unknown method \(request.method)"))
+                return Self.failureFrame(RPCError(.unimplemented, "unknown method \(request.method)"))
             }
-            return response
+            return ResponseFrame(response)
         } catch let error as RPCError {
-            return Self.failure(error)
+            return Self.failureFrame(error)
         } catch {
-            return Self.failure(RPCError(.invalidArgument, "request payload is not valid for \(request.method)"))
+            return Self.failureFrame(RPCError(.invalidArgument, "request payload is not valid for \(request.method)"))
         }
     }
 
@@ -310,13 +328,9 @@ final class RequestIDGenerator: Sendable {
     }
 
     private let prefix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
-    private let counter = NIOLockedValueBox<UInt64>(0)
+    private let counter = Atomic<UInt64>(0)
 
     func next() -> String {
-        let n = counter.withLockedValue { value -> UInt64 in
-            value &+= 1
-            return value
-        }
-        return "gw-\(prefix)-\(n)"
+        "gw-\(prefix)-\(counter.wrappingAdd(1, ordering: .relaxed).newValue)"
     }
 }

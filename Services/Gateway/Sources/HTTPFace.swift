@@ -100,7 +100,7 @@ public enum HTTPFace {
         }
         // Unknown methods still go through forward(), which answers UNIMPLEMENTED and counts them.
         let client = context.remoteAddress?.ipAddress ?? "unknown"
-        let response = try await gateway.forward(envelope, face: "http", client: client, on: MultiThreadedEventLoopGroup.singleton.any()).get()
+        let response = try await gateway.forward(envelope, face: "http", client: client, on: MultiThreadedEventLoopGroup.singleton.any()).get().envelope()
         let requestID = response.metadata[MetadataKey.requestID]
         guard response.status.code == .ok, let method else {
             var failure = errorResponse(RPCError(status: response.status), requestID: requestID)

@@ -8,6 +8,7 @@ import Foundation
 import GRDB
 import Logging
 import NIOConcurrencyHelpers
+import NIOPosix
 
 /// An API key as the gateway keeps it: never the secret, only its SHA-256.
 public struct ApiKeyRecord: Sendable, Equatable {
@@ -111,8 +112,32 @@ public final class KeyStore: Sendable {
 
     /// The key a bearer token belongs to, active or not; nil for an unknown token.
     public func lookup(token: String) -> ApiKeyRecord? {
-        let hash = Self.hash(token)
+        let hash =
+            tokenHashes.currentValue?.hash(token)
+            ?? {
+                let cache = TokenHashCache()
+                tokenHashes.currentValue = cache
+                return cache.hash(token)
+            }()
         return byHash.withLockedValue { $0[hash] }
+    }
+
+    /// A token's hash never changes, so each event loop keeps the ones it has computed: a
+    /// call with a known key costs a dictionary lookup, not a SHA-256. Per thread, so no lock.
+    private let tokenHashes = ThreadSpecificVariable<TokenHashCache>()
+
+    private final class TokenHashCache: @unchecked Sendable {  // used only by its own thread
+        /// Bounded: a caller cycling through made-up tokens empties it, no more.
+        static let capacity = 1024
+        private var hashes: [String: String] = [:]
+
+        func hash(_ token: String) -> String {
+            if let known = hashes[token] { return known }
+            if hashes.count >= Self.capacity { hashes.removeAll(keepingCapacity: true) }
+            let hash = KeyStore.hash(token)
+            hashes[token] = hash
+            return hash
+        }
     }
 
     public func all(includeInactive: Bool, now: Date = Date()) -> [ApiKeyRecord] {

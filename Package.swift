@@ -80,7 +80,7 @@ let package = Package(
         .target(name: "CivicProtos", dependencies: [protobuf], path: "Shared/Protos/Messages"),
         .target(name: "CivicRPC", dependencies: nio + ["CivicProtos", protobuf, log, crypto], path: "Shared/RPC"),
         .target(name: "CivicProtoServices", dependencies: ["CivicProtos", "CivicRPC", protobuf], path: "Shared/Protos/Services"),
-        .target(name: "CivicStorage", dependencies: ["CivicDomain", grdb, log], path: "Shared/Storage"),
+        .target(name: "CivicStorage", dependencies: nio + ["CivicDomain", grdb, log], path: "Shared/Storage"),
         .target(
             name: "CivicServiceKit",
             dependencies: nio + [

@@ -86,7 +86,7 @@ extension AssistanceStore {
     }
 
     public func application(id: String) async throws -> ApplicationCase {
-        try await database.read { db in try Self.loadApplication(db, id: id) }
+        try pointReads.read { db in try Self.loadApplication(db, id: id) }
     }
 
     /// The decision snapshot of an approved application.

@@ -107,7 +107,7 @@ extension AssistanceStore {
     }
 
     public func household(id: String) async throws -> Household {
-        try await database.read { db in try Self.loadHousehold(db, id: id) }
+        try pointReads.read { db in try Self.loadHousehold(db, id: id) }
     }
 
     /// The household `person` is registered in, if any.

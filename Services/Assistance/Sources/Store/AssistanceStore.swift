@@ -9,9 +9,12 @@ import GRDB
 /// versions are stored as their domain values in JSON beside the columns lists filter on.
 public struct AssistanceStore: Sendable {
     public let database: any DatabaseWriter
+    /// One record by its id, read on the calling thread (the event loop): PointReads.
+    let pointReads: PointReads
 
     public init(database: any DatabaseWriter) {
         self.database = database
+        self.pointReads = PointReads(database)
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> String { try StoredRecords.encode(value) }

@@ -56,7 +56,7 @@ extension EldercareStore {
     }
 
     public func facility(id: String) async throws -> CommunityFacility {
-        try await database.read { db in try Self.loadFacility(db, id: id) }
+        try pointReads.read { db in try Self.loadFacility(db, id: id) }
     }
 
     public func facilities(_ filter: FacilityFilter, pageSize: Int, pageToken: String) async throws -> Page<CommunityFacility> {

@@ -146,7 +146,7 @@ extension EldercareStore {
     }
 
     public func institution(id: String) async throws -> Institution {
-        try await database.read { db in try Self.loadInstitution(db, id: id) }
+        try pointReads.read { db in try Self.loadInstitution(db, id: id) }
     }
 
     public func institutions(_ filter: InstitutionFilter, pageSize: Int, pageToken: String) async throws -> Page<Institution> {

@@ -66,7 +66,7 @@ extension EnforcementStore {
     }
 
     public func enforcementCase(id: String) async throws -> EnforcementCase {
-        try await database.read { db in try Self.loadCase(db, id: id) }
+        try pointReads.read { db in try Self.loadCase(db, id: id) }
     }
 
     static func loadCase(_ db: Database, id: String) throws -> EnforcementCase {

@@ -62,7 +62,7 @@ extension EnforcementStore {
     }
 
     public func lead(id: String) async throws -> Lead {
-        try await database.read { db in try Self.loadLead(db, id: id) }
+        try pointReads.read { db in try Self.loadLead(db, id: id) }
     }
 
     static func loadLead(_ db: Database, id: String) throws -> Lead {

@@ -8,11 +8,14 @@ import GRDB
 /// its audit row (Audit.record) commit in one transaction.
 public struct EnforcementStore: Sendable {
     public let database: any DatabaseWriter
+    /// One record by its id, read on the calling thread (the event loop): PointReads.
+    let pointReads: PointReads
     /// The calendar the stored clocks (`case_clocks`) are counted with: the service's.
     public let calendar: LegalCalendar
 
     public init(database: any DatabaseWriter, calendar: LegalCalendar = LegalCalendar()) {
         self.database = database
+        self.pointReads = PointReads(database)
         self.calendar = calendar
     }
 
@@ -62,7 +65,7 @@ public struct EnforcementStore: Sendable {
     }
 
     public func officer(id: String) async throws -> Officer {
-        try await database.read { db in try Self.loadOfficer(db, id: id) }
+        try pointReads.read { db in try Self.loadOfficer(db, id: id) }
     }
 
     static func loadOfficer(_ db: Database, id: String) throws -> Officer {

@@ -78,7 +78,7 @@ extension OrganizationsStore {
 
     /// A body by its id or its credit code.
     public func organization(id: String) async throws -> StoredOrganization {
-        try await database.read { db in try Self.loadOrganization(db, id: id) }
+        try pointReads.read { db in try Self.loadOrganization(db, id: id) }
     }
 
     public func organizations(_ filter: OrganizationFilter, pageSize: Int, pageToken: String) async throws -> Page<StoredOrganization> {

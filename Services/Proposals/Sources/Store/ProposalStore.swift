@@ -12,10 +12,13 @@ public struct ProposalStore: Sendable {
     /// Every write goes through it: concurrent writes share one transaction and one fsync, each in
     /// its own savepoint (GroupCommit).
     public let writes: GroupCommit
+    /// An item by its id, read on the calling thread (the event loop): PointReads.
+    let pointReads: PointReads
 
     public init(database: any DatabaseWriter) {
         self.database = database
         writes = GroupCommit(database)
+        pointReads = PointReads(database)
     }
 
     /// Who acts and under which request, for the audit trail.
@@ -33,7 +36,7 @@ public struct ProposalStore: Sendable {
     }
 
     public func item(id: String) async throws -> Item {
-        try await database.read { db in try Self.load(db, id: id) }
+        try pointReads.read { db in try Self.load(db, id: id) }
     }
 
     /// Applies `move` to the item in one transaction: the state machine decides whether it
@@ -65,10 +68,18 @@ public struct ProposalStore: Sendable {
 
     /// Loads one item inside a transaction.
     static func load(_ db: Database, id: String) throws -> Item {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM items WHERE id = ?"), arguments: [id]) else {
+        let proposers = try proposers(db, itemIDs: [id])[id] ?? []
+        let units = try units(db, itemID: id)
+        guard
+            let item = try Row.decodeFirst(
+                db.cachedStatement(sql: "SELECT * FROM items WHERE id = ?"), arguments: [id],
+                { row in
+                    try item(from: row, proposers: proposers, units: units)
+                })
+        else {
             throw notFound(id: id)
         }
-        return try item(from: row, proposers: proposers(db, itemIDs: [id])[id] ?? [], units: units(db, itemID: id))
+        return item
     }
 
     /// Saves the handling columns and the units of an item already stored.
@@ -101,12 +112,14 @@ public struct ProposalStore: Sendable {
         // One item (every move loads one) from GRDB's statement cache; a page's worth, with
         // its own count of placeholders, prepared on the spot so the cache stays small.
         let statement = itemIDs.count == 1 ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
-        let rows = try Row.fetchAll(statement, arguments: StatementArguments(itemIDs))
-        var result: [String: [Proposer]] = [:]
-        for row in rows {
-            result[row["item_id"], default: []].append(
-                Proposer(name: row["name"], lead: row["lead"], delegation: row["delegation"], contact: row["contact"], memberID: row["member_id"]))
+        let rows = try Row.decodeAll(statement, arguments: StatementArguments(itemIDs)) { row in
+            (
+                itemID: row["item_id"] as String,
+                Proposer(name: row["name"], lead: row["lead"], delegation: row["delegation"], contact: row["contact"], memberID: row["member_id"])
+            )
         }
+        var result: [String: [Proposer]] = [:]
+        for (itemID, proposer) in rows { result[itemID, default: []].append(proposer) }
         return result
     }
 
@@ -142,12 +155,12 @@ public struct ProposalStore: Sendable {
     }
 
     static func units(_ db: Database, itemID: String) throws -> [UnitAssignment] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM item_units WHERE item_id = ? ORDER BY rowid"), arguments: [itemID]).compactMap { row in
+        try Row.decodeAll(db.cachedStatement(sql: "SELECT * FROM item_units WHERE item_id = ? ORDER BY rowid"), arguments: [itemID]) { row in
             HandlingRole(rawValue: row["role"]).map {
                 UnitAssignment(
                     unit: row["unit"], role: $0, opinionDue: (row["opinion_due"] as String?).flatMap(CivilDate.init),
                     opinion: row["opinion"], opinionOn: (row["opinion_on"] as String?).flatMap(CivilDate.init))
             }
-        }
+        }.compactMap { $0 }
     }
 }

@@ -60,7 +60,7 @@ public struct RPCContext: Sendable {
         self.metadata = metadata
         self.deadline = deadline
         self.logger = logger
-        self.principal = metadata[MetadataKey.principal].flatMap(Principal.init(encoded:))
+        self.principal = metadata[MetadataKey.principal].flatMap(Principal.decoded)
     }
 
     public var requestID: String { metadata[MetadataKey.requestID] ?? "" }

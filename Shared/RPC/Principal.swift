@@ -1,6 +1,7 @@
 import CivicProtos
 import Crypto
 import Foundation
+import NIOPosix
 
 /// Who a call is for, as the gateway established it from the caller's credential. The
 /// gateway passes it to services in `civic-principal`, sealed with the suite's internal key
@@ -62,6 +63,24 @@ public struct Principal: Sendable, Equatable {
             subject: fields["subject"].flatMap { Self.unescape($0) } ?? "")
     }
 
+    /// `init?(encoded:)`, remembered per thread: the gateway sends the same few principals
+    /// again and again, and parsing one (splitting, percent-decoding) costs more than the
+    /// lookup. At most 256 per thread; an unparseable text is remembered as nil.
+    public static func decoded(_ encoded: String) -> Principal? {
+        let cache =
+            decodedPrincipals.currentValue
+            ?? {
+                let cache = DecodedPrincipals()
+                decodedPrincipals.currentValue = cache
+                return cache
+            }()
+        if let known = cache.principals[encoded] { return known }
+        if cache.principals.count >= DecodedPrincipals.capacity { cache.principals.removeAll(keepingCapacity: true) }
+        let principal = Principal(encoded: encoded)
+        cache.principals[encoded] = .some(principal)
+        return principal
+    }
+
     private static let allowed: CharacterSet = {
         var set = CharacterSet.alphanumerics
         set.insert(charactersIn: "-_.:@")
@@ -76,6 +95,13 @@ public struct Principal: Sendable, Equatable {
         String(value).removingPercentEncoding
     }
 }
+
+private final class DecodedPrincipals: @unchecked Sendable {  // used only by its own thread
+    static let capacity = 256
+    var principals: [String: Principal?] = [:]
+}
+
+private let decodedPrincipals = ThreadSpecificVariable<DecodedPrincipals>()
 
 extension Civic_Access_V1_Role {
     /// Lower-case name as used in configuration, metadata and the command line: "staff".

@@ -646,6 +646,17 @@ struct KeyUnitTests {
         #expect(Principal(encoded: principal.encoded) == principal)
         #expect(Principal(encoded: "v2;id=x") == nil)
         #expect(Principal(encoded: "v1;id=x;roles=king") == nil)
+        // The remembered parse answers the same, the second time too, and for what does not parse.
+        for _ in 0..<2 {
+            #expect(Principal.decoded(principal.encoded) == principal)
+            #expect(Principal.decoded("v1;id=x;roles=king") == nil)
+        }
+        // More distinct principals than a thread keeps: each still parses to itself.
+        for n in 0..<600 {
+            let other = Principal(id: "k_\(n)", roles: [.staff], division: "310114")
+            #expect(Principal.decoded(other.encoded) == other)
+        }
+        #expect(Principal.decoded(principal.encoded) == principal)
     }
 
     @Test func expiryDatesMeanTheEndOfThatDayInChina() throws {

@@ -64,7 +64,7 @@ extension AssistanceStore {
 
     /// Files `application` (id assigned here) for a household that exists.
     public func file(_ application: ApplicationCase, by actor: AuditActor, now: Date = Date()) async throws -> ApplicationCase {
-        try await database.write { db in
+        try await writes.write { db in
             _ = try Self.loadHousehold(db, id: application.householdID)
             var stored = application
             let seq = try Self.nextSeq(db, table: "applications")
@@ -105,7 +105,7 @@ extension AssistanceStore {
         _ id: String, by actor: AuditActor, limits: ApplicationTimeLimits, calendar: WorkingCalendar, now: Date = Date(), reason: String = "",
         make: @escaping @Sendable (StepInputs) throws -> StepOutcome
     ) async throws -> ApplicationCase {
-        try await database.write { db in
+        try await writes.write { db in
             var application = try Self.loadApplication(db, id: id)
             let household = try Self.loadHousehold(db, id: application.householdID)
             let living = try Self.inMinimumLivingFamily(db, householdID: household.id)
@@ -248,7 +248,7 @@ extension AssistanceStore {
     public func importDecidedCases(
         _ cases: [(application: ApplicationCase, snapshot: DecisionSnapshot, reviewDue: CivilDate?)], by actor: AuditActor, now: Date = Date()
     ) async throws -> [String] {
-        try await database.write { db in
+        try await writes.write { db in
             var seq = try Self.nextSeq(db, table: "applications")
             let insert = try db.cachedStatement(
                 sql: """

@@ -87,7 +87,7 @@ extension AssistanceStore {
     public func receive(
         _ event: PersonEvent, receivedOn: CivilDate, calendar: WorkingCalendar, limits: AlertTimeLimits, by actor: AuditActor, now: Date = Date()
     ) async throws -> EventReceipt {
-        try await database.write { db in
+        try await writes.write { db in
             try Self.receive(db, event, receivedOn: receivedOn, calendar: calendar, limits: limits, by: actor, now: now)
         }
     }
@@ -395,7 +395,7 @@ extension AssistanceStore {
     public func handle(alertID id: String, on day: CivilDate, outcome: String, by actor: AuditActor, handler: String, now: Date = Date()) async throws
         -> StoredAlert
     {
-        try await database.write { db in
+        try await writes.write { db in
             let alert = try Self.loadAlert(db, id: id)
             switch alert.progress {
             case .handled: throw DomainError.failedPrecondition("alert \(id) was handled already", reason: "ALREADY_HANDLED")

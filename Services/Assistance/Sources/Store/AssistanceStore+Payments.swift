@@ -51,7 +51,7 @@ extension AssistanceStore {
         compute: @escaping Computation
     ) async throws -> (run: StoredRun, alreadyRan: Bool) {
         let runID = "PR-\(division)-\(month)-\(program.rawValue)"
-        return try await database.write { db in
+        return try await writes.write { db in
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM payment_runs WHERE id = ?)", arguments: [runID]) == true {
                 return (try Self.loadRun(db, id: runID), true)
             }
@@ -311,7 +311,7 @@ extension AssistanceStore {
 
     /// The bank file of the run's pending and sent lines; pending lines become sent.
     public func exportBankFile(runID: String, by actor: AuditActor, now: Date = Date()) async throws -> (csv: String, lines: [PaymentLine]) {
-        try await database.write { db in
+        try await writes.write { db in
             _ = try Self.loadRun(db, id: runID)
             let lines = try Self.lines(db, where: "run_id = ? AND state IN ('pending', 'sent') ORDER BY rowid", [runID])
             let csv = try BankFile.csv(lines: lines)
@@ -324,7 +324,7 @@ extension AssistanceStore {
     /// Applies the bank's return to the run's lines, all or nothing (`Reconciliation`).
     public func reconcile(runID: String, returns: [BankReturnLine], by actor: AuditActor, now: Date = Date()) async throws -> (ReconciliationResult, StoredRun)
     {
-        try await database.write { db in
+        try await writes.write { db in
             _ = try Self.loadRun(db, id: runID)
             let lines = try Self.lines(db, where: "run_id = ? ORDER BY rowid", [runID])
             let result = Reconciliation.apply(returns: returns, to: lines)

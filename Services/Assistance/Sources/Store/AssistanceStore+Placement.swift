@@ -14,7 +14,7 @@ extension AssistanceStore {
     public func requestPlacement(
         applicationID: String, institutionID: String, on day: CivilDate, within: DivisionCode?, by actor: AuditActor, now: Date = Date()
     ) async throws -> (message: OutboundMessage, duplicate: Bool) {
-        try await database.write { db in
+        try await writes.write { db in
             let application = try Self.loadApplication(db, id: applicationID)
             if let within, !within.contains(application.division) {
                 throw DomainError.permissionDenied("application \(applicationID) is outside this key's division \(within)")

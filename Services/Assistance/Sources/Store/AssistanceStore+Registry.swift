@@ -38,7 +38,7 @@ extension AssistanceStore {
     public func register(_ household: Household, by actor: AuditActor, visible: @escaping Visibility = { _ in true }, now: Date = Date()) async throws
         -> Household
     {
-        try await database.write { db in try Self.insert(household, db, by: actor, visible: visible, now: now) }
+        try await writes.write { db in try Self.insert(household, db, by: actor, visible: visible, now: now) }
     }
 
     /// Registers all of `households` in one transaction, or none. `lines` gives each household's
@@ -47,7 +47,7 @@ extension AssistanceStore {
     public func importHouseholds(
         _ households: [Household], by actor: AuditActor, lines: [[Int]], visible: @escaping Visibility = { _ in true }, now: Date = Date()
     ) async throws -> [Household] {
-        try await database.write { db in
+        try await writes.write { db in
             var conflicts: [FieldProblem] = []
             for (h, household) in households.enumerated() {
                 for (i, member) in household.members.enumerated() {
@@ -78,7 +78,7 @@ extension AssistanceStore {
         id: String, to household: Household, reason: String, by actor: AuditActor, visible: @escaping Visibility = { _ in true }, now: Date = Date(),
         check: @escaping @Sendable (Household) throws -> Void = { _ in }
     ) async throws -> Household {
-        try await database.write { db in
+        try await writes.write { db in
             let current = try Self.loadHousehold(db, id: id)
             try check(current)
             var updated = household

@@ -93,7 +93,7 @@ extension AssistanceStore {
         applicationID id: String, on day: CivilDate, by actor: AuditActor, reviewer: String, within: DivisionCode? = nil, now: Date = Date(),
         decide: @escaping @Sendable (ReviewInputs) throws -> ReviewRecord
     ) async throws -> (StoredReview, ApplicationCase) {
-        try await database.write { db in
+        try await writes.write { db in
             let application = try Self.loadApplication(db, id: id)
             if let within, !within.contains(application.division) {
                 throw DomainError.permissionDenied("application \(id) is outside this key's division \(within)")

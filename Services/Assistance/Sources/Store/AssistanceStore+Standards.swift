@@ -9,7 +9,7 @@ extension AssistanceStore {
     /// Adds `version` after checking it with every stored version (`StandardTable`): INVALID_ARGUMENT
     /// with its own problems; ALREADY_EXISTS for a used id or a second version on the same day.
     public func putStandard(_ version: StandardVersion, by actor: AuditActor, now: Date = Date()) async throws -> StandardVersion {
-        try await database.write { db in
+        try await writes.write { db in
             let existing = try Self.standardVersions(db)
             if existing.contains(where: { $0.id == version.id }) {
                 throw DomainError.alreadyExists("a standard version with id \(version.id) exists", reason: "DUPLICATE")

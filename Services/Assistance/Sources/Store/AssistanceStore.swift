@@ -9,12 +9,16 @@ import GRDB
 /// versions are stored as their domain values in JSON beside the columns lists filter on.
 public struct AssistanceStore: Sendable {
     public let database: any DatabaseWriter
+    /// Every write call goes through it: concurrent writes share one transaction and one fsync,
+    /// each in its own savepoint (GroupCommit).
+    public let writes: GroupCommit
     /// One record by its id, read on the calling thread (the event loop): PointReads.
     let pointReads: PointReads
 
     public init(database: any DatabaseWriter) {
         self.database = database
         self.pointReads = PointReads(database)
+        self.writes = GroupCommit(database)
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> String { try StoredRecords.encode(value) }

@@ -20,7 +20,7 @@ extension EldercareStore {
     }
 
     public func registerFacility(_ facility: CommunityFacility, by actor: AuditActor, now: Date = Date()) async throws -> CommunityFacility {
-        try await database.write { db in
+        try await writes.write { db in
             let seq = try StoredRecords.nextSeq(db, table: "facilities")
             var stored = facility
             stored.id = StoredRecords.code("F", seq)
@@ -40,7 +40,7 @@ extension EldercareStore {
     public func changeFacility(
         id: String, reason: String, by actor: AuditActor, now: Date = Date(), _ change: @escaping @Sendable (CommunityFacility) throws -> CommunityFacility
     ) async throws -> CommunityFacility {
-        try await database.write { db in
+        try await writes.write { db in
             var updated = try change(try Self.loadFacility(db, id: id))
             updated.id = id
             try db.execute(
@@ -90,7 +90,7 @@ extension EldercareStore {
     public func recordUsage(
         facilityID id: String, days: [(day: CivilDate, visits: Int)], from: CivilDate, through: CivilDate, by actor: AuditActor, now: Date = Date()
     ) async throws -> (CommunityFacility, [DailyUsage]) {
-        try await database.write { db in
+        try await writes.write { db in
             let facility = try Self.loadFacility(db, id: id)
             let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO facility_usage (facility_id, day, visits) VALUES (?, ?, ?)")
             for entry in days { try upsert.execute(arguments: [id, entry.day.description, entry.visits]) }

@@ -38,7 +38,7 @@ extension EldercareStore {
     public func recordSanction(
         institutionID id: String, _ sanction: Sanction, by actor: AuditActor, now: Date = Date(), check: @escaping @Sendable (Institution) throws -> Void
     ) async throws -> [Sanction] {
-        try await database.write { db in
+        try await writes.write { db in
             try check(try Self.loadInstitution(db, id: id))
             return try Self.insertSanction(db, institutionID: id, sanction, by: actor, now: now)
         }
@@ -90,7 +90,7 @@ extension EldercareStore {
         institutionID id: String, by actor: AuditActor, now: Date = Date(),
         make: @escaping @Sendable (Institution, GradingRecord, _ applicationID: String) throws -> GradeApplication
     ) async throws -> GradeApplication {
-        try await database.write { db in
+        try await writes.write { db in
             let institution = try Self.loadInstitution(db, id: id)
             if let open = try String.fetchOne(
                 db, sql: "SELECT id FROM grade_applications WHERE institution_id = ? AND state NOT IN ('granted', 'failed')", arguments: [id])
@@ -117,7 +117,7 @@ extension EldercareStore {
         id: String, action: String, reason: String = "", by actor: AuditActor, now: Date = Date(),
         check: @escaping @Sendable (DivisionCode) throws -> Void, apply: @escaping @Sendable (GradeApplication) throws -> GradeApplication
     ) async throws -> GradeApplication {
-        try await database.write { db in
+        try await writes.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT record, county FROM grade_applications WHERE id = ?", arguments: [id]) else {
                 throw DomainError.notFound("no grade application with id \(id)")
             }

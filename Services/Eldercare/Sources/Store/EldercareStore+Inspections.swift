@@ -74,7 +74,7 @@ extension EldercareStore {
     // MARK: - Roster and checklists
 
     public func putInspector(_ inspector: StoredInspector, by actor: AuditActor, now: Date = Date()) async throws -> StoredInspector {
-        try await database.write { db in
+        try await writes.write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO inspectors (id, record) VALUES (?, ?)", arguments: [inspector.id, try StoredRecords.encode(inspector)])
             try Audit.record(
@@ -92,7 +92,7 @@ extension EldercareStore {
 
     /// Stores a validated checklist version as its file; ALREADY_EXISTS for a version loaded before.
     public func loadChecklist(_ checklist: Checklist, document: String, by actor: AuditActor, now: Date = Date()) async throws {
-        try await database.write { db in
+        try await writes.write { db in
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM checklists WHERE version = ?)", arguments: [checklist.version]) == true {
                 throw DomainError.alreadyExists("checklist version \(checklist.version) is loaded already: give a new version", reason: "VERSION_EXISTS")
             }
@@ -127,7 +127,7 @@ extension EldercareStore {
             @escaping @Sendable (_ taskID: String, _ checklist: Checklist?, _ candidates: [RiskFacts], _ roster: [StoredInspector]) throws
             -> (draw: InspectionDraw, inspections: [Inspection])
     ) async throws -> Civic_Eldercare_V1_InspectionTask {
-        try await database.write { db in
+        try await writes.write { db in
             let seq = try StoredRecords.nextSeq(db, table: "inspection_tasks")
             let taskID = StoredRecords.code("T", seq)
             let checklist = try Self.loadChecklist(db, version: checklistVersion)
@@ -234,7 +234,7 @@ extension EldercareStore {
         id: String, action: String, reason: String = "", by actor: AuditActor, now: Date = Date(), check: @escaping @Sendable (DivisionCode) throws -> Void,
         apply: @escaping @Sendable (Inspection, Checklist?) throws -> Inspection
     ) async throws -> Inspection {
-        try await database.write { db in
+        try await writes.write { db in
             let (current, county) = try Self.loadInspection(db, id: id)
             try check(county)
             let updated = try apply(current, try Self.loadChecklist(db, version: current.checklistVersion))
@@ -319,7 +319,7 @@ extension EldercareStore {
         id: String, action: String, reason: String = "", by actor: AuditActor, now: Date = Date(), check: @escaping @Sendable (DivisionCode) throws -> Void,
         apply: @escaping @Sendable (Finding) throws -> Finding, institution: (@Sendable (Institution) throws -> Institution)? = nil
     ) async throws -> Finding {
-        try await database.write { db in
+        try await writes.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT record, county FROM findings WHERE id = ?", arguments: [id]) else {
                 throw DomainError.notFound("no finding with id \(id)")
             }
@@ -353,7 +353,7 @@ extension EldercareStore {
         sql.add("state IN ('open', 'extended') AND deadline < ?", [day.description])
         let clause = sql.whereClause
         let arguments = sql.statementArguments
-        return try await database.write { db in
+        return try await writes.write { db in
             var marked: [String] = []
             for record in try String.fetchAll(db, sql: "SELECT record FROM findings \(clause) ORDER BY seq", arguments: arguments) {
                 let updated = try apply(try StoredRecords.decode(Finding.self, record))
@@ -370,7 +370,7 @@ extension EldercareStore {
     public func respondToFinding(
         id: String, text: String, on day: CivilDate, by actor: AuditActor, now: Date = Date(), check: @escaping @Sendable (Finding) throws -> Void
     ) async throws -> Finding {
-        try await database.write { db in
+        try await writes.write { db in
             guard
                 let record = try String.fetchOne(
                     db,

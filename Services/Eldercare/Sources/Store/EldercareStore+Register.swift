@@ -46,7 +46,7 @@ extension EldercareStore {
     /// Replaces the rows of every county in `table` with the table's, in one transaction.
     public func loadDivisions(_ table: DivisionTable, by actor: AuditActor, now: Date = Date()) async throws -> DivisionCounts {
         let counties = Set(table.divisions.map(\.county.description)).sorted()
-        return try await database.write { db in
+        return try await writes.write { db in
             for county in counties {
                 try db.execute(sql: "DELETE FROM divisions WHERE county = ?", arguments: [county])
             }
@@ -119,7 +119,7 @@ extension EldercareStore {
     /// Registers `institution` (validated by the caller): its id given here. ALREADY_EXISTS when
     /// its credit code is registered, naming the institution.
     public func register(_ institution: Institution, by actor: AuditActor, now: Date = Date()) async throws -> Institution {
-        try await database.write { db in
+        try await writes.write { db in
             let stored = try Self.insert(db, institution, now: now)
             try Audit.record(db, by: actor, action: "register", entity: "institution", entityID: stored.id, detail: stored.name, at: now)
             return stored
@@ -128,7 +128,7 @@ extension EldercareStore {
 
     /// Registers every institution of an import in one transaction, or none.
     public func importInstitutions(_ institutions: [Institution], by actor: AuditActor, now: Date = Date()) async throws -> [String] {
-        try await database.write { db in
+        try await writes.write { db in
             var ids: [String] = []
             for institution in institutions {
                 let stored = try Self.insert(db, institution, now: now)
@@ -173,7 +173,7 @@ extension EldercareStore {
         institutionID id: String, action: String, reason: String, by actor: AuditActor, now: Date = Date(),
         _ change: @escaping @Sendable (Institution) throws -> Institution
     ) async throws -> Institution {
-        try await database.write { db in
+        try await writes.write { db in
             let current = try Self.loadInstitution(db, id: id)
             var updated = try change(current)
             updated.id = id

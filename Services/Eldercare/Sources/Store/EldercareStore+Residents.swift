@@ -13,7 +13,7 @@ extension EldercareStore {
     public func admit(
         _ resident: Resident, by actor: AuditActor, now: Date = Date(), check: @escaping @Sendable (Institution) throws -> Void
     ) async throws -> Resident {
-        try await database.write { db in
+        try await writes.write { db in
             var institution = try Self.loadInstitution(db, id: resident.institutionID)
             try check(institution)
             guard institution.status == .operating else {
@@ -60,7 +60,7 @@ extension EldercareStore {
         id: String, action: String, by actor: AuditActor, today: CivilDate? = nil, now: Date = Date(),
         check: @escaping @Sendable (Institution) throws -> Void, apply: @escaping @Sendable (Resident) throws -> Resident
     ) async throws -> Resident {
-        try await database.write { db in
+        try await writes.write { db in
             let current = try Self.loadResident(db, id: id)
             var institution = try Self.loadInstitution(db, id: current.institutionID)
             try check(institution)
@@ -117,7 +117,7 @@ extension EldercareStore {
     public func revealResidentID(id: String, reason: String, by actor: AuditActor, now: Date = Date(), check: @escaping @Sendable (Institution) throws -> Void)
         async throws -> String
     {
-        try await database.write { db in
+        try await writes.write { db in
             let resident = try Self.loadResident(db, id: id)
             try check(try Self.loadInstitution(db, id: resident.institutionID))
             guard let number = try String.fetchOne(db, sql: "SELECT resident_id FROM residents WHERE id = ?", arguments: [id]) else {

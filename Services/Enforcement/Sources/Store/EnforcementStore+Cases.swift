@@ -15,7 +15,7 @@ extension EnforcementStore {
         make: @escaping @Sendable (_ id: String, _ lead: Lead?, _ officers: OfficerLookup) throws -> EnforcementCase,
         bases: @escaping @Sendable (String) -> LegalBasis?
     ) async throws -> EnforcementCase {
-        try await database.write { db in
+        try await writes.write { db in
             var lead: Lead?
             if !leadID.isEmpty {
                 lead = try Self.loadLead(db, id: leadID)
@@ -56,7 +56,7 @@ extension EnforcementStore {
         division: DivisionCode, by actor: AuditActor, now: Date = Date(),
         make: @escaping @Sendable (_ id: String, _ officers: OfficerLookup) throws -> EnforcementCase, bases: @escaping @Sendable (String) -> LegalBasis?
     ) async throws -> EnforcementCase {
-        try await database.write { db in
+        try await writes.write { db in
             let seq = try StoredRecords.nextSeq(db, table: "cases")
             let c = try make(StoredRecords.code("C", seq), Self.lookup(db, division: division))
             try Self.insert(db, c, seq: seq, calendar: calendar, bases: bases)
@@ -84,7 +84,7 @@ extension EnforcementStore {
         check: @escaping @Sendable (EnforcementCase) throws -> Void,
         step: @escaping @Sendable (inout EnforcementCase, OfficerLookup) throws -> Void, bases: @escaping @Sendable (String) -> LegalBasis?
     ) async throws -> EnforcementCase {
-        try await database.write { db in
+        try await writes.write { db in
             var c = try Self.loadCase(db, id: id)
             try check(c)
             try step(&c, Self.lookup(db, division: c.division))

@@ -11,7 +11,7 @@ extension EnforcementStore {
     public func recordLead(
         by actor: AuditActor, now: Date = Date(), make: @escaping @Sendable (String) throws -> Lead
     ) async throws -> (lead: Lead, created: Bool) {
-        try await database.write { db in try Self.insertLead(db, by: actor, now: now, make: make) }
+        try await writes.write { db in try Self.insertLead(db, by: actor, now: now, make: make) }
     }
 
     /// The same inside a transaction already open (a flow message's, docs/FLOWS.md).
@@ -83,7 +83,7 @@ extension EnforcementStore {
         id: String, action: String, by actor: AuditActor, now: Date = Date(), check: @escaping @Sendable (Lead) throws -> Void,
         change: @escaping @Sendable (inout Lead) throws -> Void
     ) async throws -> Lead {
-        try await database.write { db in
+        try await writes.write { db in
             var lead = try Self.loadLead(db, id: id)
             try check(lead)
             try change(&lead)

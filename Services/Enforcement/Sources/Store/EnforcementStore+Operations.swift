@@ -10,7 +10,7 @@ extension EnforcementStore {
     public func createJointOperation(by actor: AuditActor, now: Date = Date(), make: @escaping @Sendable (String) throws -> JointOperation) async throws
         -> JointOperation
     {
-        try await database.write { db in
+        try await writes.write { db in
             let seq = try StoredRecords.nextSeq(db, table: "joint_operations")
             let operation = try make(StoredRecords.code("J", seq))
             try db.execute(

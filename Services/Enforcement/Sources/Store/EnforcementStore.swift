@@ -8,6 +8,9 @@ import GRDB
 /// its audit row (Audit.record) commit in one transaction.
 public struct EnforcementStore: Sendable {
     public let database: any DatabaseWriter
+    /// Every write call goes through it: concurrent writes share one transaction and one fsync,
+    /// each in its own savepoint (GroupCommit).
+    public let writes: GroupCommit
     /// One record by its id, read on the calling thread (the event loop): PointReads.
     let pointReads: PointReads
     /// The calendar the stored clocks (`case_clocks`) are counted with: the service's.
@@ -16,6 +19,7 @@ public struct EnforcementStore: Sendable {
     public init(database: any DatabaseWriter, calendar: LegalCalendar = LegalCalendar()) {
         self.database = database
         self.pointReads = PointReads(database)
+        self.writes = GroupCommit(database)
         self.calendar = calendar
     }
 
@@ -50,7 +54,7 @@ public struct EnforcementStore: Sendable {
     /// Registers an officer: `make` gets the new id ("F000001"…). ALREADY_EXISTS for a certificate
     /// number already registered.
     public func registerOfficer(by actor: AuditActor, now: Date = Date(), make: @escaping @Sendable (String) throws -> Officer) async throws -> Officer {
-        try await database.write { db in
+        try await writes.write { db in
             let seq = try StoredRecords.nextSeq(db, table: "officers")
             let officer = try make(StoredRecords.code("F", seq))
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM officers WHERE certificate_number = ?", arguments: [officer.certificateNumber]) == true {
@@ -80,7 +84,7 @@ public struct EnforcementStore: Sendable {
         id: String, reason: String, by actor: AuditActor, now: Date = Date(), check: @escaping @Sendable (Officer) throws -> Void,
         update: @escaping @Sendable (inout Officer) throws -> Void
     ) async throws -> Officer {
-        try await database.write { db in
+        try await writes.write { db in
             let before = try Self.loadOfficer(db, id: id)
             try check(before)
             var after = before

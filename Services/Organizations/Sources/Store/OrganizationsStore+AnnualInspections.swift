@@ -22,7 +22,7 @@ extension OrganizationsStore {
         check: @escaping @Sendable (Organization) throws -> Void,
         apply: @escaping @Sendable (Organization, AnnualInspectionRecord?) throws -> AnnualInspectionRecord
     ) async throws -> (organization: Organization, record: AnnualInspectionRecord) {
-        try await database.write { db in
+        try await writes.write { db in
             let body = try Self.loadOrganization(db, id: organizationID).organization
             try check(body)
             let current = try Self.loadAnnualInspection(db, organizationID: body.id, year: year)

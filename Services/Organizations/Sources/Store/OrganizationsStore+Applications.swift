@@ -29,7 +29,7 @@ extension OrganizationsStore {
     public func submit(_ application: RegistrationApplication, registrarDivision: DivisionCode, by actor: AuditActor, now: Date = Date()) async throws
         -> StoredApplication
     {
-        try await database.write { db in
+        try await writes.write { db in
             let seq = try StoredRecords.nextSeq(db, table: "applications")
             var stored = application
             stored.id = StoredRecords.code("A", seq)
@@ -75,7 +75,7 @@ extension OrganizationsStore {
         id: String, action: String, reason: String = "", by actor: AuditActor, now: Date = Date(),
         check: @escaping @Sendable (DivisionCode) throws -> Void, apply: @escaping @Sendable (RegistrationApplication) throws -> RegistrationApplication
     ) async throws -> StoredApplication {
-        try await database.write { db in
+        try await writes.write { db in
             let current = try Self.loadApplication(db, id: id)
             try check(current.registrarDivision)
             let updated = try apply(current.application)
@@ -97,7 +97,7 @@ extension OrganizationsStore {
         issue: @escaping @Sendable (_ serial: Int) throws -> String,
         organization: @escaping @Sendable (RegistrationApplication, _ creditCode: String) throws -> Organization
     ) async throws -> (application: StoredApplication, organization: StoredOrganization) {
-        try await database.write { db in
+        try await writes.write { db in
             let current = try Self.loadApplication(db, id: id)
             try check(current.registrarDivision)
             var approved = try approve(current.application)
@@ -147,7 +147,7 @@ extension OrganizationsStore {
     // MARK: - Community organizations (社区社会组织备案)
 
     public func file(_ filing: CommunityOrganizationFiling, by actor: AuditActor, now: Date = Date()) async throws -> CommunityOrganizationFiling {
-        try await database.write { db in
+        try await writes.write { db in
             let seq = try StoredRecords.nextSeq(db, table: "community_organizations")
             var stored = filing
             stored.id = StoredRecords.code("F", seq)
@@ -191,7 +191,7 @@ extension OrganizationsStore {
         id: String, on day: CivilDate, reason: String, by actor: AuditActor, now: Date = Date(),
         check: @escaping @Sendable (CommunityOrganizationFiling) throws -> Void
     ) async throws -> CommunityOrganizationFiling {
-        try await database.write { db in
+        try await writes.write { db in
             guard let record = try String.fetchOne(db, sql: "SELECT record FROM community_organizations WHERE id = ?", arguments: [id]) else {
                 throw DomainError.notFound("no community organization with id \(id)")
             }

@@ -28,7 +28,7 @@ extension OrganizationsStore {
         organizationID: String, action: String, detail: String, by actor: AuditActor, now: Date = Date(),
         check: @escaping @Sendable (Organization) throws -> Void, record: @escaping @Sendable (inout CreditHistory) throws -> Void
     ) async throws -> (organization: Organization, history: CreditHistory) {
-        try await database.write { db in
+        try await writes.write { db in
             let body = try Self.loadOrganization(db, id: organizationID).organization
             try check(body)
             var history = try Self.loadCreditHistory(db, organizationID: body.id)

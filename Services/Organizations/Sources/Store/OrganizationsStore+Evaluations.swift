@@ -59,7 +59,7 @@ extension OrganizationsStore {
         organizationID: String, by actor: AuditActor, now: Date = Date(), check: @escaping @Sendable (Organization) throws -> Void,
         make: @escaping @Sendable (EvaluationRecord, _ id: String) throws -> EvaluationApplication
     ) async throws -> (organization: Organization, application: EvaluationApplication) {
-        try await database.write { db in
+        try await writes.write { db in
             let body = try Self.loadOrganization(db, id: organizationID).organization
             try check(body)
             if let open = try String.fetchOne(
@@ -103,7 +103,7 @@ extension OrganizationsStore {
         id: String, action: String, reason: String = "", by actor: AuditActor, now: Date = Date(), check: @escaping @Sendable (Organization) throws -> Void,
         apply: @escaping @Sendable (EvaluationApplication) throws -> EvaluationApplication
     ) async throws -> (organization: Organization, application: EvaluationApplication) {
-        try await database.write { db in
+        try await writes.write { db in
             let (body, current) = try Self.loadEvaluation(db, id: id)
             try check(body)
             var updated = try apply(current)
@@ -153,7 +153,7 @@ extension OrganizationsStore {
     public func openInvestigation(
         organizationID: String, by actor: AuditActor, now: Date = Date(), make: @escaping @Sendable (Organization, _ id: String) throws -> Investigation
     ) async throws -> Investigation {
-        try await database.write { db in
+        try await writes.write { db in
             let body = try Self.loadOrganization(db, id: organizationID).organization
             let seq = try StoredRecords.nextSeq(db, table: "investigations")
             let investigation = try make(body, StoredRecords.code("V", seq))
@@ -172,7 +172,7 @@ extension OrganizationsStore {
         id: String, by actor: AuditActor, now: Date = Date(), check: @escaping @Sendable (Organization) throws -> Void,
         apply: @escaping @Sendable (Investigation) throws -> Investigation
     ) async throws -> Investigation {
-        try await database.write { db in
+        try await writes.write { db in
             guard let record = try String.fetchOne(db, sql: "SELECT record FROM investigations WHERE id = ?", arguments: [id]) else {
                 throw DomainError.notFound("no investigation with id \(id)")
             }

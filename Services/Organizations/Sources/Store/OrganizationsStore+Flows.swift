@@ -31,7 +31,7 @@ extension OrganizationsStore {
         organizationID: String, reference: String, summary: String, evidence: String, violationCodes: [String], on day: CivilDate,
         by actor: AuditActor, now: Date = Date(), check: @escaping @Sendable (Organization) throws -> Void
     ) async throws -> (organization: Organization, message: OutboundMessage, duplicate: Bool) {
-        try await database.write { db in
+        try await writes.write { db in
             guard let body = try Self.findOrganization(db, id: organizationID)?.organization else {
                 throw DomainError.notFound("organization \(organizationID)")
             }

@@ -11,7 +11,7 @@ extension OrganizationsStore {
     public func recordTipOff(
         by actor: AuditActor, now: Date = Date(), make: @escaping @Sendable (_ id: String) throws -> IllegalOrganizationCase
     ) async throws -> IllegalOrganizationCase {
-        try await database.write { db in
+        try await writes.write { db in
             let seq = try StoredRecords.nextSeq(db, table: "illegal_cases")
             let created = try make(StoredRecords.code("I", seq))
             try db.execute(
@@ -46,7 +46,7 @@ extension OrganizationsStore {
         id: String, event: IllegalCaseEvent, by actor: AuditActor, now: Date = Date(),
         check: @escaping @Sendable (IllegalOrganizationCase) throws -> Void
     ) async throws -> IllegalOrganizationCase {
-        try await database.write { db in
+        try await writes.write { db in
             var c = try Self.loadIllegalCase(db, id: id)
             try check(c)
             try c.apply(event)
@@ -85,7 +85,7 @@ extension OrganizationsStore {
     public func publishSuspectedList(
         publisher: DivisionCode, number: String, title: String, publishedOn: CivilDate, caseIDs: [String], by actor: AuditActor, now: Date = Date()
     ) async throws -> SuspectedListBatch {
-        try await database.write { db in
+        try await writes.write { db in
             let cases = try caseIDs.map { try Self.loadIllegalCase(db, id: $0) }
             let batch = try SuspectedListBatch(number: number, title: title, publishedOn: publishedOn, cases: cases, publisher: publisher)
             if try Bool.fetchOne(

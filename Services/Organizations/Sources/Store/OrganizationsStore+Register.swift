@@ -51,7 +51,7 @@ extension OrganizationsStore {
     public func register(_ organization: Organization, legalRepresentativeID: String?, by actor: AuditActor, now: Date = Date()) async throws
         -> StoredOrganization
     {
-        try await database.write { db in
+        try await writes.write { db in
             let stored = try Self.insert(db, organization, legalRepresentativeID: legalRepresentativeID, now: now)
             try Audit.record(
                 db, by: actor, action: "register", entity: "organization", entityID: stored.organization.id, detail: stored.organization.name, at: now)
@@ -61,7 +61,7 @@ extension OrganizationsStore {
 
     /// Enters every body of an import in one transaction, or none.
     public func importOrganizations(_ organizations: [(Organization, String?)], by actor: AuditActor, now: Date = Date()) async throws -> [String] {
-        try await database.write { db in
+        try await writes.write { db in
             var ids: [String] = []
             for (organization, representative) in organizations {
                 ids.append(try Self.insert(db, organization, legalRepresentativeID: representative, now: now).organization.id)
@@ -112,7 +112,7 @@ extension OrganizationsStore {
         organizationID id: String, action: String, reason: String, by actor: AuditActor, legalRepresentativeID: String? = nil,
         record: RegisterChange? = nil, now: Date = Date(), _ change: @escaping @Sendable (Organization) throws -> Organization
     ) async throws -> (organization: StoredOrganization, record: StoredChangeRecord?) {
-        try await database.write { db in
+        try await writes.write { db in
             let current = try Self.loadOrganization(db, id: id)
             var updated = try change(current.organization)
             updated.id = current.organization.id
@@ -159,7 +159,7 @@ extension OrganizationsStore {
     )
         async throws -> String
     {
-        try await database.write { db in
+        try await writes.write { db in
             let stored = try Self.loadOrganization(db, id: id)
             try check(stored.organization)
             guard let number = stored.legalRepresentativeID else { throw DomainError.notFound("no ID number is held for \(id)'s legal representative") }

@@ -14,7 +14,7 @@ extension OrganizationsStore {
         organizationID: String, heldOn: CivilDate, description: String, by actor: AuditActor, now: Date = Date(),
         check: @escaping @Sendable (Organization) throws -> Void
     ) async throws -> (organization: Organization, first: CivilDate, count: Int) {
-        try await database.write { db in
+        try await writes.write { db in
             let body = try Self.loadOrganization(db, id: organizationID).organization
             try check(body)
             if let registered = body.registeredOn, heldOn < registered {
@@ -33,7 +33,7 @@ extension OrganizationsStore {
     // MARK: - Campaigns
 
     public func createZombieCampaign(_ campaign: ZombieCampaign, by actor: AuditActor, now: Date = Date()) async throws -> ZombieCampaign {
-        try await database.write { db in
+        try await writes.write { db in
             let seq = try StoredRecords.nextSeq(db, table: "zombie_campaigns")
             var stored = campaign
             stored.id = StoredRecords.code("ZC", seq)
@@ -133,7 +133,7 @@ extension OrganizationsStore {
     public func openZombieCases(campaign: ZombieCampaign, candidates: [ZombieCandidate], on day: CivilDate, by actor: AuditActor, now: Date = Date())
         async throws -> (opened: [ZombieCase], alreadyOpen: Int)
     {
-        try await database.write { db in
+        try await writes.write { db in
             var opened: [ZombieCase] = []
             var alreadyOpen = 0
             var seq = try StoredRecords.nextSeq(db, table: "zombie_cases")
@@ -200,7 +200,7 @@ extension OrganizationsStore {
         check: @escaping @Sendable (Organization) throws -> Void,
         recordRevocation: @escaping @Sendable (inout CreditHistory, _ case: ZombieCase, _ document: String) throws -> Void
     ) async throws -> StoredZombieCase {
-        try await database.write { db in
+        try await writes.write { db in
             let stored = try Self.loadZombieCase(db, id: id)
             var body = stored.organization
             try check(body)

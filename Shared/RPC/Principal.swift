@@ -1,7 +1,6 @@
 import CivicProtos
 import Crypto
 import Foundation
-import NIOPosix
 
 /// Who a call is for, as the gateway established it from the caller's credential. The
 /// gateway passes it to services in `civic-principal`, sealed with the suite's internal key
@@ -67,18 +66,7 @@ public struct Principal: Sendable, Equatable {
     /// again and again, and parsing one (splitting, percent-decoding) costs more than the
     /// lookup. At most 256 per thread; an unparseable text is remembered as nil.
     public static func decoded(_ encoded: String) -> Principal? {
-        let cache =
-            decodedPrincipals.currentValue
-            ?? {
-                let cache = DecodedPrincipals()
-                decodedPrincipals.currentValue = cache
-                return cache
-            }()
-        if let known = cache.principals[encoded] { return known }
-        if cache.principals.count >= DecodedPrincipals.capacity { cache.principals.removeAll(keepingCapacity: true) }
-        let principal = Principal(encoded: encoded)
-        cache.principals[encoded] = .some(principal)
-        return principal
+        decodedPrincipals.value(for: encoded) { Principal(encoded: encoded) }
     }
 
     private static let allowed: CharacterSet = {
@@ -96,12 +84,7 @@ public struct Principal: Sendable, Equatable {
     }
 }
 
-private final class DecodedPrincipals: @unchecked Sendable {  // used only by its own thread
-    static let capacity = 256
-    var principals: [String: Principal?] = [:]
-}
-
-private let decodedPrincipals = ThreadSpecificVariable<DecodedPrincipals>()
+private let decodedPrincipals = ThreadLocalCache<String, Principal?>(capacity: 256)
 
 extension Civic_Access_V1_Role {
     /// Lower-case name as used in configuration, metadata and the command line: "staff".

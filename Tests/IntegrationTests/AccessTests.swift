@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 import Testing
 
 @testable import GatewayService
@@ -624,6 +625,25 @@ struct KeyUnitTests {
         #expect(wal?.range(of: Data(token.utf8)) == nil)
         #expect(keys.lookup(token: token) != nil)
         #expect(keys.lookup(token: token + "x") == nil)
+    }
+
+    /// Each event loop remembers its lookups; a change to any key (issued, revoked) shows on
+    /// that loop's very next lookup all the same.
+    @Test func aRememberedLookupFollowsEveryChange() async throws {
+        let keys = try KeyStore.open(dataDirectory: temporaryFolder())
+        let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        func lookup(_ token: String) async throws -> ApiKeyRecord? { try await loop.next().submit { keys.lookup(token: token) }.get() }
+
+        let (record, token) = try await keys.create(NewKey(name: "x", roles: [.leader]), by: "test")
+        for _ in 0..<2 { #expect(try await lookup(token)?.revokedAt == nil) }
+        _ = try await keys.revoke(id: record.id, reason: "lost", by: "test")
+        #expect(try await lookup(token)?.revokedAt != nil)
+
+        let later = "civic_later-key-00000000000000000000000000"
+        #expect(try await lookup(later) == nil)  // remembered as unknown…
+        _ = try await keys.create(NewKey(name: "y", roles: [.leader]), by: "test", token: later)
+        #expect(try await lookup(later)?.name == "y")  // …until a key is issued
+        try await loop.shutdownGracefully()
     }
 
     @Test func tokenBucketRefills() throws {

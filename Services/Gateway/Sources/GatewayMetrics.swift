@@ -11,8 +11,8 @@ public final class GatewayMetrics: Sendable {
         let face: String
         let code: Int
     }
-    private let counters = NIOLockedValueBox([Key: Counter]())
-    private let histograms = NIOLockedValueBox([String: DurationHistogram]())
+    private let counters = ThreadLocalCache<Key, Counter>(capacity: 4096)
+    private let histograms = ThreadLocalCache<String, DurationHistogram>(capacity: 1024)
     private static let buckets: [Duration] = [
         .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
         .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
@@ -26,27 +26,23 @@ public final class GatewayMetrics: Sendable {
     /// Records one finished call. `method` must be a known method path or "unknown", so
     /// callers cannot grow the label set without bound.
     public func record(method: String, face: String, code: StatusCode, nanoseconds: Int64) {
+        // Each event loop keeps the handles it has used (the registry hands out one counter per
+        // name and labels, whichever thread asks), so a call takes no lock to find them.
         let key = Key(method: method, face: face, code: code.rawValue)
-        let counter = counters.withLockedValue { cache in
-            if let counter = cache[key] { return counter }
-            let counter = registry.makeCounter(
+        let counter = counters.value(for: key) {
+            registry.makeCounter(
                 descriptor: MetricNameDescriptor(
                     namespace: "civic", subsystem: "gateway", metricName: "calls", unitName: "total",
                     helpText: "Calls through the gateway by method, face and status."),
                 labels: [("method", method), ("face", face), ("code", code.name)])
-            cache[key] = counter
-            return counter
         }
         counter.increment()
-        let histogram = histograms.withLockedValue { cache in
-            if let histogram = cache[method] { return histogram }
-            let histogram = registry.makeDurationHistogram(
+        let histogram = histograms.value(for: method) {
+            registry.makeDurationHistogram(
                 descriptor: MetricNameDescriptor(
                     namespace: "civic", subsystem: "gateway", metricName: "call_duration", unitName: "seconds",
                     helpText: "Time from a call's arrival at the gateway to its answer."),
                 labels: [("method", method)], buckets: Self.buckets)
-            cache[method] = histogram
-            return histogram
         }
         histogram.recordNanoseconds(nanoseconds)
     }

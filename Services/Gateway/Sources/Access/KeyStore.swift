@@ -8,7 +8,7 @@ import Foundation
 import GRDB
 import Logging
 import NIOConcurrencyHelpers
-import NIOPosix
+import Synchronization
 
 /// An API key as the gateway keeps it: never the secret, only its SHA-256.
 public struct ApiKeyRecord: Sendable, Equatable {
@@ -111,33 +111,31 @@ public final class KeyStore: Sendable {
     }
 
     /// The key a bearer token belongs to, active or not; nil for an unknown token.
+    ///
+    /// Each event loop remembers what it looked up (`ThreadLocalCache`: a call with a known key
+    /// costs one dictionary lookup — no SHA-256, no lock), tagged with the store's generation:
+    /// every change to a key (issued, revoked) moves the generation on, so a revocation counts
+    /// from the next call, as before.
     public func lookup(token: String) -> ApiKeyRecord? {
-        let hash =
-            tokenHashes.currentValue?.hash(token)
-            ?? {
-                let cache = TokenHashCache()
-                tokenHashes.currentValue = cache
-                return cache.hash(token)
-            }()
+        let current = generation.load(ordering: .acquiring)
+        let cached = lookups.value(for: token) { (current, lookupNow(token)) }
+        if cached.generation == current { return cached.record }
+        let fresh = (generation: current, record: lookupNow(token))
+        lookups.set(fresh, for: token)
+        return fresh.record
+    }
+
+    private func lookupNow(_ token: String) -> ApiKeyRecord? {
+        let hash = Self.hash(token)
         return byHash.withLockedValue { $0[hash] }
     }
 
-    /// A token's hash never changes, so each event loop keeps the ones it has computed: a
-    /// call with a known key costs a dictionary lookup, not a SHA-256. Per thread, so no lock.
-    private let tokenHashes = ThreadSpecificVariable<TokenHashCache>()
+    private let lookups = ThreadLocalCache<String, (generation: UInt64, record: ApiKeyRecord?)>(capacity: 1024)
+    /// Moves on after every change to `byHash`.
+    private let generation = Atomic<UInt64>(0)
 
-    private final class TokenHashCache: @unchecked Sendable {  // used only by its own thread
-        /// Bounded: a caller cycling through made-up tokens empties it, no more.
-        static let capacity = 1024
-        private var hashes: [String: String] = [:]
-
-        func hash(_ token: String) -> String {
-            if let known = hashes[token] { return known }
-            if hashes.count >= Self.capacity { hashes.removeAll(keepingCapacity: true) }
-            let hash = KeyStore.hash(token)
-            hashes[token] = hash
-            return hash
-        }
+    private func changed() {
+        generation.wrappingAdd(1, ordering: .releasing)
     }
 
     public func all(includeInactive: Bool, now: Date = Date()) -> [ApiKeyRecord] {
@@ -170,6 +168,7 @@ public final class KeyStore: Sendable {
                 detail: "roles=\(record.roles.map(\.name).joined(separator: ",")) services=\(record.services.joined(separator: ","))", at: now)
         }
         byHash.withLockedValue { $0[record.secretHash] = record }
+        changed()
         return (record, token)
     }
 
@@ -200,6 +199,7 @@ public final class KeyStore: Sendable {
             try Audit.record(db, actor: actor, action: "revoke-key", entity: "api_key", entityID: id, reason: reason, at: now)
         }
         byHash.withLockedValue { $0[revoked.secretHash] = revoked }
+        changed()
         return revoked
     }
 

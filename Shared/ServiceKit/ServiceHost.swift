@@ -109,6 +109,7 @@ public final class ServiceHost: Sendable {
     /// The body of a service executable: resolve options, start, run until SIGTERM/SIGINT,
     /// drain, exit 0.
     public static func main(_ definition: ServiceDefinition, options: ServiceOptions) async throws {
+        PrivateFiles.restrictNewFiles()
         let configuration = try ServiceConfiguration.resolve(options, name: definition.name, defaultPort: definition.defaultPort)
         CivicLogging.bootstrap(level: configuration.logLevel)
         let logger = Logger(label: "civic.\(definition.name)")

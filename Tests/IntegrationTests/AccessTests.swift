@@ -646,6 +646,22 @@ struct KeyUnitTests {
         try await loop.shutdownGracefully()
     }
 
+    /// A caller whose bucket has filled up again is forgotten: the limiter holds only callers
+    /// who are actually being limited, not every address that ever called.
+    @Test func fullBucketsAreForgotten() throws {
+        let limiter = RateLimiter()
+        let limit = RateLimiter.Limit(perSecond: 5, burst: 20)
+        let t0 = NIODeadline.uptimeNanoseconds(1_000_000_000)
+        for n in 0..<2000 { try limiter.take(caller: "public:10.0.\(n / 256).\(n % 256)", limit: limit, now: t0) }
+        #expect(limiter.trackedCallers == 2000)  // the sweep at the 1,024th call found none full yet
+        // Ten seconds on every one of them is full again; the next sweep (at the 2,048th call) drops them.
+        for _ in 0..<48 { try? limiter.take(caller: "busy", limit: limit, now: t0 + .seconds(10)) }
+        #expect(limiter.trackedCallers == 1)
+        // Forgetting changed nothing: a returning caller has its whole burst, the busy one is still limited.
+        for _ in 0..<20 { try limiter.take(caller: "public:10.0.0.1", limit: limit, now: t0 + .seconds(10)) }
+        #expect(throws: RateLimited.self) { try limiter.take(caller: "busy", limit: limit, now: t0 + .seconds(10)) }
+    }
+
     @Test func tokenBucketRefills() throws {
         let limiter = RateLimiter()
         let limit = RateLimiter.Limit(perSecond: 10, burst: 3)
@@ -656,6 +672,14 @@ struct KeyUnitTests {
         try limiter.take(caller: "a", limit: limit, now: t0 + .milliseconds(100))
         #expect(throws: RateLimited.self) { try limiter.take(caller: "a", limit: limit, now: t0 + .milliseconds(150)) }
         #expect(RateLimiter.Limit(parsing: "5:10") == RateLimiter.Limit(perSecond: 5, burst: 10))
+        // Rates no one means: refused when configured, not a crash on the first limited call.
+        for text in ["1e-300:1", "0:1", "-5", "nan", "inf", "5:", "5:0.5", "5:1e300", "1e300", ":5", "5:10:1"] {
+            #expect(RateLimiter.Limit(parsing: text) == nil, "\(text)")
+        }
+        #expect(RateLimiter.Limit(parsing: "0.001:1") == RateLimiter.Limit(perSecond: 0.001, burst: 1))
+        let slow = try #require(RateLimiter.Limit(parsing: "0.001:1"))
+        try limiter.take(caller: "slow", limit: slow, now: t0)
+        #expect(throws: RateLimited(retryAfterMillis: 1_000_000)) { try limiter.take(caller: "slow", limit: slow, now: t0) }
         #expect(RateLimiter.Limit(parsing: "5") == RateLimiter.Limit(perSecond: 5, burst: 10))
         #expect(RateLimiter.Limit(parsing: "0") == nil)
         #expect(RateLimiter.Limit(parsing: "x:1") == nil)

@@ -138,6 +138,8 @@ struct EndToEndTests {
         #expect(methods.services.contains(Civic_Enforcement_V1_EnforcementService.name))
 
         await suite.stopService("eldercare")
+        // The suite's health is probed at most once a second: a change shows within one.
+        try await Task.sleep(nanoseconds: 1_100_000_000)
         let degraded = try await suite.http("GET", "/healthz")
         #expect(degraded.status == 503)
         #expect(degraded.body.contains(#""civic.eldercare.v1.EldercareService":"NOT_SERVING""#))

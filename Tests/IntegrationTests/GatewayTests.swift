@@ -11,13 +11,20 @@ import Testing
 /// receives; sleeps when the id asks it to.
 final class FakeProposals: Sendable {
     let seen = NIOLockedValueBox<[(metadata: [String: String], deadlineMillis: Int64?)]>([])
+    /// Health checks this backend answered.
+    let healthChecks = NIOLockedValueBox(0)
     let server: RPCServer
 
     init(name: String) async throws {
         let seen = self.seen
+        let healthChecks = self.healthChecks
         server = RPCServer(
             configuration: .init(),
             handlers: [
+                RPCHandler(Civic_Health_V1_Health.Method.check) { (_: Civic_Health_V1_HealthCheckRequest, _) in
+                    healthChecks.withLockedValue { $0 += 1 }
+                    return Civic_Health_V1_HealthCheckResponse.with { $0.status = .serving }
+                },
                 RPCHandler(Civic_Proposals_V1_ProposalService.Method.getItem) { (request: Civic_Proposals_V1_GetItemRequest, context) in
                     let millis = context.deadline.map { ($0 - .now()).nanoseconds / 1_000_000 }
                     seen.withLockedValue { $0.append((context.metadata, millis)) }
@@ -26,7 +33,7 @@ final class FakeProposals: Sendable {
                     response.item.id = request.id
                     response.item.title = name
                     return response
-                }
+                },
             ])
         try await server.start()
     }
@@ -41,6 +48,33 @@ struct GatewayTests {
             configuration: GatewayConfiguration(
                 framesPort: 0, httpPort: 0, backends: GatewayConfiguration.standardBackends(ports: ["proposals": proposalsPort, "assistance": 1]),
                 maxCallDuration: maxCallDuration, connectionsPerBackend: 2, dataDirectory: temporaryFolder()), authorizer: OpenAccess())
+    }
+
+    /// The suite's health, which anyone may ask without a key, costs the backends one probe a
+    /// second however often it is asked.
+    @Test func suiteHealthProbesTheBackendsAtMostOnceASecond() async throws {
+        let backend = try await FakeProposals(name: "fake-proposals")
+        let gateway = try await gateway(proposalsPort: backend.port)
+        let client = RPCClient(host: "127.0.0.1", port: gateway.framesPort)
+        let health = Civic_Health_V1_HealthClient(client)
+        // Twenty at once share one probe (it waits up to a second for the backends that are down);
+        // five right after it share its answer.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<20 { group.addTask { _ = try await health.check(.init()) } }
+            try await group.waitForAll()
+        }
+        for _ in 0..<5 { _ = try await health.check(.init()) }
+        // One probe; on a loaded machine, where the calls themselves can be spread over more than
+        // a second, two at most — never one a call.
+        let probes = backend.healthChecks.withLockedValue { $0 }
+        #expect((1...2).contains(probes), "\(probes) probes for 25 calls")
+        // A second after the probe finished, the next call probes again.
+        try await Task.sleep(nanoseconds: 1_100_000_000)
+        _ = try await health.check(.init())
+        #expect(backend.healthChecks.withLockedValue { $0 } == probes + 1)
+        await client.close()
+        await gateway.stop()
+        await backend.server.shutdownGracefully()
     }
 
     @Test func routesByServiceForwardsMetadataAndPropagatesTheDeadline() async throws {
@@ -59,6 +93,17 @@ struct GatewayTests {
         #expect(seen.metadata[MetadataKey.requestID] == "req-7")
         #expect(seen.metadata[MetadataKey.idempotencyKey] == "idem-1")
         #expect(seen.metadata[MetadataKey.principal].flatMap(Principal.init(encoded:))?.id == "anonymous", "a caller cannot vouch for itself")
+
+        // No spelling of the credential or of the gateway's own keys gets through.
+        _ = try await proposals.getItem(
+            .with { $0.id = "item-0" },
+            options: .init(metadata: [
+                "Authorization": "Bearer a", "AUTHORIZATION": "Bearer b", "authorization": "Bearer c", "Civic-Principal": "forged", "CIVIC-SEAL": "x",
+                "authorization-note": "kept",
+            ]))
+        let spelled = try #require(backend.seen.withLockedValue { $0.last?.metadata })
+        #expect(spelled.keys.filter { $0.lowercased() == "authorization" || $0.lowercased().hasPrefix("civic-") }.sorted() == ["civic-principal"])
+        #expect(spelled["authorization-note"] == "kept")
         let millis = try #require(seen.deadlineMillis)
         // The caller's 5 s less the time it took to get here: under a loaded CI machine (other suites
         // run beside this one) that can be more than a second, so only the bounds are checked — the

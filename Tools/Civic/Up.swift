@@ -44,7 +44,10 @@ struct Up: AsyncParsableCommand {
         let level = logLevel ?? env.string("CIVIC_LOG_LEVEL") ?? "info"
         _ = try parseLogLevel(level)
         let bin = binDirectory ?? Self.ownFolder()
+        // The data folder and everything in it: this user's only (issue 16, ACCESS.md §6).
+        PrivateFiles.restrictNewFiles()
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        try PrivateFiles.restrict(folder: data)
 
         var flagged: [String: Int] = [:]
         for text in servicePorts {
@@ -70,7 +73,7 @@ struct Up: AsyncParsableCommand {
         // services accept only sealed calls. Kept in the data folder, readable only by us.
         let keyFile = (data as NSString).appendingPathComponent("internal.key")
         if !FileManager.default.fileExists(atPath: keyFile) {
-            FileManager.default.createFile(atPath: keyFile, contents: Data((GatewaySeal.generateSecret() + "\n").utf8), attributes: [.posixPermissions: 0o600])
+            try PrivateFiles.writeSecret(GatewaySeal.generateSecret() + "\n", to: keyFile)
         }
         let supervisor = Supervisor()
         supervisor.installSignalHandlers()

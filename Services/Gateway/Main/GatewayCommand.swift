@@ -12,6 +12,7 @@ struct GatewayCommand: AsyncParsableCommand {
     @OptionGroup var options: GatewayOptions
 
     func run() async throws {
+        PrivateFiles.restrictNewFiles()
         let configuration = try options.resolve()
         CivicLogging.bootstrap(level: configuration.logLevel)
         let logger = Logger(label: "civic.gateway")

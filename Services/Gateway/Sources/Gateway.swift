@@ -28,6 +28,8 @@ public final class Gateway: Sendable {
     /// The gateway's own methods (key management), answered here.
     private let localHandlers: [String: RPCHandler]
     private let draining = NIOLockedValueBox(false)
+    /// The last probe of every backend (recentBackendHealth).
+    private let healthProbe = NIOLockedValueBox<(task: Task<BackendHealth, Never>, finished: NIODeadline?)?>(nil)
 
     /// From now on the gateway reports itself NOT_SERVING (it is shutting down).
     public func beginDraining() { draining.withLockedValue { $0 = true } }
@@ -92,15 +94,17 @@ public final class Gateway: Sendable {
         let started = NIODeadline.now()
         var request = request
         let method = request.method
-        // Caller-sent civic-* keys are dropped: only the gateway may vouch for a principal.
-        if request.metadata.keys.contains(where: { $0.hasPrefix(MetadataKey.gatewayPrefix) }) {
-            request.metadata = request.metadata.filter { !$0.key.hasPrefix(MetadataKey.gatewayPrefix) }
+        // Caller-sent civic-* keys are dropped: only the gateway may vouch for a principal. The
+        // credential stops here too; services see only the principal the gateway vouches for.
+        // Keys are lower case by the protocol, but every spelling is dropped ("Authorization",
+        // "AUTHORIZATION", "Civic-Principal"); the lower-case credential counts if there is one.
+        var credential = request.metadata.removeValue(forKey: MetadataKey.authorization)
+        if request.metadata.keys.contains(where: Self.isStripped) {
+            for (key, value) in request.metadata where Self.isStripped(key) {
+                request.metadata.removeValue(forKey: key)
+                if credential == nil, !Self.startsCaseInsensitively(key, with: MetadataKey.gatewayPrefix) { credential = value }
+            }
         }
-        // The credential stops here; services see only the principal the gateway vouches for.
-        // (Keys are lower case by the protocol; the capitalised HTTP spelling is dropped too.)
-        let credential =
-            request.metadata.removeValue(forKey: MetadataKey.authorization)
-            ?? request.metadata.removeValue(forKey: "Authorization")
         var requestID = request.metadata[MetadataKey.requestID] ?? ""
         if !RequestIDGenerator.acceptable(requestID) {
             requestID = requestIDs.next()
@@ -150,6 +154,24 @@ public final class Gateway: Sendable {
                 ])
             return Answer(frame: response, requestID: finalRequestID)
         }
+    }
+
+    /// A metadata key a caller may not pass on: the credential or the gateway's own, in any
+    /// case. Compared byte by byte (on every call: no lowercased copies).
+    static func isStripped(_ key: String) -> Bool {
+        startsCaseInsensitively(key, with: MetadataKey.gatewayPrefix)
+            || (key.utf8.count == MetadataKey.authorization.utf8.count && startsCaseInsensitively(key, with: MetadataKey.authorization))
+    }
+
+    /// Whether `text` begins with `prefix` (lower-case ASCII), ignoring ASCII case.
+    static func startsCaseInsensitively(_ text: String, with prefix: String) -> Bool {
+        var bytes = text.utf8.makeIterator()
+        for expected in prefix.utf8 {
+            guard let byte = bytes.next() else { return false }
+            let lowered = byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte
+            if lowered != expected { return false }
+        }
+        return true
     }
 
     /// The answer for a refused call; counted and logged without the credential.
@@ -241,6 +263,25 @@ public final class Gateway: Sendable {
         public var allServing: Bool { !states.isEmpty && states.values.allSatisfy { $0 == .serving } }
     }
 
+    /// `backendHealth()` at most once a second: callers share a probe while it runs and its
+    /// answer for a second after it finished, so /healthz and the suite's health check — which
+    /// anyone may ask, without a key — cost the backends one probe a second however often they
+    /// are asked (a change shows within a second, plus the probe's own time).
+    public func recentBackendHealth(maxAge: TimeAmount = .seconds(1)) async -> BackendHealth {
+        let now = NIODeadline.now()
+        let probe = healthProbe.withLockedValue { last -> Task<BackendHealth, Never> in
+            if let last, last.finished.map({ now - $0 < maxAge }) ?? true { return last.task }
+            let task = Task { await self.backendHealth() }
+            last = (task, nil)
+            return task
+        }
+        let health = await probe.value
+        healthProbe.withLockedValue { last in
+            if let current = last, current.task == probe, current.finished == nil { last = (probe, NIODeadline.now()) }
+        }
+        return health
+    }
+
     public func backendHealth(timeout: TimeAmount = .seconds(1)) async -> BackendHealth {
         await withTaskGroup(of: (pairs: [(String, Civic_Health_V1_HealthCheckResponse.ServingStatus)], warnings: [String]).self) { group in
             for routed in backends {
@@ -276,7 +317,7 @@ public final class Gateway: Sendable {
                     // The gateway process itself (what a container probe asks).
                     answer.status = draining.withLockedValue { $0 } ? .notServing : .serving
                 } else if check.service.isEmpty {
-                    let health = await backendHealth()
+                    let health = await recentBackendHealth()
                     answer.services = health.states
                     answer.warnings = health.warnings
                     answer.status = health.allServing ? .serving : .notServing

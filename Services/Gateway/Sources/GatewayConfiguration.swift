@@ -154,7 +154,7 @@ public struct GatewayOptions: ParsableArguments, Sendable {
             let variable = "CIVIC_RATE_\(role.name.uppercased())"
             if let text = env.string(variable) {
                 guard let limit = RateLimiter.Limit(parsing: text) else {
-                    throw ValidationError("\(variable)=\(text) is not RATE or RATE:BURST (calls per second)")
+                    throw ValidationError("\(variable)=\(text) is not RATE or RATE:BURST (calls per second; RATE 0.001…1e9, BURST 1…1e9)")
                 }
                 limits[role] = limit
             }

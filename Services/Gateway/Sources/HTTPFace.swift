@@ -104,8 +104,10 @@ public enum HTTPFace {
         let requestID = response.metadata[MetadataKey.requestID]
         guard response.status.code == .ok, let method else {
             var failure = errorResponse(RPCError(status: response.status), requestID: requestID)
-            if let millis = response.metadata[MetadataKey.retryAfterMillis].flatMap(Int.init) {
-                failure.headers[.retryAfter] = "\(max(1, (millis + 999) / 1000))"
+            // From the gateway's own limiter or a backend's answer: read as any number, then held
+            // to 1 s … 1 day, so no value a backend sends can overflow the arithmetic.
+            if let millis = response.metadata[MetadataKey.retryAfterMillis].flatMap(UInt64.init) {
+                failure.headers[.retryAfter] = "\(min(86_400, max(1, millis / 1000 + (millis % 1000 == 0 ? 0 : 1))))"
             }
             return failure
         }
@@ -125,7 +127,7 @@ public enum HTTPFace {
     }
 
     static func healthz(gateway: Gateway) async throws -> Response {
-        let health = await gateway.backendHealth()
+        let health = await gateway.recentBackendHealth()
         let allServing = health.allServing
         var services: [String: String] = [:]
         for (service, status) in health.states { services[service] = status.name }

@@ -2,6 +2,7 @@ import CivicCatalog
 import CivicDomain
 import CivicProtos
 import CivicRPC
+import CivicServiceKit
 import CivicStorage
 import Crypto
 import Foundation
@@ -223,10 +224,18 @@ public final class KeyStore: Sendable {
             return nil
         }
         guard !all(includeInactive: false).contains(where: { $0.roles.contains(.admin) }) else { return nil }
-        let (record, token) = try await create(NewKey(name: "admin (first start)", roles: [.admin]), by: "system")
+        // The token is in its file (0600 from its creation, PrivateFiles) before its key exists:
+        // a failed write leaves no admin key that nobody holds the token of.
+        let token = Self.newToken()
         let path = (dataDirectory as NSString).appendingPathComponent("admin.token")
-        FileManager.default.createFile(atPath: path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        try PrivateFiles.writeSecret(token + "\n", to: path)
+        let record: ApiKeyRecord
+        do {
+            record = try await create(NewKey(name: "admin (first start)", roles: [.admin]), by: "system", token: token).0
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
         logger.notice(
             "no admin key existed: created one; its token is in the file named here (mode 0600)", metadata: ["key": "\(record.id)", "file": "\(path)"])
         return path

@@ -14,12 +14,19 @@ public final class RateLimiter: Sendable {
             self.burst = burst
         }
 
-        /// Parses "RATE" or "RATE:BURST" (calls per second).
+        /// The range a configured rate may take, in calls per second: below, a caller would wait
+        /// days for one call (and the wait's arithmetic leaves any sane range); above, there is
+        /// no limit to speak of.
+        public static let rates: ClosedRange<Double> = 0.001...1_000_000_000
+        /// The range of a bucket's size, in calls.
+        public static let bursts: ClosedRange<Double> = 1...1_000_000_000
+
+        /// Parses "RATE" or "RATE:BURST" (calls per second); nil outside `rates` / `bursts`.
         public init?(parsing text: String) {
-            let parts = text.split(separator: ":").map { Double($0) }
-            guard (1...2).contains(parts.count), let rate = parts[0], rate > 0 else { return nil }
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Double($0) }
+            guard (1...2).contains(parts.count), let rate = parts[0], Self.rates.contains(rate) else { return nil }
             let burst = parts.count == 2 ? parts[1] : rate * 2
-            guard let burst, burst >= 1 else { return nil }
+            guard let burst, Self.bursts.contains(burst) else { return nil }
             self.init(perSecond: rate, burst: burst)
         }
     }
@@ -39,10 +46,24 @@ public final class RateLimiter: Sendable {
     private struct Bucket {
         var tokens: Double
         var updated: NIODeadline
+        /// When it will be full again: from then on it is the same as no bucket at all.
+        var fullAt: NIODeadline
+    }
+
+    private struct Buckets {
+        var byCaller: [String: Bucket] = [:]
+        var takes = 0
     }
 
     public let limits: [Principal.Role: Limit]
-    private let buckets = NIOLockedValueBox([String: Bucket]())
+    private let buckets = NIOLockedValueBox(Buckets())
+    /// Every this many calls, buckets that have filled up again are dropped: a full bucket is
+    /// what a caller never seen gets, so forgetting it changes nothing — and callers who came
+    /// once (every address on the internet) do not stay in memory.
+    static let sweepEvery = 1024
+
+    /// Callers whose bucket is not full (what the limiter holds in memory).
+    public var trackedCallers: Int { buckets.withLockedValue { $0.byCaller.count } }
 
     public init(limits: [Principal.Role: Limit] = RateLimiter.defaultLimits) {
         self.limits = limits
@@ -57,22 +78,34 @@ public final class RateLimiter: Sendable {
     /// `retry-after-ms`) when it is empty.
     public func take(caller: String, limit: Limit, now: NIODeadline = .now()) throws {
         let wait = buckets.withLockedValue { buckets -> Double? in
-            var bucket = buckets[caller] ?? Bucket(tokens: limit.burst, updated: now)
+            buckets.takes &+= 1
+            if buckets.takes % Self.sweepEvery == 0 { buckets.byCaller = buckets.byCaller.filter { $0.value.fullAt > now } }
+            var bucket = buckets.byCaller[caller] ?? Bucket(tokens: limit.burst, updated: now, fullAt: now)
             let elapsed = Double((now - bucket.updated).nanoseconds) / 1e9
             bucket.tokens = min(limit.burst, bucket.tokens + max(0, elapsed) * limit.perSecond)
             bucket.updated = now
+            var wait: Double?
             if bucket.tokens >= 1 {
                 bucket.tokens -= 1
-                buckets[caller] = bucket
-                return nil
+            } else {
+                wait = (1 - bucket.tokens) / limit.perSecond
             }
-            buckets[caller] = bucket
-            return (1 - bucket.tokens) / limit.perSecond
+            bucket.fullAt = now + Self.duration((limit.burst - bucket.tokens) / limit.perSecond)
+            buckets.byCaller[caller] = bucket
+            return wait
         }
         if let wait {
-            let millis = max(1, Int((wait * 1000).rounded(.up)))
+            // At most a day: a limit parsed from configuration keeps this far from overflow.
+            let millis = Int(min(86_400_000, max(1, (wait * 1000).rounded(.up))))
             throw RateLimited(retryAfterMillis: millis)
         }
+    }
+}
+
+extension RateLimiter {
+    /// Seconds as a TimeAmount, capped at a day (the rates' range keeps real values far below).
+    fileprivate static func duration(_ seconds: Double) -> TimeAmount {
+        .nanoseconds(Int64(min(86_400, max(0, seconds)) * 1e9))
     }
 }
 

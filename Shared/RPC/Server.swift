@@ -142,10 +142,8 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
             respond(callID, error: RPCError(.invalidArgument, "call_id \(callID) is already in flight on this connection"))
             return
         }
-        guard let handler = server.handlers[request.method] else {
-            respond(callID, error: RPCError(.unimplemented, "unknown method \(request.method.isEmpty ? "(empty)" : request.method)"))
-            return
-        }
+        // The seal before the method: without the gateway's seal a caller learns nothing, not
+        // even which methods exist (only the health methods are open to anyone).
         let isHealthCheck = request.method.hasPrefix(RPCServer.healthPrefix)
         if let seal = server.configuration.gatewaySeal, !isHealthCheck {
             switch seal.verify(method: request.method, metadata: request.metadata, payload: request.payload) {
@@ -157,10 +155,17 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
             case .expired:
                 // A replayed call, or the gateway's and this host's clocks far apart.
                 server.logger.warning(
-                    "expired gateway seal", metadata: ["method": "\(request.method)", "sealed_at": "\(request.metadata[MetadataKey.sealedAt] ?? "")"])
+                    "expired gateway seal",
+                    metadata: [
+                        "method": "\(LogText.escaped(request.method))", "sealed_at": "\(LogText.escaped(request.metadata[MetadataKey.sealedAt] ?? ""))",
+                    ])
                 respond(callID, error: RPCError(.unauthenticated, "the gateway's seal has expired (replayed, or clocks apart)"))
                 return
             }
+        }
+        guard let handler = server.handlers[request.method] else {
+            respond(callID, error: RPCError(.unimplemented, "unknown method \(request.method.isEmpty ? "(empty)" : LogText.escaped(request.method))"))
+            return
         }
         // Health checks are still answered while draining, so probes see NOT_SERVING.
         guard server.admit(healthCheck: isHealthCheck) else {
@@ -172,7 +177,8 @@ private final class ServerConnectionHandler: ChannelInboundHandler {
         let maxMillis = server.configuration.maxCallDuration.nanoseconds / 1_000_000
         let millis = request.deadlineMs == 0 ? maxMillis : min(Int64(clamping: request.deadlineMs), maxMillis)
         let deadline = now + .milliseconds(millis)
-        let requestID = request.metadata[MetadataKey.requestID] ?? ""
+        // Into every log line of the call: escaped unless plain (health checks come unsealed).
+        let requestID = request.metadata[MetadataKey.requestID].map(LogText.requestID) ?? ""
         var logger = server.logger
         if !requestID.isEmpty { logger[metadataKey: "request_id"] = "\(requestID)" }
         let rpcContext = RPCContext(method: request.method, metadata: request.metadata, deadline: deadline, logger: logger)

@@ -508,6 +508,13 @@ struct AccessTests {
         var fresh: [String: String] = [:]
         seal.stamp(&fresh, method: listPath, principal: admin, payload: empty)
         #expect(try await proposals.listItems(.init(), options: .init(metadata: fresh)).page.totalCount == 0)
+        // Without the seal a caller cannot even learn which methods exist; with it, an unknown
+        // method is UNIMPLEMENTED as before.
+        let nowhere = "/civic.proposals.v1.ProposalService/NoSuchMethod"
+        #expect(await rpcError { _ = try await direct.call(method: nowhere, payload: empty, options: .init()) }?.code == .unauthenticated)
+        var sealedNowhere: [String: String] = [:]
+        seal.stamp(&sealedNowhere, method: nowhere, principal: admin, payload: empty)
+        #expect(await rpcError { _ = try await direct.call(method: nowhere, payload: empty, options: .init(metadata: sealedNowhere)) }?.code == .unimplemented)
         // Health needs no seal; through the gateway everything works.
         #expect(try await Civic_Health_V1_HealthClient(direct).check(.init()).status == .serving)
         #expect(try await Civic_Proposals_V1_ProposalServiceClient(suite.caller()).listItems(.init()).page.totalCount == 0)
@@ -527,6 +534,10 @@ struct AccessTests {
         #expect(limited.status == 429)
         #expect(try errorBody(limited.body).status == "RESOURCE_EXHAUSTED")
         #expect(limited.headers["retry-after"] == "1")
+        // A method no service has costs a call too: with the bucket empty it is refused as limited,
+        // not answered "unknown method" for free.
+        let guessed = try await suite.http("POST", "/rpc/civic.proposals.v1.ProposalService/Guess", body: "{}", token: token)
+        #expect(guessed.status == 429)
         // The framed face says how long to wait in metadata.
         let client = suite.gatewayClient()
         var request = Civic_Rpc_V1_RequestEnvelope()

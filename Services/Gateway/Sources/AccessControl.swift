@@ -9,6 +9,15 @@ public protocol CallAuthorizer: Sendable {
     /// RESOURCE_EXHAUSTED. `credential` is the caller's `authorization` value (never
     /// forwarded); `client` the caller's address.
     func authorize(method: String, credential: String?, client: String) throws -> Principal
+
+    /// A call to a method no service has: counted against the caller like any call (the
+    /// credential checked, a token taken from its bucket) before it is answered UNIMPLEMENTED,
+    /// so guessing method names is as slow as any other call.
+    func charge(credential: String?, client: String) throws
+}
+
+extension CallAuthorizer {
+    public func charge(credential: String?, client: String) throws {}
 }
 
 /// Lets every call through as an anonymous admin: for tests of routing and transport only.
@@ -32,6 +41,20 @@ public struct KeyAuthorizer: CallAuthorizer {
     }
 
     public func authorize(method: String, credential: String?, client: String) throws -> Principal {
+        let principal = try charged(credential: credential, client: client)
+        switch AccessPolicy.decide(method, for: principal) {
+        case .allowed: return principal
+        case .unauthenticated(let why): throw RPCError(.unauthenticated, why)
+        case .denied(let why): throw RPCError(.permissionDenied, why)
+        }
+    }
+
+    public func charge(credential: String?, client: String) throws {
+        _ = try charged(credential: credential, client: client)
+    }
+
+    /// The caller's principal from its credential, with one call taken from its bucket.
+    private func charged(credential: String?, client: String) throws -> Principal {
         let principal: Principal
         if let credential, !credential.isEmpty {
             // A bad credential spends the caller address's public budget first, so guessing
@@ -51,11 +74,7 @@ public struct KeyAuthorizer: CallAuthorizer {
         // Counted before the policy, so refused attempts use up the caller's budget too.
         let caller = principal.has(.public) ? "public:\(client)" : principal.id
         try rateLimiter.take(caller: caller, limit: rateLimiter.limit(for: principal))
-        switch AccessPolicy.decide(method, for: principal) {
-        case .allowed: return principal
-        case .unauthenticated(let why): throw RPCError(.unauthenticated, why)
-        case .denied(let why): throw RPCError(.permissionDenied, why)
-        }
+        return principal
     }
 
     /// "Bearer <token>" (scheme case-insensitive) → token. On every call, so plain UTF-8

@@ -136,7 +136,14 @@ public final class Gateway: Sendable {
                 future = eventLoop.makeSucceededFuture(ResponseFrame(authenticationFailure(error, method: method, client: client, face: face)))
             }
         } else {
-            future = eventLoop.makeSucceededFuture(Self.failureFrame(RPCError(.unimplemented, "unknown method \(method.isEmpty ? "(empty)" : method)")))
+            // Counted and limited like any call first; the name goes back escaped and cut.
+            do {
+                try authorizer.charge(credential: credential, client: client)
+                future = eventLoop.makeSucceededFuture(
+                    Self.failureFrame(RPCError(.unimplemented, "unknown method \(method.isEmpty ? "(empty)" : LogText.escaped(method))")))
+            } catch {
+                future = eventLoop.makeSucceededFuture(ResponseFrame(authenticationFailure(error, method: method, client: client, face: face)))
+            }
         }
         let finalRequestID = requestID
         let bytesIn = request.payload.count
@@ -148,7 +155,7 @@ public final class Gateway: Sendable {
             logger.info(
                 "call",
                 metadata: [
-                    "face": "\(face)", "principal": "\(finalPrincipal)", "method": "\(method)", "status": "\(response.code.name)",
+                    "face": "\(face)", "principal": "\(finalPrincipal)", "method": "\(LogText.escaped(method))", "status": "\(response.code.name)",
                     "ms": "\(String(format: "%.2f", Double(elapsed) / 1e6))", "request_id": "\(finalRequestID)",
                     "bytes_in": "\(bytesIn)", "bytes_out": "\(response.body.readableBytes)",
                 ])
@@ -186,7 +193,8 @@ public final class Gateway: Sendable {
             logger.warning(
                 "call refused",
                 metadata: [
-                    "face": "\(face)", "client": "\(client)", "method": "\(method)", "status": "\(rpcError.code.name)", "why": "\(rpcError.message)",
+                    "face": "\(face)", "client": "\(LogText.escaped(client))", "method": "\(LogText.escaped(method))", "status": "\(rpcError.code.name)",
+                    "why": "\(LogText.escaped(rpcError.message))",
                 ])
         } else if rpcError.code == .resourceExhausted {
             metrics.recordRefusal(reason: "RATE_LIMITED")
@@ -361,12 +369,7 @@ public final class Gateway: Sendable {
 final class RequestIDGenerator: Sendable {
     /// A caller's request id is kept when it is 1–128 of `A-Z a-z 0-9 . _ : -`: it goes into
     /// every log line and into the seal, so nothing that could break a line or a field.
-    static func acceptable(_ id: String) -> Bool {
-        (1...128).contains(id.utf8.count)
-            && id.utf8.allSatisfy { byte in
-                (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7a) || byte == 0x2e || byte == 0x5f || byte == 0x3a || byte == 0x2d
-            }
-    }
+    static func acceptable(_ id: String) -> Bool { LogText.isPlainRequestID(id) }
 
     private let prefix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
     private let counter = Atomic<UInt64>(0)

@@ -312,6 +312,20 @@ struct ProposalsWorkflowTests {
         #expect(history == ["register", "assign", "record-contact", "draft", "unit-opinion"])
         // The office still sees both.
         #expect(try await office.staff.listItems(.with { $0.year = 2026 }).items.count == 2)
+        // Key-supervised groups: a unit sees the groups its unit handles an item of, with only
+        // those items; the office sees every group whole.
+        let group = try await office.staff.mergeKeyItems(
+            .with {
+                $0.name = "养老与慈善（2件整合为1项）"; $0.itemIds = [ours, theirs]
+            })
+        #expect(try await office.staff.listKeyGroups(.with { $0.year = 2026 }).groups.map { Set($0.itemIds) } == [[ours, theirs]])
+        let seen = try await elderly.listKeyGroups(.with { $0.year = 2026 }).groups
+        #expect(seen.map(\.id) == [group.id])
+        #expect(seen.first?.itemIds == [ours])
+        let charity = Civic_Proposals_V1_ProposalServiceClient(
+            office.suite.caller(
+                token: try await office.suite.issueKey(NewKey(name: "婚姻登记科 王芳", roles: [.staff], services: ["proposals"], subject: "婚姻登记科"))))
+        #expect(try await charity.listKeyGroups(.with { $0.year = 2026 }).groups.isEmpty)
         await office.suite.stop()
     }
 

@@ -113,7 +113,7 @@ public enum Civic_Proposals_V1_ProposalService {
             access: MethodAccess(roles: [.staff], limits: [], keyScope: "proposals"))
         public static let listKeyGroups = RPCMethod(
             service: name, name: "ListKeyGroups", requestType: Civic_Proposals_V1_ListKeyGroupsRequest.self, responseType: Civic_Proposals_V1_ListKeyGroupsResponse.self,
-            access: MethodAccess(roles: [.staff, .leader], limits: [], keyScope: "proposals"))
+            access: MethodAccess(roles: [.staff, .leader], limits: [.ownUnit], keyScope: "proposals"))
         public static let recordUnitOpinion = RPCMethod(
             service: name, name: "RecordUnitOpinion", requestType: Civic_Proposals_V1_RecordUnitOpinionRequest.self, responseType: Civic_Proposals_V1_ItemResponse.self,
             access: MethodAccess(roles: [.staff], limits: [.ownUnit], keyScope: "proposals"))

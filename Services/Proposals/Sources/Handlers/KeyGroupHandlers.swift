@@ -18,7 +18,8 @@ extension ProposalsHandler {
     {
         let year = try requireYear(request.year)
         var response = Civic_Proposals_V1_ListKeyGroupsResponse()
-        response.groups = try await store.keyGroups(year: year).map(Civic_Proposals_V1_KeyGroup.init)
+        // A unit's staff see the groups their unit handles an item of, and only those items.
+        response.groups = try await store.keyGroups(year: year, unit: context.scope.unit).map(Civic_Proposals_V1_KeyGroup.init)
         return response
     }
 }

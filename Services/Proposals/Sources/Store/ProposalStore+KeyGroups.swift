@@ -26,11 +26,24 @@ extension ProposalStore {
     }
 
     /// The year's key-supervised groups (重点督办), oldest first, with their items' ids.
-    public func keyGroups(year: Int) async throws -> [KeyGroup] {
+    /// The year's groups; for a unit (its staff's OWN_UNIT), only the groups holding an item
+    /// assigned to that unit, each with only those items.
+    public func keyGroups(year: Int, unit: String? = nil) async throws -> [KeyGroup] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name FROM key_groups WHERE year = ? ORDER BY created_at, id", arguments: [year]).map { row in
+            try Row.fetchAll(db, sql: "SELECT id, name FROM key_groups WHERE year = ? ORDER BY created_at, id", arguments: [year]).compactMap { row in
                 let id: String = row["id"]
-                let items = try String.fetchAll(db, sql: "SELECT id FROM items WHERE key_group_id = ? ORDER BY number, id", arguments: [id])
+                let items: [String]
+                if let unit {
+                    items = try String.fetchAll(
+                        db,
+                        sql: """
+                            SELECT id FROM items WHERE key_group_id = ? AND id IN (SELECT item_id FROM item_units WHERE unit = ?)
+                            ORDER BY number, id
+                            """, arguments: [id, unit])
+                    if items.isEmpty { return nil }
+                } else {
+                    items = try String.fetchAll(db, sql: "SELECT id FROM items WHERE key_group_id = ? ORDER BY number, id", arguments: [id])
+                }
                 return KeyGroup(id: id, year: year, name: row["name"], itemIDs: items)
             }
         }

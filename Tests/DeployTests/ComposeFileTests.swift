@@ -153,7 +153,12 @@ final class ComposeFileTests: XCTestCase {
         let services = try composeServices()
         for (name, service) in services.sorted(by: { $0.key < $1.key }) {
             let environment = try environmentVariables(service["environment"], "\(name).environment")
-            XCTAssertEqual(environment["CIVIC_INTERNAL_KEY"], "${CIVIC_INTERNAL_KEY:-}", "\(name): CIVIC_INTERNAL_KEY must come from the one variable")
+            // `:?` — compose refuses to start when the variable is unset or empty: no container
+            // runs without the key (issue 16).
+            let value = try XCTUnwrap(environment["CIVIC_INTERNAL_KEY"], "\(name): no CIVIC_INTERNAL_KEY")
+            XCTAssertTrue(
+                value.hasPrefix("${CIVIC_INTERNAL_KEY:?") && value.hasSuffix("}"),
+                "\(name): CIVIC_INTERNAL_KEY must be required from the one variable, got \(value)")
         }
         let gateway = try XCTUnwrap(services[Self.gateway])
         let command = try commandArguments(gateway["command"], "gateway.command")
@@ -333,7 +338,18 @@ final class ComposeFileTests: XCTestCase {
             }
             let service = try XCTUnwrap(objects.first { $0.kind == "Service" && $0.name == name }, "deploy/k8s: no Service \(name)").body
             XCTAssertEqual(try servicePortNumbers(service, "Service \(name)"), [port], "Service \(name): ports")
+            try assertRequiresTheInternalKey(container, "StatefulSet \(name)")
         }
+    }
+
+    /// The pod does not start without the Secret's key (issue 16: no service runs open).
+    private func assertRequiresTheInternalKey(_ container: [String: Any], _ what: String) throws {
+        let env = try XCTUnwrap(container["env"] as? [Any], "\(what): no env").map { try mapping($0, "\(what) env") }
+        let key = try XCTUnwrap(env.first { $0["name"] as? String == "CIVIC_INTERNAL_KEY" }, "\(what): no CIVIC_INTERNAL_KEY")
+        let reference = try mapping(try mapping(key["valueFrom"], "\(what) CIVIC_INTERNAL_KEY.valueFrom")["secretKeyRef"], "\(what) secretKeyRef")
+        XCTAssertEqual(reference["name"] as? String, "civic-internal", "\(what): the Secret")
+        XCTAssertEqual(reference["key"] as? String, "internal-key", "\(what): the Secret's key")
+        XCTAssertEqual(reference["optional"] as? Bool, false, "\(what): the key must not be optional")
     }
 
     func testKubernetesRunsTheGatewayAsADeploymentFindingServicesByName() throws {
@@ -343,6 +359,7 @@ final class ComposeFileTests: XCTestCase {
         let (_, container) = try podContainer(deployment, named: Self.gateway, "Deployment gateway")
         let command = try commandArguments(container["command"], "Deployment gateway command")
         XCTAssertEqual(command.first, Self.gateway, "Deployment gateway: command \(command)")
+        try assertRequiresTheInternalKey(container, "Deployment gateway")
         XCTAssertEqual(flag("--port", in: command), String(ports.frames), "Deployment gateway: --port")
         XCTAssertEqual(flag("--http-port", in: command), String(ports.http), "Deployment gateway: --http-port")
         var environment: [String: String] = [:]

@@ -64,6 +64,22 @@ struct ItemValidatorTests {
         r = validRegistration()
         r.title = String(repeating: "长", count: ItemValidator.maxTitleLength)
         #expect(problems(r) == [])
+        // The session and every proposer field: a 3.9 MB session is refused before anything is stored.
+        r = validRegistration()
+        r.session = String(repeating: "会", count: 3_900_000)
+        r.proposers[1].name = String(repeating: "名", count: ItemValidator.maxProposerNameLength + 1)
+        r.proposers[1].delegation = String(repeating: "团", count: ItemValidator.maxDelegationLength + 1)
+        r.proposers[0].contact = String(repeating: "1", count: ItemValidator.maxContactLength + 1)
+        r.proposers[0].memberID = String(repeating: "N", count: ItemValidator.maxMemberIDLength + 1)
+        #expect(
+            problems(r) == [
+                "session:TOO_LONG", "proposers[0].contact:TOO_LONG", "proposers[0].member_id:TOO_LONG", "proposers[1].name:TOO_LONG",
+                "proposers[1].delegation:TOO_LONG",
+            ])
+        r = validRegistration()
+        r.session = String(repeating: "会", count: ItemValidator.maxSessionLength)
+        r.proposers[0].name = String(repeating: "名", count: ItemValidator.maxProposerNameLength)
+        #expect(problems(r) == [])
     }
 
     @Test func validationErrorsMapToInvalidArgument() {

@@ -12,6 +12,13 @@ public struct ItemValidator: Sendable {
     public static let maxBodyLength = 50_000
     public static let maxNumberLength = 64
     public static let maxProposers = 500
+    /// 会议 names ("十五届区人大五次会议") are short; nothing longer is a session.
+    public static let maxSessionLength = 100
+    /// A proposer's name, delegation (代表团 / 界别), contact and member id.
+    public static let maxProposerNameLength = 50
+    public static let maxDelegationLength = 100
+    public static let maxContactLength = 200
+    public static let maxMemberIDLength = 64
 
     public init(topics: TopicCatalog = .standard, validYears: ClosedRange<Int> = 1949...2100) {
         self.topics = topics
@@ -42,13 +49,24 @@ public struct ItemValidator: Sendable {
         if item.body.count > Self.maxBodyLength {
             errors.add("body", "TOO_LONG", "body is longer than \(Self.maxBodyLength) characters")
         }
+        if item.session.count > Self.maxSessionLength {
+            errors.add("session", "TOO_LONG", "session is longer than \(Self.maxSessionLength) characters")
+        }
         if item.proposers.isEmpty {
             errors.add("proposers", "REQUIRED", "at least one proposer is required")
         } else if item.proposers.count > Self.maxProposers {
             errors.add("proposers", "TOO_MANY", "more than \(Self.maxProposers) proposers")
         } else {
-            for (i, proposer) in item.proposers.enumerated() where proposer.name.trimmingCharacters(in: .whitespaces).isEmpty {
-                errors.add("proposers[\(i)].name", "REQUIRED", "proposer \(i + 1) has no name")
+            for (i, proposer) in item.proposers.enumerated() {
+                if proposer.name.trimmingCharacters(in: .whitespaces).isEmpty {
+                    errors.add("proposers[\(i)].name", "REQUIRED", "proposer \(i + 1) has no name")
+                }
+                for (field, value, limit) in [
+                    ("name", proposer.name, Self.maxProposerNameLength), ("delegation", proposer.delegation, Self.maxDelegationLength),
+                    ("contact", proposer.contact, Self.maxContactLength), ("member_id", proposer.memberID, Self.maxMemberIDLength),
+                ] where value.count > limit {
+                    errors.add("proposers[\(i)].\(field)", "TOO_LONG", "proposer \(i + 1)'s \(field) is longer than \(limit) characters")
+                }
             }
             let leads = item.proposers.filter(\.lead).count
             if leads != 1 {
